@@ -1,0 +1,30 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Hoso",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "HosoStore", targets: ["HosoStore"]),
+        .library(name: "HosoDomain", targets: ["HosoDomain"]),
+        .executable(name: "hoso", targets: ["hoso"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+        .target(name: "LMDB", dependencies: ["CLMDB"]),
+        .target(name: "HosoStore", dependencies: ["LMDB"]),
+        .target(name: "HosoDomain", dependencies: ["HosoStore"], resources: [.copy("Resources")]),
+        .executableTarget(name: "hoso", dependencies: [
+            "HosoDomain",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
+        .testTarget(name: "HosoStoreTests", dependencies: ["HosoStore"]),
+        .testTarget(name: "HosoDomainTests", dependencies: ["HosoDomain"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,198 @@
+import HosoStore
+
+/// A person's management file (hồ sơ quản lý): identity, residence, the events recorded and
+/// the status history derived from them.
+///
+/// Build one with ``init(id:fullName:commune:fileOpened:)`` and record it through a
+/// ``ProgramTenant``, which validates it and derives ``history`` from the tenant's rules.
+///
+/// ```swift
+/// var p = Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
+/// p.nationalID = "020090001234"
+/// p.birthDate = Day(year: 1990, month: 5, day: 1)
+/// try program.addPerson(p, events: [PersonEvent(date: day, kind: .managementDecision)])
+/// ```
+public struct Person: StoredRecord, Hashable {
+    /// The record id.
+    public var id: RecordID
+    /// Full name, with diacritics.
+    public var fullName: String
+    /// Date of birth.
+    public var birthDate: Day?
+    /// Sex.
+    public var sex: Sex = .unknown
+    /// The 12-digit national ID (CCCD), when known; unique within the tenant.
+    public var nationalID: String?
+    /// Commune holding the file when it was opened (current residence then).
+    public var commune: CommuneRef
+    /// Village or quarter of the current residence.
+    public var village: String?
+    /// Permanent residence, when it differs.
+    public var permanentCommune: CommuneRef?
+    /// Village of the permanent residence.
+    public var permanentVillage: String?
+    /// Occupation.
+    public var occupation: String?
+    /// Drugs used.
+    public var drugs: [String] = []
+    /// The day the file was opened.
+    public var fileOpened: Day
+    /// Not present at the residence.
+    public var notPresent: Bool = false
+    /// Residing here from another locality.
+    public var fromAnotherLocality: Bool = false
+    /// Events of the file, in the order recorded.
+    public var events: [PersonEvent] = []
+    /// The derived status history (kept with the record; recomputed on every change).
+    public var history: [StatusInterval] = []
+
+    /// Sex as recorded.
+    public enum Sex: Int, Sendable, Hashable, CaseIterable {
+        case unknown = 0, male, female
+        /// Code used in files.
+        public var code: String { ["unknown", "male", "female"][rawValue] }
+    }
+
+    /// Creates a file with no events.
+    public init(id: RecordID, fullName: String, commune: CommuneRef, fileOpened: Day) {
+        self.id = id; self.fullName = fullName; self.commune = commune; self.fileOpened = fileOpened
+    }
+
+    // MARK: Derived facts
+
+    /// The status on `day`.
+    public func status(on day: Day) -> Status { history.last { $0.contains(day) }?.status ?? .none }
+
+    /// The commune managing the person on `day`: the registered commune, changed by moves.
+    public func commune(on day: Day) -> CommuneRef {
+        if let interval = history.last(where: { $0.contains(day) }) { return interval.commune }
+        var place = commune
+        let voided = Set(events.compactMap { $0.kind == .correction ? $0.voids : nil })
+        for e in events.sorted(by: { ($0.date, $0.sequence) < ($1.date, $1.sequence) })
+        where e.date <= day && !voided.contains(e.sequence) && (e.kind == .moveOut || e.kind == .moveIn) {
+            if let c = e.commune { place = c }
+        }
+        return place
+    }
+
+    /// Whether the person is a minor (under 18) on `day`.
+    public func isMinor(on day: Day) -> Bool { birthDate.map { $0.age(on: day) < 18 } ?? false }
+
+    /// Whether a psychosis episode is on file.
+    public var hasPsychosis: Bool { events.contains { $0.kind == .psychosisEpisode } }
+
+    // MARK: Indexes
+
+    /// Persons by the commune managing them now: `(province, [district,] commune)`.
+    public static let byCommune = IndexDefinition("commune", kind: .value, key: "(province, [district,] commune) now")
+    /// Persons by current status: `(status)`.
+    public static let byStatus = IndexDefinition("status", kind: .value, key: "(status) now")
+    /// Persons by current status and commune: `(status, province, [district,] commune)`.
+    public static let byStatusCommune = IndexDefinition("status_commune", kind: .value, key: "(status, province, [district,] commune) now")
+    /// National ID, unique: `(national ID)`.
+    public static let byNationalID = IndexDefinition("national_id", kind: .unique, key: "(national ID)")
+    /// Current persons per area and status: `(level, path prefix…, status)` → count, with level 1 =
+    /// province, 2 = commune (or district), 3 = commune.
+    public static let currentCounts = IndexDefinition("current_count", kind: .count, key: "(level, area path…, status) now")
+    /// Status intervals: `(status, province, [district,] commune)` → `[start, end)` per person.
+    public static let statusIntervals = IndexDefinition("status_interval", kind: .interval, key: "(status, province, [district,] commune)")
+    /// Entries into (edge 0) and exits from (edge 1) a status per area and day:
+    /// `(edge, level, path prefix…)` by `(status)`; a move inside an area is neither.
+    public static let statusFlow = IndexDefinition("status_flow", kind: .datedCount, key: "(edge, level, area path…) by (status)")
+    /// Days on which the person's current-status entries change: `(day)`.
+    public static let transitions = IndexDefinition("transition", kind: .value, key: "(day)")
+
+    public static let schema = RecordSchema(
+        Person.self, name: "person", formatVersion: 1,
+        indexes: [byCommune, byStatus, byStatusCommune, byNationalID, currentCounts, statusIntervals, statusFlow, transitions],
+        transitionIndex: transitions)
+
+    public func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
+        let today = Day(rawValue: context.today)
+        let place = commune(on: today)
+        let now = status(on: today)
+        let statusElement = TupleElement.int(Int64(now.rawValue))
+        entries.value(Self.byCommune, place.tuple)
+        entries.value(Self.byStatus, [statusElement])
+        entries.value(Self.byStatusCommune, Tuple([statusElement]).appending(place.tuple))
+        if let nationalID, !nationalID.isEmpty { entries.value(Self.byNationalID, [.string(nationalID)]) }
+        for level in 1...place.path.count {
+            entries.count(Self.currentCounts, Tuple([.int(Int64(level))]).appending(place.prefix(level)).appending(statusElement))
+        }
+        var days = Set<Int32>()
+        for (k, interval) in history.enumerated() {
+            let status = Tuple([.int(Int64(interval.status.rawValue))])
+            entries.interval(Self.statusIntervals, group: status.appending(interval.commune.tuple),
+                             start: interval.start.rawValue, end: interval.end?.rawValue ?? .max)
+            days.insert(interval.start.rawValue)
+            if let end = interval.end { days.insert(end.rawValue) }
+            let previous = k > 0 ? history[k - 1] : nil
+            let next = k + 1 < history.count ? history[k + 1] : nil
+            for level in 1...interval.commune.path.count {
+                let prefix = interval.commune.prefix(level)
+                let continuesPrevious = previous.map {
+                    $0.end == interval.start && $0.status == interval.status && $0.commune.prefix(level) == prefix
+                } ?? false
+                if !continuesPrevious {
+                    entries.dated(Self.statusFlow, group: Tuple([0, .int(Int64(level))]).appending(prefix),
+                                  day: interval.start.rawValue, subgroup: status)
+                }
+                if let end = interval.end {
+                    let continuesNext = next.map {
+                        $0.start == end && $0.status == interval.status && $0.commune.prefix(level) == prefix
+                    } ?? false
+                    if !continuesNext {
+                        entries.dated(Self.statusFlow, group: Tuple([1, .int(Int64(level))]).appending(prefix),
+                                      day: end.rawValue, subgroup: status)
+                    }
+                }
+            }
+        }
+        for e in events where e.kind == .moveIn || e.kind == .moveOut { days.insert(e.date.rawValue) }
+        for d in days { entries.value(Self.transitions, [.int(Int64(d))]) }
+    }
+
+    // MARK: Encoding
+
+    public func encode(to w: inout RecordWriter) {
+        w.write(1, fullName)
+        w.write(2, birthDate.map { Int64($0.rawValue) })
+        w.write(3, sex.rawValue)
+        w.write(4, nationalID)
+        w.writeMessage(5) { commune.write(to: &$0) }
+        w.write(6, village)
+        if let permanentCommune { w.writeMessage(7) { permanentCommune.write(to: &$0) } }
+        w.write(8, permanentVillage)
+        w.write(9, occupation)
+        for d in drugs { w.write(10, d) }
+        w.write(11, Int64(fileOpened.rawValue))
+        w.write(12, notPresent)
+        w.write(13, fromAnotherLocality)
+        for e in events { w.writeMessage(14) { e.write(to: &$0) } }
+        for i in history { w.writeMessage(15) { i.write(to: &$0) } }
+    }
+
+    public init(id: RecordID, reader r: inout RecordReader) throws(HosoError) {
+        self.init(id: id, fullName: "", commune: CommuneRef(province: 0, commune: 0), fileOpened: Day(rawValue: 0))
+        while let f = try r.next() {
+            switch f.number {
+            case 1: fullName = try f.string()
+            case 2: birthDate = Day(rawValue: Int32(truncatingIfNeeded: try f.int64()))
+            case 3: sex = Sex(rawValue: try f.int()) ?? .unknown
+            case 4: nationalID = try f.string()
+            case 5: var m = try f.message(); commune = try CommuneRef.read(&m)
+            case 6: village = try f.string()
+            case 7: var m = try f.message(); permanentCommune = try CommuneRef.read(&m)
+            case 8: permanentVillage = try f.string()
+            case 9: occupation = try f.string()
+            case 10: drugs.append(try f.string())
+            case 11: fileOpened = Day(rawValue: Int32(truncatingIfNeeded: try f.int64()))
+            case 12: notPresent = try f.bool()
+            case 13: fromAnotherLocality = try f.bool()
+            case 14: var m = try f.message(); events.append(try PersonEvent.read(&m))
+            case 15: var m = try f.message(); history.append(try StatusInterval.read(&m))
+            default: break
+            }
+        }
+    }
+}

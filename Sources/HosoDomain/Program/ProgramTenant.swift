@@ -1,0 +1,291 @@
+import HosoStore
+
+/// A drug-prevention program tenant: the Swift API an embedding tool uses. It validates every
+/// record against the tenant's communes and rules, derives status histories, and answers the
+/// questions of DOMAIN.md from the engine's indexes.
+///
+/// ```swift
+/// let store = try Store(directory: "/var/lib/hoso")
+/// let program = try ProgramTenant.create(in: store, name: "lang-son", provinceCode: 20,
+///                                        calendar: try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10))
+/// let p = try program.addPerson(person, events: [PersonEvent(date: day, kind: .addictionDetermination, outcome: .addicted)])
+/// let addicts = try program.countPersons(.addict, in: .province(20), on: Day(year: 2025, month: 12, day: 10)!)
+/// ```
+public final class ProgramTenant: Sendable {
+    /// The engine tenant underneath (for generic queries and the change log).
+    public let tenant: Tenant
+    /// The tenant's communes, populations and rules as of opening.
+    public let settings: ProgramSettings
+    private let communesByCode: [Int32: CommuneEntry]
+
+    /// The record types of a program tenant.
+    public static let schema = Schema([Person.schema, CaseEvent.schema])
+
+    init(tenant: Tenant, settings: ProgramSettings) {
+        self.tenant = tenant; self.settings = settings
+        var table: [Int32: CommuneEntry] = [:]
+        for c in settings.communes { table[c.ref.commune] = c }
+        communesByCode = table
+    }
+
+    /// Creates a tenant for a province of the 2025 gazetteer (all its communes), with a
+    /// reporting calendar and term rules.
+    ///
+    /// - Throws: ``HosoError/tenantAlreadyExists(name:store:)``, ``HosoError/invalidField(record:field:value:reason:)``
+    ///   for a province code the gazetteer does not know.
+    public static func create(in store: Store, name: String, provinceCode: Int32, displayName: String? = nil,
+                              calendar: ReportingCalendar = .gregorian, rules: TermRuleBook = TermRuleBook(),
+                              populations: [Int: [Int32: Int]] = [:], as principal: Principal = .system) throws -> ProgramTenant {
+        let gazetteer = try Gazetteer.official2025()
+        guard let province = gazetteer.province(code: provinceCode) else {
+            throw HosoError.invalidField(record: "tenant \(name)", field: "province code", value: String(provinceCode),
+                                         reason: "is not a province of the 2025 gazetteer (codes: \(gazetteer.provinces.map { String($0.code) }.joined(separator: ", ")))")
+        }
+        let communes = gazetteer.communes(inProvince: provinceCode).map {
+            CommuneEntry(ref: CommuneRef(province: provinceCode, commune: $0.code), name: $0.name, type: $0.type)
+        }
+        return try create(in: store, info: TenantInfo(name: name, displayName: displayName ?? province.name,
+                                                      provinceCode: Int(provinceCode), calendar: calendar),
+                          settings: ProgramSettings(communes: communes, populations: populations, rules: rules), as: principal)
+    }
+
+    /// Creates a tenant with explicit settings (any set of communes, e.g. pre-2025 ones).
+    public static func create(in store: Store, info: TenantInfo, settings: ProgramSettings,
+                              as principal: Principal = .system) throws -> ProgramTenant {
+        let tenant = try store.createTenant(info, schema: schema, as: principal)
+        try tenant.setSetting(ProgramSettings.settingName, settings.encoded())
+        return ProgramTenant(tenant: tenant, settings: settings)
+    }
+
+    /// Opens an existing program tenant.
+    public static func open(in store: Store, name: String, as principal: Principal = .system,
+                            policy: any AccessPolicy = AllowAll()) throws -> ProgramTenant {
+        let tenant = try store.openTenant(name, schema: schema, as: principal, policy: policy)
+        guard let bytes = try tenant.setting(ProgramSettings.settingName) else {
+            throw HosoError.unknownSchemaElement("tenant '\(name)' is not a program tenant (it has no program settings)")
+        }
+        return ProgramTenant(tenant: tenant, settings: try ProgramSettings.decode(bytes))
+    }
+
+    /// Replaces the settings (communes, populations, rules) and re-derives every person whose
+    /// history the new rules change. Returns a handle with the new settings.
+    public func updateSettings(_ new: ProgramSettings) throws -> ProgramTenant {
+        let updated = ProgramTenant(tenant: tenant, settings: new)
+        try tenant.write { txn in
+            try txn.setSetting(ProgramSettings.settingName, new.encoded())
+            var changed: [Person] = []
+            try txn.scan(Person.self) { p in
+                let history = StatusMachine.history(events: p.events, registeredIn: p.commune, birthDate: p.birthDate, rules: new.rules)
+                if history != p.history { var q = p; q.history = history; changed.append(q) }
+                return true
+            }
+            for p in changed { try txn.update(p) }
+        }
+        return updated
+    }
+
+    // MARK: Communes
+
+    /// The commune with official code `code`, if the tenant manages it.
+    public func commune(code: Int32) -> CommuneEntry? { communesByCode[code] }
+
+    /// Resolves a commune code to its reference, naming the field in the error.
+    public func communeRef(code: Int32, field: String = "commune", record: String = "record") throws(HosoError) -> CommuneRef {
+        guard let c = communesByCode[code] else { throw .unknownCommune(code: Int64(code), field: field, record: record) }
+        return c.ref
+    }
+
+    /// The population of a commune in a year, if configured.
+    public func population(of commune: Int32, year: Int) -> Int? { settings.populations[year]?[commune] }
+
+    // MARK: Validation
+
+    /// Checks a person and derives its history; returns the record as it will be stored.
+    public func prepare(_ person: Person) throws(HosoError) -> Person {
+        var p = person
+        let label = "person \(p.id)"
+        guard !p.fullName.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw .invalidField(record: label, field: "full_name", value: p.fullName, reason: "is empty; every file needs the person's name")
+        }
+        p.commune = try resolve(p.commune, field: "commune", record: label)
+        if let c = p.permanentCommune, communesByCode[c.commune] != nil { p.permanentCommune = try resolve(c, field: "permanent_commune", record: label) }
+        if let id = p.nationalID {
+            if id.isEmpty { p.nationalID = nil }
+            else if id.utf8.count != 12 || !id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                throw .invalidField(record: label, field: "national_id", value: id, reason: "is not a national ID: it must be exactly 12 digits")
+            }
+        }
+        if let birth = p.birthDate {
+            guard birth <= p.fileOpened else {
+                throw .invalidDate(value: birth.description, field: "birth_date", record: label, reason: "it is after the file was opened (\(p.fileOpened))")
+            }
+            guard birth.year >= 1900 else {
+                throw .invalidDate(value: birth.description, field: "birth_date", record: label, reason: "it is before 1900")
+            }
+        }
+        var sequences = Set<Int>()
+        var next = (p.events.map(\.sequence).max() ?? 0) + 1
+        for i in p.events.indices {
+            if p.events[i].sequence <= 0 { p.events[i].sequence = next; next += 1 }
+            guard sequences.insert(p.events[i].sequence).inserted else {
+                throw .invalidField(record: label, field: "events[\(i)].sequence", value: String(p.events[i].sequence), reason: "is used twice in the file")
+            }
+        }
+        var deathDay: Day? = nil
+        for (i, e) in p.events.enumerated() {
+            let field = "events[\(i)] (\(e.kind))"
+            if let birth = p.birthDate, e.date < birth {
+                throw .invalidDate(value: e.date.description, field: field, record: label, reason: "it is before the birth date \(birth)")
+            }
+            if e.date.year < 1900 || e.date.year > 2200 {
+                throw .invalidDate(value: e.date.description, field: field, record: label, reason: "the year is out of range 1900–2200")
+            }
+            if let c = e.commune { p.events[i].commune = try resolve(c, field: field + ".commune", record: label) }
+            if e.kind == .moveIn && e.commune == nil {
+                throw .invalidField(record: label, field: field + ".commune", value: "", reason: "is missing: a move in needs the commune arrived in")
+            }
+            if let m = e.termMonths, !(1...60).contains(m) {
+                throw .invalidField(record: label, field: field + ".term_months", value: String(m), reason: "must be between 1 and 60")
+            }
+            if e.kind == .correction {
+                guard let v = e.voids, sequences.contains(v), v != e.sequence else {
+                    throw .invalidField(record: label, field: field + ".voids", value: e.voids.map(String.init) ?? "", reason: "must name the sequence number of an earlier event of this file")
+                }
+            }
+            if e.kind == .death && e.kind != .correction { deathDay = min(deathDay ?? e.date, e.date) }
+        }
+        if let deathDay, let late = p.events.first(where: { $0.date > deathDay && $0.kind != .correction }) {
+            throw .invalidDate(value: late.date.description, field: "events (\(late.kind))", record: label, reason: "it is after the person's death on \(deathDay)")
+        }
+        p.history = StatusMachine.history(events: p.events, registeredIn: p.commune, birthDate: p.birthDate, rules: settings.rules)
+        return p
+    }
+
+    private func resolve(_ c: CommuneRef, field: String, record: String) throws(HosoError) -> CommuneRef {
+        guard let entry = communesByCode[c.commune], c.province == 0 || c.province == entry.ref.province else {
+            throw .unknownCommune(code: Int64(c.commune), field: field, record: record)
+        }
+        return entry.ref
+    }
+
+    private func mapUnique(_ error: any Error, _ person: Person) -> any Error {
+        if case let HosoError.uniqueViolation(index, _, existing, new) = error, index == "person.national_id" {
+            return HosoError.duplicateNationalID(nationalID: person.nationalID ?? "", existing: existing, new: new)
+        }
+        return error
+    }
+
+    // MARK: Writes
+
+    /// Validates and inserts a new file with its first events.
+    @discardableResult
+    public func addPerson(_ person: Person, events: [PersonEvent] = []) throws -> Person {
+        var p = person
+        p.events += events
+        let prepared = try prepare(p)
+        do { try tenant.write { try $0.insert(prepared) } } catch { throw mapUnique(error, prepared) }
+        return prepared
+    }
+
+    /// Replaces a file's identity fields. Its events are facts: the new record must keep every
+    /// recorded event unchanged (add events with ``record(_:for:)``; void one with a correction).
+    @discardableResult
+    public func updatePerson(_ person: Person) throws -> Person {
+        let prepared = try prepare(person)
+        do {
+            try tenant.write { txn in
+                guard let old = try txn.get(Person.self, id: person.id) else { throw HosoError.recordNotFound(type: "person", id: person.id) }
+                guard prepared.events.count >= old.events.count, Array(prepared.events.prefix(old.events.count)) == old.events else {
+                    throw HosoError.invalidField(record: "person \(person.id)", field: "events", value: "\(prepared.events.count) events",
+                                                 reason: "would change recorded events; history is never overwritten: record a correction event instead")
+                }
+                try txn.update(prepared)
+            }
+        } catch { throw mapUnique(error, prepared) }
+        return prepared
+    }
+
+    /// Appends an event to a file and re-derives its history.
+    @discardableResult
+    public func record(_ event: PersonEvent, for personID: RecordID) throws -> Person {
+        try tenant.write { txn in
+            guard var p = try txn.get(Person.self, id: personID) else { throw HosoError.recordNotFound(type: "person", id: personID) }
+            var e = event
+            e.sequence = (p.events.map(\.sequence).max() ?? 0) + 1
+            p.events.append(e)
+            let prepared = try prepare(p)
+            try txn.update(prepared)
+            return prepared
+        }
+    }
+
+    /// Deletes a file (an administrative act; the change log keeps who did it and when).
+    @discardableResult
+    public func deletePerson(id: RecordID) throws -> Bool { try tenant.write { try $0.delete(Person.self, id: id) } }
+
+    /// Validates a case event (commune known, persons on file, amounts not negative).
+    public func prepare(_ event: CaseEvent) throws(HosoError) -> CaseEvent {
+        var e = event
+        let label = "event \(e.id)"
+        e.commune = try resolve(e.commune, field: "commune", record: label)
+        for (name, v) in [("arrested", e.arrested), ("area_m2", e.areaM2), ("plants", e.plants), ("quantity", e.quantity)] where v < 0 {
+            throw .invalidField(record: label, field: name, value: String(v), reason: "must not be negative")
+        }
+        if let a = e.offenceArticle, !(247...259).contains(a) {
+            throw .invalidField(record: label, field: "offence_article", value: String(a), reason: "is not a drug offence article of the Criminal Code (247–259)")
+        }
+        if let r = e.resolvedDate, r < e.date {
+            throw .invalidDate(value: r.description, field: "resolved_date", record: label, reason: "it is before the event's date \(e.date)")
+        }
+        if e.date.year < 1900 || e.date.year > 2200 {
+            throw .invalidDate(value: e.date.description, field: "date", record: label, reason: "the year is out of range 1900–2200")
+        }
+        return e
+    }
+
+    /// Validates and inserts a case event.
+    public func addEvent(_ event: CaseEvent) throws {
+        let e = try prepare(event)
+        try tenant.write { txn in
+            for p in e.personIDs where try !txn.contains(Person.self, id: p) {
+                throw HosoError.invalidField(record: "event \(e.id)", field: "person_ids", value: String(p), reason: "names no person on file")
+            }
+            try txn.insert(e)
+        }
+    }
+
+    /// Validates and replaces a case event.
+    public func updateEvent(_ event: CaseEvent) throws {
+        let e = try prepare(event)
+        try tenant.write { try $0.update(e) }
+    }
+
+    /// Deletes a case event.
+    @discardableResult
+    public func deleteEvent(id: RecordID) throws -> Bool { try tenant.write { try $0.delete(CaseEvent.self, id: id) } }
+
+    /// Loads many persons, then many events, in large batches (see ``Tenant/bulkLoad(_:batchSize:progress:)``).
+    /// Every record is validated first; a bad record stops the load with the batches before it loaded.
+    public func load<P: Sequence<Person>, E: Sequence<CaseEvent>>(persons: P, events: E, batchSize: Int = 50_000,
+                                                                  progress: ((String, BulkLoadProgress) -> Void)? = nil) throws {
+        do {
+            var people = persons.makeIterator()
+            try tenant.bulkLoad(Person.self, batchSize: batchSize, progress: { progress?("person", $0) }) {
+                try people.next().map { p throws(HosoError) in try self.prepare(p) }
+            }
+        } catch let error as BulkLoadError {
+            if case let .uniqueViolation(index, key, existing, new) = error.underlying, index == "person.national_id" {
+                var e = error
+                e.underlying = .duplicateNationalID(nationalID: key.trimmingCharacters(in: CharacterSet(charactersIn: "()\"")), existing: existing, new: new)
+                throw e
+            }
+            throw error
+        }
+        var cases = events.makeIterator()
+        try tenant.bulkLoad(CaseEvent.self, batchSize: batchSize, progress: { progress?("event", $0) }) {
+            try cases.next().map { e throws(HosoError) in try self.prepare(e) }
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,62 @@
+/// Who is acting: recorded in the change log with every write, and the subject of the
+/// tenant's ``AccessPolicy``.
+///
+/// ```swift
+/// let officer = Principal(name: "ca.xa.congson.nguyenvana", role: "commune-officer")
+/// let tenant = try store.openTenant("lang-son", schema: schema, as: officer)
+/// ```
+public struct Principal: Sendable, Hashable, CustomStringConvertible {
+    /// A stable name: an account, a job, a tool.
+    public var name: String
+    /// A role an access policy may check.
+    public var role: String
+
+    /// Creates a principal.
+    public init(name: String, role: String = "admin") { self.name = name; self.role = role }
+
+    /// The local system itself (maintenance, demo data).
+    public static let system = Principal(name: "system", role: "admin")
+
+    public var description: String { "\(name) (\(role))" }
+}
+
+/// An operation an ``AccessPolicy`` is asked about.
+public enum AccessOperation: Sendable, Hashable, CustomStringConvertible {
+    /// Reading records or indexes of a record type.
+    case read(recordType: String)
+    /// Writing records of a record type.
+    case write(recordType: String)
+    /// Changing the tenant's settings or reading its change log.
+    case administer(String)
+
+    public var description: String {
+        switch self {
+        case .read(let t): "read \(t) records"
+        case .write(let t): "write \(t) records"
+        case .administer(let what): what
+        }
+    }
+}
+
+/// Decides what a ``Principal`` may do on a tenant. Every read and write of a ``Tenant`` handle
+/// passes through its policy, so an access layer can scope a handle to a role and a set of
+/// communes without touching the engine.
+///
+/// ```swift
+/// struct ReadOnly: AccessPolicy {
+///     func authorize(_ op: AccessOperation, by p: Principal) throws(HosoError) {
+///         if case .write = op { throw .accessDenied(principal: p.name, operation: op.description, reason: "read-only role") }
+///     }
+/// }
+/// ```
+public protocol AccessPolicy: Sendable {
+    /// Throws ``HosoError/accessDenied(principal:operation:reason:)`` to refuse.
+    func authorize(_ operation: AccessOperation, by principal: Principal) throws(HosoError)
+}
+
+/// Allows everything: the policy of a handle with no access layer in front of it.
+public struct AllowAll: AccessPolicy {
+    /// Creates the policy.
+    public init() {}
+    public func authorize(_ operation: AccessOperation, by principal: Principal) throws(HosoError) {}
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Progress of a bulk load, reported after each batch commits.
+public struct BulkLoadProgress: Sendable, Hashable {
+    /// Records committed so far.
+    public var recordsLoaded: Int
+    /// Batches committed so far.
+    public var batchesCommitted: Int
+    /// Seconds since the load started.
+    public var elapsedSeconds: Double
+    /// Records per second so far.
+    public var recordsPerSecond: Double { elapsedSeconds > 0 ? Double(recordsLoaded) / elapsedSeconds : 0 }
+}
+
+extension Tenant {
+    /// Loads new records in large batches, one write transaction each, appending in id order
+    /// where the ids allow it. Each batch lands whole or not at all; on an error the batches
+    /// before it stay loaded and the error says which batch failed.
+    ///
+    /// ```swift
+    /// let summary = try tenant.bulkLoad(generator.persons(), batchSize: 50_000) { p in
+    ///     print("\(p.recordsLoaded) records, \(Int(p.recordsPerSecond))/s")
+    /// }
+    /// ```
+    @discardableResult
+    public func bulkLoad<S: Sequence>(_ records: S, batchSize: Int = 50_000,
+                                      progress: ((BulkLoadProgress) -> Void)? = nil) throws -> BulkLoadProgress
+    where S.Element: StoredRecord {
+        var iterator = records.makeIterator()
+        return try bulkLoad(S.Element.self, batchSize: batchSize, progress: progress) { iterator.next() }
+    }
+
+    /// Loads the records `next` produces until it returns `nil`, like
+    /// ``bulkLoad(_:batchSize:progress:)``; an error thrown by `next` (a record that failed
+    /// validation) stops the load like a failed batch: the records of the unfinished batch are
+    /// not written.
+    ///
+    /// ```swift
+    /// var rows = csv.makeIterator()
+    /// try tenant.bulkLoad(Person.self) { try rows.next().map(parse) }
+    /// ```
+    @discardableResult
+    public func bulkLoad<R: StoredRecord>(_ type: R.Type, batchSize: Int = 50_000, progress: ((BulkLoadProgress) -> Void)? = nil,
+                                          next: () throws -> R?) throws -> BulkLoadProgress {
+        precondition(batchSize > 0, "batchSize must be positive")
+        let started = Date()
+        var state = BulkLoadProgress(recordsLoaded: 0, batchesCommitted: 0, elapsedSeconds: 0)
+        var batch: [R] = []
+        batch.reserveCapacity(batchSize)
+        func fail(_ error: any Error) -> any Error {
+            guard let error = HosoError.wrap(error) as? HosoError else { return error }
+            return BulkLoadError(batch: state.batchesCommitted + 1, firstID: batch.map(\.id).min() ?? 0,
+                                 lastID: batch.map(\.id).max() ?? 0, recordsLoaded: state.recordsLoaded, underlying: error)
+        }
+        func commit() throws {
+            guard !batch.isEmpty else { return }
+            do { try write { try $0.insertBatch(batch) } } catch { throw fail(error) }
+            state.recordsLoaded += batch.count
+            state.batchesCommitted += 1
+            state.elapsedSeconds = Date().timeIntervalSince(started)
+            batch.removeAll(keepingCapacity: true)
+            progress?(state)
+        }
+        while true {
+            let record: R?
+            do { record = try next() } catch { throw fail(error) }
+            guard let record else { break }
+            batch.append(record)
+            if batch.count >= batchSize { try commit() }
+        }
+        try commit()
+        return state
+    }
+}
+
+/// A bulk load stopped at a batch; the batches before it are loaded, nothing of it is.
+public struct BulkLoadError: Error, Sendable, CustomStringConvertible {
+    /// The failed batch, from 1.
+    public var batch: Int
+    /// The id range of the failed batch.
+    public var firstID: RecordID, lastID: RecordID
+    /// Records loaded before it.
+    public var recordsLoaded: Int
+    /// What went wrong.
+    public var underlying: HosoError
+
+    public var description: String {
+        "bulk load stopped at batch \(batch) (ids \(firstID)…\(lastID)), nothing of which was written; \(recordsLoaded) records of earlier batches are loaded. Cause: \(underlying)"
+    }
+}

@@ -1,0 +1,109 @@
+import LMDB
+
+/// Every error Hoso's store reports. Each case names the input at fault and its
+/// ``description`` says what to do.
+///
+/// ```swift
+/// do { try tenant.write { try $0.insert(person) } }
+/// catch let error as HosoError { print(error) }   // e.g. national ID 001090001234 is already …
+/// ```
+public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No tenant of that name exists in the store.
+    case unknownTenant(name: String, store: String, known: [String])
+    /// A tenant of that name already exists.
+    case tenantAlreadyExists(name: String, store: String)
+    /// A tenant name that is not allowed.
+    case invalidTenantName(name: String, reason: String)
+    /// A commune code that the tenant does not know.
+    case unknownCommune(code: Int64, field: String, record: String)
+    /// A date that is invalid or out of order.
+    case invalidDate(value: String, field: String, record: String, reason: String)
+    /// A national ID (CCCD) already held by another person.
+    case duplicateNationalID(nationalID: String, existing: UInt64, new: UInt64)
+    /// A unique index already maps `key` to another record.
+    case uniqueViolation(index: String, key: String, existing: UInt64, new: UInt64)
+    /// A record larger than the store accepts.
+    case recordTooLarge(type: String, id: UInt64, size: Int, limit: Int)
+    /// The store cannot grow any more.
+    case storeFull(path: String, detail: String)
+    /// No record with that id.
+    case recordNotFound(type: String, id: UInt64)
+    /// A record with that id exists already.
+    case recordAlreadyExists(type: String, id: UInt64)
+    /// A field's value is not acceptable.
+    case invalidField(record: String, field: String, value: String, reason: String)
+    /// A stored record could not be decoded.
+    case corruptRecord(type: String, id: UInt64?, reason: String)
+    /// A stored key could not be decoded.
+    case corruptKey(String)
+    /// A continuation token that does not belong to this query, or is damaged.
+    case invalidContinuation(token: String, reason: String)
+    /// A record type or index the tenant's schema does not have.
+    case unknownSchemaElement(String)
+    /// The tenant was written by a newer version of Hoso.
+    case newerFormat(tenant: String, found: Int, supported: Int)
+    /// The access policy refused the operation.
+    case accessDenied(principal: String, operation: String, reason: String)
+    /// An error from the storage layer.
+    case storage(LMDBError)
+
+    public var description: String {
+        switch self {
+        case let .unknownTenant(name, store, known):
+            let list = known.isEmpty ? "the store has no tenants yet" : "known tenants: " + known.joined(separator: ", ")
+            return "unknown tenant '\(name)' in \(store) (\(list)); create it first or check the name"
+        case let .tenantAlreadyExists(name, store):
+            return "tenant '\(name)' already exists in \(store); open it, or drop it first to recreate it"
+        case let .invalidTenantName(name, reason):
+            return "invalid tenant name '\(name)': \(reason); use 1–64 lowercase letters, digits, '-' or '_'"
+        case let .unknownCommune(code, field, record):
+            return "\(record): \(field) \(code) is not a commune of this tenant; check the code against the gazetteer (hoso communes)"
+        case let .invalidDate(value, field, record, reason):
+            return "\(record): \(field) '\(value)' is not a valid date: \(reason); write dates as YYYY-MM-DD or DD/MM/YYYY"
+        case let .duplicateNationalID(nationalID, existing, new):
+            return "national ID \(nationalID) of person \(new) is already held by person \(existing); correct the ID or update person \(existing) instead"
+        case let .uniqueViolation(index, key, existing, new):
+            return "record \(new) duplicates key \(key) of unique index \(index), already held by record \(existing)"
+        case let .recordTooLarge(type, id, size, limit):
+            return "\(type) \(id) encodes to \(size) bytes, over the limit of \(limit); split its history or attachments"
+        case let .storeFull(path, detail):
+            return "the store at \(path) is full: \(detail); free disk space or raise the map limit"
+        case let .recordNotFound(type, id):
+            return "no \(type) with id \(id); insert it first or check the id"
+        case let .recordAlreadyExists(type, id):
+            return "a \(type) with id \(id) exists already; use update (or put) to change it"
+        case let .invalidField(record, field, value, reason):
+            return "\(record): \(field) '\(value)' \(reason)"
+        case let .corruptRecord(type, id, reason):
+            return "stored \(type)\(id.map { " \($0)" } ?? "") cannot be decoded: \(reason); run verify and restore from a backup"
+        case let .corruptKey(reason):
+            return "a stored key cannot be decoded: \(reason); run verify and restore from a backup"
+        case let .invalidContinuation(token, reason):
+            return "continuation token '\(token)' cannot be used: \(reason); start the query again without it"
+        case let .unknownSchemaElement(name):
+            return "\(name) is not part of this tenant's schema; open the tenant with the schema that defines it"
+        case let .newerFormat(tenant, found, supported):
+            return "tenant '\(tenant)' has format \(found) but this Hoso reads up to \(supported); upgrade Hoso"
+        case let .accessDenied(principal, operation, reason):
+            return "\(principal) may not \(operation): \(reason)"
+        case let .storage(error):
+            return error.description
+        }
+    }
+
+    /// Wraps storage-layer errors; passes ``HosoError`` through.
+    static func wrap(_ error: any Error) -> any Error {
+        if let lmdb = error as? LMDBError {
+            switch lmdb {
+            case let .mapLimitReached(path, maximum):
+                return HosoError.storeFull(path: path, detail: "the map reached its limit of \(maximum) bytes")
+            case let .mapGrowthBlocked(path, size):
+                return HosoError.storeFull(path: path, detail: "the map (\(size) bytes) could not grow while read transactions stayed open")
+            default:
+                if lmdb.isMapFull { return HosoError.storeFull(path: "", detail: lmdb.description) }
+                return HosoError.storage(lmdb)
+            }
+        }
+        return error
+    }
+}

@@ -1,0 +1,62 @@
+/// Which keys of an index a query visits.
+///
+/// ```swift
+/// .all                          // every key
+/// .prefix([20])                 // every key of province 20
+/// .between([20, 6253], [20, 6300])  // half-open: from the first key through keys before the second
+/// .exactly([20, 6253, 2])
+/// ```
+public enum KeyRange: Sendable, Hashable {
+    /// Every key.
+    case all
+    /// Keys that extend the tuple (including the tuple itself).
+    case prefix(Tuple)
+    /// Keys ≥ the first tuple and < the second.
+    case between(Tuple, Tuple)
+    /// Exactly this key.
+    case exactly(Tuple)
+
+    /// Lower bound (inclusive) and upper bound (exclusive, `nil` = none) in key bytes.
+    var bounds: (lower: [UInt8], upper: [UInt8]?) {
+        switch self {
+        case .all: return ([], nil)
+        case .prefix(let t): let p = t.encoded; return (p, KeyRange.successor(ofPrefix: p))
+        case .between(let a, let b): return (a.encoded, b.encoded)
+        case .exactly(let t): let k = t.encoded; return (k, k + [0])
+        }
+    }
+
+    /// The smallest byte string greater than every string starting with `prefix`.
+    static func successor(ofPrefix prefix: [UInt8]) -> [UInt8]? {
+        var p = prefix
+        while let last = p.last {
+            if last < 0xFF { p[p.count - 1] = last + 1; return p }
+            p.removeLast()
+        }
+        return nil
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Bytewise comparison with an array, as LMDB orders keys.
+    @inline(__always)
+    func compare(_ other: [UInt8]) -> Int {
+        other.withUnsafeBytes { o -> Int in
+            let n = Swift.min(count, o.count)
+            if n > 0, let a = baseAddress, let b = o.baseAddress {
+                let c = memcmp(a, b, n)
+                if c != 0 { return Int(c) }
+            }
+            return count - o.count
+        }
+    }
+
+    @inline(__always)
+    func equals(_ other: [UInt8]) -> Bool { count == other.count && compare(other) == 0 }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,62 @@
+/// The id of a record: unique within its record type in a tenant, assigned by the caller.
+public typealias RecordID = UInt64
+
+/// A kind of record the store can keep: its id, its binary form and its index entries.
+///
+/// Conform a type to plug it into the engine; the engine maintains every index it declares in
+/// the same write transaction as the record. Person and CaseEvent in HosoDomain are two such
+/// types; an embedding tool can add its own without touching the engine.
+///
+/// ```swift
+/// struct Note: StoredRecord {
+///     static let byAuthor = IndexDefinition("author", kind: .value)
+///     static let schema = RecordSchema(Note.self, name: "note", indexes: [byAuthor])
+///     var id: RecordID; var author: String; var text: String
+///     func encode(to w: inout RecordWriter) { w.write(1, author); w.write(2, text) }
+///     init(id: RecordID, reader r: inout RecordReader) throws(HosoError) { … }
+///     func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
+///         entries.value(Self.byAuthor, [.string(author)])
+///     }
+/// }
+/// ```
+public protocol StoredRecord: Sendable {
+    /// The record type's name, indexes and format version.
+    static var schema: RecordSchema { get }
+    /// The record's id.
+    var id: RecordID { get }
+    /// Writes the record's fields (the format version byte is written by the engine).
+    func encode(to writer: inout RecordWriter)
+    /// Reads a record back; unknown fields must be skipped.
+    init(id: RecordID, reader: inout RecordReader) throws(HosoError)
+    /// Emits the record's index entries. Entries may depend on ``IndexContext/today`` only
+    /// when the schema names a ``RecordSchema/transitionIndex``.
+    func indexEntries(_ entries: inout IndexEntries, context: IndexContext)
+}
+
+/// What index entries may depend on besides the record itself.
+public struct IndexContext: Sendable, Hashable {
+    /// The tenant's current day: "current" indexes (a person's status now) are computed as of it.
+    public var today: Int32
+    /// Creates a context.
+    public init(today: Int32) { self.today = today }
+}
+
+extension StoredRecord {
+    /// Encodes the record with its format version byte.
+    public func encoded() -> [UInt8] {
+        var writer = RecordWriter(formatVersion: Self.schema.formatVersion)
+        encode(to: &writer)
+        return writer.bytes
+    }
+
+    /// Decodes a stored record.
+    public static func decode(id: RecordID, _ bytes: UnsafeRawBufferPointer) throws(HosoError) -> Self {
+        var reader = try RecordReader(bytes, recordType: schema.name)
+        do {
+            return try Self(id: id, reader: &reader)
+        } catch {
+            if case let .corruptRecord(type, nil, reason) = error { throw .corruptRecord(type: type, id: id, reason: reason) }
+            throw error
+        }
+    }
+}

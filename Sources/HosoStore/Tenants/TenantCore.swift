@@ -1,0 +1,82 @@
+import LMDB
+
+/// The resolved databases of one record type.
+struct ResolvedType: Sendable {
+    let schema: RecordSchema
+    let records: Database
+    let indexes: [ResolvedIndex]
+}
+
+/// The databases of one index. Interval indexes keep two: sorted by start and by end.
+struct ResolvedIndex: Sendable {
+    let definition: IndexDefinition
+    let recordType: String
+    let db: Database
+    let endDB: Database?
+    var scope: String { recordType + "." + definition.name }
+}
+
+/// What every handle on one open tenant shares: its environment and resolved schema.
+final class TenantCore: Sendable {
+    let name: String
+    let environment: Environment
+    let store: Store
+    let schema: Schema
+    let meta: Database
+    let changeLog: Database
+    let types: [String: ResolvedType]
+    let indexes: [ObjectIdentifier: ResolvedIndex]
+
+    init(name: String, environment: Environment, schema: Schema, store: Store) throws {
+        self.name = name; self.environment = environment; self.schema = schema; self.store = store
+        let meta = try environment.openDatabase(MetaKeys.database)
+        self.meta = meta
+        changeLog = try environment.openDatabase(MetaKeys.changeLog)
+        let info = try environment.read { txn in
+            guard let bytes = try txn.get(meta, key: MetaKeys.info) else {
+                throw HosoError.corruptRecord(type: "tenant info", id: nil, reason: "tenant \(name) has no metadata")
+            }
+            return try TenantInfo.decode(bytes)
+        }
+        if info.formatVersion > TenantInfo.currentFormatVersion {
+            throw HosoError.newerFormat(tenant: name, found: info.formatVersion, supported: TenantInfo.currentFormatVersion)
+        }
+        var types: [String: ResolvedType] = [:]
+        var indexes: [ObjectIdentifier: ResolvedIndex] = [:]
+        for type in schema.recordTypes {
+            let records = try environment.openDatabase("r.\(type.name)")
+            var resolved: [ResolvedIndex] = []
+            for index in type.indexes {
+                let base = "i.\(type.name).\(index.name)"
+                let r: ResolvedIndex
+                switch index.kind {
+                case .value:
+                    r = ResolvedIndex(definition: index, recordType: type.name, db: try environment.openDatabase(base, flags: [.create, .dupSort, .dupFixed]), endDB: nil)
+                case .unique, .count, .datedCount:
+                    r = ResolvedIndex(definition: index, recordType: type.name, db: try environment.openDatabase(base), endDB: nil)
+                case .interval:
+                    r = ResolvedIndex(definition: index, recordType: type.name,
+                                      db: try environment.openDatabase(base + ".start", flags: [.create, .dupSort, .dupFixed]),
+                                      endDB: try environment.openDatabase(base + ".end", flags: [.create, .dupSort, .dupFixed]))
+                }
+                resolved.append(r)
+                indexes[ObjectIdentifier(index)] = r
+            }
+            types[type.name] = ResolvedType(schema: type, records: records, indexes: resolved)
+        }
+        self.types = types
+        self.indexes = indexes
+    }
+
+    func type(_ name: String) throws(HosoError) -> ResolvedType {
+        guard let t = types[name] else { throw .unknownSchemaElement("record type '\(name)'") }
+        return t
+    }
+
+    func index(_ definition: IndexDefinition) throws(HosoError) -> ResolvedIndex {
+        guard let i = indexes[ObjectIdentifier(definition)] else { throw .unknownSchemaElement("index '\(definition.name)'") }
+        return i
+    }
+
+    var today: Day { store.options.today() }
+}

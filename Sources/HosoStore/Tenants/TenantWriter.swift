@@ -1,0 +1,291 @@
+import LMDB
+
+/// Writes a tenant inside ``Tenant/write(_:)``. It reads like a ``TenantReader`` (seeing its
+/// own writes). Every record write maintains all of the record type's indexes and appends a
+/// change-log fact in the same transaction. Do not keep a writer past its closure.
+///
+/// ```swift
+/// try tenant.write { txn in
+///     try txn.insert(person)                 // fails if the id exists
+///     try txn.update(changedPerson)          // fails if it does not
+///     try txn.delete(Person.self, id: 7)
+/// }
+/// ```
+public final class TenantWriter: TenantReader {
+    let write: WriteTransaction
+    private var pendingCounts: [PendingCount: Int64] = [:]
+    private var sequence: UInt64 = 0
+    private(set) var day: Int32 = 0
+
+    struct PendingCount: Hashable {
+        let db: Database
+        let key: [UInt8]
+    }
+
+    init(core: TenantCore, write: WriteTransaction, principal: Principal, policy: any AccessPolicy) {
+        self.write = write
+        super.init(core: core, transaction: RawTransaction(write), principal: principal, policy: policy)
+    }
+
+    func begin() throws {
+        sequence = try lastChangeSequence()
+        day = try today().rawValue
+        let now = core.today.rawValue
+        if now > day { try advanceDay(to: Day(rawValue: now)) }
+    }
+
+    func finish() throws { try flushCounts() }
+
+    override func willRead() throws { try flushCounts() }
+
+    /// How a record write treats an existing record.
+    enum Mode { case insert, update, upsert }
+
+    /// Inserts a new record.
+    /// - Throws: ``HosoError/recordAlreadyExists(type:id:)``, ``HosoError/uniqueViolation(index:key:existing:new:)``,
+    ///   ``HosoError/recordTooLarge(type:id:size:limit:)``; nothing is written then.
+    public func insert<R: StoredRecord>(_ record: R) throws { try store(record, mode: .insert, log: true) }
+
+    /// Replaces an existing record, re-indexing what changed.
+    /// - Throws: ``HosoError/recordNotFound(type:id:)`` and the errors of ``insert(_:)``.
+    public func update<R: StoredRecord>(_ record: R) throws { try store(record, mode: .update, log: true) }
+
+    /// Inserts or replaces a record.
+    public func put<R: StoredRecord>(_ record: R) throws { try store(record, mode: .upsert, log: true) }
+
+    /// Deletes a record and its index entries; `false` when there was none.
+    @discardableResult
+    public func delete<R: StoredRecord>(_ type: R.Type, id: RecordID) throws -> Bool {
+        try authorize(.write(recordType: R.schema.name))
+        let t = try core.type(R.schema.name)
+        let key = FixedWidth.bytes(id)
+        guard let old = try write.get(t.records, key: key) else { return false }
+        let oldEntries = try t.schema.entriesOf(id, old, IndexContext(today: day))
+        try apply(t, old: oldEntries, new: IndexEntries(), id: id)
+        try write.delete(t.records, key: key)
+        try appendChange(.delete, type: t.schema.name, ids: [id], payload: nil, detail: nil)
+        return true
+    }
+
+    /// Stores a named setting blob and logs the change.
+    public func setSetting(_ name: String, _ bytes: [UInt8]) throws {
+        try authorize(.administer("change setting \(name)"))
+        try write.put(core.meta, key: MetaKeys.setting(name), value: bytes)
+        try appendChange(.setting, type: nil, ids: [], payload: bytes, detail: "setting \(name)")
+    }
+
+    /// Moves the tenant's current day forward to `newDay` (never back), re-indexing the records
+    /// whose "current" entries change on the days passed. Writes do this by themselves with the
+    /// store's clock; call it to move ahead explicitly.
+    public func advanceDay(to newDay: Day) throws {
+        let target = newDay.rawValue
+        guard target > day else { return }
+        var reindexed = 0
+        for t in core.types.values {
+            guard let transition = t.schema.transitionIndex else { continue }
+            var ids = Set<RecordID>()
+            let from = Tuple([.int(Int64(day) + 1)])
+            let through = Tuple([.int(Int64(target) + 1)])
+            try self.ids(in: transition, .between(from, through)) { _, id in
+                ids.insert(id); return true
+            }
+            for id in ids.sorted() {
+                guard let bytes = try write.get(t.records, key: FixedWidth.bytes(id)) else { continue }
+                let old = try t.schema.entriesOf(id, bytes, IndexContext(today: day))
+                let new = try t.schema.entriesOf(id, bytes, IndexContext(today: target))
+                try apply(t, old: old, new: new, id: id)
+            }
+            reindexed += ids.count
+        }
+        let from = Day(rawValue: day)
+        day = target
+        try write.put(core.meta, key: MetaKeys.today, value: FixedWidth.counterBytes(Int64(target)))
+        try appendChange(.advanceDay, type: nil, ids: [], payload: nil,
+                         detail: "current day \(from) → \(newDay); \(reindexed) records re-indexed")
+    }
+
+    // MARK: Engine
+
+    func store<R: StoredRecord>(_ record: R, mode: Mode, log: Bool) throws {
+        try authorize(.write(recordType: R.schema.name))
+        let t = try core.type(R.schema.name)
+        let bytes = record.encoded()
+        guard bytes.count <= t.schema.maximumRecordSize else {
+            throw HosoError.recordTooLarge(type: t.schema.name, id: record.id, size: bytes.count, limit: t.schema.maximumRecordSize)
+        }
+        let key = FixedWidth.bytes(record.id)
+        let context = IndexContext(today: day)
+        var newEntries = IndexEntries()
+        record.indexEntries(&newEntries, context: context)
+        var oldEntries: IndexEntries?
+        if let old = try write.get(t.records, key: key) {
+            if mode == .insert { throw HosoError.recordAlreadyExists(type: t.schema.name, id: record.id) }
+            oldEntries = try t.schema.entriesOf(record.id, old, context)
+        } else if mode == .update {
+            throw HosoError.recordNotFound(type: t.schema.name, id: record.id)
+        }
+        try checkUnique(new: newEntries, old: oldEntries, id: record.id)
+        try apply(t, old: oldEntries ?? IndexEntries(), new: newEntries, id: record.id)
+        try write.put(t.records, key: key, value: bytes)
+        if log {
+            try appendChange(oldEntries == nil ? .insert : .update, type: t.schema.name, ids: [record.id], payload: bytes, detail: nil)
+        }
+    }
+
+    /// Refuses a unique key held by another record, before anything is written.
+    private func checkUnique(new: IndexEntries, old: IndexEntries?, id: RecordID) throws {
+        for entry in new.values {
+            guard let r = core.indexes[entry.index], r.definition.kind == .unique else { continue }
+            if let old, old.values.contains(entry) { continue }
+            if let existing = try write.get(r.db, key: entry.bytes), FixedWidth.uint64(existing) != id {
+                let key = (try? Tuple.decode(entry.bytes).description) ?? "?"
+                throw HosoError.uniqueViolation(index: r.scope, key: key, existing: FixedWidth.uint64(existing), new: id)
+            }
+        }
+    }
+
+    /// Applies the difference between a record's old and new index entries.
+    func apply(_ t: ResolvedType, old: IndexEntries, new: IndexEntries, id: RecordID) throws {
+        let idBytes = FixedWidth.bytes(id)
+        if old.values != new.values {
+            let oldSet = Set(old.values), newSet = Set(new.values)
+            for entry in oldSet.subtracting(newSet) {
+                let r = core.indexes[entry.index]!
+                if r.definition.kind == .unique { try write.delete(r.db, key: entry.bytes) }
+                else { try write.delete(r.db, key: entry.bytes, value: idBytes) }
+            }
+            for entry in newSet.subtracting(oldSet) {
+                let r = core.indexes[entry.index]!
+                if r.definition.kind == .unique { try write.put(r.db, key: entry.bytes, value: idBytes) }
+                else { try write.put(r.db, key: entry.bytes, value: idBytes, flags: .noDupData) }
+            }
+        }
+        if old.counts != new.counts {
+            for (k, v) in old.counts { addCount(k, -v) }
+            for (k, v) in new.counts { addCount(k, v) }
+        }
+        if old.dated != new.dated {
+            for (k, v) in old.dated { addDated(k, -v) }
+            for (k, v) in new.dated { addDated(k, v) }
+        }
+        if old.intervals != new.intervals {
+            let oldSet = Set(old.intervals), newSet = Set(new.intervals)
+            for i in oldSet.subtracting(newSet) {
+                let r = core.indexes[i.index]!
+                try write.delete(r.db, key: i.group, value: Self.packed(i.start, i.end, idBytes))
+                try write.delete(r.endDB!, key: i.group, value: Self.packed(i.end, i.start, idBytes))
+            }
+            for i in newSet.subtracting(oldSet) {
+                let r = core.indexes[i.index]!
+                try write.put(r.db, key: i.group, value: Self.packed(i.start, i.end, idBytes), flags: .noDupData)
+                try write.put(r.endDB!, key: i.group, value: Self.packed(i.end, i.start, idBytes), flags: .noDupData)
+            }
+        }
+    }
+
+    @inline(__always)
+    static func packed(_ a: Int32, _ b: Int32, _ id: [UInt8]) -> [UInt8] {
+        var v: [UInt8] = []
+        v.reserveCapacity(16)
+        FixedWidth.append(a, to: &v); FixedWidth.append(b, to: &v); v.append(contentsOf: id)
+        return v
+    }
+
+    @inline(__always)
+    func addCount(_ key: IndexEntries.Key, _ delta: Int64) {
+        pendingCounts[PendingCount(db: core.indexes[key.index]!.db, key: key.bytes), default: 0] += delta
+    }
+
+    func addDated(_ d: IndexEntries.Dated, _ delta: Int64) {
+        let db = core.indexes[d.index]!.db
+        for (granularity, period) in DayBuckets.buckets(of: d.day) {
+            var key = KeyEncoder(prefix: d.group)
+            key.append(granularity); key.append(period); key.append(encoded: d.subgroup)
+            pendingCounts[PendingCount(db: db, key: key.bytes), default: 0] += delta
+        }
+    }
+
+    /// Writes accumulated count changes: each count key is read and written once per
+    /// transaction, however many records touched it.
+    func flushCounts() throws {
+        guard !pendingCounts.isEmpty else { return }
+        let pending = pendingCounts
+        pendingCounts = [:]
+        let sorted = pending.filter { $0.value != 0 }.sorted { a, b in
+            a.key.db.dbi != b.key.db.dbi ? a.key.db.dbi < b.key.db.dbi : a.key.key.lexicographicallyPrecedes(b.key.key)
+        }
+        for (k, delta) in sorted {
+            let db = k.db
+            let current = try write.get(db, key: k.key).map { FixedWidth.counter($0) } ?? 0
+            let updated = current + delta
+            if updated == 0 { try write.delete(db, key: k.key) }
+            else { try write.put(db, key: k.key, value: FixedWidth.counterBytes(updated)) }
+        }
+    }
+
+    func appendChange(_ op: ChangeRecord.Operation, type: String?, ids: [RecordID], payload: [UInt8]?, detail: String?) throws {
+        sequence += 1
+        let change = ChangeRecord(sequence: sequence, timestamp: ChangeRecord.now(), actor: principal.name, operation: op,
+                                  recordType: type, recordIDs: ids, payload: payload, detail: detail)
+        try write.put(core.changeLog, key: FixedWidth.bytes(sequence), value: change.encoded(), flags: .append)
+    }
+
+    // MARK: Bulk
+
+    /// Inserts a batch of new records of one type, sorted by id; when every id is above the
+    /// largest stored one the records are appended without searching. Logs one change-log
+    /// fact for the batch.
+    func insertBatch<R: StoredRecord>(_ records: [R]) throws {
+        guard !records.isEmpty else { return }
+        try authorize(.write(recordType: R.schema.name))
+        let t = try core.type(R.schema.name)
+        let sorted = records.sorted { $0.id < $1.id }
+        var previous: RecordID? = nil
+        for r in sorted {
+            if r.id == previous { throw HosoError.recordAlreadyExists(type: t.schema.name, id: r.id) }
+            previous = r.id
+        }
+        let lastStored = try txn.cursor(t.records).last().map { FixedWidth.uint64($0.key) }
+        let appendable = lastStored.map { sorted[0].id > $0 } ?? true
+        if !appendable {
+            for r in sorted { try store(r, mode: .insert, log: false) }
+        } else {
+            let context = IndexContext(today: day)
+            var values: [(ResolvedIndex, [UInt8], RecordID)] = []
+            for r in sorted {
+                let bytes = r.encoded()
+                guard bytes.count <= t.schema.maximumRecordSize else {
+                    throw HosoError.recordTooLarge(type: t.schema.name, id: r.id, size: bytes.count, limit: t.schema.maximumRecordSize)
+                }
+                var entries = IndexEntries()
+                r.indexEntries(&entries, context: context)
+                let idBytes = FixedWidth.bytes(r.id)
+                try write.put(t.records, key: idBytes, value: bytes, flags: .append)
+                for v in entries.values { values.append((core.indexes[v.index]!, v.bytes, r.id)) }
+                for (k, n) in entries.counts { addCount(k, n) }
+                for (k, n) in entries.dated { addDated(k, n) }
+                for i in entries.intervals {
+                    let ri = core.indexes[i.index]!
+                    try write.put(ri.db, key: i.group, value: Self.packed(i.start, i.end, idBytes), flags: .noDupData)
+                    try write.put(ri.endDB!, key: i.group, value: Self.packed(i.end, i.start, idBytes), flags: .noDupData)
+                }
+            }
+            values.sort { a, b in
+                a.0.db.dbi != b.0.db.dbi ? a.0.db.dbi < b.0.db.dbi
+                    : (a.1 != b.1 ? a.1.lexicographicallyPrecedes(b.1) : a.2 < b.2)
+            }
+            for (r, key, id) in values {
+                let idBytes = FixedWidth.bytes(id)
+                if r.definition.kind == .unique {
+                    if try !write.put(r.db, key: key, value: idBytes, flags: .noOverwrite) {
+                        let existing = try write.get(r.db, key: key).map { FixedWidth.uint64($0) } ?? 0
+                        throw HosoError.uniqueViolation(index: r.scope, key: (try? Tuple.decode(key).description) ?? "?", existing: existing, new: id)
+                    }
+                } else {
+                    try write.put(r.db, key: key, value: idBytes, flags: .noDupData)
+                }
+            }
+        }
+        try appendChange(.bulkInsert, type: t.schema.name, ids: sorted.map(\.id), payload: nil, detail: "\(sorted.count) records")
+    }
+}

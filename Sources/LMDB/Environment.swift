@@ -1,0 +1,364 @@
+import CLMDB
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An LMDB environment: one memory-mapped file holding named ``Database``s.
+///
+/// Open it with ``open(path:options:)``: each directory is opened once per process (a registry
+/// keyed by device and inode returns the live instance to every caller), with `MDB_NOTLS` so
+/// read transactions can hop threads, stale reader slots are cleared at open, and the map grows
+/// by a ``MapGrowthPolicy``. Writes are serialized (one writer per environment) and run
+/// synchronously on the calling thread.
+///
+/// ```swift
+/// let env = try Environment.open(path: "/var/lib/hoso/tenants/lang-son")
+/// let db = try env.openDatabase("people", flags: [.create])
+/// try env.write { txn in try txn.put(db, key: [1], value: [42]) }
+/// let value = try env.read { txn in try txn.get(db, key: [1]).map(Array.init) }
+/// ```
+public final class Environment: @unchecked Sendable {
+    /// Options for ``Environment/open(path:options:)``.
+    public struct Options: Sendable, Hashable {
+        /// Named databases the environment may hold.
+        public var maxDatabases: Int = 64
+        /// Concurrent read transactions.
+        public var maxReaders: Int = 254
+        /// Map sizing.
+        public var growth: MapGrowthPolicy = .default
+        /// Durability of commits.
+        public var durability: Durability = .full
+        /// Opens the environment read-only.
+        public var readOnly: Bool = false
+        /// Creates options.
+        public init(maxDatabases: Int = 64, maxReaders: Int = 254, growth: MapGrowthPolicy = .default,
+                    durability: Durability = .full, readOnly: Bool = false) {
+            self.maxDatabases = maxDatabases; self.maxReaders = maxReaders; self.growth = growth
+            self.durability = durability; self.readOnly = readOnly
+        }
+    }
+
+    /// How much a commit survives.
+    public enum Durability: Sendable, Hashable {
+        /// Every commit is synced to disk before it returns.
+        case full
+        /// `MDB_NOMETASYNC`: a commit survives a process crash; a power loss may lose the last
+        /// commits but never corrupts the file.
+        case noMetaSync
+        /// `MDB_NOSYNC`: the OS decides when to write; call ``Environment/sync(force:)`` to flush.
+        case none
+    }
+
+    /// The directory the environment lives in.
+    public let path: String
+    /// Options it was opened with.
+    public let options: Options
+
+    let handle: OpaquePointer
+    /// Held shared by every transaction, exclusive while the map is resized.
+    private let resizeLock: UnsafeMutablePointer<pthread_rwlock_t>
+    private let writer = Mutex<pthread_t?>(nil)
+    private let mapFullFlag = Atomic<Bool>(false)
+    private let databases = Mutex<[String: Database]>([:])
+    private let isClosed = Atomic<Bool>(false)
+    private let identity: FileIdentity
+    /// Stale reader slots cleared when the environment was opened.
+    public let staleReadersCleared: Int
+
+    // MARK: Opening
+
+    /// Opens (creating the directory if needed) the environment at `path`, or returns the
+    /// instance already open in this process for the same directory.
+    ///
+    /// - Throws: ``LMDBError`` when LMDB cannot open the file, for example on a permission error.
+    public static func open(path: String, options: Options = Options()) throws -> Environment {
+        if !options.readOnly { mkdir(path, 0o750) }
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw LMDBError.status(code: errno, operation: "stat(\(path))")
+        }
+        let id = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+        return try registry.withLock { table throws -> Environment in
+            if let live = table[id]?.environment, !live.isClosed.load(ordering: .acquiring) { return live }
+            let env = try Environment(path: path, options: options, identity: id)
+            table[id] = WeakEnvironment(env)
+            return env
+        }
+    }
+
+    private init(path: String, options: Options, identity: FileIdentity) throws {
+        var env: OpaquePointer?
+        try check(mdb_env_create(&env), "env_create")
+        guard let env else { throw LMDBError.status(code: ENOMEM, operation: "env_create") }
+        var flags = UInt32(MDB_NOTLS)
+        switch options.durability {
+        case .full: break
+        case .noMetaSync: flags |= UInt32(MDB_NOMETASYNC)
+        case .none: flags |= UInt32(MDB_NOSYNC)
+        }
+        if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+        do {
+            try check(mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases)), "env_set_maxdbs")
+            try check(mdb_env_set_maxreaders(env, UInt32(options.maxReaders)), "env_set_maxreaders")
+            // A larger existing file keeps its own size: LMDB raises the map to what is used.
+            try check(mdb_env_set_mapsize(env, options.growth.initialSize), "env_set_mapsize")
+            try check(mdb_env_open(env, path, flags, 0o640), "env_open(\(path))")
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+        var dead: Int32 = 0
+        mdb_reader_check(env, &dead)
+        self.handle = env
+        self.path = path
+        self.options = options
+        self.identity = identity
+        self.staleReadersCleared = Int(dead)
+        resizeLock = .allocate(capacity: 1)
+        pthread_rwlock_init(resizeLock, nil)
+        // Start with room to grow: an existing file opens at no less than what it uses.
+        let info = self.info()
+        if Double(info.usedBytes) > Double(info.mapSize) * options.growth.threshold {
+            mdb_env_set_mapsize(env, options.growth.nextSize(after: info.mapSize, needing: info.usedBytes))
+        }
+    }
+
+    deinit {
+        registry.withLock { table in
+            if !isClosed.exchange(true, ordering: .acquiringAndReleasing) { mdb_env_close(handle) }
+            if let entry = table[identity], entry.environment == nil || entry.environment === self {
+                table[identity] = nil
+            }
+        }
+        pthread_rwlock_destroy(resizeLock)
+        resizeLock.deallocate()
+    }
+
+    /// Closes the environment now, waiting for running transactions to end. Later calls on
+    /// this instance throw ``LMDBError/closed(path:)``; ``open(path:options:)`` opens it anew.
+    public func close() {
+        pthread_rwlock_wrlock(resizeLock)
+        defer { pthread_rwlock_unlock(resizeLock) }
+        registry.withLock { table in
+            if !isClosed.exchange(true, ordering: .acquiringAndReleasing) { mdb_env_close(handle) }
+            if table[identity]?.environment === self { table[identity] = nil }
+        }
+    }
+
+    // MARK: Databases
+
+    /// Opens (or with ``Database/Flags/create`` creates) the named database. Handles are cached.
+    public func openDatabase(_ name: String, flags: Database.Flags = [.create]) throws -> Database {
+        if let db = databases.withLock({ $0[name] }) { return db }
+        let open: (OpaquePointer) throws(LMDBError) -> Database = { txn in
+            var dbi: MDB_dbi = 0
+            try check(mdb_dbi_open(txn, name, flags.rawValue, &dbi), "dbi_open(\(name))")
+            return Database(dbi: dbi, name: name, flags: flags.subtracting(.create))
+        }
+        let db: Database
+        if !options.readOnly {
+            db = try write { txn in try open(txn.rawHandle) }
+        } else {
+            // A handle opened in a read transaction lives on only if that transaction commits.
+            pthread_rwlock_rdlock(resizeLock)
+            defer { pthread_rwlock_unlock(resizeLock) }
+            var txn: OpaquePointer?
+            try check(mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn), "txn_begin(read, \(path))")
+            do { db = try open(txn!) } catch { mdb_txn_abort(txn); throw error }
+            try check(mdb_txn_commit(txn), "txn_commit(\(path))")
+        }
+        databases.withLock { $0[name] = db }
+        return db
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in a read-only snapshot. The transaction may move between threads while the
+    /// closure runs (`MDB_NOTLS`); buffers it returns are valid only inside the closure.
+    ///
+    /// ```swift
+    /// let n = try env.read { txn in try txn.statistics(db).entries }
+    /// ```
+    public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
+        pthread_rwlock_rdlock(resizeLock)
+        defer { pthread_rwlock_unlock(resizeLock) }
+        guard !isClosed.load(ordering: .acquiring) else { throw LMDBError.closed(path: path) }
+        var txn: OpaquePointer?
+        var rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
+        if rc == MDB_MAP_RESIZED {
+            // Another process grew the map: adopt its size.
+            mdb_env_set_mapsize(handle, 0)
+            rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
+        }
+        try check(rc, "txn_begin(read, \(path))")
+        defer { mdb_txn_abort(txn) }
+        return try body(ReadTransaction(handle: txn!, environment: self))
+    }
+
+    /// Runs `body` in the environment's single write transaction and commits it when `body`
+    /// returns; `body` throwing aborts everything it wrote.
+    ///
+    /// When the map fills up, the transaction is aborted, the map grows and **`body` runs
+    /// again**, so it must not have side effects outside the transaction. Calling `write`
+    /// inside another `write` on the same thread throws ``LMDBError/nestedWriteTransaction(path:)``.
+    ///
+    /// ```swift
+    /// try env.write { txn in
+    ///     try txn.put(db, key: key, value: value)
+    /// }
+    /// ```
+    @discardableResult
+    public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        guard !options.readOnly else { throw LMDBError.status(code: EACCES, operation: "write on read-only \(path)") }
+        let me = pthread_self()
+        let nested = writer.withLock { current -> Bool in
+            if let current, pthread_equal(current, me) != 0 { return true }
+            return false
+        }
+        if nested { throw LMDBError.nestedWriteTransaction(path: path) }
+        var attempt = 0
+        while true {
+            attempt += 1
+            try growIfNeeded()
+            pthread_rwlock_rdlock(resizeLock)
+            var locked = true
+            defer { if locked { pthread_rwlock_unlock(resizeLock) } }
+            guard !isClosed.load(ordering: .acquiring) else { throw LMDBError.closed(path: path) }
+            var txn: OpaquePointer?
+            var rc = mdb_txn_begin(handle, nil, 0, &txn)
+            if rc == MDB_MAP_RESIZED {
+                mdb_env_set_mapsize(handle, 0)
+                rc = mdb_txn_begin(handle, nil, 0, &txn)
+            }
+            try check(rc, "txn_begin(write, \(path))")
+            writer.withLock { $0 = me }
+            mapFullFlag.store(false, ordering: .relaxed)
+            let outcome: Result<T, any Error>
+            do {
+                let value = try body(WriteTransaction(handle: txn!, environment: self))
+                let crc = mdb_txn_commit(txn)
+                if crc == MDB_MAP_FULL { noteMapFull() }
+                try check(crc, "txn_commit(\(path))")
+                outcome = .success(value)
+            } catch {
+                if !(error is LMDBError && (error as! LMDBError).isCommitFailure) { mdb_txn_abort(txn) }
+                outcome = .failure(error)
+            }
+            writer.withLock { $0 = nil }
+            switch outcome {
+            case .success(let value):
+                return value
+            case .failure(let error):
+                guard mapFullFlag.load(ordering: .relaxed) else { throw error }
+                pthread_rwlock_unlock(resizeLock)
+                locked = false
+                let size = info().mapSize
+                guard size < options.growth.maximumSize, attempt < 32 else {
+                    throw LMDBError.mapLimitReached(path: path, maximum: options.growth.maximumSize)
+                }
+                try resize(to: options.growth.nextSize(after: size), waitSeconds: 30)
+            }
+        }
+    }
+
+    @usableFromInline
+    func noteMapFull() { mapFullFlag.store(true, ordering: .relaxed) }
+
+    // MARK: Map growth
+
+    /// Grows the map ahead of a write when the used part passes the policy's threshold.
+    private func growIfNeeded() throws {
+        let info = self.info()
+        guard Double(info.usedBytes) > Double(info.mapSize) * options.growth.threshold,
+              info.mapSize < options.growth.maximumSize else { return }
+        // Ahead of need: do not wait long for readers; the write retries if it fills up.
+        try? resize(to: options.growth.nextSize(after: info.mapSize, needing: info.usedBytes), waitSeconds: 0.05)
+    }
+
+    private func resize(to size: Int, waitSeconds: Double) throws {
+        var deadline = timespec()
+        clock_gettime(CLOCK_REALTIME, &deadline)
+        let nanos = Int(deadline.tv_nsec) + Int(waitSeconds * 1e9)
+        deadline.tv_sec += nanos / 1_000_000_000
+        deadline.tv_nsec = nanos % 1_000_000_000
+        guard pthread_rwlock_timedwrlock(resizeLock, &deadline) == 0 else {
+            throw LMDBError.mapGrowthBlocked(path: path, mapSize: info().mapSize)
+        }
+        defer { pthread_rwlock_unlock(resizeLock) }
+        guard !isClosed.load(ordering: .acquiring) else { throw LMDBError.closed(path: path) }
+        if info().mapSize < size { try check(mdb_env_set_mapsize(handle, size), "env_set_mapsize(\(size))") }
+    }
+
+    // MARK: Information
+
+    /// Map size, pages in use and readers (`mdb_env_info`, `mdb_env_stat`).
+    public func info() -> EnvironmentInfo {
+        var i = MDB_envinfo()
+        mdb_env_info(handle, &i)
+        var s = MDB_stat()
+        mdb_env_stat(handle, &s)
+        return EnvironmentInfo(mapSize: i.me_mapsize, lastPage: Int(i.me_last_pgno), pageSize: Int(s.ms_psize),
+                               maxReaders: Int(i.me_maxreaders), readers: Int(i.me_numreaders),
+                               lastTransaction: Int(i.me_last_txnid))
+    }
+
+    /// Clears reader slots left by dead processes; returns how many were cleared.
+    @discardableResult
+    public func clearStaleReaders() -> Int {
+        var dead: Int32 = 0
+        mdb_reader_check(handle, &dead)
+        return Int(dead)
+    }
+
+    /// Flushes buffers to disk; needed only with ``Durability/none`` or ``Durability/noMetaSync``.
+    public func sync(force: Bool = true) throws {
+        try check(mdb_env_sync(handle, force ? 1 : 0), "env_sync(\(path))")
+    }
+
+    /// Writes a consistent copy of the environment into the existing empty directory `path`
+    /// while readers and writers go on (`mdb_env_copy2`); `compact` omits free pages.
+    public func copy(to path: String, compact: Bool = true) throws {
+        pthread_rwlock_rdlock(resizeLock)
+        defer { pthread_rwlock_unlock(resizeLock) }
+        try check(mdb_env_copy2(handle, path, compact ? UInt32(MDB_CP_COMPACT) : 0), "env_copy(\(path))")
+    }
+}
+
+/// What ``Environment/info()`` reports.
+public struct EnvironmentInfo: Sendable, Hashable {
+    /// Size of the memory map in bytes.
+    public var mapSize: Int
+    /// Number of the last page in use.
+    public var lastPage: Int
+    /// Page size in bytes.
+    public var pageSize: Int
+    /// Reader slots in the lock table, and slots in use.
+    public var maxReaders: Int, readers: Int
+    /// Id of the last committed transaction.
+    public var lastTransaction: Int
+    /// Bytes of the map in use.
+    public var usedBytes: Int { (lastPage + 1) * pageSize }
+}
+
+extension LMDBError {
+    /// `mdb_txn_commit` frees the transaction even when it fails: it must not be aborted then.
+    var isCommitFailure: Bool {
+        if case .status(_, let op) = self { return op.hasPrefix("txn_commit") }
+        return false
+    }
+}
+
+struct FileIdentity: Hashable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+}
+
+final class WeakEnvironment: @unchecked Sendable {
+    weak var environment: Environment?
+    init(_ environment: Environment) { self.environment = environment }
+}
+
+private let registry = Mutex<[FileIdentity: WeakEnvironment]>([:])

@@ -1,0 +1,167 @@
+import CLMDB
+
+/// What every transaction can do: read values and open cursors.
+///
+/// Values returned by a transaction point into the memory map and are valid only until the
+/// transaction ends; copy them out (`Array(buffer)`) to keep them.
+public protocol TransactionProtocol {
+    /// The underlying `MDB_txn` pointer, for calls this layer does not wrap.
+    var rawHandle: OpaquePointer { get }
+    /// The environment the transaction belongs to.
+    var environment: Environment { get }
+}
+
+extension TransactionProtocol {
+    /// The value stored under `key`, or `nil`. The buffer lives as long as the transaction.
+    ///
+    /// ```swift
+    /// let value = try txn.get(db, key: keyBytes).map(Array.init)
+    /// ```
+    @inlinable
+    public func get(_ db: Database, key: UnsafeRawBufferPointer) throws(LMDBError) -> UnsafeRawBufferPointer? {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val()
+        let rc = mdb_get(rawHandle, db.dbi, &k, &v)
+        if rc == MDB_NOTFOUND { return nil }
+        if rc != 0 { throw LMDBError.status(code: rc, operation: "get") }
+        return UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size)
+    }
+
+    /// The value stored under `key`, or `nil` (array convenience).
+    public func get(_ db: Database, key: [UInt8]) throws(LMDBError) -> UnsafeRawBufferPointer? {
+        var result: Result<UnsafeRawBufferPointer?, LMDBError> = .success(nil)
+        key.withUnsafeBytes { k in
+            do throws(LMDBError) { result = .success(try get(db, key: k)) } catch { result = .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Opens a cursor over `db`; it is closed when it goes out of scope.
+    ///
+    /// ```swift
+    /// var cursor = try txn.cursor(db)
+    /// var entry = try cursor.first()
+    /// while let (key, value) = entry { …; entry = try cursor.next() }
+    /// ```
+    public func cursor(_ db: Database) throws(LMDBError) -> Cursor {
+        var c: OpaquePointer?
+        try check(mdb_cursor_open(rawHandle, db.dbi, &c), "cursor_open(\(db.name ?? "main"))")
+        return Cursor(handle: c!, database: db, environment: environment)
+    }
+
+    /// Statistics of `db` as seen by this transaction.
+    public func statistics(_ db: Database) throws(LMDBError) -> DatabaseStatistics {
+        var s = MDB_stat()
+        try check(mdb_stat(rawHandle, db.dbi, &s), "stat(\(db.name ?? "main"))")
+        return DatabaseStatistics(s)
+    }
+}
+
+/// A read-only snapshot of an ``Environment``. Obtain one with ``Environment/read(_:)``.
+///
+/// The transaction ends when the closure returns: do not keep it (or buffers read through it)
+/// beyond the closure.
+///
+/// Read transactions are opened with `MDB_NOTLS`, so they may be used from any thread while
+/// the closure runs; they see the data as of their start and never block writers.
+public struct ReadTransaction: TransactionProtocol {
+    public let rawHandle: OpaquePointer
+    public let environment: Environment
+    init(handle: OpaquePointer, environment: Environment) {
+        self.rawHandle = handle; self.environment = environment
+    }
+}
+
+/// A write transaction: one per environment at a time, bound to the thread that began it.
+/// Obtain one with ``Environment/write(_:)``; it commits when the closure returns and aborts
+/// when it throws. Do not keep it beyond the closure.
+public struct WriteTransaction: TransactionProtocol {
+    public let rawHandle: OpaquePointer
+    public let environment: Environment
+
+    init(handle: OpaquePointer, environment: Environment) {
+        self.rawHandle = handle; self.environment = environment
+    }
+
+    @usableFromInline
+    func note(_ rc: Int32, _ operation: @autoclosure () -> String) throws(LMDBError) {
+        if rc == 0 { return }
+        if rc == MDB_MAP_FULL { environment.noteMapFull() }
+        throw LMDBError.status(code: rc, operation: operation())
+    }
+
+    /// Stores `value` under `key`. Returns `false` (and changes nothing) when a flag such as
+    /// ``PutFlags/noOverwrite`` or ``PutFlags/noDupData`` refused the write.
+    ///
+    /// ```swift
+    /// try txn.put(db, key: k, value: v)
+    /// ```
+    @discardableResult @inlinable
+    public func put(_ db: Database, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: PutFlags = []) throws(LMDBError) -> Bool {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        let rc = mdb_put(rawHandle, db.dbi, &k, &v, flags.rawValue)
+        if rc == MDB_KEYEXIST && !flags.isDisjoint(with: [.noOverwrite, .noDupData]) { return false }
+        try note(rc, "put(\(db.name ?? "main"))")
+        return true
+    }
+
+    /// Array convenience for ``put(_:key:value:flags:)-(_,UnsafeRawBufferPointer,_,_)``.
+    @discardableResult
+    public func put(_ db: Database, key: [UInt8], value: [UInt8], flags: PutFlags = []) throws(LMDBError) -> Bool {
+        var result: Result<Bool, LMDBError> = .success(false)
+        key.withUnsafeBytes { k in value.withUnsafeBytes { v in
+            do throws(LMDBError) { result = .success(try put(db, key: k, value: v, flags: flags)) } catch { result = .failure(error) }
+        } }
+        return try result.get()
+    }
+
+    /// Reserves `size` bytes under `key` and lets `fill` write them in place (`MDB_RESERVE`),
+    /// saving a copy for large values. Not for dupsort databases.
+    public func putReserved(_ db: Database, key: UnsafeRawBufferPointer, size: Int, flags: PutFlags = [],
+                            fill: (UnsafeMutableRawBufferPointer) -> Void) throws(LMDBError) {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: size, mv_data: nil)
+        try note(mdb_put(rawHandle, db.dbi, &k, &v, flags.rawValue | UInt32(MDB_RESERVE)), "put(\(db.name ?? "main"))")
+        fill(UnsafeMutableRawBufferPointer(start: v.mv_data, count: size))
+    }
+
+    /// Deletes `key` (all its values in a dupsort database, or only `value` when given).
+    /// Returns `false` when there was nothing to delete.
+    @discardableResult
+    public func delete(_ db: Database, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer? = nil) throws(LMDBError) -> Bool {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        let rc: Int32
+        if let value {
+            var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+            rc = mdb_del(rawHandle, db.dbi, &k, &v)
+        } else {
+            rc = mdb_del(rawHandle, db.dbi, &k, nil)
+        }
+        if rc == MDB_NOTFOUND { return false }
+        try note(rc, "del(\(db.name ?? "main"))")
+        return true
+    }
+
+    /// Array convenience for ``delete(_:key:value:)-(_,UnsafeRawBufferPointer,_)``.
+    @discardableResult
+    public func delete(_ db: Database, key: [UInt8], value: [UInt8]? = nil) throws(LMDBError) -> Bool {
+        var result: Result<Bool, LMDBError> = .success(false)
+        key.withUnsafeBytes { k in
+            if let value {
+                value.withUnsafeBytes { v in
+                    do throws(LMDBError) { result = .success(try delete(db, key: k, value: v)) } catch { result = .failure(error) }
+                }
+            } else {
+                do throws(LMDBError) { result = .success(try delete(db, key: k)) } catch { result = .failure(error) }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Removes every entry of `db`, keeping the database.
+    public func clear(_ db: Database) throws(LMDBError) {
+        try note(mdb_drop(rawHandle, db.dbi, 0), "drop(\(db.name ?? "main"), empty)")
+    }
+}
+
