@@ -47,8 +47,10 @@ public struct Cursor: ~Copyable {
     public func previous() throws(LMDBError) -> Entry? { try move(MDB_PREV) }
     /// The entry under the cursor.
     public func current() throws(LMDBError) -> Entry? { try move(MDB_GET_CURRENT) }
-    /// The first entry whose key is ≥ `key`.
-    public func seek(atLeast key: UnsafeRawBufferPointer) throws(LMDBError) -> Entry? { try move(MDB_SET_RANGE, key: key) }
+    /// The first entry whose key is ≥ `key` (the first entry for an empty key).
+    public func seek(atLeast key: UnsafeRawBufferPointer) throws(LMDBError) -> Entry? {
+        key.isEmpty ? try move(MDB_FIRST) : try move(MDB_SET_RANGE, key: key)
+    }
     /// The entry whose key is exactly `key` (its first duplicate).
     public func seek(exactly key: UnsafeRawBufferPointer) throws(LMDBError) -> Entry? { try move(MDB_SET_KEY, key: key) }
     /// Dupsort: the first value ≥ `value` under exactly `key`.

@@ -1,0 +1,215 @@
+import Foundation
+import Testing
+@testable import HosoStore
+
+@Suite struct TenantTests {
+    static let schema = Schema([Item.schema])
+    func item(_ id: RecordID, group: Int64 = 1, code: String? = nil, note: String = "") -> Item {
+        var i = Item(id: id, group: group, tag: "alpha", code: code, start: 20_000, end: nil, amount: 1)
+        i.note = note
+        return i
+    }
+
+    @Test func createListDescribeDrop() throws {
+        let store = try temporaryStore()
+        #expect(try store.tenantNames().isEmpty)
+        let calendar = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+        let a = try store.createTenant(TenantInfo(name: "lang-son", displayName: "Lạng Sơn", provinceCode: 20, calendar: calendar),
+                                       schema: Self.schema, as: Principal(name: "admin.pc04"))
+        _ = try store.createTenant(TenantInfo(name: "hung-yen"), schema: Self.schema)
+        #expect(try store.tenantNames() == ["hung-yen", "lang-son"])
+        try a.write { txn in for i in 1...10 { try txn.insert(item(RecordID(i))) } }
+        let d = try a.describe()
+        #expect(d.info.displayName == "Lạng Sơn" && d.info.provinceCode == 20 && d.info.calendar == calendar)
+        #expect(d.info.createdBy == "admin.pc04" && d.info.formatVersion == TenantInfo.currentFormatVersion)
+        #expect(d.recordCounts["item"] == 10)
+        #expect(d.lastChange == 11)
+        try store.dropTenant("hung-yen")
+        #expect(try store.tenantNames() == ["lang-son"])
+        #expect(throws: HosoError.self) { _ = try store.openTenant("hung-yen", schema: Self.schema) }
+    }
+
+    @Test func tenantErrorsNameTheInput() throws {
+        let store = try temporaryStore()
+        _ = try store.createTenant(TenantInfo(name: "a"), schema: Self.schema)
+        #expect(throws: HosoError.tenantAlreadyExists(name: "a", store: store.directory)) {
+            _ = try store.createTenant(TenantInfo(name: "a"), schema: Self.schema)
+        }
+        #expect(throws: HosoError.unknownTenant(name: "b", store: store.directory, known: ["a"])) {
+            _ = try store.openTenant("b", schema: Self.schema)
+        }
+        for bad in ["", "Lang Son", "../x", "-x", String(repeating: "x", count: 65)] {
+            #expect(throws: HosoError.self) { _ = try store.createTenant(TenantInfo(name: bad), schema: Self.schema) }
+        }
+        #expect(try store.tenantNames() == ["a"])
+    }
+
+    @Test func tenantsAreIsolated() throws {
+        let store = try temporaryStore()
+        let a = try store.createTenant(TenantInfo(name: "a"), schema: Self.schema)
+        let b = try store.createTenant(TenantInfo(name: "b"), schema: Self.schema)
+        try a.write { try $0.insert(item(1, code: "X")) }
+        // The same id and unique key in another tenant are independent.
+        try b.write { try $0.insert(item(1, code: "X")) }
+        try b.write { try $0.delete(Item.self, id: 1) }
+        #expect(try a.read { try $0.get(Item.self, id: 1) } != nil)
+        #expect(try b.read { try $0.get(Item.self, id: 1) } == nil)
+    }
+
+    @Test func badWritesChangeNothing() throws {
+        let store = try temporaryStore()
+        let t = try store.createTenant(TenantInfo(name: "t"), schema: Self.schema)
+        try t.write { try $0.insert(item(1, code: "X")) }
+        let before = try t.read { try $0.lastChangeSequence() }
+        // 1 version byte + group 2 + tag 7 + start 4 + amount 2 + note (1 tag + 2 length + 5000) = 5019 bytes.
+        #expect(throws: HosoError.recordTooLarge(type: "item", id: 2, size: 5019, limit: 4096)) {
+            try t.write { try $0.insert(item(2, note: String(repeating: "x", count: 5000))) }
+        }
+        #expect(throws: HosoError.uniqueViolation(index: "item.code", key: "(\"X\")", existing: 1, new: 3)) {
+            try t.write { txn in try txn.insert(item(4)); try txn.insert(item(3, code: "X")) }
+        }
+        #expect(throws: HosoError.recordAlreadyExists(type: "item", id: 1)) { try t.write { try $0.insert(item(1)) } }
+        #expect(throws: HosoError.recordNotFound(type: "item", id: 9)) { try t.write { try $0.update(item(9)) } }
+        try t.read { (txn: TenantReader) throws -> Void in
+            #expect(try txn.lastChangeSequence() == before)
+            #expect(try txn.recordCount(Item.self) == 1)
+            #expect(try txn.get(Item.self, id: 4) == nil)
+            #expect(try txn.count(Item.perGroupTag, [1, "alpha"]) == 1)
+        }
+    }
+
+    @Test func storeFullIsATypedErrorAndLosesNothing() throws {
+        let path = NSTemporaryDirectory() + "hoso-full-\(UUID().uuidString)"
+        let store = try Store(directory: path, options: .init(growth: MapGrowthPolicy(initialSize: 1 << 20, threshold: 0.9, maximumSize: 3 << 20)))
+        let t = try store.createTenant(TenantInfo(name: "t"), schema: Self.schema)
+        try t.write { txn in for i in 1...100 { try txn.insert(item(RecordID(i))) } }
+        #expect(throws: HosoError.self) {
+            try t.write { txn in for i in 1000...30_000 { try txn.insert(item(RecordID(i), note: String(repeating: "y", count: 300))) } }
+        }
+        #expect(try t.read { try $0.recordCount(Item.self) } == 100)
+    }
+
+    @Test func mapGrowthRetriesBigBatches() throws {
+        let store = try temporaryStore(smallMap: true)
+        let t = try store.createTenant(TenantInfo(name: "t"), schema: Self.schema)
+        try t.write { txn in for i in 1...20_000 { try txn.insert(item(RecordID(i), group: Int64(i % 7), note: "n\(i)")) } }
+        #expect(try t.read { try $0.recordCount(Item.self) } == 20_000)
+        #expect(try t.read { try $0.countSum(Item.perGroupTag, .all) } == 20_000)
+    }
+
+    @Test func accessPolicyGuardsEveryCall() throws {
+        struct ReadOnly: AccessPolicy {
+            func authorize(_ op: AccessOperation, by p: Principal) throws(HosoError) {
+                if case .write = op { throw .accessDenied(principal: p.name, operation: op.description, reason: "read-only role") }
+            }
+        }
+        let store = try temporaryStore()
+        let admin = try store.createTenant(TenantInfo(name: "t"), schema: Self.schema)
+        try admin.write { try $0.insert(item(1)) }
+        let viewer = admin.acting(as: Principal(name: "analyst", role: "viewer"), policy: ReadOnly())
+        #expect(try viewer.read { try $0.get(Item.self, id: 1) } != nil)
+        #expect(throws: HosoError.accessDenied(principal: "analyst", operation: "write item records", reason: "read-only role")) {
+            try viewer.write { try $0.insert(item(2)) }
+        }
+        // The change log names who acted.
+        let log = try admin.changes(after: 0)
+        #expect(log.map(\.actor) == ["system", "system"])
+        #expect(log.last?.operation == .insert && log.last?.recordIDs == [1])
+    }
+
+    @Test func bulkLoadBatchesAndStopsWhole() throws {
+        let store = try temporaryStore()
+        let t = try store.createTenant(TenantInfo(name: "t"), schema: Self.schema)
+        var reports: [Int] = []
+        let done = try t.bulkLoad((1...2500).map { item(RecordID($0), group: Int64($0 % 3), code: "K\($0)") }, batchSize: 1000) {
+            reports.append($0.recordsLoaded)
+        }
+        #expect(done.recordsLoaded == 2500 && reports == [1000, 2000, 2500])
+        // A second load whose third batch holds a duplicate unique key: two batches land, nothing of the third.
+        let records = (3001...6000).map { item(RecordID($0), code: $0 == 5500 ? "K7" : "K\($0)") }
+        do {
+            try t.bulkLoad(records, batchSize: 1000)
+            Issue.record("the load should have failed")
+        } catch let error as BulkLoadError {
+            #expect(error.batch == 3 && error.recordsLoaded == 2000 && error.firstID == 5001)
+        }
+        try t.read { (txn: TenantReader) throws -> Void in
+            #expect(try txn.recordCount(Item.self) == 4500)
+            #expect(try txn.countSum(Item.perGroupTag, .all) == 4500)
+            #expect(try txn.lookup(Item.byCode, ["K5001"]) == nil)
+            #expect(try txn.lookup(Item.byCode, ["K4000"]) == 4000)
+        }
+        // Records that do not extend the id range go through the ordinary insert path.
+        try t.bulkLoad([item(2600), item(2700)], batchSize: 10)
+        #expect(try t.read { try $0.recordCount(Item.self) } == 4502)
+    }
+
+    @Test func streamsInPagesAcrossShortReads() async throws {
+        let store = try temporaryStore()
+        let t = try store.createTenant(TenantInfo(name: "t"), schema: Self.schema)
+        try t.bulkLoad((1...2345).map { item(RecordID($0), group: Int64($0 % 4)) })
+        var ids: [RecordID] = []
+        for try await i in t.stream(Item.self, in: Item.byGroup, .exactly([2]), pageSize: 100) { ids.append(i.id) }
+        #expect(ids == (1...2345).filter { $0 % 4 == 2 }.map(RecordID.init))
+        var all = 0
+        for try await _ in t.stream(Item.self, pageSize: 333) { all += 1 }
+        #expect(all == 2345)
+    }
+
+    @Test func continuationOfAnotherQueryIsRefused() throws {
+        let store = try temporaryStore()
+        let t = try store.createTenant(TenantInfo(name: "t"), schema: Self.schema)
+        try t.bulkLoad((1...50).map { item(RecordID($0)) })
+        let token = try t.read { try $0.ids(in: Item.byGroup, limit: 10) { _, _ in true } }
+        #expect(token != nil)
+        #expect(throws: HosoError.self) { try t.read { try $0.ids(in: Item.byTagGroup, after: token) { _, _ in true } } }
+        #expect(Continuation("c!!!") == nil)
+        #expect(Continuation(token!.description) == token)
+    }
+
+    @Test func readersRunWhileAWriterCommits() async throws {
+        let store = try temporaryStore()
+        let t = try store.createTenant(TenantInfo(name: "t"), schema: Self.schema)
+        // Invariant: the count index always equals the records present.
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask {
+                for n in 1...200 { try t.write { try $0.insert(item(RecordID(n), group: Int64(n % 5))) } }
+                return 0
+            }
+            for _ in 0..<2 {
+                group.addTask {
+                    var bad = 0
+                    for _ in 0..<300 {
+                        try t.read { (txn: TenantReader) throws -> Void in
+                            let records = try txn.recordCount(Item.self)
+                            let counted = try txn.countSum(Item.perGroupTag, .all)
+                            var listed = 0
+                            try txn.ids(in: Item.byGroup) { _, _ in listed += 1; return true }
+                            if Int64(records) != counted || listed != records { bad += 1 }
+                        }
+                    }
+                    return bad
+                }
+            }
+            var bad = 0
+            for try await b in group { bad += b }
+            #expect(bad == 0)
+        }
+    }
+
+    @Test func reopenedStoreHasEverything() throws {
+        let path = NSTemporaryDirectory() + "hoso-reopen-\(UUID().uuidString)"
+        do {
+            let store = try Store(directory: path)
+            let t = try store.createTenant(TenantInfo(name: "t"), schema: Self.schema)
+            try t.bulkLoad((1...500).map { item(RecordID($0), group: Int64($0 % 3), code: "Z\($0)") })
+        }
+        let store = try Store(directory: path)
+        let t = try store.openTenant("t", schema: Self.schema)
+        try t.read { (txn: TenantReader) throws -> Void in
+            #expect(try txn.recordCount(Item.self) == 500)
+            #expect(try txn.lookup(Item.byCode, ["Z250"]) == 250)
+            #expect(try txn.count(Item.perGroupTag, [1, "alpha"]) == 167)
+        }
+    }
+}
