@@ -213,3 +213,48 @@ import Testing
         }
     }
 }
+
+/// The same records as ``Item`` with one more index, as a later version of an embedder's schema would add.
+struct ItemWithTagIndex: StoredRecord {
+    var item: Item
+    var id: RecordID { item.id }
+    static let byTag = IndexDefinition("tag_only", kind: .value)
+    static let schema = RecordSchema(ItemWithTagIndex.self, name: "item",
+                                     indexes: Item.schema.indexes + [byTag], transitionIndex: Item.boundaries, maximumRecordSize: 4096)
+    func encode(to w: inout RecordWriter) { item.encode(to: &w) }
+    init(item: Item) { self.item = item }
+    init(id: RecordID, reader: inout RecordReader) throws(HosoError) { item = try Item(id: id, reader: &reader) }
+    func indexEntries(_ e: inout IndexEntries, context: IndexContext) {
+        item.indexEntries(&e, context: context)
+        e.value(Self.byTag, [.string(item.tag)])
+    }
+}
+
+@Suite struct SchemaEvolutionTests {
+    @Test func anIndexAddedLaterIsBuiltAtOpen() throws {
+        let store = try temporaryStore()
+        let v1 = try store.createTenant(TenantInfo(name: "t"), schema: Schema([Item.schema]))
+        try v1.bulkLoad((1...300).map { Item(id: RecordID($0), group: 1, tag: ["a", "b", "c"][$0 % 3], code: nil, start: 20_000, end: nil, amount: 1) })
+        let v2 = try store.openTenant("t", schema: Schema([ItemWithTagIndex.schema]))
+        var ids: [RecordID] = []
+        try v2.read { try $0.ids(in: ItemWithTagIndex.byTag, .exactly(["b"])) { _, id in ids.append(id); return true } }
+        #expect(ids == (1...300).filter { $0 % 3 == 1 }.map(RecordID.init))
+        // Writes through the new schema keep it up to date; the old indexes are intact.
+        try v2.write { try $0.insert(ItemWithTagIndex(item: Item(id: 301, group: 2, tag: "b", code: nil, start: 20_000, end: nil, amount: 1))) }
+        #expect(try v2.read { try $0.entryCount(in: ItemWithTagIndex.byTag, .exactly(["b"])) } == 101)
+        #expect(try v2.read { try $0.countSum(Item.perGroupTag, .all) } == 301)
+        #expect(try v2.changes(after: 0).contains { $0.operation == .buildIndex })
+    }
+
+    @Test func backupOpensAsAStoreWithTheTenant() throws {
+        let store = try temporaryStore()
+        let t = try store.createTenant(TenantInfo(name: "t"), schema: Schema([Item.schema]))
+        try t.bulkLoad((1...1000).map { Item(id: RecordID($0), group: Int64($0 % 5), tag: "a", code: "k\($0)", start: 20_000, end: nil, amount: 1) })
+        let target = NSTemporaryDirectory() + "hoso-backup-\(UUID().uuidString)"
+        try store.backupTenant("t", to: target)
+        try t.write { try $0.delete(Item.self, id: 1) }
+        let copy = try Store(directory: target).openTenant("t", schema: Schema([Item.schema]))
+        #expect(try copy.read { try $0.recordCount(Item.self) } == 1000)
+        #expect(try copy.read { try $0.lookup(Item.byCode, ["k1"]) } == 1)
+    }
+}

@@ -50,4 +50,12 @@ public struct IndexEntries: Sendable {
     public mutating func interval(_ index: IndexDefinition, group: Tuple, start: Int32, end: Int32) {
         intervals.append(Interval(index: ObjectIdentifier(index), group: group.encoded, start: start, end: end))
     }
+
+    /// Drops every entry that does not belong to index `only`.
+    mutating func keep(only: ObjectIdentifier) {
+        values.removeAll { $0.index != only }
+        counts = counts.filter { $0.key.index == only }
+        dated = dated.filter { $0.key.index == only }
+        intervals.removeAll { $0.index != only }
+    }
 }

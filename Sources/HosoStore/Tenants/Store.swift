@@ -136,6 +136,7 @@ public final class Store: Sendable {
         do {
             let env = try Environment.open(path: path(of: name), options: environmentOptions)
             let core = try TenantCore(name: name, environment: env, schema: schema, store: self)
+            try core.buildMissingIndexes(principal: principal)
             return Tenant(core: core, principal: principal, policy: policy)
         } catch {
             throw HosoError.wrap(error)

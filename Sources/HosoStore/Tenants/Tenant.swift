@@ -36,6 +36,7 @@ public final class Tenant: Sendable {
     /// ```swift
     /// let person = try tenant.read { try $0.get(Person.self, id: 42) }
     /// ```
+    @discardableResult
     public func read<T>(_ body: (TenantReader) throws -> T) throws -> T {
         do {
             return try core.environment.read { txn in

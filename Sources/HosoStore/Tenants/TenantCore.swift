@@ -79,4 +79,45 @@ final class TenantCore: Sendable {
     }
 
     var today: Day { store.options.today() }
+
+    /// Builds the indexes of the schema that this tenant has not built yet (an index added to a
+    /// record type after data was loaded), then marks them built. Nothing happens for indexes
+    /// already marked, so opening a tenant costs a few key reads.
+    func buildMissingIndexes(principal: Principal) throws {
+        var missing: [(ResolvedType, ResolvedIndex)] = []
+        try environment.read { txn in
+            for t in types.values {
+                for index in t.indexes where try txn.get(meta, key: MetaKeys.indexBuilt(t.schema.name, index.definition.name)) == nil {
+                    missing.append((t, index))
+                }
+            }
+        }
+        guard !missing.isEmpty else { return }
+        try environment.write { txn in
+            let writer = TenantWriter(core: self, write: txn, principal: principal, policy: AllowAll())
+            try writer.begin()
+            for (t, index) in missing {
+                try txn.clear(index.db)
+                if let end = index.endDB { try txn.clear(end) }
+                let only = ObjectIdentifier(index.definition)
+                let cursor = try txn.cursor(t.records)
+                var entry = try cursor.first()
+                var built = 0
+                while let e = entry {
+                    let id = FixedWidth.uint64(e.key)
+                    var entries = try t.schema.entriesOf(id, e.value, IndexContext(today: writer.day))
+                    entries.keep(only: only)
+                    try writer.apply(t, old: IndexEntries(), new: entries, id: id)
+                    built += 1
+                    entry = try cursor.next()
+                }
+                try txn.put(meta, key: MetaKeys.indexBuilt(t.schema.name, index.definition.name), value: [1])
+                if built > 0 {
+                    try writer.appendChange(.buildIndex, type: t.schema.name, ids: [], payload: nil,
+                                            detail: "built index \(index.definition.name) over \(built) records")
+                }
+            }
+            try writer.finish()
+        }
+    }
 }

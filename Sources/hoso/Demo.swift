@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import HosoDomain
+import HosoStore
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build a synthetic demo province (Lạng Sơn by default) and show counts by commune and status.",
+        discussion: """
+        Generates persons and case events from a fixed seed (no real data), loads them into the \
+        tenant 'demo' of the store, and prints, for a reporting day, how many persons each \
+        commune has in each status, read from the temporal indexes.
+        """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Province code of the 2025 gazetteer (20 = Lạng Sơn).") var province: Int32 = 20
+    @Option(help: "Persons to generate.") var persons: Int = 20_000
+    @Option(help: "Case events to generate.") var events: Int = 100_000
+    @Option(help: "Random seed.") var seed: UInt64 = 2025
+    @Option(help: "Reporting day of the table (YYYY-MM-DD or DD/MM/YYYY).") var on: String = "2025-12-10"
+    @Flag(help: "Keep an existing demo tenant instead of rebuilding it.") var keep = false
+
+    func run() throws {
+        let day: Day
+        do { day = try Day.parse(on) } catch { throw ValidationError("--on: \(error)") }
+        let store = try storeOptions.open(today: Day(year: 2026, month: 11, day: 24)!)
+        let program = try DemoProvince.build(in: store, province: province, persons: persons, events: events, seed: seed, rebuild: !keep)
+        try DemoProvince.printCounts(program, on: day)
+    }
+}
+
+enum DemoProvince {
+    static let tenantName = "demo"
+
+    /// Creates (or with `rebuild` recreates) the demo tenant and loads generated data.
+    static func build(in store: Store, province: Int32, persons: Int, events: Int, seed: UInt64, rebuild: Bool) throws -> ProgramTenant {
+        if try store.tenantNames().contains(tenantName) {
+            if !rebuild { return try ProgramTenant.open(in: store, name: tenantName) }
+            try store.dropTenant(tenantName)
+        }
+        let data = try SyntheticProvince(provinceCode: province, persons: persons, events: events, seed: seed)
+        let calendar = province == 20 ? try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10) : .gregorian
+        let gazetteer = try Gazetteer.official2025()
+        let name = gazetteer.province(code: province)?.name ?? "Province \(province)"
+        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: tenantName, displayName: "\(name) (demo data)",
+                                                                          provinceCode: Int(province), calendar: calendar),
+                                               settings: data.settings())
+        let started = Date()
+        let terminal = isatty(STDERR_FILENO) != 0
+        try program.load(persons: data.persons(), events: data.events(), batchSize: 20_000) { kind, p in
+            if terminal {
+                FileHandle.standardError.write(Data("\r  loading \(kind)s: \(p.recordsLoaded) (\(Int(p.recordsPerSecond))/s)   ".utf8))
+            }
+        }
+        if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        let seconds = Date().timeIntervalSince(started)
+        print("Built demo tenant '\(tenantName)' in \(store.directory): \(name), \(data.communes.count) communes, "
+              + "\(persons) persons, \(events) case events, loaded in \(String(format: "%.1f", seconds)) s.")
+        return program
+    }
+
+    /// Prints persons per commune and status on `day`.
+    static func printCounts(_ program: ProgramTenant, on day: Day) throws {
+        let statuses: [Status] = [.illegalUser, .addict, .voluntaryRehab, .compulsoryRehab, .methadone, .postRehab, .releasedPrisoner, .highRisk]
+        var rows: [[String]] = []
+        var totals = [Int](repeating: 0, count: statuses.count)
+        for entry in program.settings.communes {
+            let counts = try program.countPersonsByStatus(in: .commune(entry.ref), on: day)
+            let cells = statuses.map { counts[$0] ?? 0 }
+            for (i, n) in cells.enumerated() { totals[i] += n }
+            rows.append([entry.name] + cells.map(String.init))
+        }
+        let province = try program.countPersonsByStatus(in: .province(program.settings.communes[0].ref.province), on: day)
+        rows.append(["Total (province index)"] + statuses.map { String(province[$0] ?? 0) })
+        precondition(statuses.indices.allSatisfy { totals[$0] == province[statuses[$0]] ?? 0 }, "commune counts must add up to the province's")
+        print("Persons under management by commune and status on \(day):")
+        print(TextTable(header: ["commune"] + statuses.map(\.code), rows: rows).render())
+    }
+}

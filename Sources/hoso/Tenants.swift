@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import HosoDomain
+import HosoStore
+
+struct Tenants: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List, create, describe and drop tenants.",
+        subcommands: [List.self, Create.self, Describe.self, Drop.self], defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the store's tenants.")
+        @OptionGroup var storeOptions: StoreOptions
+        func run() throws {
+            let store = try storeOptions.open()
+            let tenants = try store.tenants()
+            if tenants.isEmpty { print("No tenants in \(store.directory). Create one with: hoso tenants create NAME --province CODE"); return }
+            print(TextTable(header: ["name", "display name", "province", "created by"],
+                            rows: tenants.map { [$0.name, $0.displayName, $0.provinceCode.map(String.init) ?? "", $0.createdBy] }).render())
+        }
+    }
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a province tenant with the communes of the 2025 gazetteer.")
+        @OptionGroup var storeOptions: StoreOptions
+        @Argument(help: "Tenant name: lowercase letters, digits, '-' and '_'.") var name: String
+        @Option(help: "Province code of the 2025 gazetteer (e.g. 20 = Lạng Sơn).") var province: Int32
+        @Option(help: "Reporting year start as DD/MM (e.g. 10/12).") var yearStart: String = "1/1"
+        @Option(help: "Reporting month start day (e.g. 15 for the 15th → 14th police month).") var monthStart: Int = 1
+        @Option(help: "Who is acting (recorded in the change log).") var actor: String = NSUserName()
+
+        func run() throws {
+            let parts = yearStart.split(separator: "/").compactMap { Int($0) }
+            guard parts.count == 2 else { throw ValidationError("--year-start must look like 10/12 (day/month), not '\(yearStart)'") }
+            let calendar = try ReportingCalendar(yearStartMonth: parts[1], yearStartDay: parts[0], monthStartDay: monthStart)
+            let program = try ProgramTenant.create(in: try storeOptions.open(), name: name, provinceCode: province, calendar: calendar,
+                                                   as: Principal(name: actor))
+            print("Created tenant '\(name)' (\(program.tenant.name)) with \(program.settings.communes.count) communes.")
+        }
+    }
+
+    struct Describe: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a tenant's metadata, sizes and record counts.")
+        @OptionGroup var storeOptions: StoreOptions
+        @Argument(help: "Tenant name.") var name: String
+        func run() throws {
+            let program = try ProgramTenant.open(in: try storeOptions.open(), name: name)
+            let d = try program.tenant.describe()
+            let c = d.info.calendar
+            print("""
+            tenant        \(d.info.name) — \(d.info.displayName)
+            province      \(d.info.provinceCode.map(String.init) ?? "-"), \(program.settings.communes.count) communes
+            calendar      year starts \(c.yearStartDay)/\(c.yearStartMonth), month starts on day \(c.monthStartDay)
+            rules         \(program.settings.rules.sets.map { "from \($0.effectiveFrom): illegal use \($0.illegalUseMonths) mo, post-rehab \($0.postRehabVoluntaryMonths)/\($0.postRehabCompulsoryAdultMonths) mo" }.joined(separator: "; "))
+            populations   \(program.settings.populations.keys.sorted().map(String.init).joined(separator: ", "))
+            format        \(d.info.formatVersion), created by \(d.info.createdBy)
+            records       \(d.recordCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            change log    \(d.lastChange) facts
+            current day   \(d.today)
+            file          \(d.fileBytes) bytes, \(d.usedBytes) in use, map \(d.mapSize)
+            """)
+            print(TextTable(header: ["database", "entries", "bytes"], rows: d.databases.map { [$0.name, String($0.entries), String($0.bytes)] }).render())
+        }
+    }
+
+    struct Drop: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a tenant and all its data.")
+        @OptionGroup var storeOptions: StoreOptions
+        @Argument(help: "Tenant name.") var name: String
+        @Flag(help: "Do not ask for confirmation.") var yes = false
+        func run() throws {
+            if !yes {
+                guard isatty(STDIN_FILENO) != 0 else { throw ValidationError("dropping a tenant needs --yes when not run from a terminal") }
+                print("Drop tenant '\(name)' and all its data? Type the tenant's name to confirm: ", terminator: "")
+                guard readLine() == name else { print("Not dropped."); return }
+            }
+            try storeOptions.open().dropTenant(name)
+            print("Dropped tenant '\(name)'.")
+        }
+    }
+}

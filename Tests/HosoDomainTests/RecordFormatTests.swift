@@ -1,0 +1,42 @@
+import Testing
+@testable import HosoDomain
+import HosoStore
+
+@Suite struct RecordFormatTests {
+    func sample() -> Person {
+        var p = Person(id: 7, fullName: "Hoàng Văn Đức", commune: CommuneRef(province: 20, commune: 6253), fileOpened: d("2024-04-02"))
+        p.birthDate = d("1991-07-15"); p.sex = .male; p.nationalID = "020091000123"; p.village = "Thôn Nà Pàn"
+        p.drugs = ["Heroin"]; p.events = [PersonEvent(date: d("2024-04-02"), kind: .managementDecision, sequence: 1)]
+        p.history = [StatusInterval(status: .illegalUser, commune: p.commune, start: d("2024-04-02"), end: d("2025-04-02"), endsByTerm: true)]
+        return p
+    }
+
+    @Test func aNewerWritersExtraFieldsAreSkipped() throws {
+        let p = sample()
+        var bytes = p.encoded()
+        // Fields 40 and 41 as a later version might add them: a string and an integer.
+        var extra = RecordWriter(formatVersion: 1)
+        extra.write(40, "a field this version does not know"); extra.write(41, Int64(99))
+        bytes += extra.bytes.dropFirst()
+        let read = try bytes.withUnsafeBytes { try Person.decode(id: 7, $0) }
+        #expect(read == p)
+    }
+
+    @Test func anOlderRecordWithoutNewerFieldsReadsWithDefaults() throws {
+        // An early file: name, commune and opening day only.
+        var w = RecordWriter(formatVersion: 1)
+        w.write(1, "Lý Thị Hoa")
+        w.writeMessage(5) { m in m.write(1, Int64(20)); m.write(3, Int64(6253)) }
+        w.write(11, Int64(d("2023-05-01").rawValue))
+        let read = try w.bytes.withUnsafeBytes { try Person.decode(id: 3, $0) }
+        #expect(read.fullName == "Lý Thị Hoa" && read.commune == CommuneRef(province: 20, commune: 6253))
+        #expect(read.nationalID == nil && read.events.isEmpty && read.sex == .unknown && !read.notPresent)
+    }
+
+    @Test func caseEventsRoundTrip() throws {
+        var e = CaseEvent(id: 5, kind: .drugCase, commune: CommuneRef(province: 20, commune: 6253), date: d("2025-06-03"))
+        e.offenceArticle = 251; e.stage = .tried; e.arrested = 2; e.personIDs = [7, 9]; e.mobileTrial = true; e.note = "xét xử lưu động"
+        let read = try e.encoded().withUnsafeBytes { try CaseEvent.decode(id: 5, $0) }
+        #expect(read == e)
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the system libraries Hoso builds against (Debian/Ubuntu): LMDB (the engine),
+# SQLite (the benchmark comparison), libedit (the shell's line editing) and tmux (the
+# interactive shell test). Safe to run again: it installs only what is missing.
+set -euo pipefail
+need=()
+dpkg -s liblmdb-dev >/dev/null 2>&1 || need+=(liblmdb-dev)
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
+dpkg -s libedit-dev >/dev/null 2>&1 || need+=(libedit-dev)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup: installing ${need[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6.1 or newer must be on PATH (swift.org/install)" >&2; exit 1; }
