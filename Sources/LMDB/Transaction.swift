@@ -159,6 +159,29 @@ public struct WriteTransaction: TransactionProtocol {
         return try result.get()
     }
 
+    /// Runs `body` in a child transaction: its writes join this transaction when `body`
+    /// returns and are undone alone when it throws (LMDB nested transactions).
+    ///
+    /// ```swift
+    /// try env.write { txn in
+    ///     try? txn.nested { child in try child.put(db, key: k, value: v); throw SomeError() }  // undone
+    /// }
+    /// ```
+    public func nested<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        var child: OpaquePointer?
+        try note(mdb_txn_begin(environment.handle, rawHandle, 0, &child), "txn_begin(nested)")
+        do {
+            let value = try body(WriteTransaction(handle: child!, environment: environment))
+            try note(mdb_txn_commit(child), "txn_commit(nested)")
+            return value
+        } catch let error as LMDBError where error.isCommitFailure {
+            throw error
+        } catch {
+            mdb_txn_abort(child)
+            throw error
+        }
+    }
+
     /// Removes every entry of `db`, keeping the database.
     public func clear(_ db: Database) throws(LMDBError) {
         try note(mdb_drop(rawHandle, db.dbi, 0), "drop(\(db.name ?? "main"), empty)")

@@ -26,6 +26,7 @@ final class TenantCore: Sendable {
     let changeLog: Database
     let types: [String: ResolvedType]
     let indexes: [ObjectIdentifier: ResolvedIndex]
+    let committer = GroupCommitter()
 
     init(name: String, environment: Environment, schema: Schema, store: Store) throws {
         self.name = name; self.environment = environment; self.schema = schema; self.store = store
