@@ -112,19 +112,22 @@ public struct CaseEvent: StoredRecord, Hashable {
                                             indexes: [byCommuneKindDate, byDate, byPerson, perDay, amountsPerDay])
 
     public func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
-        let kindElement = TupleElement.int(Int64(kind.rawValue))
-        let day = TupleElement.int(Int64(date.rawValue))
-        entries.value(Self.byCommuneKindDate, commune.tuple.appending(kindElement).appending(day))
-        entries.value(Self.byDate, [day])
-        for p in Set(personIDs) { entries.value(Self.byPerson, [.int(Int64(bitPattern: p))]) }
-        for level in 1...commune.path.count {
-            let group = Tuple([.int(Int64(level))]).appending(commune.prefix(level))
-            entries.dated(Self.perDay, group: group, day: date.rawValue, subgroup: [kindElement])
+        let kindCode = Int64(kind.rawValue)
+        let day = date.rawValue
+        entries.value(Self.byCommuneKindDate, KeyBytes { commune.append(to: &$0); $0.append(kindCode); $0.append(day) })
+        entries.value(Self.byDate, KeyBytes { $0.append(day) })
+        for (i, p) in personIDs.enumerated() where !personIDs[..<i].contains(p) {
+            entries.value(Self.byPerson, KeyBytes { $0.append(Int64(bitPattern: p)) })
+        }
+        let kindKey = KeyBytes { $0.append(kindCode) }
+        for level in 1...commune.depth {
+            let group = KeyBytes { $0.append(level); commune.append(to: &$0, depth: level) }
+            entries.dated(Self.perDay, group: group, day: day, subgroup: kindKey)
             for measure in Measure.allCases {
                 let amount = self.amount(measure)
                 if amount != 0 {
-                    entries.dated(Self.amountsPerDay, group: group, day: date.rawValue,
-                                  subgroup: [kindElement, .int(Int64(measure.rawValue))], Int64(amount))
+                    entries.dated(Self.amountsPerDay, group: group, day: day,
+                                  subgroup: KeyBytes { $0.append(kindCode); $0.append(measure.rawValue) }, Int64(amount))
                 }
             }
         }

@@ -29,6 +29,32 @@ public struct CommuneRef: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// The whole key path as a tuple.
     public var tuple: Tuple { prefix(path.count) }
 
+    /// Number of elements of the key path (2, or 3 with a district).
+    public var depth: Int { district == 0 ? 2 : 3 }
+
+    /// Appends the key path's first `depth` elements to `key` (no allocation).
+    @inline(__always)
+    public func append(to key: inout KeyBytes, depth: Int? = nil) {
+        let n = depth ?? self.depth
+        if n >= 1 { key.append(province) }
+        if self.district == 0 {
+            if n >= 2 { key.append(commune) }
+        } else {
+            if n >= 2 { key.append(district) }
+            if n >= 3 { key.append(commune) }
+        }
+    }
+
+    /// Whether two references agree on their first `depth` key elements.
+    @inline(__always)
+    func samePrefix(as other: CommuneRef, depth: Int) -> Bool {
+        if depth >= 1 && province != other.province { return false }
+        if depth >= 2 && district != other.district { return false }
+        if depth >= 2 && district == 0 && commune != other.commune { return false }
+        if depth >= 3 && commune != other.commune { return false }
+        return true
+    }
+
     public static func < (a: CommuneRef, b: CommuneRef) -> Bool { a.path.lexicographicallyPrecedes(b.path) }
     public var description: String { path.map(String.init).joined(separator: "/") }
 

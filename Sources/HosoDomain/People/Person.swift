@@ -110,46 +110,46 @@ public struct Person: StoredRecord, Hashable {
     public func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
         let today = Day(rawValue: context.today)
         let place = commune(on: today)
-        let now = status(on: today)
-        let statusElement = TupleElement.int(Int64(now.rawValue))
-        entries.value(Self.byCommune, place.tuple)
-        entries.value(Self.byStatus, [statusElement])
-        entries.value(Self.byStatusCommune, Tuple([statusElement]).appending(place.tuple))
-        if let nationalID, !nationalID.isEmpty { entries.value(Self.byNationalID, [.string(nationalID)]) }
-        for level in 1...place.path.count {
-            entries.count(Self.currentCounts, Tuple([.int(Int64(level))]).appending(place.prefix(level)).appending(statusElement))
+        let now = Int64(status(on: today).rawValue)
+        entries.value(Self.byCommune, KeyBytes { place.append(to: &$0) })
+        entries.value(Self.byStatus, KeyBytes { $0.append(now) })
+        entries.value(Self.byStatusCommune, KeyBytes { $0.append(now); place.append(to: &$0) })
+        if let nationalID, !nationalID.isEmpty { entries.value(Self.byNationalID, KeyBytes { $0.append(nationalID) }) }
+        for level in 1...place.depth {
+            entries.count(Self.currentCounts, KeyBytes { $0.append(level); place.append(to: &$0, depth: level); $0.append(now) })
         }
-        var days = Set<Int32>()
+        var days: [Int32] = []
+        days.reserveCapacity(history.count * 2 + 2)
         for (k, interval) in history.enumerated() {
-            let status = Tuple([.int(Int64(interval.status.rawValue))])
-            entries.interval(Self.statusIntervals, group: status.appending(interval.commune.tuple),
+            let status = Int64(interval.status.rawValue)
+            let statusKey = KeyBytes { $0.append(status) }
+            entries.interval(Self.statusIntervals, group: KeyBytes { $0.append(status); interval.commune.append(to: &$0) },
                              start: interval.start.rawValue, end: interval.end?.rawValue ?? .max)
-            days.insert(interval.start.rawValue)
-            if let end = interval.end { days.insert(end.rawValue) }
+            days.append(interval.start.rawValue)
+            if let end = interval.end { days.append(end.rawValue) }
             let previous = k > 0 ? history[k - 1] : nil
             let next = k + 1 < history.count ? history[k + 1] : nil
-            for level in 1...interval.commune.path.count {
-                let prefix = interval.commune.prefix(level)
+            for level in 1...interval.commune.depth {
                 let continuesPrevious = previous.map {
-                    $0.end == interval.start && $0.status == interval.status && $0.commune.prefix(level) == prefix
+                    $0.end == interval.start && $0.status == interval.status && $0.commune.samePrefix(as: interval.commune, depth: level)
                 } ?? false
                 if !continuesPrevious {
-                    entries.dated(Self.statusFlow, group: Tuple([0, .int(Int64(level))]).appending(prefix),
-                                  day: interval.start.rawValue, subgroup: status)
+                    entries.dated(Self.statusFlow, group: KeyBytes { $0.append(0); $0.append(level); interval.commune.append(to: &$0, depth: level) },
+                                  day: interval.start.rawValue, subgroup: statusKey)
                 }
                 if let end = interval.end {
                     let continuesNext = next.map {
-                        $0.start == end && $0.status == interval.status && $0.commune.prefix(level) == prefix
+                        $0.start == end && $0.status == interval.status && $0.commune.samePrefix(as: interval.commune, depth: level)
                     } ?? false
                     if !continuesNext {
-                        entries.dated(Self.statusFlow, group: Tuple([1, .int(Int64(level))]).appending(prefix),
-                                      day: end.rawValue, subgroup: status)
+                        entries.dated(Self.statusFlow, group: KeyBytes { $0.append(1); $0.append(level); interval.commune.append(to: &$0, depth: level) },
+                                      day: end.rawValue, subgroup: statusKey)
                     }
                 }
             }
         }
-        for e in events where e.kind == .moveIn || e.kind == .moveOut { days.insert(e.date.rawValue) }
-        for d in days { entries.value(Self.transitions, [.int(Int64(d))]) }
+        for e in events where e.kind == .moveIn || e.kind == .moveOut { days.append(e.date.rawValue) }
+        for d in Set(days) { entries.value(Self.transitions, KeyBytes { $0.append(d) }) }
     }
 
     // MARK: Encoding

@@ -1,61 +1,81 @@
 /// The index entries of one record, collected by ``StoredRecord/indexEntries(_:context:)``.
 ///
+/// Keys can be given as ``Tuple``s (convenient) or built as ``KeyBytes`` (no allocation; the
+/// write path of bulk loads):
+///
 /// ```swift
 /// entries.value(Self.byCommune, [20, .int(commune)])
-/// entries.count(Self.perCommuneStatus, [20, .int(commune), .int(status)])
+/// entries.count(Self.perCommuneStatus, KeyBytes { $0.append(20); $0.append(commune); $0.append(status) })
 /// entries.dated(Self.eventsPerDay, group: [.int(commune)], day: date, subgroup: [.int(kind)])
 /// entries.interval(Self.statusIntervals, group: [.int(status), .int(commune)], start: from, end: to)
 /// ```
 public struct IndexEntries: Sendable {
     struct Key: Hashable, Sendable {
         let index: ObjectIdentifier
-        let bytes: [UInt8]
+        let bytes: KeyBytes
     }
     struct Dated: Hashable, Sendable {
         let index: ObjectIdentifier
-        let group: [UInt8]
+        let group: KeyBytes
         let day: Int32
-        let subgroup: [UInt8]
+        let subgroup: KeyBytes
     }
     struct Interval: Hashable, Sendable {
         let index: ObjectIdentifier
-        let group: [UInt8]
+        let group: KeyBytes
         let start: Int32
         let end: Int32
     }
 
     var values: [Key] = []
-    var counts: [Key: Int64] = [:]
-    var dated: [Dated: Int64] = [:]
+    var counts: [(Key, Int64)] = []
+    var dated: [(Dated, Int64)] = []
     var intervals: [Interval] = []
 
     /// An empty set.
     public init() {}
 
     /// Adds a value or unique index entry.
-    public mutating func value(_ index: IndexDefinition, _ key: Tuple) { value(index, encoded: key.encoded) }
-    /// Adds a value or unique index entry from already-encoded tuple bytes.
-    public mutating func value(_ index: IndexDefinition, encoded key: [UInt8]) {
+    public mutating func value(_ index: IndexDefinition, _ key: Tuple) { value(index, KeyBytes(key)) }
+    /// Adds a value or unique index entry.
+    public mutating func value(_ index: IndexDefinition, _ key: KeyBytes) {
         values.append(Key(index: ObjectIdentifier(index), bytes: key))
     }
     /// Adds `delta` (usually 1) to a count index key.
-    public mutating func count(_ index: IndexDefinition, _ key: Tuple, _ delta: Int64 = 1) {
-        counts[Key(index: ObjectIdentifier(index), bytes: key.encoded), default: 0] += delta
+    public mutating func count(_ index: IndexDefinition, _ key: Tuple, _ delta: Int64 = 1) { count(index, KeyBytes(key), delta) }
+    /// Adds `delta` (usually 1) to a count index key.
+    public mutating func count(_ index: IndexDefinition, _ key: KeyBytes, _ delta: Int64 = 1) {
+        counts.append((Key(index: ObjectIdentifier(index), bytes: key), delta))
     }
     /// Adds `delta` to a dated count: `group` on `day`, broken down by `subgroup`.
     public mutating func dated(_ index: IndexDefinition, group: Tuple, day: Int32, subgroup: Tuple = [], _ delta: Int64 = 1) {
-        dated[Dated(index: ObjectIdentifier(index), group: group.encoded, day: day, subgroup: subgroup.encoded), default: 0] += delta
+        dated(index, group: KeyBytes(group), day: day, subgroup: KeyBytes(subgroup), delta)
+    }
+    /// Adds `delta` to a dated count: `group` on `day`, broken down by `subgroup`.
+    public mutating func dated(_ index: IndexDefinition, group: KeyBytes, day: Int32, subgroup: KeyBytes, _ delta: Int64 = 1) {
+        dated.append((Dated(index: ObjectIdentifier(index), group: group, day: day, subgroup: subgroup), delta))
     }
     /// Adds an interval `[start, end)` of days under `group`; use `Int32.max` for an open end.
     public mutating func interval(_ index: IndexDefinition, group: Tuple, start: Int32, end: Int32) {
-        intervals.append(Interval(index: ObjectIdentifier(index), group: group.encoded, start: start, end: end))
+        interval(index, group: KeyBytes(group), start: start, end: end)
+    }
+    /// Adds an interval `[start, end)` of days under `group`; use `Int32.max` for an open end.
+    public mutating func interval(_ index: IndexDefinition, group: KeyBytes, start: Int32, end: Int32) {
+        intervals.append(Interval(index: ObjectIdentifier(index), group: group, start: start, end: end))
+    }
+
+    /// Whether the count and dated entries of two sets are the same (in the same order).
+    func sameAggregates(as other: IndexEntries) -> Bool {
+        counts.count == other.counts.count && dated.count == other.dated.count
+            && zip(counts, other.counts).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+            && zip(dated, other.dated).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 
     /// Drops every entry that does not belong to index `only`.
     mutating func keep(only: ObjectIdentifier) {
         values.removeAll { $0.index != only }
-        counts = counts.filter { $0.key.index == only }
-        dated = dated.filter { $0.key.index == only }
+        counts.removeAll { $0.0.index != only }
+        dated.removeAll { $0.0.index != only }
         intervals.removeAll { $0.index != only }
     }
 }

@@ -8,12 +8,16 @@ struct ResolvedType: Sendable {
 }
 
 /// The databases of one index. Interval indexes keep two: sorted by start and by end.
-struct ResolvedIndex: Sendable {
+final class ResolvedIndex: Sendable {
     let definition: IndexDefinition
     let recordType: String
     let db: Database
     let endDB: Database?
-    var scope: String { recordType + "." + definition.name }
+    let scope: String
+    init(definition: IndexDefinition, recordType: String, db: Database, endDB: Database?) {
+        self.definition = definition; self.recordType = recordType; self.db = db; self.endDB = endDB
+        scope = recordType + "." + definition.name
+    }
 }
 
 /// What every handle on one open tenant shares: its environment and resolved schema.
@@ -27,6 +31,8 @@ final class TenantCore: Sendable {
     let types: [String: ResolvedType]
     let indexes: [ObjectIdentifier: ResolvedIndex]
     let committer = GroupCommitter()
+    /// Count and dated-count databases by handle, for flushing pending counts.
+    let countDatabases: [UInt32: Database]
 
     init(name: String, environment: Environment, schema: Schema, store: Store) throws {
         self.name = name; self.environment = environment; self.schema = schema; self.store = store
@@ -67,6 +73,9 @@ final class TenantCore: Sendable {
         }
         self.types = types
         self.indexes = indexes
+        var counting: [UInt32: Database] = [:]
+        for r in indexes.values where r.definition.kind == .count || r.definition.kind == .datedCount { counting[r.db.dbi] = r.db }
+        countDatabases = counting
     }
 
     func type(_ name: String) throws(HosoError) -> ResolvedType {

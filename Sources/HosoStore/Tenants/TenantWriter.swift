@@ -18,8 +18,8 @@ public final class TenantWriter: TenantReader {
     private(set) var day: Int32 = 0
 
     struct PendingCount: Hashable {
-        let db: Database
-        let key: [UInt8]
+        let db: UInt32
+        let key: KeyBytes
     }
 
     init(core: TenantCore, write: WriteTransaction, principal: Principal, policy: any AccessPolicy) {
@@ -138,7 +138,7 @@ public final class TenantWriter: TenantReader {
             guard let r = core.indexes[entry.index], r.definition.kind == .unique else { continue }
             if let old, old.values.contains(entry) { continue }
             if let existing = try write.get(r.db, key: entry.bytes), FixedWidth.uint64(existing) != id {
-                let key = (try? Tuple.decode(entry.bytes).description) ?? "?"
+                let key = entry.bytes.description
                 throw HosoError.uniqueViolation(index: r.scope, key: key, existing: FixedWidth.uint64(existing), new: id)
             }
         }
@@ -160,11 +160,9 @@ public final class TenantWriter: TenantReader {
                 else { try write.put(r.db, key: entry.bytes, value: idBytes, flags: .noDupData) }
             }
         }
-        if old.counts != new.counts {
+        if !old.sameAggregates(as: new) {
             for (k, v) in old.counts { addCount(k, -v) }
             for (k, v) in new.counts { addCount(k, v) }
-        }
-        if old.dated != new.dated {
             for (k, v) in old.dated { addDated(k, -v) }
             for (k, v) in new.dated { addDated(k, v) }
         }
@@ -185,6 +183,7 @@ public final class TenantWriter: TenantReader {
 
     @inline(__always)
     static func packed(_ a: Int32, _ b: Int32, _ id: [UInt8]) -> [UInt8] {
+        // 16 bytes: two order-preserving days and the id.
         var v: [UInt8] = []
         v.reserveCapacity(16)
         FixedWidth.append(a, to: &v); FixedWidth.append(b, to: &v); v.append(contentsOf: id)
@@ -193,15 +192,16 @@ public final class TenantWriter: TenantReader {
 
     @inline(__always)
     func addCount(_ key: IndexEntries.Key, _ delta: Int64) {
-        pendingCounts[PendingCount(db: core.indexes[key.index]!.db, key: key.bytes), default: 0] += delta
+        pendingCounts[PendingCount(db: core.indexes[key.index]!.db.dbi, key: key.bytes), default: 0] += delta
     }
 
     func addDated(_ d: IndexEntries.Dated, _ delta: Int64) {
-        let db = core.indexes[d.index]!.db
-        for (granularity, period) in DayBuckets.buckets(of: d.day) {
-            var key = KeyEncoder(prefix: d.group)
-            key.append(granularity); key.append(period); key.append(encoded: d.subgroup)
-            pendingCounts[PendingCount(db: db, key: key.bytes), default: 0] += delta
+        let db = core.indexes[d.index]!.db.dbi
+        let c = Day(rawValue: d.day).civil
+        for (granularity, period) in [(DayBuckets.year, Int64(c.year)), (DayBuckets.month, Int64(c.year * 12 + c.month - 1)), (DayBuckets.day, Int64(d.day))] {
+            var key = d.group
+            key.append(granularity); key.append(period); key.append(contentsOf: d.subgroup)
+            pendingCounts[PendingCount(db: db, key: key), default: 0] += delta
         }
     }
 
@@ -212,10 +212,10 @@ public final class TenantWriter: TenantReader {
         let pending = pendingCounts
         pendingCounts = [:]
         let sorted = pending.filter { $0.value != 0 }.sorted { a, b in
-            a.key.db.dbi != b.key.db.dbi ? a.key.db.dbi < b.key.db.dbi : a.key.key.lexicographicallyPrecedes(b.key.key)
+            a.key.db != b.key.db ? a.key.db < b.key.db : a.key.key < b.key.key
         }
         for (k, delta) in sorted {
-            let db = k.db
+            let db = core.countDatabases[k.db]!
             let current = try write.get(db, key: k.key).map { FixedWidth.counter($0) } ?? 0
             let updated = current + delta
             if updated == 0 { try write.delete(db, key: k.key) }
@@ -251,7 +251,7 @@ public final class TenantWriter: TenantReader {
             for r in sorted { try store(r, mode: .insert, log: false) }
         } else {
             let context = IndexContext(today: day)
-            var values: [(ResolvedIndex, [UInt8], RecordID)] = []
+            var values: [(ResolvedIndex, KeyBytes, RecordID)] = []
             for r in sorted {
                 let bytes = r.encoded()
                 guard bytes.count <= t.schema.maximumRecordSize else {
@@ -272,14 +272,14 @@ public final class TenantWriter: TenantReader {
             }
             values.sort { a, b in
                 a.0.db.dbi != b.0.db.dbi ? a.0.db.dbi < b.0.db.dbi
-                    : (a.1 != b.1 ? a.1.lexicographicallyPrecedes(b.1) : a.2 < b.2)
+                    : (a.1 != b.1 ? a.1 < b.1 : a.2 < b.2)
             }
             for (r, key, id) in values {
                 let idBytes = FixedWidth.bytes(id)
                 if r.definition.kind == .unique {
                     if try !write.put(r.db, key: key, value: idBytes, flags: .noOverwrite) {
                         let existing = try write.get(r.db, key: key).map { FixedWidth.uint64($0) } ?? 0
-                        throw HosoError.uniqueViolation(index: r.scope, key: (try? Tuple.decode(key).description) ?? "?", existing: existing, new: id)
+                        throw HosoError.uniqueViolation(index: r.scope, key: key.description, existing: existing, new: id)
                     }
                 } else {
                     try write.put(r.db, key: key, value: idBytes, flags: .noDupData)

@@ -1,0 +1,163 @@
+/// Key bytes held inline (up to 48 bytes) so that building, hashing, sorting and comparing
+/// index keys on the write path allocates nothing; longer keys spill to the heap.
+///
+/// Build one with the same elements as a ``Tuple``; the bytes are the tuple encoding.
+///
+/// ```swift
+/// let key = KeyBytes { k in k.append(20); k.append(6253); k.append("addict") }
+/// precondition(key == KeyBytes(Tuple([20, 6253, "addict"])))
+/// ```
+public struct KeyBytes: Hashable, Comparable, Sendable, CustomStringConvertible {
+    static let inlineCapacity = 48
+    private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+    private var heap: [UInt8]? = nil
+    /// Number of bytes.
+    public private(set) var count: Int = 0
+
+    /// An empty key.
+    public init() {}
+
+    /// A key built by `build`.
+    @inlinable
+    public init(_ build: (inout KeyBytes) -> Void) { self.init(); build(&self) }
+
+    /// The encoding of `tuple`.
+    public init(_ tuple: Tuple) {
+        self.init()
+        for e in tuple.elements { append(e) }
+    }
+
+    /// Raw key bytes (already tuple-encoded).
+    public init(bytes: UnsafeRawBufferPointer) {
+        self.init()
+        appendRaw(bytes)
+    }
+
+    /// Raw key bytes (already tuple-encoded).
+    public init(bytes: [UInt8]) {
+        self.init()
+        bytes.withUnsafeBytes { appendRaw($0) }
+    }
+
+    /// Calls `body` with the bytes.
+    @inline(__always)
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        if let heap { return try heap.withUnsafeBytes(body) }
+        let n = count
+        return try withUnsafeBytes(of: storage) { all in try body(UnsafeRawBufferPointer(rebasing: all[0..<n])) }
+    }
+
+    /// The bytes as an array.
+    public var array: [UInt8] { withBytes { Array($0) } }
+
+    @inline(__always)
+    mutating func appendByte(_ b: UInt8) {
+        if heap == nil && count < Self.inlineCapacity {
+            let i = count
+            withUnsafeMutableBytes(of: &storage) { $0[i] = b }
+            count += 1
+            return
+        }
+        if heap == nil { spill() }
+        heap!.append(b)
+        count += 1
+    }
+
+    private mutating func spill() {
+        let bytes = withBytes { Array($0) }
+        storage = (0, 0, 0, 0, 0, 0)
+        heap = bytes
+        heap!.reserveCapacity(count * 2)
+    }
+
+    mutating func appendRaw(_ bytes: UnsafeRawBufferPointer) {
+        for b in bytes { appendByte(b) }
+    }
+
+    /// Appends another key's bytes (a tuple prefix or suffix).
+    public mutating func append(contentsOf other: KeyBytes) {
+        other.withBytes { appendRaw($0) }
+    }
+
+    /// Appends a tuple element.
+    public mutating func append(_ element: TupleElement) {
+        switch element {
+        case .null: appendByte(0)
+        case .bytes(let b): appendByte(0x01); for x in b { appendByte(x); if x == 0 { appendByte(0xFF) } }; appendByte(0)
+        case .string(let s): append(s)
+        case .int(let i): append(i)
+        }
+    }
+
+    /// Appends a string element.
+    public mutating func append(_ value: String) {
+        appendByte(0x02)
+        for x in value.utf8 { appendByte(x); if x == 0 { appendByte(0xFF) } }
+        appendByte(0)
+    }
+
+    /// Appends an integer element (same encoding as ``KeyEncoder``).
+    @inline(__always)
+    public mutating func append(_ value: Int64) {
+        if value == 0 { appendByte(0x14); return }
+        let magnitude = value.magnitude
+        let n = (64 - magnitude.leadingZeroBitCount + 7) / 8
+        let bits: UInt64
+        if value > 0 {
+            appendByte(UInt8(0x14 + n)); bits = magnitude
+        } else {
+            appendByte(UInt8(0x14 - n))
+            bits = n == 8 ? ~magnitude : ((UInt64(1) << (8 * UInt64(n))) - 1) - magnitude
+        }
+        var i = n - 1
+        while i >= 0 { appendByte(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i)))); i -= 1 }
+    }
+
+    /// Appends an integer element.
+    @inline(__always)
+    public mutating func append(_ value: Int) { append(Int64(value)) }
+    /// Appends an integer element.
+    @inline(__always)
+    public mutating func append(_ value: Int32) { append(Int64(value)) }
+
+    public static func == (a: KeyBytes, b: KeyBytes) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.heap != nil || b.heap != nil { return a.array == b.array }
+        return a.storage.0 == b.storage.0 && a.storage.1 == b.storage.1 && a.storage.2 == b.storage.2
+            && a.storage.3 == b.storage.3 && a.storage.4 == b.storage.4 && a.storage.5 == b.storage.5
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        if let heap { hasher.combine(heap); return }
+        hasher.combine(storage.0)
+        if count > 8 { hasher.combine(storage.1) }
+        if count > 16 { hasher.combine(storage.2) }
+        if count > 24 { hasher.combine(storage.3); hasher.combine(storage.4); hasher.combine(storage.5) }
+    }
+
+    public static func < (a: KeyBytes, b: KeyBytes) -> Bool {
+        a.withBytes { x in b.withBytes { y in x.compareBytes(y) < 0 } }
+    }
+
+    public var description: String { (try? Tuple.decode(array).description) ?? array.description }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Bytewise comparison, as LMDB orders keys.
+    @inline(__always)
+    func compareBytes(_ other: UnsafeRawBufferPointer) -> Int {
+        let n = Swift.min(count, other.count)
+        if n > 0, let a = baseAddress, let b = other.baseAddress {
+            let c = memcmp(a, b, n)
+            if c != 0 { return Int(c) }
+        }
+        return count - other.count
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
