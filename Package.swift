@@ -17,7 +17,7 @@ let package = Package(
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
         .target(name: "HosoStore", dependencies: ["LMDB"]),
-        .target(name: "HosoDomain", dependencies: ["HosoStore"], resources: [.copy("Resources")]),
+        .target(name: "HosoDomain", dependencies: ["HosoStore"], exclude: ["Interchange/FORMATS.md"], resources: [.copy("Resources")]),
         .executableTarget(name: "hoso", dependencies: [
             "HosoDomain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

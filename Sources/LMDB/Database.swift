@@ -45,6 +45,8 @@ public struct PutFlags: OptionSet, Sendable {
     public static let noDupData = PutFlags(rawValue: UInt32(MDB_NODUPDATA))
     /// The key sorts after every key in the database: append without searching (`MDB_APPEND`).
     public static let append = PutFlags(rawValue: UInt32(MDB_APPEND))
+    /// Replace the value under the cursor, which must be positioned on `key` (`MDB_CURRENT`).
+    public static let current = PutFlags(rawValue: UInt32(MDB_CURRENT))
     /// The value sorts after every value of this key (`MDB_APPENDDUP`).
     public static let appendDup = PutFlags(rawValue: UInt32(MDB_APPENDDUP))
 }

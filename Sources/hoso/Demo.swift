@@ -47,7 +47,7 @@ enum DemoProvince {
                                                settings: data.settings())
         let started = Date()
         let terminal = isatty(STDERR_FILENO) != 0
-        try program.load(persons: data.persons(), events: data.events(), batchSize: 20_000) { kind, p in
+        try program.load(persons: data.persons(), events: data.events(), batchSize: 100_000) { kind, p in
             if terminal {
                 FileHandle.standardError.write(Data("\r  loading \(kind)s: \(p.recordsLoaded) (\(Int(p.recordsPerSecond))/s)   ".utf8))
             }

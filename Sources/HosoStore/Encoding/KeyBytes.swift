@@ -71,7 +71,26 @@ public struct KeyBytes: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     mutating func appendRaw(_ bytes: UnsafeRawBufferPointer) {
+        if heap == nil && count + bytes.count <= Self.inlineCapacity {
+            let at = count
+            if !bytes.isEmpty {
+                withUnsafeMutableBytes(of: &storage) { UnsafeMutableRawBufferPointer(rebasing: $0[at..<at + bytes.count]).copyMemory(from: bytes) }
+            }
+            count += bytes.count
+            return
+        }
         for b in bytes { appendByte(b) }
+    }
+
+    /// The first 24 bytes as three big-endian numbers: comparing them orders most keys
+    /// without looking at the rest.
+    var leadingWords: (UInt64, UInt64, UInt64) {
+        if heap == nil { return (storage.0.byteSwapped, storage.1.byteSwapped, storage.2.byteSwapped) }
+        return withBytes { raw in
+            var w: [UInt64] = [0, 0, 0]
+            for i in 0..<min(24, raw.count) { w[i / 8] |= UInt64(raw[i]) << (8 * UInt64(7 - i % 8)) }
+            return (w[0], w[1], w[2])
+        }
     }
 
     /// Appends another key's bytes (a tuple prefix or suffix).
@@ -137,7 +156,18 @@ public struct KeyBytes: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     public static func < (a: KeyBytes, b: KeyBytes) -> Bool {
-        a.withBytes { x in b.withBytes { y in x.compareBytes(y) < 0 } }
+        if a.heap == nil && b.heap == nil {
+            // Bytes sit in memory order inside little-endian words: compare the words big-endian,
+            // unused bytes are zero, so a prefix compares equal and the shorter key goes first.
+            if a.storage.0 != b.storage.0 { return a.storage.0.byteSwapped < b.storage.0.byteSwapped }
+            if a.storage.1 != b.storage.1 { return a.storage.1.byteSwapped < b.storage.1.byteSwapped }
+            if a.storage.2 != b.storage.2 { return a.storage.2.byteSwapped < b.storage.2.byteSwapped }
+            if a.storage.3 != b.storage.3 { return a.storage.3.byteSwapped < b.storage.3.byteSwapped }
+            if a.storage.4 != b.storage.4 { return a.storage.4.byteSwapped < b.storage.4.byteSwapped }
+            if a.storage.5 != b.storage.5 { return a.storage.5.byteSwapped < b.storage.5.byteSwapped }
+            return a.count < b.count
+        }
+        return a.withBytes { x in b.withBytes { y in x.compareBytes(y) < 0 } }
     }
 
     public var description: String { (try? Tuple.decode(array).description) ?? array.description }

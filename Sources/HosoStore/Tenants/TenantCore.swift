@@ -33,6 +33,8 @@ final class TenantCore: Sendable {
     let committer = GroupCommitter()
     /// Count and dated-count databases by handle, for flushing pending counts.
     let countDatabases: [UInt32: Database]
+    /// Value and unique indexes by database handle.
+    let valueIndexes: [UInt32: ResolvedIndex]
 
     init(name: String, environment: Environment, schema: Schema, store: Store) throws {
         self.name = name; self.environment = environment; self.schema = schema; self.store = store
@@ -76,6 +78,9 @@ final class TenantCore: Sendable {
         var counting: [UInt32: Database] = [:]
         for r in indexes.values where r.definition.kind == .count || r.definition.kind == .datedCount { counting[r.db.dbi] = r.db }
         countDatabases = counting
+        var values: [UInt32: ResolvedIndex] = [:]
+        for r in indexes.values where r.definition.kind == .value || r.definition.kind == .unique { values[r.db.dbi] = r }
+        valueIndexes = values
     }
 
     func type(_ name: String) throws(HosoError) -> ResolvedType {

@@ -14,12 +14,35 @@ import LMDB
 public final class TenantWriter: TenantReader {
     let write: WriteTransaction
     private var pendingCounts: [PendingCount: Int64] = [:]
+    /// Dated-count changes per day, expanded into day, month and year buckets at flush time, so
+    /// each record costs one table update per dated entry.
+    private var pendingDays: [PendingDay: Int64] = [:]
     private var sequence: UInt64 = 0
     private(set) var day: Int32 = 0
 
-    struct PendingCount: Hashable {
+    struct PendingCount: Hashable, Comparable {
         let db: UInt32
         let key: KeyBytes
+        static func < (a: PendingCount, b: PendingCount) -> Bool { a.db != b.db ? a.db < b.db : a.key < b.key }
+    }
+
+    /// A dated-count change on one day: `key` holds the group then the subgroup bytes.
+    struct PendingDay: Hashable {
+        let db: UInt32
+        let day: Int32
+        let split: Int32
+        let key: KeyBytes
+    }
+
+    /// A value-index entry of a bulk batch, sorted by database, key and id before writing.
+    struct PendingValue: Comparable {
+        let db: UInt32
+        let key: KeyBytes
+        let id: RecordID
+        static func < (a: PendingValue, b: PendingValue) -> Bool {
+            a.db != b.db ? a.db < b.db : (a.key != b.key ? a.key < b.key : a.id < b.id)
+        }
+        static func == (a: PendingValue, b: PendingValue) -> Bool { a.db == b.db && a.key == b.key && a.id == b.id }
     }
 
     init(core: TenantCore, write: WriteTransaction, principal: Principal, policy: any AccessPolicy) {
@@ -195,32 +218,82 @@ public final class TenantWriter: TenantReader {
         pendingCounts[PendingCount(db: core.indexes[key.index]!.db.dbi, key: key.bytes), default: 0] += delta
     }
 
+    @inline(__always)
     func addDated(_ d: IndexEntries.Dated, _ delta: Int64) {
-        let db = core.indexes[d.index]!.db.dbi
-        let c = Day(rawValue: d.day).civil
-        for (granularity, period) in [(DayBuckets.year, Int64(c.year)), (DayBuckets.month, Int64(c.year * 12 + c.month - 1)), (DayBuckets.day, Int64(d.day))] {
-            var key = d.group
-            key.append(granularity); key.append(period); key.append(contentsOf: d.subgroup)
-            pendingCounts[PendingCount(db: db, key: key), default: 0] += delta
+        var key = d.group
+        key.append(contentsOf: d.subgroup)
+        pendingDays[PendingDay(db: core.indexes[d.index]!.db.dbi, day: d.day, split: Int32(d.group.count), key: key), default: 0] += delta
+    }
+
+    /// Expands per-day changes into their day, month and year bucket keys.
+    private func expandDays() {
+        guard !pendingDays.isEmpty else { return }
+        pendingCounts.reserveCapacity(pendingCounts.count + pendingDays.count * 2)
+        for (d, delta) in pendingDays where delta != 0 {
+            let c = Day(rawValue: d.day).civil
+            d.key.withBytes { raw in
+                let group = UnsafeRawBufferPointer(rebasing: raw[..<Int(d.split)])
+                let subgroup = UnsafeRawBufferPointer(rebasing: raw[Int(d.split)...])
+                for (granularity, period) in [(DayBuckets.year, Int64(c.year)), (DayBuckets.month, Int64(c.year * 12 + c.month - 1)), (DayBuckets.day, Int64(d.day))] {
+                    var key = KeyBytes(bytes: group)
+                    key.append(granularity); key.append(period); key.appendRaw(subgroup)
+                    pendingCounts[PendingCount(db: d.db, key: key), default: 0] += delta
+                }
+            }
         }
+        pendingDays.removeAll(keepingCapacity: true)
     }
 
     /// Writes accumulated count changes: each count key is read and written once per
-    /// transaction, however many records touched it.
+    /// transaction, however many records touched it, in key order through one cursor per
+    /// database (LMDB finds a key next to the cursor's page without descending the tree).
     func flushCounts() throws {
+        expandDays()
         guard !pendingCounts.isEmpty else { return }
-        let pending = pendingCounts
-        pendingCounts = [:]
-        let sorted = pending.filter { $0.value != 0 }.sorted { a, b in
-            a.key.db != b.key.db ? a.key.db < b.key.db : a.key.key < b.key.key
+        let entries = pendingCounts.filter { $0.value != 0 }.map { ($0.key, $0.value) }
+        pendingCounts.removeAll(keepingCapacity: true)
+        let order = Self.sortedOrder(entries.count, db: { entries[$0].0.db }, key: { entries[$0].0.key })
+        var start = 0
+        while start < order.count {
+            let dbi = entries[order[start]].0.db
+            var stop = start
+            while stop < order.count && entries[order[stop]].0.db == dbi { stop += 1 }
+            let cursor = try write.cursor(core.countDatabases[dbi]!)
+            for i in order[start..<stop] {
+                let (k, delta) = entries[i]
+                try k.key.withBytes { key throws in
+                    if let found = try cursor.seek(exactly: key) {
+                        let updated = FixedWidth.counter(found.value) + delta
+                        if updated == 0 { try cursor.deleteCurrent() }
+                        else { try FixedWidth.counterBytes(updated).withUnsafeBytes { v in _ = try cursor.put(key: key, value: v, flags: .current) } }
+                    } else {
+                        try FixedWidth.counterBytes(delta).withUnsafeBytes { v in _ = try cursor.put(key: key, value: v) }
+                    }
+                }
+            }
+            start = stop
         }
-        for (k, delta) in sorted {
-            let db = core.countDatabases[k.db]!
-            let current = try write.get(db, key: k.key).map { FixedWidth.counter($0) } ?? 0
-            let updated = current + delta
-            if updated == 0 { try write.delete(db, key: k.key) }
-            else { try write.put(db, key: k.key, value: FixedWidth.counterBytes(updated)) }
+    }
+
+    /// The order of `count` entries by database, key and id, computed on small proxies (database
+    /// and the key's first eight bytes) so the sort moves 16-byte values, not whole keys.
+    static func sortedOrder(_ count: Int, db: (Int) -> UInt32, key: (Int) -> KeyBytes, id: ((Int) -> RecordID)? = nil) -> [Int] {
+        struct Proxy { var db: UInt32; var index: Int32; var w0: UInt64; var w1: UInt64; var w2: UInt64 }
+        var proxies = (0..<count).map { i -> Proxy in
+            let w = key(i).leadingWords
+            return Proxy(db: db(i), index: Int32(i), w0: w.0, w1: w.1, w2: w.2)
         }
+        proxies.sort { a, b in
+            if a.db != b.db { return a.db < b.db }
+            if a.w0 != b.w0 { return a.w0 < b.w0 }
+            if a.w1 != b.w1 { return a.w1 < b.w1 }
+            if a.w2 != b.w2 { return a.w2 < b.w2 }
+            let ka = key(Int(a.index)), kb = key(Int(b.index))
+            if ka != kb { return ka < kb }
+            if let id { return id(Int(a.index)) < id(Int(b.index)) }
+            return false
+        }
+        return proxies.map { Int($0.index) }
     }
 
     func appendChange(_ op: ChangeRecord.Operation, type: String?, ids: [RecordID], payload: [UInt8]?, detail: String?) throws {
@@ -251,7 +324,8 @@ public final class TenantWriter: TenantReader {
             for r in sorted { try store(r, mode: .insert, log: false) }
         } else {
             let context = IndexContext(today: day)
-            var values: [(ResolvedIndex, KeyBytes, RecordID)] = []
+            var values: [PendingValue] = []
+            values.reserveCapacity(sorted.count * 8)
             for r in sorted {
                 let bytes = r.encoded()
                 guard bytes.count <= t.schema.maximumRecordSize else {
@@ -261,7 +335,7 @@ public final class TenantWriter: TenantReader {
                 r.indexEntries(&entries, context: context)
                 let idBytes = FixedWidth.bytes(r.id)
                 try write.put(t.records, key: idBytes, value: bytes, flags: .append)
-                for v in entries.values { values.append((core.indexes[v.index]!, v.bytes, r.id)) }
+                for v in entries.values { values.append(PendingValue(db: core.indexes[v.index]!.db.dbi, key: v.bytes, id: r.id)) }
                 for (k, n) in entries.counts { addCount(k, n) }
                 for (k, n) in entries.dated { addDated(k, n) }
                 for i in entries.intervals {
@@ -270,20 +344,26 @@ public final class TenantWriter: TenantReader {
                     try write.put(ri.endDB!, key: i.group, value: Self.packed(i.end, i.start, idBytes), flags: .noDupData)
                 }
             }
-            values.sort { a, b in
-                a.0.db.dbi != b.0.db.dbi ? a.0.db.dbi < b.0.db.dbi
-                    : (a.1 != b.1 ? a.1 < b.1 : a.2 < b.2)
-            }
-            for (r, key, id) in values {
-                let idBytes = FixedWidth.bytes(id)
-                if r.definition.kind == .unique {
-                    if try !write.put(r.db, key: key, value: idBytes, flags: .noOverwrite) {
-                        let existing = try write.get(r.db, key: key).map { FixedWidth.uint64($0) } ?? 0
-                        throw HosoError.uniqueViolation(index: r.scope, key: key.description, existing: existing, new: id)
+            let order = Self.sortedOrder(values.count, db: { values[$0].db }, key: { values[$0].key }, id: { values[$0].id })
+            var start = 0
+            while start < order.count {
+                let dbi = values[order[start]].db
+                var stop = start
+                while stop < order.count && values[order[stop]].db == dbi { stop += 1 }
+                let r = core.valueIndexes[dbi]!
+                let cursor = try write.cursor(r.db)
+                let flags: PutFlags = r.definition.kind == .unique ? .noOverwrite : .noDupData
+                for i in order[start..<stop] {
+                    let v = values[i]
+                    let stored = try v.key.withBytes { k in
+                        try FixedWidth.bytes(v.id).withUnsafeBytes { id in try cursor.put(key: k, value: id, flags: flags) }
                     }
-                } else {
-                    try write.put(r.db, key: key, value: idBytes, flags: .noDupData)
+                    if !stored && r.definition.kind == .unique {
+                        let existing = try write.get(r.db, key: v.key).map { FixedWidth.uint64($0) } ?? 0
+                        throw HosoError.uniqueViolation(index: r.scope, key: v.key.description, existing: existing, new: v.id)
+                    }
                 }
+                start = stop
             }
         }
         try appendChange(.bulkInsert, type: t.schema.name, ids: sorted.map(\.id), payload: nil, detail: "\(sorted.count) records")
