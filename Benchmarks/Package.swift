@@ -21,6 +21,7 @@ let package = Package(
                 "CSQLite",
                 .product(name: "HosoDomain", package: "Hoso"),
                 .product(name: "HosoStore", package: "Hoso"),
+                .product(name: "LMDB", package: "Hoso"),
             ]
         ),
         .executableTarget(
@@ -29,6 +30,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "HosoDomain", package: "Hoso"),
                 .product(name: "HosoStore", package: "Hoso"),
+                .product(name: "LMDB", package: "Hoso"),
             ],
             path: "Benchmarks/HosoBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

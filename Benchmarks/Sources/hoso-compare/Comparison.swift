@@ -1,0 +1,217 @@
+import Foundation
+import HosoDomain
+import HosoStore
+
+/// The whole comparison: load both systems in child processes, ask both the same questions,
+/// check the answers agree, measure durable writes, print the table.
+struct Comparison {
+    let options: Options
+
+    /// Runs it; returns the exit status (0 when every answer agreed).
+    func run() throws -> Int32 {
+        let o = options
+        let machine = MachineInfo.current()
+        let work = try prepareWorkDirectory()
+        defer { if !o.keep && o.workDirectory == nil { try? FileManager.default.removeItem(atPath: work) } }
+        let today = Day.today()
+        progress("\(o.verifyOnly ? "verify-only" : "compare"): \(grouped(o.persons)) persons, \(grouped(o.events)) events, "
+                 + "province \(o.provinceCode), seed \(o.seed), today \(today), work directory \(work)")
+
+        // Loads, each in its own process (peak RSS from wait4).
+        let hosoStore = work + "/hoso", sqlitePath = work + "/sqlite.db"
+        let (hosoLoad, hosoChild) = try load("hoso", at: hosoStore, today: today, work: work)
+        let (sqliteLoad, sqliteChild) = try load("sqlite", at: sqlitePath, today: today, work: work)
+        let hosoBytes = Disk.bytes(HosoSide.tenantDirectory(store: hosoStore))
+        let sqliteBytes = Disk.bytes(sqlitePath) + Disk.bytes(sqlitePath + "-wal")
+
+        let program = try HosoSide.open(at: hosoStore, today: today, durability: .noMetaSync)
+        let tenantToday = try program.tenant.read { try $0.today() }
+        guard tenantToday == today else {
+            throw ChildError(description: "the Hoso tenant's today() is \(tenantToday), the run's day is \(today): current counts would not be comparable")
+        }
+        let db = try SQLiteSchema.open(path: sqlitePath)
+        let hoso = HosoAsker(program: program)
+        let sqlite = try SQLiteAsker(db)
+        let data = try SyntheticProvince(provinceCode: o.provinceCode, persons: o.persons, events: o.events, seed: o.seed)
+        let p = Parameters(data: data, exhaustive: o.verifyOnly, seed: o.seed)
+        let budget: Double? = o.verifyOnly ? nil : o.querySeconds
+        var disagreements: [Disagreement] = []
+        var rows: [Row] = []
+        var compared = 0
+
+        let loadRows = Double(o.persons + o.events)
+        rows.append(Row("bulk load, persons + events (rows/s)¹", unit: "rows/s",
+                        hoso: loadRows / hosoLoad.seconds, sqlite: loadRows / sqliteLoad.seconds, higherIsBetter: true))
+
+        // The histories SQLite was handed are the ones Hoso stored.
+        let histories = try QuestionRun("status history of a person (check only)", parameters: p.historyIDs, budget: nil,
+                                        describe: { "person \($0)" }, hoso: hoso.history(id:), sqlite: sqlite.history(id:))
+        disagreements += histories.disagreements; compared += histories.compared
+
+        // The full scans come first: they also bring both files into memory.
+        let scan = try fullScans(p, hoso, sqlite, rounds: o.verifyOnly ? 1 : 3)
+        disagreements += scan.disagreements; compared += scan.compared
+
+        let byID = try QuestionRun("point get by id", parameters: p.personIDs, budget: budget, describe: { "id \($0)" },
+                                   hoso: hoso.person(id:), sqlite: sqlite.person(id:))
+        rows.append(Row("point get by id, full record", unit: "gets/s", hoso: byID.hoso.perSecond, sqlite: byID.sqlite.perSecond,
+                        higherIsBetter: true, answersCompared: byID.compared))
+        let byNID = try QuestionRun("get by national ID", parameters: p.nationalIDs, budget: budget, describe: { "national ID \($0)" },
+                                    hoso: hoso.person(nationalID:), sqlite: sqlite.person(nationalID:))
+        rows.append(Row("get by national ID", unit: "gets/s", hoso: byNID.hoso.perSecond, sqlite: byNID.sqlite.perSecond,
+                        higherIsBetter: true, answersCompared: byNID.compared))
+        let current = try QuestionRun("count by commune + current status", parameters: p.communeStatus, budget: budget,
+                                      describe: { "\($0.1.code) in commune \($0.0.commune)" },
+                                      hoso: { try hoso.currentCount($0.1, $0.0) }, sqlite: { try sqlite.currentCount($0.1, $0.0) })
+        rows.append(Row("count by commune + current status", unit: "µs", hoso: current.hoso.microsecondsEach,
+                        sqlite: current.sqlite.microsecondsEach, higherIsBetter: false, answersCompared: current.compared))
+        let kinds = try QuestionRun("events of a commune in a month by kind", parameters: p.communeMonths, budget: budget,
+                                    describe: { "commune \($0.0.commune), \($0.1)" },
+                                    hoso: { try hoso.eventsByKind($0.0, $0.1) }, sqlite: { try sqlite.eventsByKind($0.0, $0.1) })
+        rows.append(Row("events of a commune in a month, by kind", unit: "µs", hoso: kinds.hoso.microsecondsEach,
+                        sqlite: kinds.sqlite.microsecondsEach, higherIsBetter: false, answersCompared: kinds.compared))
+        let asOf = try QuestionRun("persons in status S in commune C on day D", parameters: p.statusCommuneDays, budget: budget,
+                                   describe: { "\($0.0.code) in commune \($0.1.commune) on \($0.2)" },
+                                   hoso: { try hoso.personsOn($0.0, $0.1, $0.2) }, sqlite: { try sqlite.personsOn($0.0, $0.1, $0.2) })
+        rows.append(Row("persons in status S in commune C on a day", unit: "µs", hoso: asOf.hoso.microsecondsEach,
+                        sqlite: asOf.sqlite.microsecondsEach, higherIsBetter: false, answersCompared: asOf.compared))
+        let flow = try QuestionRun("persons entering status S in commune C during a quarter", parameters: p.statusCommuneQuarters,
+                                   budget: budget, describe: { "\($0.0.code) in commune \($0.1.commune) during \($0.2)" },
+                                   hoso: { try hoso.entries($0.0, $0.1, $0.2) }, sqlite: { try sqlite.entries($0.0, $0.1, $0.2) })
+        rows.append(Row("persons entering status S in commune C in a quarter", unit: "µs", hoso: flow.hoso.microsecondsEach,
+                        sqlite: flow.sqlite.microsecondsEach, higherIsBetter: false, answersCompared: flow.compared))
+        for run in [byID.disagreements, byNID.disagreements, current.disagreements, kinds.disagreements, asOf.disagreements, flow.disagreements] {
+            disagreements += run
+        }
+        compared += byID.compared + byNID.compared + current.compared + kinds.compared + asOf.compared + flow.compared
+        rows += scan.rows
+
+        // Durable writes, on their own small stores.
+        progress("preparing the write stores")
+        let writes = try WriteBench(directory: work + "/writes", provinceCode: o.provinceCode, seed: o.seed, today: today,
+                                    persons: 2_000, events: 10_000)
+        let writeResults = try writes.run(writerCounts: o.verifyOnly ? [1, 4] : [1, 16],
+                                          seconds: o.verifyOnly ? 0.2 : o.writeSeconds, rounds: o.verifyOnly ? 1 : o.writeRounds)
+        disagreements += try writes.checkCounts()
+        for r in writeResults {
+            let level = WriteBench.levels.first { $0.name == r.level }!
+            rows.append(Row("durable writes, \(r.writers) writer\(r.writers == 1 ? "" : "s"), Hoso \(level.hosoName) vs SQLite \(level.sqliteSynchronous)²",
+                            unit: "writes/s", hoso: median(r.hoso), sqlite: median(r.sqlite), higherIsBetter: true))
+        }
+        rows.append(Row("disk bytes³", unit: "MiB", hoso: Double(hosoBytes) / 1_048_576, sqlite: Double(sqliteBytes) / 1_048_576,
+                        higherIsBetter: false))
+        rows.append(Row("peak RSS of the load⁴", unit: "MiB", hoso: Double(hosoChild.maxRSSBytes) / 1_048_576,
+                        sqlite: Double(sqliteChild.maxRSSBytes) / 1_048_576, higherIsBetter: false))
+
+        if o.verifyOnly {
+            print("hoso-compare --verify-only: \(grouped(o.persons)) persons, \(grouped(o.events)) events, "
+                  + "\(grouped(compared)) answers compared, \(disagreements.isEmpty ? "all agree" : "\(disagreements.count) disagree")")
+        } else {
+            print("""
+            Hoso vs SQLite \(sqliteVersion(db)) — \(o.sizeName): \(grouped(o.persons)) persons, \(grouped(o.events)) events \
+            (province \(o.provinceCode), seed \(o.seed), today \(today)); \(grouped(compared)) answers compared, \
+            \(disagreements.isEmpty ? "all agree" : "\(disagreements.count) DISAGREE")
+            \(machine.summary)
+
+            \(renderTable(rows))
+
+            ratio = Hoso's advantage (> 1: Hoso faster or smaller). Reads: one read transaction / statement per question, \
+            \(fmt(o.querySeconds)) s per system per question after a warm-up, the same random parameters for both.
+            ¹ Generation is outside the timing. Hoso's time is `program.load`: validation, status-history derivation and all \
+            of its indexes (8 on persons, 5 on events, incl. per-day counts). SQLite was handed precomputed histories and \
+            current status (from Hoso's `program.prepare` / `Person.status(on:)`); its time is the INSERTs (persons, their \
+            file events and \(grouped(sqliteLoad.intervalRows)) status intervals, events and their person links, 4 secondary \
+            indexes) and the final WAL checkpoint. Batches of \(grouped(o.batchSize)) rows; Hoso .noMetaSync, SQLite WAL + NORMAL.
+            ² One new case event per write, on separate small stores (2,000 persons, 10,000 events). Median of \(o.writeRounds) \
+            runs of \(fmt(o.writeSeconds)) s, Hoso and SQLite interleaved. Hoso: `tenant.write` (1 writer), `tenant.writeGrouped` \
+            (16 threads); SQLite: one connection per thread, WAL, busy_timeout, BEGIN IMMEDIATE … COMMIT. LMDB .noMetaSync still \
+            fsyncs the data on every commit; SQLite NORMAL in WAL mode does not fsync on commit (only at checkpoints).
+            ³ Hoso: the tenant directory (data.mdb, lock.mdb); SQLite: database + WAL after a TRUNCATE checkpoint.
+            ⁴ ru_maxrss of the child process that loaded (wait4). LMDB's memory map counts the file pages it touched \
+            (page cache, reclaimable); SQLite's page cache is set to 64 MiB.
+            """)
+        }
+        if let path = o.jsonPath {
+            let report = JSONReport(
+                machine: machine,
+                parameters: .init(size: o.sizeName, persons: o.persons, events: o.events, provinceCode: o.provinceCode, seed: o.seed,
+                                  today: today.description, querySeconds: o.querySeconds, writeSeconds: o.writeSeconds, writeRounds: o.writeRounds),
+                rows: rows, loads: [hosoLoad, sqliteLoad], writes: writeResults, statusIntervals: sqliteLoad.intervalRows,
+                disagreements: disagreements)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: path))
+            progress("figures written to \(path)")
+        }
+        guard disagreements.isEmpty else {
+            printError("hoso-compare: Hoso and SQLite disagree on \(disagreements.count) answer(s):")
+            for d in disagreements.prefix(25) { printError("  DISAGREEMENT \(d)") }
+            if disagreements.count > 25 { printError("  … and \(disagreements.count - 25) more") }
+            return 2
+        }
+        return 0
+    }
+
+    private func prepareWorkDirectory() throws -> String {
+        let fm = FileManager.default
+        let path = options.workDirectory ?? (NSTemporaryDirectory() + "/hoso-compare-\(getpid())")
+        let standardized = (path as NSString).standardizingPath
+        if fm.fileExists(atPath: standardized), !((try? fm.contentsOfDirectory(atPath: standardized)) ?? []).isEmpty {
+            throw UsageError("the work directory \(standardized) is not empty; give --work an empty or new directory")
+        }
+        try fm.createDirectory(atPath: standardized, withIntermediateDirectories: true)
+        return standardized
+    }
+
+    private func load(_ system: String, at path: String, today: Day, work: String) throws -> (LoadResult, ChildProcess.Outcome) {
+        let o = options
+        let job = LoadChild.Job(system: system, path: path, provinceCode: o.provinceCode, seed: o.seed, persons: o.persons,
+                                events: o.events, today: today.rawValue, batchSize: o.batchSize, resultPath: work + "/\(system)-load.json")
+        progress("loading \(system) in a child process")
+        let outcome = try ChildProcess.runSelf([LoadChild.command, String(decoding: try JSONEncoder().encode(job), as: UTF8.self)])
+        guard outcome.exitStatus == 0 else {
+            throw ChildError(description: "the \(system) load failed (exit status \(outcome.exitStatus)); its messages are above")
+        }
+        let result = try JSONDecoder().decode(LoadResult.self, from: Data(contentsOf: URL(fileURLWithPath: job.resultPath)))
+        progress("\(system) loaded in \(fmt(result.seconds)) s (timed part), peak RSS \(outcome.maxRSSBytes / 1_048_576) MiB")
+        return (result, outcome)
+    }
+
+    private func sqliteVersion(_ db: SQLiteConnection) -> String { (try? db.text("SELECT sqlite_version()")) ?? "" }
+
+    /// Full scans with a filter on non-indexed fields: Hoso decoding every record, Hoso reading
+    /// two fields from the stored bytes, SQLite's `count(*) … WHERE`; interleaved, median.
+    private func fullScans(_ p: Parameters, _ hoso: HosoAsker, _ sqlite: SQLiteAsker, rounds: Int)
+        throws -> (rows: [Row], disagreements: [Disagreement], compared: Int) {
+        var decoded: [Double] = [], bytes: [Double] = [], sql: [Double] = []
+        var disagreements: [Disagreement] = []
+        var compared = 0
+        let runs = p.verifyAll ? p.scanFilters.count : max(rounds, 1)
+        for i in 0..<runs {
+            let (occupation, cutoff) = p.scanFilters[i % p.scanFilters.count]
+            var t0 = now()
+            let a = try hoso.scanDecoded(occupation: occupation, bornBefore: cutoff)
+            decoded.append(now() - t0)
+            t0 = now()
+            let b = try hoso.scanBytes(occupation: occupation, bornBefore: cutoff)
+            bytes.append(now() - t0)
+            t0 = now()
+            let c = try sqlite.scan(occupation: occupation, bornBefore: cutoff)
+            sql.append(now() - t0)
+            compared += 2
+            let question = "full scan: persons with occupation X born before Y"
+            let params = "occupation \(occupation), born before \(cutoff)"
+            if a != c { disagreements.append(Disagreement(question: question + " (decoded records)", parameters: params, hoso: "\(a)", sqlite: "\(c)")) }
+            if b != c { disagreements.append(Disagreement(question: question + " (stored bytes)", parameters: params, hoso: "\(b)", sqlite: "\(c)")) }
+            progress("full scan \(params): \(c) persons; Hoso decoded \(fmt(decoded.last!)) s, bytes \(fmt(bytes.last!)) s, SQLite \(fmt(sql.last!)) s")
+        }
+        let n = Double(p.personCount)
+        let rows = [
+            Row("full scan + filter on 2 non-indexed fields, records decoded", unit: "rows/s", hoso: n / median(decoded),
+                sqlite: n / median(sql), higherIsBetter: true, answersCompared: compared / 2),
+            Row("full scan + filter, Hoso reading 2 fields of the stored bytes", unit: "rows/s", hoso: n / median(bytes),
+                sqlite: n / median(sql), higherIsBetter: true, answersCompared: compared / 2),
+        ]
+        return (rows, disagreements, compared)
+    }
+}
