@@ -53,10 +53,11 @@ enum DemoProvince {
             }
         }
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        let (_, bytes) = try store.compactTenant(tenantName)
         let seconds = Date().timeIntervalSince(started)
         print("Built demo tenant '\(tenantName)' in \(store.directory): \(name), \(data.communes.count) communes, "
-              + "\(persons) persons, \(events) case events, loaded in \(String(format: "%.1f", seconds)) s.")
-        return program
+              + "\(persons) persons, \(events) case events, loaded and compacted in \(String(format: "%.1f", seconds)) s, \(bytes / 1_000_000) MB.")
+        return try ProgramTenant.open(in: store, name: tenantName)
     }
 
     /// Prints persons per commune and status on `day`.

@@ -6,7 +6,7 @@ import HosoStore
 struct Tenants: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, create, describe and drop tenants.",
-        subcommands: [List.self, Create.self, Describe.self, Drop.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Create.self, Describe.self, Compact.self, Drop.self], defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the store's tenants.")
@@ -60,6 +60,16 @@ struct Tenants: ParsableCommand {
             file          \(d.fileBytes) bytes, \(d.usedBytes) in use, map \(d.mapSize)
             """)
             print(TextTable(header: ["database", "entries", "bytes"], rows: d.databases.map { [$0.name, String($0.entries), String($0.bytes)] }).render())
+        }
+    }
+
+    struct Compact: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rewrite a tenant's file without free pages (after a bulk load or mass deletes).")
+        @OptionGroup var storeOptions: StoreOptions
+        @Argument(help: "Tenant name.") var name: String
+        func run() throws {
+            let (before, after) = try storeOptions.open().compactTenant(name)
+            print("Compacted '\(name)': \(before) → \(after) bytes.")
         }
     }
 

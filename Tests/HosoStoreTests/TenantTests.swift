@@ -295,3 +295,21 @@ struct ItemWithTagIndex: StoredRecord {
         #expect(try t.read { try $0.lastChangeSequence() } == UInt64(1 + 16 * 39))
     }
 }
+
+@Suite struct CompactionTests {
+    @Test func compactionShrinksTheFileAndKeepsEverything() throws {
+        let store = try temporaryStore()
+        var t = try store.createTenant(TenantInfo(name: "t"), schema: Schema([Item.schema]))
+        try t.bulkLoad((1...20_000).map { Item(id: RecordID($0), group: Int64($0 % 9), tag: "a", code: "k\($0)", start: 20_000, end: nil, amount: 1) }, batchSize: 2_000)
+        try t.write { txn in for i in 1...10_000 { try txn.delete(Item.self, id: RecordID(i * 2)) } }
+        let (before, after) = try store.compactTenant("t")
+        #expect(after < before)
+        t = try store.openTenant("t", schema: Schema([Item.schema]))
+        try t.read { (txn: TenantReader) throws -> Void in
+            #expect(try txn.recordCount(Item.self) == 10_000)
+            #expect(try txn.lookup(Item.byCode, ["k3"]) == 3)
+            #expect(try txn.lookup(Item.byCode, ["k4"]) == nil)
+            #expect(try txn.countSum(Item.perGroupTag, .all) == 10_000)
+        }
+    }
+}

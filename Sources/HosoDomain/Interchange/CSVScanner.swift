@@ -1,0 +1,188 @@
+/// One field of the current CSV record: bytes `start..<end` of the input buffer; `escaped` when
+/// the field was quoted and contains doubled quotes that must be undone.
+struct FieldSpan {
+    var start: Int
+    var end: Int
+    var escaped: Bool
+    var quoted: Bool
+}
+
+/// An RFC 4180 / Excel record scanner over a ``ByteInput``: comma separators, fields optionally
+/// quoted with `"` (a quote inside doubled), CRLF or LF line ends, line ends allowed inside
+/// quoted fields, a UTF-8 byte order mark skipped. A quote inside an unquoted field is kept as
+/// text, as Excel does. Records with no content (empty lines, lines of commas only) are skipped.
+///
+/// Field spans and the raw record stay valid until the next call of ``next()``.
+final class CSVScanner {
+    let input: ByteInput
+    private(set) var fields: [FieldSpan] = []
+    /// The raw record: buffer bytes `recordStart..<recordEnd`, without the line end.
+    private(set) var recordStart = 0, recordEnd = 0
+    /// 1-based line number of the record's first line.
+    private(set) var recordLine = 0
+    private var nextLine = 1
+    /// A quoted field runs to the end of the file.
+    private(set) var unterminated = false
+    /// Index of a field with text after its closing quote.
+    private(set) var strayTextField: Int?
+    private var scratch: [UInt8] = []
+
+    private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+
+    init(path: String) throws(InterchangeError) {
+        input = try ByteInput(path: path)
+        try input.skipByteOrderMark()
+    }
+
+    var path: String { input.path }
+
+    /// Advances to the next record with content; `false` at the end of the file.
+    func next() throws(InterchangeError) -> Bool {
+        while true {
+            if input.start >= input.end {
+                if input.eof { return false }
+                try input.fill()
+                continue
+            }
+            guard scan() else { try input.fill(); continue }
+            if isBlank { continue }
+            return true
+        }
+    }
+
+    private var isBlank: Bool {
+        if unterminated || strayTextField != nil { return false }
+        for f in fields where f.quoted || f.end > f.start { return false }
+        return true
+    }
+
+    /// Scans one record from `input.start`; `false` when more bytes are needed first.
+    private func scan() -> Bool {
+        let p = input.base
+        let end = input.end
+        let eof = input.eof
+        let start = input.start
+        fields.removeAll(keepingCapacity: true)
+        unterminated = false
+        strayTextField = nil
+        var newlines = 0
+        var i = start
+        var consumed = 0
+        fieldLoop: while true {
+            if i < end && p[i] == Self.quote {
+                let fieldStart = i + 1
+                var j = fieldStart
+                var escaped = false
+                var closed = false
+                while true {
+                    if j >= end {
+                        guard eof else { return false }
+                        break   // unterminated
+                    }
+                    let b = p[j]
+                    if b == Self.quote {
+                        if j + 1 >= end {
+                            guard eof else { return false }
+                            closed = true; break
+                        }
+                        if p[j + 1] == Self.quote { escaped = true; j += 2; continue }
+                        closed = true; break
+                    }
+                    if b == Self.lf { newlines += 1 }
+                    j += 1
+                }
+                if !closed {
+                    unterminated = true
+                    fields.append(FieldSpan(start: fieldStart, end: end, escaped: escaped, quoted: true))
+                    recordEnd = end; consumed = end
+                    break fieldLoop
+                }
+                fields.append(FieldSpan(start: fieldStart, end: j, escaped: escaped, quoted: true))
+                i = j + 1
+                // After the closing quote: a comma, a line end or the end of the file.
+                if i >= end {
+                    guard eof else { return false }
+                    recordEnd = end; consumed = end
+                    break fieldLoop
+                }
+                let b = p[i]
+                if b == Self.comma { i += 1; continue fieldLoop }
+                if b == Self.lf { recordEnd = i; consumed = i + 1; break fieldLoop }
+                if b == Self.cr {
+                    if i + 1 >= end {
+                        guard eof else { return false }
+                        recordEnd = i; consumed = end
+                        break fieldLoop
+                    }
+                    if p[i + 1] == Self.lf { recordEnd = i; consumed = i + 2; break fieldLoop }
+                }
+                // Stray text after the closing quote: keep scanning to the field's end.
+                if strayTextField == nil { strayTextField = fields.count - 1 }
+                while i < end && p[i] != Self.comma && p[i] != Self.lf { i += 1 }
+                if i >= end {
+                    guard eof else { return false }
+                    recordEnd = end; consumed = end
+                    break fieldLoop
+                }
+                if p[i] == Self.comma { i += 1; continue fieldLoop }
+                recordEnd = i > start && p[i - 1] == Self.cr ? i - 1 : i
+                consumed = i + 1
+                break fieldLoop
+            } else {
+                var j = i
+                while j < end {
+                    let b = p[j]
+                    if b == Self.comma || b == Self.lf { break }
+                    j += 1
+                }
+                if j >= end {
+                    guard eof else { return false }
+                    let fieldEnd = j > i && p[j - 1] == Self.cr ? j - 1 : j
+                    fields.append(FieldSpan(start: i, end: fieldEnd, escaped: false, quoted: false))
+                    recordEnd = fieldEnd; consumed = end
+                    break fieldLoop
+                }
+                if p[j] == Self.comma {
+                    fields.append(FieldSpan(start: i, end: j, escaped: false, quoted: false))
+                    i = j + 1
+                    continue fieldLoop
+                }
+                let fieldEnd = j > i && p[j - 1] == Self.cr ? j - 1 : j
+                fields.append(FieldSpan(start: i, end: fieldEnd, escaped: false, quoted: false))
+                recordEnd = fieldEnd; consumed = j + 1
+                break fieldLoop
+            }
+        }
+        recordStart = start
+        recordLine = nextLine
+        nextLine += 1 + newlines
+        input.start = consumed
+        return true
+    }
+
+    /// The raw text of the current record.
+    var raw: [UInt8] { input.bytes(recordStart, recordEnd) }
+
+    /// Calls `body` with the bytes of field `k` of the current record, quotes undone.
+    @inline(__always)
+    func withField<R>(_ k: Int, _ body: (Bytes) throws(FieldFailure) -> R) throws(FieldFailure) -> R {
+        let f = fields[k]
+        if !f.escaped {
+            return try body(Bytes(start: input.base + f.start, count: f.end - f.start))
+        }
+        scratch.removeAll(keepingCapacity: true)
+        var i = f.start
+        while i < f.end {
+            let b = input.base[i]
+            scratch.append(b)
+            i += b == Self.quote && i + 1 < f.end && input.base[i + 1] == Self.quote ? 2 : 1
+        }
+        let copy = scratch
+        return try copy.withUnsafeBufferPointer { (b) throws(FieldFailure) -> R in try body(b) }
+    }
+
+    /// The text of field `k` (for headers), invalid UTF-8 repaired.
+    func fieldText(_ k: Int) -> String {
+        (try? withField(k) { String(decoding: $0, as: UTF8.self) }) ?? ""
+    }
+}

@@ -1,0 +1,218 @@
+import HosoStore
+
+typealias Bytes = UnsafeBufferPointer<UInt8>
+
+/// Why one field of a row cannot be read.
+struct FieldFailure: Error {
+    var field: String
+    var reason: String
+}
+
+/// A set of codes matched on bytes, for reading code columns without making strings.
+struct CodeTable<T: Sendable>: Sendable {
+    let entries: [([UInt8], T)]
+    let what: String
+
+    init(_ what: String, _ pairs: [(String, T)]) {
+        self.what = what
+        entries = pairs.map { (Array($0.0.utf8), $0.1) }
+    }
+
+    func lookup(_ b: Bytes) -> T? {
+        for (code, value) in entries where code.count == b.count {
+            if code.withUnsafeBufferPointer({ memoryEqual($0, b) }) { return value }
+        }
+        return nil
+    }
+
+    /// `'x' is not a known …; known: a, b, c`.
+    func failure(_ field: String, _ b: Bytes) -> FieldFailure {
+        FieldFailure(field: field, reason: "'\(FieldText.shown(b))' is not a known \(what); use one of: "
+                     + entries.map { String(decoding: $0.0, as: UTF8.self) }.joined(separator: ", "))
+    }
+}
+
+@inline(__always)
+func memoryEqual(_ a: Bytes, _ b: Bytes) -> Bool {
+    guard a.count == b.count else { return false }
+    var i = 0
+    while i < a.count { if a[i] != b[i] { return false }; i += 1 }
+    return true
+}
+
+/// The code tables of the interchange formats.
+enum Codes {
+    static let sex = CodeTable("sex", Person.Sex.allCases.map { ($0.code, $0) })
+    static let personEventKind = CodeTable("person event kind", PersonEvent.Kind.allCases.map { ($0.code, $0) })
+    static let outcome = CodeTable("outcome", PersonEvent.Outcome.allCases.map { ($0.code, $0) })
+    static let program = CodeTable("rehab program", PersonEvent.Program.allCases.map { ($0.code, $0) })
+    static let status = CodeTable("status", Status.allCases.map { ($0.code, $0) })
+    static let caseEventKind = CodeTable("event kind", CaseEvent.Kind.allCases.map { ($0.code, $0) })
+    static let stage = CodeTable("stage", CaseEvent.Stage.allCases.map { ($0.code, $0) })
+    static let tipOutcome = CodeTable("tip outcome", CaseEvent.TipOutcome.allCases.map { ($0.code, $0) })
+}
+
+/// Reading typed values from the bytes of one field. Empty bytes mean "absent" and are
+/// handled by the callers.
+enum FieldText {
+    /// The text of `b` for an error message: invalid UTF-8 repaired, long text cut.
+    static func shown(_ b: Bytes) -> String {
+        let s = String(decoding: b, as: UTF8.self)
+        return s.count > 60 ? String(s.prefix(57)) + "…" : s
+    }
+
+    @inline(__always)
+    static func text(_ field: String, _ b: Bytes) throws(FieldFailure) -> String {
+        // Fast path for ASCII (numbers, codes, most villages); validation otherwise.
+        var ascii = true
+        for byte in b where byte >= 0x80 { ascii = false; break }
+        if ascii { return String(decoding: b, as: UTF8.self) }
+        guard let s = String(validating: b, as: UTF8.self) else {
+            throw FieldFailure(field: field, reason: "'\(shown(b))' is not valid UTF-8 text; save the file as UTF-8")
+        }
+        return s
+    }
+
+    @inline(__always)
+    static func optionalText(_ field: String, _ b: Bytes) throws(FieldFailure) -> String? {
+        b.isEmpty ? nil : try text(field, b)
+    }
+
+    /// Digits only, no sign; `nil` when not a number or too large.
+    @inline(__always)
+    static func unsigned(_ b: Bytes) -> UInt64? {
+        guard !b.isEmpty, b.count <= 20 else { return nil }
+        var v: UInt64 = 0
+        for byte in b {
+            let d = byte &- 48
+            guard d < 10 else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(UInt64(d))
+            guard !o1, !o2 else { return nil }
+            v = s
+        }
+        return v
+    }
+
+    @inline(__always)
+    static func id(_ field: String, _ b: Bytes) throws(FieldFailure) -> RecordID {
+        guard let v = unsigned(b) else {
+            throw FieldFailure(field: field, reason: "'\(shown(b))' is not a record id: write a whole number without sign, spaces or separators")
+        }
+        return v
+    }
+
+    @inline(__always)
+    static func int(_ field: String, _ b: Bytes, range: ClosedRange<Int> = Int(Int32.min)...Int(Int32.max)) throws(FieldFailure) -> Int {
+        var digits = b
+        var negative = false
+        if let first = b.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            negative = first == UInt8(ascii: "-")
+            digits = Bytes(rebasing: b.dropFirst())
+        }
+        guard let magnitude = unsigned(digits), magnitude <= UInt64(Int.max) else {
+            throw FieldFailure(field: field, reason: "'\(shown(b))' is not a whole number")
+        }
+        let v = negative ? -Int(magnitude) : Int(magnitude)
+        guard range.contains(v) else {
+            throw FieldFailure(field: field, reason: "\(v) is out of range \(range.lowerBound)…\(range.upperBound)")
+        }
+        return v
+    }
+
+    @inline(__always)
+    static func optionalInt(_ field: String, _ b: Bytes) throws(FieldFailure) -> Int? {
+        b.isEmpty ? nil : try int(field, b)
+    }
+
+    @inline(__always)
+    static func communeCode(_ field: String, _ b: Bytes) throws(FieldFailure) -> Int32 {
+        guard let v = unsigned(b), v <= UInt64(Int32.max) else {
+            throw FieldFailure(field: field, reason: "'\(shown(b))' is not a commune code: write the official code as a whole number")
+        }
+        return Int32(v)
+    }
+
+    @inline(__always)
+    static func bool(_ field: String, _ b: Bytes) throws(FieldFailure) -> Bool {
+        if b.count == 1 {
+            if b[0] == UInt8(ascii: "1") { return true }
+            if b[0] == UInt8(ascii: "0") { return false }
+        } else if b.isEmpty {
+            return false
+        } else if bytesEqual(b, "true") {
+            return true
+        } else if bytesEqual(b, "false") {
+            return false
+        } else {
+            let lower = String(decoding: b, as: UTF8.self).lowercased()
+            if lower == "true" { return true }
+            if lower == "false" { return false }
+        }
+        throw FieldFailure(field: field, reason: "'\(shown(b))' is not a yes/no value: write 1 or 0 (or true or false)")
+    }
+
+    /// `YYYY-MM-DD`, or `D/M/YYYY` with one or two digits for day and month.
+    @inline(__always)
+    static func day(_ field: String, _ b: Bytes) throws(FieldFailure) -> Day {
+        @inline(__always) func digit(_ i: Int) -> Int? {
+            let d = b[i] &- 48
+            return d < 10 ? Int(d) : nil
+        }
+        var parsed: Day?
+        if b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+           let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
+           let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9) {
+            parsed = Day(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m0 * 10 + m1, day: d0 * 10 + d1)
+        } else if b.count >= 8, b.count <= 10 {
+            // D/M/YYYY … DD/MM/YYYY
+            var parts = (0, 0, 0), part = 0, digits = 0, ok = true
+            for i in 0..<b.count {
+                if b[i] == UInt8(ascii: "/") {
+                    if part == 0 { guard (1...2).contains(digits) else { ok = false; break } ; parts.0 = parts.2 }
+                    else if part == 1 { guard (1...2).contains(digits) else { ok = false; break } ; parts.1 = parts.2 }
+                    else { ok = false; break }
+                    parts.2 = 0; part += 1; digits = 0
+                } else if let d = digit(i) {
+                    parts.2 = parts.2 * 10 + d; digits += 1
+                } else { ok = false; break }
+            }
+            if ok, part == 2, digits == 4 { parsed = Day(year: parts.2, month: parts.1, day: parts.0) }
+        }
+        if let parsed { return parsed }
+        let text = String(decoding: b, as: UTF8.self)
+        var reason = "it is not a date"
+        do { _ = try Day.parse(text) } catch { reason = error.reason }
+        throw FieldFailure(field: field, reason: "'\(shown(b))' is not a valid date: \(reason); write YYYY-MM-DD (or DD/MM/YYYY)")
+    }
+
+    @inline(__always)
+    static func optionalDay(_ field: String, _ b: Bytes) throws(FieldFailure) -> Day? {
+        b.isEmpty ? nil : try day(field, b)
+    }
+
+    @inline(__always)
+    static func nationalID(_ field: String, _ b: Bytes) throws(FieldFailure) -> String {
+        guard b.count == 12, b.allSatisfy({ $0 &- 48 < 10 }) else {
+            throw FieldFailure(field: field, reason: "'\(shown(b))' is not a national ID: it must be exactly 12 digits (\(b.count) characters given)")
+        }
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func code<T>(_ table: CodeTable<T>, _ field: String, _ b: Bytes) throws(FieldFailure) -> T {
+        guard let v = table.lookup(b) else { throw table.failure(field, b) }
+        return v
+    }
+
+    /// Splits `b` at `;` and calls `body` with each part (nothing for empty `b`).
+    @inline(__always)
+    static func splitList(_ b: Bytes, _ body: (Bytes) throws(FieldFailure) -> Void) throws(FieldFailure) {
+        guard !b.isEmpty, let base = b.baseAddress else { return }
+        var start = 0
+        for i in 0...b.count where i == b.count || b[i] == UInt8(ascii: ";") {
+            try body(Bytes(start: base + start, count: i - start))
+            start = i + 1
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import HosoStore
+
+/// A streaming reader of an import file: each row gives a record or a ``RowError``, in file
+/// order, without loading the file (it is read in 1 MiB chunks and parsed byte by byte).
+///
+/// Reading checks syntax and types only (dates, whole numbers, 12-digit national IDs, known
+/// codes, UTF-8, the number of fields). Checks against the tenant (communes, date order, the
+/// status rules) are ``ProgramTenant``'s: apply them with `prepared(by:)`
+/// for persons, or the case-event variant for case events. Nothing here writes to a store.
+///
+/// ```swift
+/// let rows = try ImportReader.persons(at: "in/persons.csv", format: .csv, provinceCode: 20).prepared(by: program)
+/// let rejects = try RejectWriter(path: "in/persons.rejects.csv", format: .csv, header: rows.headers[rows.file])
+/// try program.load(persons: rows.values { try? rejects.write($0) }, events: [])
+/// try rejects.finish()
+/// ```
+public final class ImportReader<Value: Sendable>: Sequence, IteratorProtocol {
+    let source: any RowSource<Value>
+
+    init(_ source: any RowSource<Value>) { self.source = source }
+
+    /// The main file read (for persons in CSV, `persons.csv`).
+    ///
+    /// ```swift
+    /// print("reading", reader.file)
+    /// ```
+    public var file: String { source.file }
+
+    /// The header line of each CSV file read, by path (empty for NDJSON), to head a reject file.
+    ///
+    /// ```swift
+    /// let header = reader.headers[reader.file]   // "id,full_name,…"
+    /// ```
+    public var headers: [String: String] { source.headers }
+
+    /// The next row, or `nil` at the end.
+    ///
+    /// ```swift
+    /// while let row = reader.next() { if case .rejected(let e) = row { print(e) } }
+    /// ```
+    public func next() -> ImportRow<Value>? { source.next() }
+
+    /// The records, calling `onReject` with each rejected row instead of returning it.
+    ///
+    /// ```swift
+    /// var problems: [RowError] = []
+    /// let people = Array(reader.values { problems.append($0) })
+    /// ```
+    public func values(onReject: @escaping (RowError) -> Void) -> some Sequence<Value> {
+        sequence(state: self) { (reader: inout ImportReader<Value>) -> Value? in
+            while let row = reader.next() {
+                switch row {
+                case let .record(value, _): return value
+                case let .rejected(error): onReject(error)
+                }
+            }
+            return nil
+        }
+    }
+
+    /// A reader that applies `validate` to each record; a record it refuses becomes a rejected
+    /// row with the record's line and text. Use the returned reader instead of this one.
+    ///
+    /// ```swift
+    /// let checked = reader.validated { p throws(HosoError) in
+    ///     guard p.nationalID != nil else { throw .invalidField(record: "person \(p.id)", field: "national_id", value: "", reason: "is required here") }
+    ///     return p
+    /// }
+    /// ```
+    public func validated(_ validate: @escaping (Value) throws(HosoError) -> Value) -> ImportReader<Value> {
+        ImportReader(PreparedSource(source, validate))
+    }
+}
+
+extension ImportReader where Value == Person {
+    /// Reads persons. In CSV, the persons come from `path` and their events from
+    /// `personEventsPath` (by default `person_events.csv` beside `path`), merged by person id;
+    /// in NDJSON each line holds a person with its events.
+    ///
+    /// Commune codes are read into ``CommuneRef``s of province `provinceCode` (0 lets
+    /// the tenant's `prepare` fill in the tenant's province and district).
+    ///
+    /// - Throws: ``InterchangeError`` when a file cannot be opened or its header is not usable.
+    ///
+    /// ```swift
+    /// for row in try ImportReader.persons(at: "in/persons.ndjson", format: .ndjson) {
+    ///     if let p = row.value { print(p.id, p.events.count) }
+    /// }
+    /// ```
+    public static func persons(at path: String, format: InterchangeFormat, personEventsPath: String? = nil,
+                               provinceCode: Int32 = 0) throws(InterchangeError) -> ImportReader<Person> {
+        switch format {
+        case .csv:
+            let events = personEventsPath ?? siblingPath(of: path, named: "person_events.csv")
+            return ImportReader(try MergedPersonSource(personsPath: path, eventsPath: events, province: provinceCode))
+        case .ndjson:
+            return ImportReader(try NDJSONSource<PersonFields>(path: path, province: provinceCode))
+        }
+    }
+
+    /// A reader that applies ``ProgramTenant``'s `prepare` to each person (communes of the
+    /// tenant, date order, status history derived); a refused person becomes a rejected row with
+    /// its line. In CSV its event rows are then reported as rejected too, at the end.
+    ///
+    /// ```swift
+    /// let rows = try ImportReader.persons(at: "persons.csv", format: .csv).prepared(by: program)
+    /// ```
+    public func prepared(by program: ProgramTenant) -> ImportReader<Person> {
+        validated { p throws(HosoError) in try program.prepare(p) }
+    }
+}
+
+extension ImportReader where Value == CaseEvent {
+    /// Reads case events from a CSV or NDJSON file. Commune codes are read into ``CommuneRef``s
+    /// of province `provinceCode` (0 lets the tenant's `prepare` fill it in).
+    ///
+    /// - Throws: ``InterchangeError`` when the file cannot be opened or its header is not usable.
+    ///
+    /// ```swift
+    /// let rows = try ImportReader.caseEvents(at: "in/events.csv", format: .csv)
+    /// let events = rows.compactMap(\.value)
+    /// ```
+    public static func caseEvents(at path: String, format: InterchangeFormat,
+                                  provinceCode: Int32 = 0) throws(InterchangeError) -> ImportReader<CaseEvent> {
+        switch format {
+        case .csv: ImportReader(try CSVSource<CaseEventFields>(path: path, province: provinceCode))
+        case .ndjson: ImportReader(try NDJSONSource<CaseEventFields>(path: path, province: provinceCode))
+        }
+    }
+
+    /// A reader that applies ``ProgramTenant``'s `prepare` to each case event; a refused event
+    /// becomes a rejected row with its line.
+    ///
+    /// ```swift
+    /// let rows = try ImportReader.caseEvents(at: "events.ndjson", format: .ndjson).prepared(by: program)
+    /// ```
+    public func prepared(by program: ProgramTenant) -> ImportReader<CaseEvent> {
+        validated { e throws(HosoError) in try program.prepare(e) }
+    }
+}
+
+/// `name` in the directory of `path`.
+func siblingPath(of path: String, named name: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return name }
+    return String(path[...slash]) + name
+}

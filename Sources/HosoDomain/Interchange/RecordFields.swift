@@ -1,0 +1,293 @@
+import HosoStore
+
+/// The columns (CSV) or keys (NDJSON) of one record kind, in the order files are written.
+protocol InterchangeColumn: RawRepresentable<Int>, CaseIterable, Hashable, Sendable where AllCases == [Self] {
+    /// Names by raw value.
+    static var names: [String] { get }
+    /// Columns that a header must have.
+    static var required: [Self] { get }
+    /// Name lookup on bytes.
+    static var table: CodeTable<Self> { get }
+    /// Columns that hold a list (`;`-joined in CSV, an array in NDJSON).
+    var isList: Bool { get }
+}
+
+extension InterchangeColumn {
+    var name: String { Self.names[rawValue] }
+    static func makeTable() -> CodeTable<Self> { CodeTable("column", allCases.map { ($0.name, $0) }) }
+}
+
+/// Collects the fields of one row and makes the record.
+protocol FieldsBuilder {
+    associatedtype Column: InterchangeColumn
+    associatedtype Value: Sendable
+    init()
+    /// Sets a scalar column from its text (for a list column in CSV: the `;`-joined text).
+    mutating func set(_ column: Column, _ b: Bytes) throws(FieldFailure)
+    /// Appends one element of a list column.
+    mutating func append(_ column: Column, _ b: Bytes) throws(FieldFailure)
+    /// Reads a key that is not a column (NDJSON only); `false` when it is unknown.
+    mutating func readExtra(_ key: Bytes, _ cursor: inout JSONCursor, province: Int32) throws(FieldFailure) -> Bool
+    /// The record, once every field is set; throws for a required field without a value.
+    func make(province: Int32) throws(FieldFailure) -> Value
+}
+
+extension FieldsBuilder {
+    mutating func readExtra(_ key: Bytes, _ cursor: inout JSONCursor, province: Int32) throws(FieldFailure) -> Bool { false }
+
+    /// Sets a column from CSV text, splitting list columns at `;`.
+    @inline(__always)
+    mutating func setCSV(_ column: Column, _ b: Bytes) throws(FieldFailure) {
+        if column.isList {
+            try FieldText.splitList(b) { (part) throws(FieldFailure) in
+                guard !part.isEmpty else {
+                    throw FieldFailure(field: column.name, reason: "'\(FieldText.shown(b))' has an empty element: separate the elements with single ';'")
+                }
+                try append(column, part)
+            }
+        } else {
+            try set(column, b)
+        }
+    }
+}
+
+func missing(_ name: String) -> FieldFailure {
+    FieldFailure(field: name, reason: "is required but has no value")
+}
+
+// MARK: - Persons
+
+enum PersonColumn: Int, InterchangeColumn {
+    case id, fullName, birthDate, sex, nationalID, communeCode, village, permanentCommuneCode, permanentVillage,
+         occupation, drugs, fileOpened, notPresent, fromAnotherLocality
+    static let names = ["id", "full_name", "birth_date", "sex", "national_id", "commune_code", "village",
+                        "permanent_commune_code", "permanent_village", "occupation", "drugs", "file_opened",
+                        "not_present", "from_another_locality"]
+    static let required: [PersonColumn] = [.id, .fullName, .communeCode, .fileOpened]
+    static let table = makeTable()
+    var isList: Bool { self == .drugs }
+}
+
+struct PersonFields: FieldsBuilder {
+    var id: RecordID?
+    var fullName: String?
+    var birthDate: Day?
+    var sex = Person.Sex.unknown
+    var nationalID: String?
+    var commune: Int32?
+    var village: String?
+    var permanentCommune: Int32?
+    var permanentVillage: String?
+    var occupation: String?
+    var drugs: [String] = []
+    var fileOpened: Day?
+    var notPresent = false
+    var fromAnotherLocality = false
+    /// NDJSON only: the person's events.
+    var events: [PersonEvent] = []
+    var sawEvents = false
+
+    @inline(__always)
+    mutating func set(_ c: PersonColumn, _ b: Bytes) throws(FieldFailure) {
+        switch c {
+        case .id: id = b.isEmpty ? nil : try FieldText.id(c.name, b)
+        case .fullName: fullName = try FieldText.optionalText(c.name, b)
+        case .birthDate: birthDate = try FieldText.optionalDay(c.name, b)
+        case .sex: sex = b.isEmpty ? .unknown : try FieldText.code(Codes.sex, c.name, b)
+        case .nationalID: nationalID = b.isEmpty ? nil : try FieldText.nationalID(c.name, b)
+        case .communeCode: commune = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .village: village = try FieldText.optionalText(c.name, b)
+        case .permanentCommuneCode: permanentCommune = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .permanentVillage: permanentVillage = try FieldText.optionalText(c.name, b)
+        case .occupation: occupation = try FieldText.optionalText(c.name, b)
+        case .drugs: try append(c, b)
+        case .fileOpened: fileOpened = try FieldText.optionalDay(c.name, b)
+        case .notPresent: notPresent = try FieldText.bool(c.name, b)
+        case .fromAnotherLocality: fromAnotherLocality = try FieldText.bool(c.name, b)
+        }
+    }
+
+    @inline(__always)
+    mutating func append(_ c: PersonColumn, _ b: Bytes) throws(FieldFailure) {
+        drugs.append(try FieldText.text(c.name, b))
+    }
+
+    mutating func readExtra(_ key: Bytes, _ cursor: inout JSONCursor, province: Int32) throws(FieldFailure) -> Bool {
+        guard bytesEqual(key, "events") else { return false }
+        guard !sawEvents else { throw FieldFailure(field: "events", reason: "appears twice in the object") }
+        sawEvents = true
+        if cursor.isNull() { return true }
+        guard try cursor.open(UInt8(ascii: "["), UInt8(ascii: "]")) else { return true }
+        repeat {
+            var fields = PersonEventFields()
+            do throws(FieldFailure) {
+                try NDJSON.readObject(&cursor, into: &fields, province: province)
+                if fields.personID != nil {
+                    throw FieldFailure(field: "person_id", reason: "is not used inside a person's events: the event belongs to the person around it")
+                }
+                events.append(try fields.makeEvent(province: province))
+            } catch {
+                var e = error
+                e.field = "events[\(events.count)]" + (e.field.isEmpty ? "" : "." + e.field)
+                throw e
+            }
+        } while try cursor.more(UInt8(ascii: "]"))
+        return true
+    }
+
+    func make(province: Int32) throws(FieldFailure) -> Person {
+        guard let id else { throw missing("id") }
+        guard let fullName else { throw missing("full_name") }
+        guard let commune else { throw missing("commune_code") }
+        guard let fileOpened else { throw missing("file_opened") }
+        var p = Person(id: id, fullName: fullName, commune: CommuneRef(province: province, commune: commune), fileOpened: fileOpened)
+        p.birthDate = birthDate
+        p.sex = sex
+        p.nationalID = nationalID
+        p.village = village
+        p.permanentCommune = permanentCommune.map { CommuneRef(province: province, commune: $0) }
+        p.permanentVillage = permanentVillage
+        p.occupation = occupation
+        p.drugs = drugs
+        p.notPresent = notPresent
+        p.fromAnotherLocality = fromAnotherLocality
+        p.events = events
+        return p
+    }
+}
+
+// MARK: - Person events
+
+enum PersonEventColumn: Int, InterchangeColumn {
+    case personID, sequence, date, kind, outcome, program, termMonths, communeCode, carriedStatus, carriedTermEnd, voids, note
+    static let names = ["person_id", "sequence", "date", "kind", "outcome", "program", "term_months", "commune_code",
+                        "carried_status", "carried_term_end", "voids", "note"]
+    static let required: [PersonEventColumn] = [.personID, .date, .kind]
+    static let table = makeTable()
+    var isList: Bool { false }
+}
+
+/// A row of `person_events.csv`.
+struct PersonEventRow: Sendable {
+    var personID: RecordID
+    var event: PersonEvent
+}
+
+struct PersonEventFields: FieldsBuilder {
+    var personID: RecordID?
+    var sequence = 0
+    var date: Day?
+    var kind: PersonEvent.Kind?
+    var outcome: PersonEvent.Outcome?
+    var program: PersonEvent.Program?
+    var termMonths: Int?
+    var commune: Int32?
+    var carriedStatus: Status?
+    var carriedTermEnd: Day?
+    var voids: Int?
+    var note: String?
+
+    @inline(__always)
+    mutating func set(_ c: PersonEventColumn, _ b: Bytes) throws(FieldFailure) {
+        switch c {
+        case .personID: personID = b.isEmpty ? nil : try FieldText.id(c.name, b)
+        case .sequence: sequence = b.isEmpty ? 0 : try FieldText.int(c.name, b, range: 0...Int(Int32.max))
+        case .date: date = try FieldText.optionalDay(c.name, b)
+        case .kind: kind = b.isEmpty ? nil : try FieldText.code(Codes.personEventKind, c.name, b)
+        case .outcome: outcome = b.isEmpty ? nil : try FieldText.code(Codes.outcome, c.name, b)
+        case .program: program = b.isEmpty ? nil : try FieldText.code(Codes.program, c.name, b)
+        case .termMonths: termMonths = try FieldText.optionalInt(c.name, b)
+        case .communeCode: commune = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .carriedStatus: carriedStatus = b.isEmpty ? nil : try FieldText.code(Codes.status, c.name, b)
+        case .carriedTermEnd: carriedTermEnd = try FieldText.optionalDay(c.name, b)
+        case .voids: voids = try FieldText.optionalInt(c.name, b)
+        case .note: note = try FieldText.optionalText(c.name, b)
+        }
+    }
+
+    mutating func append(_ c: PersonEventColumn, _ b: Bytes) throws(FieldFailure) { try set(c, b) }
+
+    func makeEvent(province: Int32) throws(FieldFailure) -> PersonEvent {
+        guard let date else { throw missing("date") }
+        guard let kind else { throw missing("kind") }
+        return PersonEvent(date: date, kind: kind, outcome: outcome, program: program, termMonths: termMonths,
+                           commune: commune.map { CommuneRef(province: province, commune: $0) },
+                           carriedStatus: carriedStatus, carriedTermEnd: carriedTermEnd, voids: voids, note: note,
+                           sequence: sequence)
+    }
+
+    func make(province: Int32) throws(FieldFailure) -> PersonEventRow {
+        guard let personID else { throw missing("person_id") }
+        return PersonEventRow(personID: personID, event: try makeEvent(province: province))
+    }
+}
+
+// MARK: - Case events
+
+enum CaseEventColumn: Int, InterchangeColumn {
+    case id, kind, communeCode, date, personIDs, offenceArticle, stage, arrested, areaM2, plants, quantity,
+         tipOutcome, resolvedDate, mobileTrial, note
+    static let names = ["id", "kind", "commune_code", "date", "person_ids", "offence_article", "stage", "arrested",
+                        "area_m2", "plants", "quantity", "tip_outcome", "resolved_date", "mobile_trial", "note"]
+    static let required: [CaseEventColumn] = [.id, .kind, .communeCode, .date]
+    static let table = makeTable()
+    var isList: Bool { self == .personIDs }
+}
+
+struct CaseEventFields: FieldsBuilder {
+    var id: RecordID?
+    var kind: CaseEvent.Kind?
+    var commune: Int32?
+    var date: Day?
+    var personIDs: [RecordID] = []
+    var offenceArticle: Int?
+    var stage: CaseEvent.Stage?
+    var arrested = 0, areaM2 = 0, plants = 0, quantity = 0
+    var tipOutcome: CaseEvent.TipOutcome?
+    var resolvedDate: Day?
+    var mobileTrial = false
+    var note: String?
+
+    @inline(__always)
+    mutating func set(_ c: CaseEventColumn, _ b: Bytes) throws(FieldFailure) {
+        switch c {
+        case .id: id = b.isEmpty ? nil : try FieldText.id(c.name, b)
+        case .kind: kind = b.isEmpty ? nil : try FieldText.code(Codes.caseEventKind, c.name, b)
+        case .communeCode: commune = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .date: date = try FieldText.optionalDay(c.name, b)
+        case .personIDs: try append(c, b)
+        case .offenceArticle: offenceArticle = try FieldText.optionalInt(c.name, b)
+        case .stage: stage = b.isEmpty ? nil : try FieldText.code(Codes.stage, c.name, b)
+        case .arrested: arrested = b.isEmpty ? 0 : try FieldText.int(c.name, b)
+        case .areaM2: areaM2 = b.isEmpty ? 0 : try FieldText.int(c.name, b)
+        case .plants: plants = b.isEmpty ? 0 : try FieldText.int(c.name, b)
+        case .quantity: quantity = b.isEmpty ? 0 : try FieldText.int(c.name, b)
+        case .tipOutcome: tipOutcome = b.isEmpty ? nil : try FieldText.code(Codes.tipOutcome, c.name, b)
+        case .resolvedDate: resolvedDate = try FieldText.optionalDay(c.name, b)
+        case .mobileTrial: mobileTrial = try FieldText.bool(c.name, b)
+        case .note: note = try FieldText.optionalText(c.name, b)
+        }
+    }
+
+    @inline(__always)
+    mutating func append(_ c: CaseEventColumn, _ b: Bytes) throws(FieldFailure) {
+        personIDs.append(try FieldText.id(c.name, b))
+    }
+
+    func make(province: Int32) throws(FieldFailure) -> CaseEvent {
+        guard let id else { throw missing("id") }
+        guard let kind else { throw missing("kind") }
+        guard let commune else { throw missing("commune_code") }
+        guard let date else { throw missing("date") }
+        var e = CaseEvent(id: id, kind: kind, commune: CommuneRef(province: province, commune: commune), date: date)
+        e.personIDs = personIDs
+        e.offenceArticle = offenceArticle
+        e.stage = stage
+        e.arrested = arrested; e.areaM2 = areaM2; e.plants = plants; e.quantity = quantity
+        e.tipOutcome = tipOutcome
+        e.resolvedDate = resolvedDate
+        e.mobileTrial = mobileTrial
+        e.note = note
+        return e
+    }
+}
