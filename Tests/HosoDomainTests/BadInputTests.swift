@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import HosoDomain
+import HosoStore
+
+/// Every kind of bad input gives its typed error, names the input, and changes nothing.
+@Suite struct BadInputTests {
+    func program() throws -> (ProgramTenant, CommuneRef) {
+        let store = try temporaryStore(ManualClock(d("2025-12-10")))
+        let program = try ProgramTenant.create(in: store, name: "lang-son", provinceCode: 20)
+        return (program, program.settings.communes[0].ref)
+    }
+
+    func person(_ id: RecordID, _ commune: CommuneRef, nationalID: String? = nil) -> Person {
+        var p = Person(id: id, fullName: "Trần Văn Bình", commune: commune, fileOpened: d("2025-01-05"))
+        p.birthDate = d("1995-03-01"); p.nationalID = nationalID
+        return p
+    }
+
+    @Test func eachBadInputIsRefusedWithItsErrorAndNothingChanges() throws {
+        let (program, commune) = try program()
+        try program.addPerson(person(1, commune, nationalID: "020095000001"), events: [PersonEvent(date: d("2025-01-05"), kind: .managementDecision)])
+        let before = try program.tenant.read { try $0.lastChangeSequence() }
+        let snapshot = try program.person(id: 1)
+
+        #expect(throws: HosoError.duplicateNationalID(nationalID: "020095000001", existing: 1, new: 2)) {
+            try program.addPerson(person(2, commune, nationalID: "020095000001"))
+        }
+        #expect(throws: HosoError.unknownCommune(code: 424242, field: "commune", record: "person 3")) {
+            try program.addPerson(person(3, CommuneRef(province: 20, commune: 424242)))
+        }
+        // A commune of another province is unknown to this tenant too.
+        #expect(throws: HosoError.unknownCommune(code: 70, field: "commune", record: "person 3")) {
+            try program.addPerson(person(3, CommuneRef(province: 1, commune: 70)))
+        }
+        #expect(throws: HosoError.self) { try program.addPerson(person(4, commune, nationalID: "02009500001")) }   // 11 digits
+        do {
+            var p = person(5, commune); p.birthDate = d("2025-06-01")   // born after the file was opened
+            #expect(throws: HosoError.invalidDate(value: "2025-06-01", field: "birth_date", record: "person 5",
+                                                  reason: "it is after the file was opened (2025-01-05)")) { try program.addPerson(p) }
+        }
+        #expect(throws: HosoError.self) {   // an event before birth
+            try program.addPerson(person(6, commune), events: [PersonEvent(date: d("1990-01-01"), kind: .managementDecision)])
+        }
+        try program.record(PersonEvent(date: d("2025-08-01"), kind: .death), for: 1)
+        let afterDeath = try program.tenant.read { try $0.lastChangeSequence() }
+        #expect(throws: HosoError.self) {   // an event after death
+            try program.record(PersonEvent(date: d("2025-09-01"), kind: .managementDecision), for: 1)
+        }
+        #expect(throws: HosoError.self) {   // a correction of an event that does not exist
+            try program.record(PersonEvent(date: d("2025-08-02"), kind: .correction, voids: 99), for: 1)
+        }
+        #expect(throws: HosoError.recordNotFound(type: "person", id: 77)) {
+            try program.record(PersonEvent(date: d("2025-08-02"), kind: .relapse), for: 77)
+        }
+        do {   // a file too large to store (over 1 MiB)
+            var p = person(8, commune)
+            p.drugs = (0..<40_000).map { "chất \($0) với tên rất dài" }
+            #expect(throws: HosoError.self) { try program.addPerson(p) }
+        }
+        var e = CaseEvent(id: 1, kind: .drugCase, commune: commune, date: d("2025-03-03"))
+        e.offenceArticle = 173   // theft, not a drug offence
+        #expect(throws: HosoError.self) { try program.addEvent(e) }
+        e.offenceArticle = 251; e.personIDs = [999]
+        #expect(throws: HosoError.self) { try program.addEvent(e) }   // names no person on file
+        e.personIDs = []; e.resolvedDate = d("2025-01-01")
+        #expect(throws: HosoError.self) { try program.addEvent(e) }   // resolved before it happened
+
+        // Only the death was written: one change after the snapshot, no records besides person 1.
+        #expect(try program.tenant.read { try $0.lastChangeSequence() } == afterDeath)
+        #expect(afterDeath == before + 1)
+        #expect(try program.tenant.read { try $0.recordCount(Person.self) } == 1)
+        #expect(try program.tenant.read { try $0.recordCount(CaseEvent.self) } == 0)
+        #expect(try program.person(id: 1)?.events.count == (snapshot?.events.count ?? 0) + 1)
+    }
+
+    @Test func historyCannotBeRewrittenOnlyCorrected() throws {
+        let (program, commune) = try program()
+        let stored = try program.addPerson(person(1, commune), events: [PersonEvent(date: d("2025-01-05"), kind: .managementDecision),
+                                                                       PersonEvent(date: d("2025-02-05"), kind: .addictionDetermination, outcome: .addicted)])
+        var rewritten = stored
+        rewritten.events.removeLast()
+        #expect(throws: HosoError.self) { try program.updatePerson(rewritten) }
+        let corrected = try program.record(PersonEvent(date: d("2025-02-06"), kind: .correction, voids: 2), for: 1)
+        #expect(corrected.events.count == 3)
+        #expect(corrected.history.map(\.status) == [.illegalUser])
+        #expect(try program.countPersons(.addict, in: .commune(commune), on: d("2025-03-01")) == 0)
+        #expect(try program.countPersons(.illegalUser, in: .commune(commune), on: d("2025-03-01")) == 1)
+    }
+}
