@@ -77,11 +77,29 @@ public struct RecordWriter: Sendable {
         for v in values { sub.varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
         write(field, bytes: sub.bytes)
     }
-    /// Writes a nested message built by `body`.
+    /// Writes a nested message built by `body`, in place: one length byte is reserved and
+    /// widened afterwards only for messages of 128 bytes or more.
     public mutating func writeMessage(_ field: Int, _ body: (inout RecordWriter) -> Void) {
-        var sub = RecordWriter()
-        body(&sub)
-        write(field, bytes: sub.bytes)
+        tag(field, 2)
+        let lengthAt = bytes.count
+        bytes.append(0)
+        body(&self)
+        let length = bytes.count - lengthAt - 1
+        if length < 0x80 {
+            bytes[lengthAt] = UInt8(length)
+        } else {
+            var prefix: [UInt8] = []
+            var v = UInt64(length)
+            while v >= 0x80 { prefix.append(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
+            prefix.append(UInt8(v))
+            bytes.replaceSubrange(lengthAt...lengthAt, with: prefix)
+        }
+    }
+
+    /// Empties the writer for reuse, keeping its format version byte and capacity.
+    public mutating func reset(formatVersion: UInt8) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(formatVersion)
     }
 }
 

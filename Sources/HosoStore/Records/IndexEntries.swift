@@ -71,6 +71,14 @@ public struct IndexEntries: Sendable {
             && zip(dated, other.dated).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 
+    /// Empties the set, keeping its capacity (reused record after record by bulk loads).
+    mutating func removeAll() {
+        values.removeAll(keepingCapacity: true)
+        counts.removeAll(keepingCapacity: true)
+        dated.removeAll(keepingCapacity: true)
+        intervals.removeAll(keepingCapacity: true)
+    }
+
     /// Drops every entry that does not belong to index `only`.
     mutating func keep(only: ObjectIdentifier) {
         values.removeAll { $0.index != only }

@@ -326,15 +326,18 @@ public final class TenantWriter: TenantReader {
             let context = IndexContext(today: day)
             var values: [PendingValue] = []
             values.reserveCapacity(sorted.count * 8)
+            var writer = RecordWriter(formatVersion: t.schema.formatVersion)
+            var entries = IndexEntries()
             for r in sorted {
-                let bytes = r.encoded()
-                guard bytes.count <= t.schema.maximumRecordSize else {
-                    throw HosoError.recordTooLarge(type: t.schema.name, id: r.id, size: bytes.count, limit: t.schema.maximumRecordSize)
+                writer.reset(formatVersion: t.schema.formatVersion)
+                r.encode(to: &writer)
+                guard writer.bytes.count <= t.schema.maximumRecordSize else {
+                    throw HosoError.recordTooLarge(type: t.schema.name, id: r.id, size: writer.bytes.count, limit: t.schema.maximumRecordSize)
                 }
-                var entries = IndexEntries()
+                entries.removeAll()
                 r.indexEntries(&entries, context: context)
                 let idBytes = FixedWidth.bytes(r.id)
-                try write.put(t.records, key: idBytes, value: bytes, flags: .append)
+                try write.put(t.records, key: idBytes, value: writer.bytes, flags: .append)
                 for v in entries.values { values.append(PendingValue(db: core.indexes[v.index]!.db.dbi, key: v.bytes, id: r.id)) }
                 for (k, n) in entries.counts { addCount(k, n) }
                 for (k, n) in entries.dated { addDated(k, n) }
