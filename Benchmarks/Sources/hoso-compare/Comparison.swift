@@ -30,6 +30,12 @@ struct Comparison {
             throw ChildError(description: "the Hoso tenant's today() is \(tenantToday), the run's day is \(today): current counts would not be comparable")
         }
         let db = try SQLiteSchema.open(path: sqlitePath)
+        let compacted = work + "/hoso-compacted"
+        try Store(directory: hosoStore, options: HosoSide.options(today: today, durability: .noMetaSync))
+            .backupTenant(HosoSide.tenantName, to: compacted)
+        let storage = try StorageBreakdown.measure(program, compactedBytes: Disk.bytes(compacted), db)
+        try? FileManager.default.removeItem(atPath: compacted)
+        progress("storage: " + storage.summary)
         let hoso = HosoAsker(program: program)
         let sqlite = try SQLiteAsker(db)
         let data = try SyntheticProvince(provinceCode: o.provinceCode, persons: o.persons, events: o.events, seed: o.seed)
@@ -126,7 +132,8 @@ struct Comparison {
             runs of \(fmt(o.writeSeconds)) s, Hoso and SQLite interleaved. Hoso: `tenant.write` (1 writer), `tenant.writeGrouped` \
             (16 threads); SQLite: one connection per thread, WAL, busy_timeout, BEGIN IMMEDIATE … COMMIT. LMDB .noMetaSync still \
             fsyncs the data on every commit; SQLite NORMAL in WAL mode does not fsync on commit (only at checkpoints).
-            ³ Hoso: the tenant directory (data.mdb, lock.mdb); SQLite: database + WAL after a TRUNCATE checkpoint.
+            ³ Hoso: the tenant directory (data.mdb, lock.mdb), \(String(format: "%.1f", Double(storage.hosoCompactedBytes) / 1_048_576)) MiB \
+            as a compacted copy (`backupTenant`); SQLite: database + WAL after a TRUNCATE checkpoint. Per-database sizes are in the JSON.
             ⁴ ru_maxrss of the child process that loaded (wait4). LMDB's memory map counts the file pages it touched \
             (page cache, reclaimable); SQLite's page cache is set to 64 MiB.
             """)
@@ -136,7 +143,7 @@ struct Comparison {
                 machine: machine,
                 parameters: .init(size: o.sizeName, persons: o.persons, events: o.events, provinceCode: o.provinceCode, seed: o.seed,
                                   today: today.description, querySeconds: o.querySeconds, writeSeconds: o.writeSeconds, writeRounds: o.writeRounds),
-                rows: rows, loads: [hosoLoad, sqliteLoad], writes: writeResults, statusIntervals: sqliteLoad.intervalRows,
+                rows: rows, loads: [hosoLoad, sqliteLoad], writes: writeResults, statusIntervals: sqliteLoad.intervalRows, storage: storage,
                 disagreements: disagreements)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

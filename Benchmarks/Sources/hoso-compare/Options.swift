@@ -14,7 +14,7 @@ struct Options {
     var querySeconds = 1.0
     /// Seconds of one durable-write run, and how many H, S rounds are interleaved.
     var writeSeconds = 2.0
-    var writeRounds = 3
+    var writeRounds = 5
     var help = false
 
     static let usage = """

@@ -58,6 +58,7 @@ struct JSONReport: Codable {
     var loads: [LoadResult]
     var writes: [WriteBench.Result]
     var statusIntervals: Int
+    var storage: StorageBreakdown
     var disagreements: [Disagreement]
 }
 
