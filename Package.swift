@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "HosoStore", targets: ["HosoStore"]),
         .library(name: "HosoDomain", targets: ["HosoDomain"]),
+        .library(name: "HosoShell", targets: ["HosoShell"]),
         .executable(name: "hoso", targets: ["hoso"]),
     ],
     dependencies: [
@@ -18,13 +19,16 @@ let package = Package(
         .target(name: "LMDB", dependencies: ["CLMDB"]),
         .target(name: "HosoStore", dependencies: ["LMDB"]),
         .target(name: "HosoDomain", dependencies: ["HosoStore"], exclude: ["Interchange/FORMATS.md"], resources: [.copy("Resources")]),
+        .systemLibrary(name: "CLibEdit", providers: [.apt(["libedit-dev"])]),
+        .target(name: "HosoShell", dependencies: ["HosoDomain", "CLibEdit"]),
         .executableTarget(name: "hoso", dependencies: [
-            "HosoDomain",
+            "HosoDomain", "HosoShell",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "HosoStoreTests", dependencies: ["HosoStore"]),
         .testTarget(name: "HosoDomainTests", dependencies: ["HosoDomain"]),
+        .testTarget(name: "HosoShellTests", dependencies: ["HosoShell"]),
     ],
     swiftLanguageModes: [.v6]
 )

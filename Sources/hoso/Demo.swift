@@ -1,15 +1,17 @@
 import ArgumentParser
 import Foundation
 import HosoDomain
+import HosoShell
 import HosoStore
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build a synthetic demo province (Lạng Sơn by default) and show counts by commune and status.",
+        abstract: "Build a synthetic demo province (Lạng Sơn by default) and open the shell on it.",
         discussion: """
-        Generates persons and case events from a fixed seed (no real data), loads them into the \
-        tenant 'demo' of the store, and prints, for a reporting day, how many persons each \
-        commune has in each status, read from the temporal indexes.
+        Generates persons and case events from a fixed seed (no real data) and loads them into the \
+        tenant 'demo' of the store. From a terminal it then opens the shell (hoso shell); when \
+        stdin is not a terminal it runs a short showcase of queries and prints their results. \
+        --table prints persons by commune and status on the --on day instead.
         """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -19,13 +21,20 @@ struct Demo: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 2025
     @Option(help: "Reporting day of the table (YYYY-MM-DD or DD/MM/YYYY).") var on: String = "2025-12-10"
     @Flag(help: "Keep an existing demo tenant instead of rebuilding it.") var keep = false
+    @Flag(help: "Print persons by commune and status on the --on day instead of the shell or showcase.") var table = false
 
     func run() throws {
         let day: Day
         do { day = try Day.parse(on) } catch { throw ValidationError("--on: \(error)") }
         let store = try storeOptions.open(today: Day(year: 2026, month: 11, day: 24)!)
         let program = try DemoProvince.build(in: store, province: province, persons: persons, events: events, seed: seed, rebuild: !keep)
-        try DemoProvince.printCounts(program, on: day)
+        if table { try DemoProvince.printCounts(program, on: day); return }
+        let session = try ShellSession(store: store, tenant: program.tenant.name)
+        if isatty(STDIN_FILENO) != 0 {
+            print("Opening the shell on it (the same as: hoso shell --store \(store.directory) --tenant \(program.tenant.name)).")
+            Foundation.exit(ShellRunner.run(session, interactive: isatty(STDOUT_FILENO) != 0))
+        }
+        Foundation.exit(DemoProvince.showcase(session) ? 0 : 1)
     }
 }
 
@@ -58,6 +67,33 @@ enum DemoProvince {
         print("Built demo tenant '\(tenantName)' in \(store.directory): \(name), \(data.communes.count) communes, "
               + "\(persons) persons, \(events) case events, loaded and compacted in \(String(format: "%.1f", seconds)) s, \(bytes / 1_000_000) MB.")
         return try ProgramTenant.open(in: store, name: tenantName)
+    }
+
+    /// Statements the showcase runs when stdin is not a terminal.
+    static let showcaseStatements = [
+        ("How many addicts with a file in each commune on 10/12/2025 (top 10)?",
+         "SELECT commune_name, COUNT(*) FROM persons WHERE status = 'addict' AS OF '10/12/2025' GROUP BY commune_name ORDER BY count DESC, commune_name LIMIT 10;"),
+        ("And in the whole province?", "SELECT COUNT(*) FROM persons WHERE status = 'addict' AS OF '10/12/2025';"),
+        ("How the first question is answered:",
+         "EXPLAIN SELECT commune_name, COUNT(*) FROM persons WHERE status = 'addict' AS OF '10/12/2025' GROUP BY commune_name;"),
+        ("Drug cases and other case events by kind in 2025-H1:", "SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind;"),
+        ("Drug cases by offence article (Criminal Code) in 2025-H1:",
+         "SELECT offence_article, COUNT(*), SUM(arrested) FROM events WHERE kind = 'drug_case' AND date = '2025-H1' GROUP BY offence_article;"),
+        ("Cultivation destroyed in Lạng Sơn's reporting year 2025 (10/12/2024–9/12/2025):",
+         "SELECT COUNT(*), SUM(plants), SUM(area_m2) FROM events WHERE kind = 'cultivation' AND date IN REPORT YEAR 2025;"),
+        ("Addicts on file now in Xã Công Sơn (typed without diacritics):",
+         "SELECT id, full_name, birth_date, village, status FROM persons WHERE commune_name = 'cong son' AND status = 'addict' LIMIT 5;"),
+    ]
+
+    /// Runs the showcase, echoing each statement; false when one failed.
+    static func showcase(_ session: ShellSession) -> Bool {
+        fflush(nil)
+        session.output("stdin is not a terminal, so here is a short showcase instead of the shell (run `hoso shell` from a terminal for the real thing).\n")
+        for (title, statement) in showcaseStatements {
+            session.output("\n-- \(title)\nhoso> \(statement)\n")
+            guard session.run(statement) else { return false }
+        }
+        return true
     }
 
     /// Prints persons per commune and status on `day`.

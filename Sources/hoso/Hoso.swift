@@ -8,7 +8,7 @@ struct Hoso: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hoso",
         abstract: "Hoso: a multi-tenant store for the person-management files and case events of drug-free commune programs.",
-        subcommands: [Demo.self, Tenants.self, Size.self])
+        subcommands: [Demo.self, Shell.self, Query.self, Import.self, Export.self, Tenants.self, Size.self])
 }
 
 /// Options every command that touches a store shares.

@@ -1,0 +1,39 @@
+/// The type of a column, which decides how literals compared with it are read.
+///
+/// ```swift
+/// ColumnType.date   // '2025-06-10', '10/06/2025', or a period: '2025-06', '2025-Q3', '2025-H1', '2025'
+/// ```
+public enum ColumnType: String, Sendable, Hashable {
+    /// Whole numbers.
+    case integer
+    /// Text (LIKE matches ignoring case and diacritics).
+    case text
+    /// Days; compared with a period literal, `=` means "within the period".
+    case date
+    /// Yes/no: `TRUE`, `FALSE`, `1`, `0`.
+    case boolean
+    /// A status code (`addict`, `illegal_user`, …).
+    case status
+    /// A case event kind code (`drug_case`, `tip`, …).
+    case kind
+    /// A commune code; a string literal is read as a commune name.
+    case commune
+    /// A commune name; `=` and `IN` match names ignoring case, diacritics and the `Xã`/`Phường` prefix.
+    case communeName
+}
+
+/// A column of a table.
+///
+/// ```swift
+/// TableSchema.persons.column(named: "status")?.type   // .status
+/// ```
+public struct Column: Sendable, Hashable {
+    /// Name.
+    public var name: String
+    /// Type.
+    public var type: ColumnType
+    /// What it holds.
+    public var summary: String
+    /// Creates a column.
+    public init(_ name: String, _ type: ColumnType, _ summary: String) { self.name = name; self.type = type; self.summary = summary }
+}

@@ -1,0 +1,92 @@
+/// The tables a statement can query: persons, events, communes and status_history.
+///
+/// ```swift
+/// TableSchema.named("persons")?.columns.map(\.name)
+/// ```
+public struct TableSchema: Sendable, Hashable {
+    /// The tables.
+    public enum Name: String, Sendable, Hashable, CaseIterable {
+        case persons, events, communes, status_history
+    }
+    /// Which table.
+    public var name: Name
+    /// Columns in `SELECT *` order.
+    public var columns: [Column]
+    /// What a row is.
+    public var summary: String
+
+    /// The index of a column by name (case-insensitive).
+    public func index(of column: String) -> Int? {
+        let lower = column.lowercased()
+        return columns.firstIndex { $0.name == lower }
+    }
+    /// A column by name.
+    public func column(named name: String) -> Column? { index(of: name).map { columns[$0] } }
+
+    /// The schema of a table name (case-insensitive).
+    public static func named(_ name: String) -> TableSchema? { all.first { $0.name.rawValue == name.lowercased() } }
+
+    /// Every table.
+    public static let all: [TableSchema] = [persons, events, communes, statusHistory]
+
+    /// Person management files; `status` and `commune` are as of the statement's `AS OF` day
+    /// (default: the tenant's current day).
+    public static let persons = TableSchema(name: .persons, columns: [
+        Column("id", .integer, "record id"),
+        Column("full_name", .text, "full name"),
+        Column("birth_date", .date, "date of birth"),
+        Column("sex", .text, "male, female, unknown"),
+        Column("national_id", .text, "12-digit national ID (CCCD); unique index"),
+        Column("commune", .commune, "commune code managing the person on the AS OF day"),
+        Column("commune_name", .communeName, "that commune's name"),
+        Column("province", .integer, "province code"),
+        Column("village", .text, "village or quarter"),
+        Column("occupation", .text, "occupation"),
+        Column("status", .status, "status on the AS OF day"),
+        Column("file_opened", .date, "day the file was opened"),
+        Column("not_present", .boolean, "not present at the residence"),
+        Column("from_another_locality", .boolean, "residing from another locality"),
+        Column("psychosis", .boolean, "a psychosis episode is on file"),
+        Column("minor", .boolean, "under 18 on the AS OF day"),
+    ], summary: "one row per management file (hồ sơ)")
+
+    /// Case events.
+    public static let events = TableSchema(name: .events, columns: [
+        Column("id", .integer, "record id"),
+        Column("kind", .kind, "tip, drug_case, hotspot, cultivation, propaganda, commitment, prevention_model, training"),
+        Column("commune", .commune, "commune code"),
+        Column("commune_name", .communeName, "commune name"),
+        Column("province", .integer, "province code"),
+        Column("date", .date, "day of the event"),
+        Column("offence_article", .integer, "Criminal Code article of a drug case (247–259)"),
+        Column("stage", .text, "detected, investigated, prosecuted, tried"),
+        Column("arrested", .integer, "persons arrested"),
+        Column("area_m2", .integer, "cultivation area destroyed, m²"),
+        Column("plants", .integer, "plants destroyed"),
+        Column("quantity", .integer, "households reached, commitments, models, people trained"),
+        Column("tip_outcome", .text, "pending, prosecute, not_prosecute, suspend"),
+        Column("resolved_date", .date, "day a tip was decided or a hotspot cleared"),
+        Column("mobile_trial", .boolean, "a mobile trial"),
+        Column("person_ids", .text, "ids of the persons involved, ';'-separated"),
+    ], summary: "one row per case event")
+
+    /// The tenant's communes.
+    public static let communes = TableSchema(name: .communes, columns: [
+        Column("code", .commune, "official commune code"),
+        Column("name", .communeName, "official name"),
+        Column("type", .text, "xã, phường, đặc khu"),
+        Column("province", .integer, "province code"),
+        Column("population", .integer, "population of the current year, when configured"),
+    ], summary: "one row per commune of the tenant")
+
+    /// Status history intervals.
+    public static let statusHistory = TableSchema(name: .status_history, columns: [
+        Column("person_id", .integer, "person id"),
+        Column("status", .status, "status held"),
+        Column("commune", .commune, "commune managing the person meanwhile"),
+        Column("commune_name", .communeName, "its name"),
+        Column("start", .date, "first day"),
+        Column("end", .date, "first day after (NULL while open)"),
+        Column("ends_by_term", .boolean, "end is a term's end computed from the rules"),
+    ], summary: "one row per stretch of a person's status history")
+}

@@ -1,0 +1,52 @@
+import HosoStore
+
+/// A value in a result row or a condition.
+///
+/// Values of one column have one type; ``null`` sorts first.
+///
+/// ```swift
+/// Value.int(3) < Value.int(5)       // true
+/// Value.date(day).text              // "2025-12-10"
+/// ```
+public enum Value: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// No value.
+    case null
+    /// A whole number.
+    case int(Int64)
+    /// Text.
+    case text(String)
+    /// A day.
+    case date(Day)
+    /// Yes/no.
+    case bool(Bool)
+
+    private var rank: Int {
+        switch self { case .null: 0; case .bool: 1; case .int: 2; case .date: 3; case .text: 4 }
+    }
+
+    public static func < (a: Value, b: Value) -> Bool {
+        switch (a, b) {
+        case let (.int(x), .int(y)): x < y
+        case let (.text(x), .text(y)): x < y
+        case let (.date(x), .date(y)): x < y
+        case let (.bool(x), .bool(y)): !x && y
+        default: a.rank < b.rank
+        }
+    }
+
+    /// The value as text (empty for null; `1`/`0` for yes/no; dates `YYYY-MM-DD`).
+    public var text: String {
+        switch self {
+        case .null: ""
+        case .int(let i): String(i)
+        case .text(let s): s
+        case .date(let d): d.description
+        case .bool(let b): b ? "1" : "0"
+        }
+    }
+
+    /// Whether it is a number (right-aligned in tables, unquoted in JSON).
+    public var isNumber: Bool { if case .int = self { return true }; return false }
+
+    public var description: String { text }
+}

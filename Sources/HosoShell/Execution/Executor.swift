@@ -1,0 +1,235 @@
+import HosoDomain
+import HosoStore
+
+/// Runs a ``Plan``: reads candidate rows from its index (or answers its aggregate from count
+/// indexes), applies the condition, groups, sorts and limits. Reads only; checks Ctrl-C between
+/// rows.
+///
+/// ```swift
+/// let plan = try Planner(context: context).plan(select)
+/// let result = try Executor(context: context).run(plan)
+/// ```
+public struct Executor {
+    /// The tenant.
+    public let context: QueryContext
+    let builder: RowBuilder
+    /// Creates an executor.
+    public init(context: QueryContext) { self.context = context; builder = RowBuilder(context: context) }
+
+    /// Runs a plan.
+    public func run(_ plan: Plan) throws -> ResultSet {
+        if plan.aggregates { return try aggregate(plan) }
+        let outputs = plan.outputs.map { if case .column(let c) = $0 { return c }; return 0 }
+        var rows: [[Value]] = []
+        if plan.order.isEmpty {
+            var skipped = 0
+            try produce(plan) { row in
+                if skipped < plan.offset { skipped += 1; return true }
+                if let limit = plan.limit, rows.count >= limit { return false }
+                rows.append(outputs.map { row[$0] })
+                return plan.limit.map { rows.count < $0 } ?? true
+            }
+        } else {
+            var all: [[Value]] = []
+            try produce(plan) { all.append($0); return true }
+            all.sort { a, b in Executor.ordered(a, b, plan.order.map { ($0.index, $0.descending) }) }
+            let slice = all.dropFirst(plan.offset).prefix(plan.limit ?? Int.max)
+            rows = slice.map { row in outputs.map { row[$0] } }
+        }
+        return ResultSet(columns: plan.columnNames, rows: rows)
+    }
+
+    static func ordered(_ a: [Value], _ b: [Value], _ keys: [(Int, Bool)]) -> Bool {
+        for (i, descending) in keys where a[i] != b[i] { return descending ? b[i] < a[i] : a[i] < b[i] }
+        return false
+    }
+
+    // MARK: Rows
+
+    /// Visits the rows that satisfy the plan's condition; `body` returns false to stop.
+    public func produce(_ plan: Plan, _ body: ([Value]) throws -> Bool) throws {
+        let program = context.program
+        var stopped = false
+        func emit(_ row: [Value]) throws -> Bool {
+            try Interruption.check()
+            if let p = plan.predicate, p.evaluate(row) != true { return true }
+            if try !body(row) { stopped = true; return false }
+            return true
+        }
+        let province = Area.province(context.province)
+        try program.tenant.read { txn in
+            switch plan.access {
+            case .personsByID(let ids):
+                for id in ids where !stopped { if let p = try txn.get(Person.self, id: id) { _ = try emit(builder.person(p, on: plan.asOf)) } }
+            case .personByNationalID(let n):
+                if let id = try txn.lookup(Person.byNationalID, [.string(n)]), let p = try txn.get(Person.self, id: id) {
+                    _ = try emit(builder.person(p, on: plan.asOf))
+                }
+            case let .personsCurrent(statuses, communes):
+                let areas = communes.map { $0.map { Area.commune($0) } } ?? [province]
+                if let statuses {
+                    for s in statuses { for a in areas where !stopped {
+                        try txn.records(Person.self, in: Person.byStatusCommune, .prefix(Tuple([.int(Int64(s.rawValue))]).appending(a.tuple))) {
+                            try emit(builder.person($0, on: plan.asOf))
+                        }
+                    } }
+                } else {
+                    for a in areas where !stopped {
+                        try txn.records(Person.self, in: Person.byCommune, .prefix(a.tuple)) { try emit(builder.person($0, on: plan.asOf)) }
+                    }
+                }
+            case let .personsOnDay(statuses, communes, day):
+                var ids = Set<RecordID>()
+                for s in statuses {
+                    let groups: [KeyRange] = communes.map { $0.map { .exactly(Tuple([.int(Int64(s.rawValue))]).appending($0.tuple)) } }
+                        ?? [.prefix(Tuple([.int(Int64(s.rawValue))]).appending(province.tuple))]
+                    for g in groups { try txn.intervals(Person.statusIntervals, g, on: day) { ids.insert($0.id) } }
+                }
+                for id in ids.sorted() where !stopped { if let p = try txn.get(Person.self, id: id) { _ = try emit(builder.person(p, on: plan.asOf)) } }
+            case .personsScan:
+                try txn.scan(Person.self) { try emit(builder.person($0, on: plan.asOf)) }
+            case let .historyByEdge(statuses, edge, range, communes):
+                var ids = Set<RecordID>()
+                for s in statuses {
+                    let groups: [KeyRange] = communes.map { $0.map { .exactly(Tuple([.int(Int64(s.rawValue))]).appending($0.tuple)) } }
+                        ?? [.prefix(Tuple([.int(Int64(s.rawValue))]).appending(province.tuple))]
+                    for g in groups { try txn.intervals(Person.statusIntervals, g, edge: edge, in: range) { ids.insert($0.id) } }
+                }
+                outer: for id in ids.sorted() {
+                    guard let p = try txn.get(Person.self, id: id) else { continue }
+                    for row in builder.history(p) where try !emit(row) { break outer }
+                }
+            case .historyScan:
+                try txn.scan(Person.self) { p in
+                    for row in builder.history(p) where try !emit(row) { return false }
+                    return true
+                }
+            case .eventsByID(let ids):
+                for id in ids where !stopped { if let e = try txn.get(CaseEvent.self, id: id) { _ = try emit(builder.event(e)) } }
+            case let .eventsByCommuneKindDate(communes, kinds, range):
+                for c in communes { for k in kinds where !stopped {
+                    let base = c.tuple.appending(.int(Int64(k.rawValue)))
+                    try txn.records(CaseEvent.self, in: CaseEvent.byCommuneKindDate,
+                                    .between(base.appending(.int(Int64(range.start.rawValue))), base.appending(.int(Int64(range.end.rawValue))))) {
+                        try emit(builder.event($0))
+                    }
+                } }
+            case .eventsByDate(let range):
+                try txn.records(CaseEvent.self, in: CaseEvent.byDate,
+                                .between(Tuple([.int(Int64(range.start.rawValue))]), Tuple([.int(Int64(range.end.rawValue))]))) {
+                    try emit(builder.event($0))
+                }
+            case .eventsScan:
+                try txn.scan(CaseEvent.self) { try emit(builder.event($0)) }
+            case .communeList:
+                for c in context.communes.entries where !stopped { _ = try emit(builder.commune(c)) }
+            }
+        }
+    }
+
+    // MARK: Aggregates
+
+    /// One input of an aggregation: a row standing for `count` rows with the given sums.
+    struct Weighted {
+        var row: [Value]
+        var count: Int64
+        var sums: [Int: Int64]?
+    }
+
+    func aggregate(_ plan: Plan) throws -> ResultSet {
+        struct Group { var count: Int64 = 0; var sums: [Int: Int64] = [:] }
+        var groups: [[Value]: Group] = [:]
+        let sumColumns = plan.outputs.compactMap { if case .sum(let c) = $0 { return c }; return nil }
+        func add(_ w: Weighted) {
+            let key = plan.groupBy.map { w.row[$0] }
+            var g = groups[key] ?? Group()
+            g.count += w.count
+            for c in sumColumns {
+                if let sums = w.sums { if let v = sums[c] { g.sums[c, default: 0] += v } }
+                else if case .int(let v) = w.row[c] { g.sums[c, default: 0] += v }
+            }
+            groups[key] = g
+        }
+        if let count = plan.count {
+            for w in try countRows(count, plan) where w.count > 0 { add(w) }
+        } else {
+            try produce(plan) { add(Weighted(row: $0, count: 1, sums: nil)); return true }
+        }
+        if plan.groupBy.isEmpty && groups.isEmpty { groups[[]] = Group() }
+        var rows: [[Value]] = groups.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, g in
+            plan.outputs.map { out -> Value in
+                switch out {
+                case .column(let c): key[plan.groupBy.firstIndex(of: c)!]
+                case .count: .int(g.count)
+                case .sum(let c): g.sums[c].map { .int($0) } ?? .null
+                }
+            }
+        }
+        if !plan.order.isEmpty {
+            rows.sort { Executor.ordered($0, $1, plan.order.map { ($0.index, $0.descending) }) }
+        }
+        rows = Array(rows.dropFirst(plan.offset).prefix(plan.limit ?? Int.max))
+        return ResultSet(columns: plan.columnNames, rows: rows)
+    }
+
+    func countRows(_ path: CountPath, _ plan: Plan) throws -> [Weighted] {
+        let program = context.program
+        let table = plan.table
+        let width = table.columns.count
+        func areas(_ communes: [CommuneRef]?, _ perCommune: Bool) -> [Area] {
+            (communes ?? (perCommune ? context.communes.entries.map(\.ref) : nil))?.map { .commune($0) } ?? [.province(context.province)]
+        }
+        func base(_ area: Area) -> [Value] {
+            var row = [Value](repeating: .null, count: width)
+            if let i = table.index(of: "province") { row[i] = .int(Int64(context.province)) }
+            if case .commune(let c) = area {
+                row[table.index(of: "commune")!] = .int(Int64(c.commune))
+                row[table.index(of: "commune_name")!] = .text(context.communes.name(of: c.commune))
+            }
+            return row
+        }
+        var out: [Weighted] = []
+        switch path {
+        case let .personsCurrent(statuses, communes, perCommune):
+            let statusColumn = table.index(of: "status")!
+            for area in areas(communes, perCommune) {
+                try Interruption.check()
+                for (s, n) in try program.currentCounts(in: area) where statuses?.contains(s) ?? true {
+                    var row = base(area); row[statusColumn] = .text(s.code)
+                    out.append(Weighted(row: row, count: Int64(n), sums: [:]))
+                }
+            }
+        case let .personsOnDay(statuses, communes, perCommune, day):
+            let statusColumn = table.index(of: "status")!
+            for area in areas(communes, perCommune) {
+                try Interruption.check()
+                for (s, n) in try program.countPersonsByStatus(in: area, on: day) where statuses.contains(s) {
+                    var row = base(area); row[statusColumn] = .text(s.code)
+                    out.append(Weighted(row: row, count: Int64(n), sums: [:]))
+                }
+            }
+        case let .events(kinds, communes, perCommune, range, measures):
+            let kindColumn = table.index(of: "kind")!
+            let measureColumns = measures.map { m -> Int in
+                switch m {
+                case .arrested: table.index(of: "arrested")!
+                case .areaM2: table.index(of: "area_m2")!
+                case .plants: table.index(of: "plants")!
+                case .quantity: table.index(of: "quantity")!
+                }
+            }
+            for area in areas(communes, perCommune) {
+                try Interruption.check()
+                for (k, n) in try program.countEvents(in: area, during: range) where kinds?.contains(k) ?? true {
+                    var row = base(area); row[kindColumn] = .text(k.code)
+                    var sums: [Int: Int64] = [:]
+                    for (m, c) in zip(measures, measureColumns) {
+                        sums[c] = Int64(try program.sumEvents(m, kind: k, in: area, during: range))
+                    }
+                    out.append(Weighted(row: row, count: Int64(n), sums: sums))
+                }
+            }
+        }
+        return out
+    }
+}

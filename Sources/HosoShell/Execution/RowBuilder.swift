@@ -1,0 +1,53 @@
+import HosoDomain
+import HosoStore
+
+/// Turns records into rows of the query tables (column order of ``TableSchema``).
+///
+/// ```swift
+/// let row = RowBuilder(context: context).person(p, on: context.today)
+/// ```
+public struct RowBuilder: Sendable {
+    /// The tenant context (commune names, current year).
+    public let context: QueryContext
+    /// Creates a builder.
+    public init(context: QueryContext) { self.context = context }
+
+    private func day(_ d: Day?) -> Value { d.map { .date($0) } ?? .null }
+    private func text(_ s: String?) -> Value { s.map { $0.isEmpty ? .null : .text($0) } ?? .null }
+
+    /// A `persons` row with status and commune as of `day`.
+    public func person(_ p: Person, on day: Day) -> [Value] {
+        let place = p.commune(on: day)
+        return [
+            .int(Int64(bitPattern: p.id)), .text(p.fullName), self.day(p.birthDate), .text(p.sex.code), text(p.nationalID),
+            .int(Int64(place.commune)), .text(context.communes.name(of: place.commune)), .int(Int64(place.province)),
+            text(p.village), text(p.occupation), .text(p.status(on: day).code), .date(p.fileOpened),
+            .bool(p.notPresent), .bool(p.fromAnotherLocality), .bool(p.hasPsychosis), .bool(p.isMinor(on: day)),
+        ]
+    }
+
+    /// An `events` row.
+    public func event(_ e: CaseEvent) -> [Value] {
+        [
+            .int(Int64(bitPattern: e.id)), .text(e.kind.code), .int(Int64(e.commune.commune)), .text(context.communes.name(of: e.commune.commune)),
+            .int(Int64(e.commune.province)), .date(e.date), e.offenceArticle.map { .int(Int64($0)) } ?? .null,
+            e.stage.map { .text($0.code) } ?? .null, .int(Int64(e.arrested)), .int(Int64(e.areaM2)), .int(Int64(e.plants)),
+            .int(Int64(e.quantity)), e.tipOutcome.map { .text($0.code) } ?? .null, day(e.resolvedDate), .bool(e.mobileTrial),
+            e.personIDs.isEmpty ? .null : .text(e.personIDs.map(String.init).joined(separator: ";")),
+        ]
+    }
+
+    /// A `communes` row (population of the current calendar year).
+    public func commune(_ c: CommuneEntry) -> [Value] {
+        let population = context.program.population(of: c.ref.commune, year: context.today.year)
+        return [.int(Int64(c.ref.commune)), .text(c.name), .text(c.type), .int(Int64(c.ref.province)), population.map { .int(Int64($0)) } ?? .null]
+    }
+
+    /// The `status_history` rows of a person.
+    public func history(_ p: Person) -> [[Value]] {
+        p.history.map { i in
+            [.int(Int64(bitPattern: p.id)), .text(i.status.code), .int(Int64(i.commune.commune)), .text(context.communes.name(of: i.commune.commune)),
+             .date(i.start), day(i.end), .bool(i.endsByTerm)]
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import HosoDomain
+import HosoStore
+
+/// How rows are found: an index that yields candidate records (the full condition is then
+/// applied to each), or a scan.
+///
+/// ```swift
+/// AccessPath.personsOnDay(statuses: [.addict], communes: nil, day: day)   // interval index
+/// ```
+public enum AccessPath: Sendable, Hashable {
+    /// Persons by id (record get).
+    case personsByID([RecordID])
+    /// Person by national ID (unique index).
+    case personByNationalID(String)
+    /// Persons by current status and/or commune (`status_commune` / `commune` value indexes).
+    case personsCurrent(statuses: [Status]?, communes: [CommuneRef]?)
+    /// Persons in a status on a day (interval index).
+    case personsOnDay(statuses: [Status], communes: [CommuneRef]?, day: Day)
+    /// Every person.
+    case personsScan
+    /// History of persons who entered (`start`) or left (`end`) a status during a range (interval index by start or end).
+    case historyByEdge(statuses: [Status], edge: IntervalEdge, range: DayRange, communes: [CommuneRef]?)
+    /// History of every person.
+    case historyScan
+    /// Events by id.
+    case eventsByID([RecordID])
+    /// Events by `(commune, kind, day)`.
+    case eventsByCommuneKindDate(communes: [CommuneRef], kinds: [CaseEvent.Kind], range: DayRange)
+    /// Events by day.
+    case eventsByDate(DayRange)
+    /// Every event.
+    case eventsScan
+    /// The tenant's commune list.
+    case communeList
+}
+
+/// An aggregate answered from count indexes, without reading records.
+public enum CountPath: Sendable, Hashable {
+    /// Current persons per status (count index `current_count`), per commune or for the province.
+    case personsCurrent(statuses: [Status]?, communes: [CommuneRef]?, perCommune: Bool)
+    /// Persons per status on a day (dated index `status_flow`: entries minus exits).
+    case personsOnDay(statuses: [Status], communes: [CommuneRef]?, perCommune: Bool, day: Day)
+    /// Events per kind (dated count index `per_day`) and sums (`amounts_per_day`) during a range.
+    case events(kinds: [CaseEvent.Kind]?, communes: [CommuneRef]?, perCommune: Bool, range: DayRange, measures: [CaseEvent.Measure])
+}
+
+/// A planned query: where the rows come from, the condition, grouping, order and limits.
+///
+/// ```swift
+/// let plan = try Planner(context: context).plan(statement)
+/// print(plan.explain().joined(separator: "\n"))
+/// ```
+public struct Plan: Sendable {
+    /// The table.
+    public var table: TableSchema
+    /// The day `status`, `commune` and `minor` of persons are read on.
+    public var asOf: Day
+    /// The bound condition (applied to every candidate row), nil for none.
+    public var predicate: Predicate?
+    /// Rows from an index or a scan, when ``count`` is nil.
+    public var access: AccessPath
+    /// An aggregate answered from count indexes.
+    public var count: CountPath?
+    /// Conjuncts the index does not answer (applied after it).
+    public var residual: [Predicate]
+    /// Estimated rows read (or index keys, for a count path).
+    public var estimate: Int
+    /// Output columns.
+    public var outputs: [Output]
+    /// Group-by column positions.
+    public var groupBy: [Int]
+    /// Whether it aggregates.
+    public var aggregates: Bool
+    /// Sort keys.
+    public var order: [SortKey]
+    /// Limits.
+    public var limit: Int?, offset: Int
+
+    /// One output column.
+    public enum Output: Sendable, Hashable {
+        /// A table column.
+        case column(Int)
+        /// `COUNT(*)`.
+        case count
+        /// `SUM(column)`.
+        case sum(Int)
+    }
+
+    /// A sort key: an output position (aggregates) or a table column (plain rows).
+    public struct SortKey: Sendable, Hashable {
+        /// Position in the output (aggregates), or in the table row (plain rows).
+        public var index: Int
+        /// Whether the index is an output position.
+        public var isOutput: Bool
+        /// Descending.
+        public var descending: Bool
+    }
+
+    /// Output column names.
+    public var columnNames: [String] {
+        outputs.map {
+            switch $0 {
+            case .column(let c): table.columns[c].name
+            case .count: "count"
+            case .sum(let c): "sum_" + table.columns[c].name
+            }
+        }
+    }
+
+    /// The plan in words, one line per step.
+    public func explain() -> [String] {
+        var lines: [String] = []
+        let cols = table.columns
+        func communes(_ c: [CommuneRef]?) -> String {
+            guard let c else { return "all communes" }
+            return c.count == 1 ? "commune \(c[0].commune)" : "\(c.count) communes"
+        }
+        func codes(_ s: [Status]?) -> String { s.map { $0.map(\.code).joined(separator: ", ") } ?? "every status" }
+        if let count {
+            switch count {
+            case let .personsCurrent(statuses, c, per):
+                lines.append("COUNT from count index person.current_count (level \(per || c != nil ? "commune" : "province"), status: \(codes(statuses)), \(communes(c))); current day \(asOf)")
+            case let .personsOnDay(statuses, c, per, day):
+                lines.append("COUNT from dated count index person.status_flow: entries minus exits up to \(day) (status: \(codes(statuses)), \(per || c != nil ? "per commune" : "province level"), \(communes(c)))")
+            case let .events(kinds, c, per, range, measures):
+                lines.append("COUNT from dated count index event.per_day (kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), \(per || c != nil ? "per commune" : "province level"), \(communes(c)), days \(Predicate.rangeText(range)))")
+                if !measures.isEmpty { lines.append("SUM from dated sum index event.amounts_per_day (\(measures.map { "\($0)" }.joined(separator: ", ")))") }
+            }
+            lines.append("estimated index keys: \(estimate)")
+        } else {
+            switch access {
+            case .personsByID(let ids): lines.append("GET person by id (\(ids.count) id\(ids.count == 1 ? "" : "s"))")
+            case .personByNationalID(let n): lines.append("LOOKUP unique index person.national_id = '\(n)'")
+            case let .personsCurrent(s, c):
+                lines.append(s != nil ? "SCAN index person.status_commune (status: \(codes(s)), \(communes(c))); current day \(asOf)"
+                                      : "SCAN index person.commune (\(communes(c))); current day \(asOf)")
+            case let .personsOnDay(s, c, day): lines.append("SCAN interval index person.status_interval on \(day) (status: \(codes(s)), \(communes(c)))")
+            case .personsScan: lines.append("full scan of persons")
+            case let .historyByEdge(s, edge, range, c):
+                lines.append("SCAN interval index person.status_interval by \(edge == .start ? "start" : "end") in \(Predicate.rangeText(range)) (status: \(codes(s)), \(communes(c)))")
+            case .historyScan: lines.append("full scan of status_history (every person's history)")
+            case .eventsByID(let ids): lines.append("GET event by id (\(ids.count) id\(ids.count == 1 ? "" : "s"))")
+            case let .eventsByCommuneKindDate(c, k, range):
+                lines.append("SCAN index event.commune_kind_date (\(communes(c)), kind: \(k.count == CaseEvent.Kind.allCases.count ? "every kind" : k.map(\.code).joined(separator: ", ")), days \(Predicate.rangeText(range)))")
+            case .eventsByDate(let range): lines.append("SCAN index event.date (days \(Predicate.rangeText(range)))")
+            case .eventsScan: lines.append("full scan of events")
+            case .communeList: lines.append("full scan of communes (the tenant's commune list)")
+            }
+            lines.append("estimated rows: \(estimate)")
+            if !residual.isEmpty { lines.append("filter: " + residual.map { $0.describe(cols) }.joined(separator: " AND ")) }
+        }
+        if aggregates {
+            lines.append(groupBy.isEmpty ? "aggregate: one row" : "group by " + groupBy.map { cols[$0].name }.joined(separator: ", "))
+        }
+        if !order.isEmpty {
+            lines.append("sort by " + order.map { ($0.isOutput ? columnNames[$0.index] : cols[$0.index].name) + ($0.descending ? " DESC" : "") }.joined(separator: ", "))
+        }
+        if let limit { lines.append("limit \(limit)" + (offset > 0 ? " offset \(offset)" : "")) }
+        return lines
+    }
+}

@@ -1,0 +1,298 @@
+import HosoDomain
+import HosoStore
+
+/// Chooses how to answer a `SELECT`: a count index when the whole condition and grouping are
+/// ones it keeps, else the narrowest value, unique or interval index the condition allows, else a
+/// full scan. Every candidate row from an index is checked against the full condition.
+///
+/// ```swift
+/// let plan = try Planner(context: context).plan(statement)
+/// plan.count    // .personsOnDay([.addict], nil, perCommune: true, day: 2025-12-10)
+/// ```
+public struct Planner {
+    /// The tenant.
+    public let context: QueryContext
+    /// Creates a planner.
+    public init(context: QueryContext) { self.context = context }
+
+    /// The widest day range the engine holds (event and history days lie in 1900–2200).
+    static let allDays = DayRange(Day(year: 1900, month: 1, day: 1)!, Day(year: 2300, month: 1, day: 1)!)
+
+    /// What the conjuncts of a condition ask of the indexed columns.
+    struct Restrictions {
+        var ids: Set<RecordID>?
+        var nationalID: String?
+        var statuses: Set<Status>?
+        var communes: Set<Int32>?
+        var kinds: Set<CaseEvent.Kind>?
+        var ranges: [String: DayRange] = [:]
+        var consumed: [Bool] = []
+    }
+
+    /// Plans a statement.
+    public func plan(_ s: SelectStatement) throws(QueryError) -> Plan {
+        guard let table = TableSchema.named(s.table) else {
+            var m = "unknown table '\(s.table)'"
+            if let g = closest(s.table, in: TableSchema.Name.allCases.map(\.rawValue)) { m += " — did you mean '\(g)'?" }
+            throw QueryError(m + " (tables: persons, events, communes, status_history)", at: s.tableToken)
+        }
+        let binder = Binder(context: context)
+        var asOf = context.today
+        var explicitAsOf = false
+        if let (text, token) = s.asOf {
+            guard table.name == .persons else { throw QueryError("AS OF applies to persons (status on a day); \(table.name.rawValue) has no as-of columns", at: token) }
+            do { asOf = try Day.parse(text) } catch { throw QueryError("not a date after AS OF: \(error.reason) (write '2025-12-10' or '10/12/2025')", at: token) }
+            explicitAsOf = asOf != context.today
+        }
+        let predicate = try s.condition.map { c throws(QueryError) in try binder.bind(c, in: table) }
+
+        // Outputs.
+        var outputs: [Plan.Output] = []
+        var plainColumns: [(Int, Token)] = []
+        var hasAggregate = false
+        for item in s.items {
+            switch item {
+            case .star(let t):
+                outputs += table.columns.indices.map { .column($0) }
+                plainColumns += table.columns.indices.map { ($0, t) }
+            case let .column(n, t):
+                let c = try binder.column(n, t, in: table)
+                outputs.append(.column(c)); plainColumns.append((c, t))
+            case .count: outputs.append(.count); hasAggregate = true
+            case let .sum(n, t):
+                let c = try binder.column(n, t, in: table)
+                guard table.columns[c].type == .integer else { throw QueryError("SUM needs a number column; \(table.columns[c].name) is \(table.columns[c].type.rawValue)", at: t) }
+                outputs.append(.sum(c)); hasAggregate = true
+            }
+        }
+        var groupBy: [Int] = []
+        for (n, t) in s.groupBy { groupBy.append(try binder.column(n, t, in: table)) }
+        let aggregates = hasAggregate || !groupBy.isEmpty
+        if aggregates {
+            for (c, t) in plainColumns where !groupBy.contains(c) {
+                throw QueryError("column '\(table.columns[c].name)' must appear in GROUP BY or inside COUNT/SUM", at: t)
+            }
+        }
+
+        // Order.
+        var order: [Plan.SortKey] = []
+        for item in s.orderBy {
+            if let p = item.position {
+                guard (1...outputs.count).contains(p) else { throw QueryError("ORDER BY \(p): there are \(outputs.count) output columns", at: item.token) }
+                order.append(.init(index: p - 1, isOutput: true, descending: item.descending))
+                continue
+            }
+            switch item.key {
+            case .count:
+                guard let i = outputs.firstIndex(of: .count) else { throw QueryError("ORDER BY COUNT(*) needs COUNT(*) in the select list", at: item.token) }
+                order.append(.init(index: i, isOutput: true, descending: item.descending))
+            case let .sum(n, t):
+                let c = try binder.column(n, t, in: table)
+                guard let i = outputs.firstIndex(of: .sum(c)) else { throw QueryError("ORDER BY SUM(\(n)) needs it in the select list", at: item.token) }
+                order.append(.init(index: i, isOutput: true, descending: item.descending))
+            case let .column(n, t):
+                let names = outputs.indices.map { i -> String in
+                    switch outputs[i] { case .count: "count"; case .sum(let c): "sum_" + table.columns[c].name; case .column(let c): table.columns[c].name }
+                }
+                if aggregates {
+                    guard let i = names.firstIndex(of: n.lowercased()) else {
+                        throw QueryError("ORDER BY '\(n)': an aggregate query sorts by its output columns (\(names.joined(separator: ", ")))", at: t)
+                    }
+                    order.append(.init(index: i, isOutput: true, descending: item.descending))
+                } else {
+                    order.append(.init(index: try binder.column(n, t, in: table), isOutput: false, descending: item.descending))
+                }
+            case .star: break
+            }
+        }
+
+        var plan = Plan(table: table, asOf: asOf, predicate: predicate, access: .personsScan, count: nil, residual: [], estimate: 0,
+                        outputs: outputs, groupBy: groupBy, aggregates: aggregates, order: order, limit: s.limit, offset: s.offset ?? 0)
+        let conjuncts = predicate?.conjuncts ?? []
+        let r = restrictions(conjuncts, table)
+        plan.residual = conjuncts.indices.filter { !r.consumed[$0] }.map { conjuncts[$0] }
+        do {
+            try choose(&plan, r, conjuncts: conjuncts, explicitAsOf: explicitAsOf)
+        } catch let e as QueryError { throw e } catch {
+            throw QueryError("could not read the indexes: \(error)", location: nil)
+        }
+        return plan
+    }
+
+    // MARK: Restrictions
+
+    func restrictions(_ conjuncts: [Predicate], _ table: TableSchema) -> Restrictions {
+        var r = Restrictions()
+        r.consumed = Array(repeating: false, count: conjuncts.count)
+        func values(_ p: Predicate) -> (Int, Set<Value>)? {
+            switch p {
+            case let .compare(c, .equal, v): (c, [v])
+            case let .oneOf(c, set): (c, set)
+            default: nil
+            }
+        }
+        for (i, p) in conjuncts.enumerated() {
+            if let (c, set) = values(p) {
+                let name = table.columns[c].name
+                switch (table.name, name) {
+                case (.persons, "id"), (.events, "id"):
+                    let ids = Set(set.compactMap { v -> RecordID? in if case .int(let n) = v, n >= 0 { return RecordID(n) }; return nil })
+                    r.ids = r.ids.map { $0.intersection(ids) } ?? ids; r.consumed[i] = true
+                case (.persons, "national_id"):
+                    if set.count == 1, case .text(let n)? = set.first, r.nationalID == nil { r.nationalID = n; r.consumed[i] = true }
+                case (.persons, "status"), (.status_history, "status"):
+                    let s = Set(set.compactMap { Status(code: $0.text) })
+                    r.statuses = r.statuses.map { $0.intersection(s) } ?? s; r.consumed[i] = true
+                case (.persons, "commune"), (.events, "commune"), (.status_history, "commune"):
+                    let s = Set(set.compactMap { v -> Int32? in if case .int(let n) = v { return Int32(exactly: n) }; return nil })
+                    r.communes = r.communes.map { $0.intersection(s) } ?? s; r.consumed[i] = true
+                case (.events, "kind"):
+                    let s = Set(set.compactMap { CaseEvent.Kind(code: $0.text) })
+                    r.kinds = r.kinds.map { $0.intersection(s) } ?? s; r.consumed[i] = true
+                default: break
+                }
+                continue
+            }
+            let name: String, range: DayRange
+            switch p {
+            case let .dateIn(c, ranges) where ranges.count == 1:
+                name = table.columns[c].name; range = ranges[0]
+            case let .compare(c, .less, .date(d)):
+                name = table.columns[c].name; range = DayRange(Planner.allDays.start, max(Planner.allDays.start, d))
+            case let .compare(c, .greaterOrEqual, .date(d)):
+                name = table.columns[c].name; range = DayRange(min(d, Planner.allDays.end), Planner.allDays.end)
+            default: continue
+            }
+            guard (table.name == .events && name == "date") || (table.name == .status_history && (name == "start" || name == "end")) else { continue }
+            let old = r.ranges[name] ?? Planner.allDays
+            let start = max(old.start, range.start)
+            r.ranges[name] = DayRange(start, max(start, min(old.end, range.end)))
+            r.consumed[i] = true
+        }
+        return r
+    }
+
+    func refs(_ codes: Set<Int32>?) -> [CommuneRef]? {
+        codes.map { $0.sorted().compactMap { context.communes.entry(code: $0)?.ref } }
+    }
+
+    // MARK: Choice
+
+    private func choose(_ plan: inout Plan, _ r: Restrictions, conjuncts: [Predicate], explicitAsOf: Bool) throws {
+        let program = context.program
+        let allConsumed = r.consumed.allSatisfy { $0 }
+        let groupNames = Set(plan.groupBy.map { plan.table.columns[$0].name })
+        let perCommune = groupNames.contains("commune") || groupNames.contains("commune_name")
+        let province = Area.province(context.province)
+        let communes = refs(r.communes)
+        func areas() -> [Area] { (communes ?? (perCommune ? context.communes.entries.map(\.ref) : nil))?.map { .commune($0) } ?? [province] }
+
+        switch plan.table.name {
+        case .persons:
+            let countable = plan.aggregates && allConsumed && r.ids == nil && r.nationalID == nil
+                && plan.outputs.allSatisfy { if case .sum = $0 { return false }; return true }
+                && groupNames.isSubset(of: ["status", "commune", "commune_name", "province"])
+            let statuses = r.statuses.map { $0.sorted { $0.rawValue < $1.rawValue } }
+            if countable && !explicitAsOf {
+                plan.count = .personsCurrent(statuses: statuses, communes: communes, perCommune: perCommune)
+                plan.estimate = areas().count * (statuses?.count ?? Status.allCases.count)
+                return
+            }
+            if countable, let statuses, !statuses.contains(.none) {
+                plan.count = .personsOnDay(statuses: statuses, communes: communes, perCommune: perCommune, day: plan.asOf)
+                plan.estimate = areas().count * 2 * 5
+                return
+            }
+            if let ids = r.ids {
+                plan.access = .personsByID(ids.sorted()); plan.estimate = ids.count; return
+            }
+            if let n = r.nationalID { plan.access = .personByNationalID(n); plan.estimate = 1; return }
+            if !explicitAsOf, statuses != nil || communes != nil {
+                plan.access = .personsCurrent(statuses: statuses, communes: communes)
+                var n = 0
+                for area in communes.map({ $0.map { Area.commune($0) } }) ?? [province] {
+                    let counts = try program.currentCounts(in: area)
+                    n += statuses.map { $0.reduce(0) { $0 + (counts[$1] ?? 0) } } ?? counts.values.reduce(0, +)
+                }
+                plan.estimate = n
+                return
+            }
+            if explicitAsOf, let statuses, !statuses.contains(.none) {
+                plan.access = .personsOnDay(statuses: statuses, communes: communes, day: plan.asOf)
+                var n = 0
+                for area in communes.map({ $0.map { Area.commune($0) } }) ?? [province] {
+                    let counts = try program.countPersonsByStatus(in: area, on: plan.asOf)
+                    n += statuses.reduce(0) { $0 + (counts[$1] ?? 0) }
+                }
+                plan.estimate = n
+                return
+            }
+            plan.access = .personsScan
+            plan.estimate = try program.tenant.read { try $0.recordCount(Person.self) }
+        case .events:
+            let measures: [CaseEvent.Measure] = plan.outputs.compactMap {
+                guard case .sum(let c) = $0 else { return nil }
+                switch plan.table.columns[c].name {
+                case "arrested": return .arrested
+                case "area_m2": return .areaM2
+                case "plants": return .plants
+                case "quantity": return .quantity
+                default: return nil
+                }
+            }
+            let sums = plan.outputs.filter { if case .sum = $0 { return true }; return false }.count
+            let countable = plan.aggregates && allConsumed && r.ids == nil && measures.count == sums
+                && groupNames.isSubset(of: ["kind", "commune", "commune_name", "province"])
+            let kinds = r.kinds.map { $0.sorted { $0.rawValue < $1.rawValue } }
+            let range = r.ranges["date"] ?? Planner.allDays
+            if countable {
+                plan.count = .events(kinds: kinds, communes: communes, perCommune: perCommune, range: range, measures: measures)
+                plan.estimate = areas().count * (1 + measures.count * (kinds?.count ?? CaseEvent.Kind.allCases.count))
+                return
+            }
+            if let ids = r.ids { plan.access = .eventsByID(ids.sorted()); plan.estimate = ids.count; return }
+            func estimate(_ areas: [Area]) throws -> Int {
+                var n = 0
+                for a in areas {
+                    let counts = try program.countEvents(in: a, during: range)
+                    n += kinds.map { $0.reduce(0) { $0 + (counts[$1] ?? 0) } } ?? counts.values.reduce(0, +)
+                }
+                return n
+            }
+            if let communes {
+                plan.access = .eventsByCommuneKindDate(communes: communes, kinds: kinds ?? CaseEvent.Kind.allCases, range: range)
+                plan.estimate = try estimate(communes.map { .commune($0) })
+                return
+            }
+            if r.ranges["date"] != nil {
+                plan.access = .eventsByDate(range)
+                plan.estimate = try program.countEvents(in: province, during: range).values.reduce(0, +)
+                return
+            }
+            if let kinds {
+                plan.access = .eventsByCommuneKindDate(communes: context.communes.entries.map(\.ref), kinds: kinds, range: range)
+                plan.estimate = try estimate([province])
+                return
+            }
+            plan.access = .eventsScan
+            plan.estimate = try program.tenant.read { try $0.recordCount(CaseEvent.self) }
+        case .communes:
+            plan.access = .communeList
+            plan.estimate = context.communes.entries.count
+        case .status_history:
+            if let statuses = r.statuses.map({ $0.sorted { $0.rawValue < $1.rawValue } }), !statuses.contains(.none),
+               let edge = r.ranges["start"].map({ (IntervalEdge.start, $0) }) ?? r.ranges["end"].map({ (IntervalEdge.end, $0) }) {
+                plan.access = .historyByEdge(statuses: statuses, edge: edge.0, range: edge.1, communes: communes)
+                var n = 0
+                for area in communes.map({ $0.map { Area.commune($0) } }) ?? [province] {
+                    for s in statuses { n += try program.countFlow(s, edge.0, in: area, during: edge.1) }
+                }
+                plan.estimate = n
+                // Consumed conjuncts other than the chosen edge's are still applied by the full condition.
+                return
+            }
+            plan.access = .historyScan
+            plan.estimate = try program.tenant.read { try $0.recordCount(Person.self) }
+        }
+    }
+}

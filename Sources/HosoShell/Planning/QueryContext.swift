@@ -1,0 +1,31 @@
+import HosoDomain
+import HosoStore
+
+/// What statements run against: the program tenant, its communes, its current day and
+/// reporting calendar.
+///
+/// ```swift
+/// let context = try QueryContext(program: ProgramTenant.open(in: store, name: "demo"))
+/// ```
+public struct QueryContext: Sendable {
+    /// The tenant.
+    public let program: ProgramTenant
+    /// Its communes by code and name.
+    public let communes: CommuneDirectory
+    /// The tenant's current day (the default `AS OF`, and the day of the "current" indexes).
+    public let today: Day
+    /// The tenant's reporting calendar (for `IN REPORT YEAR n`).
+    public let calendar: ReportingCalendar
+    /// The province code of the tenant.
+    public let province: Int32
+
+    /// Reads the tenant's day and calendar.
+    public init(program: ProgramTenant) throws {
+        self.program = program
+        communes = CommuneDirectory(program.settings.communes)
+        let info = try program.tenant.info()
+        today = try program.tenant.read { try $0.today() }
+        calendar = info.calendar
+        province = program.settings.communes.first?.ref.province ?? Int32(info.provinceCode ?? 0)
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import HosoDomain
+import HosoStore
+
+/// The shell engine: a store, the tenant in use, output settings, and the statements and
+/// dot-commands it runs. The interactive loop (``ShellRunner``), `hoso query` and the tests
+/// all drive it through ``run(_:)`` and ``feed(line:)``.
+///
+/// ```swift
+/// let session = try ShellSession(store: store, tenant: "demo")
+/// session.output = { print($0, terminator: "") }
+/// let ok = session.run("SELECT commune_name, COUNT(*) FROM persons WHERE status = 'addict' AS OF '10/12/2025' GROUP BY commune_name;")
+/// ```
+public final class ShellSession {
+    /// The store.
+    public let store: Store
+    /// The tenant in use, and its query context.
+    public private(set) var context: QueryContext?
+    /// Output formatting.
+    public var formatter = ResultFormatter()
+    /// Print the elapsed time of each statement.
+    public var timer = false
+    /// Where results go (stdout by default; `.output FILE` redirects).
+    public var output: (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
+    /// Where errors and notes go (stderr by default).
+    public var errors: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    /// Asks a yes/no question (interactive sessions); nil refuses destructive statements.
+    public var confirm: ((String) -> Bool)?
+    /// Set by `.quit`.
+    public private(set) var quitRequested = false
+    /// Statements and dot-commands that failed.
+    public private(set) var errorCount = 0
+    var outputFile: FileHandle?
+    var pending = ""
+
+    /// Opens a session on a store, using `tenant` (default: `demo`, or the only tenant).
+    public init(store: Store, tenant: String? = nil) throws {
+        self.store = store
+        let names = try store.tenantNames()
+        if let name = tenant ?? (names.contains("demo") ? "demo" : names.count == 1 ? names[0] : nil) {
+            try use(name)
+        }
+    }
+
+    /// Switches to a tenant.
+    public func use(_ name: String) throws {
+        let program = try ProgramTenant.open(in: store, name: name)
+        context = try QueryContext(program: program)
+    }
+
+    func write(_ text: String) {
+        if let outputFile { outputFile.write(Data(text.utf8)) } else { output(text) }
+    }
+
+    func fail(_ message: String) {
+        errorCount += 1
+        errors(message.hasSuffix("\n") ? message : message + "\n")
+    }
+
+    // MARK: Input
+
+    /// Whether a statement is being continued (the prompt shows `...>`).
+    public var isContinuing: Bool { !pending.isEmpty }
+
+    /// Feeds one line of input: a dot-command at the start of a statement runs at once; other
+    /// text accumulates until a `;` completes it. Returns false when something failed.
+    @discardableResult
+    public func feed(line: String) -> Bool {
+        if pending.isEmpty {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { return true }
+            if trimmed.hasPrefix(".") { return dotCommand(trimmed) }
+        }
+        pending += pending.isEmpty ? line : "\n" + line
+        if Lexer.isComplete(pending) { return flush() }
+        return true
+    }
+
+    /// Runs what is pending (the end of the input ends a statement). Returns false on failure.
+    @discardableResult
+    public func flush() -> Bool {
+        let text = pending
+        pending = ""
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return true }
+        return execute(text)
+    }
+
+    /// Runs a script (statements and dot-commands, one per line for dot-commands). Stops at the
+    /// first error unless `continueOnError`. Returns false when something failed.
+    @discardableResult
+    public func run(_ script: String, continueOnError: Bool = false) -> Bool {
+        var ok = true
+        for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
+            if !feed(line: String(line)) { ok = false; if !continueOnError { pending = ""; return false } }
+            if quitRequested { return ok }
+        }
+        if !flush() { ok = false }
+        return ok
+    }
+
+    /// Parses and runs the statements of `text`, printing results. Returns false on the first error.
+    @discardableResult
+    public func execute(_ text: String) -> Bool {
+        var parser: Parser
+        do { parser = try Parser(text) } catch { fail(error.render(source: text)); return false }
+        while true {
+            do {
+                guard let statement = try parser.next() else { return true }
+                let started = DispatchTime.now().uptimeNanoseconds
+                Interruption.clear()
+                let result = try execute(statement)
+                if let result { write(formatter.render(result)) }
+                if timer {
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                    write(String(format: "Run Time: %.3f s\n", seconds))
+                }
+            } catch let error as QueryError {
+                fail(error.render(source: text)); return false
+            } catch {
+                fail("error: \(error)"); return false
+            }
+        }
+    }
+
+    /// Runs one parsed statement; returns its result (nil when it printed nothing).
+    public func execute(_ statement: Statement) throws -> ResultSet? {
+        guard let context else {
+            throw QueryError("no tenant in use: pick one with .use NAME (see .tenants), or run `hoso demo`", location: nil)
+        }
+        switch statement {
+        case .select(let s):
+            let plan = try Planner(context: context).plan(s)
+            return try Executor(context: context).run(plan)
+        case .explain(let s):
+            let plan = try Planner(context: context).plan(s)
+            return ResultSet(columns: [], rows: [], lines: plan.explain())
+        case let .delete(table, id, token):
+            guard table == "persons" || table == "events" else {
+                throw QueryError("DELETE works on persons or events only", at: token)
+            }
+            let what = table == "persons" ? "person \(id) and the management file's whole history" : "case event \(id)"
+            guard let confirm else {
+                throw QueryError("DELETE needs confirmation: run it in an interactive shell", at: token)
+            }
+            guard confirm("Delete \(what)? The change log keeps a record. Type yes to confirm: ") else {
+                return ResultSet(columns: [], rows: [], lines: ["Not deleted."])
+            }
+            let deleted = table == "persons" ? try context.program.deletePerson(id: id) : try context.program.deleteEvent(id: id)
+            return ResultSet(columns: [], rows: [], lines: [deleted ? "Deleted \(what)." : "No \(table == "persons" ? "person" : "event") \(id)."])
+        }
+    }
+
+    /// Runs a statement and returns its result (for tests and embedding); throws on error.
+    public func query(_ text: String) throws -> ResultSet {
+        var parser = try Parser(text)
+        guard let s = try parser.next() else { throw QueryError("empty statement", location: nil) }
+        return try execute(s) ?? ResultSet(columns: [], rows: [])
+    }
+
+    func requestQuit() { quitRequested = true }
+}

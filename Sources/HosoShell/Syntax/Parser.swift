@@ -1,0 +1,284 @@
+/// Parses statements of the query language from tokens (see ``Lexer``).
+///
+/// ```swift
+/// var parser = try Parser("SELECT COUNT(*) FROM persons; SELECT * FROM communes LIMIT 3;")
+/// while let statement = try parser.next() { print(statement) }
+/// let one = try Parser.parse("SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind")
+/// ```
+public struct Parser {
+    /// Words that cannot name a column.
+    public static let reserved: Set<String> = [
+        "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "BETWEEN", "IN", "LIKE", "IS", "NULL", "AS", "OF", "GROUP", "BY",
+        "ORDER", "ASC", "DESC", "LIMIT", "OFFSET", "TRUE", "FALSE", "EXPLAIN", "REPORT", "DELETE", "COUNT", "SUM",
+    ]
+    /// Every keyword (for completion).
+    public static let keywords: [String] = reserved.sorted() + ["YEAR", "HALF", "QUARTER", "MONTH"]
+
+    private let tokens: [Token]
+    private var position = 0
+
+    /// A parser over the tokens of `text`.
+    public init(_ text: String) throws(QueryError) { tokens = try Lexer.tokens(text) }
+
+    /// Parses exactly one statement (a trailing `;` allowed).
+    public static func parse(_ text: String) throws(QueryError) -> Statement {
+        var p = try Parser(text)
+        guard let s = try p.next() else { throw QueryError("expected a statement (SELECT, EXPLAIN or DELETE)", at: p.current) }
+        if !p.atEnd { throw QueryError("expected the end of the statement, found \(p.current)", at: p.current) }
+        return s
+    }
+
+    /// Whether only the end of the text remains.
+    public var atEnd: Bool {
+        var i = position
+        while tokens[i].isSymbol(";") { i += 1 }
+        return tokens[i].kind == .end
+    }
+
+    /// The next statement, or nil at the end of the text. Skips empty statements (`;;`).
+    public mutating func next() throws(QueryError) -> Statement? {
+        while current.isSymbol(";") { position += 1 }
+        if current.kind == .end { return nil }
+        let s = try statement()
+        if current.isSymbol(";") { position += 1 }
+        else if current.kind != .end {
+            throw QueryError("expected ';' or the end of the statement, found \(current)", at: current)
+        }
+        return s
+    }
+
+    /// Skips to just after the next `;` (to go on after an error).
+    public mutating func skipStatement() {
+        while current.kind != .end && !current.isSymbol(";") { position += 1 }
+        if current.isSymbol(";") { position += 1 }
+    }
+
+    var current: Token { tokens[position] }
+    private var peek: Token { tokens[min(position + 1, tokens.count - 1)] }
+    private mutating func advance() -> Token { let t = tokens[position]; if t.kind != .end { position += 1 }; return t }
+    private mutating func accept(_ keyword: String) -> Bool { if current.is(keyword) { position += 1; return true }; return false }
+    private mutating func acceptSymbol(_ s: String) -> Bool { if current.isSymbol(s) { position += 1; return true }; return false }
+    private mutating func expect(_ keyword: String, _ context: String) throws(QueryError) {
+        guard accept(keyword) else { throw QueryError("expected \(keyword) \(context), found \(current)", at: current) }
+    }
+    private mutating func expectSymbol(_ s: String, _ context: String) throws(QueryError) {
+        guard acceptSymbol(s) else { throw QueryError("expected '\(s)' \(context), found \(current)", at: current) }
+    }
+
+    private mutating func statement() throws(QueryError) -> Statement {
+        if accept("EXPLAIN") {
+            guard current.is("SELECT") else { throw QueryError("expected SELECT after EXPLAIN, found \(current)", at: current) }
+            return .explain(try select())
+        }
+        if current.is("SELECT") { return .select(try select()) }
+        if current.is("DELETE") { return try delete() }
+        throw QueryError("expected a statement (SELECT, EXPLAIN or DELETE), found \(current)", at: current)
+    }
+
+    private mutating func delete() throws(QueryError) -> Statement {
+        let start = advance()
+        try expect("FROM", "after DELETE")
+        let table = try name("a table name after DELETE FROM")
+        try expect("WHERE", "after the table: only DELETE FROM persons|events WHERE id = n is allowed")
+        let column = try name("the column id")
+        guard column.0.lowercased() == "id" else { throw QueryError("only DELETE … WHERE id = n is allowed", at: column.1) }
+        try expectSymbol("=", "after id")
+        guard current.kind == .integer, let id = UInt64(current.text) else {
+            throw QueryError("expected a record id (a whole number), found \(current)", at: current)
+        }
+        _ = advance()
+        return .delete(table: table.0.lowercased(), id: id, token: start)
+    }
+
+    private mutating func name(_ what: String) throws(QueryError) -> (String, Token) {
+        let t = current
+        if t.kind == .quotedIdentifier || (t.kind == .word && !Parser.reserved.contains(t.text.uppercased())) {
+            position += 1
+            return (t.text, t)
+        }
+        throw QueryError("expected \(what), found \(t)", at: t)
+    }
+
+    private mutating func select() throws(QueryError) -> SelectStatement {
+        _ = advance()
+        var items: [SelectItem] = []
+        repeat {
+            items.append(try selectItem())
+        } while acceptSymbol(",")
+        guard accept("FROM") else {
+            if current.kind == .word || current.kind == .quotedIdentifier || current.kind == .string || current.kind == .integer {
+                throw QueryError("expected FROM after the column list (or ',' between columns), found \(current)", at: current)
+            }
+            throw QueryError("expected FROM after the column list, found \(current)", at: current)
+        }
+        let (table, tableToken) = try name("a table name (persons, events, communes, status_history)")
+        var s = SelectStatement(items: items, table: table, tableToken: tableToken)
+        try asOf(&s)
+        if accept("WHERE") { s.condition = try condition() }
+        try asOf(&s)
+        if accept("GROUP") {
+            try expect("BY", "after GROUP")
+            var groups: [(name: String, token: Token)] = []
+            repeat { let (n, t) = try name("a column name in GROUP BY"); groups.append((n, t)) } while acceptSymbol(",")
+            s.groupBy = groups
+        }
+        if accept("ORDER") {
+            try expect("BY", "after ORDER")
+            repeat {
+                let t = current
+                var item: OrderItem
+                if t.kind == .integer {
+                    _ = advance()
+                    item = OrderItem(key: .column(t.text, t), position: Int(t.text), descending: false, token: t)
+                } else {
+                    item = OrderItem(key: try selectItem(), descending: false, token: t)
+                    if case .star = item.key { throw QueryError("cannot ORDER BY *", at: t) }
+                }
+                if accept("DESC") { item.descending = true } else { _ = accept("ASC") }
+                s.orderBy.append(item)
+            } while acceptSymbol(",")
+        }
+        if accept("LIMIT") {
+            s.limit = try count("LIMIT")
+            if accept("OFFSET") { s.offset = try count("OFFSET") }
+            else if acceptSymbol(",") { s.offset = s.limit; s.limit = try count("LIMIT") }
+        }
+        return s
+    }
+
+    private mutating func asOf(_ s: inout SelectStatement) throws(QueryError) {
+        guard current.is("AS") else { return }
+        let asToken = advance()
+        try expect("OF", "after AS (AS OF 'date')")
+        if s.asOf != nil { throw QueryError("AS OF is given twice", at: asToken) }
+        let t = current
+        guard t.kind == .string else { throw QueryError("expected a date after AS OF ('2025-12-10' or '10/12/2025'), found \(t)", at: t) }
+        _ = advance()
+        s.asOf = (t.text, t)
+    }
+
+    private mutating func count(_ what: String) throws(QueryError) -> Int {
+        guard current.kind == .integer, let n = Int(current.text) else {
+            throw QueryError("expected a whole number after \(what), found \(current)", at: current)
+        }
+        _ = advance()
+        return n
+    }
+
+    private mutating func selectItem() throws(QueryError) -> SelectItem {
+        let t = current
+        if acceptSymbol("*") { return .star(t) }
+        if t.is("COUNT"), peek.isSymbol("(") {
+            position += 2
+            try expectSymbol("*", "in COUNT(*) (only COUNT(*) is supported)")
+            try expectSymbol(")", "to close COUNT(*")
+            return .count(t)
+        }
+        if t.is("SUM"), peek.isSymbol("(") {
+            position += 2
+            let (column, _) = try name("a column name inside SUM( )")
+            try expectSymbol(")", "to close SUM(")
+            return .sum(column, t)
+        }
+        if (t.is("COUNT") || t.is("SUM")) && !peek.isSymbol("(") { position += 1; return .column(t.text, t) }
+        let (n, nt) = try name("a column name, *, COUNT(*) or SUM(column)")
+        return .column(n, nt)
+    }
+
+    // MARK: Conditions
+
+    mutating func condition() throws(QueryError) -> Condition {
+        var left = try conjunction()
+        while accept("OR") { left = .or(left, try conjunction()) }
+        return left
+    }
+
+    private mutating func conjunction() throws(QueryError) -> Condition {
+        var left = try negation()
+        while accept("AND") { left = .and(left, try negation()) }
+        return left
+    }
+
+    private mutating func negation() throws(QueryError) -> Condition {
+        let t = current
+        if accept("NOT") { return .not(try negation(), t) }
+        return try predicate()
+    }
+
+    private mutating func predicate() throws(QueryError) -> Condition {
+        if acceptSymbol("(") {
+            let inner = try condition()
+            try expectSymbol(")", "to close '('")
+            return inner
+        }
+        let left = try operand()
+        let t = current
+        if t.kind == .symbol, let op = ComparisonOperator(rawValue: t.text) {
+            position += 1
+            return .compare(left, op, try operand(), t)
+        }
+        if accept("IS") {
+            let negated = accept("NOT")
+            try expect("NULL", negated ? "after IS NOT" : "after IS")
+            return .isNull(left, negated: negated)
+        }
+        let negated = accept("NOT")
+        if accept("BETWEEN") {
+            let low = try operand()
+            try expect("AND", "between the two bounds of BETWEEN")
+            return .between(left, low, try operand(), negated: negated)
+        }
+        if accept("LIKE") { return .like(left, try operand(), negated: negated) }
+        if accept("IN") {
+            if current.is("REPORT") { return .inReport(left, try report(), negated: negated) }
+            try expectSymbol("(", "after IN (a list of values, or REPORT YEAR n)")
+            var values: [Operand] = []
+            repeat { values.append(try operand()) } while acceptSymbol(",")
+            try expectSymbol(")", "to close the IN list")
+            return .inList(left, values, negated: negated)
+        }
+        if negated { throw QueryError("expected BETWEEN, IN or LIKE after NOT, found \(current)", at: current) }
+        return .truth(left)
+    }
+
+    private mutating func report() throws(QueryError) -> ReportPeriodSyntax {
+        _ = advance()
+        let unit = current
+        if accept("YEAR") {
+            let t = current
+            guard t.kind == .integer || t.kind == .string else { throw QueryError("expected a year after REPORT YEAR (e.g. 2025), found \(t)", at: t) }
+            _ = advance()
+            return ReportPeriodSyntax(text: t.text, token: t)
+        }
+        for (word, example) in [("HALF", "'2025-H1'"), ("QUARTER", "'2025-Q3'"), ("MONTH", "'2025-06'")] where unit.is(word) {
+            _ = advance()
+            let t = current
+            guard t.kind == .string else { throw QueryError("expected a period after REPORT \(word) (e.g. \(example)), found \(t)", at: t) }
+            _ = advance()
+            return ReportPeriodSyntax(text: t.text, token: t)
+        }
+        if unit.kind == .string { _ = advance(); return ReportPeriodSyntax(text: unit.text, token: unit) }
+        throw QueryError("expected YEAR, HALF, QUARTER or MONTH after REPORT, found \(unit)", at: unit)
+    }
+
+    private mutating func operand() throws(QueryError) -> Operand {
+        let t = current
+        switch t.kind {
+        case .string: position += 1; return .literal(.string(t.text), t)
+        case .integer:
+            position += 1
+            guard let v = Int64(t.text) else { throw QueryError("number too large", at: t) }
+            return .literal(.integer(v), t)
+        case .symbol where t.text == "-" && peek.kind == .integer:
+            position += 2
+            guard let v = Int64("-" + tokens[position - 1].text) else { throw QueryError("number too large", at: t) }
+            return .literal(.integer(v), t)
+        case .word where t.is("NULL"): position += 1; return .literal(.null, t)
+        case .word where t.is("TRUE"): position += 1; return .literal(.boolean(true), t)
+        case .word where t.is("FALSE"): position += 1; return .literal(.boolean(false), t)
+        default:
+            let (n, nt) = try name("a column name or a value")
+            return .column(n, nt)
+        }
+    }
+}
