@@ -64,6 +64,11 @@ public final class Environment: @unchecked Sendable {
     private let mapFullFlag = Atomic<Bool>(false)
     private let databases = Mutex<[String: Database]>([:])
     private let isClosed = Atomic<Bool>(false)
+    /// Reset read transactions kept for reuse (`mdb_txn_renew` is cheaper than a new begin).
+    private let idleReaders = Mutex<[IdleReader]>([])
+
+    /// A reset read transaction; only the pool touches it.
+    struct IdleReader: @unchecked Sendable { let txn: OpaquePointer }
     private let identity: FileIdentity
     /// Stale reader slots cleared when the environment was opened.
     public let staleReadersCleared: Int
@@ -128,6 +133,7 @@ public final class Environment: @unchecked Sendable {
 
     deinit {
         registry.withLock { table in
+            dropIdleReaders()
             if !isClosed.exchange(true, ordering: .acquiringAndReleasing) { mdb_env_close(handle) }
             if let entry = table[identity], entry.environment == nil || entry.environment === self {
                 table[identity] = nil
@@ -143,6 +149,7 @@ public final class Environment: @unchecked Sendable {
         pthread_rwlock_wrlock(resizeLock)
         defer { pthread_rwlock_unlock(resizeLock) }
         registry.withLock { table in
+            dropIdleReaders()
             if !isClosed.exchange(true, ordering: .acquiringAndReleasing) { mdb_env_close(handle) }
             if table[identity]?.environment === self { table[identity] = nil }
         }
@@ -186,15 +193,31 @@ public final class Environment: @unchecked Sendable {
         pthread_rwlock_rdlock(resizeLock)
         defer { pthread_rwlock_unlock(resizeLock) }
         guard !isClosed.load(ordering: .acquiring) else { throw LMDBError.closed(path: path) }
-        var txn: OpaquePointer?
-        var rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
-        if rc == MDB_MAP_RESIZED {
-            // Another process grew the map: adopt its size.
-            mdb_env_set_mapsize(handle, 0)
-            rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
+        var txn: OpaquePointer? = idleReaders.withLock { $0.popLast()?.txn }
+        var rc: Int32
+        if let idle = txn {
+            rc = mdb_txn_renew(idle)
+            if rc != 0 { mdb_txn_abort(idle); txn = nil }
         }
-        try check(rc, "txn_begin(read, \(path))")
-        defer { mdb_txn_abort(txn) }
+        if txn == nil {
+            rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
+            if rc == MDB_MAP_RESIZED {
+                // Another process grew the map: adopt its size.
+                mdb_env_set_mapsize(handle, 0)
+                rc = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
+            }
+            try check(rc, "txn_begin(read, \(path))")
+        }
+        defer {
+            mdb_txn_reset(txn)
+            let reader = IdleReader(txn: txn!)
+            let kept = idleReaders.withLock { idle -> Bool in
+                guard idle.count < 16 else { return false }
+                idle.append(reader)
+                return true
+            }
+            if !kept { mdb_txn_abort(txn) }
+        }
         return try body(ReadTransaction(handle: txn!, environment: self))
     }
 
@@ -289,7 +312,13 @@ public final class Environment: @unchecked Sendable {
         }
         defer { pthread_rwlock_unlock(resizeLock) }
         guard !isClosed.load(ordering: .acquiring) else { throw LMDBError.closed(path: path) }
+        dropIdleReaders()
         if info().mapSize < size { try check(mdb_env_set_mapsize(handle, size), "env_set_mapsize(\(size))") }
+    }
+
+    /// Frees the pooled read transactions (before a resize or close: LMDB wants none open).
+    private func dropIdleReaders() {
+        for reader in idleReaders.withLock({ idle -> [IdleReader] in defer { idle.removeAll() }; return idle }) { mdb_txn_abort(reader.txn) }
     }
 
     // MARK: Information

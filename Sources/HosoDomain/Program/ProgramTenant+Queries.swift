@@ -10,7 +10,13 @@ extension ProgramTenant {
     /// let n = try program.countPersons(.addict, in: .province(20), on: Day(year: 2025, month: 12, day: 10)!)
     /// ```
     public func countPersons(_ status: Status, in area: Area, on day: Day) throws -> Int {
-        try countPersonsByStatus(in: area, on: day)[status] ?? 0
+        try tenant.read { txn in
+            let through = DayRange(Day(rawValue: Int32.min + 1), day.adding(days: 1))
+            let subgroup: Tuple = [.int(Int64(status.rawValue))]
+            let entered = try txn.datedCount(Person.statusFlow, group: flowGroup(0, area), subgroup: subgroup, in: through)
+            let left = try txn.datedCount(Person.statusFlow, group: flowGroup(1, area), subgroup: subgroup, in: through)
+            return Int(entered - left)
+        }
     }
 
     /// Persons per status in `area` on `day` (statuses with none are left out).
