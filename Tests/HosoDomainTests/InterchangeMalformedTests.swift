@@ -178,7 +178,7 @@ struct InterchangeMalformedTests {
         #expect(six.fullName == "Trần Thị Bình \"Bé\" 🙂" && six.drugs == ["ma túy đá", "heroin"] && six.notPresent)
         #expect(six.fileOpened == F.d("2025-03-10") && six.birthDate == nil)
         #expect(errors.map(\.line) == [2, 3, 5, 6, 8, 9, 10, 11, 12])
-        #expect(errors.map(\.field) == ["colour", "full_name", "events[1].date", "national_id", "file_opened", "events[0].kind", "sex", nil, nil])
+        #expect(errors.map(\.field) == ["colour", "full_name", "events[1].date", "national_id", "file_opened", "events[0].kind", "sex", nil, "full_name"])
         #expect(errors[0].reason.contains("is not a known field"))
         #expect(errors[2].reason.contains("month 13 out of range"))
         #expect(errors[4].reason.contains("required"))
@@ -226,6 +226,52 @@ struct InterchangeMalformedTests {
         #expect(object?["field"] as? String == "date")
         #expect(object?["text"] as? String == "2,tip,6253,2025-02-30,\"x,\n\"\"y\"\"\"")
         #expect((object?["reason"] as? String)?.hasPrefix("'2025-02-30' is not a valid date") == true)
+    }
+
+    @Test func oversizedRowsDoNotPullTheFileIntoMemory() throws {
+        let dir = try F.directory()
+        // An unclosed quote on line 3, then 9 MB of rows with no content, then a good row.
+        var csv = Array("id,kind,commune_code,date,note\n1,tip,6253,2025-01-02,ok\n2,tip,6253,2025-01-02,\"unclosed\n".utf8)
+        let filler = [UInt8](repeating: UInt8(ascii: ","), count: 1_000) + [10]
+        for _ in 0..<9_000 { csv += filler }
+        csv += Array("3,tip,6253,2025-01-03,after\n".utf8)
+        try F.write(csv, to: dir + "events.csv")
+        let (records, errors) = F.readAll(try ImportReader.caseEvents(at: dir + "events.csv", format: .csv))
+        #expect(records.map(\.line) == [2, 9_004])
+        #expect(records.map(\.value.note) == ["ok", "after"])
+        #expect(errors.map(\.line) == [3])
+        #expect(errors.first?.reason.contains("longer than 8 MiB") == true)
+        #expect(errors.first?.text == "2,tip,6253,2025-01-02,\"unclosed")
+
+        var json = Array(#"{"id":1,"kind":"tip","commune_code":6253,"date":"2025-01-02"}"#.utf8) + [10]
+        json += Array(#"{"id":2,"note":""#.utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 9 << 20) + Array(#""}"#.utf8) + [10]
+        json += Array(#"{"id":3,"kind":"tip","commune_code":6253,"date":"2025-01-02","events":1}"#.utf8) + [10]
+        json += Array(#"{"id":4,"kind":"tip","commune_code":6253,"date":"2025-01-02","note":["a"]}"#.utf8) + [10]
+        json += Array(#"{"id":5,"kind":"tip","commune_code":6253,"date":"2025-01-02"}"#.utf8) + [10]
+        try F.write(json, to: dir + "events.ndjson")
+        let (jsonRecords, jsonErrors) = F.readAll(try ImportReader.caseEvents(at: dir + "events.ndjson", format: .ndjson))
+        #expect(jsonRecords.map(\.line) == [1, 5])
+        #expect(jsonErrors.map(\.line) == [2, 3, 4])
+        #expect(jsonErrors.map(\.field) == [nil, "events", "note"])
+        #expect(jsonErrors[0].reason.contains("longer than 8 MiB") && jsonErrors[0].raw.count == 8 << 20)
+        #expect(jsonErrors[1].reason.contains("is not a known field"))
+        #expect(jsonErrors[2].reason.contains("an array where a single value belongs"))
+
+        // Persons: "events" must be an array.
+        try F.write(#"{"id":1,"full_name":"A","commune_code":6253,"file_opened":"2025-01-02","events":{"date":"2025-01-02"}}"# + "\n", to: dir + "p.ndjson")
+        let (_, personErrors) = F.readAll(try ImportReader.persons(at: dir + "p.ndjson", format: .ndjson))
+        #expect(personErrors.map(\.field) == ["events"])
+    }
+
+    @Test func rejectFileClosesACutQuote() throws {
+        let dir = try F.directory()
+        try F.write("id,kind,commune_code,date,note\n1,tip,6253,2025-01-02,\"cut\nshort", to: dir + "events.csv")
+        let reader = try ImportReader.caseEvents(at: dir + "events.csv", format: .csv)
+        let rejects = try RejectWriter(path: dir + "rejects.csv", format: .csv)
+        for row in reader { if let e = row.error { try rejects.write(e) } }
+        try rejects.finish()
+        #expect(String(decoding: try F.bytes(dir + "rejects.csv"), as: UTF8.self) ==
+                "1,tip,6253,2025-01-02,\"cut\nshort\",2,\"a quoted field is not closed before the end of the file: the file may be cut short, or a quote is missing\"\r\n")
     }
 
     @Test func preparedByTenantRejectsWithLineNumbers() throws {

@@ -14,14 +14,16 @@ func systemErrorText(_ code: Int32) -> String { String(cString: strerror(code)) 
 final class ByteInput {
     let path: String
     private var fd: Int32
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var capacity: Int
+    // The buffer is used by one reader at a time and never accessed overlappingly: dynamic
+    // exclusivity checks on these hot properties are switched off.
+    @exclusivity(unchecked) private(set) var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var capacity: Int
     /// First byte not yet consumed.
-    var start = 0
+    @exclusivity(unchecked) var start = 0
     /// One past the last buffered byte.
-    private(set) var end = 0
+    @exclusivity(unchecked) private(set) var end = 0
     /// Whether the end of the file has been reached (no more bytes will come).
-    private(set) var eof = false
+    @exclusivity(unchecked) private(set) var eof = false
 
     init(path: String, chunk: Int = 1 << 20) throws(InterchangeError) {
         self.path = path
@@ -60,6 +62,15 @@ final class ByteInput {
         }
     }
 
+    /// Consumes buffered bytes up to and including the next LF; `true` when it was found.
+    func discardLine() -> Bool {
+        var j = start
+        while j < end && base[j] != 0x0A { j += 1 }
+        if j < end { start = j + 1; return true }
+        start = end
+        return false
+    }
+
     /// Skips a UTF-8 byte order mark at the start of the file.
     func skipByteOrderMark() throws(InterchangeError) {
         while end - start < 3 && !eof { try fill() }
@@ -80,7 +91,7 @@ final class ByteSink {
     private var fd: Int32
     private let buffer: UnsafeMutablePointer<UInt8>
     private let capacity = 1 << 20
-    private var count = 0
+    @exclusivity(unchecked) private var count = 0
     private var finished = false
     /// The first write error; later writes are dropped and the file is not moved into place.
     private(set) var failure: InterchangeError?

@@ -15,16 +15,26 @@ struct FieldSpan {
 /// Field spans and the raw record stay valid until the next call of ``next()``.
 final class CSVScanner {
     let input: ByteInput
-    private(set) var fields: [FieldSpan] = []
+    // Used by one reader at a time, never accessed overlappingly (``withField(_:_:)`` copies
+    // before calling out): dynamic exclusivity checks on these hot properties are switched off.
+    @exclusivity(unchecked) private(set) var fields: [FieldSpan] = []
     /// The raw record: buffer bytes `recordStart..<recordEnd`, without the line end.
-    private(set) var recordStart = 0, recordEnd = 0
+    @exclusivity(unchecked) private(set) var recordStart = 0
+    @exclusivity(unchecked) private(set) var recordEnd = 0
     /// 1-based line number of the record's first line.
-    private(set) var recordLine = 0
-    private var nextLine = 1
+    @exclusivity(unchecked) private(set) var recordLine = 0
+    @exclusivity(unchecked) private var nextLine = 1
     /// A quoted field runs to the end of the file.
-    private(set) var unterminated = false
+    @exclusivity(unchecked) private(set) var unterminated = false
     /// Index of a field with text after its closing quote.
-    private(set) var strayTextField: Int?
+    @exclusivity(unchecked) private(set) var strayTextField: Int?
+    /// The record would be longer than ``maxRowBytes`` (a quote is probably not closed): only
+    /// its first line was taken, and reading resumes on the next line.
+    @exclusivity(unchecked) private(set) var oversized = false
+    @exclusivity(unchecked) private var discardingLine = false
+    /// The longest row read; a longer one is rejected rather than buffered (so a stray quote
+    /// early in a large file does not pull the rest of the file into memory).
+    static let maxRowBytes = 8 << 20
     private var scratch: [UInt8] = []
 
     private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
@@ -44,14 +54,38 @@ final class CSVScanner {
                 try input.fill()
                 continue
             }
-            guard scan() else { try input.fill(); continue }
+            if discardingLine {
+                discardingLine = !input.discardLine()
+                continue
+            }
+            guard scan() else {
+                if input.end - input.start >= Self.maxRowBytes { takeFirstLine(); return true }
+                try input.fill()
+                continue
+            }
             if isBlank { continue }
             return true
         }
     }
 
+    /// Takes the first line of an oversized record as the record.
+    private func takeFirstLine() {
+        let p = input.base, start = input.start, end = input.end
+        var j = start
+        while j < end && p[j] != Self.lf { j += 1 }
+        fields.removeAll(keepingCapacity: true)
+        unterminated = false
+        strayTextField = nil
+        oversized = true
+        recordStart = start
+        recordEnd = j < end && j > start && p[j - 1] == Self.cr ? j - 1 : j
+        recordLine = nextLine
+        nextLine += 1
+        if j < end { input.start = j + 1 } else { input.start = end; discardingLine = true }
+    }
+
     private var isBlank: Bool {
-        if unterminated || strayTextField != nil { return false }
+        if unterminated || strayTextField != nil || oversized { return false }
         for f in fields where f.quoted || f.end > f.start { return false }
         return true
     }
@@ -62,9 +96,13 @@ final class CSVScanner {
         let end = input.end
         let eof = input.eof
         let start = input.start
+        var fields: [FieldSpan] = []
+        swap(&fields, &self.fields)
+        defer { swap(&fields, &self.fields) }
         fields.removeAll(keepingCapacity: true)
         unterminated = false
         strayTextField = nil
+        oversized = false
         var newlines = 0
         var i = start
         var consumed = 0

@@ -8,27 +8,56 @@ struct FieldFailure: Error {
     var reason: String
 }
 
-/// A set of codes matched on bytes, for reading code columns without making strings.
+/// A set of codes matched on bytes, for reading code columns and JSON keys without making
+/// strings: each code is found by its length and first eight bytes, then the rest compared.
 struct CodeTable<T: Sendable>: Sendable {
-    let entries: [([UInt8], T)]
+    let values: [T]
+    let names: [String]
     let what: String
+    private let lengths: [Int]
+    private let prefixes: [UInt64]
+    private let bytes: [UInt8]
+    private let offsets: [Int]
 
     init(_ what: String, _ pairs: [(String, T)]) {
         self.what = what
-        entries = pairs.map { (Array($0.0.utf8), $0.1) }
+        values = pairs.map(\.1)
+        names = pairs.map(\.0)
+        var lengths: [Int] = [], prefixes: [UInt64] = [], bytes: [UInt8] = [], offsets: [Int] = []
+        for (name, _) in pairs {
+            let code = Array(name.utf8)
+            lengths.append(code.count)
+            prefixes.append(code.withUnsafeBufferPointer { Self.prefix($0) })
+            offsets.append(bytes.count)
+            bytes += code
+        }
+        self.lengths = lengths; self.prefixes = prefixes; self.bytes = bytes; self.offsets = offsets
     }
 
+    @inline(__always)
+    private static func prefix(_ b: Bytes) -> UInt64 {
+        var v: UInt64 = 0
+        for i in 0..<min(8, b.count) { v |= UInt64(b[i]) << UInt64(8 * i) }
+        return v
+    }
+
+    @inline(__always)
     func lookup(_ b: Bytes) -> T? {
-        for (code, value) in entries where code.count == b.count {
-            if code.withUnsafeBufferPointer({ memoryEqual($0, b) }) { return value }
+        let p = Self.prefix(b)
+        let n = b.count
+        for i in 0..<lengths.count where lengths[i] == n && prefixes[i] == p {
+            if n <= 8 { return values[i] }
+            let same = bytes.withUnsafeBufferPointer { all in
+                memoryEqual(Bytes(rebasing: all[(offsets[i] + 8)..<(offsets[i] + n)]), Bytes(rebasing: b[8...]))
+            }
+            if same { return values[i] }
         }
         return nil
     }
 
-    /// `'x' is not a known …; known: a, b, c`.
+    /// `'x' is not a known …; use one of: a, b, c`.
     func failure(_ field: String, _ b: Bytes) -> FieldFailure {
-        FieldFailure(field: field, reason: "'\(FieldText.shown(b))' is not a known \(what); use one of: "
-                     + entries.map { String(decoding: $0.0, as: UTF8.self) }.joined(separator: ", "))
+        FieldFailure(field: field, reason: "'\(FieldText.shown(b))' is not a known \(what); use one of: " + names.joined(separator: ", "))
     }
 }
 

@@ -15,9 +15,9 @@ import HosoStore
 /// try rejects.finish()
 /// ```
 public final class ImportReader<Value: Sendable>: Sequence, IteratorProtocol {
-    let source: any RowSource<Value>
+    let source: ErasedSource<Value>
 
-    init(_ source: any RowSource<Value>) { self.source = source }
+    init(_ source: some RowSource<Value>) { self.source = ErasedSource(source) }
 
     /// The main file read (for persons in CSV, `persons.csv`).
     ///

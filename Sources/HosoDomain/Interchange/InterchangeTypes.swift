@@ -9,8 +9,16 @@ import HosoStore
 public enum InterchangeFormat: String, Sendable, Hashable, CaseIterable {
     /// Comma-separated values, RFC 4180 / Excel quoting, one header row. Persons take two files:
     /// `persons.csv` and `person_events.csv`.
+    ///
+    /// ```swift
+    /// try PersonWriter.export(people, to: "out/persons.csv", format: .csv)   // + out/person_events.csv
+    /// ```
     case csv
     /// Newline-delimited JSON: one object per line. A person's events are inside it.
+    ///
+    /// ```swift
+    /// let rows = try ImportReader.persons(at: "in/persons.ndjson", format: .ndjson)
+    /// ```
     case ndjson
 }
 
@@ -24,15 +32,35 @@ public enum InterchangeFormat: String, Sendable, Hashable, CaseIterable {
 /// ```
 public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file the row is in, as the path was given.
+    ///
+    /// ```swift
+    /// error.file   // "in/person_events.csv"
+    /// ```
     public var file: String
-    /// The 1-based line number of the row's first line.
+    /// The 1-based line number of the row's first line (a CSV header is line 1).
+    ///
+    /// ```swift
+    /// error.line   // 7
+    /// ```
     public var line: Int
     /// The column (CSV) or key (NDJSON, e.g. `events[2].date`) at fault; `nil` for the whole row.
+    ///
+    /// ```swift
+    /// error.field   // "national_id"
+    /// ```
     public var field: String?
     /// Why the row was rejected, in words a clerk can act on.
+    ///
+    /// ```swift
+    /// error.reason   // "'02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)"
+    /// ```
     public var reason: String
     /// The row's original bytes without its line end (a multi-line quoted row keeps its inner
     /// line ends). Bytes that are not valid UTF-8 are kept as they were.
+    ///
+    /// ```swift
+    /// FileHandle.standardError.write(Data(error.raw + [10]))
+    /// ```
     public var raw: [UInt8]
 
     /// Creates a row error.
@@ -94,18 +122,43 @@ public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
 /// ```
 public enum InterchangeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file cannot be opened or created.
+    ///
+    /// ```swift
+    /// InterchangeError.cannotOpen(path: "in/persons.csv", reason: "No such file or directory")
+    /// ```
     case cannotOpen(path: String, reason: String)
     /// Reading failed part way.
+    ///
+    /// ```swift
+    /// InterchangeError.cannotRead(path: "/mnt/usb/events.csv", reason: "Input/output error")
+    /// ```
     case cannotRead(path: String, reason: String)
     /// Writing failed part way (the partial file is removed).
+    ///
+    /// ```swift
+    /// InterchangeError.cannotWrite(path: "out/events.csv", reason: "No space left on device")
+    /// ```
     case cannotWrite(path: String, reason: String)
     /// The header row is missing, names an unknown or repeated column, or lacks a required one.
     /// No row of the file is read: every row depends on its header.
+    ///
+    /// ```swift
+    /// if case .badHeader(let e) = error { print(e.reason) }   // unknown column 'dte'; …
+    /// ```
     case badHeader(RowError)
     /// A value that the format cannot carry so that it reads back equal (such as a drug name
     /// containing `;` in CSV, or a year outside 0000–9999).
+    ///
+    /// ```swift
+    /// InterchangeError.unrepresentable(record: "person 7", field: "drugs", value: "a;b", reason: "contains ';'")
+    /// ```
     case unrepresentable(record: String, field: String, value: String, reason: String)
 
+    /// What went wrong and what to do.
+    ///
+    /// ```swift
+    /// print(error)   // cannot open in/persons.csv: No such file or directory
+    /// ```
     public var description: String {
         switch self {
         case let .cannotOpen(path, reason): "cannot open \(path): \(reason)"
@@ -127,8 +180,16 @@ public enum InterchangeError: Error, Sendable, Hashable, CustomStringConvertible
 /// ```
 public enum ImportRow<Value: Sendable>: Sendable {
     /// A record read from the row starting on `line`.
+    ///
+    /// ```swift
+    /// if case .record(let p, let line) = row { print(line, p.id) }
+    /// ```
     case record(Value, line: Int)
     /// A row that was rejected.
+    ///
+    /// ```swift
+    /// if case .rejected(let e) = row { try rejects.write(e) }
+    /// ```
     case rejected(RowError)
 
     /// The record, or `nil` for a rejected row.

@@ -10,15 +10,13 @@ struct JSONCursor {
     let p: UnsafePointer<UInt8>
     let end: Int
     var i = 0
-    private var scratch: UnsafeMutablePointer<UInt8>
-    private var scratchCapacity: Int
+    private let scratch: UnsafeMutablePointer<UInt8>
 
     /// `scratch` must hold `line.count` bytes (an unescaped string is never longer than its source).
-    init(_ line: Bytes, scratch: UnsafeMutablePointer<UInt8>, scratchCapacity: Int) {
+    init(_ line: Bytes, scratch: UnsafeMutablePointer<UInt8>) {
         p = line.baseAddress ?? UnsafePointer(scratch)
         end = line.count
         self.scratch = scratch
-        self.scratchCapacity = scratchCapacity
     }
 
     static func syntax(_ what: String, at i: Int) -> FieldFailure {

@@ -117,6 +117,9 @@ struct PersonFields: FieldsBuilder {
         guard !sawEvents else { throw FieldFailure(field: "events", reason: "appears twice in the object") }
         sawEvents = true
         if cursor.isNull() { return true }
+        guard cursor.peek() == UInt8(ascii: "[") else {
+            throw FieldFailure(field: "events", reason: "must be an array of event objects [{…}, …]")
+        }
         guard try cursor.open(UInt8(ascii: "["), UInt8(ascii: "]")) else { return true }
         repeat {
             var fields = PersonEventFields()

@@ -26,6 +26,29 @@ extension RowSource {
     func rejectLast(because error: RowError) {}
 }
 
+/// A source behind closures made where its type is known, so that its parsing runs
+/// specialized (a call through `any RowSource` would run the generic code).
+final class ErasedSource<Value: Sendable>: RowSource {
+    let file: String
+    private let headersBody: () -> [String: String]
+    private let nextBody: () -> ImportRow<Value>?
+    private let lastRawBody: () -> [UInt8]
+    private let rejectLastBody: (RowError) -> Void
+
+    init<S: RowSource>(_ source: S) where S.Value == Value {
+        file = source.file
+        headersBody = { source.headers }
+        nextBody = { source.next() }
+        lastRawBody = { source.lastRaw() }
+        rejectLastBody = { source.rejectLast(because: $0) }
+    }
+
+    var headers: [String: String] { headersBody() }
+    func next() -> ImportRow<Value>? { nextBody() }
+    func lastRaw() -> [UInt8] { lastRawBody() }
+    func rejectLast(because error: RowError) { rejectLastBody(error) }
+}
+
 // MARK: - CSV
 
 /// Rows of one CSV file, decoded by a ``FieldsBuilder``.
@@ -97,6 +120,10 @@ final class CSVSource<B: FieldsBuilder>: RowSource {
 
     @inline(__always)
     private func decode() throws(FieldFailure) -> Value {
+        if scanner.oversized {
+            throw FieldFailure(field: "", reason: "the row would be longer than \(CSVScanner.maxRowBytes >> 20) MiB, so a quote is probably not closed; "
+                               + "its first line is rejected and reading goes on with the next line")
+        }
         if scanner.unterminated {
             throw FieldFailure(field: "", reason: "a quoted field is not closed before the end of the file: the file may be cut short, or a quote is missing")
         }
@@ -131,8 +158,13 @@ final class CSVSource<B: FieldsBuilder>: RowSource {
 /// Lines of a file, LF or CRLF ended; blank lines skipped.
 final class LineScanner {
     let input: ByteInput
-    private(set) var lineStart = 0, lineEnd = 0, lineNumber = 0
-    private var nextLine = 1
+    @exclusivity(unchecked) private(set) var lineStart = 0
+    @exclusivity(unchecked) private(set) var lineEnd = 0
+    @exclusivity(unchecked) private(set) var lineNumber = 0
+    @exclusivity(unchecked) private var nextLine = 1
+    /// The line is longer than ``CSVScanner/maxRowBytes``: only its start was taken.
+    @exclusivity(unchecked) private(set) var oversized = false
+    @exclusivity(unchecked) private var discardingLine = false
 
     init(path: String) throws(InterchangeError) {
         input = try ByteInput(path: path)
@@ -140,10 +172,15 @@ final class LineScanner {
     }
 
     func next() throws(InterchangeError) -> Bool {
+        oversized = false
         while true {
             if input.start >= input.end {
                 if input.eof { return false }
                 try input.fill()
+                continue
+            }
+            if discardingLine {
+                discardingLine = !input.discardLine()
                 continue
             }
             let p = input.base + input.start
@@ -153,9 +190,16 @@ final class LineScanner {
                 stop = input.start + (UnsafeRawPointer(q) - UnsafeRawPointer(p))
                 lineStart = input.start
                 input.start = stop + 1
-            } else if !input.eof {
+            } else if !input.eof && n < CSVScanner.maxRowBytes {
                 try input.fill()
                 continue
+            } else if !input.eof {
+                // Too long: take the start of the line as the row and skip the rest of it.
+                stop = input.end
+                lineStart = input.start
+                input.start = stop
+                oversized = true
+                discardingLine = true
             } else {
                 stop = input.end
                 lineStart = input.start
@@ -167,7 +211,7 @@ final class LineScanner {
             nextLine += 1
             var blank = true
             for i in lineStart..<lineEnd where !(input.base[i] == 0x20 || input.base[i] == 0x09) { blank = false; break }
-            if !blank { return true }
+            if !blank || oversized { return true }
         }
     }
 
@@ -207,7 +251,11 @@ enum NDJSON {
                     try fields.append(column, b)
                 } while try c.more(UInt8(ascii: "]"))
             } else {
-                switch try c.scalar() {
+                let value: JSONScalar
+                do throws(FieldFailure) { value = try c.scalar() } catch {
+                    throw FieldFailure(field: column.name, reason: error.reason)
+                }
+                switch value {
                 case .null: continue
                 case let .text(b, _): try fields.set(column, b)
                 }
@@ -221,8 +269,8 @@ final class NDJSONSource<B: FieldsBuilder>: RowSource {
     typealias Value = B.Value
     let lines: LineScanner
     let province: Int32
-    private var scratch: UnsafeMutablePointer<UInt8>
-    private var scratchCapacity = 1 << 16
+    @exclusivity(unchecked) private var scratch: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var scratchCapacity = 1 << 16
     private var finished = false
 
     init(path: String, province: Int32) throws(InterchangeError) {
@@ -244,13 +292,17 @@ final class NDJSONSource<B: FieldsBuilder>: RowSource {
             finished = true
             return .rejected(RowError(file: file, line: lines.lineNumber + 1, field: nil, reason: error.description, raw: []))
         }
+        if lines.oversized {
+            return .rejected(RowError(file: file, line: lines.lineNumber, field: nil, reason:
+                "the line is longer than \(CSVScanner.maxRowBytes >> 20) MiB; only its start is kept here", raw: lines.raw))
+        }
         let line = lines.line
         if line.count > scratchCapacity {
             scratch.deallocate()
             scratchCapacity = line.count
             scratch = .allocate(capacity: scratchCapacity)
         }
-        var cursor = JSONCursor(line, scratch: scratch, scratchCapacity: scratchCapacity)
+        var cursor = JSONCursor(line, scratch: scratch)
         do throws(FieldFailure) {
             var fields = B()
             guard cursor.peek() == UInt8(ascii: "{") else {
@@ -404,10 +456,10 @@ final class MergedPersonSource: RowSource {
 
 /// Applies a validation (such as `ProgramTenant.prepare`) to each record of another source.
 final class PreparedSource<Value: Sendable>: RowSource {
-    let inner: any RowSource<Value>
+    let inner: ErasedSource<Value>
     let transform: (Value) throws(HosoError) -> Value
 
-    init(_ inner: any RowSource<Value>, _ transform: @escaping (Value) throws(HosoError) -> Value) {
+    init(_ inner: ErasedSource<Value>, _ transform: @escaping (Value) throws(HosoError) -> Value) {
         self.inner = inner; self.transform = transform
     }
 

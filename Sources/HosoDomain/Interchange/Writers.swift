@@ -110,8 +110,16 @@ enum Representable {
 /// ```
 public final class PersonWriter {
     /// The format written.
+    ///
+    /// ```swift
+    /// writer.format   // .csv
+    /// ```
     public let format: InterchangeFormat
     /// Persons written so far.
+    ///
+    /// ```swift
+    /// print("\(writer.count) written")
+    /// ```
     public private(set) var count = 0
     private let main: ByteSink
     private let events: ByteSink?
@@ -265,8 +273,16 @@ public final class PersonWriter {
 /// ```
 public final class CaseEventWriter {
     /// The format written.
+    ///
+    /// ```swift
+    /// writer.format   // .csv
+    /// ```
     public let format: InterchangeFormat
     /// Events written so far.
+    ///
+    /// ```swift
+    /// print("\(writer.count) written")
+    /// ```
     public private(set) var count = 0
     private let sink: ByteSink
 
@@ -362,7 +378,8 @@ public final class CaseEventWriter {
 
 /// Writes rejected rows for a clerk to correct and import again. CSV: each row's original text
 /// with two more columns, `line` and `reason` (the reason names the field), after an optional
-/// header (the original header plus `,line,reason`). NDJSON: one object per row,
+/// header (the original header plus `,line,reason`); a row cut inside a quoted field gets the
+/// closing quote first. NDJSON: one object per row,
 /// `{"line":…,"field":…,"reason":…,"text":…}` (`field` only when one is at fault).
 ///
 /// ```swift
@@ -372,8 +389,16 @@ public final class CaseEventWriter {
 /// ```
 public final class RejectWriter {
     /// The format written.
+    ///
+    /// ```swift
+    /// rejects.format   // .csv
+    /// ```
     public let format: InterchangeFormat
     /// Rows written so far.
+    ///
+    /// ```swift
+    /// print("\(rejects.count) written")
+    /// ```
     public private(set) var count = 0
     private let sink: ByteSink
 
@@ -402,6 +427,9 @@ public final class RejectWriter {
         switch format {
         case .csv:
             sink.append(error.raw)
+            // A row cut inside a quoted field gets its closing quote, so that line and reason
+            // stay columns of their own.
+            if error.raw.reduce(0, { $0 + ($1 == UInt8(ascii: "\"") ? 1 : 0) }) % 2 == 1 { sink.append(UInt8(ascii: "\"")) }
             sink.append(UInt8(ascii: ",")); sink.append(decimal: error.line)
             sink.append(UInt8(ascii: ",")); sink.appendCSV(reason)
             sink.append("\r\n" as StaticString)
