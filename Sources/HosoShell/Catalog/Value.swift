@@ -1,3 +1,4 @@
+import HosoDomain
 import HosoStore
 
 /// A value in a result row or a condition.
@@ -27,11 +28,22 @@ public enum Value: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static func < (a: Value, b: Value) -> Bool {
         switch (a, b) {
         case let (.int(x), .int(y)): x < y
-        case let (.text(x), .text(y)): x < y
+        case let (.text(x), .text(y)): Value.collates(x, before: y)
         case let (.date(x), .date(y)): x < y
         case let (.bool(x), .bool(y)): !x && y
         default: a.rank < b.rank
         }
+    }
+
+    /// Text order: ignoring case and Vietnamese diacritics first (so "Thiện Tân" comes before
+    /// "Thiện Thuật"), then by the exact text.
+    static func collates(_ x: String, before y: String) -> Bool {
+        if x.utf8.allSatisfy({ $0 < 0x80 }) && y.utf8.allSatisfy({ $0 < 0x80 }) {
+            let (a, b) = (x.lowercased(), y.lowercased())
+            return a != b ? a < b : x < y
+        }
+        let (a, b) = (Gazetteer.fold(x), Gazetteer.fold(y))
+        return a != b ? a < b : x < y
     }
 
     /// The value as text (empty for null; `1`/`0` for yes/no; dates `YYYY-MM-DD`).

@@ -39,7 +39,7 @@ public struct Completion: Sendable {
         }
         let before = String(chars[..<start]).trimmingCharacters(in: .whitespaces)
         if before.isEmpty && word.hasPrefix(".") {
-            return (ShellSession.dotCommandNames.filter { $0.hasPrefix(word.lowercased()) }, false)
+            return (ShellSession.dotCommandNames.filter { $0.hasPrefix(word.lowercased()) }.sorted(), false)
         }
         let lower = word.lowercased()
         var pool = Parser.keywords + TableSchema.Name.allCases.map(\.rawValue)
