@@ -81,21 +81,15 @@ struct Comparison {
                                    hoso: { try hoso.personsOn($0.0, $0.1, $0.2) }, sqlite: { try sqlite.personsOn($0.0, $0.1, $0.2) })
         rows.append(Row("persons in status S in commune C on a day", unit: "µs", hoso: asOf.hoso.microsecondsEach,
                         sqlite: asOf.sqlite.microsecondsEach, higherIsBetter: false, answersCompared: asOf.compared))
-        let asOfFlow = try QuestionRun("persons in status S in commune C on day D (Hoso via countFlow)", parameters: p.statusCommuneDays,
-                                       budget: budget, describe: { "\($0.0.code) in commune \($0.1.commune) on \($0.2)" },
-                                       hoso: { try hoso.personsOnViaFlow($0.0, $0.1, $0.2) }, sqlite: { try sqlite.personsOn($0.0, $0.1, $0.2) })
-        rows.append(Row("same, Hoso as entries − exits from two `countFlow` calls", unit: "µs", hoso: asOfFlow.hoso.microsecondsEach,
-                        sqlite: asOfFlow.sqlite.microsecondsEach, higherIsBetter: false, answersCompared: asOfFlow.compared))
         let flow = try QuestionRun("persons entering status S in commune C during a quarter", parameters: p.statusCommuneQuarters,
                                    budget: budget, describe: { "\($0.0.code) in commune \($0.1.commune) during \($0.2)" },
                                    hoso: { try hoso.entries($0.0, $0.1, $0.2) }, sqlite: { try sqlite.entries($0.0, $0.1, $0.2) })
         rows.append(Row("persons entering status S in commune C in a quarter", unit: "µs", hoso: flow.hoso.microsecondsEach,
                         sqlite: flow.sqlite.microsecondsEach, higherIsBetter: false, answersCompared: flow.compared))
-        for run in [byID.disagreements, byNID.disagreements, current.disagreements, kinds.disagreements, asOf.disagreements,
-                    asOfFlow.disagreements, flow.disagreements] {
+        for run in [byID.disagreements, byNID.disagreements, current.disagreements, kinds.disagreements, asOf.disagreements, flow.disagreements] {
             disagreements += run
         }
-        compared += byID.compared + byNID.compared + current.compared + kinds.compared + asOf.compared + asOfFlow.compared + flow.compared
+        compared += byID.compared + byNID.compared + current.compared + kinds.compared + asOf.compared + flow.compared
         rows += scan.rows
 
         // Durable writes, on their own small stores.

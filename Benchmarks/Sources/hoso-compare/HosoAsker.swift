@@ -28,14 +28,6 @@ struct HosoAsker {
         try program.countPersons(status, in: .commune(commune), on: day)
     }
 
-    /// The same as-of count as entries minus exits up to the day, each from `countFlow` (which
-    /// reads only the one status's subgroup); `countPersons` builds the counts of every status.
-    func personsOnViaFlow(_ status: Status, _ commune: CommuneRef, _ day: Day) throws -> Int {
-        let through = DayRange(Day(rawValue: Int32.min + 1), day.adding(days: 1))
-        return try program.countFlow(status, .start, in: .commune(commune), during: through)
-            - program.countFlow(status, .end, in: .commune(commune), during: through)
-    }
-
     func entries(_ status: Status, _ commune: CommuneRef, _ range: DayRange) throws -> Int {
         try program.countFlow(status, .start, in: .commune(commune), during: range)
     }
