@@ -181,9 +181,11 @@ import HosoStore
     @Test func completionOfCommuneNamesWithoutDiacritics() throws {
         let f = try Fixture.get()
         let c = Completion(communes: f.context.communes)
-        let line = "SELECT * FROM communes WHERE name = 'cong s"
+        let line = "SELECT * FROM communes WHERE name = 'cong"
         let r = c.candidates(line: line, cursor: line.count)
         #expect(r.inQuote && r.matches == ["Công Sơn"])
+        let second = "SELECT * FROM communes WHERE name = 'thien th"
+        #expect(c.candidates(line: second, cursor: second.count).matches == ["Thuật"])
         let k = c.candidates(line: "sel", cursor: 3)
         #expect(k.matches == ["select"])
         let t = c.candidates(line: "SELECT * FROM status_h", cursor: 22)

@@ -14,27 +14,38 @@ public struct Completion: Sendable {
     /// Creates a completer.
     public init(communes: CommuneDirectory?) { self.communes = communes }
 
-    /// Characters that end a word outside quotes.
-    public static let wordBreaks = " \t\n,()=<>;"
+    /// Characters that end the word libedit replaces.
+    public static let wordBreaks = " \t\n,()=<>;'"
 
-    /// Where the word being completed starts (after an open quote, or after a break character).
+    /// Where the text being completed starts (after an open quote, or after a break character).
     public static func wordStart(line: [Character], cursor: Int) -> (start: Int, inQuote: Bool) {
         var quoteStart: Int? = nil
         for i in 0..<min(cursor, line.count) where line[i] == "'" { quoteStart = quoteStart == nil ? i : nil }
         if let q = quoteStart { return (q + 1, true) }
-        var i = min(cursor, line.count)
-        while i > 0, !wordBreaks.contains(line[i - 1]) { i -= 1 }
-        return (i, false)
+        return (lastWordStart(line: line, cursor: cursor), false)
     }
 
-    /// The completions of the word before `cursor`.
+    static func lastWordStart(line: [Character], cursor: Int) -> Int {
+        var i = min(cursor, line.count)
+        while i > 0, !wordBreaks.contains(line[i - 1]) { i -= 1 }
+        return i
+    }
+
+    /// Replacements for the word before `cursor` (libedit replaces the text after the last space
+    /// or quote). Inside an open quote they are commune names matched on everything typed since
+    /// the quote, without diacritics too: `'cong` → `Công Sơn`; `'thien h` → `Hòa` (the words
+    /// already typed stay, and match either way).
     public func candidates(line: String, cursor: Int) -> (matches: [String], inQuote: Bool) {
         let chars = Array(line)
         let (start, inQuote) = Completion.wordStart(line: chars, cursor: cursor)
         let word = String(chars[start..<min(cursor, chars.count)])
         if inQuote {
             guard let communes else { return ([], true) }
-            let names = communes.starting(with: word).map { CommuneDirectory.displayBareName($0.name) }
+            let typedWords = word.split(separator: " ", omittingEmptySubsequences: false).count - 1
+            let names = communes.starting(with: word).compactMap { entry -> String? in
+                let words = CommuneDirectory.displayBareName(entry.name).split(separator: " ")
+                return words.count > typedWords ? words[typedWords...].joined(separator: " ") : nil
+            }
             return (Array(Set(names)).sorted(), true)
         }
         let before = String(chars[..<start]).trimmingCharacters(in: .whitespaces)

@@ -12,7 +12,6 @@ public enum LineEditor {
     nonisolated(unsafe) static var pendingMatches: [String] = []
     nonisolated(unsafe) static var historyPath: String?
     nonisolated(unsafe) static var breakCharacters: UnsafeMutablePointer<CChar>? = strdup(Completion.wordBreaks)
-    nonisolated(unsafe) static var quoteBreak: UnsafeMutablePointer<CChar>? = strdup("'")
 
     /// `~/.hoso_history`, or `$HOSO_HISTORY`.
     public static var defaultHistoryPath: String {
@@ -25,22 +24,17 @@ public enum LineEditor {
         self.completer = completer
         historyPath = historyFile
         rl_readline_name = UnsafePointer(strdup("hoso"))
+        _ = rl_initialize()
         using_history()
         if let historyFile { _ = read_history(historyFile) }
         rl_basic_word_break_characters = UnsafePointer(breakCharacters)
         rl_completer_word_break_characters = breakCharacters
-        rl_completion_word_break_hook = {
-            let line = rl_line_buffer.map { String(cString: $0) } ?? ""
-            let chars = Array(line)
-            let cursor = min(Int(rl_point), chars.count)
-            return Completion.wordStart(line: chars, cursor: cursor).inQuote ? LineEditor.quoteBreak : LineEditor.breakCharacters
-        }
+        rl_completion_word_break_hook = nil
         rl_attempted_completion_function = { text, _, _ in
             rl_attempted_completion_over = 1
             let line = rl_line_buffer.map { String(cString: $0) } ?? ""
-            let cursorBytes = Int(rl_point)
-            let prefix = String(decoding: Array(line.utf8).prefix(cursorBytes), as: UTF8.self)
-            guard let result = LineEditor.completer?(line, prefix.count), !result.matches.isEmpty else { return nil }
+            // libedit counts rl_point in characters (its buffer is wide), not bytes.
+            guard let result = LineEditor.completer?(line, min(Int(rl_point), line.count)), !result.matches.isEmpty else { return nil }
             rl_completion_append_character = result.inQuote ? 0x27 : 0x20
             LineEditor.pendingMatches = result.matches
             return rl_completion_matches(text) { _, state in

@@ -52,7 +52,11 @@ public enum ShellRunner {
         }
         while !session.quitRequested {
             Interruption.clear()
-            guard let line = LineEditor.read(prompt: session.isContinuing ? "   ...> " : "hoso> ") else { break }
+            guard let line = LineEditor.read(prompt: session.isContinuing ? "   ...> " : "hoso> ") else {
+                // Ctrl-C at the prompt interrupts the read: drop the line, not the shell.
+                if Interruption.requested { Interruption.clear(); session.discardPending(); session.errors("^C\n"); continue }
+                break
+            }
             session.feed(line: line)
         }
         session.flush()

@@ -158,4 +158,7 @@ public final class ShellSession {
     }
 
     func requestQuit() { quitRequested = true }
+
+    /// Drops a partly entered statement (Ctrl-C at the prompt).
+    public func discardPending() { pending = "" }
 }
