@@ -87,7 +87,14 @@ public final class Environment: @unchecked Sendable {
         }
         let id = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
         return try registry.withLock { table throws -> Environment in
-            if let live = table[id]?.environment, !live.isClosed.load(ordering: .acquiring) { return live }
+            if let live = table[id]?.environment, !live.isClosed.load(ordering: .acquiring) {
+                // One environment per file: a second open must not silently get other settings.
+                guard live.options.durability == options.durability, live.options.readOnly == options.readOnly else {
+                    throw LMDBError.optionsMismatch(path: path, open: "\(live.options.durability)\(live.options.readOnly ? ", read-only" : "")",
+                                                    requested: "\(options.durability)\(options.readOnly ? ", read-only" : "")")
+                }
+                return live
+            }
             let env = try Environment(path: path, options: options, identity: id)
             table[id] = WeakEnvironment(env)
             return env

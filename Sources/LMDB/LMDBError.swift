@@ -19,6 +19,8 @@ public enum LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
     case mapLimitReached(path: String, maximum: Int)
     /// The environment was closed before this call.
     case closed(path: String)
+    /// The file is already open in this process with other durability or access settings.
+    case optionsMismatch(path: String, open: String, requested: String)
 
     /// `true` when LMDB reported `MDB_MAP_FULL`.
     public var isMapFull: Bool { if case .status(MDB_MAP_FULL, _) = self { return true }; return false }
@@ -48,6 +50,8 @@ public enum LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the store at \(path) reached its configured maximum size of \(maximum) bytes; raise the maximum or free disk space"
         case let .closed(path):
             return "the environment at \(path) is closed"
+        case let .optionsMismatch(path, open, requested):
+            return "\(path) is already open in this process with \(open); it cannot be opened again with \(requested): close the other handle first or use the same settings"
         }
     }
 }

@@ -176,3 +176,12 @@ func key(_ i: Int) -> [UInt8] { withUnsafeBytes(of: UInt64(i).bigEndian) { Array
 
 /// Gives the writer a chance to commit between a reader's two reads.
 func await_yield() { sched_yield() }
+
+@Suite struct EnvironmentOptionTests {
+    @Test func reopeningWithOtherDurabilityIsRefused() throws {
+        let dir = temporaryDirectory()
+        let env = try Environment.open(path: dir, options: .init(durability: .full))
+        #expect(throws: LMDBError.self) { _ = try Environment.open(path: dir, options: .init(durability: .noMetaSync)) }
+        #expect(try Environment.open(path: dir, options: .init(durability: .full)) === env)
+    }
+}

@@ -36,7 +36,10 @@ extension ProgramTenant {
     }
 
     /// How many persons entered (`edge: .start`) or left (`edge: .end`) `status` in `area`
-    /// during `range`. A move between two communes of the area is neither.
+    /// during `range`. A move between two communes of the area is neither, and neither is a
+    /// stretch that continues the previous one in the same status and area (a relapse of a
+    /// person already addicted, a rehab restarted): entering means the status in the area
+    /// was not held the day before.
     public func countFlow(_ status: Status, _ edge: IntervalEdge, in area: Area, during range: DayRange) throws -> Int {
         try tenant.read { txn in
             Int(try txn.datedCount(Person.statusFlow, group: flowGroup(edge == .start ? 0 : 1, area),

@@ -22,6 +22,8 @@ public final class Tenant: Sendable {
 
     /// The tenant's name.
     public var name: String { core.name }
+    /// The directory holding the tenant's files (`STORE/tenants/NAME`).
+    public var directory: String { core.environment.path }
     /// The schema it was opened with.
     public var schema: Schema { core.schema }
 
