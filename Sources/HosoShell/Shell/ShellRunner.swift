@@ -23,6 +23,7 @@ public enum ShellRunner {
 
     static func runPlain(_ session: ShellSession, continueOnError: Bool) -> Int32 {
         installInterruptHandler()
+        session.scriptLineNumbers = true
         var failed = false
         while let line = readLine(strippingNewline: true) {
             if !session.feed(line: line) {

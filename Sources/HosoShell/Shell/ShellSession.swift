@@ -32,6 +32,11 @@ public final class ShellSession {
     public private(set) var errorCount = 0
     var outputFile: FileHandle?
     var pending = ""
+    /// Lines fed so far, and the line the pending statement started on (for error positions in scripts).
+    var linesFed = 0
+    var pendingFirstLine = 1
+    /// Whether errors give line numbers of the whole input (scripts, pipes) rather than of the statement.
+    public var scriptLineNumbers = false
 
     /// Opens a session on a store, using `tenant` (default: `demo`, or the only tenant).
     public init(store: Store, tenant: String? = nil) throws {
@@ -66,7 +71,9 @@ public final class ShellSession {
     /// text accumulates until a `;` completes it. Returns false when something failed.
     @discardableResult
     public func feed(line: String) -> Bool {
+        linesFed += 1
         if pending.isEmpty {
+            pendingFirstLine = scriptLineNumbers ? linesFed : 1
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { return true }
             if trimmed.hasPrefix(".") { return dotCommand(trimmed) }
@@ -82,13 +89,16 @@ public final class ShellSession {
         let text = pending
         pending = ""
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return true }
-        return execute(text)
+        return execute(text, firstLine: pendingFirstLine)
     }
 
     /// Runs a script (statements and dot-commands, one per line for dot-commands). Stops at the
     /// first error unless `continueOnError`. Returns false when something failed.
     @discardableResult
     public func run(_ script: String, continueOnError: Bool = false) -> Bool {
+        let (savedLines, savedMode) = (linesFed, scriptLineNumbers)
+        linesFed = 0; scriptLineNumbers = true
+        defer { linesFed = savedLines; scriptLineNumbers = savedMode }
         var ok = true
         for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
             if !feed(line: String(line)) { ok = false; if !continueOnError { pending = ""; return false } }
@@ -100,9 +110,9 @@ public final class ShellSession {
 
     /// Parses and runs the statements of `text`, printing results. Returns false on the first error.
     @discardableResult
-    public func execute(_ text: String) -> Bool {
+    public func execute(_ text: String, firstLine: Int = 1) -> Bool {
         var parser: Parser
-        do { parser = try Parser(text) } catch { fail(error.render(source: text)); return false }
+        do { parser = try Parser(text) } catch { fail(error.render(source: text, firstLine: firstLine)); return false }
         while true {
             do {
                 guard let statement = try parser.next() else { return true }
@@ -115,7 +125,7 @@ public final class ShellSession {
                     write(String(format: "Run Time: %.3f s\n", seconds))
                 }
             } catch let error as QueryError {
-                fail(error.render(source: text)); return false
+                fail(error.render(source: text, firstLine: firstLine)); return false
             } catch {
                 fail("error: \(error)"); return false
             }

@@ -31,9 +31,13 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
         return "error at \(location): \(message)"
     }
 
-    /// The message with the source line and a caret under the token.
-    public func render(source: String) -> String {
+    /// The message with the source line and a caret under the token. `firstLine` is the line
+    /// of a script on which `source` starts (line numbers are then the script's).
+    public func render(source: String, firstLine: Int = 1) -> String {
         guard let location else { return description }
+        var shown = self
+        shown.location?.line += firstLine - 1
+        let description = shown.description
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         guard location.line - 1 < lines.count else { return description }
         let line = String(lines[location.line - 1]).replacingOccurrences(of: "\t", with: " ")
