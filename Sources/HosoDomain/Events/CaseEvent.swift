@@ -103,13 +103,19 @@ public struct CaseEvent: StoredRecord, Hashable {
     public static let byDate = IndexDefinition("date", kind: .value, key: "(day)")
     /// Events by `(person id)`, one entry per person involved.
     public static let byPerson = IndexDefinition("person", kind: .value, key: "(person id)")
-    /// Events per `(level, area path…)` and day, by `(kind)`.
-    public static let perDay = IndexDefinition("per_day", kind: .datedCount, key: "(level, area path…) by (kind)")
-    /// Amounts per `(level, area path…)` and day, by `(kind, measure)`.
-    public static let amountsPerDay = IndexDefinition("amounts_per_day", kind: .datedCount, key: "(level, area path…) by (kind, measure)")
+    /// Events of the province per day, by `(kind)`: key `(1, province)`.
+    public static let perDay = IndexDefinition("province_per_day", kind: .datedCount, key: "(1, province) by (kind)")
+    /// Events per district or commune and month, by `(kind)`: key `(level, area path…)` with
+    /// level 2 (and 3 before 2025). Days inside a month come from ``byCommuneKindDate``.
+    public static let perMonth = IndexDefinition("area_per_month", kind: .datedCount, key: "(level, area path…) by (kind)", finest: .month)
+    /// Amounts of the province per day, by `(kind, measure)`.
+    public static let amountsPerDay = IndexDefinition("province_amounts_per_day", kind: .datedCount, key: "(1, province) by (kind, measure)")
+    /// Amounts per district or commune and month, by `(kind, measure)`.
+    public static let amountsPerMonth = IndexDefinition("area_amounts_per_month", kind: .datedCount,
+                                                        key: "(level, area path…) by (kind, measure)", finest: .month)
 
     public static let schema = RecordSchema(CaseEvent.self, name: "event", formatVersion: 1,
-                                            indexes: [byCommuneKindDate, byDate, byPerson, perDay, amountsPerDay])
+                                            indexes: [byCommuneKindDate, byDate, byPerson, perDay, perMonth, amountsPerDay, amountsPerMonth])
 
     public func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
         let kindCode = Int64(kind.rawValue)
@@ -122,11 +128,11 @@ public struct CaseEvent: StoredRecord, Hashable {
         let kindKey = KeyBytes { $0.append(kindCode) }
         for level in 1...commune.depth {
             let group = KeyBytes { $0.append(level); commune.append(to: &$0, depth: level) }
-            entries.dated(Self.perDay, group: group, day: day, subgroup: kindKey)
+            entries.dated(level == 1 ? Self.perDay : Self.perMonth, group: group, day: day, subgroup: kindKey)
             for measure in Measure.allCases {
                 let amount = self.amount(measure)
                 if amount != 0 {
-                    entries.dated(Self.amountsPerDay, group: group, day: day,
+                    entries.dated(level == 1 ? Self.amountsPerDay : Self.amountsPerMonth, group: group, day: day,
                                   subgroup: KeyBytes { $0.append(kindCode); $0.append(measure.rawValue) }, Int64(amount))
                 }
             }

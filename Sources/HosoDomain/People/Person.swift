@@ -96,15 +96,19 @@ public struct Person: StoredRecord, Hashable {
     public static let currentCounts = IndexDefinition("current_count", kind: .count, key: "(level, area path…, status) now")
     /// Status intervals: `(status, province, [district,] commune)` → `[start, end)` per person.
     public static let statusIntervals = IndexDefinition("status_interval", kind: .interval, key: "(status, province, [district,] commune)")
-    /// Entries into (edge 0) and exits from (edge 1) a status per area and day:
-    /// `(edge, level, path prefix…)` by `(status)`; a move inside an area is neither.
+    /// Entries into (edge 0) and exits from (edge 1) a status per province (and district) and
+    /// day: `(edge, level, path prefix…)` by `(status)`; a move inside the area is neither.
     public static let statusFlow = IndexDefinition("status_flow", kind: .datedCount, key: "(edge, level, area path…) by (status)")
+    /// The same per commune and month: `(edge, level, province, [district,] commune)` by
+    /// `(status)`. Days inside a month come from the interval index (at commune level an
+    /// entry is exactly an interval's start, an exit its end).
+    public static let communeFlow = IndexDefinition("commune_flow", kind: .datedCount, key: "(edge, level, commune path) by (status)", finest: .month)
     /// Days on which the person's current-status entries change: `(day)`.
     public static let transitions = IndexDefinition("transition", kind: .value, key: "(day)")
 
     public static let schema = RecordSchema(
         Person.self, name: "person", formatVersion: 1,
-        indexes: [byCommune, byStatus, byStatusCommune, byNationalID, currentCounts, statusIntervals, statusFlow, transitions],
+        indexes: [byCommune, byStatus, byStatusCommune, byNationalID, currentCounts, statusIntervals, statusFlow, communeFlow, transitions],
         transitionIndex: transitions)
 
     public func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
@@ -130,11 +134,12 @@ public struct Person: StoredRecord, Hashable {
             let previous = k > 0 ? history[k - 1] : nil
             let next = k + 1 < history.count ? history[k + 1] : nil
             for level in 1...interval.commune.depth {
+                let flow = level == interval.commune.depth ? Self.communeFlow : Self.statusFlow
                 let continuesPrevious = previous.map {
                     $0.end == interval.start && $0.status == interval.status && $0.commune.samePrefix(as: interval.commune, depth: level)
                 } ?? false
                 if !continuesPrevious {
-                    entries.dated(Self.statusFlow, group: KeyBytes { $0.append(0); $0.append(level); interval.commune.append(to: &$0, depth: level) },
+                    entries.dated(flow, group: KeyBytes { $0.append(0); $0.append(level); interval.commune.append(to: &$0, depth: level) },
                                   day: interval.start.rawValue, subgroup: statusKey)
                 }
                 if let end = interval.end {
@@ -142,7 +147,7 @@ public struct Person: StoredRecord, Hashable {
                         $0.start == end && $0.status == interval.status && $0.commune.samePrefix(as: interval.commune, depth: level)
                     } ?? false
                     if !continuesNext {
-                        entries.dated(Self.statusFlow, group: KeyBytes { $0.append(1); $0.append(level); interval.commune.append(to: &$0, depth: level) },
+                        entries.dated(flow, group: KeyBytes { $0.append(1); $0.append(level); interval.commune.append(to: &$0, depth: level) },
                                       day: end.rawValue, subgroup: statusKey)
                     }
                 }

@@ -10,7 +10,8 @@ import HosoStore
 /// tenant carries the status and its remaining term to the new commune; a move out of the tenant
 /// ends management here; imprisonment, release (→ released prisoner for the rules' period),
 /// high risk set and cleared, education measures (end illegal-user management), death. A term
-/// that runs out ends the status (→ none). Voided events (by a correction) are ignored.
+/// that runs out ends the status (→ none). Re-entering the status already held continues the
+/// stretch (with the new term). Voided events (by a correction) are ignored.
 ///
 /// ```swift
 /// let history = StatusMachine.history(events: person.events, registeredIn: person.commune,
@@ -36,6 +37,9 @@ public enum StatusMachine {
             if day > since { out.append(StatusInterval(status: status, commune: place, start: since, end: day)) }
         }
         func enter(_ new: Status, at day: Day, until end: Day?) {
+            // Re-entering the status already held (a relapse of an addict, a rehab restarted)
+            // continues the same stretch with the new term: no new entry is recorded.
+            if new == status && new != .none { termEnd = end; return }
             close(at: day)
             status = new; since = day; termEnd = end
         }

@@ -12,10 +12,7 @@ extension ProgramTenant {
     public func countPersons(_ status: Status, in area: Area, on day: Day) throws -> Int {
         try tenant.read { txn in
             let through = DayRange(Day(rawValue: Int32.min + 1), day.adding(days: 1))
-            let subgroup: Tuple = [.int(Int64(status.rawValue))]
-            let entered = try txn.datedCount(Person.statusFlow, group: flowGroup(0, area), subgroup: subgroup, in: through)
-            let left = try txn.datedCount(Person.statusFlow, group: flowGroup(1, area), subgroup: subgroup, in: through)
-            return Int(entered - left)
+            return try flow(txn, .start, area, status, through)[status, default: 0] - flow(txn, .end, area, status, through)[status, default: 0]
         }
     }
 
@@ -23,28 +20,48 @@ extension ProgramTenant {
     public func countPersonsByStatus(in area: Area, on day: Day) throws -> [Status: Int] {
         try tenant.read { txn in
             let through = DayRange(Day(rawValue: Int32.min + 1), day.adding(days: 1))
-            let entered = try txn.datedCounts(Person.statusFlow, group: flowGroup(0, area), in: through)
-            let left = try txn.datedCounts(Person.statusFlow, group: flowGroup(1, area), in: through)
+            let entered = try flow(txn, .start, area, nil, through)
+            let left = try flow(txn, .end, area, nil, through)
             var out: [Status: Int] = [:]
-            for (sub, n) in entered {
-                guard let raw = sub.elements.first?.intValue, let s = Status(rawValue: Int(raw)) else { continue }
-                let m = Int(n - (left[sub] ?? 0))
-                if m != 0 { out[s] = m }
-            }
+            for (s, n) in entered where n - left[s, default: 0] != 0 { out[s] = n - left[s, default: 0] }
             return out
         }
     }
 
     /// How many persons entered (`edge: .start`) or left (`edge: .end`) `status` in `area`
     /// during `range`. A move between two communes of the area is neither, and neither is a
-    /// stretch that continues the previous one in the same status and area (a relapse of a
-    /// person already addicted, a rehab restarted): entering means the status in the area
-    /// was not held the day before.
+    /// stretch that continues the previous one in the same status and area: entering means the
+    /// status in the area was not held the day before.
     public func countFlow(_ status: Status, _ edge: IntervalEdge, in area: Area, during range: DayRange) throws -> Int {
-        try tenant.read { txn in
-            Int(try txn.datedCount(Person.statusFlow, group: flowGroup(edge == .start ? 0 : 1, area),
-                                   subgroup: [.int(Int64(status.rawValue))], in: range))
+        try tenant.read { txn in try flow(txn, edge, area, status, range)[status, default: 0] }
+    }
+
+    /// Entries or exits per status in `area` during `range`: the dated flow index of the
+    /// province (or district) by day, or of the commune by month with the days of partial months
+    /// counted on the interval index (at commune level an entry is exactly an interval's start).
+    func flow(_ txn: TenantReader, _ edge: IntervalEdge, _ area: Area, _ status: Status?, _ range: DayRange) throws -> [Status: Int] {
+        let group = flowGroup(edge == .start ? 0 : 1, area)
+        var remainder: [DayRange] = []
+        var out: [Status: Int] = [:]
+        let index: IndexDefinition
+        if case .commune = area { index = Person.communeFlow } else { index = Person.statusFlow }
+        if let status {
+            let n = try txn.datedCount(index, group: group, subgroup: [.int(Int64(status.rawValue))], in: range, remainder: &remainder)
+            out[status] = Int(n)
+        } else {
+            for (sub, n) in try txn.datedCounts(index, group: group, in: range, remainder: &remainder) {
+                if let raw = sub.elements.first?.intValue, let s = Status(rawValue: Int(raw)) { out[s, default: 0] += Int(n) }
+            }
         }
+        if case .commune(let c) = area, !remainder.isEmpty {
+            for s in status.map({ [$0] }) ?? Status.allCases {
+                let groupKey = Tuple([.int(Int64(s.rawValue))]).appending(c.tuple)
+                for days in remainder {
+                    try txn.intervals(Person.statusIntervals, .exactly(groupKey), edge: edge, in: days) { _ in out[s, default: 0] += 1 }
+                }
+            }
+        }
+        return out
     }
 
     /// The persons in `status` in `area` on `day`, by id, from the interval index.
@@ -124,31 +141,59 @@ extension ProgramTenant {
     public func countEvents(in area: Area, during range: DayRange) throws -> [CaseEvent.Kind: Int] {
         try tenant.read { txn in
             var out: [CaseEvent.Kind: Int] = [:]
-            for (sub, n) in try txn.datedCounts(CaseEvent.perDay, group: areaGroup(area), in: range) {
-                if let raw = sub.elements.first?.intValue, let k = CaseEvent.Kind(rawValue: Int(raw)) { out[k] = Int(n) }
+            var remainder: [DayRange] = []
+            let index = area.path.count == 1 ? CaseEvent.perDay : CaseEvent.perMonth
+            for (sub, n) in try txn.datedCounts(index, group: areaGroup(area), in: range, remainder: &remainder) {
+                if let raw = sub.elements.first?.intValue, let k = CaseEvent.Kind(rawValue: Int(raw)) { out[k, default: 0] += Int(n) }
+            }
+            // Partial months of a commune or district: count the entries of the commune/kind/day index.
+            for days in remainder {
+                for commune in communes(in: area) {
+                    for kind in CaseEvent.Kind.allCases {
+                        let n = try txn.entryCount(in: CaseEvent.byCommuneKindDate, eventDays(commune, kind, days))
+                        if n > 0 { out[kind, default: 0] += n }
+                    }
+                }
             }
             return out
         }
     }
 
     /// The sum of `measure` over events of `kind` in `area` during `range` (plants destroyed,
-    /// persons arrested…), from the dated sum index.
+    /// persons arrested…), from the dated sum indexes (and, for days inside a month of a
+    /// commune, the events of those days).
     public func sumEvents(_ measure: CaseEvent.Measure, kind: CaseEvent.Kind, in area: Area, during range: DayRange) throws -> Int {
         try tenant.read { txn in
-            Int(try txn.datedCount(CaseEvent.amountsPerDay, group: areaGroup(area),
-                                   subgroup: [.int(Int64(kind.rawValue)), .int(Int64(measure.rawValue))], in: range))
+            var remainder: [DayRange] = []
+            let index = area.path.count == 1 ? CaseEvent.amountsPerDay : CaseEvent.amountsPerMonth
+            var total = Int(try txn.datedCount(index, group: areaGroup(area), subgroup: [.int(Int64(kind.rawValue)), .int(Int64(measure.rawValue))],
+                                               in: range, remainder: &remainder))
+            for days in remainder {
+                for commune in communes(in: area) {
+                    try txn.records(CaseEvent.self, in: CaseEvent.byCommuneKindDate, eventDays(commune, kind, days)) { total += $0.amount(measure); return true }
+                }
+            }
+            return total
         }
+    }
+
+    /// The tenant's communes inside `area`.
+    func communes(in area: Area) -> [CommuneRef] {
+        if case .commune(let c) = area { return [c] }
+        return settings.communes.map(\.ref).filter { $0.path.starts(with: area.path) }
+    }
+
+    /// The keys of events of `kind` in `commune` on the days `range`.
+    func eventDays(_ commune: CommuneRef, _ kind: CaseEvent.Kind, _ range: DayRange) -> KeyRange {
+        let base = commune.tuple.appending(.int(Int64(kind.rawValue)))
+        return .between(base.appending(.int(Int64(range.start.rawValue))), base.appending(.int(Int64(range.end.rawValue))))
     }
 
     /// Case events of `kind` in `commune` during `range`, in date then id order.
     public func events(_ kind: CaseEvent.Kind, in commune: CommuneRef, during range: DayRange) throws -> [CaseEvent] {
         var out: [CaseEvent] = []
-        let base = commune.tuple.appending(.int(Int64(kind.rawValue)))
         _ = try tenant.read { txn in
-            try txn.records(CaseEvent.self, in: CaseEvent.byCommuneKindDate,
-                            .between(base.appending(.int(Int64(range.start.rawValue))), base.appending(.int(Int64(range.end.rawValue))))) {
-                out.append($0); return true
-            }
+            try txn.records(CaseEvent.self, in: CaseEvent.byCommuneKindDate, eventDays(commune, kind, range)) { out.append($0); return true }
         }
         return out
     }

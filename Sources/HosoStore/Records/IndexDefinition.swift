@@ -24,10 +24,17 @@ public final class IndexDefinition: Sendable, Hashable, CustomStringConvertible 
     public let kind: Kind
     /// What the key holds, for people reading `.indexes`.
     public let keyDescription: String
+    /// The finest bucket a dated count index keeps. An index of months only is much smaller
+    /// (most day buckets hold one or two records); questions about days inside a month then
+    /// get the uncovered days back (`remainder:`) to answer from another index.
+    public let finest: Granularity
+
+    /// Buckets of a dated count index.
+    public enum Granularity: Sendable, Hashable { case day, month }
 
     /// Defines an index.
-    public init(_ name: String, kind: Kind, key keyDescription: String = "") {
-        self.name = name; self.kind = kind; self.keyDescription = keyDescription
+    public init(_ name: String, kind: Kind, key keyDescription: String = "", finest: Granularity = .day) {
+        self.name = name; self.kind = kind; self.keyDescription = keyDescription; self.finest = finest
     }
 
     public static func == (a: IndexDefinition, b: IndexDefinition) -> Bool { a === b }

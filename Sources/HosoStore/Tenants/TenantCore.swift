@@ -33,6 +33,8 @@ final class TenantCore: Sendable {
     let committer = GroupCommitter()
     /// Count and dated-count databases by handle, for flushing pending counts.
     let countDatabases: [UInt32: Database]
+    /// Dated count databases that keep months and years only.
+    let monthlyDatabases: Set<UInt32>
     /// Value and unique indexes by database handle.
     let valueIndexes: [UInt32: ResolvedIndex]
 
@@ -78,6 +80,7 @@ final class TenantCore: Sendable {
         var counting: [UInt32: Database] = [:]
         for r in indexes.values where r.definition.kind == .count || r.definition.kind == .datedCount { counting[r.db.dbi] = r.db }
         countDatabases = counting
+        monthlyDatabases = Set(indexes.values.filter { $0.definition.kind == .datedCount && $0.definition.finest == .month }.map(\.db.dbi))
         var values: [UInt32: ResolvedIndex] = [:]
         for r in indexes.values where r.definition.kind == .value || r.definition.kind == .unique { values[r.db.dbi] = r }
         valueIndexes = values

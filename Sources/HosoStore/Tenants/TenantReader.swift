@@ -274,8 +274,17 @@ public class TenantReader {
     /// let byKind = try txn.datedCounts(CaseEvent.perCommuneDay, group: [2, 20, 6253], in: Period.month(year: 2025, month: 6).range())
     /// ```
     public func datedCounts(_ index: IndexDefinition, group: Tuple, in range: DayRange) throws -> [Tuple: Int64] {
+        var remainder: [DayRange] = []
+        let counts = try datedCounts(index, group: group, in: range, remainder: &remainder)
+        try refuse(remainder, of: index)
+        return counts
+    }
+
+    /// Like ``datedCounts(_:group:in:)`` for an index of months only: the days of `range` the
+    /// index cannot answer (partial months at either end) are appended to `remainder`.
+    public func datedCounts(_ index: IndexDefinition, group: Tuple, in range: DayRange, remainder: inout [DayRange]) throws -> [Tuple: Int64] {
         var bySubgroup: [[UInt8]: Int64] = [:]
-        try datedScan(index, group: group.encoded, in: range) { sub, n in bySubgroup[Array(sub), default: 0] += n }
+        try datedScan(index, group: group.encoded, in: range, remainder: &remainder) { sub, n in bySubgroup[Array(sub), default: 0] += n }
         var out: [Tuple: Int64] = [:]
         for (k, v) in bySubgroup where v != 0 { out[try Tuple.decode(k)] = v }
         return out
@@ -284,16 +293,33 @@ public class TenantReader {
     /// The total of a dated count index over the days `range` for `group` (all subgroups),
     /// or for one `subgroup`.
     public func datedCount(_ index: IndexDefinition, group: Tuple, subgroup: Tuple? = nil, in range: DayRange) throws -> Int64 {
+        var remainder: [DayRange] = []
+        let total = try datedCount(index, group: group, subgroup: subgroup, in: range, remainder: &remainder)
+        try refuse(remainder, of: index)
+        return total
+    }
+
+    /// Like ``datedCount(_:group:subgroup:in:)`` for an index of months only, appending the days
+    /// it cannot answer to `remainder`.
+    public func datedCount(_ index: IndexDefinition, group: Tuple, subgroup: Tuple? = nil, in range: DayRange,
+                           remainder: inout [DayRange]) throws -> Int64 {
         var total: Int64 = 0
         let want = subgroup?.encoded
-        try datedScan(index, group: group.encoded, in: range) { sub, n in
+        try datedScan(index, group: group.encoded, in: range, remainder: &remainder) { sub, n in
             if let want, !sub.equals(want) { return }
             total += n
         }
         return total
     }
 
-    func datedScan(_ index: IndexDefinition, group: [UInt8], in range: DayRange, _ body: (UnsafeRawBufferPointer, Int64) -> Void) throws {
+    private func refuse(_ remainder: [DayRange], of index: IndexDefinition) throws {
+        guard remainder.isEmpty else {
+            throw HosoError.unknownSchemaElement("\(index.name) keeps months only; days \(remainder.map(\.description).joined(separator: ", ")) must be asked with remainder:")
+        }
+    }
+
+    func datedScan(_ index: IndexDefinition, group: [UInt8], in range: DayRange, remainder: inout [DayRange],
+                   _ body: (UnsafeRawBufferPointer, Int64) -> Void) throws {
         try willRead()
         let r = try core.index(index)
         try authorize(.read(recordType: r.recordType))
@@ -301,6 +327,10 @@ public class TenantReader {
         guard !range.isEmpty else { return }
         let cursor = try txn.cursor(r.db)
         for piece in DayBuckets.pieces(start: max(range.start.rawValue, DayBuckets.epoch), end: range.end.rawValue) {
+            if index.finest == .month && piece.granularity == DayBuckets.day {
+                remainder.append(DayRange(Day(rawValue: Int32(piece.first)), Day(rawValue: Int32(piece.last + 1))))
+                continue
+            }
             var lowerKey = KeyEncoder(prefix: group)
             lowerKey.append(piece.granularity); lowerKey.append(piece.first)
             var upperKey = KeyEncoder(prefix: group)

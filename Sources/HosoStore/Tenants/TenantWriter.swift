@@ -234,7 +234,9 @@ public final class TenantWriter: TenantReader {
             d.key.withBytes { raw in
                 let group = UnsafeRawBufferPointer(rebasing: raw[..<Int(d.split)])
                 let subgroup = UnsafeRawBufferPointer(rebasing: raw[Int(d.split)...])
-                for (granularity, period) in [(DayBuckets.year, Int64(c.year)), (DayBuckets.month, Int64(c.year * 12 + c.month - 1)), (DayBuckets.day, Int64(d.day))] {
+                let monthly = core.monthlyDatabases.contains(d.db)
+                for (granularity, period) in [(DayBuckets.year, Int64(c.year)), (DayBuckets.month, Int64(c.year * 12 + c.month - 1)), (DayBuckets.day, Int64(d.day))]
+                where !(monthly && granularity == DayBuckets.day) {
                     var key = KeyBytes(bytes: group)
                     key.append(granularity); key.append(period); key.appendRaw(subgroup)
                     pendingCounts[PendingCount(db: d.db, key: key), default: 0] += delta
