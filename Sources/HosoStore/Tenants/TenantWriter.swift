@@ -1,3 +1,4 @@
+import Foundation
 import LMDB
 
 /// Writes a tenant inside ``Tenant/write(_:)``. It reads like a ``TenantReader`` (seeing its
@@ -277,6 +278,28 @@ public final class TenantWriter: TenantReader {
         }
     }
 
+    /// Encodes records and collects their index entries on all cores (chunks of the batch in
+    /// parallel); results come back in the records' order.
+    static func encodeInParallel<R: StoredRecord>(_ records: [R], formatVersion: UInt8, context: IndexContext) -> [([UInt8], IndexEntries)] {
+        let slots = EncodedSlots(records.count)
+        let chunks = records.count < 2_000 ? 1 : max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+        let chunkSize = (records.count + chunks - 1) / max(chunks, 1)
+        slots.items.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var writer = RecordWriter(formatVersion: formatVersion)
+                for i in (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize) {
+                    writer.reset(formatVersion: formatVersion)
+                    records[i].encode(to: &writer)
+                    var entries = IndexEntries()
+                    records[i].indexEntries(&entries, context: context)
+                    out[i] = (writer.bytes, entries)
+                }
+            }
+        }
+        return slots.items
+    }
+
     /// The order of `count` entries by database, key and id, computed on small proxies (database
     /// and the key's first eight bytes) so the sort moves 16-byte values, not whole keys.
     static func sortedOrder(_ count: Int, db: (Int) -> UInt32, key: (Int) -> KeyBytes, id: ((Int) -> RecordID)? = nil) -> [Int] {
@@ -328,18 +351,14 @@ public final class TenantWriter: TenantReader {
             let context = IndexContext(today: day)
             var values: [PendingValue] = []
             values.reserveCapacity(sorted.count * 8)
-            var writer = RecordWriter(formatVersion: t.schema.formatVersion)
-            var entries = IndexEntries()
-            for r in sorted {
-                writer.reset(formatVersion: t.schema.formatVersion)
-                r.encode(to: &writer)
-                guard writer.bytes.count <= t.schema.maximumRecordSize else {
-                    throw HosoError.recordTooLarge(type: t.schema.name, id: r.id, size: writer.bytes.count, limit: t.schema.maximumRecordSize)
+            // Encoding and index entries are pure: computed on every core, then written in order.
+            let encoded = Self.encodeInParallel(sorted, formatVersion: t.schema.formatVersion, context: context)
+            for (r, (bytes, entries)) in zip(sorted, encoded) {
+                guard bytes.count <= t.schema.maximumRecordSize else {
+                    throw HosoError.recordTooLarge(type: t.schema.name, id: r.id, size: bytes.count, limit: t.schema.maximumRecordSize)
                 }
-                entries.removeAll()
-                r.indexEntries(&entries, context: context)
                 let idBytes = FixedWidth.bytes(r.id)
-                try write.put(t.records, key: idBytes, value: writer.bytes, flags: .append)
+                try write.put(t.records, key: idBytes, value: bytes, flags: .append)
                 for v in entries.values { values.append(PendingValue(db: core.indexes[v.index]!.db.dbi, key: v.bytes, id: r.id)) }
                 for (k, n) in entries.counts { addCount(k, n) }
                 for (k, n) in entries.dated { addDated(k, n) }
@@ -373,4 +392,10 @@ public final class TenantWriter: TenantReader {
         }
         try appendChange(.bulkInsert, type: t.schema.name, ids: sorted.map(\.id), payload: nil, detail: "\(sorted.count) records")
     }
+}
+
+/// Result slots filled by parallel encoding; each slot is written by exactly one chunk.
+final class EncodedSlots: @unchecked Sendable {
+    var items: [([UInt8], IndexEntries)]
+    init(_ n: Int) { items = Array(repeating: ([], IndexEntries()), count: n) }
 }
