@@ -87,9 +87,13 @@ extension ProgramTenant {
 
     /// Persons whose status is `status` now, in `area`: one key read of the count index.
     public func currentCount(_ status: Status, in area: Area) throws -> Int {
-        try tenant.read { txn in
-            Int(try txn.count(Person.currentCounts, Tuple([.int(Int64(area.path.count))]).appending(area.tuple).appending(.int(Int64(status.rawValue)))))
+        let path = area.path
+        let key = KeyBytes { k in
+            k.append(path.count)
+            for p in path { k.append(p) }
+            k.append(status.rawValue)
         }
+        return try tenant.read { txn in Int(try txn.count(Person.currentCounts, key)) }
     }
 
     /// Current persons per status in `area`.
@@ -143,8 +147,10 @@ extension ProgramTenant {
             var out: [CaseEvent.Kind: Int] = [:]
             var remainder: [DayRange] = []
             let index = area.path.count == 1 ? CaseEvent.perDay : CaseEvent.perMonth
-            for (sub, n) in try txn.datedCounts(index, group: areaGroup(area), in: range, remainder: &remainder) {
-                if let raw = sub.elements.first?.intValue, let k = CaseEvent.Kind(rawValue: Int(raw)) { out[k, default: 0] += Int(n) }
+            let path = area.path
+            let group = KeyBytes { k in k.append(path.count); for p in path { k.append(p) } }
+            for (code, n) in try txn.datedCountsByCode(index, group: group, in: range, remainder: &remainder) {
+                if let k = CaseEvent.Kind(rawValue: Int(code)) { out[k, default: 0] += Int(n) }
             }
             // Partial months of a commune or district: count the entries of the commune/kind/day index.
             for days in remainder {

@@ -235,6 +235,14 @@ public class TenantReader {
     // MARK: Count indexes
 
     /// The count stored under exactly `key`.
+    public func count(_ index: IndexDefinition, _ key: KeyBytes) throws -> Int64 {
+        try willRead()
+        let r = try core.index(index)
+        try authorize(.read(recordType: r.recordType))
+        return try txn.get(r.db, key: key).map { FixedWidth.counter($0) } ?? 0
+    }
+
+    /// The count stored under exactly `key`.
     public func count(_ index: IndexDefinition, _ key: Tuple) throws -> Int64 {
         try willRead()
         let r = try core.index(index)
@@ -310,6 +318,18 @@ public class TenantReader {
             total += n
         }
         return total
+    }
+
+    /// Sums a dated count index over `range` for `group` by the subgroup's first element, an
+    /// integer (a kind or status code): the allocation-free form of
+    /// ``datedCounts(_:group:in:remainder:)`` for dashboards.
+    public func datedCountsByCode(_ index: IndexDefinition, group: KeyBytes, in range: DayRange, remainder: inout [DayRange]) throws -> [Int64: Int64] {
+        var out: [Int64: Int64] = [:]
+        try datedScan(index, group: group.array, in: range, remainder: &remainder) { sub, n in
+            var decoder = KeyDecoder(sub)
+            if !decoder.isAtEnd, case .int(let code)? = try? decoder.next() { out[code, default: 0] += n }
+        }
+        return out
     }
 
     private func refuse(_ remainder: [DayRange], of index: IndexDefinition) throws {
