@@ -139,10 +139,10 @@ public struct RecordReader {
         let wire: UInt8
         let scalar: UInt64
         let payload: UnsafeRawBufferPointer
-        let context: String
 
         func mismatch(_ expected: String) -> HosoError {
-            .corruptRecord(type: context, id: nil, reason: "field \(number) is not \(expected)")
+            // The record type and id are filled in by `StoredRecord.decode`.
+            .corruptRecord(type: "", id: nil, reason: "field \(number) is not \(expected)")
         }
         /// The field as a signed integer.
         public func int64() throws(HosoError) -> Int64 {
@@ -171,7 +171,7 @@ public struct RecordReader {
         /// The field as a packed list of signed integers.
         public func packedInt64() throws(HosoError) -> [Int64] {
             guard wire == 2 else { throw mismatch("a packed list") }
-            var sub = RecordReader(nested: payload, context: context)
+            var sub = RecordReader(nested: payload, context: "")
             var out: [Int64] = []
             while sub.offset < payload.count {
                 let v = try sub.varint()
@@ -182,7 +182,7 @@ public struct RecordReader {
         /// The field as a nested message.
         public func message() throws(HosoError) -> RecordReader {
             guard wire == 2 else { throw mismatch("a message") }
-            return RecordReader(nested: payload, context: context)
+            return RecordReader(nested: payload, context: "")
         }
     }
 
@@ -208,7 +208,7 @@ public struct RecordReader {
         let wire = UInt8(tag & 7)
         switch wire {
         case 0:
-            return Field(number: number, wire: 0, scalar: try varint(), payload: UnsafeRawBufferPointer(start: nil, count: 0), context: context)
+            return Field(number: number, wire: 0, scalar: try varint(), payload: UnsafeRawBufferPointer(start: nil, count: 0))
         case 2:
             let length = Int(try varint())
             guard length >= 0, offset + length <= buffer.count else {
@@ -216,7 +216,7 @@ public struct RecordReader {
             }
             let payload = UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + length])
             offset += length
-            return Field(number: number, wire: 2, scalar: 0, payload: payload, context: context)
+            return Field(number: number, wire: 2, scalar: 0, payload: payload)
         default:
             throw HosoError.corruptRecord(type: context, id: nil, reason: "unknown wire type \(wire) in field \(number)")
         }

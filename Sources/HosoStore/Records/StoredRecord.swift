@@ -55,7 +55,7 @@ extension StoredRecord {
         do {
             return try Self(id: id, reader: &reader)
         } catch {
-            if case let .corruptRecord(type, nil, reason) = error { throw .corruptRecord(type: type, id: id, reason: reason) }
+            if case let .corruptRecord(type, nil, reason) = error { throw .corruptRecord(type: type.isEmpty ? schema.name : type, id: id, reason: reason) }
             throw error
         }
     }
