@@ -357,11 +357,15 @@ public class TenantReader {
             upperKey.append(piece.granularity); upperKey.append(piece.last + 1)
             let upper = upperKey.bytes
             var entry = try cursor.seek(atLeast: lowerKey.bytes)
+            let base = group.count
             while let e = entry, e.key.compare(upper) < 0 {
-                // Skip the granularity and period elements to reach the subgroup.
-                var decoder = KeyDecoder(UnsafeRawBufferPointer(rebasing: e.key[group.count...]))
-                _ = try decoder.next(); _ = try decoder.next()
-                body(UnsafeRawBufferPointer(rebasing: e.key[(group.count + decoder.offset)...]), FixedWidth.counter(e.value))
+                // Skip the granularity (one small integer: 2 bytes) and the period (an integer
+                // whose type byte gives its length) to reach the subgroup.
+                guard e.key.count >= base + 3 else { throw HosoError.corruptKey("dated count key shorter than its bucket") }
+                let periodType = Int(e.key[base + 2])
+                let subStart = base + 3 + abs(periodType - 0x14)
+                guard subStart <= e.key.count else { throw HosoError.corruptKey("dated count key cut inside its period") }
+                body(UnsafeRawBufferPointer(rebasing: e.key[subStart...]), FixedWidth.counter(e.value))
                 entry = try cursor.next()
             }
         }
