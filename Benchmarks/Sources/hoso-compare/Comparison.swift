@@ -124,7 +124,7 @@ struct Comparison {
             ratio = Hoso's advantage (> 1: Hoso faster or smaller). Reads: one read transaction / statement per question, \
             \(fmt(o.querySeconds)) s per system per question after a warm-up, the same random parameters for both.
             ¹ Generation is outside the timing. Hoso's time is `program.load`: validation, status-history derivation and all \
-            of its indexes (8 on persons, 5 on events, incl. per-day counts). SQLite was handed precomputed histories and \
+            of its indexes (\(Person.schema.indexes.count) on persons, \(CaseEvent.schema.indexes.count) on events, incl. dated counts). SQLite was handed precomputed histories and \
             current status (from Hoso's `program.prepare` / `Person.status(on:)`); its time is the INSERTs (persons, their \
             file events and \(grouped(sqliteLoad.intervalRows)) status intervals, events and their person links, 4 secondary \
             indexes) and the final WAL checkpoint. Batches of \(grouped(o.batchSize)) rows; Hoso .noMetaSync, SQLite WAL + NORMAL.
