@@ -16,8 +16,8 @@ struct Demo: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: "Province code of the 2025 gazetteer (20 = Lạng Sơn).") var province: Int32 = 20
-    @Option(help: "Persons to generate.") var persons: Int = 20_000
-    @Option(help: "Case events to generate.") var events: Int = 100_000
+    @Option(help: "Persons to generate.") var persons: Int = 100_000
+    @Option(help: "Case events to generate.") var events: Int = 500_000
     @Option(help: "Random seed.") var seed: UInt64 = 2025
     @Option(help: "Reporting day of the table (YYYY-MM-DD or DD/MM/YYYY).") var on: String = "2025-12-10"
     @Flag(help: "Keep an existing demo tenant instead of rebuilding it.") var keep = false
