@@ -17,11 +17,14 @@ import Testing
         return nil
     }
 
+    /// Runs a command and returns its output; with `capture: false` its output is discarded
+    /// (a tmux server started by `new-session` keeps inherited pipes open forever).
     @discardableResult
-    static func run(_ executable: String, _ args: [String]) throws -> String {
+    static func run(_ executable: String, _ args: [String], capture: Bool = true) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
+        if !capture { try spawn(executable, args); return "" }
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = pipe
@@ -29,6 +32,25 @@ import Testing
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Runs a command with its output discarded and waits for it with waitpid. (Foundation's
+    /// Process never sees a tmux client exit when that client started the tmux server.)
+    static func spawn(_ executable: String, _ args: [String]) throws {
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + args).map { strdup($0) } + [nil]
+        let env: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; env.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, nil, argv, env)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
     }
 
     @Test(.enabled(if: InteractiveTests.tmux != nil, "tmux is not installed (apt-get install tmux): the interactive shell test is skipped"))
@@ -42,10 +64,10 @@ import Testing
         #expect(built.contains("Built demo tenant"))
         let session = "hoso-test-\(getpid())-\(Int.random(in: 0..<1_000_000))"
         try Self.run(tmux, ["new-session", "-d", "-s", session, "-x", "160", "-y", "40",
-                            "env HOSO_HISTORY=\(history) \(hoso) shell --store \(dir)/store; sleep 30"])
-        defer { _ = try? Self.run(tmux, ["kill-session", "-t", session]) }
+                            "env HOSO_HISTORY=\(history) \(hoso) shell --store \(dir)/store; sleep 30"], capture: false)
+        defer { _ = try? Self.run(tmux, ["kill-session", "-t", session], capture: false) }
         func screen() throws -> String { try Self.run(tmux, ["capture-pane", "-p", "-t", session]) }
-        func keys(_ k: String...) throws { try Self.run(tmux, ["send-keys", "-t", session] + k) }
+        func keys(_ k: String...) throws { try Self.run(tmux, ["send-keys", "-t", session] + k, capture: false) }
         func waitFor(_ text: String, _ what: String) throws {
             for _ in 0..<100 { if try screen().contains(text) { return }; Thread.sleep(forTimeInterval: 0.1) }
             Issue.record("\(what): '\(text)' never appeared on the screen:\n\(try screen())")
@@ -65,8 +87,8 @@ import Testing
         #expect(lines.last?.hasPrefix("hoso> SELECT code, name") == true)
         let saved = try String(contentsOfFile: history, encoding: .utf8)
         #expect(saved.contains("Thuật"))
-        // Ctrl-C drops the line being typed, not the shell.
-        try keys("C-u", "SELECT 1", "C-c")
+        // Ctrl-C drops the line being edited (the recalled statement), not the shell.
+        try keys("C-c")
         try waitFor("^C", "Ctrl-C at the prompt")
         try keys("SELECT COUNT(*) FROM communes", "\\;", "Enter")
         try waitFor("   65", "the shell still answering after Ctrl-C")

@@ -123,8 +123,8 @@ public struct Plan: Sendable {
             case let .personsOnDay(statuses, c, per, day):
                 lines.append("COUNT from dated count index person.status_flow: entries minus exits up to \(day) (status: \(codes(statuses)), \(per || c != nil ? "per commune" : "province level"), \(communes(c)))")
             case let .events(kinds, c, per, range, measures):
-                lines.append("COUNT from dated count index event.per_day (kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), \(per || c != nil ? "per commune" : "province level"), \(communes(c)), days \(Predicate.rangeText(range)))")
-                if !measures.isEmpty { lines.append("SUM from dated sum index event.amounts_per_day (\(measures.map { "\($0)" }.joined(separator: ", ")))") }
+                lines.append("COUNT from the dated count indexes of events (event.\(CaseEvent.perDay.name) and its per-area companion) (kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), \(per || c != nil ? "per commune" : "province level"), \(communes(c)), days \(Predicate.rangeText(range)))")
+                if !measures.isEmpty { lines.append("SUM from the dated sum indexes of events (event.\(CaseEvent.amountsPerDay.name) and its per-area companion) (\(measures.map { "\($0)" }.joined(separator: ", ")))") }
             }
             lines.append("estimated index keys: \(estimate)")
         } else {

@@ -160,8 +160,8 @@ extension ShellSession {
                                                  status_history WHERE status = … AND start|end in a period
     event.commune_kind_date        value         events WHERE commune = … [AND kind = …] [AND date …]
     event.date                     value         events WHERE date in a period
-    event.per_day                  dated count   COUNT(*) FROM events WHERE date/kind/commune … GROUP BY kind/commune
-    event.amounts_per_day          dated sum     SUM(plants|area_m2|arrested|quantity) FROM events … GROUP BY kind/commune
+    event per-day/per-area counts  dated count   COUNT(*) FROM events WHERE date/kind/commune … GROUP BY kind/commune
+    event per-day/per-area sums    dated sum     SUM(plants|area_m2|arrested|quantity) FROM events … GROUP BY kind/commune
     Anything else is answered by a full scan; EXPLAIN shows which.
 
     """

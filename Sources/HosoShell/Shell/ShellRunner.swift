@@ -19,6 +19,11 @@ public enum ShellRunner {
     /// Installs the Ctrl-C handler: it sets ``Interruption`` instead of ending the process.
     public static func installInterruptHandler() {
         signal(SIGINT) { _ in Interruption.request() }
+        // A parent may have left SIGINT blocked (test runners, some job launchers): unblock it.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     static func runPlain(_ session: ShellSession, continueOnError: Bool) -> Int32 {
