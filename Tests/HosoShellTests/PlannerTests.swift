@@ -8,7 +8,7 @@ import HosoStore
         let f = try Fixture.get()
         let p = try f.plan("SELECT commune_name, COUNT(*) FROM persons WHERE status = 'addict' AS OF '10/12/2025' GROUP BY commune_name")
         #expect(p.count == .personsOnDay(statuses: [.addict], communes: nil, perCommune: true, day: d("2025-12-10")))
-        #expect(p.explain()[0].contains("status_flow"))
+        #expect(p.explain()[0].contains("commune_flow"))
     }
 
     @Test func eventsByKindInAPeriodUseTheDatedCountIndex() throws {

@@ -38,9 +38,11 @@ public enum AccessPath: Sendable, Hashable {
 public enum CountPath: Sendable, Hashable {
     /// Current persons per status (count index `current_count`), per commune or for the province.
     case personsCurrent(statuses: [Status]?, communes: [CommuneRef]?, perCommune: Bool)
-    /// Persons per status on a day (dated index `status_flow`: entries minus exits).
+    /// Persons per status on a day (dated indexes `status_flow` for the province and
+    /// `commune_flow` per commune: entries minus exits).
     case personsOnDay(statuses: [Status], communes: [CommuneRef]?, perCommune: Bool, day: Day)
-    /// Events per kind (dated count index `per_day`) and sums (`amounts_per_day`) during a range.
+    /// Events per kind (dated count indexes `province_per_day` / `area_per_month`) and sums
+    /// (`province_amounts_per_day` / `area_amounts_per_month`) during a range.
     case events(kinds: [CaseEvent.Kind]?, communes: [CommuneRef]?, perCommune: Bool, range: DayRange, measures: [CaseEvent.Measure])
 }
 
@@ -121,7 +123,7 @@ public struct Plan: Sendable {
             case let .personsCurrent(statuses, c, per):
                 lines.append("COUNT from count index person.current_count (level \(per || c != nil ? "commune" : "province"), status: \(codes(statuses)), \(communes(c))); current day \(asOf)")
             case let .personsOnDay(statuses, c, per, day):
-                lines.append("COUNT from dated count index person.status_flow: entries minus exits up to \(day) (status: \(codes(statuses)), \(per || c != nil ? "per commune" : "province level"), \(communes(c)))")
+                lines.append("COUNT from dated count index \(per || c != nil ? "person.commune_flow" : "person.status_flow"): entries minus exits up to \(day) (status: \(codes(statuses)), \(per || c != nil ? "per commune" : "province level"), \(communes(c)))")
             case let .events(kinds, c, per, range, measures):
                 lines.append("COUNT from the dated count indexes of events (event.\(CaseEvent.perDay.name) and its per-area companion) (kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), \(per || c != nil ? "per commune" : "province level"), \(communes(c)), days \(Predicate.rangeText(range)))")
                 if !measures.isEmpty { lines.append("SUM from the dated sum indexes of events (event.\(CaseEvent.amountsPerDay.name) and its per-area companion) (\(measures.map { "\($0)" }.joined(separator: ", ")))") }

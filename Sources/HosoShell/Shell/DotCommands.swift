@@ -155,7 +155,8 @@ extension ShellSession {
     person.status_commune          value (now)   persons WHERE status = … [AND commune = …]   (no AS OF, or AS OF today)
     person.commune                 value (now)   persons WHERE commune = … / commune_name = …
     person.current_count           count (now)   COUNT(*) FROM persons WHERE status/commune … GROUP BY status/commune
-    person.status_flow             dated count   COUNT(*) FROM persons WHERE status = … AS OF 'day' [GROUP BY commune]
+    person.status_flow             dated count   COUNT(*) FROM persons WHERE status = … AS OF 'day' (province)
+    person.commune_flow            dated count   COUNT(*) FROM persons WHERE status = … AS OF 'day' GROUP BY commune (months + interval index)
     person.status_interval         interval      persons WHERE status = … AS OF 'day';
                                                  status_history WHERE status = … AND start|end in a period
     event.commune_kind_date        value         events WHERE commune = … [AND kind = …] [AND date …]
