@@ -203,6 +203,10 @@ import HosoStore
         let clock = ManualClock(f.today)
         let store = try Store(directory: dir + "/store", options: .init(today: { clock.day }))
         let copy = try ProgramTenant.create(in: store, info: TenantInfo(name: "copy", provinceCode: 20, calendar: f.context.calendar), settings: f.program.settings)
+        // Persons first: events name the persons they involve.
+        #expect(try TableTransfer.exportTable("persons", to: dir + "/persons.ndjson", from: f.program) == f.persons.count)
+        let people = try TableTransfer.importFile(dir + "/persons.ndjson", table: "persons", into: copy)
+        #expect(people.loaded == f.persons.count && people.rejected == 0)
         let summary = try TableTransfer.importFile(dir + "/events.ndjson", table: "events", into: copy)
         #expect(summary.loaded == f.events.count && summary.rejected == 0)
         let session = try ShellSession(store: store, tenant: "copy")
@@ -216,5 +220,41 @@ import HosoStore
         #expect(bad.loaded == 1 && bad.rejected == 2)
         let rejects = try String(contentsOfFile: dir + "/bad.csv.rejects.csv", encoding: .utf8)
         #expect(rejects.contains("99999") && rejects.contains("nokind"))
+    }
+
+    @Test func importRejectsDuplicatesAndUnknownsRowByRowWhileGoodRowsLand() throws {
+        let f = try Fixture.get()
+        let dir = NSTemporaryDirectory() + "hoso-shell-dup-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let clock = ManualClock(f.today)
+        let store = try Store(directory: dir + "/store", options: .init(today: { clock.day }))
+        let copy = try ProgramTenant.create(in: store, info: TenantInfo(name: "copy", provinceCode: 20, calendar: f.context.calendar), settings: f.program.settings)
+        let commune = f.context.communes.entries[0].ref.commune
+        try copy.addPerson(Person(id: 1, fullName: "Đã Có", commune: CommuneRef(province: 20, commune: commune), fileOpened: d("2024-01-01")))
+        _ = try copy.updatePerson({ var p = try copy.person(id: 1)!; p.nationalID = "020090000001"; return p }())
+        // Line 2 lands; 3 reuses a stored national ID; 4 repeats line 2's national ID; 5 reuses a stored id;
+        // 6 repeats line 2's id; 7 names an unknown commune; 8 has a bad date; 9 lands.
+        let csv = """
+        id,full_name,national_id,commune_code,file_opened
+        10,Người Một,020090000010,\(commune),2025-01-02
+        11,Người Hai,020090000001,\(commune),2025-01-02
+        12,Người Ba,020090000010,\(commune),2025-01-02
+        1,Người Bốn,,\(commune),2025-01-02
+        10,Người Năm,,\(commune),2025-01-02
+        13,Người Sáu,,99999,2025-01-02
+        14,Người Bảy,,\(commune),2025-02-30
+        15,Người Tám,020090000015,\(commune),2025-01-03
+
+        """
+        try csv.write(toFile: dir + "/persons.csv", atomically: true, encoding: .utf8)
+        try "person_id,date,kind\n".write(toFile: dir + "/person_events.csv", atomically: true, encoding: .utf8)
+        let summary = try TableTransfer.importFile(dir + "/persons.csv", table: "persons", into: copy)
+        #expect(summary.loaded == 2 && summary.rejected == 6)
+        #expect(try copy.person(id: 10)?.fullName == "Người Một" && copy.person(id: 15) != nil)
+        #expect(try copy.person(id: 1)?.fullName == "Đã Có")
+        #expect(try copy.person(id: 11) == nil && copy.person(id: 12) == nil && copy.person(id: 13) == nil)
+        let rejects = try String(contentsOfFile: dir + "/persons.csv.rejects.csv", encoding: .utf8)
+        for line in [3, 4, 5, 6, 7, 8] { #expect(rejects.contains(",\(line),"), "line \(line) should be in the reject file:\n\(rejects)") }
+        #expect(rejects.contains("already held by person 1") && rejects.contains("already held by person 10"))
     }
 }

@@ -41,29 +41,39 @@ public enum TableTransfer {
         let format = format ?? Self.format(of: path)
         let rejectPath = rejects ?? path + (format == .csv ? ".rejects.csv" : ".rejects.ndjson")
         let province = program.settings.communes.first?.ref.province ?? 0
-        var rejected: [RowError] = []
         var loaded = 0
+        // Rejected rows stream to the reject file as they are found; it is created on the first one.
+        var rejectWriter: RejectWriter?
+        var rejected = 0
+        var rejectFailure: (any Error)?
         var header: String?
+        func reject(_ row: RowError) {
+            rejected += 1
+            do {
+                if rejectWriter == nil { rejectWriter = try RejectWriter(path: rejectPath, format: format, header: header) }
+                try rejectWriter?.write(row)
+            } catch { rejectFailure = rejectFailure ?? error }
+        }
+        let unique = UniqueRows(program)
         switch table {
         case "persons":
             let reader = try ImportReader.persons(at: path, format: format, provinceCode: province).prepared(by: program)
+                .validated { p throws(HosoError) in try unique.check(p) }
             header = reader.headers[reader.file]
-            let values = reader.values { rejected.append($0) }.lazy.map { p -> Person in loaded += 1; if loaded % 10_000 == 0 { progress?(loaded) }; return p }
+            let values = reader.values { reject($0) }.lazy.map { p -> Person in loaded += 1; if loaded % 10_000 == 0 { progress?(loaded) }; return p }
             try program.load(persons: values, events: [CaseEvent]())
         case "events":
             let reader = try ImportReader.caseEvents(at: path, format: format, provinceCode: province).prepared(by: program)
+                .validated { e throws(HosoError) in try unique.check(e) }
             header = reader.headers[reader.file]
-            let values = reader.values { rejected.append($0) }.lazy.map { e -> CaseEvent in loaded += 1; if loaded % 10_000 == 0 { progress?(loaded) }; return e }
+            let values = reader.values { reject($0) }.lazy.map { e -> CaseEvent in loaded += 1; if loaded % 10_000 == 0 { progress?(loaded) }; return e }
             try program.load(persons: [Person](), events: values)
         default:
             throw QueryError("import reads persons or events, not '\(table)'", location: nil)
         }
-        if !rejected.isEmpty {
-            let writer = try RejectWriter(path: rejectPath, format: format, header: header)
-            for r in rejected { try writer.write(r) }
-            try writer.finish()
-        }
-        return Summary(loaded: loaded, rejected: rejected.count, rejectFile: rejected.isEmpty ? nil : rejectPath,
+        try rejectWriter?.finish()
+        if let rejectFailure { throw rejectFailure }
+        return Summary(loaded: loaded, rejected: rejected, rejectFile: rejected == 0 ? nil : rejectPath,
                        seconds: Date().timeIntervalSince(started))
     }
 
@@ -90,5 +100,43 @@ public enum TableTransfer {
         default:
             throw QueryError("export writes persons or events, not '\(table)'", location: nil)
         }
+    }
+}
+
+/// Rejects, row by row, what the store would refuse for a whole batch: an id already used (in
+/// the tenant or earlier in the file), a national ID already held, an event naming a person
+/// who is not on file. A refused row goes to the reject file with its line; the others land.
+final class UniqueRows {
+    let program: ProgramTenant
+    var ids = Set<RecordID>()
+    var nationalIDs: [String: RecordID] = [:]
+    init(_ program: ProgramTenant) { self.program = program }
+
+    func stored<T>(_ body: () throws -> T) throws(HosoError) -> T {
+        do { return try body() } catch let error as HosoError { throw error } catch {
+            throw HosoError.invalidField(record: "import", field: "store", value: "", reason: "could not be read: \(error)")
+        }
+    }
+
+    func check(_ p: Person) throws(HosoError) -> Person {
+        if ids.contains(p.id) { throw .invalidField(record: "person \(p.id)", field: "id", value: String(p.id), reason: "appears twice in the file") }
+        if try stored({ try program.person(id: p.id) != nil }) { throw .recordAlreadyExists(type: "person", id: p.id) }
+        if let n = p.nationalID {
+            if let other = nationalIDs[n] { throw .duplicateNationalID(nationalID: n, existing: other, new: p.id) }
+            if let other = try stored({ try program.person(nationalID: n) }) { throw .duplicateNationalID(nationalID: n, existing: other.id, new: p.id) }
+            nationalIDs[n] = p.id
+        }
+        ids.insert(p.id)
+        return p
+    }
+
+    func check(_ e: CaseEvent) throws(HosoError) -> CaseEvent {
+        if ids.contains(e.id) { throw .invalidField(record: "event \(e.id)", field: "id", value: String(e.id), reason: "appears twice in the file") }
+        if try stored({ try program.tenant.read { try $0.contains(CaseEvent.self, id: e.id) } }) { throw .recordAlreadyExists(type: "event", id: e.id) }
+        for person in e.personIDs where try !stored({ try program.tenant.read { try $0.contains(Person.self, id: person) } }) {
+            throw .invalidField(record: "event \(e.id)", field: "person_ids", value: String(person), reason: "names no person on file; import the persons first")
+        }
+        ids.insert(e.id)
+        return e
     }
 }
