@@ -55,9 +55,10 @@ extension ProgramTenant {
         }
         if case .commune(let c) = area, !remainder.isEmpty {
             for s in status.map({ [$0] }) ?? Status.allCases {
-                let groupKey = Tuple([.int(Int64(s.rawValue))]).appending(c.tuple)
+                let groupKey = KeyBytes { $0.append(s.rawValue); c.append(to: &$0) }
                 for days in remainder {
-                    try txn.intervals(Person.statusIntervals, .exactly(groupKey), edge: edge, in: days) { _ in out[s, default: 0] += 1 }
+                    let n = try txn.intervalCount(Person.statusIntervals, group: groupKey, edge: edge, in: days)
+                    if n > 0 { out[s, default: 0] += n }
                 }
             }
         }

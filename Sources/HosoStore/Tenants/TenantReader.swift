@@ -431,6 +431,24 @@ public class TenantReader {
         }
     }
 
+    /// How many intervals of exactly `group` start (or end) within `range`: the counting form
+    /// of ``intervals(_:_:edge:in:_:)``, building no hits.
+    public func intervalCount(_ index: IndexDefinition, group: KeyBytes, edge: IntervalEdge, in range: DayRange) throws -> Int {
+        let r = try intervalIndex(index)
+        let cursor = try txn.cursor(edge == .start ? r.db : r.endDB!)
+        var probe: [UInt8] = []
+        probe.reserveCapacity(16)
+        FixedWidth.append(range.start.rawValue, to: &probe)
+        probe.append(contentsOf: [UInt8](repeating: 0, count: 12))
+        var n = 0
+        var entry = try cursor.seek(key: group.array, valueAtLeast: probe)
+        while let e = entry, FixedWidth.int32(e.value, at: 0) < range.end.rawValue {
+            n += 1
+            entry = try cursor.nextDuplicate()
+        }
+        return n
+    }
+
     private func intervalIndex(_ index: IndexDefinition) throws -> ResolvedIndex {
         try willRead()
         let r = try core.index(index)
