@@ -21,10 +21,9 @@ public final class TenantWriter: TenantReader {
     private var sequence: UInt64 = 0
     private(set) var day: Int32 = 0
 
-    struct PendingCount: Hashable, Comparable {
+    struct PendingCount: Hashable {
         let db: UInt32
         let key: KeyBytes
-        static func < (a: PendingCount, b: PendingCount) -> Bool { a.db != b.db ? a.db < b.db : a.key < b.key }
     }
 
     /// A dated-count change on one day: `key` holds the group then the subgroup bytes.
@@ -36,14 +35,10 @@ public final class TenantWriter: TenantReader {
     }
 
     /// A value-index entry of a bulk batch, sorted by database, key and id before writing.
-    struct PendingValue: Comparable {
+    struct PendingValue {
         let db: UInt32
         let key: KeyBytes
         let id: RecordID
-        static func < (a: PendingValue, b: PendingValue) -> Bool {
-            a.db != b.db ? a.db < b.db : (a.key != b.key ? a.key < b.key : a.id < b.id)
-        }
-        static func == (a: PendingValue, b: PendingValue) -> Bool { a.db == b.db && a.key == b.key && a.id == b.id }
     }
 
     init(core: TenantCore, write: WriteTransaction, principal: Principal, policy: any AccessPolicy) {
@@ -231,13 +226,11 @@ public final class TenantWriter: TenantReader {
         guard !pendingDays.isEmpty else { return }
         pendingCounts.reserveCapacity(pendingCounts.count + pendingDays.count * 2)
         for (d, delta) in pendingDays where delta != 0 {
-            let c = Day(rawValue: d.day).civil
             d.key.withBytes { raw in
                 let group = UnsafeRawBufferPointer(rebasing: raw[..<Int(d.split)])
                 let subgroup = UnsafeRawBufferPointer(rebasing: raw[Int(d.split)...])
                 let monthly = core.monthlyDatabases.contains(d.db)
-                for (granularity, period) in [(DayBuckets.year, Int64(c.year)), (DayBuckets.month, Int64(c.year * 12 + c.month - 1)), (DayBuckets.day, Int64(d.day))]
-                where !(monthly && granularity == DayBuckets.day) {
+                for (granularity, period) in DayBuckets.buckets(of: d.day) where !(monthly && granularity == DayBuckets.day) {
                     var key = KeyBytes(bytes: group)
                     key.append(granularity); key.append(period); key.appendRaw(subgroup)
                     pendingCounts[PendingCount(db: d.db, key: key), default: 0] += delta
