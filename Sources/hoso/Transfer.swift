@@ -17,10 +17,7 @@ struct Import: ParsableCommand {
     @Option(help: "Reject file (default: FILE.rejects.csv or .ndjson).") var rejects: String?
 
     func run() throws {
-        let format = try format.map { f throws -> InterchangeFormat in
-            guard let v = InterchangeFormat(rawValue: f.lowercased()) else { throw ValidationError("--format must be csv or ndjson") }
-            return v
-        }
+        let format = try parseFormat(format)
         let program = try ProgramTenant.open(in: try storeOptions.open(), name: tenant)
         let terminal = isatty(STDERR_FILENO) != 0
         let summary = try TableTransfer.importFile(file, table: table.lowercased(), into: program, format: format, rejects: rejects) { n in
@@ -42,13 +39,18 @@ struct Export: ParsableCommand {
     @Option(help: "csv or ndjson (default: by extension).") var format: String?
 
     func run() throws {
-        let format = try format.map { f throws -> InterchangeFormat in
-            guard let v = InterchangeFormat(rawValue: f.lowercased()) else { throw ValidationError("--format must be csv or ndjson") }
-            return v
-        }
+        let format = try parseFormat(format)
         let session = try ShellSession(store: try storeOptions.open(), tenant: tenant)
         guard let program = session.context?.program else { throw ValidationError("no tenant: give --tenant NAME") }
         let n = try TableTransfer.exportTable(table.lowercased(), to: file, from: program, format: format)
         print("\(table) → \(file): \(n) records written")
+    }
+}
+
+/// The `--format` option of import and export.
+func parseFormat(_ text: String?) throws -> InterchangeFormat? {
+    try text.map { f throws -> InterchangeFormat in
+        guard let v = InterchangeFormat(rawValue: f.lowercased()) else { throw ValidationError("--format must be csv or ndjson, not '\(f)'") }
+        return v
     }
 }

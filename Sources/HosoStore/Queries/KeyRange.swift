@@ -41,22 +41,9 @@ extension UnsafeRawBufferPointer {
     /// Bytewise comparison with an array, as LMDB orders keys.
     @inline(__always)
     func compare(_ other: [UInt8]) -> Int {
-        other.withUnsafeBytes { o -> Int in
-            let n = Swift.min(count, o.count)
-            if n > 0, let a = baseAddress, let b = o.baseAddress {
-                let c = memcmp(a, b, n)
-                if c != 0 { return Int(c) }
-            }
-            return count - o.count
-        }
+        other.withUnsafeBytes { compareBytes($0) }
     }
 
     @inline(__always)
     func equals(_ other: [UInt8]) -> Bool { count == other.count && compare(other) == 0 }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
