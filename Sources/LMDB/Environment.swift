@@ -70,6 +70,13 @@ public final class Environment: @unchecked Sendable {
     /// A reset read transaction; only the pool touches it.
     struct IdleReader: @unchecked Sendable { let txn: OpaquePointer }
     private let identity: FileIdentity
+    /// Set when the environment was closed because its directory was swapped away.
+    private let wasReplaced = Atomic<Bool>(false)
+    private var closedError: LMDBError {
+        wasReplaced.load(ordering: .acquiring) ? .replaced(path: path) : .closed(path: path)
+    }
+    /// When the directory was last found to be the one opened (monotonic nanoseconds).
+    private let lastVerified = Atomic<UInt64>(0)
     /// Stale reader slots cleared when the environment was opened.
     public let staleReadersCleared: Int
 
@@ -80,7 +87,7 @@ public final class Environment: @unchecked Sendable {
     ///
     /// - Throws: ``LMDBError`` when LMDB cannot open the file, for example on a permission error.
     public static func open(path: String, options: Options = Options()) throws -> Environment {
-        if !options.readOnly { mkdir(path, 0o750) }
+        if !options.readOnly { mkdir(path, 0o700) }
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw LMDBError.status(code: errno, operation: "stat(\(path))")
@@ -117,7 +124,7 @@ public final class Environment: @unchecked Sendable {
             try check(mdb_env_set_maxreaders(env, UInt32(options.maxReaders)), "env_set_maxreaders")
             // A larger existing file keeps its own size: LMDB raises the map to what is used.
             try check(mdb_env_set_mapsize(env, options.growth.initialSize), "env_set_mapsize")
-            try check(mdb_env_open(env, path, flags, 0o640), "env_open(\(path))")
+            try check(mdb_env_open(env, path, flags, 0o600), "env_open(\(path))")
         } catch {
             mdb_env_close(env)
             throw error
@@ -132,7 +139,7 @@ public final class Environment: @unchecked Sendable {
         resizeLock = .allocate(capacity: 1)
         pthread_rwlock_init(resizeLock, nil)
         // Start with room to grow: an existing file opens at no less than what it uses.
-        let info = self.info()
+        let info = self.rawInfo()
         if Double(info.usedBytes) > Double(info.mapSize) * options.growth.threshold {
             mdb_env_set_mapsize(env, options.growth.nextSize(after: info.mapSize, needing: info.usedBytes))
         }
@@ -151,8 +158,10 @@ public final class Environment: @unchecked Sendable {
     }
 
     /// Closes the environment now, waiting for running transactions to end. Later calls on
-    /// this instance throw ``LMDBError/closed(path:)``; ``open(path:options:)`` opens it anew.
-    public func close() {
+    /// this instance throw ``LMDBError/closed(path:)`` (or ``LMDBError/replaced(path:)`` with
+    /// `replaced`, when its directory was swapped away); ``open(path:options:)`` opens it anew.
+    public func close(replaced: Bool = false) {
+        if replaced { wasReplaced.store(true, ordering: .releasing) }
         pthread_rwlock_wrlock(resizeLock)
         defer { pthread_rwlock_unlock(resizeLock) }
         registry.withLock { table in
@@ -199,7 +208,14 @@ public final class Environment: @unchecked Sendable {
     public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
         pthread_rwlock_rdlock(resizeLock)
         defer { pthread_rwlock_unlock(resizeLock) }
-        guard !isClosed.load(ordering: .acquiring) else { throw LMDBError.closed(path: path) }
+        guard !isClosed.load(ordering: .acquiring) else { throw closedError }
+        // A swap of the directory by another process is noticed within a quarter of a second
+        // (one stat then): reads never go on silently from a file that was replaced.
+        let now = Self.monotonicNanos()
+        if now &- lastVerified.load(ordering: .relaxed) > 250_000_000 {
+            guard isStillAtPath() else { throw LMDBError.replaced(path: path) }
+            lastVerified.store(now, ordering: .relaxed)
+        }
         var txn: OpaquePointer? = idleReaders.withLock { $0.popLast()?.txn }
         var rc: Int32
         if let idle = txn {
@@ -256,7 +272,7 @@ public final class Environment: @unchecked Sendable {
             pthread_rwlock_rdlock(resizeLock)
             var locked = true
             defer { if locked { pthread_rwlock_unlock(resizeLock) } }
-            guard !isClosed.load(ordering: .acquiring) else { throw LMDBError.closed(path: path) }
+            guard !isClosed.load(ordering: .acquiring) else { throw closedError }
             var txn: OpaquePointer?
             var rc = mdb_txn_begin(handle, nil, 0, &txn)
             if rc == MDB_MAP_RESIZED {
@@ -264,6 +280,13 @@ public final class Environment: @unchecked Sendable {
                 rc = mdb_txn_begin(handle, nil, 0, &txn)
             }
             try check(rc, "txn_begin(write, \(path))")
+            // Holding the writer lock now: if the directory was swapped away meanwhile (a
+            // compaction, restore or drop in any process), writing here would be lost.
+            guard isStillAtPath() else {
+                mdb_txn_abort(txn)
+                throw LMDBError.replaced(path: path)
+            }
+            lastVerified.store(Self.monotonicNanos(), ordering: .relaxed)
             writer.withLock { $0 = me }
             mapFullFlag.store(false, ordering: .relaxed)
             let outcome: Result<T, any Error>
@@ -271,6 +294,7 @@ public final class Environment: @unchecked Sendable {
                 let value = try body(WriteTransaction(handle: txn!, environment: self))
                 let crc = mdb_txn_commit(txn)
                 if crc == MDB_MAP_FULL { noteMapFull() }
+                if let full = diskFullError(crc, "txn_commit") { throw full }
                 try check(crc, "txn_commit(\(path))")
                 outcome = .success(value)
             } catch {
@@ -301,6 +325,7 @@ public final class Environment: @unchecked Sendable {
 
     /// Grows the map ahead of a write when the used part passes the policy's threshold.
     private func growIfNeeded() throws {
+        guard !isClosed.load(ordering: .acquiring) else { throw closedError }
         let info = self.info()
         guard Double(info.usedBytes) > Double(info.mapSize) * options.growth.threshold,
               info.mapSize < options.growth.maximumSize else { return }
@@ -318,9 +343,9 @@ public final class Environment: @unchecked Sendable {
             throw LMDBError.mapGrowthBlocked(path: path, mapSize: info().mapSize)
         }
         defer { pthread_rwlock_unlock(resizeLock) }
-        guard !isClosed.load(ordering: .acquiring) else { throw LMDBError.closed(path: path) }
+        guard !isClosed.load(ordering: .acquiring) else { throw closedError }
         dropIdleReaders()
-        if info().mapSize < size { try check(mdb_env_set_mapsize(handle, size), "env_set_mapsize(\(size))") }
+        if rawInfo().mapSize < size { try check(mdb_env_set_mapsize(handle, size), "env_set_mapsize(\(size))") }
     }
 
     /// Frees the pooled read transactions (before a resize or close: LMDB wants none open).
@@ -331,7 +356,18 @@ public final class Environment: @unchecked Sendable {
     // MARK: Information
 
     /// Map size, pages in use and readers (`mdb_env_info`, `mdb_env_stat`).
+    /// After ``close()`` every figure is zero.
     public func info() -> EnvironmentInfo {
+        pthread_rwlock_rdlock(resizeLock)
+        defer { pthread_rwlock_unlock(resizeLock) }
+        return rawInfo()
+    }
+
+    /// ``info()`` for callers that hold the resize lock (or own the environment alone).
+    private func rawInfo() -> EnvironmentInfo {
+        guard !isClosed.load(ordering: .acquiring) else {
+            return EnvironmentInfo(mapSize: 0, lastPage: -1, pageSize: 0, maxReaders: 0, readers: 0, lastTransaction: 0)
+        }
         var i = MDB_envinfo()
         mdb_env_info(handle, &i)
         var s = MDB_stat()
@@ -359,7 +395,65 @@ public final class Environment: @unchecked Sendable {
     public func copy(to path: String, compact: Bool = true) throws {
         pthread_rwlock_rdlock(resizeLock)
         defer { pthread_rwlock_unlock(resizeLock) }
-        try check(mdb_env_copy2(handle, path, compact ? UInt32(MDB_CP_COMPACT) : 0), "env_copy(\(path))")
+        let rc = mdb_env_copy2(handle, path, compact ? UInt32(MDB_CP_COMPACT) : 0)
+        if let full = diskFullError(rc, "env_copy(\(path))", at: path) { throw full }
+        try check(rc, "env_copy(\(path))")
+        chmod(path + "/data.mdb", 0o600)
+    }
+
+    // MARK: Identity and the disk
+
+    /// `true` while the directory at ``path`` is still the one this environment opened (it was
+    /// not renamed away, exchanged or deleted since).
+    public func isStillAtPath() -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        return UInt64(st.st_dev) == identity.device && UInt64(st.st_ino) == identity.inode
+    }
+
+    /// Free bytes on the file system holding `path` (for unprivileged users), or nil.
+    public static func freeBytes(at path: String) -> Int? {
+        var fs = statvfs()
+        guard statvfs(path, &fs) == 0 else { return nil }
+        return Int(fs.f_bavail) &* Int(fs.f_frsize)
+    }
+
+    /// Recognises a write that failed because the disk is full. LMDB passes on the `errno` of
+    /// the failed write or sync: `ENOSPC`, `EDQUOT` or `EFBIG`, and on some file systems `EIO`
+    /// (a failed write-back reported at the sync), taken as disk-full when little space is left.
+    func diskFullError(_ code: Int32, _ operation: String, at where_: String? = nil) -> LMDBError? {
+        guard code != 0 else { return nil }
+        let free = Self.freeBytes(at: where_ ?? path) ?? -1
+        switch code {
+        case ENOSPC, EDQUOT, EFBIG:
+            return .diskFull(path: where_ ?? path, operation: operation, freeBytes: max(free, 0))
+        case EIO where free >= 0 && free < 64 << 20:
+            return .diskFull(path: where_ ?? path, operation: operation, freeBytes: free)
+        default:
+            return nil
+        }
+    }
+
+    static func monotonicNanos() -> UInt64 {
+        var t = timespec()
+        #if os(Linux)
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &t)
+        #else
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        #endif
+        return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
+    }
+
+    /// Swaps the directories (or files) at `a` and `b` in one step (`renameat2` with
+    /// `RENAME_EXCHANGE` on Linux, `renamex_np` with `RENAME_SWAP` on macOS): there is no moment
+    /// at which either path is missing.
+    ///
+    /// - Throws: ``LMDBError/status(code:operation:)`` with `EINVAL` or `ENOSYS` where the file
+    ///   system cannot exchange; callers fall back to two renames with recovery.
+    public static func exchange(_ a: String, _ b: String) throws {
+        guard hoso_exchange_paths(a, b) == 0 else {
+            throw LMDBError.status(code: errno, operation: "exchange(\(a), \(b))")
+        }
     }
 }
 
@@ -382,8 +476,10 @@ public struct EnvironmentInfo: Sendable, Hashable {
 extension LMDBError {
     /// `mdb_txn_commit` frees the transaction even when it fails: it must not be aborted then.
     var isCommitFailure: Bool {
-        if case .status(_, let op) = self { return op.hasPrefix("txn_commit") }
-        return false
+        switch self {
+        case .status(_, let op), .diskFull(_, let op, _): return op.hasPrefix("txn_commit")
+        default: return false
+        }
     }
 }
 

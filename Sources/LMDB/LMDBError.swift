@@ -21,6 +21,12 @@ public enum LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed(path: String)
     /// The file is already open in this process with other durability or access settings.
     case optionsMismatch(path: String, open: String, requested: String)
+    /// The environment's directory was swapped away (compacted, restored or dropped, by this
+    /// or another process) after it was opened here: nothing was written; open it again.
+    case replaced(path: String)
+    /// The disk holding the environment is full (or the file hit a size or quota limit):
+    /// the transaction was not committed.
+    case diskFull(path: String, operation: String, freeBytes: Int)
 
     /// `true` when LMDB reported `MDB_MAP_FULL`.
     public var isMapFull: Bool { if case .status(MDB_MAP_FULL, _) = self { return true }; return false }
@@ -50,6 +56,10 @@ public enum LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the store at \(path) reached its configured maximum size of \(maximum) bytes; raise the maximum or free disk space"
         case let .closed(path):
             return "the environment at \(path) is closed"
+        case let .replaced(path):
+            return "\(path) was replaced (compacted, restored or dropped) after this process opened it; nothing was written: open the tenant again and retry"
+        case let .diskFull(path, operation, free):
+            return "the disk holding \(path) is full (\(free) bytes free; \(operation) could not write): nothing of this transaction was written; free disk space and retry"
         case let .optionsMismatch(path, open, requested):
             return "\(path) is already open in this process with \(open); it cannot be opened again with \(requested): close the other handle first or use the same settings"
         }

@@ -43,8 +43,12 @@ enum DemoProvince {
 
     /// Creates (or with `rebuild` recreates) the demo tenant and loads generated data.
     static func build(in store: Store, province: Int32, persons: Int, events: Int, seed: UInt64, rebuild: Bool) throws -> ProgramTenant {
-        if try store.tenantNames().contains(tenantName) {
-            if !rebuild { return try ProgramTenant.open(in: store, name: tenantName) }
+        if let existing = try store.tenants().first(where: { $0.name == tenantName }) {
+            if let unfinished = existing.unfinished {
+                FileHandle.standardError.write(Data("hoso: the demo tenant is unfinished (\(unfinished) was interrupted): rebuilding it\n".utf8))
+            } else if !rebuild {
+                return try ProgramTenant.open(in: store, name: tenantName)
+            }
             try store.dropTenant(tenantName)
         }
         let data = try SyntheticProvince(provinceCode: province, persons: persons, events: events, seed: seed)
@@ -53,7 +57,7 @@ enum DemoProvince {
         let name = gazetteer.province(code: province)?.name ?? "Province \(province)"
         let program = try ProgramTenant.create(in: store, info: TenantInfo(name: tenantName, displayName: "\(name) (demo data)",
                                                                           provinceCode: Int(province), calendar: calendar),
-                                               settings: data.settings())
+                                               settings: data.settings(), unfinished: "demo load")
         let started = Date()
         let terminal = isatty(STDERR_FILENO) != 0
         try program.load(persons: data.persons(), events: data.events(), batchSize: 100_000) { kind, p in
@@ -62,6 +66,7 @@ enum DemoProvince {
             }
         }
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        try program.tenant.markFinished()
         let (_, bytes) = try store.compactTenant(tenantName)
         let seconds = Date().timeIntervalSince(started)
         print("Built demo tenant '\(tenantName)' in \(store.directory): \(name), \(data.communes.count) communes, "

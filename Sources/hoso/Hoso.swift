@@ -8,7 +8,7 @@ struct Hoso: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hoso",
         abstract: "Hoso: a multi-tenant store for the person-management files and case events of drug-free commune programs.",
-        subcommands: [Demo.self, Shell.self, Query.self, Import.self, Export.self, Tenants.self, Size.self])
+        subcommands: [Demo.self, Shell.self, Query.self, Import.self, Export.self, Tenants.self, Verify.self, Backup.self, Restore.self, Size.self])
 }
 
 /// Options every command that touches a store shares.
@@ -21,7 +21,9 @@ struct StoreOptions: ParsableArguments {
     func open(today: Day? = nil) throws -> Store {
         var options = Store.Options()
         if let today { options.today = { today } }
-        return try Store(directory: directory, options: options)
+        let store = try Store(directory: directory, options: options)
+        for line in store.recovered { FileHandle.standardError.write(Data("hoso: recovered \(store.directory): \(line)\n".utf8)) }
+        return store
     }
 }
 

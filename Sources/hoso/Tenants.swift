@@ -15,8 +15,12 @@ struct Tenants: ParsableCommand {
             let store = try storeOptions.open()
             let tenants = try store.tenants()
             if tenants.isEmpty { print("No tenants in \(store.directory). Create one with: hoso tenants create NAME --province CODE"); return }
-            print(TextTable(header: ["name", "display name", "province", "created by"],
-                            rows: tenants.map { [$0.name, $0.displayName, $0.provinceCode.map(String.init) ?? "", $0.createdBy] }).render())
+            print(TextTable(header: ["name", "display name", "province", "created by", "state"],
+                            rows: tenants.map { [$0.name, $0.displayName, $0.provinceCode.map(String.init) ?? "", $0.createdBy,
+                                                 $0.unfinished.map { "UNFINISHED: \($0)" } ?? "complete"] }).render())
+            for t in tenants where t.unfinished != nil {
+                print("Tenant '\(t.name)' is unfinished (\(t.unfinished!)): what it was being built with did not complete; rebuild it (hoso demo rebuilds the demo) or drop it.")
+            }
         }
     }
 
@@ -54,6 +58,7 @@ struct Tenants: ParsableCommand {
             rules         \(program.settings.rules.sets.map { "from \($0.effectiveFrom): illegal use \($0.illegalUseMonths) mo, post-rehab \($0.postRehabVoluntaryMonths)/\($0.postRehabCompulsoryAdultMonths) mo" }.joined(separator: "; "))
             populations   \(program.settings.populations.keys.sorted().map(String.init).joined(separator: ", "))
             format        \(d.info.formatVersion), created by \(d.info.createdBy)
+            state         \(try program.tenant.unfinishedReason().map { "UNFINISHED: \($0) did not complete; rebuild or drop the tenant" } ?? "complete")
             records       \(d.recordCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             change log    \(d.lastChange) facts
             current day   \(d.today)
@@ -69,7 +74,7 @@ struct Tenants: ParsableCommand {
         @Argument(help: "Tenant name.") var name: String
         func run() throws {
             let (before, after) = try storeOptions.open().compactTenant(name)
-            print("Compacted '\(name)': \(before) → \(after) bytes.")
+            print("Compacted '\(name)': \(before) → \(after) bytes. Writers were held back meanwhile; a process that had it open must open it again to write.")
         }
     }
 

@@ -15,13 +15,31 @@ struct Import: ParsableCommand {
     @Option(help: "Tenant to load into.") var tenant: String
     @Option(help: "csv or ndjson (default: by extension).") var format: String?
     @Option(help: "Reject file (default: FILE.rejects.csv or .ndjson).") var rejects: String?
+    @Option(help: "Rows per batch: each batch lands whole or not at all.") var batchSize: Int = 50_000
 
     func run() throws {
         let format = try parseFormat(format)
         let program = try ProgramTenant.open(in: try storeOptions.open(), name: tenant)
         let terminal = isatty(STDERR_FILENO) != 0
-        let summary = try TableTransfer.importFile(file, table: table.lowercased(), into: program, format: format, rejects: rejects) { n in
-            if terminal { FileHandle.standardError.write(Data("\r  \(n) rows…".utf8)) }
+        let summary: TableTransfer.Summary
+        do {
+            summary = try TableTransfer.importFile(file, table: table.lowercased(), into: program, format: format, rejects: rejects,
+                                                   batchSize: max(1, batchSize)) { n in
+                if terminal { FileHandle.standardError.write(Data("\r  \(n) rows…".utf8)) }
+            }
+        } catch let error as BulkLoadError {
+            if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
+            let loaded = "\(error.recordsLoaded) records in \(error.batch - 1) whole batches were written before it; nothing of batch \(error.batch) was"
+            switch error.underlying {
+            case let .diskFull(path, free):
+                fail("\(file): the disk is full (\(free) bytes free on the file system of \(path)). \(loaded). "
+                     + "Free disk space and run the same import again: the rows already loaded go to the reject file as duplicates, the rest load.")
+            case .tenantReplaced:
+                fail("\(file): tenant '\(tenant)' was compacted, restored or dropped by another command while this import ran. \(loaded). "
+                     + "Run the same import again to load the rest: the rows already loaded go to the reject file as duplicates.")
+            default:
+                throw error
+            }
         }
         if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
         print("\(file) → \(table): \(summary.text)")

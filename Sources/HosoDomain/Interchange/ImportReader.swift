@@ -40,6 +40,10 @@ public final class ImportReader<Value: Sendable>: Sequence, IteratorProtocol {
     /// ```
     public func next() -> ImportRow<Value>? { source.next() }
 
+    /// The original bytes of the row ``next()`` returned last (for a reject file written later,
+    /// when the store refuses that record at commit time).
+    public var lastRowBytes: [UInt8] { source.lastRaw() }
+
     /// The records, calling `onReject` with each rejected row instead of returning it.
     ///
     /// ```swift

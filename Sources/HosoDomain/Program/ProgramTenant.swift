@@ -49,13 +49,18 @@ public final class ProgramTenant: Sendable {
                           settings: ProgramSettings(communes: communes, populations: populations, rules: rules), as: principal)
     }
 
-    /// Creates a tenant with explicit settings (any set of communes, e.g. pre-2025 ones).
-    public static func create(in store: Store, info: TenantInfo, settings: ProgramSettings,
+    /// Creates a tenant with explicit settings (any set of communes, e.g. pre-2025 ones). The
+    /// tenant appears with its settings or not at all; with `unfinished` it is marked
+    /// unfinished (``HosoStore/TenantInfo/unfinished``) until ``HosoStore/Tenant/markFinished()``.
+    public static func create(in store: Store, info: TenantInfo, settings: ProgramSettings, unfinished: String? = nil,
                               as principal: Principal = .system) throws -> ProgramTenant {
-        let tenant = try store.createTenant(info, schema: schema, as: principal)
-        try tenant.setSetting(ProgramSettings.settingName, settings.encoded())
+        let tenant = try store.createTenant(info, schema: schema, settings: [ProgramSettings.settingName: settings.encoded()],
+                                            unfinished: unfinished, as: principal)
         return ProgramTenant(tenant: tenant, settings: settings)
     }
+
+    /// Recomputes every index from the records and compares (see ``HosoStore/Tenant/verify(progress:)``).
+    public func verify(progress: ((String) -> Void)? = nil) throws -> VerifyReport { try tenant.verify(progress: progress) }
 
     /// Opens an existing program tenant.
     public static func open(in store: Store, name: String, as principal: Principal = .system,
@@ -266,11 +271,17 @@ public final class ProgramTenant: Sendable {
 
     /// Loads many persons, then many events, in large batches (see ``Tenant/bulkLoad(_:batchSize:progress:)``).
     /// Every record is validated first; a bad record stops the load with the batches before it loaded.
+    /// With `personConflicts` / `eventConflicts`, a record the store refuses when its batch is
+    /// written (its id exists, or its national ID is held: a concurrent import got there first)
+    /// is handed over with the reason instead of stopping the load.
     public func load<P: Sequence<Person>, E: Sequence<CaseEvent>>(persons: P, events: E, batchSize: Int = 50_000,
-                                                                  progress: ((String, BulkLoadProgress) -> Void)? = nil) throws {
+                                                                  progress: ((String, BulkLoadProgress) -> Void)? = nil,
+                                                                  personConflicts: ((Person, HosoError) -> Void)? = nil,
+                                                                  eventConflicts: ((CaseEvent, HosoError) -> Void)? = nil) throws {
         do {
             var people = persons.makeIterator()
-            try tenant.bulkLoad(Person.self, batchSize: batchSize, progress: { progress?("person", $0) }) {
+            try tenant.bulkLoad(Person.self, batchSize: batchSize, progress: { progress?("person", $0) },
+                                conflicts: personConflicts.map { report in { p, error in report(p, Self.personError(error, p)) } }) {
                 try people.next().map { p throws(HosoError) in try self.prepare(p) }
             }
         } catch let error as BulkLoadError {
@@ -282,9 +293,17 @@ public final class ProgramTenant: Sendable {
             throw error
         }
         var cases = events.makeIterator()
-        try tenant.bulkLoad(CaseEvent.self, batchSize: batchSize, progress: { progress?("event", $0) }) {
+        try tenant.bulkLoad(CaseEvent.self, batchSize: batchSize, progress: { progress?("event", $0) }, conflicts: eventConflicts) {
             try cases.next().map { e throws(HosoError) in try self.prepare(e) }
         }
+    }
+
+    /// A refusal of the store about a person, in the domain's words.
+    static func personError(_ error: HosoError, _ person: Person) -> HosoError {
+        if case let .uniqueViolation(index, _, existing, new) = error, index == "person.national_id" {
+            return .duplicateNationalID(nationalID: person.nationalID ?? "", existing: existing, new: new)
+        }
+        return error
     }
 }
 

@@ -36,7 +36,7 @@ public enum TableTransfer {
     /// file's name plus `.rejects.csv` / `.rejects.ndjson`), good rows land in batches that land
     /// whole or not at all.
     public static func importFile(_ path: String, table: String, into program: ProgramTenant, format: InterchangeFormat? = nil,
-                                  rejects: String? = nil, progress: ((Int) -> Void)? = nil) throws -> Summary {
+                                  rejects: String? = nil, batchSize: Int = 50_000, progress: ((Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
         let format = format ?? Self.format(of: path)
         let rejectPath = rejects ?? path + (format == .csv ? ".rejects.csv" : ".rejects.ndjson")
@@ -55,19 +55,44 @@ public enum TableTransfer {
             } catch { rejectFailure = rejectFailure ?? error }
         }
         let unique = UniqueRows(program)
+        // The rows of the batch being loaded, so that a record the store refuses at commit time
+        // (a concurrent import of the same file got there first) goes to the reject file too.
+        var inFlight: [RecordID: (line: Int, raw: [UInt8])] = [:]
+        func rows<V: Sendable>(_ reader: ImportReader<V>, id: @escaping (V) -> RecordID) -> some Sequence<V> {
+            sequence(state: reader) { reader -> V? in
+                while let row = reader.next() {
+                    switch row {
+                    case let .record(value, line):
+                        inFlight[id(value)] = (line, reader.lastRowBytes)
+                        loaded += 1
+                        if loaded % 10_000 == 0 { progress?(loaded) }
+                        return value
+                    case let .rejected(error):
+                        reject(error)
+                    }
+                }
+                return nil
+            }
+        }
+        func refused(_ id: RecordID, _ error: HosoError, file: String) {
+            loaded -= 1
+            let row = inFlight[id] ?? (0, [])
+            reject(RowError(error, file: file, line: row.line, raw: row.raw))
+        }
+        let batchDone: (String, BulkLoadProgress) -> Void = { _, _ in inFlight.removeAll(keepingCapacity: true) }
         switch table {
         case "persons":
             let reader = try ImportReader.persons(at: path, format: format, provinceCode: province).prepared(by: program)
                 .validated { p throws(HosoError) in try unique.check(p) }
             header = reader.headers[reader.file]
-            let values = reader.values { reject($0) }.lazy.map { p -> Person in loaded += 1; if loaded % 10_000 == 0 { progress?(loaded) }; return p }
-            try program.load(persons: values, events: [CaseEvent]())
+            try program.load(persons: rows(reader, id: \.id), events: [CaseEvent](), batchSize: batchSize, progress: batchDone,
+                             personConflicts: { p, error in refused(p.id, error, file: reader.file) })
         case "events":
             let reader = try ImportReader.caseEvents(at: path, format: format, provinceCode: province).prepared(by: program)
                 .validated { e throws(HosoError) in try unique.check(e) }
             header = reader.headers[reader.file]
-            let values = reader.values { reject($0) }.lazy.map { e -> CaseEvent in loaded += 1; if loaded % 10_000 == 0 { progress?(loaded) }; return e }
-            try program.load(persons: [Person](), events: values)
+            try program.load(persons: [Person](), events: rows(reader, id: \.id), batchSize: batchSize, progress: batchDone,
+                             eventConflicts: { e, error in refused(e.id, error, file: reader.file) })
         default:
             throw QueryError("import reads persons or events, not '\(table)'", location: nil)
         }

@@ -35,12 +35,18 @@ extension Tenant {
     /// validation) stops the load like a failed batch: the records of the unfinished batch are
     /// not written.
     ///
+    /// With `conflicts`, a record that the store refuses when its batch is written (its id
+    /// exists, or a unique key is held: typically a concurrent load of the same file got there
+    /// first) does not fail the batch: it is handed to `conflicts` with the reason, after the
+    /// batch commits, and the batch's other records load.
+    ///
     /// ```swift
     /// var rows = csv.makeIterator()
-    /// try tenant.bulkLoad(Person.self) { try rows.next().map(parse) }
+    /// try tenant.bulkLoad(Item.self, conflicts: { item, why in print(item.id, why) }) { try rows.next().map(parse) }
     /// ```
     @discardableResult
     public func bulkLoad<R: StoredRecord>(_ type: R.Type, batchSize: Int = 50_000, progress: ((BulkLoadProgress) -> Void)? = nil,
+                                          conflicts: ((R, HosoError) -> Void)? = nil,
                                           next: () throws -> R?) throws -> BulkLoadProgress {
         precondition(batchSize > 0, "batchSize must be positive")
         let started = Date()
@@ -54,8 +60,21 @@ extension Tenant {
         }
         func commit() throws {
             guard !batch.isEmpty else { return }
-            do { try write { try $0.insertBatch(batch) } } catch { throw fail(error) }
-            state.recordsLoaded += batch.count
+            var refused: [(R, HosoError)] = []
+            do {
+                try write { try $0.insertBatch(batch) }
+            } catch let error as HosoError where conflicts != nil && error.isConflict {
+                // Set aside what the store refuses now, inside the same transaction that loads the rest.
+                do {
+                    try write { w in
+                        let (kept, out) = try w.partitionConflicts(batch)
+                        refused = out
+                        try w.insertBatch(kept)
+                    }
+                } catch { throw fail(error) }
+            } catch { throw fail(error) }
+            for (record, reason) in refused { conflicts?(record, reason) }
+            state.recordsLoaded += batch.count - refused.count
             state.batchesCommitted += 1
             state.elapsedSeconds = Date().timeIntervalSince(started)
             batch.removeAll(keepingCapacity: true)

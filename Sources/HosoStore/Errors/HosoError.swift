@@ -1,3 +1,4 @@
+import Foundation
 import LMDB
 
 /// Every error Hoso's store reports. Each case names the input at fault and its
@@ -44,6 +45,11 @@ public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {
     case newerFormat(tenant: String, found: Int, supported: Int)
     /// The access policy refused the operation.
     case accessDenied(principal: String, operation: String, reason: String)
+    /// The tenant's directory was swapped away (compacted, restored or dropped) after this
+    /// handle was opened; nothing was written through it. Open the tenant again.
+    case tenantReplaced(name: String)
+    /// The disk is full: the write was not committed (whatever committed before stays).
+    case diskFull(path: String, freeBytes: Int)
     /// An error from the storage layer.
     case storage(LMDBError)
 
@@ -86,8 +92,20 @@ public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {
             return "tenant '\(tenant)' has format \(found) but this Hoso reads up to \(supported); upgrade Hoso"
         case let .accessDenied(principal, operation, reason):
             return "\(principal) may not \(operation): \(reason)"
+        case let .tenantReplaced(name):
+            return "tenant '\(name)' was compacted, restored or dropped (by this or another process) after it was opened here; nothing was written: open it again and retry"
+        case let .diskFull(path, free):
+            return "the disk holding \(path) is full (\(free) bytes free): nothing of the last write was committed; free disk space and retry"
         case let .storage(error):
             return error.description
+        }
+    }
+
+    /// `true` for a record that exists already or a unique key held by another record.
+    public var isConflict: Bool {
+        switch self {
+        case .recordAlreadyExists, .uniqueViolation: true
+        default: false
         }
     }
 
@@ -97,6 +115,10 @@ public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {
             switch lmdb {
             case let .mapLimitReached(path, maximum):
                 return HosoError.storeFull(path: path, detail: "the map reached its limit of \(maximum) bytes")
+            case let .replaced(path):
+                return HosoError.tenantReplaced(name: (path as NSString).lastPathComponent)
+            case let .diskFull(path, _, free):
+                return HosoError.diskFull(path: path, freeBytes: free)
             case let .mapGrowthBlocked(path, size):
                 return HosoError.storeFull(path: path, detail: "the map (\(size) bytes) could not grow while read transactions stayed open")
             default:

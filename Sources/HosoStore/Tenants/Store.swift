@@ -29,21 +29,38 @@ public final class Store: Sendable {
     public let directory: String
     /// Its options.
     public let options: Options
+    /// What opening the store did to finish or roll back swaps that a killed process left half
+    /// done (one sentence each; empty when there was nothing to do). Callers should show it.
+    public let recovered: [String]
+    let lock: StoreLock
 
-    /// Opens the store at `directory`, creating it when missing.
+    /// Opens the store at `directory`, creating it when missing, and finishes or rolls back
+    /// any tenant swap (create, compact, restore, drop) that a killed process left half done;
+    /// ``recovered`` says what was done.
     public init(directory: String, options: Options = Options()) throws {
         self.directory = (directory as NSString).standardizingPath
         self.options = options
+        let tenants = self.directory + "/tenants"
         do {
-            try FileManager.default.createDirectory(atPath: tenantsDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: tenants, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
         } catch {
             throw HosoError.invalidField(record: "store", field: "directory", value: directory,
-                                         reason: "cannot be created: \(error.localizedDescription); choose a writable directory with --store")
+                                         reason: "cannot be created: \(error.localizedDescription); choose a writable directory")
         }
+        lock = StoreLock(path: self.directory + "/.lock")
+        // A swap in progress in another process holds the lock: its folders are not abandoned.
+        recovered = try lock.ifFree { try StoreRecovery(tenantsDirectory: tenants).run() } ?? []
     }
 
     var tenantsDirectory: String { directory + "/tenants" }
     func path(of name: String) -> String { tenantsDirectory + "/" + name }
+    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path(of: name) + "/data.mdb") }
+
+    /// A hidden working folder beside the tenants, named so that recovery knows what it was for.
+    func workPath(_ kind: StoreRecovery.Kind, _ name: String) -> String {
+        tenantsDirectory + "/.\(kind.rawValue)-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    }
 
     /// Checks a tenant name: 1–64 of `a-z 0-9 - _`, starting with a letter or digit.
     public static func validate(tenantName name: String) throws(HosoError) {
@@ -59,7 +76,7 @@ public final class Store: Sendable {
     /// Names of the tenants in the store, sorted.
     public func tenantNames() throws -> [String] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: tenantsDirectory)) ?? []
-        return entries.filter { !$0.hasPrefix(".") && FileManager.default.fileExists(atPath: path(of: $0) + "/data.mdb") }.sorted()
+        return entries.filter { !$0.hasPrefix(".") && exists($0) }.sorted()
     }
 
     /// Metadata of every tenant, sorted by name.
@@ -74,7 +91,9 @@ public final class Store: Sendable {
             guard let bytes = try txn.get(meta, key: MetaKeys.info) else {
                 throw HosoError.corruptRecord(type: "tenant info", id: nil, reason: "tenant \(name) has no metadata")
             }
-            return try TenantInfo.decode(bytes)
+            var info = try TenantInfo.decode(bytes)
+            info.unfinished = try txn.get(meta, key: MetaKeys.unfinished).map { String(decoding: $0, as: UTF8.self) }
+            return info
         }
     }
 
@@ -83,42 +102,56 @@ public final class Store: Sendable {
     }
 
     /// Creates a tenant and opens it. The tenant appears whole or not at all: it is built in a
-    /// hidden directory and renamed into place.
+    /// hidden directory, with its `settings` and, if `unfinished` is given, marked unfinished
+    /// with that reason (see ``Tenant/markFinished()``), and renamed into place.
+    ///
+    /// ```swift
+    /// let tenant = try store.createTenant(TenantInfo(name: "t"), schema: schema, unfinished: "initial load")
+    /// // … load …
+    /// try tenant.markFinished()
+    /// ```
     ///
     /// - Throws: ``HosoError/tenantAlreadyExists(name:store:)``, ``HosoError/invalidTenantName(name:reason:)``.
-    public func createTenant(_ info: TenantInfo, schema: Schema, as principal: Principal = .system,
-                             policy: any AccessPolicy = AllowAll()) throws -> Tenant {
+    public func createTenant(_ info: TenantInfo, schema: Schema, settings: [String: [UInt8]] = [:], unfinished: String? = nil,
+                             as principal: Principal = .system, policy: any AccessPolicy = AllowAll()) throws -> Tenant {
         try Self.validate(tenantName: info.name)
-        let final = path(of: info.name)
-        if FileManager.default.fileExists(atPath: final) { throw HosoError.tenantAlreadyExists(name: info.name, store: directory) }
-        let staging = tenantsDirectory + "/.new-\(info.name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        do {
-            let env = try Environment.open(path: staging, options: environmentOptions)
-            var info = info
-            info.formatVersion = TenantInfo.currentFormatVersion
-            info.createdAt = Int64(Date().timeIntervalSince1970)
-            info.createdBy = principal.name
-            let meta = try env.openDatabase(MetaKeys.database)
-            let log = try env.openDatabase(MetaKeys.changeLog)
-            let today = options.today()
-            try env.write { txn in
-                try txn.put(meta, key: MetaKeys.info, value: info.encoded())
-                try txn.put(meta, key: MetaKeys.today, value: FixedWidth.counterBytes(Int64(today.rawValue)))
-                let change = ChangeRecord(sequence: 1, timestamp: ChangeRecord.now(), actor: principal.name,
-                                          operation: .createTenant, recordType: nil, recordIDs: [], payload: nil,
-                                          detail: "created tenant \(info.name) (\(info.displayName))")
-                try txn.put(log, key: FixedWidth.bytes(1), value: change.encoded())
+        try lock.exclusively {
+            let final = path(of: info.name)
+            if exists(info.name) { throw HosoError.tenantAlreadyExists(name: info.name, store: directory) }
+            let staging = workPath(.new, info.name)
+            do {
+                let env = try Environment.open(path: staging, options: environmentOptions)
+                var info = info
+                info.formatVersion = TenantInfo.currentFormatVersion
+                info.createdAt = Int64(Date().timeIntervalSince1970)
+                info.createdBy = principal.name
+                info.unfinished = nil
+                let meta = try env.openDatabase(MetaKeys.database)
+                let log = try env.openDatabase(MetaKeys.changeLog)
+                let today = options.today()
+                try env.write { txn in
+                    try txn.put(meta, key: MetaKeys.info, value: info.encoded())
+                    try txn.put(meta, key: MetaKeys.today, value: FixedWidth.counterBytes(Int64(today.rawValue)))
+                    for (name, bytes) in settings { try txn.put(meta, key: MetaKeys.setting(name), value: bytes) }
+                    if let unfinished { try txn.put(meta, key: MetaKeys.unfinished, value: Array(unfinished.utf8)) }
+                    let change = ChangeRecord(sequence: 1, timestamp: ChangeRecord.now(), actor: principal.name,
+                                              operation: .createTenant, recordType: nil, recordIDs: [], payload: nil,
+                                              detail: "created tenant \(info.name) (\(info.displayName))")
+                    try txn.put(log, key: FixedWidth.bytes(1), value: change.encoded())
+                }
+                env.close()
+                try Durably.sync(file: staging + "/data.mdb")
+                // An empty directory left at the final path by hand is replaced; any other is not.
+                guard rename(staging, final) == 0 else {
+                    let code = errno
+                    if code == EEXIST || code == ENOTEMPTY { throw HosoError.tenantAlreadyExists(name: info.name, store: directory) }
+                    throw HosoError.storage(.status(code: code, operation: "rename(\(staging), \(final))"))
+                }
+                try Durably.sync(file: tenantsDirectory)
+            } catch {
+                try? FileManager.default.removeItem(atPath: staging)
+                throw HosoError.wrap(error)
             }
-            env.close()
-            guard rename(staging, final) == 0 else {
-                let code = errno
-                if code == EEXIST || code == ENOTEMPTY { throw HosoError.tenantAlreadyExists(name: info.name, store: directory) }
-                throw HosoError.storage(.status(code: code, operation: "rename(\(staging), \(final))"))
-            }
-        } catch {
-            try? FileManager.default.removeItem(atPath: staging)
-            throw HosoError.wrap(error)
         }
         return try openTenant(info.name, schema: schema, as: principal, policy: policy)
     }
@@ -130,7 +163,7 @@ public final class Store: Sendable {
     public func openTenant(_ name: String, schema: Schema, as principal: Principal = .system,
                            policy: any AccessPolicy = AllowAll()) throws -> Tenant {
         try Self.validate(tenantName: name)
-        guard FileManager.default.fileExists(atPath: path(of: name) + "/data.mdb") else {
+        guard exists(name) else {
             throw HosoError.unknownTenant(name: name, store: directory, known: (try? tenantNames()) ?? [])
         }
         do {
@@ -143,27 +176,37 @@ public final class Store: Sendable {
         }
     }
 
-    /// Deletes a tenant and its data. Handles still open on it fail from then on.
+    /// Deletes a tenant and its data. A write in progress in any process finishes first; writes
+    /// tried afterwards through handles opened before fail with
+    /// ``HosoError/tenantReplaced(name:)``.
     public func dropTenant(_ name: String) throws {
         try Self.validate(tenantName: name)
-        let final = path(of: name)
-        guard FileManager.default.fileExists(atPath: final + "/data.mdb") else {
-            throw HosoError.unknownTenant(name: name, store: directory, known: (try? tenantNames()) ?? [])
+        try lock.exclusively {
+            let final = path(of: name)
+            guard exists(name) else {
+                throw HosoError.unknownTenant(name: name, store: directory, known: (try? tenantNames()) ?? [])
+            }
+            let trash = workPath(.dropped, name)
+            do {
+                let env = try Environment.open(path: final, options: environmentOptions)
+                try env.write { _ in
+                    guard rename(final, trash) == 0 else { throw HosoError.storage(.status(code: errno, operation: "rename(\(final))")) }
+                }
+                env.close(replaced: true)
+                try Durably.sync(file: tenantsDirectory)
+            } catch { throw HosoError.wrap(error) }
+            try FileManager.default.removeItem(atPath: trash)
         }
-        // Close the live environment (if this process has it open) before its files go away.
-        let env = try Environment.open(path: final, options: environmentOptions)
-        env.close()
-        let trash = tenantsDirectory + "/.dropped-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard rename(final, trash) == 0 else {
-            throw HosoError.storage(.status(code: errno, operation: "rename(\(final))"))
-        }
-        try FileManager.default.removeItem(atPath: trash)
     }
 
     /// Rewrites a tenant's file without its free pages (after a bulk load or many deletes the
-    /// file can be twice the live data). Closes the tenant's environment in this process:
-    /// handles opened before fail afterwards, open the tenant again. Returns the bytes before
-    /// and after.
+    /// file can be twice the live data), while it stays readable. Writers in every process are
+    /// held back for the whole of it (the compaction holds the tenant's write lock while it
+    /// copies and swaps the copy in); a writer that opened the tenant before gets
+    /// ``HosoError/tenantReplaced(name:)`` on its next write instead of writing into the old
+    /// file, and nothing it committed before is missing from the copy. Closes the tenant's
+    /// environment in this process: handles opened before fail afterwards, open the tenant
+    /// again. Returns the bytes before and after.
     ///
     /// ```swift
     /// let (before, after) = try store.compactTenant("lang-son")
@@ -171,40 +214,64 @@ public final class Store: Sendable {
     @discardableResult
     public func compactTenant(_ name: String) throws -> (before: Int, after: Int) {
         try Self.validate(tenantName: name)
-        let final = path(of: name)
-        guard FileManager.default.fileExists(atPath: final + "/data.mdb") else {
-            throw HosoError.unknownTenant(name: name, store: directory, known: (try? tenantNames()) ?? [])
+        return try lock.exclusively {
+            let final = path(of: name)
+            guard exists(name) else {
+                throw HosoError.unknownTenant(name: name, store: directory, known: (try? tenantNames()) ?? [])
+            }
+            let staging = workPath(.compact, name)
+            let before = Self.fileSize(final)
+            do {
+                let env = try Environment.open(path: final, options: environmentOptions)
+                try env.write { _ in
+                    try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false,
+                                                            attributes: [.posixPermissions: 0o700])
+                    try env.copy(to: staging, compact: true)
+                    try Durably.sync(file: staging + "/data.mdb")
+                    try swapIn(staging, at: final, name: name)
+                }
+                env.close(replaced: true)
+            } catch {
+                try? FileManager.default.removeItem(atPath: staging)
+                throw HosoError.wrap(error)
+            }
+            // After the swap the staging folder holds the old file.
+            try? FileManager.default.removeItem(atPath: staging)
+            return (before, Self.fileSize(final))
         }
-        let staging = tenantsDirectory + "/.compact-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let old = tenantsDirectory + "/.old-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        let size = { (dir: String) in (try? FileManager.default.attributesOfItem(atPath: dir + "/data.mdb")[.size] as? Int) ?? 0 }
-        let before = size(final)
+    }
+
+    /// Puts the complete directory `staging` at `final` in one step (the old contents end up at
+    /// `staging`), falling back to two renames where the file system cannot exchange; recovery
+    /// at the next open finishes that fallback if the process dies between the renames.
+    func swapIn(_ staging: String, at final: String, name: String) throws {
         do {
-            let env = try Environment.open(path: final, options: environmentOptions)
-            try env.copy(to: staging, compact: true)
-            env.close()
+            try Environment.exchange(staging, final)
+        } catch LMDBError.status(let code, _) where code == EINVAL || code == ENOSYS || code == ENOTSUP {
+            let old = workPath(.old, name)
             guard rename(final, old) == 0 else { throw HosoError.storage(.status(code: errno, operation: "rename(\(final))")) }
             guard rename(staging, final) == 0 else {
                 let code = errno
                 _ = rename(old, final)
                 throw HosoError.storage(.status(code: code, operation: "rename(\(staging))"))
             }
-            try? FileManager.default.removeItem(atPath: old)
-        } catch {
-            try? FileManager.default.removeItem(atPath: staging)
-            throw HosoError.wrap(error)
+            guard rename(old, staging) == 0 else { throw HosoError.storage(.status(code: errno, operation: "rename(\(old))")) }
         }
-        return (before, size(final))
+        try Durably.sync(file: tenantsDirectory)
     }
 
-    /// Copies a tenant, consistently and while it is in use, into `directory` (which must not
-    /// exist), compacted; the copy opens as a store holding that one tenant.
-    public func backupTenant(_ name: String, to directory: String) throws {
-        let target = directory + "/tenants/" + name
-        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-        let env = try Environment.open(path: path(of: name), options: environmentOptions)
-        try env.copy(to: target, compact: true)
+    static func fileSize(_ dir: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: dir + "/data.mdb")[.size] as? Int) ?? 0
+    }
+}
+
+/// Syncing files and directories, so that a rename survives a power loss.
+enum Durably {
+    static func sync(file path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw HosoError.storage(.status(code: errno, operation: "open(\(path))")) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw HosoError.storage(.status(code: errno, operation: "fsync(\(path))")) }
     }
 }
 
@@ -214,5 +281,6 @@ enum MetaKeys {
     static let info = Array("info".utf8)
     static let today = Array("today".utf8)
     static func setting(_ name: String) -> [UInt8] { Array("setting.\(name)".utf8) }
+    static let unfinished = Array("unfinished".utf8)
     static func indexBuilt(_ type: String, _ index: String) -> [UInt8] { Array("index.\(type).\(index)".utf8) }
 }

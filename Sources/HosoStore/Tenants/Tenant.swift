@@ -118,6 +118,22 @@ public final class Tenant: Sendable {
         try write { try $0.setSetting(name, bytes) }
     }
 
+    /// Marks the tenant unfinished with a reason (see ``TenantInfo/unfinished``), for a long
+    /// operation that a kill may cut short; ``markFinished()`` clears it.
+    public func markUnfinished(_ reason: String) throws {
+        try write { try $0.write.put(core.meta, key: MetaKeys.unfinished, value: Array(reason.utf8)) }
+    }
+
+    /// Clears the unfinished mark: the tenant is complete.
+    public func markFinished() throws {
+        try write { _ = try $0.write.delete(core.meta, key: MetaKeys.unfinished) }
+    }
+
+    /// Why the tenant is unfinished, or nil when it is complete.
+    public func unfinishedReason() throws -> String? {
+        try read { r in try r.txn.get(core.meta, key: MetaKeys.unfinished).map { String(decoding: $0, as: UTF8.self) } }
+    }
+
     /// A named setting blob, if set.
     public func setting(_ name: String) throws -> [UInt8]? { try read { try $0.setting(name) } }
 }

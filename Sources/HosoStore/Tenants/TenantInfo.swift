@@ -19,6 +19,11 @@ public struct TenantInfo: Sendable, Hashable {
     public var createdAt: Int64
     /// Who created it.
     public var createdBy: String
+    /// Why the tenant is not finished yet (for example "demo load"), or nil when it is: a
+    /// tenant created with an `unfinished` reason keeps it until ``Tenant/markFinished()``,
+    /// so a load killed halfway shows as unfinished instead of complete. Read from the
+    /// tenant's metadata; not part of the encoded info.
+    public var unfinished: String?
 
     /// The format this version of Hoso writes and reads.
     public static let currentFormatVersion = 1
@@ -27,6 +32,7 @@ public struct TenantInfo: Sendable, Hashable {
     public init(name: String, displayName: String? = nil, provinceCode: Int? = nil, calendar: ReportingCalendar = .gregorian) {
         self.name = name; self.displayName = displayName ?? name; self.provinceCode = provinceCode
         self.calendar = calendar; self.formatVersion = Self.currentFormatVersion; self.createdAt = 0; self.createdBy = ""
+        self.unfinished = nil
     }
 
     func encoded() -> [UInt8] {

@@ -323,6 +323,36 @@ public final class TenantWriter: TenantReader {
 
     // MARK: Bulk
 
+    /// The records of `records` the store would refuse now (an id that exists, a unique key held
+    /// by another record or by an earlier record of the batch), with the reason, and the others.
+    func partitionConflicts<R: StoredRecord>(_ records: [R]) throws -> (kept: [R], refused: [(R, HosoError)]) {
+        let t = try core.type(R.schema.name)
+        let context = IndexContext(today: day)
+        var kept: [R] = [], refused: [(R, HosoError)] = []
+        var ids = Set<RecordID>(), keys: [IndexEntries.Key: RecordID] = [:]
+        for r in records {
+            let stored = try write.get(t.records, key: FixedWidth.bytes(r.id)) != nil
+            if ids.contains(r.id) || stored {
+                refused.append((r, .recordAlreadyExists(type: t.schema.name, id: r.id))); continue
+            }
+            var entries = IndexEntries()
+            r.indexEntries(&entries, context: context)
+            var conflict: HosoError?
+            for v in entries.values {
+                guard let ri = core.indexes[v.index], ri.definition.kind == .unique else { continue }
+                if let other = keys[v] { conflict = .uniqueViolation(index: ri.scope, key: v.bytes.description, existing: other, new: r.id); break }
+                if let existing = try write.get(ri.db, key: v.bytes) {
+                    conflict = .uniqueViolation(index: ri.scope, key: v.bytes.description, existing: FixedWidth.uint64(existing), new: r.id); break
+                }
+            }
+            if let conflict { refused.append((r, conflict)); continue }
+            ids.insert(r.id)
+            for v in entries.values where core.indexes[v.index]?.definition.kind == .unique { keys[v] = r.id }
+            kept.append(r)
+        }
+        return (kept, refused)
+    }
+
     /// Inserts a batch of new records of one type, sorted by id; when every id is above the
     /// largest stored one the records are appended without searching. Logs one change-log
     /// fact for the batch.
