@@ -40,6 +40,10 @@ struct Import: ParsableCommand {
             default:
                 throw error
             }
+        } catch HosoError.tenantReplaced {
+            if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
+            fail("\(file): tenant '\(tenant)' was compacted, restored or dropped by another command while this import ran; the whole batches before it "
+                 + "were written. Run the same import again to load the rest: the rows already loaded go to the reject file as duplicates.")
         }
         if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
         print("\(file) → \(table): \(summary.text)")

@@ -232,6 +232,35 @@ import Testing
         print("CrashLoopTests: compaction during import: \(outcomes)")
     }
 
+    @Test func anImportOntoAFullDiskSaysSoAndTheSameImportLaterLoadsTheRest() throws {
+        try prepare()
+        let mountPoint = dir + "/small-disk"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        guard "size=4m".withCString({ mount("tmpfs", mountPoint, "tmpfs", 0, $0) }) == 0 else {
+            print("CrashLoopTests: a full disk is not tried here: mounting a small tmpfs needs root (errno \(errno))")
+            return
+        }
+        defer { umount(mountPoint) }
+        let small = mountPoint + "/store"
+        try run(["tenants", "create", "t", "--province", "20"], store: small)
+        try run(["import", dir + "/in/persons.csv", "--table", "persons", "--tenant", "t"], store: small)
+        let out = try run(importEvents(), store: small, expect: [1])
+        #expect(out.contains("the disk is full"), "\(out)")
+        #expect(out.contains("whole batches were written before it"), "\(out)")
+        #expect(out.contains("run the same import again"), "\(out)")
+        #expect(!out.contains("Input/output error"), "\(out)")
+        let written = try #require(out.range(of: #"(\d+) records in"#, options: .regularExpression).map { Int(out[$0].split(separator: " ")[0]) ?? -1 })
+        let stored = try Int(run(["query", "--tenant", "t", "--mode", "csv", "SELECT COUNT(*) FROM events;"], store: small)
+            .split(separator: "\n").last.map(String.init) ?? "")
+        #expect(stored == written, "the message says \(written) events were written, the tenant holds \(String(describing: stored))")
+        _ = "size=64m".withCString { mount("tmpfs", mountPoint, "tmpfs", UInt(MS_REMOUNT), $0) }
+        try run(importEvents(), store: small, expect: [0, 2])
+        let after = try run(["query", "--tenant", "t", "--mode", "csv", "SELECT COUNT(*) FROM events;"], store: small)
+        #expect(after.contains(String(Self.events)), "\(after)")
+        let verified = try run(["verify", "--tenant", "t"], store: small, expect: [0, 3])
+        #expect(verified.contains(": consistent"), "\(verified)")
+    }
+
     @Test func twoImportsOfTheSameFileAtOnceRejectTheDuplicatesRowByRow() throws {
         try prepare()
         let a = try Child.start(hoso, importEvents() + ["--rejects", dir + "/rejects-a.csv", "--store", store], log: dir + "/a.log")
