@@ -163,7 +163,37 @@ struct JSONCursor {
         let isNumber = first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
         let isLiteral = bytesEqual(token, "true") || bytesEqual(token, "false")
         guard isNumber || isLiteral else { throw Self.syntax("'\(FieldText.shown(token))' is not a JSON value", at: start) }
+        if isNumber && !Self.isNumber(token) {
+            throw Self.syntax("'\(FieldText.shown(token))' is not a JSON number (RFC 8259: no leading zeros, no '+', "
+                              + "digits on both sides of '.', digits after 'e')", at: start)
+        }
         return .text(token, isString: false)
+    }
+
+    /// Whether `b` is a number of RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    @inline(__always)
+    static func isNumber(_ b: Bytes) -> Bool {
+        var i = 0
+        let n = b.count
+        @inline(__always) func isDigit(_ k: Int) -> Bool { k < n && b[k] &- UInt8(ascii: "0") < 10 }
+        @inline(__always) func digits() -> Bool {
+            guard isDigit(i) else { return false }
+            while isDigit(i) { i += 1 }
+            return true
+        }
+        if i < n && b[i] == UInt8(ascii: "-") { i += 1 }
+        guard isDigit(i) else { return false }
+        if b[i] == UInt8(ascii: "0") { i += 1 } else { _ = digits() }
+        if i < n && b[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() else { return false }
+        }
+        if i < n && (b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E")) {
+            i += 1
+            if i < n && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) { i += 1 }
+            guard digits() else { return false }
+        }
+        return i == n
     }
 
     /// Reads a `null` if one comes next.

@@ -245,7 +245,11 @@ enum NDJSON {
                 }
                 guard try c.open(UInt8(ascii: "["), UInt8(ascii: "]")) else { continue }
                 repeat {
-                    guard case let .text(b, _) = try c.scalar(), !b.isEmpty else {
+                    let element: JSONScalar
+                    do throws(FieldFailure) { element = try c.scalar() } catch {
+                        throw FieldFailure(field: column.name, reason: error.reason)
+                    }
+                    guard case let .text(b, _) = element, !b.isEmpty else {
                         throw FieldFailure(field: column.name, reason: "has an empty or null element")
                     }
                     try fields.append(column, b)

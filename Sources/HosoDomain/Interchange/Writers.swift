@@ -379,7 +379,10 @@ public final class CaseEventWriter {
 /// Writes rejected rows for a clerk to correct and import again. CSV: each row's original text
 /// with two more columns, `line` and `reason` (the reason names the field), after an optional
 /// header (the original header plus `,line,reason`); a row cut inside a quoted field gets the
-/// closing quote first. NDJSON: one object per row,
+/// closing quote first. Every rejected row is one valid RFC 4180 record: a field that is not
+/// already one (a clean unquoted field, or a closed quoted one) is written quoted with its
+/// original bytes as its value — an unquoted field holding a CR, LF or quote, a quoted field
+/// with text after its closing quote. NDJSON: one object per row,
 /// `{"line":…,"field":…,"reason":…,"text":…}` (`field` only when one is at fault).
 ///
 /// ```swift
@@ -412,7 +415,7 @@ public final class RejectWriter {
         self.format = format
         sink = try ByteSink(path: path)
         if format == .csv, let header {
-            sink.append(header)
+            appendCSVRecord(Array(header.utf8))
             sink.append(",line,reason\r\n" as StaticString)
         }
     }
@@ -426,10 +429,7 @@ public final class RejectWriter {
         let reason = (error.field.map { "\($0): " } ?? "") + error.reason
         switch format {
         case .csv:
-            sink.append(error.raw)
-            // A row cut inside a quoted field gets its closing quote, so that line and reason
-            // stay columns of their own.
-            if error.raw.reduce(0, { $0 + ($1 == UInt8(ascii: "\"") ? 1 : 0) }) % 2 == 1 { sink.append(UInt8(ascii: "\"")) }
+            appendCSVRecord(error.raw)
             sink.append(UInt8(ascii: ",")); sink.append(decimal: error.line)
             sink.append(UInt8(ascii: ",")); sink.appendCSV(reason)
             sink.append("\r\n" as StaticString)
@@ -450,4 +450,68 @@ public final class RejectWriter {
     /// try rejects.finish()
     /// ```
     public func finish() throws(InterchangeError) { try sink.finish() }
+
+    /// Writes the fields of a CSV row (split as ``CSVScanner`` splits them) as valid RFC 4180
+    /// fields, without a line end: a clean field as it was; a field cut short inside its quotes
+    /// (the row ends there) with the closing quote added, so that line and reason stay columns
+    /// of their own; any other field quoted, holding its original bytes. A CR or LF is then
+    /// never outside quotes.
+    func appendCSVRecord(_ raw: [UInt8]) {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        let n = raw.count
+        func appendQuoted(_ from: Int, _ to: Int) {
+            sink.append(quote)
+            for k in from..<to {
+                sink.append(raw[k])
+                if raw[k] == quote { sink.append(quote) }
+            }
+            sink.append(quote)
+        }
+        func toComma(_ from: Int) -> Int {
+            var k = from
+            while k < n && raw[k] != comma { k += 1 }
+            return k
+        }
+        raw.withUnsafeBytes { all in
+            var i = 0
+            while true {
+                if i < n && raw[i] == quote {
+                    var j = i + 1
+                    var closed = false
+                    while j < n {
+                        if raw[j] == quote {
+                            if j + 1 < n && raw[j + 1] == quote { j += 2; continue }
+                            closed = true
+                            break
+                        }
+                        j += 1
+                    }
+                    guard closed else {
+                        // Cut short: the field runs to the end of the row, and its quotes are all doubled.
+                        sink.append(UnsafeRawBufferPointer(rebasing: all[i..<n]))
+                        sink.append(quote)
+                        return
+                    }
+                    if j + 1 >= n || raw[j + 1] == comma {
+                        sink.append(UnsafeRawBufferPointer(rebasing: all[i...j]))
+                        i = j + 1
+                    } else {
+                        // Text after the closing quote: the whole field, quoted.
+                        let end = toComma(j + 1)
+                        appendQuoted(i, end)
+                        i = end
+                    }
+                } else {
+                    let end = toComma(i)
+                    var clean = true
+                    for k in i..<end where raw[k] == quote || raw[k] == cr || raw[k] == lf { clean = false; break }
+                    if clean { sink.append(UnsafeRawBufferPointer(rebasing: all[i..<end])) } else { appendQuoted(i, end) }
+                    i = end
+                }
+                guard i < n else { return }
+                sink.append(comma)
+                i += 1
+            }
+        }
+    }
 }

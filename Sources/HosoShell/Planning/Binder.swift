@@ -23,17 +23,59 @@ public struct Binder {
         throw QueryError(message, at: token)
     }
 
-    /// Binds a condition.
+    /// Binds a condition. The tree is walked with a stack of its own (no recursion), so no
+    /// nesting or chain length can exhaust the thread's stack here; terms are bound in the
+    /// order written (the first bad one is the error).
     public func bind(_ condition: Condition, in table: TableSchema) throws(QueryError) -> Predicate {
-        switch condition {
-        case let .and(a, b): return .all(try bind(a, in: table).conjuncts + bind(b, in: table).conjuncts)
-        case let .or(a, b):
-            var parts: [Predicate] = []
-            for p in [try bind(a, in: table), try bind(b, in: table)] {
-                if case .any(let inner) = p { parts += inner } else { parts.append(p) }
+        enum Step {
+            case visit(Condition)
+            case all(Int)
+            case any(Int)
+            case not
+        }
+        var steps: [Step] = [.visit(condition)]
+        var done: [Predicate] = []
+        while let step = steps.popLast() {
+            switch step {
+            case .visit(let c):
+                switch c {
+                case .and(let terms):
+                    steps.append(.all(terms.count))
+                    for term in terms.reversed() { steps.append(.visit(term)) }
+                case .or(let terms):
+                    steps.append(.any(terms.count))
+                    for term in terms.reversed() { steps.append(.visit(term)) }
+                case .not(let inner, _):
+                    steps.append(.not)
+                    steps.append(.visit(inner))
+                default:
+                    done.append(try bindTerm(c, in: table))
+                }
+            case .all(let n):
+                var parts: [Predicate] = []
+                parts.reserveCapacity(n)
+                for p in done[(done.count - n)...] { parts += p.conjuncts }
+                done.removeLast(n)
+                done.append(.all(parts))
+            case .any(let n):
+                var parts: [Predicate] = []
+                parts.reserveCapacity(n)
+                for p in done[(done.count - n)...] {
+                    if case .any(let inner) = p { parts += inner } else { parts.append(p) }
+                }
+                done.removeLast(n)
+                done.append(.any(parts))
+            case .not:
+                done.append(.not(done.removeLast()))
             }
-            return .any(parts)
-        case let .not(c, _): return .not(try bind(c, in: table))
+        }
+        return done[0]
+    }
+
+    /// Binds a condition that is not AND, OR or NOT.
+    private func bindTerm(_ condition: Condition, in table: TableSchema) throws(QueryError) -> Predicate {
+        switch condition {
+        case .and, .or, .not: return try bind(condition, in: table)
         case let .compare(l, op, r, opToken):
             switch (l, r) {
             case let (.column(n, t), .literal(v, vt)): return try compare(column(n, t, in: table), op, v, vt, table)
@@ -104,7 +146,10 @@ public struct Binder {
             guard case .literal(.string(let text), _) = pattern else {
                 throw QueryError("expected a quoted pattern after LIKE (e.g. 'Nguyễn%')", at: pattern.token)
             }
-            let p = Predicate.like(c, Gazetteer.fold(text))
+            guard text.count <= LikePattern.maxLength else {
+                throw QueryError("the LIKE pattern is \(text.count) characters long; at most \(LikePattern.maxLength) are allowed", at: pattern.token)
+            }
+            let p = Predicate.like(c, LikePattern(folded: Gazetteer.fold(text)))
             return negated ? .not(p) : p
         case let .isNull(subject, negated):
             let (c, _) = try subjectColumn(subject, table, "IS NULL")

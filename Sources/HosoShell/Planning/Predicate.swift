@@ -24,7 +24,7 @@ public indirect enum Predicate: Sendable, Hashable, CustomStringConvertible {
     /// The column's value is one of these.
     case oneOf(Int, Set<Value>)
     /// Text match: `%` any run, `_` one character; ignoring case and diacritics.
-    case like(Int, String)
+    case like(Int, LikePattern)
     /// The column is NULL.
     case isNull(Int)
     /// A yes/no column is yes.
@@ -32,7 +32,9 @@ public indirect enum Predicate: Sendable, Hashable, CustomStringConvertible {
     /// A constant (NULL is unknown).
     case constant(Bool?)
 
-    /// Evaluates on a row (SQL three-valued logic: nil is unknown).
+    /// Evaluates on a row (SQL three-valued logic: nil is unknown). The recursion is one small
+    /// frame per level of nesting (bounded by ``Parser/maxNestingDepth``); `all` and `any`
+    /// are loops.
     public func evaluate(_ row: [Value]) -> Bool? {
         switch self {
         case .all(let ps):
@@ -44,6 +46,14 @@ public indirect enum Predicate: Sendable, Hashable, CustomStringConvertible {
             for p in ps { switch p.evaluate(row) { case true?: return true; case nil: unknown = true; default: break } }
             return unknown ? nil : false
         case .not(let p): return p.evaluate(row).map { !$0 }
+        default: return evaluateTerm(row)
+        }
+    }
+
+    /// Evaluates a predicate that is not `all`, `any` or `not`.
+    private func evaluateTerm(_ row: [Value]) -> Bool? {
+        switch self {
+        case .all, .any, .not: return evaluate(row)
         case let .compare(c, op, v):
             if row[c] == .null || v == .null { return nil }
             return Predicate.apply(op, row[c], v)
@@ -58,7 +68,7 @@ public indirect enum Predicate: Sendable, Hashable, CustomStringConvertible {
             return set.contains(row[c])
         case let .like(c, pattern):
             if row[c] == .null { return nil }
-            return Predicate.like(Gazetteer.fold(row[c].text), pattern)
+            return pattern.matches(folded: Gazetteer.fold(row[c].text))
         case .isNull(let c): return row[c] == .null
         case .truth(let c):
             switch row[c] { case .bool(let b): return b; case .int(let i): return i != 0; case .null: return nil; default: return true }
@@ -77,49 +87,118 @@ public indirect enum Predicate: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// SQL LIKE on folded text: `%` any run, `_` one character.
+    /// SQL LIKE on folded text: `%` any run, `_` one character (see ``LikePattern``).
     static func like(_ text: String, _ pattern: String) -> Bool {
-        let t = Array(text), p = Array(pattern)
-        var memo = [Int: Bool]()
-        func match(_ i: Int, _ j: Int) -> Bool {
-            let key = i * (p.count + 1) + j
-            if let m = memo[key] { return m }
-            let r: Bool
-            if j == p.count { r = i == t.count }
-            else if p[j] == "%" { r = match(i, j + 1) || (i < t.count && match(i + 1, j)) }
-            else if i < t.count && (p[j] == "_" || p[j] == t[i]) { r = match(i + 1, j + 1) }
-            else { r = false }
-            memo[key] = r
-            return r
-        }
-        return match(0, 0)
+        LikePattern(folded: pattern).matches(folded: text)
     }
 
-    /// The top-level conjuncts (an `all` flattened).
+    /// The top-level conjuncts (an `all` flattened, `TRUE` left out).
     public var conjuncts: [Predicate] {
-        if case .all(let ps) = self { return ps.flatMap(\.conjuncts) }
-        if case .constant(true?) = self { return [] }
-        return [self]
+        var out: [Predicate] = []
+        var stack = [self]
+        while let p = stack.popLast() {
+            switch p {
+            case .all(let ps): stack += ps.reversed()
+            case .constant(true?): continue
+            default: out.append(p)
+            }
+        }
+        return out
     }
 
     public var description: String { describe(nil) }
 
-    /// Text with column names.
+    /// Text with column names. The tree is walked with a stack of its own (no recursion).
     public func describe(_ columns: [Column]?) -> String {
+        enum Step { case visit(Predicate), text(String) }
+        var out = ""
+        var steps: [Step] = [.visit(self)]
+        func push(_ ps: [Predicate], _ separator: String) {
+            for k in ps.indices.reversed() {
+                steps.append(.text(")")); steps.append(.visit(ps[k])); steps.append(.text(k == 0 ? "(" : separator + "("))
+            }
+        }
+        while let step = steps.popLast() {
+            switch step {
+            case .text(let t): out += t
+            case .visit(let p):
+                switch p {
+                case .all(let ps): push(ps, " AND ")
+                case .any(let ps): push(ps, " OR ")
+                case .not(let q): steps.append(.text(")")); steps.append(.visit(q)); steps.append(.text("NOT ("))
+                default: out += p.describeTerm(columns)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The text of a predicate that is not `all`, `any` or `not`.
+    private func describeTerm(_ columns: [Column]?) -> String {
         func n(_ i: Int) -> String { columns.map { $0[i].name } ?? "#\(i)" }
         func lit(_ v: Value) -> String { v.isNumber ? v.text : v == .null ? "NULL" : "'\(v.text)'" }
         switch self {
-        case .all(let ps): return ps.map { "(\($0.describe(columns)))" }.joined(separator: " AND ")
-        case .any(let ps): return ps.map { "(\($0.describe(columns)))" }.joined(separator: " OR ")
-        case .not(let p): return "NOT (\(p.describe(columns)))"
+        case .all, .any, .not: return describe(columns)
         case let .compare(c, op, v): return "\(n(c)) \(op.rawValue) \(lit(v))"
         case let .columns(a, op, b): return "\(n(a)) \(op.rawValue) \(n(b))"
         case let .dateIn(c, ranges): return "\(n(c)) in " + ranges.map(Predicate.rangeText).joined(separator: " or ")
         case let .oneOf(c, set): return "\(n(c)) IN (" + set.sorted().map(lit).joined(separator: ", ") + ")"
-        case let .like(c, p): return "\(n(c)) LIKE '\(p)'"
+        case let .like(c, p): return "\(n(c)) LIKE '\(p.text)'"
         case .isNull(let c): return "\(n(c)) IS NULL"
         case .truth(let c): return n(c)
         case .constant(let b): return b.map { $0 ? "TRUE" : "FALSE" } ?? "NULL"
+        }
+    }
+
+    // Equality and hashing walk the tree with a stack of their own (no recursion).
+
+    public static func == (a: Predicate, b: Predicate) -> Bool {
+        var pairs = [(a, b)]
+        while let (x, y) = pairs.popLast() {
+            switch (x, y) {
+            case let (.all(p), .all(q)), let (.any(p), .any(q)):
+                guard p.count == q.count else { return false }
+                pairs += zip(p, q)
+            case let (.not(p), .not(q)):
+                pairs.append((p, q))
+            default:
+                guard x.sameTerm(y) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// Equality of two predicates that are not `all`, `any` or `not` (false for those).
+    private func sameTerm(_ other: Predicate) -> Bool {
+        switch (self, other) {
+        case let (.compare(a, o, v), .compare(b, p, w)): a == b && o == p && v == w
+        case let (.columns(a, o, c), .columns(b, p, d)): a == b && o == p && c == d
+        case let (.dateIn(a, r), .dateIn(b, s)): a == b && r == s
+        case let (.oneOf(a, v), .oneOf(b, w)): a == b && v == w
+        case let (.like(a, p), .like(b, q)): a == b && p == q
+        case let (.isNull(a), .isNull(b)): a == b
+        case let (.truth(a), .truth(b)): a == b
+        case let (.constant(a), .constant(b)): a == b
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var stack = [self]
+        while let p = stack.popLast() {
+            switch p {
+            case .all(let ps): hasher.combine(0); hasher.combine(ps.count); stack += ps.reversed()
+            case .any(let ps): hasher.combine(1); hasher.combine(ps.count); stack += ps.reversed()
+            case .not(let q): hasher.combine(2); stack.append(q)
+            case let .compare(c, o, v): hasher.combine(3); hasher.combine(c); hasher.combine(o); hasher.combine(v)
+            case let .columns(a, o, b): hasher.combine(4); hasher.combine(a); hasher.combine(o); hasher.combine(b)
+            case let .dateIn(c, r): hasher.combine(5); hasher.combine(c); hasher.combine(r)
+            case let .oneOf(c, v): hasher.combine(6); hasher.combine(c); hasher.combine(v)
+            case let .like(c, l): hasher.combine(7); hasher.combine(c); hasher.combine(l)
+            case let .isNull(c): hasher.combine(8); hasher.combine(c)
+            case let .truth(c): hasher.combine(9); hasher.combine(c)
+            case let .constant(b): hasher.combine(10); hasher.combine(b)
+            }
         }
     }
 

@@ -101,7 +101,7 @@ extension ShellSession {
                 let saved = pending
                 pending = ""
                 defer { pending = saved }
-                return run(text)
+                return run(text, continueOnError: continueOnError)
             case ".import":
                 guard args.count >= 2 else { return usage(".import FILE persons|events") }
                 guard let context else { fail("error: no tenant in use"); return false }

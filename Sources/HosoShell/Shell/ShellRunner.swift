@@ -29,6 +29,7 @@ public enum ShellRunner {
     static func runPlain(_ session: ShellSession, continueOnError: Bool) -> Int32 {
         installInterruptHandler()
         session.scriptLineNumbers = true
+        session.continueOnError = continueOnError
         var failed = false
         while let line = readLine(strippingNewline: true) {
             if !session.feed(line: line) {

@@ -37,6 +37,9 @@ public final class ShellSession {
     var pendingFirstLine = 1
     /// Whether errors give line numbers of the whole input (scripts, pipes) rather than of the statement.
     public var scriptLineNumbers = false
+    /// Whether the statements after a failed one still run (`--continue`): the rest of its line
+    /// as well as the lines after it. ``run(_:continueOnError:)`` sets it for the script it runs.
+    public var continueOnError = false
 
     /// Opens a session on a store, using `tenant` (default: `demo`, or the only tenant).
     public init(store: Store, tenant: String? = nil) throws {
@@ -96,9 +99,9 @@ public final class ShellSession {
     /// first error unless `continueOnError`. Returns false when something failed.
     @discardableResult
     public func run(_ script: String, continueOnError: Bool = false) -> Bool {
-        let (savedLines, savedMode) = (linesFed, scriptLineNumbers)
-        linesFed = 0; scriptLineNumbers = true
-        defer { linesFed = savedLines; scriptLineNumbers = savedMode }
+        let (savedLines, savedMode, savedContinue) = (linesFed, scriptLineNumbers, self.continueOnError)
+        linesFed = 0; scriptLineNumbers = true; self.continueOnError = continueOnError
+        defer { linesFed = savedLines; scriptLineNumbers = savedMode; self.continueOnError = savedContinue }
         var ok = true
         for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
             if !feed(line: String(line)) { ok = false; if !continueOnError { pending = ""; return false } }
@@ -108,28 +111,61 @@ public final class ShellSession {
         return ok
     }
 
-    /// Parses and runs the statements of `text`, printing results. Returns false on the first error.
+    /// Parses and runs the statements of `text`, printing results. Returns false when one
+    /// failed: at the first error, or, with ``continueOnError``, after running the others (a
+    /// statement that does not lex or parse is skipped up to its `;`).
     @discardableResult
     public func execute(_ text: String, firstLine: Int = 1) -> Bool {
-        var parser: Parser
-        do { parser = try Parser(text) } catch { fail(error.render(source: text, firstLine: firstLine)); return false }
-        while true {
-            do {
-                guard let statement = try parser.next() else { return true }
-                let started = DispatchTime.now().uptimeNanoseconds
-                Interruption.clear()
-                let result = try execute(statement)
-                if let result { write(formatter.render(result)) }
-                if timer {
-                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                    write(String(format: "Run Time: %.3f s\n", seconds))
+        let chars = Array(text)
+        var ok = true
+        // Statement by statement: a statement that does not lex stops only itself.
+        var start = 0, line = 1, lineStart = 0
+        while start < chars.count {
+            let end = Lexer.statementEnd(chars, from: start)
+            defer {
+                for i in start..<end where chars[i] == "\n" { line += 1; lineStart = i + 1 }
+                start = end
+            }
+            var parser: Parser
+            do { parser = Parser(tokens: try Lexer.tokens(chars, from: start, to: end, line: line, lineStart: lineStart)) } catch {
+                fail(error.render(source: text, firstLine: firstLine))
+                guard continueOnError else { return false }
+                ok = false
+                continue
+            }
+            while true {
+                let statement: Statement
+                do {
+                    guard let next = try parser.next() else { break }
+                    statement = next
+                } catch {
+                    fail(error.render(source: text, firstLine: firstLine))
+                    guard continueOnError else { return false }
+                    ok = false
+                    parser.skipStatement()
+                    continue
                 }
-            } catch let error as QueryError {
-                fail(error.render(source: text, firstLine: firstLine)); return false
-            } catch {
-                fail("error: \(error)"); return false
+                do {
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    Interruption.clear()
+                    let result = try execute(statement)
+                    if let result { write(formatter.render(result)) }
+                    if timer {
+                        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                        write(String(format: "Run Time: %.3f s\n", seconds))
+                    }
+                } catch let error as QueryError {
+                    fail(error.render(source: text, firstLine: firstLine))
+                    guard continueOnError else { return false }
+                    ok = false
+                } catch {
+                    fail("error: \(error)")
+                    guard continueOnError else { return false }
+                    ok = false
+                }
             }
         }
+        return ok
     }
 
     /// Runs one parsed statement; returns its result (nil when it printed nothing).

@@ -68,6 +68,9 @@ public enum TableTransfer {
                         if loaded % 10_000 == 0 { progress?(loaded) }
                         return value
                     case let .rejected(error):
+                        // The tenant went away under the import (a compaction elsewhere): stop
+                        // here rather than reject good rows; the next commit reports it.
+                        if unique.stopped != nil { return nil }
                         reject(error)
                     }
                 }
@@ -97,6 +100,7 @@ public enum TableTransfer {
             throw QueryError("import reads persons or events, not '\(table)'", location: nil)
         }
         try rejectWriter?.finish()
+        if let stopped = unique.stopped { throw stopped }
         if let rejectFailure { throw rejectFailure }
         return Summary(loaded: loaded, rejected: rejected, rejectFile: rejected == 0 ? nil : rejectPath,
                        seconds: Date().timeIntervalSince(started))
@@ -137,8 +141,14 @@ final class UniqueRows {
     var nationalIDs: [String: RecordID] = [:]
     init(_ program: ProgramTenant) { self.program = program }
 
+    /// Set when the store could not be read because the tenant was replaced: the import stops.
+    var stopped: HosoError?
+
     func stored<T>(_ body: () throws -> T) throws(HosoError) -> T {
-        do { return try body() } catch let error as HosoError { throw error } catch {
+        do { return try body() } catch let error as HosoError {
+            if case .tenantReplaced = error { stopped = error }
+            throw error
+        } catch {
             throw HosoError.invalidField(record: "import", field: "store", value: "", reason: "could not be read: \(error)")
         }
     }

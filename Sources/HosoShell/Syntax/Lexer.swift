@@ -10,16 +10,22 @@ public enum Lexer {
     ///
     /// - Throws: ``QueryError`` for an unterminated string or an unexpected character.
     public static func tokens(_ text: String) throws(QueryError) -> [Token] {
-        let chars = Array(text)
+        try tokens(Array(text), from: 0, to: nil, line: 1, lineStart: 0)
+    }
+
+    /// The tokens of `chars[start..<end]` (`end` nil: to the end), with locations in the whole
+    /// of `chars`: `line` is the line `start` is on, and `lineStart` the index that line starts at.
+    static func tokens(_ chars: [Character], from start: Int, to end: Int?, line firstLine: Int, lineStart firstLineStart: Int) throws(QueryError) -> [Token] {
+        let count = end ?? chars.count
         var out: [Token] = []
-        var i = 0, line = 1, lineStart = 0
+        var i = start, line = firstLine, lineStart = firstLineStart
         func location(_ at: Int) -> SourceLocation { SourceLocation(line: line, column: at - lineStart + 1, offset: at) }
-        while i < chars.count {
+        while i < count {
             let c = chars[i]
             if c == "\n" { i += 1; line += 1; lineStart = i; continue }
             if c.isWhitespace { i += 1; continue }
-            if c == "-", i + 1 < chars.count, chars[i + 1] == "-" {
-                while i < chars.count, chars[i] != "\n" { i += 1 }
+            if c == "-", i + 1 < count, chars[i + 1] == "-" {
+                while i < count, chars[i] != "\n" { i += 1 }
                 continue
             }
             let start = i
@@ -29,9 +35,9 @@ public enum Lexer {
                 i += 1
                 var closed = false
                 var startLine = line, startLineStart = lineStart
-                while i < chars.count {
+                while i < count {
                     if chars[i] == c {
-                        if i + 1 < chars.count, chars[i + 1] == c { value.append(c); i += 2; continue }
+                        if i + 1 < count, chars[i + 1] == c { value.append(c); i += 2; continue }
                         i += 1; closed = true; break
                     }
                     if chars[i] == "\n" { line += 1; lineStart = i + 1 }
@@ -46,19 +52,19 @@ public enum Lexer {
                 continue
             }
             if c.isLetter || c == "_" {
-                while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { i += 1 }
+                while i < count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { i += 1 }
                 out.append(Token(kind: .word, text: String(chars[start..<i]), location: loc, length: i - start))
                 continue
             }
             if c.isASCII, c.isNumber {
-                while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 }
-                if i < chars.count, chars[i].isLetter || chars[i] == "_" {
+                while i < count, chars[i].isASCII, chars[i].isNumber { i += 1 }
+                if i < count, chars[i].isLetter || chars[i] == "_" {
                     throw QueryError("a number cannot be followed by letters; quote text and dates ('2025-H1')", location: loc, length: i - start + 1)
                 }
                 out.append(Token(kind: .integer, text: String(chars[start..<i]), location: loc, length: i - start))
                 continue
             }
-            let two = i + 1 < chars.count ? String(chars[i...i + 1]) : ""
+            let two = i + 1 < count ? String(chars[i...i + 1]) : ""
             if ["<>", "!=", "<=", ">="].contains(two) {
                 out.append(Token(kind: .symbol, text: two == "!=" ? "<>" : two, location: loc, length: 2)); i += 2; continue
             }
@@ -67,8 +73,34 @@ public enum Lexer {
             }
             throw QueryError("unexpected character '\(c)'", location: loc, length: 1)
         }
-        out.append(Token(kind: .end, text: "", location: location(chars.count), length: 1))
+        out.append(Token(kind: .end, text: "", location: location(count), length: 1))
         return out
+    }
+
+    /// The index just after the first `;` at or after `start` in `chars` that is outside
+    /// strings, quoted names and comments (scanning from `start` as outside them), or
+    /// `chars.count` when there is none: where the statement starting at `start` ends. The
+    /// pieces it cuts are the statements ``Parser`` reads from the whole text.
+    ///
+    /// ```swift
+    /// Lexer.statementEnd(Array("SELECT ';'; SELECT 1;"), from: 0)   // 11
+    /// ```
+    public static func statementEnd(_ chars: [Character], from start: Int) -> Int {
+        var quote: Character? = nil
+        var comment = false
+        var previous: Character = " "
+        var i = start
+        while i < chars.count {
+            let c = chars[i]
+            i += 1
+            if comment { if c == "\n" { comment = false }; previous = c; continue }
+            if let q = quote { if c == q { quote = nil }; previous = c; continue }
+            if c == "'" || c == "\"" { quote = c }
+            else if c == "-" && previous == "-" { comment = true; previous = " "; continue }
+            else if c == ";" { return i }
+            previous = c
+        }
+        return chars.count
     }
 
     /// Whether `text` holds at least one complete statement ending in `;` outside strings and

@@ -16,9 +16,14 @@ public struct Parser {
 
     private let tokens: [Token]
     private var position = 0
+    /// Parentheses and `NOT`s open at the current token (see ``maxNestingDepth``).
+    private var depth = 0
 
     /// A parser over the tokens of `text`.
     public init(_ text: String) throws(QueryError) { tokens = try Lexer.tokens(text) }
+
+    /// A parser over tokens from ``Lexer`` (ending with its end token).
+    init(tokens: [Token]) { self.tokens = tokens }
 
     /// Parses exactly one statement (a trailing `;` allowed).
     public static func parse(_ text: String) throws(QueryError) -> Statement {
@@ -37,6 +42,7 @@ public struct Parser {
 
     /// The next statement, or nil at the end of the text. Skips empty statements (`;;`).
     public mutating func next() throws(QueryError) -> Statement? {
+        depth = 0
         while current.isSymbol(";") { position += 1 }
         if current.kind == .end { return nil }
         let s = try statement()
@@ -187,30 +193,77 @@ public struct Parser {
 
     // MARK: Conditions
 
-    mutating func condition() throws(QueryError) -> Condition {
-        var left = try conjunction()
-        while accept("OR") { left = .or(left, try conjunction()) }
-        return left
-    }
+    /// How deeply parentheses and `NOT` may nest in a condition. The parser keeps its own stack
+    /// (it does not recurse), but binding and evaluating a condition recurse once per level:
+    /// the limit keeps them small on any thread, a 512 KiB one included. A chain
+    /// `a AND b AND …` or `a OR b OR …` of any length is flat and does not count.
+    public static let maxNestingDepth = 100
 
-    private mutating func conjunction() throws(QueryError) -> Condition {
-        var left = try negation()
-        while accept("AND") { left = .and(left, try negation()) }
-        return left
-    }
-
-    private mutating func negation() throws(QueryError) -> Condition {
-        let t = current
-        if accept("NOT") { return .not(try negation(), t) }
-        return try predicate()
-    }
-
-    private mutating func predicate() throws(QueryError) -> Condition {
-        if acceptSymbol("(") {
-            let inner = try condition()
-            try expectSymbol(")", "to close '('")
-            return inner
+    /// Enters one level of nesting at `token` (a `(` or a `NOT`).
+    private mutating func nest(_ token: Token) throws(QueryError) {
+        guard depth < Parser.maxNestingDepth else {
+            throw QueryError("the condition nests too deeply: at most \(Parser.maxNestingDepth) levels of parentheses and NOT are allowed "
+                             + "(a flat chain of AND or OR is not limited)", at: token)
         }
+        depth += 1
+    }
+
+    /// A condition being read inside one pair of parentheses (or at the top).
+    private struct Group {
+        /// The terms of the OR chain so far.
+        var ors: [Condition] = []
+        /// The terms of the current AND chain.
+        var ands: [Condition] = []
+        /// The NOTs before the operand being read.
+        var nots: [Token] = []
+        /// Whether it is inside parentheses.
+        var parenthesized: Bool
+    }
+
+    /// `condition := conjunction (OR conjunction)*`, `conjunction := negation (AND negation)*`,
+    /// `negation := NOT* ( '(' condition ')' | comparison )`, read without recursion: the open
+    /// parentheses are a stack of groups, so no nesting can exhaust the thread's stack here;
+    /// nesting past ``maxNestingDepth`` is refused at the `(` or `NOT` that goes past it.
+    mutating func condition() throws(QueryError) -> Condition {
+        var groups = [Group(parenthesized: false)]
+        let outerDepth = depth
+        defer { depth = outerDepth }
+        while true {
+            // An operand: NOTs, then a parenthesized group or a comparison.
+            while current.is("NOT") {
+                try nest(current)
+                groups[groups.count - 1].nots.append(advance())
+            }
+            if current.isSymbol("(") {
+                try nest(advance())
+                groups.append(Group(parenthesized: true))
+                continue
+            }
+            var operand = try comparison()
+            // After an operand: AND or OR go on in its group; anything else ends the group.
+            while true {
+                let g = groups.count - 1
+                for token in groups[g].nots.reversed() { operand = .not(operand, token) }
+                depth -= groups[g].nots.count
+                groups[g].nots.removeAll()
+                groups[g].ands.append(operand)
+                if accept("AND") { break }
+                let ands = groups[g].ands
+                groups[g].ors.append(ands.count == 1 ? ands[0] : .and(ands))
+                groups[g].ands.removeAll()
+                if accept("OR") { break }
+                let ors = groups[g].ors
+                let whole = ors.count == 1 ? ors[0] : Condition.or(ors)
+                guard groups[g].parenthesized else { return whole }
+                try expectSymbol(")", "to close '('")
+                depth -= 1
+                groups.removeLast()
+                operand = whole
+            }
+        }
+    }
+
+    private mutating func comparison() throws(QueryError) -> Condition {
         let left = try operand()
         let t = current
         if t.kind == .symbol, let op = ComparisonOperator(rawValue: t.text) {
