@@ -83,8 +83,14 @@ import Testing
         try waitFor("Xã Thiện Thuật", "the statement's result")
         try keys("Up")
         try waitFor("hoso> SELECT code, name FROM communes WHERE name = 'Công Sơn' OR name = 'thien Thuật' ORDER BY name;\n", "history recall with Up")
-        let lines = try screen().split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        #expect(lines.last?.hasPrefix("hoso> SELECT code, name") == true)
+        // The statement's own echo above matches the text too: wait until the recalled line is
+        // the one being edited (a loaded machine may take a while to redraw).
+        func editedLine() throws -> String? {
+            try screen().split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.last.map(String.init)
+        }
+        for _ in 0..<100 where try editedLine()?.hasPrefix("hoso> SELECT code, name") != true { Thread.sleep(forTimeInterval: 0.1) }
+        let shown = try screen()
+        #expect(try editedLine()?.hasPrefix("hoso> SELECT code, name") == true, "\(shown)")
         let saved = try String(contentsOfFile: history, encoding: .utf8)
         #expect(saved.contains("Thuật"))
         // Ctrl-C drops the line being edited (the recalled statement), not the shell.
@@ -92,6 +98,9 @@ import Testing
         try waitFor("^C", "Ctrl-C at the prompt")
         try keys("SELECT COUNT(*) FROM communes", "\\;", "Enter")
         try waitFor("   65", "the shell still answering after Ctrl-C")
+        // An error in one statement of a line does not drop the statements after it (as in sqlite3).
+        try keys("SELECT COUNT(*) FROM nope\\; SELECT name FROM communes WHERE name = 'thien hoa'", "\\;", "Enter")
+        try waitFor("Thiện Hòa", "the statement after a failing one on the same line")
         try keys(".quit", "Enter")
     }
 }

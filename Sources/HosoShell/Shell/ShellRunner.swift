@@ -47,6 +47,8 @@ public enum ShellRunner {
             Completion(communes: session.context?.communes).candidates(line: line, cursor: cursor)
         }
         installInterruptHandler()
+        // As sqlite3 does: an error in one statement of a line does not drop the statements after it.
+        session.continueOnError = true
         session.confirm = { question in
             (LineEditor.read(prompt: question) ?? "").trimmingCharacters(in: .whitespaces).lowercased() == "yes"
         }
