@@ -205,7 +205,7 @@ public final class Environment: @unchecked Sendable {
     /// ```swift
     /// let n = try env.read { txn in try txn.statistics(db).entries }
     /// ```
-    public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
+    public func read<T>(_ body: (borrowing ReadTransaction) throws -> T) throws -> T {
         pthread_rwlock_rdlock(resizeLock)
         defer { pthread_rwlock_unlock(resizeLock) }
         guard !isClosed.load(ordering: .acquiring) else { throw closedError }
@@ -241,7 +241,8 @@ public final class Environment: @unchecked Sendable {
             }
             if !kept { mdb_txn_abort(txn) }
         }
-        return try body(ReadTransaction(handle: txn!, environment: self))
+        let transaction = ReadTransaction(handle: txn!, environment: self)
+        return try body(transaction)
     }
 
     /// Runs `body` in the environment's single write transaction and commits it when `body`
@@ -257,7 +258,7 @@ public final class Environment: @unchecked Sendable {
     /// }
     /// ```
     @discardableResult
-    public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+    public func write<T>(_ body: (borrowing WriteTransaction) throws -> T) throws -> T {
         guard !options.readOnly else { throw LMDBError.status(code: EACCES, operation: "write on read-only \(path)") }
         let me = pthread_self()
         let nested = writer.withLock { current -> Bool in
@@ -291,7 +292,10 @@ public final class Environment: @unchecked Sendable {
             mapFullFlag.store(false, ordering: .relaxed)
             let outcome: Result<T, any Error>
             do {
-                let value = try body(WriteTransaction(handle: txn!, environment: self))
+                // A named value, not a temporary argument: the optimizer's generic specializer of
+                // Swift 6.3.1 crashes on a non-copyable temporary passed to a generic closure.
+                let transaction = WriteTransaction(handle: txn!, environment: self)
+                let value = try body(transaction)
                 let crc = mdb_txn_commit(txn)
                 if crc == MDB_MAP_FULL { noteMapFull() }
                 if let full = diskFullError(crc, "txn_commit") { throw full }

@@ -3,15 +3,23 @@ import CLMDB
 /// What every transaction can do: read values and open cursors.
 ///
 /// Values returned by a transaction point into the memory map and are valid only until the
-/// transaction ends; copy them out (`Array(buffer)`) to keep them.
-public protocol TransactionProtocol {
+/// transaction ends; copy them out (`Array(buffer)`) to keep them. ``ReadTransaction`` and
+/// ``WriteTransaction`` are non-copyable and lent to the closure of ``Environment/read(_:)`` or
+/// ``Environment/write(_:)``, so they cannot outlive it.
+///
+/// ```swift
+/// func entries(_ txn: borrowing some TransactionProtocol & ~Copyable, _ db: Database) throws -> Int {
+///     try txn.statistics(db).entries
+/// }
+/// ```
+public protocol TransactionProtocol: ~Copyable {
     /// The underlying `MDB_txn` pointer, for calls this layer does not wrap.
     var rawHandle: OpaquePointer { get }
     /// The environment the transaction belongs to.
     var environment: Environment { get }
 }
 
-extension TransactionProtocol {
+extension TransactionProtocol where Self: ~Copyable {
     /// The value stored under `key`, or `nil`. The buffer lives as long as the transaction.
     ///
     /// ```swift
@@ -63,8 +71,13 @@ extension TransactionProtocol {
 /// beyond the closure.
 ///
 /// Read transactions are opened with `MDB_NOTLS`, so they may be used from any thread while
-/// the closure runs; they see the data as of their start and never block writers.
-public struct ReadTransaction: TransactionProtocol {
+/// the closure runs; they see the data as of their start and never block writers. The value
+/// is non-copyable and only borrowed by the closure: keeping it is a compile-time error.
+///
+/// ```swift
+/// let n = try env.read { txn in try txn.statistics(db).entries }
+/// ```
+public struct ReadTransaction: TransactionProtocol, ~Copyable {
     public let rawHandle: OpaquePointer
     public let environment: Environment
     init(handle: OpaquePointer, environment: Environment) {
@@ -74,12 +87,19 @@ public struct ReadTransaction: TransactionProtocol {
 
 /// A write transaction: one per environment at a time, bound to the thread that began it.
 /// Obtain one with ``Environment/write(_:)``; it commits when the closure returns and aborts
-/// when it throws. Do not keep it beyond the closure.
-public struct WriteTransaction: TransactionProtocol {
+/// when it throws. The value is non-copyable and only borrowed by the closure, so it cannot be
+/// kept beyond it.
+///
+/// ```swift
+/// try env.write { txn in try txn.put(db, key: [1], value: [42]) }
+/// ```
+public struct WriteTransaction: TransactionProtocol, ~Copyable {
     public let rawHandle: OpaquePointer
     public let environment: Environment
 
-    init(handle: OpaquePointer, environment: Environment) {
+    /// A second view of an open write transaction, for engines built on this package that keep
+    /// it in their own state for the duration of the closure (never longer).
+    package init(handle: OpaquePointer, environment: Environment) {
         self.rawHandle = handle; self.environment = environment
     }
 
@@ -167,11 +187,14 @@ public struct WriteTransaction: TransactionProtocol {
     ///     try? txn.nested { child in try child.put(db, key: k, value: v); throw SomeError() }  // undone
     /// }
     /// ```
-    public func nested<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+    public func nested<T>(_ body: (borrowing WriteTransaction) throws -> T) throws -> T {
         var child: OpaquePointer?
         try note(mdb_txn_begin(environment.handle, rawHandle, 0, &child), "txn_begin(nested)")
         do {
-            let value = try body(WriteTransaction(handle: child!, environment: environment))
+            // A named value, not a temporary argument: the optimizer's generic specializer of
+            // Swift 6.3.1 crashes on a non-copyable temporary passed to a generic closure.
+            let transaction = WriteTransaction(handle: child!, environment: environment)
+            let value = try body(transaction)
             try note(mdb_txn_commit(child), "txn_commit(nested)")
             return value
         } catch let error as LMDBError where error.isCommitFailure {

@@ -67,7 +67,7 @@ import Testing
         Thread.sleep(forTimeInterval: 0.1)
         let t = try store.openTenant("t", schema: Self.schema)
         let ids = committed.withLock { $0 }
-        try t.read { (r: TenantReader) throws -> Void in
+        try t.read { (r: borrowing TenantReader) throws -> Void in
             for id in ids { #expect(try r.contains(Item.self, id: id), "insert \(id) was reported committed but is missing") }
             #expect(try r.recordCount(Item.self) == 5_000 + ids.count)
         }
@@ -160,8 +160,8 @@ import Testing
         #expect(clean.indexesChecked == 9)
 
         // Faults only a bug or a damaged file would make: a stray value entry, a wrong count.
-        let byGroup = try t.core.index(Item.byGroup).db
-        let counts = try t.core.index(Item.perGroupTag).db
+        let byGroup = try t.core.maintainer(Item.byGroup).storage[0].database
+        let counts = try t.core.maintainer(Item.perGroupTag).storage[0].database
         try t.core.environment.write { txn in
             try txn.put(byGroup, key: KeyBytes(Tuple([.int(99)])).array, value: FixedWidth.bytes(5), flags: .noDupData)
             let key = KeyBytes(Tuple([.int(1), .string("a")])).array
@@ -226,7 +226,7 @@ import Testing
         let target = NSTemporaryDirectory() + "hoso-backup-\(UUID().uuidString)"
         try store.backupTenant("t", to: target)
         let damaged = try Store(directory: target).openTenant("t", schema: Self.schema)
-        let counts = try damaged.core.index(Item.perGroupTag).db
+        let counts = try damaged.core.maintainer(Item.perGroupTag).storage[0].database
         try damaged.core.environment.write { txn in try txn.put(counts, key: KeyBytes(Tuple([.int(5), .string("zz")])).array, value: FixedWidth.counterBytes(3)) }
         #expect(throws: HosoError.self) { try store.restoreTenant(from: target, tenant: "t", as: "v", schema: Self.schema) }
         #expect(try store.tenantNames() == ["t"])

@@ -70,7 +70,7 @@ import Testing
         }
         #expect(throws: HosoError.recordAlreadyExists(type: "item", id: 1)) { try t.write { try $0.insert(item(1)) } }
         #expect(throws: HosoError.recordNotFound(type: "item", id: 9)) { try t.write { try $0.update(item(9)) } }
-        try t.read { (txn: TenantReader) throws -> Void in
+        try t.read { (txn: borrowing TenantReader) throws -> Void in
             #expect(try txn.lastChangeSequence() == before)
             #expect(try txn.recordCount(Item.self) == 1)
             #expect(try txn.get(Item.self, id: 4) == nil)
@@ -133,7 +133,7 @@ import Testing
         } catch let error as BulkLoadError {
             #expect(error.batch == 3 && error.recordsLoaded == 2000 && error.firstID == 5001)
         }
-        try t.read { (txn: TenantReader) throws -> Void in
+        try t.read { (txn: borrowing TenantReader) throws -> Void in
             #expect(try txn.recordCount(Item.self) == 4500)
             #expect(try txn.countSum(Item.perGroupTag, .all) == 4500)
             #expect(try txn.lookup(Item.byCode, ["K5001"]) == nil)
@@ -180,7 +180,7 @@ import Testing
                 group.addTask {
                     var bad = 0
                     for _ in 0..<300 {
-                        try t.read { (txn: TenantReader) throws -> Void in
+                        try t.read { (txn: borrowing TenantReader) throws -> Void in
                             let records = try txn.recordCount(Item.self)
                             let counted = try txn.countSum(Item.perGroupTag, .all)
                             var listed = 0
@@ -206,7 +206,7 @@ import Testing
         }
         let store = try Store(directory: path)
         let t = try store.openTenant("t", schema: Self.schema)
-        try t.read { (txn: TenantReader) throws -> Void in
+        try t.read { (txn: borrowing TenantReader) throws -> Void in
             #expect(try txn.recordCount(Item.self) == 500)
             #expect(try txn.lookup(Item.byCode, ["Z250"]) == 250)
             #expect(try txn.count(Item.perGroupTag, [1, "alpha"]) == 167)
@@ -271,7 +271,7 @@ struct ItemWithTagIndex: StoredRecord {
                     for i in 0..<40 {
                         let id = RecordID(w * 1000 + i + 1)
                         do {
-                            try t.writeGrouped { txn in
+                            try await t.writeGrouped { txn in
                                 try txn.insert(Item(id: id, group: Int64(w), tag: "g", code: "u\(id)", start: 20_000, end: nil, amount: 1))
                                 if i == 7 { throw Refused() }   // undone alone, after its insert
                             }
@@ -285,7 +285,7 @@ struct ItemWithTagIndex: StoredRecord {
             return total
         }
         #expect(failures == 16)
-        try t.read { (txn: TenantReader) throws -> Void in
+        try t.read { (txn: borrowing TenantReader) throws -> Void in
             #expect(try txn.recordCount(Item.self) == 16 * 39)
             #expect(try txn.countSum(Item.perGroupTag, .all) == 16 * 39)
             #expect(try txn.lookup(Item.byCode, ["u8"]) == nil)
@@ -305,7 +305,7 @@ struct ItemWithTagIndex: StoredRecord {
         let (before, after) = try store.compactTenant("t")
         #expect(after < before)
         t = try store.openTenant("t", schema: Schema([Item.schema]))
-        try t.read { (txn: TenantReader) throws -> Void in
+        try t.read { (txn: borrowing TenantReader) throws -> Void in
             #expect(try txn.recordCount(Item.self) == 10_000)
             #expect(try txn.lookup(Item.byCode, ["k3"]) == 3)
             #expect(try txn.lookup(Item.byCode, ["k4"]) == nil)

@@ -185,3 +185,22 @@ func await_yield() { sched_yield() }
         #expect(try Environment.open(path: dir, options: .init(durability: .full)) === env)
     }
 }
+
+/// The example of ``TransactionProtocol``: a function over any transaction, lent to it.
+func entries(_ txn: borrowing some TransactionProtocol & ~Copyable, _ db: Database) throws -> Int {
+    try txn.statistics(db).entries
+}
+
+@Suite struct TransactionLendingTests {
+    @Test func readAndWriteTransactionsAreLentToFunctions() throws {
+        let env = try Environment.open(path: temporaryDirectory())
+        let db = try env.openDatabase("kv")
+        let inWrite = try env.write { txn in
+            try txn.put(db, key: [1], value: [42])
+            _ = try txn.nested { child in try child.put(db, key: [2], value: [43]) }
+            return try entries(txn, db)
+        }
+        #expect(inWrite == 2)
+        #expect(try env.read { txn in try entries(txn, db) } == 2)
+    }
+}

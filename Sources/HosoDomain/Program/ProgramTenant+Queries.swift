@@ -39,7 +39,7 @@ extension ProgramTenant {
     /// Entries or exits per status in `area` during `range`: the dated flow index of the
     /// province (or district) by day, or of the commune by month with the days of partial months
     /// counted on the interval index (at commune level an entry is exactly an interval's start).
-    func flow(_ txn: TenantReader, _ edge: IntervalEdge, _ area: Area, _ status: Status?, _ range: DayRange) throws -> [Status: Int] {
+    func flow(_ txn: borrowing TenantReader, _ edge: IntervalEdge, _ area: Area, _ status: Status?, _ range: DayRange) throws -> [Status: Int] {
         let group = flowGroup(edge == .start ? 0 : 1, area)
         var remainder: [DayRange] = []
         var out: [Status: Int] = [:]

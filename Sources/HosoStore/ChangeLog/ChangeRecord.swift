@@ -2,7 +2,10 @@ import Foundation
 
 /// One fact of a tenant's change log: every write appends one in the same transaction, so the
 /// log is the processing record the data-protection law asks for, the history behind every
-/// correction, and a feed a replica can follow from any sequence number.
+/// correction, and a feed a replica can follow from any sequence number. Facts carry what they
+/// wrote (the record of an insert or update, every record of a bulk insert, a setting's name and
+/// bytes, the new day of a clock advance), so replaying a tenant's feed into an empty tenant
+/// with ``TenantWriter/replay(_:)`` rebuilds it.
 ///
 /// ```swift
 /// for change in try tenant.changes(after: lastSeen, limit: 1000) {
@@ -39,16 +42,56 @@ public struct ChangeRecord: Sendable, Hashable {
     public var recordType: String?
     /// The records changed.
     public var recordIDs: [RecordID]
-    /// The record as written (inserts and updates), in the record type's binary form.
+    /// The record as written (inserts and updates), in the record type's binary form; the
+    /// setting's bytes (settings).
     public var payload: [UInt8]?
     /// A note for people (settings changed, days advanced).
     public var detail: String?
+    /// The records as written by a bulk insert, one for each id of ``recordIDs`` in the same
+    /// order, in the record type's binary form; empty for other facts.
+    ///
+    /// ```swift
+    /// for (id, bytes) in zip(change.recordIDs, change.payloads) { print(id, bytes.count) }
+    /// ```
+    public var payloads: [[UInt8]]
+    /// The setting a setting fact changed.
+    ///
+    /// ```swift
+    /// if change.operation == .setting, let name = change.settingName { print(name, change.payload ?? []) }
+    /// ```
+    public var settingName: String?
+    /// The tenant's new current day, for an advance-day fact.
+    ///
+    /// ```swift
+    /// if change.operation == .advanceDay, let day = change.day { print("today is now", day) }
+    /// ```
+    public var day: Day?
 
     /// Creates a change record.
+    ///
+    /// ```swift
+    /// let fact = ChangeRecord(sequence: 1, timestamp: 0, actor: "system", operation: .setting, recordType: nil,
+    ///                         recordIDs: [], payload: [1], detail: "setting s", settingName: "s")
+    /// ```
     public init(sequence: UInt64, timestamp: Int64, actor: String, operation: Operation, recordType: String?,
-                recordIDs: [RecordID], payload: [UInt8]?, detail: String?) {
+                recordIDs: [RecordID], payload: [UInt8]?, detail: String?,
+                payloads: [[UInt8]] = [], settingName: String? = nil, day: Day? = nil) {
         self.sequence = sequence; self.timestamp = timestamp; self.actor = actor; self.operation = operation
         self.recordType = recordType; self.recordIDs = recordIDs; self.payload = payload; self.detail = detail
+        self.payloads = payloads; self.settingName = settingName; self.day = day
+    }
+
+    /// Every record the fact wrote, with its id: the record of an insert or update, the records
+    /// of a bulk insert; empty for other facts.
+    ///
+    /// ```swift
+    /// for change in try tenant.changes(after: 0) {
+    ///     for (id, bytes) in change.writtenRecords { print(change.recordType ?? "", id, bytes.count) }
+    /// }
+    /// ```
+    public var writtenRecords: [(id: RecordID, bytes: [UInt8])] {
+        if let payload, operation == .insert || operation == .update, let id = recordIDs.first { return [(id, payload)] }
+        return Array(zip(recordIDs, payloads)).map { (id: $0.0, bytes: $0.1) }
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -61,12 +104,19 @@ public struct ChangeRecord: Sendable, Hashable {
         w.write(5, packed: recordIDs.map { id in defer { previous = id }; return Int64(bitPattern: id &- previous) })
         if let payload { w.write(6, bytes: payload) }
         w.write(7, detail)
+        if !payloads.isEmpty {
+            w.reserveCapacity(w.bytes.count + payloads.reduce(0) { $0 + $1.count + 6 })
+            for p in payloads { w.write(8, bytes: p) }
+        }
+        w.write(9, settingName)
+        w.write(10, day.map { Int64($0.rawValue) })
         return w.bytes
     }
 
     static func decode(sequence: UInt64, _ bytes: UnsafeRawBufferPointer) throws(HosoError) -> ChangeRecord {
         var r = try RecordReader(bytes, recordType: "change")
         var c = ChangeRecord(sequence: sequence, timestamp: 0, actor: "", operation: .insert, recordType: nil, recordIDs: [], payload: nil, detail: nil)
+        var day: Int64? = nil
         while let f = try r.next() {
             switch f.number {
             case 1: c.timestamp = try f.int64()
@@ -81,8 +131,15 @@ public struct ChangeRecord: Sendable, Hashable {
                 c.recordIDs = try f.packedInt64().map { delta in previous = previous &+ UInt64(bitPattern: delta); return previous }
             case 6: c.payload = Array(try f.bytes())
             case 7: c.detail = try f.string()
+            case 8: c.payloads.append(Array(try f.bytes()))
+            case 9: c.settingName = try f.string()
+            case 10: day = try f.int64()
             default: break
             }
+        }
+        if let day {
+            guard let raw = Int32(exactly: day) else { throw HosoError.corruptRecord(type: "change", id: sequence, reason: "day \(day) out of range") }
+            c.day = Day(rawValue: raw)
         }
         return c
     }

@@ -1,6 +1,6 @@
 import LMDB
 
-extension TransactionProtocol {
+extension TransactionProtocol where Self: ~Copyable {
     /// The value under `key`, or `nil`.
     @inline(__always)
     func get(_ db: Database, key: KeyBytes) throws(LMDBError) -> UnsafeRawBufferPointer? {
@@ -29,6 +29,16 @@ extension WriteTransaction {
         var result: Result<Bool, LMDBError> = .success(false)
         value.withUnsafeBytes { v in
             do throws(LMDBError) { result = .success(try put(db, key: key, value: v, flags: flags)) } catch { result = .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Deletes one value of `key` in a dupsort database; `false` when absent.
+    @discardableResult @inline(__always)
+    func delete(_ db: Database, key: KeyBytes, value: UnsafeRawBufferPointer) throws(LMDBError) -> Bool {
+        var result: Result<Bool, LMDBError> = .success(false)
+        key.withBytes { k in
+            do throws(LMDBError) { result = .success(try delete(db, key: k, value: value)) } catch { result = .failure(error) }
         }
         return try result.get()
     }

@@ -96,6 +96,9 @@ public struct RecordWriter: Sendable {
         }
     }
 
+    /// Makes room for `n` bytes in all, for a record whose size is known ahead.
+    mutating func reserveCapacity(_ n: Int) { bytes.reserveCapacity(n) }
+
     /// Empties the writer for reuse, keeping its format version byte and capacity.
     public mutating func reset(formatVersion: UInt8) {
         bytes.removeAll(keepingCapacity: true)

@@ -1,53 +1,111 @@
 /// Where a paged query stopped: pass it back to continue after the last result. Its string
-/// form is safe to hand to a client and back; it carries a format version and the query's scope
-/// (record type and index), so a token of another query is refused.
+/// form is safe to hand to a client and back; it carries a format version and the exact query
+/// it belongs to (the record type and index, and the key range asked), so a token of another
+/// query, or of another range of the same index, is refused.
 ///
 /// ```swift
 /// var next: Continuation? = nil
 /// repeat {
 ///     next = try tenant.read { txn in
-///         try txn.ids(in: Person.byCommune, .prefix([20]), after: next, limit: 500) { id in page.append(id); return true }
+///         try txn.ids(in: Person.byCommune, .prefix([20]), after: next, limit: 500) { _, id in page.append(id); return true }
 ///     }
 /// } while next != nil
 /// ```
 public struct Continuation: Sendable, Hashable, LosslessStringConvertible {
-    static let formatVersion: UInt8 = 1
-    let scope: UInt32
+    static let formatVersion: UInt8 = 2
+    /// The query the token belongs to, as ``Query/bytes``.
+    let query: [UInt8]
     let key: [UInt8]
     let id: RecordID
 
-    init(scope: String, key: [UInt8], id: RecordID) {
-        self.scope = Continuation.hash(scope); self.key = key; self.id = id
+    /// The identity of a paged query: what it reads (`TYPE.INDEX`, or `TYPE.records`) and the
+    /// exact key range, encoded.
+    struct Query {
+        let scope: String
+        let range: KeyRange
+        let bytes: [UInt8]
+
+        init(scope: String, range: KeyRange) {
+            self.scope = scope; self.range = range
+            var w = RecordWriter(formatVersion: 1)
+            w.write(1, scope)
+            switch range {
+            case .all: w.write(2, 1)
+            case .prefix(let t): w.write(2, 2); w.write(3, bytes: t.encoded)
+            case .between(let a, let b): w.write(2, 3); w.write(3, bytes: a.encoded); w.write(4, bytes: b.encoded)
+            case .exactly(let t): w.write(2, 4); w.write(3, bytes: t.encoded)
+            }
+            bytes = w.bytes
+        }
+
+        /// The query a token's bytes name, for error messages.
+        static func describe(_ bytes: [UInt8]) -> String {
+            bytes.withUnsafeBytes { raw in
+                guard var r = try? RecordReader(raw, recordType: "continuation") else { return "an unknown query" }
+                var scope = "?", kind = 0
+                var a: [UInt8] = [], b: [UInt8] = []
+                while let f = try? r.next() {
+                    switch f.number {
+                    case 1: scope = (try? f.string()) ?? "?"
+                    case 2: kind = (try? f.int()) ?? 0
+                    case 3: a = (try? f.bytes()).map(Array.init) ?? []
+                    case 4: b = (try? f.bytes()).map(Array.init) ?? []
+                    default: break
+                    }
+                }
+                func t(_ x: [UInt8]) -> String { (try? Tuple.decode(x).description) ?? "?" }
+                switch kind {
+                case 1: return "\(scope) over all keys"
+                case 2: return "\(scope) under prefix \(t(a))"
+                case 3: return "\(scope) from \(t(a)) before \(t(b))"
+                case 4: return "\(scope) at exactly \(t(a))"
+                default: return scope
+                }
+            }
+        }
     }
 
-    static func hash(_ s: String) -> UInt32 {
-        var h: UInt32 = 0x811C9DC5
-        for b in s.utf8 { h = (h ^ UInt32(b)) &* 0x0100_0193 }
-        return h
+    init(_ query: Query, key: [UInt8], id: RecordID) {
+        self.query = query.bytes; self.key = key; self.id = id
     }
 
-    func check(scope expected: String) throws(HosoError) {
-        guard scope == Continuation.hash(expected) else {
-            throw HosoError.invalidContinuation(token: description, reason: "it belongs to another query (not \(expected))")
+    func check(_ expected: Query) throws(HosoError) {
+        guard query == expected.bytes else {
+            throw HosoError.invalidContinuation(
+                token: description,
+                reason: "it belongs to another query (\(Query.describe(query)), not \(Query.describe(expected.bytes)))")
         }
     }
 
     /// The token's text.
     public var description: String {
         var bytes: [UInt8] = [Continuation.formatVersion]
-        withUnsafeBytes(of: scope.bigEndian) { bytes.append(contentsOf: $0) }
+        var n = UInt64(query.count)
+        while n >= 0x80 { bytes.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
+        bytes.append(UInt8(n))
+        bytes.append(contentsOf: query)
         FixedWidth.append(id, to: &bytes)
         bytes.append(contentsOf: key)
         return "c" + Base64URL.encode(bytes)
     }
 
-    /// Parses a token's text; `nil` when it is malformed.
+    /// Parses a token's text; `nil` when it is malformed or of another format version.
     public init?(_ description: String) {
         guard description.first == "c", let bytes = Base64URL.decode(String(description.dropFirst())),
-              bytes.count >= 13, bytes[0] == Continuation.formatVersion else { return nil }
-        scope = bytes[1..<5].reduce(0) { $0 << 8 | UInt32($1) }
-        id = bytes[5..<13].reduce(0) { $0 << 8 | UInt64($1) }
-        key = Array(bytes[13...])
+              bytes.count >= 2, bytes[0] == Continuation.formatVersion else { return nil }
+        var at = 1, length = 0, shift = 0
+        while true {
+            guard at < bytes.count, shift < 28 else { return nil }
+            let b = bytes[at]; at += 1
+            length |= Int(b & 0x7F) << shift
+            if b < 0x80 { break }
+            shift += 7
+        }
+        guard bytes.count >= at + length + 8 else { return nil }
+        query = Array(bytes[at..<(at + length)])
+        at += length
+        id = bytes[at..<(at + 8)].reduce(0) { $0 << 8 | UInt64($1) }
+        key = Array(bytes[(at + 8)...])
     }
 }
 

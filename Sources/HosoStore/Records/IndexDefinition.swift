@@ -1,6 +1,6 @@
 /// One index of a record type.
 ///
-/// Kinds:
+/// Kinds (each kept by its maintainer in `Sources/HosoStore/Indexes/`):
 /// - ``Kind/value``: a tuple key → the ids of the records that carry it; range and prefix scans.
 /// - ``Kind/unique``: a tuple key → exactly one id; a second record with the same key is refused.
 /// - ``Kind/count``: a tuple key → how many records carry it, kept exact on every write, so a
@@ -9,15 +9,37 @@
 ///   year, month and day, so the count over any day range is a handful of short scans.
 /// - ``Kind/interval``: a group tuple → intervals `[start, end)` of days per record, stored
 ///   sorted by start and by end, for "on day D" and "started/ended during P" questions.
+/// - ``Kind/transition``: a day → the records whose day-dependent entries change that day
+///   (a schema's ``RecordSchema/transitionIndex``).
+///
+/// ``questions`` says what an index of its kind answers; ``RecordSchema/indexDescriptions``
+/// describes every index of a schema.
 ///
 /// ```swift
 /// static let byCommune = IndexDefinition("commune", kind: .value)
 /// ```
 public final class IndexDefinition: Sendable, Hashable, CustomStringConvertible {
-    /// The kinds of index.
-    public enum Kind: String, Sendable, Hashable {
-        case value, unique, count, datedCount, interval
+    /// A kind of index: the name of the maintainer that keeps it. The kinds are declared beside
+    /// their maintainers (``value``, ``unique``, ``count``, ``datedCount``, ``interval``,
+    /// ``transition``).
+    ///
+    /// ```swift
+    /// let kinds: [IndexDefinition.Kind] = [.value, .datedCount]
+    /// print(kinds.map(\.rawValue))          // ["value", "datedCount"]
+    /// ```
+    public struct Kind: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The kind's name, as `.indexes` and error messages show it.
+        public let rawValue: String
+        /// The kind named `rawValue`; a tenant refuses to open a schema with a kind it has no
+        /// maintainer for.
+        ///
+        /// ```swift
+        /// precondition(IndexDefinition.Kind(rawValue: "value") == .value)
+        /// ```
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
     }
+
     /// The index's name, unique within its record type.
     public let name: String
     /// Its kind.
@@ -37,59 +59,17 @@ public final class IndexDefinition: Sendable, Hashable, CustomStringConvertible 
         self.name = name; self.kind = kind; self.keyDescription = keyDescription; self.finest = finest
     }
 
+    /// The questions an index of this kind answers (empty for a kind without a maintainer).
+    ///
+    /// ```swift
+    /// let byDay = IndexDefinition("per_day", kind: .datedCount)
+    /// precondition(byDay.questions.contains(.countOverDays))
+    /// ```
+    public var questions: [IndexQuestion] {
+        IndexRegistry.maintainer(for: kind).map { $0.questions(for: self) } ?? []
+    }
+
     public static func == (a: IndexDefinition, b: IndexDefinition) -> Bool { a === b }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
     public var description: String { "\(name) (\(kind.rawValue))" }
-}
-
-/// A record type's name, format version and indexes, plus type-erased entry points the engine
-/// uses when it must re-index records it did not receive (clock advances, rebuilds).
-public struct RecordSchema: Sendable {
-    /// The type's name, used for its databases and in errors (`person`, `event`).
-    public let name: String
-    /// The format version written as each record's first byte.
-    public let formatVersion: UInt8
-    /// The indexes the engine maintains.
-    public let indexes: [IndexDefinition]
-    /// A value index keyed by `(day)` listing records whose entries change on that day; the
-    /// engine re-indexes them when the tenant's day passes it.
-    public let transitionIndex: IndexDefinition?
-    /// The largest encoded record accepted, in bytes.
-    public let maximumRecordSize: Int
-    let entriesOf: @Sendable (RecordID, UnsafeRawBufferPointer, IndexContext) throws(HosoError) -> IndexEntries
-
-    /// Describes record type `type`.
-    public init<R: StoredRecord>(_ type: R.Type, name: String, formatVersion: UInt8 = 1, indexes: [IndexDefinition],
-                                 transitionIndex: IndexDefinition? = nil, maximumRecordSize: Int = 1 << 20) {
-        precondition(!name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "record type names are alphanumeric")
-        precondition(Set(indexes.map(\.name)).count == indexes.count, "index names must be unique within \(name)")
-        if let transitionIndex { precondition(indexes.contains(transitionIndex) && transitionIndex.kind == .value, "the transition index must be one of the value indexes") }
-        self.name = name; self.formatVersion = formatVersion; self.indexes = indexes
-        self.transitionIndex = transitionIndex; self.maximumRecordSize = maximumRecordSize
-        self.entriesOf = { (id, bytes, context) throws(HosoError) in
-            var entries = IndexEntries()
-            try R.decode(id: id, bytes).indexEntries(&entries, context: context)
-            return entries
-        }
-    }
-
-    /// The index named `name`.
-    public func index(named name: String) -> IndexDefinition? { indexes.first { $0.name == name } }
-}
-
-/// The set of record types a tenant is opened with.
-///
-/// ```swift
-/// let schema = Schema([Person.schema, CaseEvent.schema])
-/// ```
-public struct Schema: Sendable {
-    /// The record types.
-    public let recordTypes: [RecordSchema]
-    /// Creates a schema; record type names must be unique.
-    public init(_ recordTypes: [RecordSchema]) {
-        precondition(Set(recordTypes.map(\.name)).count == recordTypes.count, "record type names must be unique")
-        self.recordTypes = recordTypes
-    }
-    /// The record type named `name`.
-    public func recordType(named name: String) -> RecordSchema? { recordTypes.first { $0.name == name } }
 }

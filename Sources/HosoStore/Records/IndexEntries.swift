@@ -63,27 +63,4 @@ public struct IndexEntries: Sendable {
     public mutating func interval(_ index: IndexDefinition, group: KeyBytes, start: Int32, end: Int32) {
         intervals.append(Interval(index: ObjectIdentifier(index), group: group, start: start, end: end))
     }
-
-    /// Whether the count and dated entries of two sets are the same (in the same order).
-    func sameAggregates(as other: IndexEntries) -> Bool {
-        counts.count == other.counts.count && dated.count == other.dated.count
-            && zip(counts, other.counts).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-            && zip(dated, other.dated).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-    }
-
-    /// Empties the set, keeping its capacity (reused record after record by bulk loads).
-    mutating func removeAll() {
-        values.removeAll(keepingCapacity: true)
-        counts.removeAll(keepingCapacity: true)
-        dated.removeAll(keepingCapacity: true)
-        intervals.removeAll(keepingCapacity: true)
-    }
-
-    /// Drops every entry that does not belong to index `only`.
-    mutating func keep(only: ObjectIdentifier) {
-        values.removeAll { $0.index != only }
-        counts.removeAll { $0.0.index != only }
-        dated.removeAll { $0.0.index != only }
-        intervals.removeAll { $0.index != only }
-    }
 }

@@ -1,16 +1,41 @@
-import Dispatch
+import Foundation
+import LMDB
 import Synchronization
 
-/// Gathers write requests from concurrent callers into one LMDB commit: the first caller to
-/// arrive while no commit is running leads, runs every queued request in its own nested
-/// transaction (so a failing request is undone alone), commits once, and wakes the others.
+/// Gathers write requests from concurrent callers into one LMDB commit: one thread at a time
+/// leads, runs every queued request in its own nested transaction (so a failing request is
+/// undone alone, and each runs as its own principal), commits once, and completes the others.
 /// One fsync then serves many writers.
+///
+/// Who leads: a caller of the synchronous `Tenant.writeGrouped` leads on its own
+/// thread when no commit is running (it would block anyway); when an asynchronous caller finds
+/// no commit running, a dedicated commit thread (``isCommitThread``) is started to lead, and
+/// ends when the queue is empty. Asynchronous callers only enqueue and suspend, so no thread of
+/// Swift's cooperative pool waits for a commit or runs one.
 final class GroupCommitter: Sendable {
+    /// The name given to commit threads.
+    static let threadName = "hoso-commit"
+    private static let threadKey = "hoso.groupCommit"
+
+    /// Whether the calling thread is a commit thread started for asynchronous callers.
+    static var isCommitThread: Bool { Thread.current.threadDictionary[threadKey] as? Bool == true }
+
     final class Request: @unchecked Sendable {
-        let body: @Sendable (TenantWriter) throws -> any Sendable
-        let done = DispatchSemaphore(value: 0)
+        let body: @Sendable (borrowing TenantWriter) throws -> any Sendable
+        let principal: Principal
+        let policy: any AccessPolicy
         var result: Result<any Sendable, any Error> = .failure(CancellationError())
-        init(_ body: @escaping @Sendable (TenantWriter) throws -> any Sendable) { self.body = body }
+        /// Set by an asynchronous caller before it is enqueued; otherwise the caller waits on `done`.
+        var continuation: CheckedContinuation<any Sendable, any Error>?
+        let done = DispatchSemaphore(value: 0)
+
+        init(principal: Principal, policy: any AccessPolicy, _ body: @escaping @Sendable (borrowing TenantWriter) throws -> any Sendable) {
+            self.principal = principal; self.policy = policy; self.body = body
+        }
+
+        func complete() {
+            if let continuation { continuation.resume(with: result) } else { done.signal() }
+        }
     }
 
     private struct State {
@@ -21,14 +46,18 @@ final class GroupCommitter: Sendable {
     /// The most requests one commit takes.
     let maximumGroup = 512
 
-    func submit(_ request: Request, run: ([Request]) -> Void) {
-        let lead = state.withLock { s -> Bool in
+    /// Enqueues `request`. Returns whether the caller must lead (no commit was running).
+    private func enqueue(_ request: Request) -> Bool {
+        state.withLock { s -> Bool in
             s.queue.append(request)
             if s.leading { return false }
             s.leading = true
             return true
         }
-        guard lead else { request.done.wait(); return }
+    }
+
+    /// Runs groups with `run` until the queue is empty, completing every request of each group.
+    private func lead(_ run: ([Request]) -> Void) {
         while true {
             let group = state.withLock { s -> [Request] in
                 let n = min(s.queue.count, maximumGroup)
@@ -39,50 +68,95 @@ final class GroupCommitter: Sendable {
             }
             if group.isEmpty { break }
             run(group)
-            for r in group where r !== request { r.done.signal() }
+            for r in group { r.complete() }
+        }
+    }
+
+    /// Synchronous callers: lead on this thread, or wait on it until a leader has run the request.
+    func submit(_ request: Request, run: ([Request]) -> Void) {
+        if enqueue(request) { lead(run) } else { request.done.wait() }
+    }
+
+    /// Asynchronous callers: suspend until a leader (a thread started here when none runs) has
+    /// run the request.
+    func submit(_ request: Request, run: @escaping @Sendable ([Request]) -> Void) async throws -> any Sendable {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
+            request.continuation = continuation
+            if enqueue(request) {
+                let thread = Thread {
+                    Thread.current.threadDictionary[Self.threadKey] = true
+                    self.lead(run)
+                }
+                thread.name = Self.threadName
+                thread.start()
+            }
+        }
+    }
+}
+
+extension TenantCore {
+    /// Runs a group of requests in one write transaction, each in its own nested transaction.
+    func commit(_ group: [GroupCommitter.Request]) {
+        do {
+            try environment.write { txn in
+                for r in group {
+                    do {
+                        r.result = .success(try txn.nested { child in
+                            try run(in: child, principal: r.principal, policy: r.policy) { writer in try r.body(writer) }
+                        })
+                    } catch let error as LMDBError where error.isMapFull {
+                        throw error          // the whole group is retried after the map grows
+                    } catch {
+                        r.result = .failure(HosoError.wrap(error))
+                    }
+                }
+            }
+        } catch {
+            for r in group { r.result = .failure(HosoError.wrap(error)) }
         }
     }
 }
 
 extension Tenant {
-    /// Writes with group commit: concurrent callers' bodies are gathered into one transaction
-    /// and one durable commit, each in its own nested transaction, so a body that throws is
-    /// undone alone and only its caller sees the error. Returns when the commit is on disk (as
-    /// far as the store's durability promises). Use it for many small concurrent writes; use
-    /// ``write(_:)`` for a single writer or large batches.
+    /// Writes with group commit, blocking the calling thread: concurrent callers' bodies are
+    /// gathered into one transaction and one durable commit, each in its own nested transaction,
+    /// so a body that throws is undone alone and only its caller sees the error. Returns when
+    /// the commit is on disk (as far as the store's durability promises). Use it from threads;
+    /// from async code use the `async` form (`try await tenant.writeGrouped { … }`), which does
+    /// not block a thread of Swift's cooperative pool. Use ``write(_:)`` for a single writer or
+    /// large batches.
+    ///
+    /// The body runs on the thread of whichever caller leads the group (this one when no commit
+    /// is running), or on a commit thread started for asynchronous callers.
+    ///
+    /// ```swift
+    /// let threads = (0..<16).map { _ in Thread { try? tenant.writeGrouped { try $0.insert(nextEvent()) } } }
+    /// threads.forEach { $0.start() }
+    /// ```
+    @discardableResult
+    public func writeGrouped<T: Sendable>(_ body: @escaping @Sendable (borrowing TenantWriter) throws -> T) throws -> T {
+        let request = GroupCommitter.Request(principal: principal, policy: policy) { try body($0) }
+        let core = self.core
+        core.committer.submit(request) { group in core.commit(group) }
+        return try request.result.get() as! T
+    }
+
+    /// Writes with group commit from async code, like the synchronous `writeGrouped` but
+    /// suspending instead of blocking: the caller's task waits for the commit without holding a
+    /// thread. The body runs on the thread leading the group: a caller of the synchronous form,
+    /// or a commit thread (`hoso-commit`) started when no commit is running — never a thread of
+    /// Swift's cooperative pool.
     ///
     /// ```swift
     /// try await withThrowingTaskGroup(of: Void.self) { group in
-    ///     for e in incoming { group.addTask { try tenant.writeGrouped { try $0.insert(e) } } }
+    ///     for e in incoming { group.addTask { try await tenant.writeGrouped { try $0.insert(e) } } }
     ///     try await group.waitForAll()
     /// }
     /// ```
     @discardableResult
-    public func writeGrouped<T: Sendable>(_ body: @escaping @Sendable (TenantWriter) throws -> T) throws -> T {
-        let request = GroupCommitter.Request { try body($0) }
-        core.committer.submit(request) { group in
-            do {
-                try core.environment.write { txn in
-                    for r in group {
-                        do {
-                            r.result = .success(try txn.nested { child in
-                                let writer = TenantWriter(core: core, write: child, principal: principal, policy: policy)
-                                try writer.begin()
-                                let value = try r.body(writer)
-                                try writer.finish()
-                                return value
-                            })
-                        } catch let error as LMDBError where error.isMapFull {
-                            throw error          // the whole group is retried after the map grows
-                        } catch {
-                            r.result = .failure(HosoError.wrap(error))
-                        }
-                    }
-                }
-            } catch {
-                for r in group { r.result = .failure(HosoError.wrap(error)) }
-            }
-        }
-        return try request.result.get() as! T
+    public func writeGrouped<T: Sendable>(_ body: @escaping @Sendable (borrowing TenantWriter) throws -> T) async throws -> T {
+        let request = GroupCommitter.Request(principal: principal, policy: policy) { try body($0) }
+        let core = self.core
+        return try await core.committer.submit(request) { group in core.commit(group) } as! T
     }
 }

@@ -33,16 +33,17 @@ public final class Tenant: Sendable {
     }
 
     /// Runs `body` on a consistent snapshot. Keep read transactions short: a long one holds
-    /// old pages and blocks map growth.
+    /// old pages and blocks map growth. The reader is lent to `body` and cannot outlive it.
     ///
     /// ```swift
     /// let person = try tenant.read { try $0.get(Person.self, id: 42) }
     /// ```
     @discardableResult
-    public func read<T>(_ body: (TenantReader) throws -> T) throws -> T {
+    public func read<T>(_ body: (borrowing TenantReader) throws -> T) throws -> T {
         do {
             return try core.environment.read { txn in
-                try body(TenantReader(core: core, transaction: RawTransaction(txn), principal: principal, policy: policy))
+                let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy)
+                return try body(reader)
             }
         } catch { throw HosoError.wrap(error) }
     }
@@ -50,7 +51,7 @@ public final class Tenant: Sendable {
     /// Runs `body` in the tenant's write transaction: everything it writes, with every index
     /// entry, count and change-log fact, commits together or not at all. If the map fills up,
     /// `body` is run again after the map grows, so it must not have effects outside the
-    /// transaction.
+    /// transaction. The writer is lent to `body` and cannot outlive it.
     ///
     /// ```swift
     /// try tenant.write { txn in
@@ -59,15 +60,9 @@ public final class Tenant: Sendable {
     /// }
     /// ```
     @discardableResult
-    public func write<T>(_ body: (TenantWriter) throws -> T) throws -> T {
+    public func write<T>(_ body: (borrowing TenantWriter) throws -> T) throws -> T {
         do {
-            return try core.environment.write { txn in
-                let writer = TenantWriter(core: core, write: txn, principal: principal, policy: policy)
-                try writer.begin()
-                let result = try body(writer)
-                try writer.finish()
-                return result
-            }
+            return try core.environment.write { txn in try core.run(in: txn, principal: principal, policy: policy, body) }
         } catch { throw HosoError.wrap(error) }
     }
 
@@ -85,10 +80,10 @@ public final class Tenant: Sendable {
                 let s = try r.txn.statistics(type.records)
                 counts[name] = s.entries
                 dbs.append((type.records.name ?? "", s.entries, s.bytes))
-                for index in type.indexes {
-                    for db in [index.db, index.endDB].compactMap({ $0 }) {
-                        let s = try r.txn.statistics(db)
-                        dbs.append((db.name ?? "", s.entries, s.bytes))
+                for m in type.maintainers {
+                    for storage in m.storage {
+                        let s = try r.txn.statistics(storage.database)
+                        dbs.append((storage.database.name ?? "", s.entries, s.bytes))
                     }
                 }
             }
@@ -121,12 +116,12 @@ public final class Tenant: Sendable {
     /// Marks the tenant unfinished with a reason (see ``TenantInfo/unfinished``), for a long
     /// operation that a kill may cut short; ``markFinished()`` clears it.
     public func markUnfinished(_ reason: String) throws {
-        try write { try $0.write.put(core.meta, key: MetaKeys.unfinished, value: Array(reason.utf8)) }
+        try write { try $0.session.write.put(core.meta, key: MetaKeys.unfinished, value: Array(reason.utf8)) }
     }
 
     /// Clears the unfinished mark: the tenant is complete.
     public func markFinished() throws {
-        try write { _ = try $0.write.delete(core.meta, key: MetaKeys.unfinished) }
+        try write { _ = try $0.session.write.delete(core.meta, key: MetaKeys.unfinished) }
     }
 
     /// Why the tenant is unfinished, or nil when it is complete.
@@ -138,9 +133,17 @@ public final class Tenant: Sendable {
     public func setting(_ name: String) throws -> [UInt8]? { try read { try $0.setting(name) } }
 }
 
-/// A copyable view of an LMDB transaction for the engine's internal helpers.
-struct RawTransaction: TransactionProtocol {
-    let rawHandle: OpaquePointer
-    let environment: Environment
-    init(_ txn: some TransactionProtocol) { rawHandle = txn.rawHandle; environment = txn.environment }
+extension TenantCore {
+    /// Runs `body` as a write of `principal` in `txn` (the whole transaction, or a request's
+    /// nested one in a group commit): begins the session, hands the writer to `body` and writes
+    /// the pending counts.
+    func run<T>(in txn: borrowing WriteTransaction, principal: Principal, policy: any AccessPolicy,
+                _ body: (borrowing TenantWriter) throws -> T) throws -> T {
+        let session = WriteSession(core: self, transaction: txn, actor: principal.name)
+        try session.begin()
+        let writer = TenantWriter(session: session, principal: principal, policy: policy)
+        let result = try body(writer)
+        try session.finish()
+        return result
+    }
 }

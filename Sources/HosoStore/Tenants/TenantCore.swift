@@ -1,26 +1,16 @@
 import LMDB
 
-/// The resolved databases of one record type.
+/// A record type as a tenant keeps it: its records database and the maintainers of its indexes.
 struct ResolvedType: Sendable {
     let schema: RecordSchema
     let records: Database
-    let indexes: [ResolvedIndex]
+    let maintainers: [any IndexMaintainer]
+    /// The maintainer of the schema's transition index.
+    let transition: TransitionIndex?
 }
 
-/// The databases of one index. Interval indexes keep two: sorted by start and by end.
-final class ResolvedIndex: Sendable {
-    let definition: IndexDefinition
-    let recordType: String
-    let db: Database
-    let endDB: Database?
-    let scope: String
-    init(definition: IndexDefinition, recordType: String, db: Database, endDB: Database?) {
-        self.definition = definition; self.recordType = recordType; self.db = db; self.endDB = endDB
-        scope = recordType + "." + definition.name
-    }
-}
-
-/// What every handle on one open tenant shares: its environment and resolved schema.
+/// What every handle on one open tenant shares: its environment, its resolved schema (one
+/// maintainer per index) and its group committer.
 final class TenantCore: Sendable {
     let name: String
     let environment: Environment
@@ -29,14 +19,11 @@ final class TenantCore: Sendable {
     let meta: Database
     let changeLog: Database
     let types: [String: ResolvedType]
-    let indexes: [ObjectIdentifier: ResolvedIndex]
+    /// Maintainers by the identity of their ``IndexDefinition``.
+    let maintainers: [ObjectIdentifier: any IndexMaintainer]
     let committer = GroupCommitter()
-    /// Count and dated-count databases by handle, for flushing pending counts.
+    /// Databases of the indexes that keep pending counts, by handle, for flushes.
     let countDatabases: [UInt32: Database]
-    /// Dated count databases that keep months and years only.
-    let monthlyDatabases: Set<UInt32>
-    /// Value and unique indexes by database handle.
-    let valueIndexes: [UInt32: ResolvedIndex]
 
     init(name: String, environment: Environment, schema: Schema, store: Store) throws {
         self.name = name; self.environment = environment; self.schema = schema; self.store = store
@@ -53,37 +40,30 @@ final class TenantCore: Sendable {
             throw HosoError.newerFormat(tenant: name, found: info.formatVersion, supported: TenantInfo.currentFormatVersion)
         }
         var types: [String: ResolvedType] = [:]
-        var indexes: [ObjectIdentifier: ResolvedIndex] = [:]
+        var maintainers: [ObjectIdentifier: any IndexMaintainer] = [:]
+        var counting: [UInt32: Database] = [:]
         for type in schema.recordTypes {
             let records = try environment.openDatabase("r.\(type.name)")
-            var resolved: [ResolvedIndex] = []
+            var resolved: [any IndexMaintainer] = []
             for index in type.indexes {
-                let base = "i.\(type.name).\(index.name)"
-                let r: ResolvedIndex
-                switch index.kind {
-                case .value:
-                    r = ResolvedIndex(definition: index, recordType: type.name, db: try environment.openDatabase(base, flags: [.create, .dupSort, .dupFixed]), endDB: nil)
-                case .unique, .count, .datedCount:
-                    r = ResolvedIndex(definition: index, recordType: type.name, db: try environment.openDatabase(base), endDB: nil)
-                case .interval:
-                    r = ResolvedIndex(definition: index, recordType: type.name,
-                                      db: try environment.openDatabase(base + ".start", flags: [.create, .dupSort, .dupFixed]),
-                                      endDB: try environment.openDatabase(base + ".end", flags: [.create, .dupSort, .dupFixed]))
+                guard let kind = IndexRegistry.maintainer(for: index, in: type) else {
+                    throw HosoError.unknownSchemaElement("index kind '\(index.kind)' of \(type.name).\(index.name) (known kinds: "
+                                                         + IndexRegistry.maintainers.map { $0.kind.rawValue }.joined(separator: ", ") + ")")
                 }
-                resolved.append(r)
-                indexes[ObjectIdentifier(index)] = r
+                let m = try kind.open(index, recordType: type.name, environment: environment)
+                resolved.append(m)
+                maintainers[ObjectIdentifier(index)] = m
             }
-            types[type.name] = ResolvedType(schema: type, records: records, indexes: resolved)
+            var transition: TransitionIndex? = nil
+            for m in resolved {
+                if let t = m as? TransitionIndex { transition = t }
+                if Swift.type(of: m).keepsPendingCounts { for s in m.storage { counting[s.database.dbi] = s.database } }
+            }
+            types[type.name] = ResolvedType(schema: type, records: records, maintainers: resolved, transition: transition)
         }
         self.types = types
-        self.indexes = indexes
-        var counting: [UInt32: Database] = [:]
-        for r in indexes.values where r.definition.kind == .count || r.definition.kind == .datedCount { counting[r.db.dbi] = r.db }
+        self.maintainers = maintainers
         countDatabases = counting
-        monthlyDatabases = Set(indexes.values.filter { $0.definition.kind == .datedCount && $0.definition.finest == .month }.map(\.db.dbi))
-        var values: [UInt32: ResolvedIndex] = [:]
-        for r in indexes.values where r.definition.kind == .value || r.definition.kind == .unique { values[r.db.dbi] = r }
-        valueIndexes = values
     }
 
     func type(_ name: String) throws(HosoError) -> ResolvedType {
@@ -91,9 +71,11 @@ final class TenantCore: Sendable {
         return t
     }
 
-    func index(_ definition: IndexDefinition) throws(HosoError) -> ResolvedIndex {
-        guard let i = indexes[ObjectIdentifier(definition)] else { throw .unknownSchemaElement("index '\(definition.name)'") }
-        return i
+    /// The maintainer of `definition`.
+    @inline(__always)
+    func maintainer(_ definition: IndexDefinition) throws(HosoError) -> any IndexMaintainer {
+        guard let m = maintainers[ObjectIdentifier(definition)] else { throw .unknownSchemaElement("index '\(definition.name)'") }
+        return m
     }
 
     var today: Day { store.options.today() }
@@ -102,40 +84,36 @@ final class TenantCore: Sendable {
     /// record type after data was loaded), then marks them built. Nothing happens for indexes
     /// already marked, so opening a tenant costs a few key reads.
     func buildMissingIndexes(principal: Principal) throws {
-        var missing: [(ResolvedType, ResolvedIndex)] = []
+        var missing: [(ResolvedType, any IndexMaintainer)] = []
         try environment.read { txn in
             for t in types.values {
-                for index in t.indexes where try txn.get(meta, key: MetaKeys.indexBuilt(t.schema.name, index.definition.name)) == nil {
-                    missing.append((t, index))
+                for m in t.maintainers where try txn.get(meta, key: MetaKeys.indexBuilt(t.schema.name, m.definition.name)) == nil {
+                    missing.append((t, m))
                 }
             }
         }
         guard !missing.isEmpty else { return }
         try environment.write { txn in
-            let writer = TenantWriter(core: self, write: txn, principal: principal, policy: AllowAll())
-            try writer.begin()
-            for (t, index) in missing {
-                try txn.clear(index.db)
-                if let end = index.endDB { try txn.clear(end) }
-                let only = ObjectIdentifier(index.definition)
-                let cursor = try txn.cursor(t.records)
+            let session = WriteSession(core: self, transaction: txn, actor: principal.name)
+            try session.begin()
+            for (t, m) in missing {
+                for s in m.storage { try session.write.clear(s.database) }
+                let cursor = try session.write.cursor(t.records)
                 var entry = try cursor.first()
                 var built = 0
+                let context = IndexContext(today: session.day)
                 while let e = entry {
                     let id = FixedWidth.uint64(e.key)
-                    var entries = try t.schema.entriesOf(id, e.value, IndexContext(today: writer.day))
-                    entries.keep(only: only)
-                    try writer.apply(t, old: IndexEntries(), new: entries, id: id)
+                    try m.update(id, old: IndexEntries(), new: try t.schema.entriesOf(id, e.value, context), in: session)
                     built += 1
                     entry = try cursor.next()
                 }
-                try txn.put(meta, key: MetaKeys.indexBuilt(t.schema.name, index.definition.name), value: [1])
+                try session.write.put(meta, key: MetaKeys.indexBuilt(t.schema.name, m.definition.name), value: [1])
                 if built > 0 {
-                    try writer.appendChange(.buildIndex, type: t.schema.name, ids: [], payload: nil,
-                                            detail: "built index \(index.definition.name) over \(built) records")
+                    try session.appendChange(.buildIndex, type: t.schema.name, ids: [], detail: "built index \(m.definition.name) over \(built) records")
                 }
             }
-            try writer.finish()
+            try session.finish()
         }
     }
 }

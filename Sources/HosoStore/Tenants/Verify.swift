@@ -93,56 +93,64 @@ extension TenantCore {
                 var entry = try cursor.first()
                 var n = 0
                 while entry != nil {
-                    // Batches of records per scratch transaction, read from the one snapshot.
+                    // Batches of records per scratch transaction, read from the one snapshot;
+                    // each maintainer rebuilds its index from the records' entries.
                     try scratch.write { w in
-                        let writer = TenantWriter(core: rebuilt, write: w, principal: .system, policy: AllowAll())
+                        let session = WriteSession(core: rebuilt, transaction: w, actor: Principal.system.name)
                         var inBatch = 0
                         while let e = entry, inBatch < 20_000 {
                             let id = FixedWidth.uint64(e.key)
                             do {
                                 let entries = try t.schema.entriesOf(id, e.value, context)
-                                try writer.apply(target, old: IndexEntries(), new: entries, id: id)
+                                try session.apply(target, old: IndexEntries(), new: entries, id: id)
                             } catch {
                                 if unreadable.count < 100 { unreadable.append("\(typeName) \(id): \(error)") }
                             }
                             n += 1; inBatch += 1
                             entry = try cursor.next()
                         }
-                        try writer.flushCounts()
+                        try session.flushCounts()
                     }
                 }
                 records[typeName] = n
             }
             progress?("comparing")
-            var differences: [VerifyReport.Difference] = []
-            var checked = 0, compared = 0
-            try scratch.read { s in
-                for (typeName, t) in types.sorted(by: { $0.key < $1.key }) {
-                    for (index, twin) in zip(t.indexes, rebuilt.types[typeName]!.indexes) {
-                        let pairs = [(index.db, twin.db, index.scope)] + (index.endDB.map { [($0, twin.endDB!, index.scope + ".end")] } ?? [])
-                        for (actual, expected, label) in pairs {
-                            checked += 1
-                            let (d, n) = try Self.compare(actual: txn, actual, expected: s, expected, label: label)
-                            compared += n
-                            if let d { differences.append(d) }
-                        }
-                    }
-                }
+            let (differences, checked, compared) = try scratch.read { s in
+                try Self.compareIndexes(of: self, RawTransaction(txn), with: rebuilt, RawTransaction(s))
             }
             return VerifyReport(records: records, indexesChecked: checked, entriesChecked: compared, differences: differences,
                                 unreadable: unreadable, seconds: Date().timeIntervalSince(started))
         }
     }
 
+    /// Compares every index database of `a` (read in `ta`) with its twin in `b` (read in `tb`),
+    /// maintainer by maintainer: the differences, the databases compared and the entries seen.
+    static func compareIndexes(of a: TenantCore, _ ta: RawTransaction, with b: TenantCore, _ tb: RawTransaction) throws
+        -> (differences: [VerifyReport.Difference], databases: Int, entries: Int) {
+        var differences: [VerifyReport.Difference] = []
+        var checked = 0, compared = 0
+        for (typeName, t) in a.types.sorted(by: { $0.key < $1.key }) {
+            guard let twin = b.types[typeName] else { continue }
+            for (index, other) in zip(t.maintainers, twin.maintainers) {
+                for (actual, expected) in zip(index.storage, other.storage) {
+                    checked += 1
+                    let (d, n) = try compare(actual: ta, actual.database, expected: tb, expected.database, label: actual.label,
+                                             describeValue: actual.describeValue)
+                    compared += n
+                    if let d { differences.append(d) }
+                }
+            }
+        }
+        return (differences, checked, compared)
+    }
+
     /// Merges two databases in key (and duplicate) order; nil when they hold the same entries.
-    static func compare(actual a: some TransactionProtocol, _ adb: Database, expected b: some TransactionProtocol, _ bdb: Database,
-                        label: String) throws -> (VerifyReport.Difference?, Int) {
+    static func compare(actual a: RawTransaction, _ adb: Database, expected b: RawTransaction, _ bdb: Database,
+                        label: String, describeValue: (UnsafeRawBufferPointer) -> String) throws -> (VerifyReport.Difference?, Int) {
         var d = VerifyReport.Difference(index: label, extra: 0, missing: 0, changed: 0, examples: [])
         func note(_ text: @autoclosure () -> String) { if d.examples.count < 10 { d.examples.append(text()) } }
         func show(_ bytes: UnsafeRawBufferPointer) -> String { KeyBytes(bytes: bytes).description }
-        func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-            bytes.count == 8 ? String(FixedWidth.counter(bytes)) : bytes.map { String(format: "%02x", $0) }.joined()
-        }
+        let hex = describeValue
         let ca = try a.cursor(adb), cb = try b.cursor(bdb)
         var x = try ca.first(), y = try cb.first()
         var n = 0

@@ -1,0 +1,118 @@
+import Foundation
+import LMDB
+
+/// Batches of new records: encoded on all cores, appended in id order, handed to each index's
+/// maintainer as a whole batch, and logged as one fact that carries the records.
+extension WriteSession {
+    /// The records of `records` the store would refuse now (an id that exists, a unique key held
+    /// by another record or by an earlier record of the batch), with the reason, and the others.
+    func partitionConflicts<R: StoredRecord>(_ records: [R]) throws -> (kept: [R], refused: [(R, HosoError)]) {
+        let t = try core.type(R.schema.name)
+        let context = IndexContext(today: day)
+        var kept: [R] = [], refused: [(R, HosoError)] = []
+        var ids = Set<RecordID>(), claimed: [IndexEntries.Key: RecordID] = [:]
+        for r in records {
+            let stored = try write.get(t.records, key: FixedWidth.bytes(r.id)) != nil
+            if ids.contains(r.id) || stored {
+                refused.append((r, .recordAlreadyExists(type: t.schema.name, id: r.id))); continue
+            }
+            var entries = IndexEntries()
+            r.indexEntries(&entries, context: context)
+            var conflict: HosoError?
+            for m in t.maintainers {
+                if let why = try m.refusal(of: r.id, entries, claimed: claimed, in: self) { conflict = why; break }
+            }
+            if let conflict { refused.append((r, conflict)); continue }
+            ids.insert(r.id)
+            for m in t.maintainers { m.claim(r.id, entries, claimed: &claimed) }
+            kept.append(r)
+        }
+        return (kept, refused)
+    }
+
+    /// Inserts a batch of new records of one type, sorted by id (encoding and index entries
+    /// computed on every core). Logs one change-log fact for the batch, carrying the records.
+    func insertBatch<R: StoredRecord>(_ records: [R]) throws {
+        guard !records.isEmpty else { return }
+        let t = try core.type(R.schema.name)
+        let sorted = records.sorted { $0.id < $1.id }
+        var previous: RecordID? = nil
+        for r in sorted {
+            if r.id == previous { throw HosoError.recordAlreadyExists(type: t.schema.name, id: r.id) }
+            previous = r.id
+        }
+        let encoded = Self.encodeInParallel(sorted, formatVersion: t.schema.formatVersion, context: IndexContext(today: day))
+        try insertSorted(t, ids: sorted.map(\.id), bytes: encoded.bytes, entries: encoded.entries)
+    }
+
+    /// Inserts new records given as stored bytes (a replayed bulk fact), in id order.
+    func insertBatch(_ t: ResolvedType, ids: [RecordID], bytes: [[UInt8]]) throws {
+        guard !ids.isEmpty else { return }
+        guard ids.count == bytes.count else {
+            throw HosoError.corruptRecord(type: "change", id: nil, reason: "a bulk insert of \(ids.count) ids carries \(bytes.count) records")
+        }
+        let order = ids.indices.sorted { ids[$0] < ids[$1] }
+        for (a, b) in zip(order, order.dropFirst()) where ids[a] == ids[b] {
+            throw HosoError.recordAlreadyExists(type: t.schema.name, id: ids[a])
+        }
+        let context = IndexContext(today: day)
+        let sortedIDs = order.map { ids[$0] }, sortedBytes = order.map { bytes[$0] }
+        let entries = try zip(sortedIDs, sortedBytes).map { id, b in try b.withUnsafeBytes { try t.schema.entriesOf(id, $0, context) } }
+        try insertSorted(t, ids: sortedIDs, bytes: sortedBytes, entries: entries)
+    }
+
+    /// Inserts records sorted by id, without duplicates. When every id is above the largest
+    /// stored one the records are appended without searching and each maintainer loads its
+    /// index from the whole batch (sorted cursor writes); otherwise each goes through the
+    /// ordinary insert path.
+    private func insertSorted(_ t: ResolvedType, ids: [RecordID], bytes: [[UInt8]], entries: [IndexEntries]) throws {
+        let lastStored = try write.cursor(t.records).last().map { FixedWidth.uint64($0.key) }
+        if let lastStored, ids[0] <= lastStored {
+            for i in ids.indices { try store(t, id: ids[i], bytes: bytes[i], entries: entries[i], mode: .insert, log: false) }
+        } else {
+            for i in ids.indices {
+                guard bytes[i].count <= t.schema.maximumRecordSize else {
+                    throw HosoError.recordTooLarge(type: t.schema.name, id: ids[i], size: bytes[i].count, limit: t.schema.maximumRecordSize)
+                }
+                try write.put(t.records, key: FixedWidth.bytes(ids[i]), value: bytes[i], flags: .append)
+            }
+            let batch = LoadBatch(ids: ids, entries: entries)
+            for m in t.maintainers { try m.load(batch, in: self) }
+        }
+        try appendChange(.bulkInsert, type: t.schema.name, ids: ids, payloads: bytes, detail: "\(ids.count) records")
+    }
+
+    /// Encodes records and collects their index entries on all cores (chunks of the batch in
+    /// parallel); results come back in the records' order.
+    static func encodeInParallel<R: StoredRecord>(_ records: [R], formatVersion: UInt8,
+                                                  context: IndexContext) -> (bytes: [[UInt8]], entries: [IndexEntries]) {
+        let slots = EncodedSlots(records.count)
+        let chunks = records.count < 2_000 ? 1 : max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+        let chunkSize = (records.count + chunks - 1) / max(chunks, 1)
+        slots.bytes.withUnsafeMutableBufferPointer { bytes in
+            slots.entries.withUnsafeMutableBufferPointer { entries in
+                nonisolated(unsafe) let outBytes = bytes
+                nonisolated(unsafe) let outEntries = entries
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    var writer = RecordWriter(formatVersion: formatVersion)
+                    for i in (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize) {
+                        writer.reset(formatVersion: formatVersion)
+                        records[i].encode(to: &writer)
+                        var e = IndexEntries()
+                        records[i].indexEntries(&e, context: context)
+                        outBytes[i] = writer.bytes
+                        outEntries[i] = e
+                    }
+                }
+            }
+        }
+        return (slots.bytes, slots.entries)
+    }
+}
+
+/// Result slots filled by parallel encoding; each slot is written by exactly one chunk.
+final class EncodedSlots: @unchecked Sendable {
+    var bytes: [[UInt8]]
+    var entries: [IndexEntries]
+    init(_ n: Int) { bytes = Array(repeating: [], count: n); entries = Array(repeating: IndexEntries(), count: n) }
+}

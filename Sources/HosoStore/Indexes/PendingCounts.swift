@@ -1,0 +1,65 @@
+import LMDB
+
+/// The count changes a write transaction accumulates for count and dated count indexes (atomic
+/// adds, as FoundationDB's count indexes do), written at flush time: each count key is read and
+/// written once per flush however many records touched it, in key order through one cursor per
+/// database. A write flushes when it finishes and before any read of a counting index
+/// (``ReadScope/open(_:)``).
+struct PendingCounts {
+    struct Count: Hashable {
+        let db: UInt32
+        let key: KeyBytes
+    }
+
+    /// A dated-count change on one day: `key` holds the group then the subgroup bytes;
+    /// ``expandDays()`` turns it into the buckets the index keeps.
+    struct DayChange: Hashable {
+        let db: UInt32
+        let day: Int32
+        let split: Int32
+        let keepsDays: Bool
+        let key: KeyBytes
+    }
+
+    var counts: [Count: Int64] = [:]
+    /// Dated-count changes per day, expanded into day, month and year buckets at flush time, so
+    /// each record costs one table update per dated entry.
+    var days: [DayChange: Int64] = [:]
+
+    var isEmpty: Bool { counts.isEmpty && days.isEmpty }
+
+    @inline(__always)
+    mutating func add(_ db: UInt32, _ key: KeyBytes, _ delta: Int64) {
+        counts[Count(db: db, key: key), default: 0] += delta
+    }
+
+    /// Writes the accumulated changes into the count databases `databases` (by handle); a
+    /// count that reaches zero is deleted.
+    mutating func flush(into write: borrowing WriteTransaction, databases: [UInt32: Database]) throws {
+        expandDays()
+        guard !counts.isEmpty else { return }
+        let entries = counts.filter { $0.value != 0 }.map { ($0.key, $0.value) }
+        counts.removeAll(keepingCapacity: true)
+        let order = KeyOrder.sorted(entries.count, db: { entries[$0].0.db }, key: { entries[$0].0.key })
+        var start = 0
+        while start < order.count {
+            let dbi = entries[order[start]].0.db
+            var stop = start
+            while stop < order.count && entries[order[stop]].0.db == dbi { stop += 1 }
+            let cursor = try write.cursor(databases[dbi]!)
+            for i in order[start..<stop] {
+                let (k, delta) = entries[i]
+                try k.key.withBytes { key throws in
+                    if let found = try cursor.seek(exactly: key) {
+                        let updated = FixedWidth.counter(found.value) + delta
+                        if updated == 0 { try cursor.deleteCurrent() }
+                        else { try FixedWidth.counterBytes(updated).withUnsafeBytes { v in _ = try cursor.put(key: key, value: v, flags: .current) } }
+                    } else {
+                        try FixedWidth.counterBytes(delta).withUnsafeBytes { v in _ = try cursor.put(key: key, value: v) }
+                    }
+                }
+            }
+            start = stop
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import LMDB
+
+/// Index reads: each method reaches its index's maintainer through ``TenantReader/open(_:as:_:)``
+/// and asks one of the maintainer's scans.
+extension TenantReader {
+    // MARK: Value and unique indexes
+
+    /// Visits the ids a value index holds for keys in `range`, in key then id order, after
+    /// `continuation`, at most `limit`; `body` gets the key bytes and the id and returns `false`
+    /// to stop. Returns a continuation when entries remain; it continues this query only (this
+    /// index and this range).
+    ///
+    /// ```swift
+    /// try txn.ids(in: Person.byCommune, .prefix([20, 6253])) { _, id in ids.append(id); return true }
+    /// ```
+    @discardableResult
+    public func ids(in index: IndexDefinition, _ range: KeyRange = .all, after continuation: Continuation? = nil, limit: Int? = nil,
+                    _ body: (UnsafeRawBufferPointer, RecordID) throws -> Bool) throws -> Continuation? {
+        let (m, read) = try open(index, as: (any KeyedIndex).self, "a value or unique index")
+        return try m.ids(range, after: continuation, limit: limit, read, body)
+    }
+
+    /// Visits the records a value index holds for keys in `range` (see ``ids(in:_:after:limit:_:)``).
+    @discardableResult
+    public func records<R: StoredRecord>(_ type: R.Type, in index: IndexDefinition, _ range: KeyRange = .all,
+                                         after continuation: Continuation? = nil, limit: Int? = nil,
+                                         _ body: (R) throws -> Bool) throws -> Continuation? {
+        let t = try core.type(R.schema.name)
+        return try ids(in: index, range, after: continuation, limit: limit) { _, id in
+            guard let bytes = try txn.get(t.records, key: FixedWidth.bytes(id)) else {
+                throw HosoError.corruptRecord(type: R.schema.name, id: id, reason: "index \(index.name) names a missing record")
+            }
+            return try body(try R.decode(id: id, bytes))
+        }
+    }
+
+    /// How many index entries lie in `range` (counted by walking the index).
+    public func entryCount(in index: IndexDefinition, _ range: KeyRange) throws -> Int {
+        var n = 0
+        try ids(in: index, range) { _, _ in n += 1; return true }
+        return n
+    }
+
+    /// The id a unique index maps `key` to.
+    ///
+    /// ```swift
+    /// let id = try txn.lookup(Person.byNationalID, ["001090001234"])
+    /// ```
+    public func lookup(_ index: IndexDefinition, _ key: Tuple) throws -> RecordID? {
+        let (m, read) = try open(index, as: (any KeyedIndex).self, "a value or unique index")
+        return try m.lookup(key.encoded, read)
+    }
+
+    // MARK: Count indexes
+
+    /// The count stored under exactly `key`.
+    public func count(_ index: IndexDefinition, _ key: KeyBytes) throws -> Int64 {
+        let (m, read) = try open(index, as: CountIndex.self, "a count index")
+        return try m.count(key, read)
+    }
+
+    /// The count stored under exactly `key`.
+    public func count(_ index: IndexDefinition, _ key: Tuple) throws -> Int64 {
+        let (m, read) = try open(index, as: CountIndex.self, "a count index")
+        return try m.count(KeyBytes(key), read)
+    }
+
+    /// The sum of counts of all keys in `range` (a rollup: `.prefix([province])`).
+    public func countSum(_ index: IndexDefinition, _ range: KeyRange) throws -> Int64 {
+        var total: Int64 = 0
+        try counts(index, range) { _, n in total += n }
+        return total
+    }
+
+    /// Visits every key of a count index in `range` with its count.
+    public func counts(_ index: IndexDefinition, _ range: KeyRange, _ body: (Tuple, Int64) throws -> Void) throws {
+        let (m, read) = try open(index, as: CountIndex.self, "a count index")
+        try m.counts(range, read, body)
+    }
+
+    // MARK: Dated count indexes
+
+    /// Sums a dated count index over the days `range` for `group`, broken down by subgroup.
+    /// Reads at most five short key ranges whatever the range's length.
+    ///
+    /// ```swift
+    /// // events of commune 6253 in June 2025, by kind
+    /// let byKind = try txn.datedCounts(CaseEvent.perCommuneDay, group: [2, 20, 6253], in: Period.month(year: 2025, month: 6).range())
+    /// ```
+    public func datedCounts(_ index: IndexDefinition, group: Tuple, in range: DayRange) throws -> [Tuple: Int64] {
+        var remainder: [DayRange] = []
+        let counts = try datedCounts(index, group: group, in: range, remainder: &remainder)
+        try refuse(remainder, of: index)
+        return counts
+    }
+
+    /// Like ``datedCounts(_:group:in:)`` for an index of months only: the days of `range` the
+    /// index cannot answer (partial months at either end) are appended to `remainder`.
+    public func datedCounts(_ index: IndexDefinition, group: Tuple, in range: DayRange, remainder: inout [DayRange]) throws -> [Tuple: Int64] {
+        var bySubgroup: [[UInt8]: Int64] = [:]
+        try datedScan(index, group: group.encoded, in: range, remainder: &remainder) { sub, n in bySubgroup[Array(sub), default: 0] += n }
+        var out: [Tuple: Int64] = [:]
+        for (k, v) in bySubgroup where v != 0 { out[try Tuple.decode(k)] = v }
+        return out
+    }
+
+    /// The total of a dated count index over the days `range` for `group` (all subgroups),
+    /// or for one `subgroup`.
+    public func datedCount(_ index: IndexDefinition, group: Tuple, subgroup: Tuple? = nil, in range: DayRange) throws -> Int64 {
+        var remainder: [DayRange] = []
+        let total = try datedCount(index, group: group, subgroup: subgroup, in: range, remainder: &remainder)
+        try refuse(remainder, of: index)
+        return total
+    }
+
+    /// Like ``datedCount(_:group:subgroup:in:)`` for an index of months only, appending the days
+    /// it cannot answer to `remainder`.
+    public func datedCount(_ index: IndexDefinition, group: Tuple, subgroup: Tuple? = nil, in range: DayRange,
+                           remainder: inout [DayRange]) throws -> Int64 {
+        var total: Int64 = 0
+        let want = subgroup?.encoded
+        try datedScan(index, group: group.encoded, in: range, remainder: &remainder) { sub, n in
+            if let want, !sub.equals(want) { return }
+            total += n
+        }
+        return total
+    }
+
+    /// Sums a dated count index over `range` for `group` by the subgroup's first element, an
+    /// integer (a kind or status code): the allocation-free form of
+    /// ``datedCounts(_:group:in:remainder:)`` for dashboards.
+    public func datedCountsByCode(_ index: IndexDefinition, group: KeyBytes, in range: DayRange, remainder: inout [DayRange]) throws -> [Int64: Int64] {
+        var out: [Int64: Int64] = [:]
+        try datedScan(index, group: group.array, in: range, remainder: &remainder) { sub, n in
+            var decoder = KeyDecoder(sub)
+            if !decoder.isAtEnd, case .int(let code)? = try? decoder.next() { out[code, default: 0] += n }
+        }
+        return out
+    }
+
+    private func refuse(_ remainder: [DayRange], of index: IndexDefinition) throws {
+        guard remainder.isEmpty else {
+            throw HosoError.unknownSchemaElement("\(index.name) keeps months only; days \(remainder.map(\.description).joined(separator: ", ")) must be asked with remainder:")
+        }
+    }
+
+    private func datedScan(_ index: IndexDefinition, group: [UInt8], in range: DayRange, remainder: inout [DayRange],
+                           _ body: (UnsafeRawBufferPointer, Int64) -> Void) throws {
+        let (m, read) = try open(index, as: DatedCountIndex.self, "a dated count index")
+        try m.scan(group: group, in: range, remainder: &remainder, read, body)
+    }
+
+    // MARK: Interval indexes
+
+    /// Intervals of groups in `groups` that contain `day`: "who was in status S in commune C on
+    /// day D". Walks the start-sorted and end-sorted copies of each group side by side and stops
+    /// with whichever finishes first, so the work is bounded by the smaller side.
+    public func intervals(_ index: IndexDefinition, _ groups: KeyRange, on day: Day, _ body: (IntervalHit) throws -> Void) throws {
+        let (m, read) = try open(index, as: IntervalIndex.self, "an interval index")
+        try m.intervals(groups, on: day, read, body)
+    }
+
+    /// Intervals of groups in `groups` that start (`edge: .start`) or end (`edge: .end`) within
+    /// `range`: "who entered / left status S in commune C during period P".
+    public func intervals(_ index: IndexDefinition, _ groups: KeyRange, edge: IntervalEdge, in range: DayRange,
+                          _ body: (IntervalHit) throws -> Void) throws {
+        let (m, read) = try open(index, as: IntervalIndex.self, "an interval index")
+        try m.intervals(groups, edge: edge, in: range, read, body)
+    }
+
+    /// How many intervals of exactly `group` start (or end) within `range`: the counting form
+    /// of ``intervals(_:_:edge:in:_:)``, building no hits.
+    public func intervalCount(_ index: IndexDefinition, group: KeyBytes, edge: IntervalEdge, in range: DayRange) throws -> Int {
+        let (m, read) = try open(index, as: IntervalIndex.self, "an interval index")
+        return try m.count(group: group, edge: edge, in: range, read)
+    }
+
+    // MARK: Sizes
+
+    /// How big an index is (entries and bytes), from page statistics: the estimate a planner
+    /// weighs a scan by.
+    ///
+    /// ```swift
+    /// let size = try tenant.read { try $0.size(of: Person.byCommune) }
+    /// ```
+    public func size(of index: IndexDefinition) throws -> IndexSize {
+        let (m, read) = try open(index, as: (any IndexMaintainer).self, "an index")
+        return try m.size(read)
+    }
+}
