@@ -55,9 +55,8 @@ enum DemoProvince {
         let calendar = province == 20 ? try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10) : .gregorian
         let gazetteer = try Gazetteer.official2025()
         let name = gazetteer.province(code: province)?.name ?? "Province \(province)"
-        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: tenantName, displayName: "\(name) (demo data)",
-                                                                          provinceCode: Int(province), calendar: calendar),
-                                               settings: data.settings(), unfinished: "demo load")
+        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: tenantName, displayName: "\(name) (demo data)"),
+                                               settings: data.settings(calendar: calendar), unfinished: "demo load")
         let started = Date()
         let terminal = isatty(STDERR_FILENO) != 0
         try program.load(persons: data.persons(), events: data.events(), batchSize: 100_000) { kind, p in

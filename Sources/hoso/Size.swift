@@ -37,7 +37,7 @@ struct Size: ParsableCommand {
         let data = try SyntheticProvince(provinceCode: province, persons: samplePersons, events: sampleEvents, seed: 99)
         FileHandle.standardError.write(Data("size: loading a sample of \(samplePersons) persons and \(sampleEvents) events…\n".utf8))
         let people = Array(data.persons()), cases = Array(data.events())
-        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "sample", provinceCode: Int(province)), settings: data.settings())
+        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "sample"), settings: data.settings())
         let started = Date()
         try program.load(persons: people, events: cases, batchSize: 100_000)
         let loadSeconds = Date().timeIntervalSince(started)

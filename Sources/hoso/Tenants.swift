@@ -13,12 +13,12 @@ struct Tenants: ParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
         func run() throws {
             let store = try storeOptions.open()
-            let tenants = try store.tenants()
+            let tenants = try ProgramTenant.list(in: store)
             if tenants.isEmpty { print("No tenants in \(store.directory). Create one with: hoso tenants create NAME --province CODE"); return }
             print(TextTable(header: ["name", "display name", "province", "created by", "state"],
-                            rows: tenants.map { [$0.name, $0.displayName, $0.provinceCode.map(String.init) ?? "", $0.createdBy,
-                                                 $0.unfinished.map { "UNFINISHED: \($0)" } ?? "complete"] }).render())
-            for t in tenants where t.unfinished != nil {
+                            rows: tenants.map { [$0.info.name, $0.info.displayName, $0.province.map(String.init) ?? "", $0.info.createdBy,
+                                                 $0.info.unfinished.map { "UNFINISHED: \($0)" } ?? "complete"] }).render())
+            for t in tenants.map(\.info) where t.unfinished != nil {
                 print("Tenant '\(t.name)' is unfinished (\(t.unfinished!)): what it was being built with did not complete; rebuild it (hoso demo rebuilds the demo) or drop it.")
             }
         }
@@ -50,10 +50,10 @@ struct Tenants: ParsableCommand {
         func run() throws {
             let program = try ProgramTenant.open(in: try storeOptions.open(), name: name)
             let d = try program.tenant.describe()
-            let c = d.info.calendar
+            let c = program.calendar
             print("""
             tenant        \(d.info.name) — \(d.info.displayName)
-            province      \(d.info.provinceCode.map(String.init) ?? "-"), \(program.settings.communes.count) communes
+            province      \(program.province.map(String.init) ?? "-"), \(program.settings.communes.count) communes
             calendar      year starts \(c.yearStartDay)/\(c.yearStartMonth), month starts on day \(c.monthStartDay)
             rules         \(program.settings.rules.sets.map { "from \($0.effectiveFrom): illegal use \($0.illegalUseMonths) mo, post-rehab \($0.postRehabVoluntaryMonths)/\($0.postRehabCompulsoryAdultMonths) mo" }.joined(separator: "; "))
             populations   \(program.settings.populations.keys.sorted().map(String.init).joined(separator: ", "))

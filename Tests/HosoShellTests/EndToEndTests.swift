@@ -202,7 +202,7 @@ import HosoStore
         #expect(n == f.events.count)
         let clock = ManualClock(f.today)
         let store = try Store(directory: dir + "/store", options: .init(today: { clock.day }))
-        let copy = try ProgramTenant.create(in: store, info: TenantInfo(name: "copy", provinceCode: 20, calendar: f.context.calendar), settings: f.program.settings)
+        let copy = try ProgramTenant.create(in: store, info: TenantInfo(name: "copy"), settings: f.program.settings)
         // Persons first: events name the persons they involve.
         #expect(try TableTransfer.exportTable("persons", to: dir + "/persons.ndjson", from: f.program) == f.persons.count)
         let people = try TableTransfer.importFile(dir + "/persons.ndjson", table: "persons", into: copy)
@@ -228,7 +228,7 @@ import HosoStore
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let clock = ManualClock(f.today)
         let store = try Store(directory: dir + "/store", options: .init(today: { clock.day }))
-        let copy = try ProgramTenant.create(in: store, info: TenantInfo(name: "copy", provinceCode: 20, calendar: f.context.calendar), settings: f.program.settings)
+        let copy = try ProgramTenant.create(in: store, info: TenantInfo(name: "copy"), settings: f.program.settings)
         let commune = f.context.communes.entries[0].ref.commune
         try copy.addPerson(Person(id: 1, fullName: "Đã Có", commune: CommuneRef(province: 20, commune: commune), fileOpened: d("2024-01-01")))
         _ = try copy.updatePerson({ var p = try copy.person(id: 1)!; p.nationalID = "020090000001"; return p }())

@@ -72,20 +72,20 @@ public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
         self.file = file; self.line = line; self.field = field; self.reason = reason; self.raw = raw
     }
 
-    /// Turns an error of `ProgramTenant.prepare` into a row error; the field is
-    /// taken from the error when it names one.
+    /// Turns a refusal of a record (an error of `ProgramTenant.prepare`, a ``ProgramError`` or
+    /// a ``HosoStore/HosoError`` of the store) into a row error; the field is taken from the
+    /// error when it names one.
     ///
     /// ```swift
     /// do { _ = try program.prepare(person) }
     /// catch { rejected.append(RowError(error, file: "persons.csv", line: 12, raw: [])) }
     /// ```
-    public init(_ error: HosoError, file: String, line: Int, raw: [UInt8]) {
+    public init(_ error: any Error, file: String, line: Int, raw: [UInt8]) {
         var field: String?
         switch error {
-        case let .invalidField(_, f, _, _): field = f
-        case let .invalidDate(_, f, _, _): field = f
-        case let .unknownCommune(_, f, _): field = f
-        case .duplicateNationalID: field = "national_id"
+        case let error as ProgramError: field = error.field
+        case HosoError.invalidField(_, let f, _, _): field = f
+        case HosoError.invalidDate(_, let f, _, _): field = f
         default: field = nil
         }
         switch field {
@@ -93,7 +93,7 @@ public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
         case "permanent_commune": field = "permanent_commune_code"
         default: break
         }
-        self.init(file: file, line: line, field: field, reason: error.description, raw: raw)
+        self.init(file: file, line: line, field: field, reason: "\(error)", raw: raw)
     }
 
     /// The original text, with any invalid UTF-8 shown as U+FFFD.

@@ -50,11 +50,12 @@ extension ShellSession {
             case ".quit", ".exit":
                 requestQuit()
             case ".tenants":
-                let tenants = try store.tenants()
-                let current = context?.program.tenant.name
+                let tenants = try ProgramTenant.list(in: store)
+                let current = context?.program.name
                 write(ResultFormatter(mode: .table, headers: true).render(ResultSet(
                     columns: ["name", "display_name", "province", "in_use"],
-                    rows: tenants.map { [.text($0.name), .text($0.displayName), $0.provinceCode.map { .int(Int64($0)) } ?? .null, .text($0.name == current ? "*" : "")] })))
+                    rows: tenants.map { [.text($0.info.name), .text($0.info.displayName), $0.province.map { .int(Int64($0)) } ?? .null,
+                                         .text($0.info.name == current ? "*" : "")] })))
             case ".use":
                 guard args.count == 1 else { return usage(".use NAME") }
                 try use(args[0])
@@ -125,7 +126,7 @@ extension ShellSession {
                     "readers       \(d.readers)",
                     "change log    \(d.lastChange) facts",
                     "current day   \(d.today)",
-                    "calendar      \(d.info.calendar)",
+                    "calendar      \(context.program.calendar)",
                 ]
                 lines.append("")
                 write(lines.joined(separator: "\n"))

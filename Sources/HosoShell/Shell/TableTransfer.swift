@@ -77,7 +77,7 @@ public enum TableTransfer {
                 return nil
             }
         }
-        func refused(_ id: RecordID, _ error: HosoError, file: String) {
+        func refused(_ id: RecordID, _ error: any Error, file: String) {
             loaded -= 1
             let row = inFlight[id] ?? (0, [])
             reject(RowError(error, file: file, line: row.line, raw: row.raw))
@@ -86,13 +86,13 @@ public enum TableTransfer {
         switch table {
         case "persons":
             let reader = try ImportReader.persons(at: path, format: format, provinceCode: province).prepared(by: program)
-                .validated { p throws(HosoError) in try unique.check(p) }
+                .validated { p in try unique.check(p) }
             header = reader.headers[reader.file]
             try program.load(persons: rows(reader, id: \.id), events: [CaseEvent](), batchSize: batchSize, progress: batchDone,
                              personConflicts: { p, error in refused(p.id, error, file: reader.file) })
         case "events":
             let reader = try ImportReader.caseEvents(at: path, format: format, provinceCode: province).prepared(by: program)
-                .validated { e throws(HosoError) in try unique.check(e) }
+                .validated { e in try unique.check(e) }
             header = reader.headers[reader.file]
             try program.load(persons: [Person](), events: rows(reader, id: \.id), batchSize: batchSize, progress: batchDone,
                              eventConflicts: { e, error in refused(e.id, error, file: reader.file) })
@@ -153,12 +153,12 @@ final class UniqueRows {
         }
     }
 
-    func check(_ p: Person) throws(HosoError) -> Person {
-        if ids.contains(p.id) { throw .invalidField(record: "person \(p.id)", field: "id", value: String(p.id), reason: "appears twice in the file") }
-        if try stored({ try program.person(id: p.id) != nil }) { throw .recordAlreadyExists(type: "person", id: p.id) }
+    func check(_ p: Person) throws -> Person {
+        if ids.contains(p.id) { throw HosoError.invalidField(record: "person \(p.id)", field: "id", value: String(p.id), reason: "appears twice in the file") }
+        if try stored({ try program.person(id: p.id) != nil }) { throw HosoError.recordAlreadyExists(type: "person", id: p.id) }
         if let n = p.nationalID {
-            if let other = nationalIDs[n] { throw .duplicateNationalID(nationalID: n, existing: other, new: p.id) }
-            if let other = try stored({ try program.person(nationalID: n) }) { throw .duplicateNationalID(nationalID: n, existing: other.id, new: p.id) }
+            if let other = nationalIDs[n] { throw ProgramError.duplicateNationalID(nationalID: n, existing: other, new: p.id) }
+            if let other = try stored({ try program.person(nationalID: n) }) { throw ProgramError.duplicateNationalID(nationalID: n, existing: other.id, new: p.id) }
             nationalIDs[n] = p.id
         }
         ids.insert(p.id)
