@@ -95,49 +95,7 @@ public struct CaseEvent: StoredRecord, Hashable {
         }
     }
 
-    // MARK: Indexes
-
-    /// Events by `(province, [district,] commune, kind, day)`.
-    public static let byCommuneKindDate = IndexDefinition("commune_kind_date", kind: .value, key: "(province, [district,] commune, kind, day)")
-    /// Events by `(day)`.
-    public static let byDate = IndexDefinition("date", kind: .value, key: "(day)")
-    /// Events by `(person id)`, one entry per person involved.
-    public static let byPerson = IndexDefinition("person", kind: .value, key: "(person id)")
-    /// Events of the province per day, by `(kind)`: key `(1, province)`.
-    public static let perDay = IndexDefinition("province_per_day", kind: .datedCount, key: "(1, province) by (kind)")
-    /// Events per district or commune and month, by `(kind)`: key `(level, area path…)` with
-    /// level 2 (and 3 before 2025). Days inside a month come from ``byCommuneKindDate``.
-    public static let perMonth = IndexDefinition("area_per_month", kind: .datedCount, key: "(level, area path…) by (kind)", finest: .month)
-    /// Amounts of the province per day, by `(kind, measure)`.
-    public static let amountsPerDay = IndexDefinition("province_amounts_per_day", kind: .datedCount, key: "(1, province) by (kind, measure)")
-    /// Amounts per district or commune and month, by `(kind, measure)`.
-    public static let amountsPerMonth = IndexDefinition("area_amounts_per_month", kind: .datedCount,
-                                                        key: "(level, area path…) by (kind, measure)", finest: .month)
-
-    public static let schema = RecordSchema(CaseEvent.self, name: "event", formatVersion: 1,
-                                            indexes: [byCommuneKindDate, byDate, byPerson, perDay, perMonth, amountsPerDay, amountsPerMonth])
-
-    public func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
-        let kindCode = Int64(kind.rawValue)
-        let day = date.rawValue
-        entries.value(Self.byCommuneKindDate, KeyBytes { commune.append(to: &$0); $0.append(kindCode); $0.append(day) })
-        entries.value(Self.byDate, KeyBytes { $0.append(day) })
-        for (i, p) in personIDs.enumerated() where !personIDs[..<i].contains(p) {
-            entries.value(Self.byPerson, KeyBytes { $0.append(Int64(bitPattern: p)) })
-        }
-        let kindKey = KeyBytes { $0.append(kindCode) }
-        for level in 1...commune.depth {
-            let group = KeyBytes { $0.append(level); commune.append(to: &$0, depth: level) }
-            entries.dated(level == 1 ? Self.perDay : Self.perMonth, group: group, day: day, subgroup: kindKey)
-            for measure in Measure.allCases {
-                let amount = self.amount(measure)
-                if amount != 0 {
-                    entries.dated(level == 1 ? Self.amountsPerDay : Self.amountsPerMonth, group: group, day: day,
-                                  subgroup: KeyBytes { $0.append(kindCode); $0.append(measure.rawValue) }, Int64(amount))
-                }
-            }
-        }
-    }
+    // Indexes and their keys: ProgramIndexes.swift.
 
     // MARK: Encoding
 

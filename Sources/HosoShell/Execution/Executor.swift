@@ -57,70 +57,41 @@ public struct Executor {
             return true
         }
         let province = Area.province(context.province)
-        try program.tenant.read { txn in
+        func areas(_ communes: [CommuneRef]?) -> [Area] { communes.map { $0.map { Area.commune($0) } } ?? [province] }
+        func person(_ p: Person) throws -> Bool { try emit(builder.person(p, on: plan.asOf)) }
+        func event(_ e: CaseEvent) throws -> Bool { try emit(builder.event(e)) }
+        try program.read { q in
             switch plan.access {
             case .personsByID(let ids):
-                for id in ids where !stopped { if let p = try txn.get(Person.self, id: id) { _ = try emit(builder.person(p, on: plan.asOf)) } }
+                try q.persons(ids: ids, person)
             case .personByNationalID(let n):
-                if let id = try txn.lookup(Person.byNationalID, [.string(n)]), let p = try txn.get(Person.self, id: id) {
-                    _ = try emit(builder.person(p, on: plan.asOf))
-                }
+                if let p = try q.person(nationalID: n) { _ = try person(p) }
             case let .personsCurrent(statuses, communes):
-                let areas = communes.map { $0.map { Area.commune($0) } } ?? [province]
-                if let statuses {
-                    for s in statuses { for a in areas where !stopped {
-                        try txn.records(Person.self, in: Person.byStatusCommune, .prefix(Tuple([.int(Int64(s.rawValue))]).appending(a.tuple))) {
-                            try emit(builder.person($0, on: plan.asOf))
-                        }
-                    } }
-                } else {
-                    for a in areas where !stopped {
-                        try txn.records(Person.self, in: Person.byCommune, .prefix(a.tuple)) { try emit(builder.person($0, on: plan.asOf)) }
-                    }
+                for s in statuses.map({ $0.map(Optional.some) }) ?? [nil] {
+                    for a in areas(communes) where !stopped { try q.currentPersons(in: a, status: s, person) }
                 }
             case let .personsOnDay(statuses, communes, day):
-                var ids = Set<RecordID>()
-                for s in statuses {
-                    let groups: [KeyRange] = communes.map { $0.map { .exactly(Tuple([.int(Int64(s.rawValue))]).appending($0.tuple)) } }
-                        ?? [.prefix(Tuple([.int(Int64(s.rawValue))]).appending(province.tuple))]
-                    for g in groups { try txn.intervals(Person.statusIntervals, g, on: day) { ids.insert($0.id) } }
-                }
-                for id in ids.sorted() where !stopped { if let p = try txn.get(Person.self, id: id) { _ = try emit(builder.person(p, on: plan.asOf)) } }
+                try q.persons(ids: try q.personIDs(statuses, in: areas(communes), on: day), person)
             case .personsScan:
-                try txn.scan(Person.self) { try emit(builder.person($0, on: plan.asOf)) }
+                try q.allPersons(person)
             case let .historyByEdge(statuses, edge, range, communes):
-                var ids = Set<RecordID>()
-                for s in statuses {
-                    let groups: [KeyRange] = communes.map { $0.map { .exactly(Tuple([.int(Int64(s.rawValue))]).appending($0.tuple)) } }
-                        ?? [.prefix(Tuple([.int(Int64(s.rawValue))]).appending(province.tuple))]
-                    for g in groups { try txn.intervals(Person.statusIntervals, g, edge: edge, in: range) { ids.insert($0.id) } }
-                }
-                outer: for id in ids.sorted() {
-                    guard let p = try txn.get(Person.self, id: id) else { continue }
-                    for row in builder.history(p) where try !emit(row) { break outer }
+                try q.persons(ids: try q.personIDs(statuses, edge, in: areas(communes), during: range)) { p in
+                    for row in builder.history(p) where try !emit(row) { return false }
+                    return true
                 }
             case .historyScan:
-                try txn.scan(Person.self) { p in
+                try q.allPersons { p in
                     for row in builder.history(p) where try !emit(row) { return false }
                     return true
                 }
             case .eventsByID(let ids):
-                for id in ids where !stopped { if let e = try txn.get(CaseEvent.self, id: id) { _ = try emit(builder.event(e)) } }
+                try q.events(ids: ids, event)
             case let .eventsByCommuneKindDate(communes, kinds, range):
-                for c in communes { for k in kinds where !stopped {
-                    let base = c.tuple.appending(.int(Int64(k.rawValue)))
-                    try txn.records(CaseEvent.self, in: CaseEvent.byCommuneKindDate,
-                                    .between(base.appending(.int(Int64(range.start.rawValue))), base.appending(.int(Int64(range.end.rawValue))))) {
-                        try emit(builder.event($0))
-                    }
-                } }
+                for c in communes { for k in kinds where !stopped { try q.events(k, in: c, during: range, event) } }
             case .eventsByDate(let range):
-                try txn.records(CaseEvent.self, in: CaseEvent.byDate,
-                                .between(Tuple([.int(Int64(range.start.rawValue))]), Tuple([.int(Int64(range.end.rawValue))]))) {
-                    try emit(builder.event($0))
-                }
+                try q.events(during: range, event)
             case .eventsScan:
-                try txn.scan(CaseEvent.self) { try emit(builder.event($0)) }
+                try q.allEvents(event)
             case .communeList:
                 for c in context.communes.entries where !stopped { _ = try emit(builder.commune(c)) }
             }

@@ -228,7 +228,7 @@ public struct Planner {
                 return
             }
             plan.access = .personsScan
-            plan.estimate = try program.tenant.read { try $0.recordCount(Person.self) }
+            plan.estimate = try program.read { try $0.personCount() }
         case .events:
             let measures: [CaseEvent.Measure] = plan.outputs.compactMap {
                 guard case .sum(let c) = $0 else { return nil }
@@ -275,7 +275,7 @@ public struct Planner {
                 return
             }
             plan.access = .eventsScan
-            plan.estimate = try program.tenant.read { try $0.recordCount(CaseEvent.self) }
+            plan.estimate = try program.read { try $0.eventCount() }
         case .communes:
             plan.access = .communeList
             plan.estimate = context.communes.entries.count
@@ -292,7 +292,7 @@ public struct Planner {
                 return
             }
             plan.access = .historyScan
-            plan.estimate = try program.tenant.read { try $0.recordCount(Person.self) }
+            plan.estimate = try program.read { try $0.personCount() }
         }
     }
 }
