@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import HosoDomain
 import HosoShell
-import HosoStore
 
 /// Options of the commands that run statements.
 struct TenantOptions: ParsableArguments {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HosoDomain
-import HosoStore
 
 struct Size: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,7 +42,7 @@ struct Size: ParsableCommand {
         let loadSeconds = Date().timeIntervalSince(started)
         try store.compactTenant("sample")
         let reopened = try ProgramTenant.open(in: store, name: "sample")
-        let description = try reopened.tenant.describe()
+        let description = try reopened.describe()
         let personBytes = description.databases.filter { $0.name.hasPrefix("r.person") || $0.name.hasPrefix("i.person") }.reduce(0) { $0 + $1.bytes }
         let eventBytes = description.databases.filter { $0.name.hasPrefix("r.event") || $0.name.hasPrefix("i.event") }.reduce(0) { $0 + $1.bytes }
         let indexBytes = description.databases.filter { $0.name.hasPrefix("i.") }.reduce(0) { $0 + $1.bytes }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HosoDomain
-import HosoStore
 
 struct Tenants: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +38,7 @@ struct Tenants: ParsableCommand {
             let calendar = try ReportingCalendar(yearStartMonth: parts[1], yearStartDay: parts[0], monthStartDay: monthStart)
             let program = try ProgramTenant.create(in: try storeOptions.open(), name: name, provinceCode: province, calendar: calendar,
                                                    as: Principal(name: actor))
-            print("Created tenant '\(name)' (\(program.tenant.name)) with \(program.settings.communes.count) communes.")
+            print("Created tenant '\(name)' (\(program.name)) with \(program.settings.communes.count) communes.")
         }
     }
 
@@ -49,7 +48,7 @@ struct Tenants: ParsableCommand {
         @Argument(help: "Tenant name.") var name: String
         func run() throws {
             let program = try ProgramTenant.open(in: try storeOptions.open(), name: name)
-            let d = try program.tenant.describe()
+            let d = try program.describe()
             let c = program.calendar
             print("""
             tenant        \(d.info.name) — \(d.info.displayName)
@@ -58,7 +57,7 @@ struct Tenants: ParsableCommand {
             rules         \(program.settings.rules.sets.map { "from \($0.effectiveFrom): illegal use \($0.illegalUseMonths) mo, post-rehab \($0.postRehabVoluntaryMonths)/\($0.postRehabCompulsoryAdultMonths) mo" }.joined(separator: "; "))
             populations   \(program.settings.populations.keys.sorted().map(String.init).joined(separator: ", "))
             format        \(d.info.formatVersion), created by \(d.info.createdBy)
-            state         \(try program.tenant.unfinishedReason().map { "UNFINISHED: \($0) did not complete; rebuild or drop the tenant" } ?? "complete")
+            state         \(try program.unfinishedReason().map { "UNFINISHED: \($0) did not complete; rebuild or drop the tenant" } ?? "complete")
             records       \(d.recordCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             change log    \(d.lastChange) facts
             current day   \(d.today)

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import HosoDomain
 import HosoShell
-import HosoStore
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +22,7 @@ struct Import: ParsableCommand {
         let terminal = isatty(STDERR_FILENO) != 0
         let summary: TableTransfer.Summary
         do {
-            summary = try TableTransfer.importFile(file, table: table.lowercased(), into: program, format: format, rejects: rejects,
+            summary = try TableTransfer.importFile(file, table: try parseTable(table, "import reads"), into: program, format: format, rejects: rejects,
                                                    batchSize: max(1, batchSize)) { n in
                 if terminal { FileHandle.standardError.write(Data("\r  \(n) rows…".utf8)) }
             }
@@ -64,9 +63,15 @@ struct Export: ParsableCommand {
         let format = try parseFormat(format)
         let session = try ShellSession(store: try storeOptions.open(), tenant: tenant)
         guard let program = session.context?.program else { throw ValidationError("no tenant: give --tenant NAME") }
-        let n = try TableTransfer.exportTable(table.lowercased(), to: file, from: program, format: format)
+        let n = try TableTransfer.exportTable(try parseTable(table, "export writes"), to: file, from: program, format: format)
         print("\(table) → \(file): \(n) records written")
     }
+}
+
+/// The table argument of import and export.
+func parseTable(_ text: String, _ verb: String) throws -> TransferTable {
+    guard let table = TransferTable(rawValue: text.lowercased()) else { throw ValidationError("\(verb) persons or events, not '\(text)'") }
+    return table
 }
 
 /// The `--format` option of import and export.

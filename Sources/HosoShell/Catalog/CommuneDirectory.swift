@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// The tenant's communes by code and by name, for resolving `commune_name = 'Công Sơn'` and
 /// completing names: names match ignoring case, diacritics (``Gazetteer/fold(_:)``) and the

@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// Runs a ``Plan``: reads candidate rows from its index (or answers its aggregate from count
 /// indexes), applies the condition, groups, sorts and limits. Reads only; checks Ctrl-C between

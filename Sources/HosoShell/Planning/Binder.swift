@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// Resolves a parsed condition against a table: column names to positions (with "did you
 /// mean"), literals to the column's type (statuses and kinds by code, communes by code or name,

@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// Chooses how to answer a `SELECT`: a count index when the whole condition and grouping are
 /// ones it keeps, else the narrowest value, unique or interval index the condition allows, else a

@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// What statements run against: the program tenant, its communes, its current day and
 /// reporting calendar.

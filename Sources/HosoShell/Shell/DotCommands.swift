@@ -1,6 +1,5 @@
 import Foundation
 import HosoDomain
-import HosoStore
 
 extension ShellSession {
     /// The dot-commands and what they do (`.help`).
@@ -106,17 +105,23 @@ extension ShellSession {
             case ".import":
                 guard args.count >= 2 else { return usage(".import FILE persons|events") }
                 guard let context else { fail("error: no tenant in use"); return false }
-                let summary = try TableTransfer.importFile(args[0], table: args[1].lowercased(), into: context.program)
+                guard let table = TransferTable(rawValue: args[1].lowercased()) else {
+                    throw QueryError("import reads persons or events, not '\(args[1])'", location: nil)
+                }
+                let summary = try TableTransfer.importFile(args[0], table: table, into: context.program)
                 write("\(args[0]) → \(args[1]): \(summary.text)\n")
-                try use(context.program.tenant.name)
+                try use(context.program.name)
             case ".export":
                 guard args.count == 2 else { return usage(".export persons|events FILE") }
                 guard let context else { fail("error: no tenant in use"); return false }
-                let n = try TableTransfer.exportTable(args[0].lowercased(), to: args[1], from: context.program)
+                guard let table = TransferTable(rawValue: args[0].lowercased()) else {
+                    throw QueryError("export writes persons or events, not '\(args[0])'", location: nil)
+                }
+                let n = try TableTransfer.exportTable(table, to: args[1], from: context.program, checkpoint: { try Interruption.check() })
                 write("\(args[0]) → \(args[1]): \(n) records written\n")
             case ".stats":
                 guard let context else { fail("error: no tenant in use"); return false }
-                let d = try context.program.tenant.describe()
+                let d = try context.program.describe()
                 func mb(_ b: Int) -> String { String(format: "%.1f MB", Double(b) / 1e6) }
                 var lines = [
                     "tenant        \(d.info.name) — \(d.info.displayName)",

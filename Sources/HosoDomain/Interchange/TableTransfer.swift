@@ -1,13 +1,25 @@
 import Foundation
-import HosoDomain
 import HosoStore
 
-/// Imports and exports persons and case events through the interchange formats
-/// (`Sources/HosoDomain/Interchange/FORMATS.md`), streaming, with a reject file and a summary.
+/// What an import reads or an export writes: the persons (with their events) or the case events.
 ///
 /// ```swift
-/// let summary = try TableTransfer.importFile("in/persons.csv", table: "persons", into: program)
-/// print(summary.text)   // "persons.csv: 1000 rows read, 998 loaded, 2 rejected (see in/persons.csv.rejects.csv)"
+/// TransferTable(rawValue: "events")   // .events
+/// ```
+public enum TransferTable: String, Sendable, Hashable, CaseIterable {
+    /// Person files with their person events (`persons.csv` + `person_events.csv`, or NDJSON).
+    case persons
+    /// Case events.
+    case events
+}
+
+/// The import and export drivers: persons and case events through the interchange formats
+/// (`FORMATS.md` beside this file), streaming, with a reject file and a summary. The shell's
+/// `.import` / `.export` and `hoso import` / `hoso export` call them.
+///
+/// ```swift
+/// let summary = try TableTransfer.importFile("in/persons.csv", table: .persons, into: program)
+/// print(summary.text)   // "1000 rows read, 998 loaded, 2 rejected (reasons and line numbers in in/persons.csv.rejects.csv), 0.4 s"
 /// ```
 public enum TableTransfer {
     /// What an import did.
@@ -28,19 +40,28 @@ public enum TableTransfer {
     }
 
     /// The format a file name implies (`.ndjson`, `.jsonl` → NDJSON, else CSV).
+    ///
+    /// ```swift
+    /// TableTransfer.format(of: "in/events.ndjson")   // .ndjson
+    /// ```
     public static func format(of path: String) -> InterchangeFormat {
         path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl") ? .ndjson : .csv
     }
 
     /// Imports persons or events from a file; bad rows go to the reject file (default: the
     /// file's name plus `.rejects.csv` / `.rejects.ndjson`), good rows land in batches that land
-    /// whole or not at all.
-    public static func importFile(_ path: String, table: String, into program: ProgramTenant, format: InterchangeFormat? = nil,
+    /// whole or not at all. `progress` is called every 10,000 rows read.
+    ///
+    /// ```swift
+    /// let summary = try TableTransfer.importFile("in/events.csv", table: .events, into: program, rejects: "in/events.bad.csv")
+    /// if summary.rejected > 0 { print("see", summary.rejectFile!) }
+    /// ```
+    public static func importFile(_ path: String, table: TransferTable, into program: ProgramTenant, format: InterchangeFormat? = nil,
                                   rejects: String? = nil, batchSize: Int = 50_000, progress: ((Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
         let format = format ?? Self.format(of: path)
         let rejectPath = rejects ?? path + (format == .csv ? ".rejects.csv" : ".rejects.ndjson")
-        let province = program.settings.communes.first?.ref.province ?? 0
+        let province = program.province ?? program.settings.communes.first?.ref.province ?? 0
         var loaded = 0
         // Rejected rows stream to the reject file as they are found; it is created on the first one.
         var rejectWriter: RejectWriter?
@@ -84,20 +105,18 @@ public enum TableTransfer {
         }
         let batchDone: (String, BulkLoadProgress) -> Void = { _, _ in inFlight.removeAll(keepingCapacity: true) }
         switch table {
-        case "persons":
+        case .persons:
             let reader = try ImportReader.persons(at: path, format: format, provinceCode: province).prepared(by: program)
                 .validated { p in try unique.check(p) }
             header = reader.headers[reader.file]
             try program.load(persons: rows(reader, id: \.id), events: [CaseEvent](), batchSize: batchSize, progress: batchDone,
                              personConflicts: { p, error in refused(p.id, error, file: reader.file) })
-        case "events":
+        case .events:
             let reader = try ImportReader.caseEvents(at: path, format: format, provinceCode: province).prepared(by: program)
                 .validated { e in try unique.check(e) }
             header = reader.headers[reader.file]
             try program.load(persons: [Person](), events: rows(reader, id: \.id), batchSize: batchSize, progress: batchDone,
                              eventConflicts: { e, error in refused(e.id, error, file: reader.file) })
-        default:
-            throw QueryError("import reads persons or events, not '\(table)'", location: nil)
         }
         try rejectWriter?.finish()
         if let stopped = unique.stopped { throw stopped }
@@ -107,27 +126,31 @@ public enum TableTransfer {
     }
 
     /// Exports persons or events to a file (CSV or NDJSON by extension unless given), streaming
-    /// from one read transaction; returns how many records were written.
+    /// from one snapshot; returns how many records were written. `checkpoint` runs before each
+    /// record: what it throws (a Ctrl-C) stops the export, and nothing is written to `path`.
+    ///
+    /// ```swift
+    /// let n = try TableTransfer.exportTable(.events, to: "out/events.ndjson", from: program)
+    /// ```
     @discardableResult
-    public static func exportTable(_ table: String, to path: String, from program: ProgramTenant, format: InterchangeFormat? = nil) throws -> Int {
+    public static func exportTable(_ table: TransferTable, to path: String, from program: ProgramTenant, format: InterchangeFormat? = nil,
+                                   checkpoint: () throws -> Void = {}) throws -> Int {
         let format = format ?? Self.format(of: path)
         switch table {
-        case "persons":
+        case .persons:
             let writer = try PersonWriter(path: path, format: format)
             try program.read { q in
-                try q.allPersons { p in try Interruption.check(); try writer.write(p); return true }
+                try q.allPersons { p in try checkpoint(); try writer.write(p); return true }
             }
             try writer.finish()
             return writer.count
-        case "events":
+        case .events:
             let writer = try CaseEventWriter(path: path, format: format)
             try program.read { q in
-                try q.allEvents { e in try Interruption.check(); try writer.write(e); return true }
+                try q.allEvents { e in try checkpoint(); try writer.write(e); return true }
             }
             try writer.finish()
             return writer.count
-        default:
-            throw QueryError("export writes persons or events, not '\(table)'", location: nil)
         }
     }
 }
