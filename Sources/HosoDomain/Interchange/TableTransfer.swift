@@ -139,16 +139,12 @@ public enum TableTransfer {
         switch table {
         case .persons:
             let writer = try PersonWriter(path: path, format: format)
-            try program.read { q in
-                try q.allPersons { p in try checkpoint(); try writer.write(p); return true }
-            }
+            try program.persons(from: .all) { p in try checkpoint(); try writer.write(p); return true }
             try writer.finish()
             return writer.count
         case .events:
             let writer = try CaseEventWriter(path: path, format: format)
-            try program.read { q in
-                try q.allEvents { e in try checkpoint(); try writer.write(e); return true }
-            }
+            try program.events(from: .all) { e in try checkpoint(); try writer.write(e); return true }
             try writer.finish()
             return writer.count
         }
@@ -190,8 +186,8 @@ final class UniqueRows {
 
     func check(_ e: CaseEvent) throws(HosoError) -> CaseEvent {
         if ids.contains(e.id) { throw .invalidField(record: "event \(e.id)", field: "id", value: String(e.id), reason: "appears twice in the file") }
-        if try stored({ try program.read { try $0.containsEvent(id: e.id) } }) { throw .recordAlreadyExists(type: "event", id: e.id) }
-        for person in e.personIDs where try !stored({ try program.read { try $0.containsPerson(id: person) } }) {
+        if try stored({ try program.containsEvent(id: e.id) }) { throw .recordAlreadyExists(type: "event", id: e.id) }
+        for person in e.personIDs where try !stored({ try program.containsPerson(id: person) }) {
             throw .invalidField(record: "event \(e.id)", field: "person_ids", value: String(person), reason: "names no person on file; import the persons first")
         }
         ids.insert(e.id)

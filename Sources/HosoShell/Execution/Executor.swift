@@ -48,52 +48,44 @@ public struct Executor {
     /// Visits the rows that satisfy the plan's condition; `body` returns false to stop.
     public func produce(_ plan: Plan, _ body: ([Value]) throws -> Bool) throws {
         let program = context.program
-        var stopped = false
         func emit(_ row: [Value]) throws -> Bool {
             try Interruption.check()
             if let p = plan.predicate, p.evaluate(row) != true { return true }
-            if try !body(row) { stopped = true; return false }
-            return true
+            return try body(row)
         }
         let province = Area.province(context.province)
         func areas(_ communes: [CommuneRef]?) -> [Area] { communes.map { $0.map { Area.commune($0) } } ?? [province] }
         func person(_ p: Person) throws -> Bool { try emit(builder.person(p, on: plan.asOf)) }
         func event(_ e: CaseEvent) throws -> Bool { try emit(builder.event(e)) }
-        try program.read { q in
-            switch plan.access {
-            case .personsByID(let ids):
-                try q.persons(ids: ids, person)
-            case .personByNationalID(let n):
-                if let p = try q.person(nationalID: n) { _ = try person(p) }
-            case let .personsCurrent(statuses, communes):
-                for s in statuses.map({ $0.map(Optional.some) }) ?? [nil] {
-                    for a in areas(communes) where !stopped { try q.currentPersons(in: a, status: s, person) }
-                }
-            case let .personsOnDay(statuses, communes, day):
-                try q.persons(ids: try q.personIDs(statuses, in: areas(communes), on: day), person)
-            case .personsScan:
-                try q.allPersons(person)
-            case let .historyByEdge(statuses, edge, range, communes):
-                try q.persons(ids: try q.personIDs(statuses, edge, in: areas(communes), during: range)) { p in
-                    for row in builder.history(p) where try !emit(row) { return false }
-                    return true
-                }
-            case .historyScan:
-                try q.allPersons { p in
-                    for row in builder.history(p) where try !emit(row) { return false }
-                    return true
-                }
-            case .eventsByID(let ids):
-                try q.events(ids: ids, event)
-            case let .eventsByCommuneKindDate(communes, kinds, range):
-                for c in communes { for k in kinds where !stopped { try q.events(k, in: c, during: range, event) } }
-            case .eventsByDate(let range):
-                try q.events(during: range, event)
-            case .eventsScan:
-                try q.allEvents(event)
-            case .communeList:
-                for c in context.communes.entries where !stopped { _ = try emit(builder.commune(c)) }
-            }
+        func history(_ p: Person) throws -> Bool {
+            for row in builder.history(p) where try !emit(row) { return false }
+            return true
+        }
+        switch plan.access {
+        case .personsByID(let ids):
+            try program.persons(from: .ids(ids), person)
+        case .personByNationalID(let n):
+            try program.persons(from: .nationalID(n), person)
+        case let .personsCurrent(statuses, communes):
+            try program.persons(from: .current(statuses: statuses, areas: areas(communes)), person)
+        case let .personsOnDay(statuses, communes, day):
+            try program.persons(from: .onDay(statuses: statuses, areas: areas(communes), day: day), person)
+        case .personsScan:
+            try program.persons(from: .all, person)
+        case let .historyByEdge(statuses, edge, range, communes):
+            try program.persons(from: .flow(statuses: statuses, edge: edge, areas: areas(communes), range: range), history)
+        case .historyScan:
+            try program.persons(from: .all, history)
+        case .eventsByID(let ids):
+            try program.events(from: .ids(ids), event)
+        case let .eventsByCommuneKindDate(communes, kinds, range):
+            try program.events(from: .communeKindDays(communes: communes, kinds: kinds, range: range), event)
+        case .eventsByDate(let range):
+            try program.events(from: .days(range), event)
+        case .eventsScan:
+            try program.events(from: .all, event)
+        case .communeList:
+            for c in context.communes.entries where try !emit(builder.commune(c)) { break }
         }
     }
 

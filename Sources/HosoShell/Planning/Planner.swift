@@ -227,7 +227,7 @@ public struct Planner {
                 return
             }
             plan.access = .personsScan
-            plan.estimate = try program.read { try $0.personCount() }
+            plan.estimate = try program.personCount()
         case .events:
             let measures: [CaseEvent.Measure] = plan.outputs.compactMap {
                 guard case .sum(let c) = $0 else { return nil }
@@ -274,7 +274,7 @@ public struct Planner {
                 return
             }
             plan.access = .eventsScan
-            plan.estimate = try program.read { try $0.eventCount() }
+            plan.estimate = try program.eventCount()
         case .communes:
             plan.access = .communeList
             plan.estimate = context.communes.entries.count
@@ -291,7 +291,7 @@ public struct Planner {
                 return
             }
             plan.access = .historyScan
-            plan.estimate = try program.read { try $0.personCount() }
+            plan.estimate = try program.personCount()
         }
     }
 }
