@@ -21,7 +21,7 @@ struct Shell: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var tenantOptions: TenantOptions
     @Option(name: [.customShort("c"), .customLong("command")], help: "Run these statements and exit.") var command: String?
-    @Option(help: "Output mode: table, csv, json, line.") var mode: String = "table"
+    @Option(help: ArgumentHelp("Output mode: " + OutputMode.codes.joined(separator: ", ") + ".")) var mode: String = "table"
     @Flag(help: "Go on after an error (the exit code is still non-zero).") var `continue` = false
     @Argument(help: "A file of statements to run instead of reading stdin.") var file: String?
 
@@ -47,7 +47,7 @@ struct Query: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var tenantOptions: TenantOptions
-    @Option(help: "Output mode: table, csv, json, line.") var mode: String = "table"
+    @Option(help: ArgumentHelp("Output mode: " + OutputMode.codes.joined(separator: ", ") + ".")) var mode: String = "table"
     @Flag(help: "Go on after an error.") var `continue` = false
     @Argument(help: "Statements, e.g. \"SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind\".") var statements: [String]
 
@@ -58,8 +58,8 @@ struct Query: ParsableCommand {
 }
 
 func openSession(_ storeOptions: StoreOptions, _ tenantOptions: TenantOptions, mode: String) throws -> ShellSession {
-    guard let outputMode = OutputMode(rawValue: mode.lowercased()) else {
-        throw ValidationError("--mode must be one of \(OutputMode.allCases.map(\.rawValue).joined(separator: ", "))")
+    guard let outputMode = OutputMode(code: mode.lowercased()) else {
+        throw ValidationError("--mode must be one of \(OutputMode.codes.joined(separator: ", "))")
     }
     let session = try ShellSession(store: try storeOptions.open(), tenant: tenantOptions.tenant)
     session.formatter.mode = outputMode

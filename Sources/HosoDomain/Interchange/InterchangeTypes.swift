@@ -6,7 +6,10 @@ import HosoStore
 /// let format = InterchangeFormat(rawValue: "ndjson")!   // .ndjson
 /// try PersonWriter.export(data.persons(), to: "out/persons.\(format.rawValue)", format: format)
 /// ```
-public enum InterchangeFormat: String, Sendable, Hashable, CaseIterable {
+public enum InterchangeFormat: String, CodedEnum {
+    /// What a format is called in messages.
+    public static let codeName = "format"
+
     /// Comma-separated values, RFC 4180 / Excel quoting, one header row. Persons take two files:
     /// `persons.csv` and `person_events.csv`.
     ///

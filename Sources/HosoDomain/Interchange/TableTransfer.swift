@@ -6,7 +6,10 @@ import HosoStore
 /// ```swift
 /// TransferTable(rawValue: "events")   // .events
 /// ```
-public enum TransferTable: String, Sendable, Hashable, CaseIterable {
+public enum TransferTable: String, CodedEnum {
+    /// What a table is called in messages.
+    public static let codeName = "table"
+
     /// Person files with their person events (`persons.csv` + `person_events.csv`, or NDJSON).
     case persons
     /// Case events.

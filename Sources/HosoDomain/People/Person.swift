@@ -47,10 +47,33 @@ public struct Person: StoredRecord, Hashable {
     public var history: [StatusInterval] = []
 
     /// Sex as recorded.
-    public enum Sex: Int, Sendable, Hashable, CaseIterable {
+    public enum Sex: Int, CodedEnum {
         case unknown = 0, male, female
-        /// Code used in files.
-        public var code: String { ["unknown", "male", "female"][rawValue] }
+
+        /// What a sex is called in messages.
+        public static let codeName = "sex"
+
+        /// The code used in queries and files.
+        ///
+        /// ```swift
+        /// Person.Sex(code: "female")   // .female
+        /// ```
+        public var code: String {
+            switch self {
+            case .unknown: "unknown"
+            case .male: "male"
+            case .female: "female"
+            }
+        }
+
+        /// The Vietnamese name.
+        public var label: String {
+            switch self {
+            case .unknown: "không rõ"
+            case .male: "nam"
+            case .female: "nữ"
+            }
+        }
     }
 
     /// Creates a file with no events.

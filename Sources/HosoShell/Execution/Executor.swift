@@ -172,14 +172,7 @@ public struct Executor {
             }
         case let .events(kinds, communes, perCommune, range, measures):
             let kindColumn = table.index(of: "kind")!
-            let measureColumns = measures.map { m -> Int in
-                switch m {
-                case .arrested: table.index(of: "arrested")!
-                case .areaM2: table.index(of: "area_m2")!
-                case .plants: table.index(of: "plants")!
-                case .quantity: table.index(of: "quantity")!
-                }
-            }
+            let measureColumns = measures.map { table.index(of: $0.code)! }
             for area in areas(communes, perCommune) {
                 try Interruption.check()
                 for (k, n) in try program.countEvents(in: area, during: range) where kinds?.contains(k) ?? true {
