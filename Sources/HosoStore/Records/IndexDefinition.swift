@@ -11,7 +11,7 @@
 ///   sorted by start and by end, for "on day D" and "started/ended during P" questions.
 ///
 /// ```swift
-/// static let byCommune = IndexDefinition("commune", kind: .value)
+/// static let byAuthor = IndexDefinition("author", kind: .value)
 /// ```
 public final class IndexDefinition: Sendable, Hashable, CustomStringConvertible {
     /// The kinds of index.
@@ -45,7 +45,7 @@ public final class IndexDefinition: Sendable, Hashable, CustomStringConvertible 
 /// A record type's name, format version and indexes, plus type-erased entry points the engine
 /// uses when it must re-index records it did not receive (clock advances, rebuilds).
 public struct RecordSchema: Sendable {
-    /// The type's name, used for its databases and in errors (`person`, `event`).
+    /// The type's name, used for its databases and in errors (`note`, `item`).
     public let name: String
     /// The format version written as each record's first byte.
     public let formatVersion: UInt8
@@ -80,7 +80,7 @@ public struct RecordSchema: Sendable {
 /// The set of record types a tenant is opened with.
 ///
 /// ```swift
-/// let schema = Schema([Person.schema, CaseEvent.schema])
+/// let schema = Schema([Note.schema, Item.schema])
 /// ```
 public struct Schema: Sendable {
     /// The record types.

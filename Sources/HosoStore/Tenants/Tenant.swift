@@ -5,9 +5,9 @@ import LMDB
 /// write passes through. Handles are cheap, `Sendable`, and share the tenant's environment.
 ///
 /// ```swift
-/// let tenant = try store.openTenant("lang-son", schema: HosoSchema.schema, as: officer)
-/// try tenant.write { txn in try txn.insert(person) }
-/// let n = try tenant.read { txn in try txn.count(Person.currentByCommuneStatus, [20, 6253, 2]) }
+/// let tenant = try store.openTenant("lang-son", schema: Schema([Item.schema]), as: officer)
+/// try tenant.write { txn in try txn.insert(item) }
+/// let n = try tenant.read { txn in try txn.count(Item.perGroupTag, [7, "red"]) }
 /// ```
 public final class Tenant: Sendable {
     let core: TenantCore
@@ -36,7 +36,7 @@ public final class Tenant: Sendable {
     /// old pages and blocks map growth.
     ///
     /// ```swift
-    /// let person = try tenant.read { try $0.get(Person.self, id: 42) }
+    /// let item = try tenant.read { try $0.get(Item.self, id: 42) }
     /// ```
     @discardableResult
     public func read<T>(_ body: (TenantReader) throws -> T) throws -> T {
@@ -54,7 +54,7 @@ public final class Tenant: Sendable {
     ///
     /// ```swift
     /// try tenant.write { txn in
-    ///     try txn.insert(person)
+    ///     try txn.insert(item)
     ///     try txn.update(other)
     /// }
     /// ```

@@ -8,7 +8,7 @@ public struct IntervalHit: Sendable, Hashable {
     public var start: Day
     /// First day after it; `nil` while open.
     public var end: Day?
-    /// The group the interval is filed under (for an index keyed `(status, commune)`, those).
+    /// The group the interval is filed under (for an index keyed `(tag, group)`, those).
     public var group: Tuple
 }
 
@@ -80,7 +80,7 @@ public class TenantReader {
     /// The record with `id`, or `nil`.
     ///
     /// ```swift
-    /// if let p = try txn.get(Person.self, id: 42) { print(p.fullName) }
+    /// if let item = try txn.get(Item.self, id: 42) { print(item.tag) }
     /// ```
     public func get<R: StoredRecord>(_ type: R.Type, id: RecordID) throws -> R? {
         try withBytes(of: type, id: id) { bytes throws(HosoError) in try R.decode(id: id, bytes) }
@@ -118,7 +118,7 @@ public class TenantReader {
     ///
     /// ```swift
     /// var token: Continuation? = nil
-    /// token = try txn.scan(Person.self, limit: 1000) { person in print(person.id); return true }
+    /// token = try txn.scan(Item.self, limit: 1000) { item in print(item.id); return true }
     /// ```
     @discardableResult
     public func scan<R: StoredRecord>(_ type: R.Type, after continuation: Continuation? = nil, limit: Int? = nil,
@@ -162,7 +162,7 @@ public class TenantReader {
     /// to stop. Returns a continuation when entries remain.
     ///
     /// ```swift
-    /// try txn.ids(in: Person.byCommune, .prefix([20, 6253])) { _, id in ids.append(id); return true }
+    /// try txn.ids(in: Item.byGroup, .prefix([7])) { _, id in ids.append(id); return true }
     /// ```
     @discardableResult
     public func ids(in index: IndexDefinition, _ range: KeyRange = .all, after continuation: Continuation? = nil, limit: Int? = nil,
@@ -224,7 +224,7 @@ public class TenantReader {
     /// The id a unique index maps `key` to.
     ///
     /// ```swift
-    /// let id = try txn.lookup(Person.byNationalID, ["001090001234"])
+    /// let id = try txn.lookup(Item.byCode, ["X-001"])
     /// ```
     public func lookup(_ index: IndexDefinition, _ key: Tuple) throws -> RecordID? {
         let r = try core.index(index)
@@ -250,7 +250,7 @@ public class TenantReader {
         return try txn.get(r.db, key: key.encoded).map { FixedWidth.counter($0) } ?? 0
     }
 
-    /// The sum of counts of all keys in `range` (a rollup: `.prefix([province])`).
+    /// The sum of counts of all keys in `range` (a rollup: `.prefix([group])`).
     public func countSum(_ index: IndexDefinition, _ range: KeyRange) throws -> Int64 {
         var total: Int64 = 0
         try counts(index, range) { _, n in total += n }
@@ -278,8 +278,8 @@ public class TenantReader {
     /// Reads at most five short key ranges whatever the range's length.
     ///
     /// ```swift
-    /// // events of commune 6253 in June 2025, by kind
-    /// let byKind = try txn.datedCounts(CaseEvent.perCommuneDay, group: [2, 20, 6253], in: Period.month(year: 2025, month: 6).range())
+    /// // items of group 7 started in June 2025, by tag
+    /// let byTag = try txn.datedCounts(Item.perDay, group: [7], in: DayRange(Day(year: 2025, month: 6, day: 1)!, Day(year: 2025, month: 7, day: 1)!))
     /// ```
     public func datedCounts(_ index: IndexDefinition, group: Tuple, in range: DayRange) throws -> [Tuple: Int64] {
         var remainder: [DayRange] = []
@@ -373,7 +373,7 @@ public class TenantReader {
 
     // MARK: Interval indexes
 
-    /// Intervals of groups in `groups` that contain `day`: "who was in status S in commune C on
+    /// Intervals of groups in `groups` that contain `day`: "which records were in state S in group G on
     /// day D". Walks the start-sorted and end-sorted copies of each group side by side and stops
     /// with whichever finishes first, so the work is bounded by the smaller side.
     public func intervals(_ index: IndexDefinition, _ groups: KeyRange, on day: Day, _ body: (IntervalHit) throws -> Void) throws {
@@ -412,7 +412,7 @@ public class TenantReader {
     }
 
     /// Intervals of groups in `groups` that start (`edge: .start`) or end (`edge: .end`) within
-    /// `range`: "who entered / left status S in commune C during period P".
+    /// `range`: "which records entered / left state S in group G during period P".
     public func intervals(_ index: IndexDefinition, _ groups: KeyRange, edge: IntervalEdge, in range: DayRange,
                           _ body: (IntervalHit) throws -> Void) throws {
         let r = try intervalIndex(index)

@@ -7,9 +7,9 @@ import LMDB
 ///
 /// ```swift
 /// try tenant.write { txn in
-///     try txn.insert(person)                 // fails if the id exists
-///     try txn.update(changedPerson)          // fails if it does not
-///     try txn.delete(Person.self, id: 7)
+///     try txn.insert(item)                   // fails if the id exists
+///     try txn.update(changedItem)            // fails if it does not
+///     try txn.delete(Item.self, id: 7)
 /// }
 /// ```
 public final class TenantWriter: TenantReader {
