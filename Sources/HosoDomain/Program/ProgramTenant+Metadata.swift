@@ -9,8 +9,8 @@ import HosoStore
 public struct ProgramTenantListing: Sendable, Hashable {
     /// The engine's metadata (name, display name, creator, unfinished mark).
     public var info: TenantInfo
-    /// The province of the program's settings; nil for a tenant that is not a program tenant
-    /// or spans several provinces.
+    /// The province of the program's settings; nil for a tenant that spans several provinces
+    /// or holds no program settings.
     public var province: Int32?
     /// Whether the tenant holds program settings.
     public var isProgram: Bool
@@ -80,17 +80,19 @@ extension ProgramTenant {
     // MARK: The store's tenants
 
     /// Every tenant of `store` with the province of its program settings, sorted by name. A
-    /// tenant that holds no program settings is listed with `isProgram == false`.
+    /// tenant whose program settings cannot be read (none, or a newer format) is listed with
+    /// `isProgram == false`.
     ///
     /// ```swift
     /// let tenants = try ProgramTenant.list(in: store)
     /// ```
     public static func list(in store: Store) throws -> [ProgramTenantListing] {
         try store.tenants().map { info in
-            // Opened without record types: only its metadata and settings are read.
-            let tenant = try store.openTenant(info.name, schema: Schema([]))
-            guard let bytes = try tenant.setting(ProgramSettings.settingName) else {
-                return ProgramTenantListing(info: info, province: nil, isProgram: false)
+            // Opened without record types: only its metadata and settings are read. A tenant
+            // that cannot be opened here (a newer format) is listed with what its metadata says.
+            guard let tenant = try? store.openTenant(info.name, schema: Schema([])),
+                  let bytes = try tenant.setting(ProgramSettings.settingName) else {
+                return ProgramTenantListing(info: info, province: ProgramSettings.legacyProvince(info), isProgram: false)
             }
             let settings = try ProgramSettings.decode(bytes, legacy: info)
             return ProgramTenantListing(info: info, province: settings.province, isProgram: true)
