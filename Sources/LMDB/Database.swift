@@ -7,7 +7,7 @@ import CLMDB
 ///
 /// ```swift
 /// let people = try env.openDatabase("people", flags: [.create])
-/// let byCommune = try env.openDatabase("people.commune", flags: [.create, .dupSort, .dupFixed])
+/// let byGroup = try env.openDatabase("i.item.group", flags: [.create, .dupSort, .dupFixed])
 /// ```
 public struct Database: Sendable, Hashable {
     /// The LMDB handle.

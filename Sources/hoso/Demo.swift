@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import HosoDomain
 import HosoShell
-import HosoStore
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,9 +28,9 @@ struct Demo: ParsableCommand {
         let store = try storeOptions.open(today: Day(year: 2026, month: 11, day: 24)!)
         let program = try DemoProvince.build(in: store, province: province, persons: persons, events: events, seed: seed, rebuild: !keep)
         if table { try DemoProvince.printCounts(program, on: day); return }
-        let session = try ShellSession(store: store, tenant: program.tenant.name)
+        let session = try ShellSession(store: store, tenant: program.name)
         if isatty(STDIN_FILENO) != 0 {
-            print("Opening the shell on it (the same as: hoso shell --store \(store.directory) --tenant \(program.tenant.name)).")
+            print("Opening the shell on it (the same as: hoso shell --store \(store.directory) --tenant \(program.name)).")
             Foundation.exit(ShellRunner.run(session, interactive: isatty(STDOUT_FILENO) != 0))
         }
         Foundation.exit(DemoProvince.showcase(session) ? 0 : 1)
@@ -55,9 +54,8 @@ enum DemoProvince {
         let calendar = province == 20 ? try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10) : .gregorian
         let gazetteer = try Gazetteer.official2025()
         let name = gazetteer.province(code: province)?.name ?? "Province \(province)"
-        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: tenantName, displayName: "\(name) (demo data)",
-                                                                          provinceCode: Int(province), calendar: calendar),
-                                               settings: data.settings(), unfinished: "demo load")
+        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: tenantName, displayName: "\(name) (demo data)"),
+                                               settings: data.settings(calendar: calendar), unfinished: "demo load")
         let started = Date()
         let terminal = isatty(STDERR_FILENO) != 0
         try program.load(persons: data.persons(), events: data.events(), batchSize: 100_000) { kind, p in
@@ -66,7 +64,7 @@ enum DemoProvince {
             }
         }
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
-        try program.tenant.markFinished()
+        try program.markFinished()
         let (_, bytes) = try store.compactTenant(tenantName)
         let seconds = Date().timeIntervalSince(started)
         print("Built demo tenant '\(tenantName)' in \(store.directory): \(name), \(data.communes.count) communes, "

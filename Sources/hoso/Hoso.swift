@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HosoDomain
-import HosoStore
 
 @main
 struct Hoso: ParsableCommand {

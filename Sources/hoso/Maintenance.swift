@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HosoDomain
-import HosoStore
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,7 +45,7 @@ struct Backup: ParsableCommand {
     func run() throws {
         let store = try storeOptions.open()
         let started = Date()
-        let report = try store.backupTenant(tenant, to: to, schema: ProgramTenant.schema)
+        let report = try ProgramTenant.backup(tenant, in: store, to: to)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: to + "/tenants/\(tenant)/data.mdb")[.size] as? Int) ?? 0
         print("Backed up '\(tenant)' to \(to) (\(bytes) bytes) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; verified: \(report.map(\.description) ?? "-")")
         if let report, !report.isConsistent { Foundation.exit(3) }
@@ -71,7 +70,7 @@ struct Restore: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open()
-        let report = try store.restoreTenant(from: from, tenant: tenant, as: newName, replace: replace, schema: ProgramTenant.schema)
+        let report = try ProgramTenant.restore(tenant, in: store, from: from, as: newName, replace: replace)
         print("Restored '\(tenant)' from \(from) as '\(newName ?? tenant)'; verified: \(report)")
     }
 }

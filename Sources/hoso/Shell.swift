@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import HosoDomain
 import HosoShell
-import HosoStore
 
 /// Options of the commands that run statements.
 struct TenantOptions: ParsableArguments {
@@ -22,7 +21,7 @@ struct Shell: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var tenantOptions: TenantOptions
     @Option(name: [.customShort("c"), .customLong("command")], help: "Run these statements and exit.") var command: String?
-    @Option(help: "Output mode: table, csv, json, line.") var mode: String = "table"
+    @Option(help: ArgumentHelp("Output mode: " + OutputMode.codes.joined(separator: ", ") + ".")) var mode: String = "table"
     @Flag(help: "Go on after an error (the exit code is still non-zero).") var `continue` = false
     @Argument(help: "A file of statements to run instead of reading stdin.") var file: String?
 
@@ -48,7 +47,7 @@ struct Query: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var tenantOptions: TenantOptions
-    @Option(help: "Output mode: table, csv, json, line.") var mode: String = "table"
+    @Option(help: ArgumentHelp("Output mode: " + OutputMode.codes.joined(separator: ", ") + ".")) var mode: String = "table"
     @Flag(help: "Go on after an error.") var `continue` = false
     @Argument(help: "Statements, e.g. \"SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind\".") var statements: [String]
 
@@ -59,8 +58,8 @@ struct Query: ParsableCommand {
 }
 
 func openSession(_ storeOptions: StoreOptions, _ tenantOptions: TenantOptions, mode: String) throws -> ShellSession {
-    guard let outputMode = OutputMode(rawValue: mode.lowercased()) else {
-        throw ValidationError("--mode must be one of \(OutputMode.allCases.map(\.rawValue).joined(separator: ", "))")
+    guard let outputMode = OutputMode(code: mode.lowercased()) else {
+        throw ValidationError("--mode must be one of \(OutputMode.codes.joined(separator: ", "))")
     }
     let session = try ShellSession(store: try storeOptions.open(), tenant: tenantOptions.tenant)
     session.formatter.mode = outputMode

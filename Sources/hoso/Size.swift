@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HosoDomain
-import HosoStore
 
 struct Size: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,13 +36,13 @@ struct Size: ParsableCommand {
         let data = try SyntheticProvince(provinceCode: province, persons: samplePersons, events: sampleEvents, seed: 99)
         FileHandle.standardError.write(Data("size: loading a sample of \(samplePersons) persons and \(sampleEvents) events…\n".utf8))
         let people = Array(data.persons()), cases = Array(data.events())
-        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "sample", provinceCode: Int(province)), settings: data.settings())
+        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "sample"), settings: data.settings())
         let started = Date()
         try program.load(persons: people, events: cases, batchSize: 100_000)
         let loadSeconds = Date().timeIntervalSince(started)
         try store.compactTenant("sample")
         let reopened = try ProgramTenant.open(in: store, name: "sample")
-        let description = try reopened.tenant.describe()
+        let description = try reopened.describe()
         let personBytes = description.databases.filter { $0.name.hasPrefix("r.person") || $0.name.hasPrefix("i.person") }.reduce(0) { $0 + $1.bytes }
         let eventBytes = description.databases.filter { $0.name.hasPrefix("r.event") || $0.name.hasPrefix("i.event") }.reduce(0) { $0 + $1.bytes }
         let indexBytes = description.databases.filter { $0.name.hasPrefix("i.") }.reduce(0) { $0 + $1.bytes }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HosoDomain
-import HosoStore
 
 struct Tenants: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,12 +12,12 @@ struct Tenants: ParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
         func run() throws {
             let store = try storeOptions.open()
-            let tenants = try store.tenants()
+            let tenants = try ProgramTenant.list(in: store)
             if tenants.isEmpty { print("No tenants in \(store.directory). Create one with: hoso tenants create NAME --province CODE"); return }
             print(TextTable(header: ["name", "display name", "province", "created by", "state"],
-                            rows: tenants.map { [$0.name, $0.displayName, $0.provinceCode.map(String.init) ?? "", $0.createdBy,
-                                                 $0.unfinished.map { "UNFINISHED: \($0)" } ?? "complete"] }).render())
-            for t in tenants where t.unfinished != nil {
+                            rows: tenants.map { [$0.info.name, $0.info.displayName, $0.province.map(String.init) ?? "", $0.info.createdBy,
+                                                 $0.info.unfinished.map { "UNFINISHED: \($0)" } ?? "complete"] }).render())
+            for t in tenants.map(\.info) where t.unfinished != nil {
                 print("Tenant '\(t.name)' is unfinished (\(t.unfinished!)): what it was being built with did not complete; rebuild it (hoso demo rebuilds the demo) or drop it.")
             }
         }
@@ -39,7 +38,7 @@ struct Tenants: ParsableCommand {
             let calendar = try ReportingCalendar(yearStartMonth: parts[1], yearStartDay: parts[0], monthStartDay: monthStart)
             let program = try ProgramTenant.create(in: try storeOptions.open(), name: name, provinceCode: province, calendar: calendar,
                                                    as: Principal(name: actor))
-            print("Created tenant '\(name)' (\(program.tenant.name)) with \(program.settings.communes.count) communes.")
+            print("Created tenant '\(name)' (\(program.name)) with \(program.settings.communes.count) communes.")
         }
     }
 
@@ -49,16 +48,16 @@ struct Tenants: ParsableCommand {
         @Argument(help: "Tenant name.") var name: String
         func run() throws {
             let program = try ProgramTenant.open(in: try storeOptions.open(), name: name)
-            let d = try program.tenant.describe()
-            let c = d.info.calendar
+            let d = try program.describe()
+            let c = program.calendar
             print("""
             tenant        \(d.info.name) — \(d.info.displayName)
-            province      \(d.info.provinceCode.map(String.init) ?? "-"), \(program.settings.communes.count) communes
+            province      \(program.province.map(String.init) ?? "-"), \(program.settings.communes.count) communes
             calendar      year starts \(c.yearStartDay)/\(c.yearStartMonth), month starts on day \(c.monthStartDay)
             rules         \(program.settings.rules.sets.map { "from \($0.effectiveFrom): illegal use \($0.illegalUseMonths) mo, post-rehab \($0.postRehabVoluntaryMonths)/\($0.postRehabCompulsoryAdultMonths) mo" }.joined(separator: "; "))
             populations   \(program.settings.populations.keys.sorted().map(String.init).joined(separator: ", "))
             format        \(d.info.formatVersion), created by \(d.info.createdBy)
-            state         \(try program.tenant.unfinishedReason().map { "UNFINISHED: \($0) did not complete; rebuild or drop the tenant" } ?? "complete")
+            state         \(try program.unfinishedReason().map { "UNFINISHED: \($0) did not complete; rebuild or drop the tenant" } ?? "complete")
             records       \(d.recordCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             change log    \(d.lastChange) facts
             current day   \(d.today)

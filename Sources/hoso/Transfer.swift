@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import HosoDomain
 import HosoShell
-import HosoStore
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,9 +10,9 @@ struct Import: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "The file (persons: person_events.csv beside it holds the events in CSV).") var file: String
-    @Option(help: "persons or events.") var table: String
+    @Option(help: ArgumentHelp(TransferTable.codes.joined(separator: " or ") + ".")) var table: String
     @Option(help: "Tenant to load into.") var tenant: String
-    @Option(help: "csv or ndjson (default: by extension).") var format: String?
+    @Option(help: ArgumentHelp(InterchangeFormat.codes.joined(separator: " or ") + " (default: by extension).")) var format: String?
     @Option(help: "Reject file (default: FILE.rejects.csv or .ndjson).") var rejects: String?
     @Option(help: "Rows per batch: each batch lands whole or not at all.") var batchSize: Int = 50_000
 
@@ -23,7 +22,7 @@ struct Import: ParsableCommand {
         let terminal = isatty(STDERR_FILENO) != 0
         let summary: TableTransfer.Summary
         do {
-            summary = try TableTransfer.importFile(file, table: table.lowercased(), into: program, format: format, rejects: rejects,
+            summary = try TableTransfer.importFile(file, table: try parseTable(table, "import reads"), into: program, format: format, rejects: rejects,
                                                    batchSize: max(1, batchSize)) { n in
                 if terminal { FileHandle.standardError.write(Data("\r  \(n) rows…".utf8)) }
             }
@@ -55,24 +54,34 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write persons or case events to CSV or NDJSON (what import reads back).")
 
     @OptionGroup var storeOptions: StoreOptions
-    @Argument(help: "persons or events.") var table: String
+    @Argument(help: ArgumentHelp(TransferTable.codes.joined(separator: " or ") + ".")) var table: String
     @Argument(help: "The file to write (.csv or .ndjson).") var file: String
     @Option(help: "Tenant (default: 'demo', or the only tenant).") var tenant: String?
-    @Option(help: "csv or ndjson (default: by extension).") var format: String?
+    @Option(help: ArgumentHelp(InterchangeFormat.codes.joined(separator: " or ") + " (default: by extension).")) var format: String?
 
     func run() throws {
         let format = try parseFormat(format)
         let session = try ShellSession(store: try storeOptions.open(), tenant: tenant)
         guard let program = session.context?.program else { throw ValidationError("no tenant: give --tenant NAME") }
-        let n = try TableTransfer.exportTable(table.lowercased(), to: file, from: program, format: format)
+        let n = try TableTransfer.exportTable(try parseTable(table, "export writes"), to: file, from: program, format: format)
         print("\(table) → \(file): \(n) records written")
     }
+}
+
+/// The table argument of import and export.
+func parseTable(_ text: String, _ verb: String) throws -> TransferTable {
+    guard let table = TransferTable(code: text.lowercased()) else {
+        throw ValidationError("\(verb) \(TransferTable.codes.joined(separator: " or ")), not '\(text)'")
+    }
+    return table
 }
 
 /// The `--format` option of import and export.
 func parseFormat(_ text: String?) throws -> InterchangeFormat? {
     try text.map { f throws -> InterchangeFormat in
-        guard let v = InterchangeFormat(rawValue: f.lowercased()) else { throw ValidationError("--format must be csv or ndjson, not '\(f)'") }
+        guard let v = InterchangeFormat(code: f.lowercased()) else {
+            throw ValidationError("--format must be \(InterchangeFormat.codes.joined(separator: " or ")), not '\(f)'")
+        }
         return v
     }
 }

@@ -23,14 +23,14 @@ import HosoStore
         let before = try program.tenant.read { try $0.lastChangeSequence() }
         let snapshot = try program.person(id: 1)
 
-        #expect(throws: HosoError.duplicateNationalID(nationalID: "020095000001", existing: 1, new: 2)) {
+        #expect(throws: ProgramError.duplicateNationalID(nationalID: "020095000001", existing: 1, new: 2)) {
             try program.addPerson(person(2, commune, nationalID: "020095000001"))
         }
-        #expect(throws: HosoError.unknownCommune(code: 424242, field: "commune", record: "person 3")) {
+        #expect(throws: ProgramError.unknownCommune(code: 424242, field: "commune", record: "person 3")) {
             try program.addPerson(person(3, CommuneRef(province: 20, commune: 424242)))
         }
         // A commune of another province is unknown to this tenant too.
-        #expect(throws: HosoError.unknownCommune(code: 70, field: "commune", record: "person 3")) {
+        #expect(throws: ProgramError.unknownCommune(code: 70, field: "commune", record: "person 3")) {
             try program.addPerson(person(3, CommuneRef(province: 1, commune: 70)))
         }
         #expect(throws: HosoError.self) { try program.addPerson(person(4, commune, nationalID: "02009500001")) }   // 11 digits
@@ -72,6 +72,31 @@ import HosoStore
         #expect(try program.tenant.read { try $0.recordCount(Person.self) } == 1)
         #expect(try program.tenant.read { try $0.recordCount(CaseEvent.self) } == 0)
         #expect(try program.person(id: 1)?.events.count == (snapshot?.events.count ?? 0) + 1)
+    }
+
+    /// A load stopped by a national ID held twice says so in the program's words, from the
+    /// record, not from the engine's key; a commune the tenant does not manage stops it too.
+    @Test func loadsStopAtTheFirstRefusalOfTheProgram() throws {
+        let (program, commune) = try program()
+        let people = [person(1, commune, nationalID: "020095000001"), person(2, commune, nationalID: "020095000003"),
+                      person(3, commune, nationalID: "020095000001")]
+        do {
+            try program.load(persons: people, events: [CaseEvent](), batchSize: 2)
+            Issue.record("the load should have stopped")
+        } catch let error as ProgramLoadError {
+            #expect(error.batch == 2 && error.recordsLoaded == 2)
+            #expect(error.underlying == .duplicateNationalID(nationalID: "020095000001", existing: 1, new: 3))
+            #expect("\(error)".contains("national ID 020095000001 of person 3 is already held by person 1"))
+        }
+        #expect(try program.person(id: 3) == nil)
+        do {
+            try program.load(persons: [person(4, commune), person(5, CommuneRef(province: 20, commune: 424242))], events: [CaseEvent]())
+            Issue.record("the load should have stopped")
+        } catch let error as ProgramLoadError {
+            #expect(error.batch == 1 && error.recordsLoaded == 0)
+            #expect(error.underlying == .unknownCommune(code: 424242, field: "commune", record: "person 5"))
+        }
+        #expect(try program.person(id: 4) == nil)
     }
 
     @Test func historyCannotBeRewrittenOnlyCorrected() throws {

@@ -79,7 +79,7 @@ func temporaryStore(_ clock: ManualClock, name: String = #function) throws -> St
                         let stored = try program.addPerson(p, events: events)
                         #expect(world.persons[id] == nil && duplicate == nil, "\(context)")
                         world.persons[id] = stored
-                    } catch HosoError.duplicateNationalID(let n, let existing, let new) {
+                    } catch ProgramError.duplicateNationalID(let n, let existing, let new) {
                         #expect(n == p.nationalID && existing == duplicate?.id && new == id, "\(context)")
                     } catch HosoError.recordAlreadyExists {
                         #expect(world.persons[id] != nil, "\(context)")
@@ -121,7 +121,7 @@ func temporaryStore(_ clock: ManualClock, name: String = #function) throws -> St
                 } else {
                     // Bad input changes nothing.
                     var p = Person(id: 999, fullName: "Sai Dữ Liệu", commune: CommuneRef(province: 20, commune: 999_999), fileOpened: d("2024-01-01"))
-                    #expect(throws: HosoError.unknownCommune(code: 999_999, field: "commune", record: "person 999")) { try program.addPerson(p) }
+                    #expect(throws: ProgramError.unknownCommune(code: 999_999, field: "commune", record: "person 999")) { try program.addPerson(p) }
                     p.commune = communes[0]; p.nationalID = "12345"
                     #expect(throws: HosoError.self) { try program.addPerson(p) }
                     #expect(try program.person(id: 999) == nil)

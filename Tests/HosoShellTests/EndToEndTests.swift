@@ -198,16 +198,16 @@ import HosoStore
         let f = try Fixture.get()
         let dir = NSTemporaryDirectory() + "hoso-shell-io-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let n = try TableTransfer.exportTable("events", to: dir + "/events.ndjson", from: f.program)
+        let n = try TableTransfer.exportTable(.events, to: dir + "/events.ndjson", from: f.program)
         #expect(n == f.events.count)
         let clock = ManualClock(f.today)
         let store = try Store(directory: dir + "/store", options: .init(today: { clock.day }))
-        let copy = try ProgramTenant.create(in: store, info: TenantInfo(name: "copy", provinceCode: 20, calendar: f.context.calendar), settings: f.program.settings)
+        let copy = try ProgramTenant.create(in: store, info: TenantInfo(name: "copy"), settings: f.program.settings)
         // Persons first: events name the persons they involve.
-        #expect(try TableTransfer.exportTable("persons", to: dir + "/persons.ndjson", from: f.program) == f.persons.count)
-        let people = try TableTransfer.importFile(dir + "/persons.ndjson", table: "persons", into: copy)
+        #expect(try TableTransfer.exportTable(.persons, to: dir + "/persons.ndjson", from: f.program) == f.persons.count)
+        let people = try TableTransfer.importFile(dir + "/persons.ndjson", table: .persons, into: copy)
         #expect(people.loaded == f.persons.count && people.rejected == 0)
-        let summary = try TableTransfer.importFile(dir + "/events.ndjson", table: "events", into: copy)
+        let summary = try TableTransfer.importFile(dir + "/events.ndjson", table: .events, into: copy)
         #expect(summary.loaded == f.events.count && summary.rejected == 0)
         let session = try ShellSession(store: store, tenant: "copy")
         let a = try session.query("SELECT kind, COUNT(*), SUM(plants) FROM events WHERE date = '2025' GROUP BY kind").rows
@@ -216,7 +216,7 @@ import HosoStore
         // A file with bad rows: they go to the reject file, the good rows land.
         try "id,kind,commune_code,date\n900001,tip,\(f.context.communes.entries[0].ref.commune),2025-01-02\n900002,tip,99999,2025-01-02\n900003,nokind,1,2025-01-02\n"
             .write(toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
-        let bad = try TableTransfer.importFile(dir + "/bad.csv", table: "events", into: copy)
+        let bad = try TableTransfer.importFile(dir + "/bad.csv", table: .events, into: copy)
         #expect(bad.loaded == 1 && bad.rejected == 2)
         let rejects = try String(contentsOfFile: dir + "/bad.csv.rejects.csv", encoding: .utf8)
         #expect(rejects.contains("99999") && rejects.contains("nokind"))
@@ -228,7 +228,7 @@ import HosoStore
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let clock = ManualClock(f.today)
         let store = try Store(directory: dir + "/store", options: .init(today: { clock.day }))
-        let copy = try ProgramTenant.create(in: store, info: TenantInfo(name: "copy", provinceCode: 20, calendar: f.context.calendar), settings: f.program.settings)
+        let copy = try ProgramTenant.create(in: store, info: TenantInfo(name: "copy"), settings: f.program.settings)
         let commune = f.context.communes.entries[0].ref.commune
         try copy.addPerson(Person(id: 1, fullName: "Đã Có", commune: CommuneRef(province: 20, commune: commune), fileOpened: d("2024-01-01")))
         _ = try copy.updatePerson({ var p = try copy.person(id: 1)!; p.nationalID = "020090000001"; return p }())
@@ -248,7 +248,7 @@ import HosoStore
         """
         try csv.write(toFile: dir + "/persons.csv", atomically: true, encoding: .utf8)
         try "person_id,date,kind\n".write(toFile: dir + "/person_events.csv", atomically: true, encoding: .utf8)
-        let summary = try TableTransfer.importFile(dir + "/persons.csv", table: "persons", into: copy)
+        let summary = try TableTransfer.importFile(dir + "/persons.csv", table: .persons, into: copy)
         #expect(summary.loaded == 2 && summary.rejected == 6)
         #expect(try copy.person(id: 10)?.fullName == "Người Một" && copy.person(id: 15) != nil)
         #expect(try copy.person(id: 1)?.fullName == "Đã Có")

@@ -22,8 +22,8 @@ final class Fixture: @unchecked Sendable {
         store = try Store(directory: dir, options: .init(today: { clock.day }))
         let data = try SyntheticProvince(provinceCode: 20, persons: 3_000, events: 15_000, seed: 4242)
         let calendar = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "demo", displayName: "Lạng Sơn test", provinceCode: 20, calendar: calendar),
-                                               settings: data.settings())
+        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "demo", displayName: "Lạng Sơn test"),
+                                               settings: data.settings(calendar: calendar))
         try program.load(persons: data.persons(), events: data.events())
         self.program = program
         persons = try data.persons().map { try program.prepare($0) }

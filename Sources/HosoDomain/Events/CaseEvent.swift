@@ -11,8 +11,12 @@ import HosoStore
 /// ```
 public struct CaseEvent: StoredRecord, Hashable {
     /// Kinds of case event.
-    public enum Kind: Int, CaseIterable, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Int, CodedEnum {
         case tip = 1, drugCase, hotspot, cultivation, propaganda, commitment, preventionModel, training
+
+        /// What a kind is called in messages.
+        public static let codeName = "event kind"
+
         /// The code used in queries and files.
         public var code: String {
             switch self {
@@ -26,27 +30,117 @@ public struct CaseEvent: StoredRecord, Hashable {
             case .training: "training"
             }
         }
-        /// The kind with that code.
-        public init?(code: String) {
-            guard let k = Kind.allCases.first(where: { $0.code == code }) else { return nil }
-            self = k
+
+        /// The Vietnamese name of the kind.
+        public var label: String {
+            switch self {
+            case .tip: "tin báo, tố giác về tội phạm ma túy"
+            case .drugCase: "vụ án về ma túy"
+            case .hotspot: "điểm, tụ điểm phức tạp về ma túy"
+            case .cultivation: "trồng cây có chứa chất ma túy"
+            case .propaganda: "tuyên truyền phòng, chống ma túy"
+            case .commitment: "ký cam kết không vi phạm về ma túy"
+            case .preventionModel: "mô hình phòng, chống ma túy"
+            case .training: "tập huấn"
+            }
         }
-        public var description: String { code }
     }
 
     /// Stage a drug case has reached.
-    public enum Stage: Int, CaseIterable, Sendable, Hashable {
+    public enum Stage: Int, CodedEnum {
         case detected = 1, investigated, prosecuted, tried
+
+        /// What a stage is called in messages.
+        public static let codeName = "stage"
+
+        /// The code used in queries and files.
+        ///
+        /// ```swift
+        /// CaseEvent.Stage.tried.code   // "tried"
+        /// ```
+        public var code: String {
+            switch self {
+            case .detected: "detected"
+            case .investigated: "investigated"
+            case .prosecuted: "prosecuted"
+            case .tried: "tried"
+            }
+        }
+
+        /// The Vietnamese name of the stage.
+        public var label: String {
+            switch self {
+            case .detected: "phát hiện"
+            case .investigated: "khởi tố, điều tra"
+            case .prosecuted: "truy tố"
+            case .tried: "xét xử"
+            }
+        }
     }
 
     /// Decision on a tip or report.
-    public enum TipOutcome: Int, CaseIterable, Sendable, Hashable {
+    public enum TipOutcome: Int, CodedEnum {
         case pending = 1, prosecute, notProsecute, suspend
+
+        /// What a decision is called in messages.
+        public static let codeName = "tip outcome"
+
+        /// The code used in queries and files.
+        ///
+        /// ```swift
+        /// CaseEvent.TipOutcome.notProsecute.code   // "not_prosecute"
+        /// ```
+        public var code: String {
+            switch self {
+            case .pending: "pending"
+            case .prosecute: "prosecute"
+            case .notProsecute: "not_prosecute"
+            case .suspend: "suspend"
+            }
+        }
+
+        /// The Vietnamese name of the decision.
+        public var label: String {
+            switch self {
+            case .pending: "đang giải quyết"
+            case .prosecute: "khởi tố"
+            case .notProsecute: "không khởi tố"
+            case .suspend: "tạm đình chỉ giải quyết"
+            }
+        }
     }
 
-    /// Amounts a dated sum index keeps per commune, kind and day.
-    public enum Measure: Int, CaseIterable, Sendable, Hashable {
+    /// Amounts a dated sum index keeps per commune, kind and day; their codes are the column
+    /// names of the amounts (`arrested`, `area_m2`, `plants`, `quantity`).
+    public enum Measure: Int, CodedEnum {
         case arrested = 1, areaM2, plants, quantity
+
+        /// What a measure is called in messages.
+        public static let codeName = "measure"
+
+        /// The code: the name of the amount's column and field.
+        ///
+        /// ```swift
+        /// CaseEvent.Measure(code: "area_m2")   // .areaM2
+        /// ```
+        public var code: String {
+            switch self {
+            case .arrested: "arrested"
+            case .areaM2: "area_m2"
+            case .plants: "plants"
+            case .quantity: "quantity"
+            }
+        }
+
+        /// The Vietnamese name of the measure.
+        public var label: String {
+            switch self {
+            case .arrested: "số đối tượng bị bắt"
+            case .areaM2: "diện tích phát hiện, phá bỏ (m²)"
+            case .plants: "số cây phát hiện, phá bỏ"
+            case .quantity: "số lượng (hộ, bản cam kết, mô hình, người)"
+            }
+        }
     }
 
     /// The record id.
@@ -95,49 +189,7 @@ public struct CaseEvent: StoredRecord, Hashable {
         }
     }
 
-    // MARK: Indexes
-
-    /// Events by `(province, [district,] commune, kind, day)`.
-    public static let byCommuneKindDate = IndexDefinition("commune_kind_date", kind: .value, key: "(province, [district,] commune, kind, day)")
-    /// Events by `(day)`.
-    public static let byDate = IndexDefinition("date", kind: .value, key: "(day)")
-    /// Events by `(person id)`, one entry per person involved.
-    public static let byPerson = IndexDefinition("person", kind: .value, key: "(person id)")
-    /// Events of the province per day, by `(kind)`: key `(1, province)`.
-    public static let perDay = IndexDefinition("province_per_day", kind: .datedCount, key: "(1, province) by (kind)")
-    /// Events per district or commune and month, by `(kind)`: key `(level, area path…)` with
-    /// level 2 (and 3 before 2025). Days inside a month come from ``byCommuneKindDate``.
-    public static let perMonth = IndexDefinition("area_per_month", kind: .datedCount, key: "(level, area path…) by (kind)", finest: .month)
-    /// Amounts of the province per day, by `(kind, measure)`.
-    public static let amountsPerDay = IndexDefinition("province_amounts_per_day", kind: .datedCount, key: "(1, province) by (kind, measure)")
-    /// Amounts per district or commune and month, by `(kind, measure)`.
-    public static let amountsPerMonth = IndexDefinition("area_amounts_per_month", kind: .datedCount,
-                                                        key: "(level, area path…) by (kind, measure)", finest: .month)
-
-    public static let schema = RecordSchema(CaseEvent.self, name: "event", formatVersion: 1,
-                                            indexes: [byCommuneKindDate, byDate, byPerson, perDay, perMonth, amountsPerDay, amountsPerMonth])
-
-    public func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
-        let kindCode = Int64(kind.rawValue)
-        let day = date.rawValue
-        entries.value(Self.byCommuneKindDate, KeyBytes { commune.append(to: &$0); $0.append(kindCode); $0.append(day) })
-        entries.value(Self.byDate, KeyBytes { $0.append(day) })
-        for (i, p) in personIDs.enumerated() where !personIDs[..<i].contains(p) {
-            entries.value(Self.byPerson, KeyBytes { $0.append(Int64(bitPattern: p)) })
-        }
-        let kindKey = KeyBytes { $0.append(kindCode) }
-        for level in 1...commune.depth {
-            let group = KeyBytes { $0.append(level); commune.append(to: &$0, depth: level) }
-            entries.dated(level == 1 ? Self.perDay : Self.perMonth, group: group, day: day, subgroup: kindKey)
-            for measure in Measure.allCases {
-                let amount = self.amount(measure)
-                if amount != 0 {
-                    entries.dated(level == 1 ? Self.amountsPerDay : Self.amountsPerMonth, group: group, day: day,
-                                  subgroup: KeyBytes { $0.append(kindCode); $0.append(measure.rawValue) }, Int64(amount))
-                }
-            }
-        }
-    }
+    // Indexes and their keys: ProgramIndexes.swift.
 
     // MARK: Encoding
 

@@ -8,8 +8,9 @@ struct FieldFailure: Error {
     var reason: String
 }
 
-/// A set of codes matched on bytes, for reading code columns and JSON keys without making
-/// strings: each code is found by its length and first eight bytes, then the rest compared.
+/// A set of names matched on bytes, for reading CSV headers and JSON keys without making
+/// strings: each name is found by its length and first eight bytes, then the rest compared.
+/// (Values of code columns are read by ``FieldText/code(_:_:_:)`` from their ``CodedEnum``.)
 struct CodeTable<T: Sendable>: Sendable {
     let values: [T]
     let names: [String]
@@ -67,18 +68,6 @@ func memoryEqual(_ a: Bytes, _ b: Bytes) -> Bool {
     var i = 0
     while i < a.count { if a[i] != b[i] { return false }; i += 1 }
     return true
-}
-
-/// The code tables of the interchange formats.
-enum Codes {
-    static let sex = CodeTable("sex", Person.Sex.allCases.map { ($0.code, $0) })
-    static let personEventKind = CodeTable("person event kind", PersonEvent.Kind.allCases.map { ($0.code, $0) })
-    static let outcome = CodeTable("outcome", PersonEvent.Outcome.allCases.map { ($0.code, $0) })
-    static let program = CodeTable("rehab program", PersonEvent.Program.allCases.map { ($0.code, $0) })
-    static let status = CodeTable("status", Status.allCases.map { ($0.code, $0) })
-    static let caseEventKind = CodeTable("event kind", CaseEvent.Kind.allCases.map { ($0.code, $0) })
-    static let stage = CodeTable("stage", CaseEvent.Stage.allCases.map { ($0.code, $0) })
-    static let tipOutcome = CodeTable("tip outcome", CaseEvent.TipOutcome.allCases.map { ($0.code, $0) })
 }
 
 /// Reading typed values from the bytes of one field. Empty bytes mean "absent" and are
@@ -228,10 +217,16 @@ enum FieldText {
         return String(decoding: b, as: UTF8.self)
     }
 
+    /// The case of `type` whose code the bytes spell, compared without making a string;
+    /// otherwise `'x' is not a known NAME; use one of: …` from the enumeration's codes.
     @inline(__always)
-    static func code<T>(_ table: CodeTable<T>, _ field: String, _ b: Bytes) throws(FieldFailure) -> T {
-        guard let v = table.lookup(b) else { throw table.failure(field, b) }
-        return v
+    static func code<E: CodedEnum>(_ type: E.Type, _ field: String, _ b: Bytes) throws(FieldFailure) -> E {
+        for value in E.allCases {
+            let code = value.code
+            guard code.utf8.count == b.count else { continue }
+            if code.utf8.withContiguousStorageIfAvailable({ memoryEqual($0, b) }) ?? code.utf8.elementsEqual(b) { return value }
+        }
+        throw FieldFailure(field: field, reason: "'\(shown(b))' is not a known \(E.codeName); use one of: " + E.codes.joined(separator: ", "))
     }
 
     /// Splits `b` at `;` and calls `body` with each part (nothing for empty `b`).

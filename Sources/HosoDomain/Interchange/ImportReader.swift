@@ -66,12 +66,12 @@ public final class ImportReader<Value: Sendable>: Sequence, IteratorProtocol {
     /// row with the record's line and text. Use the returned reader instead of this one.
     ///
     /// ```swift
-    /// let checked = reader.validated { p throws(HosoError) in
-    ///     guard p.nationalID != nil else { throw .invalidField(record: "person \(p.id)", field: "national_id", value: "", reason: "is required here") }
+    /// let checked = reader.validated { p in
+    ///     guard p.nationalID != nil else { throw HosoError.invalidField(record: "person \(p.id)", field: "national_id", value: "", reason: "is required here") }
     ///     return p
     /// }
     /// ```
-    public func validated(_ validate: @escaping (Value) throws(HosoError) -> Value) -> ImportReader<Value> {
+    public func validated(_ validate: @escaping (Value) throws -> Value) -> ImportReader<Value> {
         ImportReader(PreparedSource(source, validate))
     }
 }
@@ -110,7 +110,7 @@ extension ImportReader where Value == Person {
     /// let rows = try ImportReader.persons(at: "persons.csv", format: .csv).prepared(by: program)
     /// ```
     public func prepared(by program: ProgramTenant) -> ImportReader<Person> {
-        validated { p throws(HosoError) in try program.prepare(p) }
+        validated { p in try program.prepare(p) }
     }
 }
 
@@ -139,7 +139,7 @@ extension ImportReader where Value == CaseEvent {
     /// let rows = try ImportReader.caseEvents(at: "events.ndjson", format: .ndjson).prepared(by: program)
     /// ```
     public func prepared(by program: ProgramTenant) -> ImportReader<CaseEvent> {
-        validated { e throws(HosoError) in try program.prepare(e) }
+        validated { e in try program.prepare(e) }
     }
 }
 

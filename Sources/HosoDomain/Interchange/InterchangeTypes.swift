@@ -6,7 +6,10 @@ import HosoStore
 /// let format = InterchangeFormat(rawValue: "ndjson")!   // .ndjson
 /// try PersonWriter.export(data.persons(), to: "out/persons.\(format.rawValue)", format: format)
 /// ```
-public enum InterchangeFormat: String, Sendable, Hashable, CaseIterable {
+public enum InterchangeFormat: String, CodedEnum {
+    /// What a format is called in messages.
+    public static let codeName = "format"
+
     /// Comma-separated values, RFC 4180 / Excel quoting, one header row. Persons take two files:
     /// `persons.csv` and `person_events.csv`.
     ///
@@ -72,20 +75,20 @@ public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
         self.file = file; self.line = line; self.field = field; self.reason = reason; self.raw = raw
     }
 
-    /// Turns an error of `ProgramTenant.prepare` into a row error; the field is
-    /// taken from the error when it names one.
+    /// Turns a refusal of a record (an error of `ProgramTenant.prepare`, a ``ProgramError`` or
+    /// a ``HosoStore/HosoError`` of the store) into a row error; the field is taken from the
+    /// error when it names one.
     ///
     /// ```swift
     /// do { _ = try program.prepare(person) }
     /// catch { rejected.append(RowError(error, file: "persons.csv", line: 12, raw: [])) }
     /// ```
-    public init(_ error: HosoError, file: String, line: Int, raw: [UInt8]) {
+    public init(_ error: any Error, file: String, line: Int, raw: [UInt8]) {
         var field: String?
         switch error {
-        case let .invalidField(_, f, _, _): field = f
-        case let .invalidDate(_, f, _, _): field = f
-        case let .unknownCommune(_, f, _): field = f
-        case .duplicateNationalID: field = "national_id"
+        case let error as ProgramError: field = error.field
+        case HosoError.invalidField(_, let f, _, _): field = f
+        case HosoError.invalidDate(_, let f, _, _): field = f
         default: field = nil
         }
         switch field {
@@ -93,7 +96,7 @@ public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
         case "permanent_commune": field = "permanent_commune_code"
         default: break
         }
-        self.init(file: file, line: line, field: field, reason: error.description, raw: raw)
+        self.init(file: file, line: line, field: field, reason: "\(error)", raw: raw)
     }
 
     /// The original text, with any invalid UTF-8 shown as U+FFFD.

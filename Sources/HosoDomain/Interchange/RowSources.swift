@@ -461,9 +461,9 @@ final class MergedPersonSource: RowSource {
 /// Applies a validation (such as `ProgramTenant.prepare`) to each record of another source.
 final class PreparedSource<Value: Sendable>: RowSource {
     let inner: ErasedSource<Value>
-    let transform: (Value) throws(HosoError) -> Value
+    let transform: (Value) throws -> Value
 
-    init(_ inner: ErasedSource<Value>, _ transform: @escaping (Value) throws(HosoError) -> Value) {
+    init(_ inner: ErasedSource<Value>, _ transform: @escaping (Value) throws -> Value) {
         self.inner = inner; self.transform = transform
     }
 

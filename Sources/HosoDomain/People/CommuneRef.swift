@@ -23,27 +23,8 @@ public struct CommuneRef: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// The hierarchical key path: `[province, commune]` or `[province, district, commune]`.
     public var path: [Int32] { district == 0 ? [province, commune] : [province, district, commune] }
 
-    /// The key path's first `depth` elements as a tuple.
-    public func prefix(_ depth: Int) -> Tuple { Tuple(path.prefix(depth).map { .int(Int64($0)) }) }
-
-    /// The whole key path as a tuple.
-    public var tuple: Tuple { prefix(path.count) }
-
     /// Number of elements of the key path (2, or 3 with a district).
     public var depth: Int { district == 0 ? 2 : 3 }
-
-    /// Appends the key path's first `depth` elements to `key` (no allocation).
-    @inline(__always)
-    public func append(to key: inout KeyBytes, depth: Int? = nil) {
-        let n = depth ?? self.depth
-        if n >= 1 { key.append(province) }
-        if self.district == 0 {
-            if n >= 2 { key.append(commune) }
-        } else {
-            if n >= 2 { key.append(district) }
-            if n >= 3 { key.append(commune) }
-        }
-    }
 
     /// Whether two references agree on their first `depth` key elements.
     @inline(__always)
@@ -92,9 +73,6 @@ public enum Area: Sendable, Hashable, CustomStringConvertible {
         case .commune(let c): c.path
         }
     }
-    /// The prefix as a tuple.
-    public var tuple: Tuple { Tuple(path.map { .int(Int64($0)) }) }
-
     public var description: String {
         switch self {
         case .province(let p): "province \(p)"

@@ -47,10 +47,33 @@ public struct Person: StoredRecord, Hashable {
     public var history: [StatusInterval] = []
 
     /// Sex as recorded.
-    public enum Sex: Int, Sendable, Hashable, CaseIterable {
+    public enum Sex: Int, CodedEnum {
         case unknown = 0, male, female
-        /// Code used in files.
-        public var code: String { ["unknown", "male", "female"][rawValue] }
+
+        /// What a sex is called in messages.
+        public static let codeName = "sex"
+
+        /// The code used in queries and files.
+        ///
+        /// ```swift
+        /// Person.Sex(code: "female")   // .female
+        /// ```
+        public var code: String {
+            switch self {
+            case .unknown: "unknown"
+            case .male: "male"
+            case .female: "female"
+            }
+        }
+
+        /// The Vietnamese name.
+        public var label: String {
+            switch self {
+            case .unknown: "không rõ"
+            case .male: "nam"
+            case .female: "nữ"
+            }
+        }
     }
 
     /// Creates a file with no events.
@@ -81,81 +104,7 @@ public struct Person: StoredRecord, Hashable {
     /// Whether a psychosis episode is on file.
     public var hasPsychosis: Bool { events.contains { $0.kind == .psychosisEpisode } }
 
-    // MARK: Indexes
-
-    /// Persons by the commune managing them now: `(province, [district,] commune)`.
-    public static let byCommune = IndexDefinition("commune", kind: .value, key: "(province, [district,] commune) now")
-    /// Persons by current status: `(status)`.
-    public static let byStatus = IndexDefinition("status", kind: .value, key: "(status) now")
-    /// Persons by current status and commune: `(status, province, [district,] commune)`.
-    public static let byStatusCommune = IndexDefinition("status_commune", kind: .value, key: "(status, province, [district,] commune) now")
-    /// National ID, unique: `(national ID)`.
-    public static let byNationalID = IndexDefinition("national_id", kind: .unique, key: "(national ID)")
-    /// Current persons per area and status: `(level, path prefix…, status)` → count, with level 1 =
-    /// province, 2 = commune (or district), 3 = commune.
-    public static let currentCounts = IndexDefinition("current_count", kind: .count, key: "(level, area path…, status) now")
-    /// Status intervals: `(status, province, [district,] commune)` → `[start, end)` per person.
-    public static let statusIntervals = IndexDefinition("status_interval", kind: .interval, key: "(status, province, [district,] commune)")
-    /// Entries into (edge 0) and exits from (edge 1) a status per province (and district) and
-    /// day: `(edge, level, path prefix…)` by `(status)`; a move inside the area is neither.
-    public static let statusFlow = IndexDefinition("status_flow", kind: .datedCount, key: "(edge, level, area path…) by (status)")
-    /// The same per commune and month: `(edge, level, province, [district,] commune)` by
-    /// `(status)`. Days inside a month come from the interval index (at commune level an
-    /// entry is exactly an interval's start, an exit its end).
-    public static let communeFlow = IndexDefinition("commune_flow", kind: .datedCount, key: "(edge, level, commune path) by (status)", finest: .month)
-    /// Days on which the person's current-status entries change: `(day)`.
-    public static let transitions = IndexDefinition("transition", kind: .value, key: "(day)")
-
-    public static let schema = RecordSchema(
-        Person.self, name: "person", formatVersion: 1,
-        indexes: [byCommune, byStatus, byStatusCommune, byNationalID, currentCounts, statusIntervals, statusFlow, communeFlow, transitions],
-        transitionIndex: transitions)
-
-    public func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
-        let today = Day(rawValue: context.today)
-        let place = commune(on: today)
-        let now = Int64(status(on: today).rawValue)
-        entries.value(Self.byCommune, KeyBytes { place.append(to: &$0) })
-        entries.value(Self.byStatus, KeyBytes { $0.append(now) })
-        entries.value(Self.byStatusCommune, KeyBytes { $0.append(now); place.append(to: &$0) })
-        if let nationalID, !nationalID.isEmpty { entries.value(Self.byNationalID, KeyBytes { $0.append(nationalID) }) }
-        for level in 1...place.depth {
-            entries.count(Self.currentCounts, KeyBytes { $0.append(level); place.append(to: &$0, depth: level); $0.append(now) })
-        }
-        var days: [Int32] = []
-        days.reserveCapacity(history.count * 2 + 2)
-        for (k, interval) in history.enumerated() {
-            let status = Int64(interval.status.rawValue)
-            let statusKey = KeyBytes { $0.append(status) }
-            entries.interval(Self.statusIntervals, group: KeyBytes { $0.append(status); interval.commune.append(to: &$0) },
-                             start: interval.start.rawValue, end: interval.end?.rawValue ?? .max)
-            days.append(interval.start.rawValue)
-            if let end = interval.end { days.append(end.rawValue) }
-            let previous = k > 0 ? history[k - 1] : nil
-            let next = k + 1 < history.count ? history[k + 1] : nil
-            for level in 1...interval.commune.depth {
-                let flow = level == interval.commune.depth ? Self.communeFlow : Self.statusFlow
-                let continuesPrevious = previous.map {
-                    $0.end == interval.start && $0.status == interval.status && $0.commune.samePrefix(as: interval.commune, depth: level)
-                } ?? false
-                if !continuesPrevious {
-                    entries.dated(flow, group: KeyBytes { $0.append(0); $0.append(level); interval.commune.append(to: &$0, depth: level) },
-                                  day: interval.start.rawValue, subgroup: statusKey)
-                }
-                if let end = interval.end {
-                    let continuesNext = next.map {
-                        $0.start == end && $0.status == interval.status && $0.commune.samePrefix(as: interval.commune, depth: level)
-                    } ?? false
-                    if !continuesNext {
-                        entries.dated(flow, group: KeyBytes { $0.append(1); $0.append(level); interval.commune.append(to: &$0, depth: level) },
-                                      day: end.rawValue, subgroup: statusKey)
-                    }
-                }
-            }
-        }
-        for e in events where e.kind == .moveIn || e.kind == .moveOut { days.append(e.date.rawValue) }
-        for d in Set(days) { entries.value(Self.transitions, KeyBytes { $0.append(d) }) }
-    }
+    // Indexes and their keys: ProgramIndexes.swift.
 
     // MARK: Encoding
 

@@ -10,10 +10,13 @@ import HosoStore
 /// ```
 public struct PersonEvent: Sendable, Hashable {
     /// The kinds of person event.
-    public enum Kind: Int, CaseIterable, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Int, CodedEnum {
         case testResult = 1, addictionDetermination, managementDecision, rehabDecision, rehabStart, rehabCompletion,
              rehabSelfTermination, methadoneStart, methadoneExit, relapse, moveOut, moveIn, psychosisEpisode, death,
              imprisonment, release, highRiskSet, highRiskCleared, educationMeasure, correction
+
+        /// What a kind is called in messages.
+        public static let codeName = "person event kind"
 
         /// The code used in queries and files.
         public var code: String {
@@ -40,22 +43,101 @@ public struct PersonEvent: Sendable, Hashable {
             case .correction: "correction"
             }
         }
-        /// The kind with that code.
-        public init?(code: String) {
-            guard let k = Kind.allCases.first(where: { $0.code == code }) else { return nil }
-            self = k
+
+        /// The Vietnamese name of the kind.
+        public var label: String {
+            switch self {
+            case .testResult: "kết quả xét nghiệm"
+            case .addictionDetermination: "xác định tình trạng nghiện"
+            case .managementDecision: "quyết định quản lý người sử dụng trái phép chất ma túy"
+            case .rehabDecision: "quyết định cai nghiện"
+            case .rehabStart: "bắt đầu cai nghiện"
+            case .rehabCompletion: "hoàn thành cai nghiện"
+            case .rehabSelfTermination: "tự ý chấm dứt cai nghiện"
+            case .methadoneStart: "bắt đầu điều trị methadone"
+            case .methadoneExit: "ra khỏi điều trị methadone"
+            case .relapse: "tái nghiện"
+            case .moveOut: "chuyển đi"
+            case .moveIn: "chuyển đến"
+            case .psychosisEpisode: "rối loạn tâm thần (loạn thần)"
+            case .death: "chết"
+            case .imprisonment: "chấp hành án phạt tù"
+            case .release: "chấp hành xong án phạt tù"
+            case .highRiskSet: "xác định có nguy cơ cao"
+            case .highRiskCleared: "hết nguy cơ cao"
+            case .educationMeasure: "biện pháp giáo dục tại xã, phường"
+            case .correction: "đính chính"
+            }
         }
-        public var description: String { code }
     }
 
     /// Outcomes of tests, determinations and exits.
-    public enum Outcome: Int, Sendable, Hashable, CaseIterable {
+    public enum Outcome: Int, CodedEnum {
         case positive = 1, negative, addicted, notAddicted, completed, voluntaryExit, forcedExit
+
+        /// What an outcome is called in messages.
+        public static let codeName = "outcome"
+
+        /// The code used in queries and files.
+        ///
+        /// ```swift
+        /// PersonEvent.Outcome.notAddicted.code   // "not_addicted"
+        /// ```
+        public var code: String {
+            switch self {
+            case .positive: "positive"
+            case .negative: "negative"
+            case .addicted: "addicted"
+            case .notAddicted: "not_addicted"
+            case .completed: "completed"
+            case .voluntaryExit: "voluntary_exit"
+            case .forcedExit: "forced_exit"
+            }
+        }
+
+        /// The Vietnamese name of the outcome.
+        public var label: String {
+            switch self {
+            case .positive: "dương tính"
+            case .negative: "âm tính"
+            case .addicted: "nghiện"
+            case .notAddicted: "không nghiện"
+            case .completed: "hoàn thành"
+            case .voluntaryExit: "tự nguyện ra khỏi chương trình"
+            case .forcedExit: "bị buộc ra khỏi chương trình"
+            }
+        }
     }
 
     /// Rehab programs.
-    public enum Program: Int, Sendable, Hashable, CaseIterable {
+    public enum Program: Int, CodedEnum {
         case voluntaryAtHome = 1, voluntaryAtFacility, compulsory
+
+        /// What a program is called in messages.
+        public static let codeName = "rehab program"
+
+        /// The code used in queries and files.
+        ///
+        /// ```swift
+        /// PersonEvent.Program.voluntaryAtHome.code   // "voluntary_at_home"
+        /// ```
+        public var code: String {
+            switch self {
+            case .voluntaryAtHome: "voluntary_at_home"
+            case .voluntaryAtFacility: "voluntary_at_facility"
+            case .compulsory: "compulsory"
+            }
+        }
+
+        /// The Vietnamese name of the program.
+        public var label: String {
+            switch self {
+            case .voluntaryAtHome: "cai nghiện tự nguyện tại gia đình, cộng đồng"
+            case .voluntaryAtFacility: "cai nghiện tự nguyện tại cơ sở cai nghiện"
+            case .compulsory: "cai nghiện bắt buộc"
+            }
+        }
+
         /// Whether the program is voluntary.
         public var isVoluntary: Bool { self != .compulsory }
     }

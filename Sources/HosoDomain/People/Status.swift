@@ -2,9 +2,9 @@
 ///
 /// ```swift
 /// let s = Status(code: "addict")    // .addict
-/// print(s!.vietnameseName)          // người nghiện
+/// print(s!.label)                   // người nghiện
 /// ```
-public enum Status: Int, CaseIterable, Sendable, Hashable, CustomStringConvertible {
+public enum Status: Int, CodedEnum {
     /// Not under management: never, or after a term ended or the person left the locality.
     case none = 0
     /// Illegal user under a commune chairman's management decision (1-year term by default).
@@ -28,6 +28,9 @@ public enum Status: Int, CaseIterable, Sendable, Hashable, CustomStringConvertib
     /// Deceased.
     case deceased = 10
 
+    /// What a status is called in messages.
+    public static let codeName = "status"
+
     /// The code used in queries, CSV and NDJSON.
     public var code: String {
         switch self {
@@ -46,7 +49,7 @@ public enum Status: Int, CaseIterable, Sendable, Hashable, CustomStringConvertib
     }
 
     /// The Vietnamese name used in reports.
-    public var vietnameseName: String {
+    public var label: String {
         switch self {
         case .none: "không quản lý"
         case .illegalUser: "người sử dụng trái phép chất ma túy"
@@ -62,11 +65,6 @@ public enum Status: Int, CaseIterable, Sendable, Hashable, CustomStringConvertib
         }
     }
 
-    /// The status with that ``code``.
-    public init?(code: String) {
-        guard let s = Status.allCases.first(where: { $0.code == code }) else { return nil }
-        self = s
-    }
-
-    public var description: String { code }
+    /// The Vietnamese name used in reports (``label``).
+    public var vietnameseName: String { label }
 }

@@ -12,13 +12,16 @@ public struct CommuneEntry: Sendable, Hashable {
     public init(ref: CommuneRef, name: String, type: String) { self.ref = ref; self.name = name; self.type = type }
 }
 
-/// A program tenant's own data: the communes it manages, their populations per year and the
-/// term rules over time. Stored in the tenant (setting `program`), so it moves with the file.
+/// A program tenant's own data: the province it serves, its reporting calendar, the communes it
+/// manages, their populations per year and the term rules over time. Stored in the tenant
+/// (setting `program`), so it moves with the file.
 ///
 /// ```swift
-/// var settings = ProgramSettings(communes: entries)
+/// var settings = ProgramSettings(communes: entries,
+///                                calendar: try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10))
 /// settings.populations[2025] = [6253: 8_412]
 /// settings.rules.add(TermRules(effectiveFrom: Day(year: 2026, month: 1, day: 1)!))
+/// settings.province   // 20, the province of the communes
 /// ```
 public struct ProgramSettings: Sendable, Hashable {
     /// Communes of the tenant.
@@ -27,10 +30,28 @@ public struct ProgramSettings: Sendable, Hashable {
     public var populations: [Int: [Int32: Int]]
     /// Term rules over time.
     public var rules: TermRuleBook
+    /// The province the tenant holds data for (its code in the gazetteer), or nil when its
+    /// communes lie in several provinces.
+    public var province: Int32?
+    /// The reporting calendar the tenant's periods follow (`REPORT YEAR 2025`, report templates).
+    public var calendar: ReportingCalendar
 
-    /// Creates settings.
-    public init(communes: [CommuneEntry], populations: [Int: [Int32: Int]] = [:], rules: TermRuleBook = TermRuleBook()) {
+    /// Creates settings. Without `province`, the province of the communes (when they share one).
+    ///
+    /// ```swift
+    /// let settings = ProgramSettings(communes: entries, calendar: .gregorian)
+    /// ```
+    public init(communes: [CommuneEntry], populations: [Int: [Int32: Int]] = [:], rules: TermRuleBook = TermRuleBook(),
+                province: Int32? = nil, calendar: ReportingCalendar = .gregorian) {
         self.communes = communes; self.populations = populations; self.rules = rules
+        self.province = province ?? Self.commonProvince(of: communes)
+        self.calendar = calendar
+    }
+
+    /// The province of every commune, or nil when there are none or several.
+    static func commonProvince(of communes: [CommuneEntry]) -> Int32? {
+        guard let first = communes.first?.ref.province, communes.allSatisfy({ $0.ref.province == first }) else { return nil }
+        return first
     }
 
     static let settingName = "program"
@@ -49,16 +70,25 @@ public struct ProgramSettings: Sendable, Hashable {
             }
         }
         for r in rules.sets { w.writeMessage(3) { r.write(to: &$0) } }
+        w.write(4, province.map(Int64.init))
+        w.writeMessage(5) { m in
+            m.write(1, calendar.yearStartMonth); m.write(2, calendar.yearStartDay); m.write(3, calendar.monthStartDay)
+        }
         return w.bytes
     }
 
-    static func decode(_ bytes: [UInt8]) throws(HosoError) -> ProgramSettings {
+    /// Reads the settings. Tenants created by builds before 2026-12 kept the province and the
+    /// calendar in the engine's tenant metadata (its fields 3–6, kept in
+    /// ``HosoStore/TenantInfo/otherFields``): settings without them take them from `legacy`.
+    static func decode(_ bytes: [UInt8], legacy: TenantInfo? = nil) throws(HosoError) -> ProgramSettings {
         var result: Result<ProgramSettings, HosoError> = .failure(.corruptRecord(type: "program settings", id: nil, reason: "empty"))
         bytes.withUnsafeBytes { raw in
             do throws(HosoError) {
                 var r = try RecordReader(raw, recordType: "program settings")
                 var s = ProgramSettings(communes: [], rules: TermRuleBook())
                 var rules: [TermRules] = []
+                var province: Int32?
+                var calendar: (month: Int, day: Int, monthDay: Int)?
                 while let f = try r.next() {
                     switch f.number {
                     case 1:
@@ -87,13 +117,50 @@ public struct ProgramSettings: Sendable, Hashable {
                         s.populations[year, default: [:]][code] = n
                     case 3:
                         var m = try f.message(); rules.append(try TermRules.read(&m))
+                    case 4:
+                        province = Int32(truncatingIfNeeded: try f.int64())
+                    case 5:
+                        var m = try f.message()
+                        var c = (month: 1, day: 1, monthDay: 1)
+                        while let g = try m.next() {
+                            switch g.number {
+                            case 1: c.month = try g.int()
+                            case 2: c.day = try g.int()
+                            case 3: c.monthDay = try g.int()
+                            default: break
+                            }
+                        }
+                        calendar = c
                     default: break
                     }
                 }
                 if !rules.isEmpty { s.rules = TermRuleBook(rules) }
+                if calendar == nil, let legacy { calendar = Self.legacyCalendar(legacy) }
+                if let c = calendar {
+                    do { s.calendar = try ReportingCalendar(yearStartMonth: c.month, yearStartDay: c.day, monthStartDay: c.monthDay) }
+                    catch { throw HosoError.corruptRecord(type: "program settings", id: nil, reason: "\(error)") }
+                }
+                s.province = province ?? legacy.flatMap(Self.legacyProvince) ?? Self.commonProvince(of: s.communes)
                 result = .success(s)
             } catch { result = .failure(error) }
         }
         return try result.get()
+    }
+
+    // MARK: Metadata of older builds
+
+    /// The province an older build kept in the tenant metadata (its field 3).
+    static func legacyProvince(_ info: TenantInfo) -> Int32? {
+        guard case .integer(let code)? = info.otherFields[3] else { return nil }
+        return Int32(truncatingIfNeeded: code)
+    }
+
+    /// The calendar an older build kept in the tenant metadata (fields 4–6: year start month and
+    /// day, month start day; a field left out was 1).
+    static func legacyCalendar(_ info: TenantInfo) -> (month: Int, day: Int, monthDay: Int)? {
+        func value(_ n: Int) -> Int? { if case .integer(let v)? = info.otherFields[n] { return Int(v) }; return nil }
+        let fields = (value(4), value(5), value(6))
+        guard fields.0 != nil || fields.1 != nil || fields.2 != nil else { return nil }
+        return (fields.0 ?? 1, fields.1 ?? 1, fields.2 ?? 1)
     }
 }

@@ -2,7 +2,8 @@ import HosoStore
 
 /// A drug-prevention program tenant: the Swift API an embedding tool uses. It validates every
 /// record against the tenant's communes and rules, derives status histories, and answers the
-/// questions of DOMAIN.md from the engine's indexes.
+/// questions of DOMAIN.md from the engine's indexes (``read(_:)`` for several questions on one
+/// snapshot).
 ///
 /// ```swift
 /// let store = try Store(directory: "/var/lib/hoso")
@@ -14,7 +15,7 @@ import HosoStore
 public final class ProgramTenant: Sendable {
     /// The engine tenant underneath (for generic queries and the change log).
     public let tenant: Tenant
-    /// The tenant's communes, populations and rules as of opening.
+    /// The tenant's province, calendar, communes, populations and rules as of opening.
     public let settings: ProgramSettings
     private let communesByCode: [Int32: CommuneEntry]
 
@@ -31,7 +32,11 @@ public final class ProgramTenant: Sendable {
     /// Creates a tenant for a province of the 2025 gazetteer (all its communes), with a
     /// reporting calendar and term rules.
     ///
-    /// - Throws: ``HosoError/tenantAlreadyExists(name:store:)``, ``HosoError/invalidField(record:field:value:reason:)``
+    /// ```swift
+    /// let program = try ProgramTenant.create(in: store, name: "lang-son", provinceCode: 20)
+    /// ```
+    ///
+    /// - Throws: ``HosoStore/HosoError/tenantAlreadyExists(name:store:)``, ``HosoStore/HosoError/invalidField(record:field:value:reason:)``
     ///   for a province code the gazetteer does not know.
     public static func create(in store: Store, name: String, provinceCode: Int32, displayName: String? = nil,
                               calendar: ReportingCalendar = .gregorian, rules: TermRuleBook = TermRuleBook(),
@@ -44,14 +49,20 @@ public final class ProgramTenant: Sendable {
         let communes = gazetteer.communes(inProvince: provinceCode).map {
             CommuneEntry(ref: CommuneRef(province: provinceCode, commune: $0.code), name: $0.name, type: $0.type)
         }
-        return try create(in: store, info: TenantInfo(name: name, displayName: displayName ?? province.name,
-                                                      provinceCode: Int(provinceCode), calendar: calendar),
-                          settings: ProgramSettings(communes: communes, populations: populations, rules: rules), as: principal)
+        return try create(in: store, info: TenantInfo(name: name, displayName: displayName ?? province.name),
+                          settings: ProgramSettings(communes: communes, populations: populations, rules: rules,
+                                                    province: provinceCode, calendar: calendar), as: principal)
     }
 
-    /// Creates a tenant with explicit settings (any set of communes, e.g. pre-2025 ones). The
-    /// tenant appears with its settings or not at all; with `unfinished` it is marked
-    /// unfinished (``HosoStore/TenantInfo/unfinished``) until ``HosoStore/Tenant/markFinished()``.
+    /// Creates a tenant with explicit settings (any set of communes, e.g. pre-2025 ones, and the
+    /// province and calendar they carry). The tenant appears with its settings or not at all;
+    /// with `unfinished` it is marked unfinished (``HosoStore/TenantInfo/unfinished``) until
+    /// ``markFinished()``.
+    ///
+    /// ```swift
+    /// let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "demo", displayName: "Lạng Sơn (demo)"),
+    ///                                        settings: data.settings(), unfinished: "demo load")
+    /// ```
     public static func create(in store: Store, info: TenantInfo, settings: ProgramSettings, unfinished: String? = nil,
                               as principal: Principal = .system) throws -> ProgramTenant {
         let tenant = try store.createTenant(info, schema: schema, settings: [ProgramSettings.settingName: settings.encoded()],
@@ -60,16 +71,31 @@ public final class ProgramTenant: Sendable {
     }
 
     /// Recomputes every index from the records and compares (see ``HosoStore/Tenant/verify(progress:)``).
+    ///
+    /// ```swift
+    /// let report = try program.verify()
+    /// if !report.isConsistent { print(report) }
+    /// ```
     public func verify(progress: ((String) -> Void)? = nil) throws -> VerifyReport { try tenant.verify(progress: progress) }
 
-    /// Opens an existing program tenant.
+    /// Opens an existing program tenant. A tenant created by an older build, which kept its
+    /// province and calendar in the engine's metadata, opens with them in ``settings``.
+    ///
+    /// ```swift
+    /// let program = try ProgramTenant.open(in: store, name: "lang-son")
+    /// ```
     public static func open(in store: Store, name: String, as principal: Principal = .system,
                             policy: any AccessPolicy = AllowAll()) throws -> ProgramTenant {
         let tenant = try store.openTenant(name, schema: schema, as: principal, policy: policy)
+        return ProgramTenant(tenant: tenant, settings: try settings(of: tenant, name: name))
+    }
+
+    /// The program settings of an open tenant.
+    static func settings(of tenant: Tenant, name: String) throws -> ProgramSettings {
         guard let bytes = try tenant.setting(ProgramSettings.settingName) else {
             throw HosoError.unknownSchemaElement("tenant '\(name)' is not a program tenant (it has no program settings)")
         }
-        return ProgramTenant(tenant: tenant, settings: try ProgramSettings.decode(bytes))
+        return try ProgramSettings.decode(bytes, legacy: try tenant.info())
     }
 
     /// Replaces the settings (communes, populations, rules) and re-derives every person whose
@@ -95,7 +121,7 @@ public final class ProgramTenant: Sendable {
     public func commune(code: Int32) -> CommuneEntry? { communesByCode[code] }
 
     /// Resolves a commune code to its reference, naming the field in the error.
-    public func communeRef(code: Int32, field: String = "commune", record: String = "record") throws(HosoError) -> CommuneRef {
+    public func communeRef(code: Int32, field: String = "commune", record: String = "record") throws(ProgramError) -> CommuneRef {
         guard let c = communesByCode[code] else { throw .unknownCommune(code: Int64(code), field: field, record: record) }
         return c.ref
     }
@@ -106,26 +132,26 @@ public final class ProgramTenant: Sendable {
     // MARK: Validation
 
     /// Checks a person and derives its history; returns the record as it will be stored.
-    public func prepare(_ person: Person) throws(HosoError) -> Person {
+    public func prepare(_ person: Person) throws -> Person {
         var p = person
         let label = "person \(p.id)"
         guard !p.fullName.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw .invalidField(record: label, field: "full_name", value: p.fullName, reason: "is empty; every file needs the person's name")
+            throw HosoError.invalidField(record: label, field: "full_name", value: p.fullName, reason: "is empty; every file needs the person's name")
         }
         p.commune = try resolve(p.commune, field: "commune", record: label)
         if let c = p.permanentCommune, communesByCode[c.commune] != nil { p.permanentCommune = try resolve(c, field: "permanent_commune", record: label) }
         if let id = p.nationalID {
             if id.isEmpty { p.nationalID = nil }
             else if id.utf8.count != 12 || !id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-                throw .invalidField(record: label, field: "national_id", value: id, reason: "is not a national ID: it must be exactly 12 digits")
+                throw HosoError.invalidField(record: label, field: "national_id", value: id, reason: "is not a national ID: it must be exactly 12 digits")
             }
         }
         if let birth = p.birthDate {
             guard birth <= p.fileOpened else {
-                throw .invalidDate(value: birth.description, field: "birth_date", record: label, reason: "it is after the file was opened (\(p.fileOpened))")
+                throw HosoError.invalidDate(value: birth.description, field: "birth_date", record: label, reason: "it is after the file was opened (\(p.fileOpened))")
             }
             guard birth.year >= 1900 else {
-                throw .invalidDate(value: birth.description, field: "birth_date", record: label, reason: "it is before 1900")
+                throw HosoError.invalidDate(value: birth.description, field: "birth_date", record: label, reason: "it is before 1900")
             }
         }
         var sequences = Set<Int>()
@@ -133,51 +159,49 @@ public final class ProgramTenant: Sendable {
         for i in p.events.indices {
             if p.events[i].sequence <= 0 { p.events[i].sequence = next; next += 1 }
             guard sequences.insert(p.events[i].sequence).inserted else {
-                throw .invalidField(record: label, field: "events[\(i)].sequence", value: String(p.events[i].sequence), reason: "is used twice in the file")
+                throw HosoError.invalidField(record: label, field: "events[\(i)].sequence", value: String(p.events[i].sequence), reason: "is used twice in the file")
             }
         }
         var deathDay: Day? = nil
         for (i, e) in p.events.enumerated() {
             let field = "events[\(i)] (\(e.kind))"
             if let birth = p.birthDate, e.date < birth {
-                throw .invalidDate(value: e.date.description, field: field, record: label, reason: "it is before the birth date \(birth)")
+                throw HosoError.invalidDate(value: e.date.description, field: field, record: label, reason: "it is before the birth date \(birth)")
             }
             if e.date.year < 1900 || e.date.year > 2200 {
-                throw .invalidDate(value: e.date.description, field: field, record: label, reason: "the year is out of range 1900–2200")
+                throw HosoError.invalidDate(value: e.date.description, field: field, record: label, reason: "the year is out of range 1900–2200")
             }
             if let c = e.commune { p.events[i].commune = try resolve(c, field: field + ".commune", record: label) }
             if e.kind == .moveIn && e.commune == nil {
-                throw .invalidField(record: label, field: field + ".commune", value: "", reason: "is missing: a move in needs the commune arrived in")
+                throw HosoError.invalidField(record: label, field: field + ".commune", value: "", reason: "is missing: a move in needs the commune arrived in")
             }
             if let m = e.termMonths, !(1...60).contains(m) {
-                throw .invalidField(record: label, field: field + ".term_months", value: String(m), reason: "must be between 1 and 60")
+                throw HosoError.invalidField(record: label, field: field + ".term_months", value: String(m), reason: "must be between 1 and 60")
             }
             if e.kind == .correction {
                 guard let v = e.voids, sequences.contains(v), v != e.sequence else {
-                    throw .invalidField(record: label, field: field + ".voids", value: e.voids.map(String.init) ?? "", reason: "must name the sequence number of an earlier event of this file")
+                    throw HosoError.invalidField(record: label, field: field + ".voids", value: e.voids.map(String.init) ?? "", reason: "must name the sequence number of an earlier event of this file")
                 }
             }
             if e.kind == .death && e.kind != .correction { deathDay = min(deathDay ?? e.date, e.date) }
         }
         if let deathDay, let late = p.events.first(where: { $0.date > deathDay && $0.kind != .correction }) {
-            throw .invalidDate(value: late.date.description, field: "events (\(late.kind))", record: label, reason: "it is after the person's death on \(deathDay)")
+            throw HosoError.invalidDate(value: late.date.description, field: "events (\(late.kind))", record: label, reason: "it is after the person's death on \(deathDay)")
         }
         p.history = StatusMachine.history(events: p.events, registeredIn: p.commune, birthDate: p.birthDate, rules: settings.rules)
         return p
     }
 
-    private func resolve(_ c: CommuneRef, field: String, record: String) throws(HosoError) -> CommuneRef {
+    private func resolve(_ c: CommuneRef, field: String, record: String) throws(ProgramError) -> CommuneRef {
         guard let entry = communesByCode[c.commune], c.province == 0 || c.province == entry.ref.province else {
             throw .unknownCommune(code: Int64(c.commune), field: field, record: record)
         }
         return entry.ref
     }
 
+    /// An engine refusal about `person` in the program's words (see ``ProgramError/refusal(_:of:)``).
     private func mapUnique(_ error: any Error, _ person: Person) -> any Error {
-        if case let HosoError.uniqueViolation(index, _, existing, new) = error, index == "person.national_id" {
-            return HosoError.duplicateNationalID(nationalID: person.nationalID ?? "", existing: existing, new: new)
-        }
-        return error
+        ProgramError.refusal(error, of: person) ?? error
     }
 
     // MARK: Writes
@@ -229,21 +253,21 @@ public final class ProgramTenant: Sendable {
     public func deletePerson(id: RecordID) throws -> Bool { try tenant.write { try $0.delete(Person.self, id: id) } }
 
     /// Validates a case event (commune known, persons on file, amounts not negative).
-    public func prepare(_ event: CaseEvent) throws(HosoError) -> CaseEvent {
+    public func prepare(_ event: CaseEvent) throws -> CaseEvent {
         var e = event
         let label = "event \(e.id)"
         e.commune = try resolve(e.commune, field: "commune", record: label)
         for (name, v) in [("arrested", e.arrested), ("area_m2", e.areaM2), ("plants", e.plants), ("quantity", e.quantity)] where v < 0 {
-            throw .invalidField(record: label, field: name, value: String(v), reason: "must not be negative")
+            throw HosoError.invalidField(record: label, field: name, value: String(v), reason: "must not be negative")
         }
         if let a = e.offenceArticle, !(247...259).contains(a) {
-            throw .invalidField(record: label, field: "offence_article", value: String(a), reason: "is not a drug offence article of the Criminal Code (247–259)")
+            throw HosoError.invalidField(record: label, field: "offence_article", value: String(a), reason: "is not a drug offence article of the Criminal Code (247–259)")
         }
         if let r = e.resolvedDate, r < e.date {
-            throw .invalidDate(value: r.description, field: "resolved_date", record: label, reason: "it is before the event's date \(e.date)")
+            throw HosoError.invalidDate(value: r.description, field: "resolved_date", record: label, reason: "it is before the event's date \(e.date)")
         }
         if e.date.year < 1900 || e.date.year > 2200 {
-            throw .invalidDate(value: e.date.description, field: "date", record: label, reason: "the year is out of range 1900–2200")
+            throw HosoError.invalidDate(value: e.date.description, field: "date", record: label, reason: "the year is out of range 1900–2200")
         }
         return e
     }
@@ -269,41 +293,61 @@ public final class ProgramTenant: Sendable {
     @discardableResult
     public func deleteEvent(id: RecordID) throws -> Bool { try tenant.write { try $0.delete(CaseEvent.self, id: id) } }
 
-    /// Loads many persons, then many events, in large batches (see ``Tenant/bulkLoad(_:batchSize:progress:)``).
-    /// Every record is validated first; a bad record stops the load with the batches before it loaded.
+    /// Loads many persons, then many events, in large batches (see ``HosoStore/Tenant/bulkLoad(_:batchSize:progress:)``).
+    /// Every record is validated first; a bad record stops the load with the batches before it
+    /// loaded: a ``ProgramLoadError`` for a reason of the program (an unknown commune, a national
+    /// ID held), a ``HosoStore/BulkLoadError`` for one of the engine.
     /// With `personConflicts` / `eventConflicts`, a record the store refuses when its batch is
     /// written (its id exists, or its national ID is held: a concurrent import got there first)
-    /// is handed over with the reason instead of stopping the load.
+    /// is handed over with the reason (a ``HosoStore/HosoError`` or a ``ProgramError``) instead
+    /// of stopping the load.
+    ///
+    /// ```swift
+    /// try program.load(persons: data.persons(), events: data.events(), batchSize: 100_000) { kind, p in
+    ///     print(kind, p.recordsLoaded)
+    /// }
+    /// ```
     public func load<P: Sequence<Person>, E: Sequence<CaseEvent>>(persons: P, events: E, batchSize: Int = 50_000,
                                                                   progress: ((String, BulkLoadProgress) -> Void)? = nil,
-                                                                  personConflicts: ((Person, HosoError) -> Void)? = nil,
-                                                                  eventConflicts: ((CaseEvent, HosoError) -> Void)? = nil) throws {
+                                                                  personConflicts: ((Person, any Error) -> Void)? = nil,
+                                                                  eventConflicts: ((CaseEvent, any Error) -> Void)? = nil) throws {
+        // Where the load is, for a refusal of the program; and the national IDs of the batch
+        // being written, for a refusal of the engine's unique index that fails it.
+        var batches = 0, loaded = 0
+        var nationalIDs: [RecordID: String] = [:]
+        func committed(_ kind: String, _ p: BulkLoadProgress) {
+            batches = p.batchesCommitted; loaded = p.recordsLoaded
+            nationalIDs.removeAll(keepingCapacity: true)
+            progress?(kind, p)
+        }
         do {
             var people = persons.makeIterator()
-            try tenant.bulkLoad(Person.self, batchSize: batchSize, progress: { progress?("person", $0) },
-                                conflicts: personConflicts.map { report in { p, error in report(p, Self.personError(error, p)) } }) {
-                try people.next().map { p throws(HosoError) in try self.prepare(p) }
+            try tenant.bulkLoad(Person.self, batchSize: batchSize, progress: { committed("person", $0) },
+                                conflicts: personConflicts.map { report in { p, error in report(p, ProgramError.refusal(error, of: p) ?? error) } }) {
+                guard let p = try people.next().map(self.prepare) else { return nil }
+                if personConflicts == nil, let n = p.nationalID { nationalIDs[p.id] = n }
+                return p
             }
         } catch let error as BulkLoadError {
-            if case let .uniqueViolation(index, key, existing, new) = error.underlying, index == "person.national_id" {
-                var e = error
-                e.underlying = .duplicateNationalID(nationalID: key.trimmingCharacters(in: CharacterSet(charactersIn: "()\"")), existing: existing, new: new)
-                throw e
+            if case let .uniqueViolation(index, _, existing, new) = error.underlying,
+               index == Person.schema.name + "." + Person.byNationalID.name, let nationalID = nationalIDs[new] {
+                throw ProgramLoadError(batch: error.batch, recordsLoaded: error.recordsLoaded,
+                                       underlying: .duplicateNationalID(nationalID: nationalID, existing: existing, new: new))
             }
             throw error
+        } catch let error as ProgramError {
+            throw ProgramLoadError(batch: batches + 1, recordsLoaded: loaded, underlying: error)
         }
-        var cases = events.makeIterator()
-        try tenant.bulkLoad(CaseEvent.self, batchSize: batchSize, progress: { progress?("event", $0) }, conflicts: eventConflicts) {
-            try cases.next().map { e throws(HosoError) in try self.prepare(e) }
+        batches = 0; loaded = 0
+        do {
+            var cases = events.makeIterator()
+            try tenant.bulkLoad(CaseEvent.self, batchSize: batchSize, progress: { committed("event", $0) },
+                                conflicts: eventConflicts.map { report in { e, error in report(e, error) } }) {
+                try cases.next().map(self.prepare)
+            }
+        } catch let error as ProgramError {
+            throw ProgramLoadError(batch: batches + 1, recordsLoaded: loaded, underlying: error)
         }
-    }
-
-    /// A refusal of the store about a person, in the domain's words.
-    static func personError(_ error: HosoError, _ person: Person) -> HosoError {
-        if case let .uniqueViolation(index, _, existing, new) = error, index == "person.national_id" {
-            return .duplicateNationalID(nationalID: person.nationalID ?? "", existing: existing, new: new)
-        }
-        return error
     }
 }
 

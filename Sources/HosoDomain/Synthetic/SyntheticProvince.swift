@@ -69,9 +69,13 @@ public struct SyntheticProvince: Sendable {
         return out
     }
 
-    /// Settings for a program tenant holding this data.
-    public func settings(rules: TermRuleBook = TermRuleBook()) -> ProgramSettings {
-        ProgramSettings(communes: communes, populations: populations(), rules: rules)
+    /// Settings for a program tenant holding this data, in the province's communes.
+    ///
+    /// ```swift
+    /// let settings = data.settings(calendar: try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10))
+    /// ```
+    public func settings(rules: TermRuleBook = TermRuleBook(), calendar: ReportingCalendar = .gregorian) -> ProgramSettings {
+        ProgramSettings(communes: communes, populations: populations(), rules: rules, province: provinceCode, calendar: calendar)
     }
 
     func rng(_ stream: UInt64, _ id: RecordID) -> SplitMix64 {

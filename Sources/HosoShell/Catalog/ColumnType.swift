@@ -1,3 +1,5 @@
+import HosoDomain
+
 /// The type of a column, which decides how literals compared with it are read.
 ///
 /// ```swift
@@ -26,6 +28,7 @@ public enum ColumnType: String, Sendable, Hashable {
 ///
 /// ```swift
 /// TableSchema.persons.column(named: "status")?.type   // .status
+/// TableSchema.events.column(named: "stage")?.help     // "stage of a drug case: detected, investigated, prosecuted, tried"
 /// ```
 public struct Column: Sendable, Hashable {
     /// Name.
@@ -34,6 +37,25 @@ public struct Column: Sendable, Hashable {
     public var type: ColumnType
     /// What it holds.
     public var summary: String
-    /// Creates a column.
-    public init(_ name: String, _ type: ColumnType, _ summary: String) { self.name = name; self.type = type; self.summary = summary }
+    /// The codes a code column holds (statuses, kinds, stages…), from their ``CodedEnum``:
+    /// its help, the completion of its values and, for `status` and `kind` columns, the
+    /// errors of literals compared with it.
+    public var codes: CodeList?
+
+    /// Creates a column; `codes` names the enumeration whose codes it holds.
+    ///
+    /// ```swift
+    /// Column("stage", .text, "stage of a drug case", codes: CaseEvent.Stage.self)
+    /// ```
+    public init<E: CodedEnum>(_ name: String, _ type: ColumnType, _ summary: String, codes: E.Type) {
+        self.name = name; self.type = type; self.summary = summary; self.codes = E.codeList
+    }
+
+    /// Creates a column without codes.
+    public init(_ name: String, _ type: ColumnType, _ summary: String) {
+        self.name = name; self.type = type; self.summary = summary; self.codes = nil
+    }
+
+    /// What it holds, with its codes: `SUMMARY: code, code, …`.
+    public var help: String { codes.map { summary + ": " + $0.help } ?? summary }
 }

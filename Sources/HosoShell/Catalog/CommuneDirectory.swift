@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// The tenant's communes by code and by name, for resolving `commune_name = 'Công Sơn'` and
 /// completing names: names match ignoring case, diacritics (``Gazetteer/fold(_:)``) and the
@@ -57,31 +56,7 @@ public struct CommuneDirectory: Sendable {
         let q = CommuneDirectory.stripPrefix(CommuneDirectory.normalise(name))
         let prefixed = starting(with: q).map(\.name)
         if !prefixed.isEmpty { return Array(prefixed.prefix(5)) }
-        let scored = entries.indices.map { (editDistance(bare[$0], q), entries[$0].name) }.filter { $0.0 <= max(2, q.count / 3) }
+        let scored = entries.indices.map { (Suggestions.editDistance(bare[$0], q), entries[$0].name) }.filter { $0.0 <= max(2, q.count / 3) }
         return scored.sorted { $0.0 < $1.0 }.prefix(5).map(\.1)
     }
-}
-
-/// Levenshtein distance in characters (for "did you mean").
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a), y = Array(b)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var previous = Array(0...y.count)
-    for i in 1...x.count {
-        var row = [i] + Array(repeating: 0, count: y.count)
-        for j in 1...y.count {
-            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-        }
-        previous = row
-    }
-    return previous[y.count]
-}
-
-/// The closest of `candidates` to `word`, when close enough to suggest.
-func closest(_ word: String, in candidates: [String]) -> String? {
-    let w = word.lowercased()
-    let best = candidates.map { ($0, editDistance($0, w)) }.min { $0.1 < $1.1 }
-    guard let best, best.1 <= max(2, w.count / 3) else { return candidates.first { $0.hasPrefix(w) && !w.isEmpty } }
-    return best.0
 }

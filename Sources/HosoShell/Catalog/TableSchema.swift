@@ -1,3 +1,5 @@
+import HosoDomain
+
 /// The tables a statement can query: persons, events, communes and status_history.
 ///
 /// ```swift
@@ -5,8 +7,10 @@
 /// ```
 public struct TableSchema: Sendable, Hashable {
     /// The tables.
-    public enum Name: String, Sendable, Hashable, CaseIterable {
+    public enum Name: String, CodedEnum {
         case persons, events, communes, status_history
+        /// What a table is called in messages.
+        public static let codeName = "table"
     }
     /// Which table.
     public var name: Name
@@ -35,14 +39,14 @@ public struct TableSchema: Sendable, Hashable {
         Column("id", .integer, "record id"),
         Column("full_name", .text, "full name"),
         Column("birth_date", .date, "date of birth"),
-        Column("sex", .text, "male, female, unknown"),
+        Column("sex", .text, "sex", codes: Person.Sex.self),
         Column("national_id", .text, "12-digit national ID (CCCD); unique index"),
         Column("commune", .commune, "commune code managing the person on the AS OF day"),
         Column("commune_name", .communeName, "that commune's name"),
         Column("province", .integer, "province code"),
         Column("village", .text, "village or quarter"),
         Column("occupation", .text, "occupation"),
-        Column("status", .status, "status on the AS OF day"),
+        Column("status", .status, "status on the AS OF day", codes: Status.self),
         Column("file_opened", .date, "day the file was opened"),
         Column("not_present", .boolean, "not present at the residence"),
         Column("from_another_locality", .boolean, "residing from another locality"),
@@ -53,18 +57,18 @@ public struct TableSchema: Sendable, Hashable {
     /// Case events.
     public static let events = TableSchema(name: .events, columns: [
         Column("id", .integer, "record id"),
-        Column("kind", .kind, "tip, drug_case, hotspot, cultivation, propaganda, commitment, prevention_model, training"),
+        Column("kind", .kind, "kind of event", codes: CaseEvent.Kind.self),
         Column("commune", .commune, "commune code"),
         Column("commune_name", .communeName, "commune name"),
         Column("province", .integer, "province code"),
         Column("date", .date, "day of the event"),
         Column("offence_article", .integer, "Criminal Code article of a drug case (247–259)"),
-        Column("stage", .text, "detected, investigated, prosecuted, tried"),
+        Column("stage", .text, "stage of a drug case", codes: CaseEvent.Stage.self),
         Column("arrested", .integer, "persons arrested"),
         Column("area_m2", .integer, "cultivation area destroyed, m²"),
         Column("plants", .integer, "plants destroyed"),
         Column("quantity", .integer, "households reached, commitments, models, people trained"),
-        Column("tip_outcome", .text, "pending, prosecute, not_prosecute, suspend"),
+        Column("tip_outcome", .text, "decision on a tip", codes: CaseEvent.TipOutcome.self),
         Column("resolved_date", .date, "day a tip was decided or a hotspot cleared"),
         Column("mobile_trial", .boolean, "a mobile trial"),
         Column("person_ids", .text, "ids of the persons involved, ';'-separated"),
@@ -82,7 +86,7 @@ public struct TableSchema: Sendable, Hashable {
     /// Status history intervals.
     public static let statusHistory = TableSchema(name: .status_history, columns: [
         Column("person_id", .integer, "person id"),
-        Column("status", .status, "status held"),
+        Column("status", .status, "status held", codes: Status.self),
         Column("commune", .commune, "commune managing the person meanwhile"),
         Column("commune_name", .communeName, "its name"),
         Column("start", .date, "first day"),

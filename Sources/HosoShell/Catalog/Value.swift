@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// A value in a result row or a condition.
 ///

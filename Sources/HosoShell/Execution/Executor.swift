@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// Runs a ``Plan``: reads candidate rows from its index (or answers its aggregate from count
 /// indexes), applies the condition, groups, sorts and limits. Reads only; checks Ctrl-C between
@@ -49,81 +48,44 @@ public struct Executor {
     /// Visits the rows that satisfy the plan's condition; `body` returns false to stop.
     public func produce(_ plan: Plan, _ body: ([Value]) throws -> Bool) throws {
         let program = context.program
-        var stopped = false
         func emit(_ row: [Value]) throws -> Bool {
             try Interruption.check()
             if let p = plan.predicate, p.evaluate(row) != true { return true }
-            if try !body(row) { stopped = true; return false }
-            return true
+            return try body(row)
         }
         let province = Area.province(context.province)
-        try program.tenant.read { txn in
-            switch plan.access {
-            case .personsByID(let ids):
-                for id in ids where !stopped { if let p = try txn.get(Person.self, id: id) { _ = try emit(builder.person(p, on: plan.asOf)) } }
-            case .personByNationalID(let n):
-                if let id = try txn.lookup(Person.byNationalID, [.string(n)]), let p = try txn.get(Person.self, id: id) {
-                    _ = try emit(builder.person(p, on: plan.asOf))
-                }
-            case let .personsCurrent(statuses, communes):
-                let areas = communes.map { $0.map { Area.commune($0) } } ?? [province]
-                if let statuses {
-                    for s in statuses { for a in areas where !stopped {
-                        try txn.records(Person.self, in: Person.byStatusCommune, .prefix(Tuple([.int(Int64(s.rawValue))]).appending(a.tuple))) {
-                            try emit(builder.person($0, on: plan.asOf))
-                        }
-                    } }
-                } else {
-                    for a in areas where !stopped {
-                        try txn.records(Person.self, in: Person.byCommune, .prefix(a.tuple)) { try emit(builder.person($0, on: plan.asOf)) }
-                    }
-                }
-            case let .personsOnDay(statuses, communes, day):
-                var ids = Set<RecordID>()
-                for s in statuses {
-                    let groups: [KeyRange] = communes.map { $0.map { .exactly(Tuple([.int(Int64(s.rawValue))]).appending($0.tuple)) } }
-                        ?? [.prefix(Tuple([.int(Int64(s.rawValue))]).appending(province.tuple))]
-                    for g in groups { try txn.intervals(Person.statusIntervals, g, on: day) { ids.insert($0.id) } }
-                }
-                for id in ids.sorted() where !stopped { if let p = try txn.get(Person.self, id: id) { _ = try emit(builder.person(p, on: plan.asOf)) } }
-            case .personsScan:
-                try txn.scan(Person.self) { try emit(builder.person($0, on: plan.asOf)) }
-            case let .historyByEdge(statuses, edge, range, communes):
-                var ids = Set<RecordID>()
-                for s in statuses {
-                    let groups: [KeyRange] = communes.map { $0.map { .exactly(Tuple([.int(Int64(s.rawValue))]).appending($0.tuple)) } }
-                        ?? [.prefix(Tuple([.int(Int64(s.rawValue))]).appending(province.tuple))]
-                    for g in groups { try txn.intervals(Person.statusIntervals, g, edge: edge, in: range) { ids.insert($0.id) } }
-                }
-                outer: for id in ids.sorted() {
-                    guard let p = try txn.get(Person.self, id: id) else { continue }
-                    for row in builder.history(p) where try !emit(row) { break outer }
-                }
-            case .historyScan:
-                try txn.scan(Person.self) { p in
-                    for row in builder.history(p) where try !emit(row) { return false }
-                    return true
-                }
-            case .eventsByID(let ids):
-                for id in ids where !stopped { if let e = try txn.get(CaseEvent.self, id: id) { _ = try emit(builder.event(e)) } }
-            case let .eventsByCommuneKindDate(communes, kinds, range):
-                for c in communes { for k in kinds where !stopped {
-                    let base = c.tuple.appending(.int(Int64(k.rawValue)))
-                    try txn.records(CaseEvent.self, in: CaseEvent.byCommuneKindDate,
-                                    .between(base.appending(.int(Int64(range.start.rawValue))), base.appending(.int(Int64(range.end.rawValue))))) {
-                        try emit(builder.event($0))
-                    }
-                } }
-            case .eventsByDate(let range):
-                try txn.records(CaseEvent.self, in: CaseEvent.byDate,
-                                .between(Tuple([.int(Int64(range.start.rawValue))]), Tuple([.int(Int64(range.end.rawValue))]))) {
-                    try emit(builder.event($0))
-                }
-            case .eventsScan:
-                try txn.scan(CaseEvent.self) { try emit(builder.event($0)) }
-            case .communeList:
-                for c in context.communes.entries where !stopped { _ = try emit(builder.commune(c)) }
-            }
+        func areas(_ communes: [CommuneRef]?) -> [Area] { communes.map { $0.map { Area.commune($0) } } ?? [province] }
+        func person(_ p: Person) throws -> Bool { try emit(builder.person(p, on: plan.asOf)) }
+        func event(_ e: CaseEvent) throws -> Bool { try emit(builder.event(e)) }
+        func history(_ p: Person) throws -> Bool {
+            for row in builder.history(p) where try !emit(row) { return false }
+            return true
+        }
+        switch plan.access {
+        case .personsByID(let ids):
+            try program.persons(from: .ids(ids), person)
+        case .personByNationalID(let n):
+            try program.persons(from: .nationalID(n), person)
+        case let .personsCurrent(statuses, communes):
+            try program.persons(from: .current(statuses: statuses, areas: areas(communes)), person)
+        case let .personsOnDay(statuses, communes, day):
+            try program.persons(from: .onDay(statuses: statuses, areas: areas(communes), day: day), person)
+        case .personsScan:
+            try program.persons(from: .all, person)
+        case let .historyByEdge(statuses, edge, range, communes):
+            try program.persons(from: .flow(statuses: statuses, edge: edge, areas: areas(communes), range: range), history)
+        case .historyScan:
+            try program.persons(from: .all, history)
+        case .eventsByID(let ids):
+            try program.events(from: .ids(ids), event)
+        case let .eventsByCommuneKindDate(communes, kinds, range):
+            try program.events(from: .communeKindDays(communes: communes, kinds: kinds, range: range), event)
+        case .eventsByDate(let range):
+            try program.events(from: .days(range), event)
+        case .eventsScan:
+            try program.events(from: .all, event)
+        case .communeList:
+            for c in context.communes.entries where try !emit(builder.commune(c)) { break }
         }
     }
 
@@ -210,14 +172,7 @@ public struct Executor {
             }
         case let .events(kinds, communes, perCommune, range, measures):
             let kindColumn = table.index(of: "kind")!
-            let measureColumns = measures.map { m -> Int in
-                switch m {
-                case .arrested: table.index(of: "arrested")!
-                case .areaM2: table.index(of: "area_m2")!
-                case .plants: table.index(of: "plants")!
-                case .quantity: table.index(of: "quantity")!
-                }
-            }
+            let measureColumns = measures.map { table.index(of: $0.code)! }
             for area in areas(communes, perCommune) {
                 try Interruption.check()
                 for (k, n) in try program.countEvents(in: area, during: range) where kinds?.contains(k) ?? true {

@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// Turns records into rows of the query tables (column order of ``TableSchema``).
 ///

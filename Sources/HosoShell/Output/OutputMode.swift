@@ -1,9 +1,15 @@
+import HosoDomain
+
 /// How results are printed: `.mode table|csv|json|line`.
 ///
 /// ```swift
 /// OutputMode(rawValue: "csv")   // .csv
+/// OutputMode.codes              // ["table", "csv", "json", "line"]
 /// ```
-public enum OutputMode: String, Sendable, Hashable, CaseIterable {
+public enum OutputMode: String, CodedEnum {
+    /// What a mode is called in messages.
+    public static let codeName = "output mode"
+
     /// Aligned columns (by characters, so Vietnamese names line up), numbers right-aligned.
     case table
     /// RFC 4180 CSV (quotes doubled; fields with `,` `"` or line breaks quoted).

@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// Resolves a parsed condition against a table: column names to positions (with "did you
 /// mean"), literals to the column's type (statuses and kinds by code, communes by code or name,
@@ -18,7 +17,7 @@ public struct Binder {
     public func column(_ name: String, _ token: Token, in table: TableSchema) throws(QueryError) -> Int {
         if let i = table.index(of: name) { return i }
         var message = "unknown column '\(name)' in \(table.name.rawValue)"
-        if let guess = closest(name, in: table.columns.map(\.name)) { message += " — did you mean '\(guess)'?" }
+        if let guess = Suggestions.closest(name, in: table.columns.map(\.name)) { message += " — did you mean '\(guess)'?" }
         else { message += " (columns: \(table.columns.map(\.name).joined(separator: ", ")))" }
         throw QueryError(message, at: token)
     }
@@ -121,7 +120,7 @@ public struct Binder {
                 for v in values {
                     let lit = try literal(v, "IN")
                     if type == .commune, case .string = lit { set.formUnion(try communeCodes(lit, v.token)) }
-                    else if lit != .null { set.insert(try convert(lit, to: type, v.token)) }
+                    else if lit != .null { set.insert(try convert(lit, to: table.columns[c], v.token)) }
                 }
                 p = .oneOf(c, set)
             }
@@ -217,7 +216,7 @@ public struct Binder {
         if type == .status || type == .kind, op != .equal && op != .notEqual {
             throw QueryError("\(table.columns[c].name) is a code: compare it with = , <> or IN", at: vt)
         }
-        return .compare(c, op, try convert(v, to: type, vt))
+        return .compare(c, op, try convert(v, to: table.columns[c], vt))
     }
 
     /// A date or period literal as days.
@@ -254,8 +253,10 @@ public struct Binder {
         }
     }
 
-    /// Reads a literal as a column type.
-    func convert(_ v: Literal, to type: ColumnType, _ t: Token) throws(QueryError) -> Value {
+    /// Reads a literal as the column's type; a code column takes its codes (any case) and
+    /// names the closest one for an unknown code.
+    func convert(_ v: Literal, to column: Column, _ t: Token) throws(QueryError) -> Value {
+        let type = column.type
         switch (type, v) {
         case (_, .null): return .null
         case (.integer, .integer(let i)), (.commune, .integer(let i)): return .int(i)
@@ -272,20 +273,10 @@ public struct Binder {
             case "0", "false", "no": return .bool(false)
             default: throw QueryError("expected TRUE or FALSE, found \(t)", at: t)
             }
-        case (.status, .string(let s)):
-            guard let status = Status(code: s.lowercased()) else {
-                var m = "unknown status '\(s)'"
-                if let g = closest(s, in: Status.allCases.map(\.code)) { m += " — did you mean '\(g)'?" }
-                throw QueryError(m + " (known: \(Status.allCases.map(\.code).joined(separator: ", ")))", at: t)
-            }
-            return .text(status.code)
-        case (.kind, .string(let s)):
-            guard let kind = CaseEvent.Kind(code: s.lowercased()) else {
-                var m = "unknown event kind '\(s)'"
-                if let g = closest(s, in: CaseEvent.Kind.allCases.map(\.code)) { m += " — did you mean '\(g)'?" }
-                throw QueryError(m + " (known: \(CaseEvent.Kind.allCases.map(\.code).joined(separator: ", ")))", at: t)
-            }
-            return .text(kind.code)
+        case (.status, .string(let s)), (.kind, .string(let s)):
+            guard let codes = column.codes else { return .text(s) }
+            guard let code = codes.code(matching: s) else { throw QueryError(CodeError(codes, text: s).description, at: t) }
+            return .text(code)
         default:
             throw QueryError("\(t) is not a \(type.rawValue) value", at: t)
         }

@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// How rows are found: an index that yields candidate records (the full condition is then
 /// applied to each), or a scan.

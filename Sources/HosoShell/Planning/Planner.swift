@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// Chooses how to answer a `SELECT`: a count index when the whole condition and grouping are
 /// ones it keeps, else the narrowest value, unique or interval index the condition allows, else a
@@ -33,8 +32,8 @@ public struct Planner {
     public func plan(_ s: SelectStatement) throws(QueryError) -> Plan {
         guard let table = TableSchema.named(s.table) else {
             var m = "unknown table '\(s.table)'"
-            if let g = closest(s.table, in: TableSchema.Name.allCases.map(\.rawValue)) { m += " — did you mean '\(g)'?" }
-            throw QueryError(m + " (tables: persons, events, communes, status_history)", at: s.tableToken)
+            if let g = TableSchema.Name.codeList.suggestion(for: s.table) { m += " — did you mean '\(g)'?" }
+            throw QueryError(m + " (tables: \(TableSchema.Name.codes.joined(separator: ", ")))", at: s.tableToken)
         }
         let binder = Binder(context: context)
         var asOf = context.today
@@ -228,17 +227,12 @@ public struct Planner {
                 return
             }
             plan.access = .personsScan
-            plan.estimate = try program.tenant.read { try $0.recordCount(Person.self) }
+            plan.estimate = try program.personCount()
         case .events:
+            // The amounts the sum indexes keep are the columns named by their measures' codes.
             let measures: [CaseEvent.Measure] = plan.outputs.compactMap {
                 guard case .sum(let c) = $0 else { return nil }
-                switch plan.table.columns[c].name {
-                case "arrested": return .arrested
-                case "area_m2": return .areaM2
-                case "plants": return .plants
-                case "quantity": return .quantity
-                default: return nil
-                }
+                return CaseEvent.Measure(code: plan.table.columns[c].name)
             }
             let sums = plan.outputs.filter { if case .sum = $0 { return true }; return false }.count
             let countable = plan.aggregates && allConsumed && r.ids == nil && measures.count == sums
@@ -275,7 +269,7 @@ public struct Planner {
                 return
             }
             plan.access = .eventsScan
-            plan.estimate = try program.tenant.read { try $0.recordCount(CaseEvent.self) }
+            plan.estimate = try program.eventCount()
         case .communes:
             plan.access = .communeList
             plan.estimate = context.communes.entries.count
@@ -292,7 +286,7 @@ public struct Planner {
                 return
             }
             plan.access = .historyScan
-            plan.estimate = try program.tenant.read { try $0.recordCount(Person.self) }
+            plan.estimate = try program.personCount()
         }
     }
 }

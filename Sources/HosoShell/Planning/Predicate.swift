@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// A `WHERE` condition with its columns resolved to positions in the row and its literals read
 /// as the column's type (dates and periods as day ranges, commune names as codes).

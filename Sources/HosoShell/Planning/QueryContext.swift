@@ -1,5 +1,4 @@
 import HosoDomain
-import HosoStore
 
 /// What statements run against: the program tenant, its communes, its current day and
 /// reporting calendar.
@@ -23,9 +22,8 @@ public struct QueryContext: Sendable {
     public init(program: ProgramTenant) throws {
         self.program = program
         communes = CommuneDirectory(program.settings.communes)
-        let info = try program.tenant.info()
-        today = try program.tenant.read { try $0.today() }
-        calendar = info.calendar
-        province = program.settings.communes.first?.ref.province ?? Int32(info.provinceCode ?? 0)
+        today = try program.today()
+        calendar = program.calendar
+        province = program.province ?? program.settings.communes.first?.ref.province ?? 0
     }
 }

@@ -1,12 +1,14 @@
 import HosoDomain
 
 /// Tab completion candidates: keywords, table and column names, dot-commands, and, inside an
-/// open quote, commune names (typed with or without diacritics).
+/// open quote, the codes of a code column (`status = 'add` → `addict`, from its
+/// ``HosoDomain/CodedEnum``) or else commune names (typed with or without diacritics).
 ///
 /// ```swift
 /// let c = Completion(communes: directory)
 /// c.candidates(line: "SELECT * FROM pe", cursor: 16).matches          // ["persons"]
 /// c.candidates(line: "… WHERE commune_name = 'cong s", cursor: 30).matches // ["Công Sơn"]
+/// c.candidates(line: "… WHERE kind IN ('tip', 'dr", cursor: 27).matches  // ["drug_case"]
 /// ```
 public struct Completion: Sendable {
     /// The tenant's communes (nil when no tenant is in use).
@@ -25,6 +27,44 @@ public struct Completion: Sendable {
         return (lastWordStart(line: line, cursor: cursor), false)
     }
 
+    /// The codes of the column a quote at `quote` is compared with: `column = '…`, `column <> '…`,
+    /// or a value of `column [NOT] IN ('…', '…`.
+    static func codes(before quote: Int, in line: [Character]) -> CodeList? {
+        var i = quote - 1
+        func skipSpaces() { while i >= 0, line[i].isWhitespace { i -= 1 } }
+        func word() -> String {
+            var start = i
+            while start >= 0, line[start].isLetter || line[start].isNumber || line[start] == "_" { start -= 1 }
+            defer { i = start }
+            return String(line[(start + 1)..<(i + 1)]).lowercased()
+        }
+        skipSpaces()
+        guard i >= 0 else { return nil }
+        if line[i] == "," || line[i] == "(" {
+            // Back over the earlier values of the list to its parenthesis, then IN [NOT].
+            var quoted = false
+            while i >= 0, quoted || line[i] != "(" {
+                if line[i] == "'" { quoted.toggle() }
+                i -= 1
+            }
+            guard i >= 0 else { return nil }
+            i -= 1
+            skipSpaces()
+            guard word() == "in" else { return nil }
+            skipSpaces()
+            let saved = i
+            if word() != "not" { i = saved }
+            skipSpaces()
+        } else if "=<>!".contains(line[i]) {
+            while i >= 0, "=<>!".contains(line[i]) { i -= 1 }
+            skipSpaces()
+        } else {
+            return nil
+        }
+        let column = word()
+        return TableSchema.all.lazy.compactMap { $0.column(named: column)?.codes }.first
+    }
+
     static func lastWordStart(line: [Character], cursor: Int) -> Int {
         var i = min(cursor, line.count)
         while i > 0, !wordBreaks.contains(line[i - 1]) { i -= 1 }
@@ -40,6 +80,7 @@ public struct Completion: Sendable {
         let (start, inQuote) = Completion.wordStart(line: chars, cursor: cursor)
         let word = String(chars[start..<min(cursor, chars.count)])
         if inQuote {
+            if let codes = Completion.codes(before: start - 1, in: chars) { return (codes.completions(of: word), true) }
             guard let communes else { return ([], true) }
             let typedWords = word.split(separator: " ", omittingEmptySubsequences: false).count - 1
             let names = communes.starting(with: word).compactMap { entry -> String? in

@@ -1,6 +1,5 @@
 import Foundation
 import HosoDomain
-import HosoStore
 
 extension ShellSession {
     /// The dot-commands and what they do (`.help`).
@@ -10,7 +9,7 @@ extension ShellSession {
         (".use NAME", "query another tenant"),
         (".schema [TABLE]", "tables and columns"),
         (".indexes", "the indexes and which questions they answer"),
-        (".mode table|csv|json|line", "output format"),
+        (".mode " + OutputMode.codes.joined(separator: "|"), "output format"),
         (".headers on|off", "column names in table and csv output"),
         (".timer on|off", "print each statement's elapsed time"),
         (".output FILE|stdout", "write results to a file, or back to the screen"),
@@ -21,9 +20,11 @@ extension ShellSession {
         (".quit, .exit", "leave"),
     ]
 
-    /// The dot-command names (for completion).
+    /// The dot-command names (for completion and "did you mean"), from ``dotCommandHelp``.
     public static var dotCommandNames: [String] {
-        [".help", ".tenants", ".use", ".schema", ".indexes", ".mode", ".headers", ".timer", ".output", ".read", ".import", ".export", ".stats", ".quit", ".exit"]
+        dotCommandHelp.flatMap { usage in
+            usage.0.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",")) }.filter { $0.hasPrefix(".") }
+        }
     }
 
     /// Runs a dot-command line. Returns false when it failed.
@@ -50,18 +51,21 @@ extension ShellSession {
             case ".quit", ".exit":
                 requestQuit()
             case ".tenants":
-                let tenants = try store.tenants()
-                let current = context?.program.tenant.name
+                let tenants = try ProgramTenant.list(in: store)
+                let current = context?.program.name
                 write(ResultFormatter(mode: .table, headers: true).render(ResultSet(
                     columns: ["name", "display_name", "province", "in_use"],
-                    rows: tenants.map { [.text($0.name), .text($0.displayName), $0.provinceCode.map { .int(Int64($0)) } ?? .null, .text($0.name == current ? "*" : "")] })))
+                    rows: tenants.map { [.text($0.info.name), .text($0.info.displayName), $0.province.map { .int(Int64($0)) } ?? .null,
+                                         .text($0.info.name == current ? "*" : "")] })))
             case ".use":
                 guard args.count == 1 else { return usage(".use NAME") }
                 try use(args[0])
                 errors("using tenant '\(args[0])'\n")
             case ".schema":
                 let tables = try args.map { name throws -> TableSchema in
-                    guard let t = TableSchema.named(name) else { throw QueryError("unknown table '\(name)' (tables: persons, events, communes, status_history)", location: nil) }
+                    guard let t = TableSchema.named(name) else {
+                        throw QueryError("unknown table '\(name)' (tables: \(TableSchema.Name.codes.joined(separator: ", ")))", location: nil)
+                    }
                     return t
                 }
                 for t in tables.isEmpty ? TableSchema.all : tables {
@@ -69,13 +73,15 @@ extension ShellSession {
                     write("\(t.name.rawValue): \(t.summary)\n")
                     for c in t.columns {
                         write("  " + c.name + String(repeating: " ", count: width - c.name.count) + "  " + c.type.rawValue
-                              + String(repeating: " ", count: 12 - c.type.rawValue.count) + c.summary + "\n")
+                              + String(repeating: " ", count: 12 - c.type.rawValue.count) + c.help + "\n")
                     }
                 }
             case ".indexes":
                 write(Self.indexHelp)
             case ".mode":
-                guard args.count == 1, let mode = OutputMode(rawValue: args[0].lowercased()) else { return usage(".mode table|csv|json|line") }
+                guard args.count == 1, let mode = OutputMode(code: args[0].lowercased()) else {
+                    return usage(".mode " + OutputMode.codes.joined(separator: "|"))
+                }
                 formatter.mode = mode
             case ".headers":
                 guard args.count == 1, let on = Self.onOff(args[0]) else { return usage(".headers on|off") }
@@ -103,19 +109,25 @@ extension ShellSession {
                 defer { pending = saved }
                 return run(text, continueOnError: continueOnError)
             case ".import":
-                guard args.count >= 2 else { return usage(".import FILE persons|events") }
+                guard args.count >= 2 else { return usage(".import FILE " + TransferTable.codes.joined(separator: "|")) }
                 guard let context else { fail("error: no tenant in use"); return false }
-                let summary = try TableTransfer.importFile(args[0], table: args[1].lowercased(), into: context.program)
+                guard let table = TransferTable(code: args[1].lowercased()) else {
+                    throw QueryError("import reads \(TransferTable.codes.joined(separator: " or ")), not '\(args[1])'", location: nil)
+                }
+                let summary = try TableTransfer.importFile(args[0], table: table, into: context.program)
                 write("\(args[0]) → \(args[1]): \(summary.text)\n")
-                try use(context.program.tenant.name)
+                try use(context.program.name)
             case ".export":
-                guard args.count == 2 else { return usage(".export persons|events FILE") }
+                guard args.count == 2 else { return usage(".export " + TransferTable.codes.joined(separator: "|") + " FILE") }
                 guard let context else { fail("error: no tenant in use"); return false }
-                let n = try TableTransfer.exportTable(args[0].lowercased(), to: args[1], from: context.program)
+                guard let table = TransferTable(code: args[0].lowercased()) else {
+                    throw QueryError("export writes \(TransferTable.codes.joined(separator: " or ")), not '\(args[0])'", location: nil)
+                }
+                let n = try TableTransfer.exportTable(table, to: args[1], from: context.program, checkpoint: { try Interruption.check() })
                 write("\(args[0]) → \(args[1]): \(n) records written\n")
             case ".stats":
                 guard let context else { fail("error: no tenant in use"); return false }
-                let d = try context.program.tenant.describe()
+                let d = try context.program.describe()
                 func mb(_ b: Int) -> String { String(format: "%.1f MB", Double(b) / 1e6) }
                 var lines = [
                     "tenant        \(d.info.name) — \(d.info.displayName)",
@@ -125,7 +137,7 @@ extension ShellSession {
                     "readers       \(d.readers)",
                     "change log    \(d.lastChange) facts",
                     "current day   \(d.today)",
-                    "calendar      \(d.info.calendar)",
+                    "calendar      \(context.program.calendar)",
                 ]
                 lines.append("")
                 write(lines.joined(separator: "\n"))
@@ -133,7 +145,7 @@ extension ShellSession {
                     rows: d.databases.map { [.text($0.name), .int(Int64($0.entries)), .int(Int64($0.bytes))] })))
             default:
                 var m = "unknown command \(command)"
-                if let g = closest(command, in: Self.dotCommandNames) { m += " — did you mean \(g)?" }
+                if let g = Suggestions.closest(command, in: Self.dotCommandNames) { m += " — did you mean \(g)?" }
                 fail("error: " + m + " (see .help)")
                 return false
             }

@@ -1,6 +1,5 @@
 import Foundation
 import HosoDomain
-import HosoStore
 
 /// Runs a ``ShellSession`` from a terminal (line editing, history, completion, Ctrl-C cancels
 /// the running statement) or from a pipe or file (plain lines; clean output).
@@ -53,8 +52,8 @@ public enum ShellRunner {
             (LineEditor.read(prompt: question) ?? "").trimmingCharacters(in: .whitespaces).lowercased() == "yes"
         }
         if let c = session.context {
-            let info = (try? c.program.tenant.info())?.displayName ?? c.program.tenant.name
-            session.errors("Hoso shell — tenant '\(c.program.tenant.name)' (\(info)), \(c.communes.entries.count) communes, current day \(c.today).\n"
+            let info = (try? c.program.info())?.displayName ?? c.program.name
+            session.errors("Hoso shell — tenant '\(c.program.name)' (\(info)), \(c.communes.entries.count) communes, current day \(c.today).\n"
                            + "Enter .help for help, .schema for tables; statements end with ';'. Tab completes names.\n")
         } else {
             session.errors("Hoso shell — no tenant yet: .tenants lists them, .use NAME picks one. Enter .help for help.\n")

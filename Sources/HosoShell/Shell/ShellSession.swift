@@ -1,6 +1,5 @@
 import Foundation
 import HosoDomain
-import HosoStore
 
 /// The shell engine: a store, the tenant in use, output settings, and the statements and
 /// dot-commands it runs. The interactive loop (``ShellRunner``), `hoso query` and the tests

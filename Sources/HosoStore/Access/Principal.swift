@@ -2,7 +2,7 @@
 /// tenant's ``AccessPolicy``.
 ///
 /// ```swift
-/// let officer = Principal(name: "ca.xa.congson.nguyenvana", role: "commune-officer")
+/// let officer = Principal(name: "ca.tinh.pc04.nguyenvana", role: "officer")
 /// let tenant = try store.openTenant("lang-son", schema: schema, as: officer)
 /// ```
 public struct Principal: Sendable, Hashable, CustomStringConvertible {
@@ -39,8 +39,8 @@ public enum AccessOperation: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Decides what a ``Principal`` may do on a tenant. Every read and write of a ``Tenant`` handle
-/// passes through its policy, so an access layer can scope a handle to a role and a set of
-/// communes without touching the engine.
+/// passes through its policy, so an access layer can scope a handle to a role and to
+/// part of the data without touching the engine.
 ///
 /// ```swift
 /// struct ReadOnly: AccessPolicy {

@@ -18,7 +18,7 @@ extension Tenant {
     /// before it stay loaded and the error says which batch failed.
     ///
     /// ```swift
-    /// let summary = try tenant.bulkLoad(generator.persons(), batchSize: 50_000) { p in
+    /// let summary = try tenant.bulkLoad(notes, batchSize: 50_000) { p in
     ///     print("\(p.recordsLoaded) records, \(Int(p.recordsPerSecond))/s")
     /// }
     /// ```

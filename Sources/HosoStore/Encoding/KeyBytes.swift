@@ -171,6 +171,9 @@ public struct KeyBytes: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     public var description: String { (try? Tuple.decode(array).description) ?? array.description }
+
+    /// The key as a tuple (its bytes as one element when they are not a tuple encoding).
+    public var tuple: Tuple { (try? Tuple.decode(array)) ?? Tuple([.bytes(array)]) }
 }
 
 extension UnsafeRawBufferPointer {

@@ -109,7 +109,7 @@ public struct RecordWriter: Sendable {
 /// Reads fields written by ``RecordWriter``. Zero-copy: it walks the stored bytes directly.
 ///
 /// ```swift
-/// var reader = try RecordReader(bytes, recordType: "person")
+/// var reader = try RecordReader(bytes, recordType: "note")
 /// while let field = try reader.next() {
 ///     switch field.number {
 ///     case 1: name = try field.string()

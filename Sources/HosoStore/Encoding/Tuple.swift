@@ -44,9 +44,9 @@ extension String {
 /// is a prefix of the encoding of every tuple that extends it.
 ///
 /// ```swift
-/// let province: Tuple = [20]
-/// let commune: Tuple = [20, 6253]
-/// precondition(commune.encoded.starts(with: province.encoded))
+/// let parent: Tuple = [20]
+/// let child: Tuple = [20, 6253]
+/// precondition(child.encoded.starts(with: parent.encoded))
 /// ```
 public struct Tuple: Hashable, Sendable, ExpressibleByArrayLiteral, CustomStringConvertible {
     /// The elements, in order.

@@ -2,11 +2,15 @@ import Foundation
 import LMDB
 
 /// Every error Hoso's store reports. Each case names the input at fault and its
-/// ``description`` says what to do.
+/// ``description`` says what to do. The engine knows record types, indexes and keys, not what
+/// they mean: a layer above maps the errors it gives a meaning to (a unique-index violation on
+/// its own index) to errors of its own.
 ///
 /// ```swift
-/// do { try tenant.write { try $0.insert(person) } }
-/// catch let error as HosoError { print(error) }   // e.g. national ID 001090001234 is already …
+/// do { try tenant.write { try $0.insert(item) } }
+/// catch HosoError.uniqueViolation(let index, let key, let existing, _) {
+///     print("\(index) \(key) is held by record \(existing)")   // item.code ("X") is held by record 1
+/// }
 /// ```
 public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No tenant of that name exists in the store.
@@ -15,14 +19,14 @@ public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {
     case tenantAlreadyExists(name: String, store: String)
     /// A tenant name that is not allowed.
     case invalidTenantName(name: String, reason: String)
-    /// A commune code that the tenant does not know.
-    case unknownCommune(code: Int64, field: String, record: String)
     /// A date that is invalid or out of order.
     case invalidDate(value: String, field: String, record: String, reason: String)
-    /// A national ID (CCCD) already held by another person.
-    case duplicateNationalID(nationalID: String, existing: UInt64, new: UInt64)
-    /// A unique index already maps `key` to another record.
-    case uniqueViolation(index: String, key: String, existing: UInt64, new: UInt64)
+    /// A unique index already maps `key` to another record: `index` is the index's scope
+    /// (`TYPE.INDEX`, as ``RecordSchema/name`` and ``IndexDefinition/name`` give it), `key` the
+    /// key as the index orders it, shown as a tuple, `existing` the record holding it and `new`
+    /// the record refused. A layer above recognises its index by `index` and takes the value
+    /// from the record it wrote, never from `key`.
+    case uniqueViolation(index: String, key: Tuple, existing: UInt64, new: UInt64)
     /// A record larger than the store accepts.
     case recordTooLarge(type: String, id: UInt64, size: Int, limit: Int)
     /// The store cannot grow any more.
@@ -62,12 +66,8 @@ public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {
             return "tenant '\(name)' already exists in \(store); open it, or drop it first to recreate it"
         case let .invalidTenantName(name, reason):
             return "invalid tenant name '\(name)': \(reason); use 1–64 lowercase letters, digits, '-' or '_'"
-        case let .unknownCommune(code, field, record):
-            return "\(record): \(field) \(code) is not a commune of this tenant; check the code against the gazetteer (hoso communes)"
         case let .invalidDate(value, field, record, reason):
             return "\(record): \(field) '\(value)' is not a valid date: \(reason); write dates as YYYY-MM-DD or DD/MM/YYYY"
-        case let .duplicateNationalID(nationalID, existing, new):
-            return "national ID \(nationalID) of person \(new) is already held by person \(existing); correct the ID or update person \(existing) instead"
         case let .uniqueViolation(index, key, existing, new):
             return "record \(new) duplicates key \(key) of unique index \(index), already held by record \(existing)"
         case let .recordTooLarge(type, id, size, limit):
@@ -81,9 +81,9 @@ public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidField(record, field, value, reason):
             return "\(record): \(field) '\(value)' \(reason)"
         case let .corruptRecord(type, id, reason):
-            return "stored \(type)\(id.map { " \($0)" } ?? "") cannot be decoded: \(reason); run verify and restore from a backup"
+            return "stored \(type)\(id.map { " \($0)" } ?? "") cannot be decoded: \(reason); verify the tenant (Tenant.verify lists what is damaged) and restore it from a backup"
         case let .corruptKey(reason):
-            return "a stored key cannot be decoded: \(reason); run verify and restore from a backup"
+            return "a stored key cannot be decoded: \(reason); verify the tenant (Tenant.verify lists what is damaged) and restore it from a backup"
         case let .invalidContinuation(token, reason):
             return "continuation token '\(token)' cannot be used: \(reason); start the query again without it"
         case let .unknownSchemaElement(name):

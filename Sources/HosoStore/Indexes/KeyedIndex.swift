@@ -77,7 +77,7 @@ extension KeyedIDs {
             }
             if !stored && oneIDPerKey {
                 let existing = try session.write.get(db, key: keys[i]).map { FixedWidth.uint64($0) } ?? 0
-                throw HosoError.uniqueViolation(index: scope, key: keys[i].description, existing: existing, new: ids[i])
+                throw HosoError.uniqueViolation(index: scope, key: keys[i].tuple, existing: existing, new: ids[i])
             }
         }
     }

@@ -44,7 +44,7 @@ final class UniqueIndex: KeyedIndex {
         for entry in new.values(of: entryID) {
             if let old, old.values.contains(entry) { continue }
             if let existing = try session.write.get(db, key: entry.bytes), FixedWidth.uint64(existing) != id {
-                throw HosoError.uniqueViolation(index: scope, key: entry.bytes.description, existing: FixedWidth.uint64(existing), new: id)
+                throw HosoError.uniqueViolation(index: scope, key: entry.bytes.tuple, existing: FixedWidth.uint64(existing), new: id)
             }
         }
     }
@@ -52,9 +52,9 @@ final class UniqueIndex: KeyedIndex {
     func refusal(of id: RecordID, _ entries: IndexEntries, claimed: [IndexEntries.Key: RecordID],
                  in session: WriteSession) throws -> HosoError? {
         for v in entries.values(of: entryID) {
-            if let other = claimed[v] { return .uniqueViolation(index: scope, key: v.bytes.description, existing: other, new: id) }
+            if let other = claimed[v] { return .uniqueViolation(index: scope, key: v.bytes.tuple, existing: other, new: id) }
             if let existing = try session.write.get(db, key: v.bytes) {
-                return .uniqueViolation(index: scope, key: v.bytes.description, existing: FixedWidth.uint64(existing), new: id)
+                return .uniqueViolation(index: scope, key: v.bytes.tuple, existing: FixedWidth.uint64(existing), new: id)
             }
         }
         return nil

@@ -7,7 +7,7 @@
 /// var next: Continuation? = nil
 /// repeat {
 ///     next = try tenant.read { txn in
-///         try txn.ids(in: Person.byCommune, .prefix([20]), after: next, limit: 500) { _, id in page.append(id); return true }
+///         try txn.ids(in: Note.byAuthor, .prefix(["an"]), after: next, limit: 500) { _, id in page.append(id); return true }
 ///     }
 /// } while next != nil
 /// ```

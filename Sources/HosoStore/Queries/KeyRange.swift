@@ -2,7 +2,7 @@
 ///
 /// ```swift
 /// .all                          // every key
-/// .prefix([20])                 // every key of province 20
+/// .prefix([20])                 // every key that starts with 20
 /// .between([20, 6253], [20, 6300])  // half-open: from the first key through keys before the second
 /// .exactly([20, 6253, 2])
 /// ```

@@ -4,8 +4,8 @@ extension Tenant {
     /// so a long stream never holds a snapshot open.
     ///
     /// ```swift
-    /// for try await person in tenant.stream(Person.self, in: Person.byCommune, .prefix([20])) {
-    ///     print(person.fullName)
+    /// for try await note in tenant.stream(Note.self, in: Note.byAuthor, .prefix(["an"])) {
+    ///     print(note.text)
     /// }
     /// ```
     public func stream<R: StoredRecord>(_ type: R.Type, in index: IndexDefinition? = nil, _ range: KeyRange = .all,

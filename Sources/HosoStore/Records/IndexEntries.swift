@@ -4,10 +4,10 @@
 /// write path of bulk loads):
 ///
 /// ```swift
-/// entries.value(Self.byCommune, [20, .int(commune)])
-/// entries.count(Self.perCommuneStatus, KeyBytes { $0.append(20); $0.append(commune); $0.append(status) })
-/// entries.dated(Self.eventsPerDay, group: [.int(commune)], day: date, subgroup: [.int(kind)])
-/// entries.interval(Self.statusIntervals, group: [.int(status), .int(commune)], start: from, end: to)
+/// entries.value(Self.byGroup, [.int(group)])
+/// entries.count(Self.perGroupTag, KeyBytes { $0.append(group); $0.append(tag) })
+/// entries.dated(Self.perDay, group: [.int(group)], day: start, subgroup: [.string(tag)])
+/// entries.interval(Self.spans, group: [.string(tag), .int(group)], start: start, end: end)
 /// ```
 public struct IndexEntries: Sendable {
     struct Key: Hashable, Sendable {

@@ -4,8 +4,8 @@ public typealias RecordID = UInt64
 /// A kind of record the store can keep: its id, its binary form and its index entries.
 ///
 /// Conform a type to plug it into the engine; the engine maintains every index it declares in
-/// the same write transaction as the record. Person and CaseEvent in HosoDomain are two such
-/// types; an embedding tool can add its own without touching the engine.
+/// the same write transaction as the record. The record types of the layer above (HosoDomain's)
+/// are such types; an embedding tool can add its own without touching the engine.
 ///
 /// ```swift
 /// struct Note: StoredRecord {
@@ -35,7 +35,7 @@ public protocol StoredRecord: Sendable {
 
 /// What index entries may depend on besides the record itself.
 public struct IndexContext: Sendable, Hashable {
-    /// The tenant's current day: "current" indexes (a person's status now) are computed as of it.
+    /// The tenant's current day: "current" indexes (a record's state now) are computed as of it.
     public var today: Int32
     /// Creates a context.
     public init(today: Int32) { self.today = today }

@@ -6,7 +6,7 @@ import LMDB
 ///
 /// ```swift
 /// let store = try Store(directory: "/var/lib/hoso")
-/// let tenant = try store.createTenant(TenantInfo(name: "lang-son", provinceCode: 20), schema: schema)
+/// let tenant = try store.createTenant(TenantInfo(name: "lang-son", displayName: "Tỉnh Lạng Sơn"), schema: schema)
 /// print(try store.tenants().map(\.name))
 /// ```
 public final class Store: Sendable {

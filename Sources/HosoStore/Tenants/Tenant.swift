@@ -5,9 +5,9 @@ import LMDB
 /// write passes through. Handles are cheap, `Sendable`, and share the tenant's environment.
 ///
 /// ```swift
-/// let tenant = try store.openTenant("lang-son", schema: HosoSchema.schema, as: officer)
-/// try tenant.write { txn in try txn.insert(person) }
-/// let n = try tenant.read { txn in try txn.count(Person.currentByCommuneStatus, [20, 6253, 2]) }
+/// let tenant = try store.openTenant("lang-son", schema: Schema([Item.schema]), as: officer)
+/// try tenant.write { txn in try txn.insert(item) }
+/// let n = try tenant.read { txn in try txn.count(Item.perGroupTag, [7, "red"]) }
 /// ```
 public final class Tenant: Sendable {
     let core: TenantCore
@@ -36,7 +36,7 @@ public final class Tenant: Sendable {
     /// old pages and blocks map growth. The reader is lent to `body` and cannot outlive it.
     ///
     /// ```swift
-    /// let person = try tenant.read { try $0.get(Person.self, id: 42) }
+    /// let item = try tenant.read { try $0.get(Item.self, id: 42) }
     /// ```
     @discardableResult
     public func read<T>(_ body: (borrowing TenantReader) throws -> T) throws -> T {
@@ -48,6 +48,28 @@ public final class Tenant: Sendable {
         } catch { throw HosoError.wrap(error) }
     }
 
+
+    /// Runs `body` on a consistent snapshot seen through a view that owns the reader (a layer
+    /// above wraps the reader in its own non-copyable snapshot type). The view is lent to
+    /// `body` and ends with it, like the reader.
+    ///
+    /// ```swift
+    /// struct Counts: ~Copyable {
+    ///     let reader: TenantReader
+    ///     func items() throws -> Int { try reader.recordCount(Item.self) }
+    /// }
+    /// let n = try tenant.read(as: { Counts(reader: $0) }) { try $0.items() }
+    /// ```
+    public func read<View: ~Copyable, T>(as view: (consuming TenantReader) -> View, _ body: (borrowing View) throws -> T) throws -> T {
+        do {
+            return try core.environment.read { txn in
+                let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy)
+                let wrapped = view(reader)
+                return try body(wrapped)
+            }
+        } catch { throw HosoError.wrap(error) }
+    }
+
     /// Runs `body` in the tenant's write transaction: everything it writes, with every index
     /// entry, count and change-log fact, commits together or not at all. If the map fills up,
     /// `body` is run again after the map grows, so it must not have effects outside the
@@ -55,7 +77,7 @@ public final class Tenant: Sendable {
     ///
     /// ```swift
     /// try tenant.write { txn in
-    ///     try txn.insert(person)
+    ///     try txn.insert(item)
     ///     try txn.update(other)
     /// }
     /// ```

@@ -1,18 +1,17 @@
 /// A tenant's metadata, kept inside its own environment so it travels with the file.
 ///
+/// What a tenant *holds* (its places, calendars, rules) is the data of the layer above, kept in
+/// the tenant's settings (``Tenant/setting(_:)``); the metadata only names and dates the tenant.
+///
 /// ```swift
-/// let info = TenantInfo(name: "lang-son", displayName: "Tỉnh Lạng Sơn", provinceCode: 20,
-///                       calendar: try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10))
+/// let info = TenantInfo(name: "lang-son", displayName: "Tỉnh Lạng Sơn")
+/// let tenant = try store.createTenant(info, schema: schema)
 /// ```
 public struct TenantInfo: Sendable, Hashable {
     /// The tenant's name in the store (its directory name).
     public var name: String
     /// A name for people.
     public var displayName: String
-    /// The province the tenant holds data for, if it is a province.
-    public var provinceCode: Int?
-    /// The reporting calendar its periods follow.
-    public var calendar: ReportingCalendar
     /// The on-disk format version of the tenant.
     public var formatVersion: Int
     /// When it was created (seconds since 1970) and by whom.
@@ -24,50 +23,79 @@ public struct TenantInfo: Sendable, Hashable {
     /// so a load killed halfway shows as unfinished instead of complete. Read from the
     /// tenant's metadata; not part of the encoded info.
     public var unfinished: String?
+    /// Fields of the stored metadata that this version does not read, by field number: fields
+    /// that older versions wrote and this one retired (numbers 3–6, which earlier builds filled
+    /// for the layer above), or fields of a newer version. They are kept as read and written
+    /// back unchanged whenever the metadata is rewritten (a restore under another name), so the
+    /// layer above can still read what older builds kept here. Field numbers are never reused.
+    ///
+    /// ```swift
+    /// if case .integer(let n)? = info.otherFields[3] { print("field 3 of an older build:", n) }
+    /// ```
+    public var otherFields: [Int: Field]
+
+    /// The value of a field kept in ``otherFields``, as it was encoded.
+    ///
+    /// ```swift
+    /// TenantInfo.Field.integer(20)        // a varint field
+    /// TenantInfo.Field.bytes([0x41])      // a length-prefixed field (text, bytes, message)
+    /// ```
+    public enum Field: Sendable, Hashable {
+        /// A (zigzag-encoded) integer field.
+        case integer(Int64)
+        /// A length-prefixed field: text, bytes or a nested message.
+        case bytes([UInt8])
+    }
 
     /// The format this version of Hoso writes and reads.
     public static let currentFormatVersion = 1
 
+    /// Field numbers of the encoded info that this version writes itself (3–6 are retired).
+    static let knownFields: Set<Int> = [1, 2, 7, 8, 9]
+
     /// Creates metadata for a new tenant.
-    public init(name: String, displayName: String? = nil, provinceCode: Int? = nil, calendar: ReportingCalendar = .gregorian) {
-        self.name = name; self.displayName = displayName ?? name; self.provinceCode = provinceCode
-        self.calendar = calendar; self.formatVersion = Self.currentFormatVersion; self.createdAt = 0; self.createdBy = ""
-        self.unfinished = nil
+    ///
+    /// ```swift
+    /// let info = TenantInfo(name: "t")   // displayName "t"
+    /// ```
+    public init(name: String, displayName: String? = nil) {
+        self.name = name; self.displayName = displayName ?? name
+        self.formatVersion = Self.currentFormatVersion; self.createdAt = 0; self.createdBy = ""
+        self.unfinished = nil; self.otherFields = [:]
     }
 
     func encoded() -> [UInt8] {
         var w = RecordWriter(formatVersion: 1)
-        w.write(1, name); w.write(2, displayName); w.write(3, provinceCode.map(Int64.init))
-        w.write(4, calendar.yearStartMonth); w.write(5, calendar.yearStartDay); w.write(6, calendar.monthStartDay)
+        w.write(1, name); w.write(2, displayName)
         w.write(7, formatVersion); w.write(8, createdAt); w.write(9, createdBy)
+        for (number, value) in otherFields.sorted(by: { $0.key < $1.key }) where number > 0 && !Self.knownFields.contains(number) {
+            switch value {
+            case .integer(let v): w.write(number, Int64?.some(v))
+            case .bytes(let b): w.write(number, bytes: b)
+            }
+        }
         return w.bytes
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer) throws(HosoError) -> TenantInfo {
         var r = try RecordReader(bytes, recordType: "tenant info")
         var info = TenantInfo(name: "")
-        var ym = 1, yd = 1, md = 1
         while let f = try r.next() {
             switch f.number {
             case 1: info.name = try f.string()
             case 2: info.displayName = try f.string()
-            case 3: info.provinceCode = try f.int()
-            case 4: ym = try f.int()
-            case 5: yd = try f.int()
-            case 6: md = try f.int()
             case 7: info.formatVersion = try f.int()
             case 8: info.createdAt = try f.int64()
             case 9: info.createdBy = try f.string()
-            default: break
+            default:
+                info.otherFields[f.number] = f.wire == 0 ? .integer(try f.int64()) : .bytes(Array(try f.bytes()))
             }
         }
-        do { info.calendar = try ReportingCalendar(yearStartMonth: ym, yearStartDay: yd, monthStartDay: md) }
-        catch { throw HosoError.corruptRecord(type: "tenant info", id: nil, reason: "\(error)") }
         return info
     }
 }
 
-/// A tenant's metadata with its size and contents, as `hoso tenants describe` shows it.
+/// A tenant's metadata with its size and contents (``Tenant/describe()``).
 public struct TenantDescription: Sendable {
     /// The metadata.
     public var info: TenantInfo

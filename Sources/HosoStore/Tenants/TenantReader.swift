@@ -88,7 +88,7 @@ public struct TenantReader: ~Copyable {
     /// The record with `id`, or `nil`.
     ///
     /// ```swift
-    /// if let p = try txn.get(Person.self, id: 42) { print(p.fullName) }
+    /// if let item = try txn.get(Item.self, id: 42) { print(item.tag) }
     /// ```
     public func get<R: StoredRecord>(_ type: R.Type, id: RecordID) throws -> R? {
         try withBytes(of: type, id: id) { bytes throws(HosoError) in try R.decode(id: id, bytes) }
@@ -126,7 +126,7 @@ public struct TenantReader: ~Copyable {
     ///
     /// ```swift
     /// var token: Continuation? = nil
-    /// token = try txn.scan(Person.self, limit: 1000) { person in print(person.id); return true }
+    /// token = try txn.scan(Item.self, limit: 1000) { item in print(item.id); return true }
     /// ```
     @discardableResult
     public func scan<R: StoredRecord>(_ type: R.Type, after continuation: Continuation? = nil, limit: Int? = nil,

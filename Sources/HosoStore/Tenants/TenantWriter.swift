@@ -12,10 +12,10 @@ import LMDB
 ///
 /// ```swift
 /// try tenant.write { txn in
-///     try txn.insert(person)                 // fails if the id exists
-///     try txn.update(changedPerson)          // fails if it does not
-///     try txn.delete(Person.self, id: 7)
-///     let n = try txn.count(Person.currentCounts, [1, 20, 2])   // includes the writes above
+///     try txn.insert(item)                   // fails if the id exists
+///     try txn.update(changedItem)            // fails if it does not
+///     try txn.delete(Item.self, id: 7)
+///     let n = try txn.count(Item.perGroupTag, [1, "a"])   // includes the writes above
 /// }
 /// ```
 public struct TenantWriter: ~Copyable {

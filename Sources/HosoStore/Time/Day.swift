@@ -193,7 +193,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The age in whole years, on `day`, of someone born on `self`.
     ///
     /// The birthday in a given year is the same month and day; someone born on February 29 has
-    /// their birthday on **February 28** in common years (so a person born 2008-02-29 turns 18 on
+    /// their birthday on **February 28** in common years (so someone born 2008-02-29 turns 18 on
     /// 2026-02-28). Formally: the largest `n` with `self.adding(years: n) <= day`, which is
     /// negative when `day` is before `self`.
     ///

@@ -1,3 +1,5 @@
+import HosoStore
+
 /// A reporting period as a user names it: a day, a month, a quarter, a half-year, a year, or
 /// an explicit span of days (such as a plan's own term).
 ///
@@ -84,7 +86,7 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .day(let d): d.description
-        case .month(let y, let m): "\(Period.yearText(y))-\(Day.padded(m, width: 2))"
+        case .month(let y, let m): "\(Period.yearText(y))-\(Period.padded(m, width: 2))"
         case .quarter(let y, let q): "\(Period.yearText(y))-Q\(q)"
         case .half(let y, let h): "\(Period.yearText(y))-H\(h)"
         case .year(let y): Period.yearText(y)
@@ -182,6 +184,11 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
     }
 
     private static func yearText(_ y: Int) -> String {
-        y < 0 ? "-" + Day.padded(-y, width: 4) : Day.padded(y, width: 4)
+        y < 0 ? "-" + padded(-y, width: 4) : padded(y, width: 4)
+    }
+
+    private static func padded(_ value: Int, width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }

@@ -1,13 +1,28 @@
 import Foundation
-import HosoDomain
 import HosoStore
 
-/// Imports and exports persons and case events through the interchange formats
-/// (`Sources/HosoDomain/Interchange/FORMATS.md`), streaming, with a reject file and a summary.
+/// What an import reads or an export writes: the persons (with their events) or the case events.
 ///
 /// ```swift
-/// let summary = try TableTransfer.importFile("in/persons.csv", table: "persons", into: program)
-/// print(summary.text)   // "persons.csv: 1000 rows read, 998 loaded, 2 rejected (see in/persons.csv.rejects.csv)"
+/// TransferTable(rawValue: "events")   // .events
+/// ```
+public enum TransferTable: String, CodedEnum {
+    /// What a table is called in messages.
+    public static let codeName = "table"
+
+    /// Person files with their person events (`persons.csv` + `person_events.csv`, or NDJSON).
+    case persons
+    /// Case events.
+    case events
+}
+
+/// The import and export drivers: persons and case events through the interchange formats
+/// (`FORMATS.md` beside this file), streaming, with a reject file and a summary. The shell's
+/// `.import` / `.export` and `hoso import` / `hoso export` call them.
+///
+/// ```swift
+/// let summary = try TableTransfer.importFile("in/persons.csv", table: .persons, into: program)
+/// print(summary.text)   // "1000 rows read, 998 loaded, 2 rejected (reasons and line numbers in in/persons.csv.rejects.csv), 0.4 s"
 /// ```
 public enum TableTransfer {
     /// What an import did.
@@ -28,19 +43,28 @@ public enum TableTransfer {
     }
 
     /// The format a file name implies (`.ndjson`, `.jsonl` → NDJSON, else CSV).
+    ///
+    /// ```swift
+    /// TableTransfer.format(of: "in/events.ndjson")   // .ndjson
+    /// ```
     public static func format(of path: String) -> InterchangeFormat {
         path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl") ? .ndjson : .csv
     }
 
     /// Imports persons or events from a file; bad rows go to the reject file (default: the
     /// file's name plus `.rejects.csv` / `.rejects.ndjson`), good rows land in batches that land
-    /// whole or not at all.
-    public static func importFile(_ path: String, table: String, into program: ProgramTenant, format: InterchangeFormat? = nil,
+    /// whole or not at all. `progress` is called every 10,000 rows read.
+    ///
+    /// ```swift
+    /// let summary = try TableTransfer.importFile("in/events.csv", table: .events, into: program, rejects: "in/events.bad.csv")
+    /// if summary.rejected > 0 { print("see", summary.rejectFile!) }
+    /// ```
+    public static func importFile(_ path: String, table: TransferTable, into program: ProgramTenant, format: InterchangeFormat? = nil,
                                   rejects: String? = nil, batchSize: Int = 50_000, progress: ((Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
         let format = format ?? Self.format(of: path)
         let rejectPath = rejects ?? path + (format == .csv ? ".rejects.csv" : ".rejects.ndjson")
-        let province = program.settings.communes.first?.ref.province ?? 0
+        let province = program.province ?? program.settings.communes.first?.ref.province ?? 0
         var loaded = 0
         // Rejected rows stream to the reject file as they are found; it is created on the first one.
         var rejectWriter: RejectWriter?
@@ -77,27 +101,25 @@ public enum TableTransfer {
                 return nil
             }
         }
-        func refused(_ id: RecordID, _ error: HosoError, file: String) {
+        func refused(_ id: RecordID, _ error: any Error, file: String) {
             loaded -= 1
             let row = inFlight[id] ?? (0, [])
             reject(RowError(error, file: file, line: row.line, raw: row.raw))
         }
         let batchDone: (String, BulkLoadProgress) -> Void = { _, _ in inFlight.removeAll(keepingCapacity: true) }
         switch table {
-        case "persons":
+        case .persons:
             let reader = try ImportReader.persons(at: path, format: format, provinceCode: province).prepared(by: program)
-                .validated { p throws(HosoError) in try unique.check(p) }
+                .validated { p in try unique.check(p) }
             header = reader.headers[reader.file]
             try program.load(persons: rows(reader, id: \.id), events: [CaseEvent](), batchSize: batchSize, progress: batchDone,
                              personConflicts: { p, error in refused(p.id, error, file: reader.file) })
-        case "events":
+        case .events:
             let reader = try ImportReader.caseEvents(at: path, format: format, provinceCode: province).prepared(by: program)
-                .validated { e throws(HosoError) in try unique.check(e) }
+                .validated { e in try unique.check(e) }
             header = reader.headers[reader.file]
             try program.load(persons: [Person](), events: rows(reader, id: \.id), batchSize: batchSize, progress: batchDone,
                              eventConflicts: { e, error in refused(e.id, error, file: reader.file) })
-        default:
-            throw QueryError("import reads persons or events, not '\(table)'", location: nil)
         }
         try rejectWriter?.finish()
         if let stopped = unique.stopped { throw stopped }
@@ -107,27 +129,27 @@ public enum TableTransfer {
     }
 
     /// Exports persons or events to a file (CSV or NDJSON by extension unless given), streaming
-    /// from one read transaction; returns how many records were written.
+    /// from one snapshot; returns how many records were written. `checkpoint` runs before each
+    /// record: what it throws (a Ctrl-C) stops the export, and nothing is written to `path`.
+    ///
+    /// ```swift
+    /// let n = try TableTransfer.exportTable(.events, to: "out/events.ndjson", from: program)
+    /// ```
     @discardableResult
-    public static func exportTable(_ table: String, to path: String, from program: ProgramTenant, format: InterchangeFormat? = nil) throws -> Int {
+    public static func exportTable(_ table: TransferTable, to path: String, from program: ProgramTenant, format: InterchangeFormat? = nil,
+                                   checkpoint: () throws -> Void = {}) throws -> Int {
         let format = format ?? Self.format(of: path)
         switch table {
-        case "persons":
+        case .persons:
             let writer = try PersonWriter(path: path, format: format)
-            try program.tenant.read { txn in
-                try txn.scan(Person.self) { p in try Interruption.check(); try writer.write(p); return true }
-            }
+            try program.persons(from: .all) { p in try checkpoint(); try writer.write(p); return true }
             try writer.finish()
             return writer.count
-        case "events":
+        case .events:
             let writer = try CaseEventWriter(path: path, format: format)
-            try program.tenant.read { txn in
-                try txn.scan(CaseEvent.self) { e in try Interruption.check(); try writer.write(e); return true }
-            }
+            try program.events(from: .all) { e in try checkpoint(); try writer.write(e); return true }
             try writer.finish()
             return writer.count
-        default:
-            throw QueryError("export writes persons or events, not '\(table)'", location: nil)
         }
     }
 }
@@ -153,12 +175,12 @@ final class UniqueRows {
         }
     }
 
-    func check(_ p: Person) throws(HosoError) -> Person {
-        if ids.contains(p.id) { throw .invalidField(record: "person \(p.id)", field: "id", value: String(p.id), reason: "appears twice in the file") }
-        if try stored({ try program.person(id: p.id) != nil }) { throw .recordAlreadyExists(type: "person", id: p.id) }
+    func check(_ p: Person) throws -> Person {
+        if ids.contains(p.id) { throw HosoError.invalidField(record: "person \(p.id)", field: "id", value: String(p.id), reason: "appears twice in the file") }
+        if try stored({ try program.person(id: p.id) != nil }) { throw HosoError.recordAlreadyExists(type: "person", id: p.id) }
         if let n = p.nationalID {
-            if let other = nationalIDs[n] { throw .duplicateNationalID(nationalID: n, existing: other, new: p.id) }
-            if let other = try stored({ try program.person(nationalID: n) }) { throw .duplicateNationalID(nationalID: n, existing: other.id, new: p.id) }
+            if let other = nationalIDs[n] { throw ProgramError.duplicateNationalID(nationalID: n, existing: other, new: p.id) }
+            if let other = try stored({ try program.person(nationalID: n) }) { throw ProgramError.duplicateNationalID(nationalID: n, existing: other.id, new: p.id) }
             nationalIDs[n] = p.id
         }
         ids.insert(p.id)
@@ -167,8 +189,8 @@ final class UniqueRows {
 
     func check(_ e: CaseEvent) throws(HosoError) -> CaseEvent {
         if ids.contains(e.id) { throw .invalidField(record: "event \(e.id)", field: "id", value: String(e.id), reason: "appears twice in the file") }
-        if try stored({ try program.tenant.read { try $0.contains(CaseEvent.self, id: e.id) } }) { throw .recordAlreadyExists(type: "event", id: e.id) }
-        for person in e.personIDs where try !stored({ try program.tenant.read { try $0.contains(Person.self, id: person) } }) {
+        if try stored({ try program.containsEvent(id: e.id) }) { throw .recordAlreadyExists(type: "event", id: e.id) }
+        for person in e.personIDs where try !stored({ try program.containsPerson(id: person) }) {
             throw .invalidField(record: "event \(e.id)", field: "person_ids", value: String(person), reason: "names no person on file; import the persons first")
         }
         ids.insert(e.id)

@@ -1,3 +1,5 @@
+import HosoStore
+
 /// A tenant's reporting calendar: the day and month on which its reporting year starts and the
 /// day of the month on which its reporting months start.
 ///

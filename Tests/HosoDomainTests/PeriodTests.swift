@@ -1,12 +1,6 @@
 import Testing
-@testable import HosoStore
-
-private func d(_ text: String) -> Day {
-    do { return try Day.parse(text) } catch {
-        Issue.record("\(error)")
-        return Day(rawValue: 0)
-    }
-}
+@testable import HosoDomain
+import HosoStore
 
 @Suite("Period")
 struct PeriodTests {

@@ -1,13 +1,7 @@
 import Foundation
 import Testing
-@testable import HosoStore
-
-private func d(_ text: String) -> Day {
-    do { return try Day.parse(text) } catch {
-        Issue.record("\(error)")
-        return Day(rawValue: 0)
-    }
-}
+@testable import HosoDomain
+import HosoStore
 
 private func range(_ from: String, _ to: String) -> DayRange {
     DayRange(d(from), d(to))

@@ -1,0 +1,137 @@
+import HosoStore
+
+// The engine's types that callers of the domain use, under the domain's names: the shell, the
+// `hoso` tool and an embedding app import HosoDomain and nothing below it. Each name is the
+// engine's own type (not a copy), so values pass between the layers unchanged; what the engine
+// offers beyond these (transactions, index keys, record codecs) stays behind the domain's API.
+//
+// ```swift
+// import HosoDomain
+//
+// let store = try Store(directory: "/var/lib/hoso")
+// let program = try ProgramTenant.open(in: store, name: "lang-son")
+// let day = try Day.parse("10/12/2025")
+// let n = try program.countPersons(.addict, in: .province(20), on: day)
+// ```
+
+/// A directory of tenants (``HosoStore/Store``): open it, then a ``ProgramTenant`` in it.
+///
+/// ```swift
+/// let store = try Store(directory: "/var/lib/hoso")
+/// ```
+public typealias Store = HosoStore.Store
+
+/// A calendar day (``HosoStore/Day``).
+///
+/// ```swift
+/// let day = Day(year: 2025, month: 12, day: 10)!
+/// ```
+public typealias Day = HosoStore.Day
+
+/// Why a text is not a day (``HosoStore/DayParseError``).
+///
+/// ```swift
+/// do { _ = try Day.parse("31/02/2025") } catch let error as DayParseError { print(error.reason) }
+/// ```
+public typealias DayParseError = HosoStore.DayParseError
+
+/// A half-open range of days (``HosoStore/DayRange``).
+///
+/// ```swift
+/// let june = DayRange(Day(year: 2025, month: 6, day: 1)!, Day(year: 2025, month: 7, day: 1)!)
+/// ```
+public typealias DayRange = HosoStore.DayRange
+
+/// The id of a record (``HosoStore/RecordID``).
+///
+/// ```swift
+/// let id: RecordID = 42
+/// ```
+public typealias RecordID = HosoStore.RecordID
+
+/// Who is acting (``HosoStore/Principal``), recorded in the change log.
+///
+/// ```swift
+/// let officer = Principal(name: "ca.tinh.pc04.nguyenvana")
+/// ```
+public typealias Principal = HosoStore.Principal
+
+/// Decides what a principal may do (``HosoStore/AccessPolicy``).
+///
+/// ```swift
+/// let program = try ProgramTenant.open(in: store, name: "lang-son", policy: AllowAll())
+/// ```
+public typealias AccessPolicy = HosoStore.AccessPolicy
+
+/// The policy that allows everything (``HosoStore/AllowAll``).
+///
+/// ```swift
+/// let policy: any AccessPolicy = AllowAll()
+/// ```
+public typealias AllowAll = HosoStore.AllowAll
+
+/// A tenant's metadata: name, display name, creator, unfinished mark (``HosoStore/TenantInfo``).
+///
+/// ```swift
+/// let info = TenantInfo(name: "lang-son", displayName: "Tỉnh Lạng Sơn")
+/// ```
+public typealias TenantInfo = HosoStore.TenantInfo
+
+/// A tenant's metadata, sizes and record counts (``HosoStore/TenantDescription``).
+///
+/// ```swift
+/// let d: TenantDescription = try program.describe()
+/// ```
+public typealias TenantDescription = HosoStore.TenantDescription
+
+/// An error of the engine (``HosoStore/HosoError``): a tenant that does not exist, a record id
+/// in use, a full disk… The program's own refusals are ``ProgramError``s.
+///
+/// ```swift
+/// catch HosoError.tenantReplaced(let name) { print("open \(name) again") }
+/// ```
+public typealias HosoError = HosoStore.HosoError
+
+/// A bulk load stopped by the engine at a batch (``HosoStore/BulkLoadError``).
+///
+/// ```swift
+/// catch let error as BulkLoadError { print(error.recordsLoaded, "records were loaded before it") }
+/// ```
+public typealias BulkLoadError = HosoStore.BulkLoadError
+
+/// Progress of a load, after each batch (``HosoStore/BulkLoadProgress``).
+///
+/// ```swift
+/// try program.load(persons: people, events: []) { kind, p in print(kind, p.recordsLoaded) }
+/// ```
+public typealias BulkLoadProgress = HosoStore.BulkLoadProgress
+
+/// What verifying a tenant found (``HosoStore/VerifyReport``).
+///
+/// ```swift
+/// let report: VerifyReport = try program.verify()
+/// ```
+public typealias VerifyReport = HosoStore.VerifyReport
+
+/// The start or the end of a status interval (``HosoStore/IntervalEdge``): entries into and
+/// exits from a status.
+///
+/// ```swift
+/// try program.countFlow(.addict, .start, in: .province(20), during: Period.year(2025).range())
+/// ```
+public typealias IntervalEdge = HosoStore.IntervalEdge
+
+/// Where a paged listing goes on (``HosoStore/Continuation``).
+///
+/// ```swift
+/// let next = try program.currentPersons(in: .province(20), limit: 100) { _ in true }
+/// ```
+public typealias Continuation = HosoStore.Continuation
+
+/// A small seeded random number generator (``HosoStore/SplitMix64``), for reproducible samples.
+///
+/// ```swift
+/// var rng = SplitMix64(seed: 7)
+/// let commune = program.settings.communes.randomElement(using: &rng)
+/// ```
+public typealias SplitMix64 = HosoStore.SplitMix64

@@ -1,0 +1,96 @@
+import HosoStore
+
+/// A record the program refuses for a reason of the domain: a commune the tenant does not
+/// manage, a national ID already held. Checks of form (an empty name, a bad date) are
+/// ``HosoStore/HosoError/invalidField(record:field:value:reason:)`` and
+/// ``HosoStore/HosoError/invalidDate(value:field:record:reason:)``; refusals of the engine
+/// (an id in use, a full disk) are ``HosoStore/HosoError``s.
+///
+/// ```swift
+/// do { try program.addPerson(person) }
+/// catch let error as ProgramError { print(error) }   // national ID 020090001234 of person 7 is already held by person 3; …
+/// ```
+public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A commune code that the tenant does not manage, in `field` of `record`.
+    ///
+    /// ```swift
+    /// ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3")
+    /// ```
+    case unknownCommune(code: Int64, field: String, record: String)
+
+    /// A national ID (CCCD) already held by another person: the engine's unique index
+    /// `person.national_id` refused person `new` because person `existing` holds the key.
+    ///
+    /// ```swift
+    /// ProgramError.duplicateNationalID(nationalID: "020090001234", existing: 3, new: 7)
+    /// ```
+    case duplicateNationalID(nationalID: String, existing: RecordID, new: RecordID)
+
+    /// What is wrong and what to do.
+    ///
+    /// ```swift
+    /// print(ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3"))
+    /// // person 3: commune 99999 is not a commune of this tenant; …
+    /// ```
+    public var description: String {
+        switch self {
+        case let .unknownCommune(code, field, record):
+            "\(record): \(field) \(code) is not a commune of this tenant; check the code against the tenant's communes (SELECT code, name FROM communes in hoso shell)"
+        case let .duplicateNationalID(nationalID, existing, new):
+            "national ID \(nationalID) of person \(new) is already held by person \(existing); correct the ID or update person \(existing) instead"
+        }
+    }
+
+    /// The field at fault, as the record names it (`commune`, `national_id`).
+    ///
+    /// ```swift
+    /// ProgramError.duplicateNationalID(nationalID: "020090001234", existing: 3, new: 7).field   // "national_id"
+    /// ```
+    public var field: String {
+        switch self {
+        case let .unknownCommune(_, field, _): field
+        case .duplicateNationalID: "national_id"
+        }
+    }
+
+    /// The program's reading of an engine refusal about `person`: a unique-index violation on
+    /// ``Person/byNationalID`` is a ``duplicateNationalID(nationalID:existing:new:)`` of the
+    /// person's own national ID (the engine's key is never parsed); anything else is `nil`.
+    static func refusal(_ error: any Error, of person: Person) -> ProgramError? {
+        guard case let HosoError.uniqueViolation(index, _, existing, new)? = error as? HosoError,
+              index == Person.schema.name + "." + Person.byNationalID.name, let nationalID = person.nationalID else { return nil }
+        return .duplicateNationalID(nationalID: nationalID, existing: existing, new: new)
+    }
+}
+
+/// A load (``ProgramTenant/load(persons:events:batchSize:progress:personConflicts:eventConflicts:)``)
+/// stopped by a record the program refuses: the batches before it are loaded, nothing of
+/// batch ``batch`` is. Failures of the engine (a full disk, a swapped tenant) are
+/// ``HosoStore/BulkLoadError``s.
+///
+/// ```swift
+/// do { try program.load(persons: people, events: []) }
+/// catch let error as ProgramLoadError { print(error.recordsLoaded, error.underlying) }
+/// ```
+public struct ProgramLoadError: Error, Sendable, CustomStringConvertible {
+    /// The batch that was not written, from 1.
+    public var batch: Int
+    /// Records of earlier batches, loaded.
+    public var recordsLoaded: Int
+    /// Why the record was refused.
+    public var underlying: ProgramError
+
+    /// Creates an error.
+    public init(batch: Int, recordsLoaded: Int, underlying: ProgramError) {
+        self.batch = batch; self.recordsLoaded = recordsLoaded; self.underlying = underlying
+    }
+
+    /// Where the load stopped and why.
+    ///
+    /// ```swift
+    /// print(error)   // load stopped at batch 2, nothing of which was written; 50000 records … Cause: …
+    /// ```
+    public var description: String {
+        "load stopped at batch \(batch), nothing of which was written; \(recordsLoaded) records of earlier batches are loaded. Cause: \(underlying)"
+    }
+}
