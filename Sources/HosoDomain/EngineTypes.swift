@@ -135,3 +135,39 @@ public typealias Continuation = HosoStore.Continuation
 /// let commune = program.settings.communes.randomElement(using: &rng)
 /// ```
 public typealias SplitMix64 = HosoStore.SplitMix64
+
+/// What one index of the program's schema is and answers (its kind, key and value layout,
+/// databases and questions): ``ProgramTenant/indexCatalog`` lists them.
+///
+/// ```swift
+/// for d in ProgramTenant.indexCatalog { print(d.recordType + "." + d.name, d.kind) }
+/// ```
+public typealias IndexDescription = HosoStore.IndexDescription
+
+/// An index of a record type (the program's are static members of ``Person`` and ``CaseEvent``).
+///
+/// ```swift
+/// let name = ProgramTenant.qualifiedName(of: Person.byNationalID)   // "person.national_id"
+/// ```
+public typealias IndexDefinition = HosoStore.IndexDefinition
+
+extension ProgramTenant {
+    /// Every index of the program's schema, described by the engine: what a shell's `.indexes`
+    /// and `EXPLAIN` show instead of naming indexes by hand.
+    ///
+    /// ```swift
+    /// let dated = ProgramTenant.indexCatalog.filter { $0.kind == .datedCount }.map(\.name)
+    /// ```
+    public static var indexCatalog: [IndexDescription] { schema.indexDescriptions }
+
+    /// `type.index` for an index of the program's schema (`person.status_flow`).
+    ///
+    /// ```swift
+    /// print(ProgramTenant.qualifiedName(of: CaseEvent.byDate))   // event.date
+    /// ```
+    public static func qualifiedName(of index: IndexDefinition) -> String {
+        let type = schema.recordTypes.first { $0.indexes.contains(index) }
+        return (type.map { $0.name + "." } ?? "") + index.name
+    }
+}
+

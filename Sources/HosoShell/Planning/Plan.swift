@@ -111,6 +111,7 @@ public struct Plan: Sendable {
     /// The plan in words, one line per step.
     public func explain() -> [String] {
         var lines: [String] = []
+        func n(_ index: IndexDefinition) -> String { ProgramTenant.qualifiedName(of: index) }
         let cols = table.columns
         func communes(_ c: [CommuneRef]?) -> String {
             guard let c else { return "all communes" }
@@ -120,30 +121,30 @@ public struct Plan: Sendable {
         if let count {
             switch count {
             case let .personsCurrent(statuses, c, per):
-                lines.append("COUNT from count index person.current_count (level \(per || c != nil ? "commune" : "province"), status: \(codes(statuses)), \(communes(c))); current day \(asOf)")
+                lines.append("COUNT from count index \(n(Person.currentCounts)) (level \(per || c != nil ? "commune" : "province"), status: \(codes(statuses)), \(communes(c))); current day \(asOf)")
             case let .personsOnDay(statuses, c, per, day):
-                lines.append("COUNT from dated count index \(per || c != nil ? "person.commune_flow" : "person.status_flow"): entries minus exits up to \(day) (status: \(codes(statuses)), \(per || c != nil ? "per commune" : "province level"), \(communes(c)))")
+                lines.append("COUNT from dated count index \(per || c != nil ? n(Person.communeFlow) : n(Person.statusFlow)): entries minus exits up to \(day) (status: \(codes(statuses)), \(per || c != nil ? "per commune" : "province level"), \(communes(c)))")
             case let .events(kinds, c, per, range, measures):
-                lines.append("COUNT from the dated count indexes of events (event.\(CaseEvent.perDay.name) and its per-area companion) (kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), \(per || c != nil ? "per commune" : "province level"), \(communes(c)), days \(Predicate.rangeText(range)))")
-                if !measures.isEmpty { lines.append("SUM from the dated sum indexes of events (event.\(CaseEvent.amountsPerDay.name) and its per-area companion) (\(measures.map { "\($0)" }.joined(separator: ", ")))") }
+                lines.append("COUNT from the dated count indexes of events (\(n(CaseEvent.perDay)) and its per-area companion) (kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), \(per || c != nil ? "per commune" : "province level"), \(communes(c)), days \(Predicate.rangeText(range)))")
+                if !measures.isEmpty { lines.append("SUM from the dated sum indexes of events (\(n(CaseEvent.amountsPerDay)) and its per-area companion) (\(measures.map { "\($0)" }.joined(separator: ", ")))") }
             }
             lines.append("estimated index keys: \(estimate)")
         } else {
             switch access {
             case .personsByID(let ids): lines.append("GET person by id (\(ids.count) id\(ids.count == 1 ? "" : "s"))")
-            case .personByNationalID(let n): lines.append("LOOKUP unique index person.national_id = '\(n)'")
+            case .personByNationalID(let id): lines.append("LOOKUP unique index \(n(Person.byNationalID)) = '\(id)'")
             case let .personsCurrent(s, c):
-                lines.append(s != nil ? "SCAN index person.status_commune (status: \(codes(s)), \(communes(c))); current day \(asOf)"
-                                      : "SCAN index person.commune (\(communes(c))); current day \(asOf)")
-            case let .personsOnDay(s, c, day): lines.append("SCAN interval index person.status_interval on \(day) (status: \(codes(s)), \(communes(c)))")
+                lines.append(s != nil ? "SCAN index \(n(Person.byStatusCommune)) (status: \(codes(s)), \(communes(c))); current day \(asOf)"
+                                      : "SCAN index \(n(Person.byCommune)) (\(communes(c))); current day \(asOf)")
+            case let .personsOnDay(s, c, day): lines.append("SCAN interval index \(n(Person.statusIntervals)) on \(day) (status: \(codes(s)), \(communes(c)))")
             case .personsScan: lines.append("full scan of persons")
             case let .historyByEdge(s, edge, range, c):
-                lines.append("SCAN interval index person.status_interval by \(edge == .start ? "start" : "end") in \(Predicate.rangeText(range)) (status: \(codes(s)), \(communes(c)))")
+                lines.append("SCAN interval index \(n(Person.statusIntervals)) by \(edge == .start ? "start" : "end") in \(Predicate.rangeText(range)) (status: \(codes(s)), \(communes(c)))")
             case .historyScan: lines.append("full scan of status_history (every person's history)")
             case .eventsByID(let ids): lines.append("GET event by id (\(ids.count) id\(ids.count == 1 ? "" : "s"))")
             case let .eventsByCommuneKindDate(c, k, range):
-                lines.append("SCAN index event.commune_kind_date (\(communes(c)), kind: \(k.count == CaseEvent.Kind.allCases.count ? "every kind" : k.map(\.code).joined(separator: ", ")), days \(Predicate.rangeText(range)))")
-            case .eventsByDate(let range): lines.append("SCAN index event.date (days \(Predicate.rangeText(range)))")
+                lines.append("SCAN index \(n(CaseEvent.byCommuneKindDate)) (\(communes(c)), kind: \(k.count == CaseEvent.Kind.allCases.count ? "every kind" : k.map(\.code).joined(separator: ", ")), days \(Predicate.rangeText(range)))")
+            case .eventsByDate(let range): lines.append("SCAN index \(n(CaseEvent.byDate)) (days \(Predicate.rangeText(range)))")
             case .eventsScan: lines.append("full scan of events")
             case .communeList: lines.append("full scan of communes (the tenant's commune list)")
             }
@@ -160,3 +161,43 @@ public struct Plan: Sendable {
         return lines
     }
 }
+
+extension Plan {
+    /// The statements the planner answers from each index it uses: the one place where the
+    /// shell's plans meet the schema's indexes (`.indexes` lists the schema's indexes from
+    /// ``ProgramTenant/indexCatalog`` with these beside them).
+    static let statementsServed: [(IndexDefinition, String)] = [
+        (Person.byNationalID, "persons WHERE national_id = '…'"),
+        (Person.byStatusCommune, "persons WHERE status = … [AND commune = …] (no AS OF, or AS OF today)"),
+        (Person.byCommune, "persons WHERE commune = … / commune_name = …"),
+        (Person.currentCounts, "COUNT(*) FROM persons WHERE status/commune … GROUP BY status/commune"),
+        (Person.statusFlow, "COUNT(*) FROM persons WHERE status = … AS OF 'day' (province)"),
+        (Person.communeFlow, "COUNT(*) FROM persons WHERE status = … AS OF 'day' GROUP BY commune (months + the interval index)"),
+        (Person.statusIntervals, "persons WHERE status = … AS OF 'day'; status_history WHERE status = … AND start|end in a period"),
+        (CaseEvent.byCommuneKindDate, "events WHERE commune = … [AND kind = …] [AND date …]"),
+        (CaseEvent.byDate, "events WHERE date in a period"),
+        (CaseEvent.perDay, "COUNT(*) FROM events WHERE date/kind … GROUP BY kind (province)"),
+        (CaseEvent.perMonth, "COUNT(*) FROM events WHERE date/kind/commune … GROUP BY kind/commune"),
+        (CaseEvent.amountsPerDay, "SUM(plants|area_m2|…) FROM events … (province)"),
+        (CaseEvent.amountsPerMonth, "SUM(plants|area_m2|…) FROM events … GROUP BY commune"),
+    ]
+
+    /// The `.indexes` listing: every index of the program's schema as the engine describes it,
+    /// with the statements the planner answers from it.
+    static func indexCatalogText() -> String {
+        let rows = ProgramTenant.indexCatalog.map { d -> (String, String, String, String) in
+            let served = statementsServed.filter { $0.0 === d.index }.map(\.1)
+            return (d.recordType + "." + d.name, d.kind.description, d.keyLayout + " → " + d.valueLayout,
+                    served.isEmpty ? "(engine questions: " + d.questions.map(\.name).joined(separator: ", ") + ")" : served.joined(separator: "; "))
+        }
+        let w0 = max(5, rows.map(\.0.count).max() ?? 0), w1 = max(4, rows.map(\.1.count).max() ?? 0)
+        func pad(_ t: String, _ w: Int) -> String { t + String(repeating: " ", count: max(0, w - t.count)) }
+        var out = pad("index", w0) + "  " + pad("kind", w1) + "  answers\n"
+        for r in rows {
+            out += pad(r.0, w0) + "  " + pad(r.1, w1) + "  " + r.3 + "\n"
+            out += pad("", w0) + "  " + pad("", w1) + "  key " + r.2 + "\n"
+        }
+        return out
+    }
+}
+

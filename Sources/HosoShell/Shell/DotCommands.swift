@@ -77,7 +77,7 @@ extension ShellSession {
                     }
                 }
             case ".indexes":
-                write(Self.indexHelp)
+                write(Plan.indexCatalogText())
             case ".mode":
                 guard args.count == 1, let mode = OutputMode(code: args[0].lowercased()) else {
                     return usage(".mode " + OutputMode.codes.joined(separator: "|"))
@@ -161,21 +161,4 @@ extension ShellSession {
         switch s.lowercased() { case "on", "yes", "1": true; case "off", "no", "0": false; default: nil }
     }
 
-    static let indexHelp = """
-    index                          kind          answers
-    person.national_id             unique        persons WHERE national_id = '…'
-    person.status_commune          value (now)   persons WHERE status = … [AND commune = …]   (no AS OF, or AS OF today)
-    person.commune                 value (now)   persons WHERE commune = … / commune_name = …
-    person.current_count           count (now)   COUNT(*) FROM persons WHERE status/commune … GROUP BY status/commune
-    person.status_flow             dated count   COUNT(*) FROM persons WHERE status = … AS OF 'day' (province)
-    person.commune_flow            dated count   COUNT(*) FROM persons WHERE status = … AS OF 'day' GROUP BY commune (months + interval index)
-    person.status_interval         interval      persons WHERE status = … AS OF 'day';
-                                                 status_history WHERE status = … AND start|end in a period
-    event.commune_kind_date        value         events WHERE commune = … [AND kind = …] [AND date …]
-    event.date                     value         events WHERE date in a period
-    event per-day/per-area counts  dated count   COUNT(*) FROM events WHERE date/kind/commune … GROUP BY kind/commune
-    event per-day/per-area sums    dated sum     SUM(plants|area_m2|arrested|quantity) FROM events … GROUP BY kind/commune
-    Anything else is answered by a full scan; EXPLAIN shows which.
-
-    """
 }
