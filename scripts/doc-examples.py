@@ -92,10 +92,10 @@ MODULES = [
     ]),
     Module("HosoStore", [
         Value("directory", "String", "an empty directory of its own", "c.directory"),
-        Value("store", "Store", "a store in a directory of its own, its clock on 2025-07-15 (holding `tenant` when the example uses both)", "c.store"),
+        Value("store", "Store", "a store in a directory of its own, its clock on 2025-07-15 (holding `tenant` when the example uses it too)", "c.store"),
         Value("schema", "Schema", "`Schema([Note.schema])`, `Note` being the record type of GettingStarted.md", "c.schema"),
         Value("tenant", "Tenant", "tenant `notes` of `store`, holding the notes GettingStarted.md writes", "c.tenant"),
-        Value("note", "Note", "a note `tenant` does not hold (id 4)", "c.note"),
+        Value("note", "Note", "a note `tenant` does not hold (id 4, by ben, tagged todo, written on 2025-07-15)", "c.note"),
         Value("txn", "borrowing TenantReader", "a read transaction of `tenant`", wrapper="try c.tenant.read { txn in ◊ }"),
     ]),
 ]
@@ -334,7 +334,7 @@ def free_names(code, names):
             continue
         if re.match(r"\s*:(?!:)", after):
             continue        # an argument label, or a parameter (handled with its `func`)
-        if re.search(r"\b(let|var|for|case\s+let|case\s+var)\s+$", before) or re.search(r"\b(let|var)\s*\([^()=]*$", before):
+        if re.search(r"\b(let|var|for(\s+try)?(\s+await)?|case\s+let|case\s+var)\s+$", before) or re.search(r"\b(let|var)\s*\([^()=]*$", before):
             scopes[-1].add(token)
             continue
         if not any(token in scope for scope in scopes):

@@ -5,8 +5,12 @@ import LMDB
 /// ``description`` says what to do.
 ///
 /// ```swift
-/// do { try tenant.write { try $0.insert(person) } }
-/// catch let error as HosoError { print(error) }   // e.g. national ID 001090001234 is already …
+/// let copy = Note(id: 5, author: "ben", tag: "idea", slug: "welcome", written: Day(year: 2025, month: 7, day: 20)!)
+/// do {
+///     try tenant.write { w in try w.insert(copy) }
+/// } catch let error as HosoError {
+///     print(error)   // record 5 duplicates key ("welcome") of unique index note.slug, already held by record 1
+/// }
 /// ```
 public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No tenant of that name exists in the store.
@@ -15,11 +19,11 @@ public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {
     case tenantAlreadyExists(name: String, store: String)
     /// A tenant name that is not allowed.
     case invalidTenantName(name: String, reason: String)
-    /// A commune code that the tenant does not know.
+    /// A place code, in `field` of a `record`, that the tenant does not know.
     case unknownCommune(code: Int64, field: String, record: String)
     /// A date that is invalid or out of order.
     case invalidDate(value: String, field: String, record: String, reason: String)
-    /// A national ID (CCCD) already held by another person.
+    /// An identifier that must be unique among records, already held by record `existing`.
     case duplicateNationalID(nationalID: String, existing: UInt64, new: UInt64)
     /// A unique index already maps `key` to another record.
     case uniqueViolation(index: String, key: String, existing: UInt64, new: UInt64)

@@ -4,10 +4,12 @@
 /// write path of bulk loads):
 ///
 /// ```swift
-/// entries.value(Self.byCommune, [20, .int(commune)])
-/// entries.count(Self.perCommuneStatus, KeyBytes { $0.append(20); $0.append(commune); $0.append(status) })
-/// entries.dated(Self.eventsPerDay, group: [.int(commune)], day: date, subgroup: [.int(kind)])
-/// entries.interval(Self.statusIntervals, group: [.int(status), .int(commune)], start: from, end: to)
+/// var entries = IndexEntries()
+/// let june2 = Day(year: 2025, month: 6, day: 2)!.rawValue
+/// entries.value(Note.byAuthor, ["ana", .int(Int64(june2))])
+/// entries.count(Note.perAuthorTag, KeyBytes { $0.append("ana"); $0.append("idea") })
+/// entries.dated(Note.perDay, group: ["ana"], day: june2, subgroup: ["idea"])
+/// entries.interval(Note.openSpans, group: ["ana"], start: june2, end: .max)
 /// ```
 public struct IndexEntries: Sendable {
     struct Key: Hashable, Sendable {

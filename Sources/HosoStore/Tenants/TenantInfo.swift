@@ -1,8 +1,9 @@
 /// A tenant's metadata, kept inside its own environment so it travels with the file.
 ///
 /// ```swift
-/// let info = TenantInfo(name: "lang-son", displayName: "Tỉnh Lạng Sơn", provinceCode: 20,
+/// let info = TenantInfo(name: "north", displayName: "Northern office",
 ///                       calendar: try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10))
+/// print(info.displayName, info.calendar)   // Northern office year from 10/12, months from day 10
 /// ```
 public struct TenantInfo: Sendable, Hashable {
     /// The tenant's name in the store (its directory name).
