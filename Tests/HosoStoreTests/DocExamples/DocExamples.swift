@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 166 examples compiled, 154 of them run, 176 printed lines checked.
+// 167 examples compiled, 154 of them run, 176 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -321,13 +321,22 @@ private func example_HosoStore_docc_GettingStarted_4(directory: String) throws {
 }
 
 // Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 5
-private func example_HosoStore_docc_GettingStarted_5(store: Store) throws {
+private func example_HosoStore_docc_GettingStarted_5() throws {
+    var options = Store.Options()
+    options.durability = .noMetaSync
+    options.growth = MapGrowthPolicy(initialSize: 1 << 30)
+    let store = try Store(directory: "/var/lib/notes", options: options)
+    for line in store.recovered { print(line) }
+}
+
+// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 6
+private func example_HosoStore_docc_GettingStarted_6(store: Store) throws {
     let tenant = try store.createTenant(TenantInfo(name: "notes"), schema: Schema([Note.schema]))
     print(tenant.name, tenant.directory.hasSuffix("/tenants/notes"))   // notes true
     DocOutput.expect("notes true", from: "print(tenant.name, tenant.directory.hasSuffix(\"/tenants/notes\"))")
 }
 
-// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 6 (it sets up `tenant`)
+// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 7 (it sets up `tenant`)
 func setUpExampleTenant(tenant: Tenant) throws {
     try tenant.write { w in
         try w.insert(Note(id: 1, author: "ana", tag: "idea", slug: "welcome",
@@ -339,8 +348,8 @@ func setUpExampleTenant(tenant: Tenant) throws {
     }
 }
 
-// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 7
-private func example_HosoStore_docc_GettingStarted_7(tenant: Tenant, note: Note) throws {
+// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 8
+private func example_HosoStore_docc_GettingStarted_8(tenant: Tenant, note: Note) throws {
     let total = try tenant.write { w in
         try w.insert(note)
         var agenda = try w.get(Note.self, id: 2)!
@@ -352,15 +361,15 @@ private func example_HosoStore_docc_GettingStarted_7(tenant: Tenant, note: Note)
     DocOutput.expect("4", from: "print(total)")
 }
 
-// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 8
-private func example_HosoStore_docc_GettingStarted_8(tenant: Tenant) throws {
+// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 9
+private func example_HosoStore_docc_GettingStarted_9(tenant: Tenant) throws {
     let welcome = try tenant.read { txn in try txn.get(Note.self, id: 1) }
     print(welcome?.text ?? "none")   // Welcome aboard
     DocOutput.expect("Welcome aboard", from: "print(welcome?.text ?? \"none\")")
 }
 
-// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 9
-private func example_HosoStore_docc_GettingStarted_9(txn: borrowing TenantReader) throws {
+// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 10
+private func example_HosoStore_docc_GettingStarted_10(txn: borrowing TenantReader) throws {
     let minutes = try txn.lookup(Note.bySlug, ["minutes"])
     var anas: [String] = []
     try txn.records(Note.self, in: Note.byAuthor, .prefix(["ana"])) { note in
@@ -371,16 +380,16 @@ private func example_HosoStore_docc_GettingStarted_9(txn: borrowing TenantReader
     DocOutput.expect("3 [\"welcome\", \"agenda\"]", from: "print(minutes ?? 0, anas)")
 }
 
-// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 10
-private func example_HosoStore_docc_GettingStarted_10(txn: borrowing TenantReader) throws {
+// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 11
+private func example_HosoStore_docc_GettingStarted_11(txn: borrowing TenantReader) throws {
     let june = Int64(Day(year: 2025, month: 6, day: 1)!.rawValue), july = Int64(Day(year: 2025, month: 7, day: 1)!.rawValue)
     let n = try txn.entryCount(in: Note.byAuthor, .between(["ana", .int(june)], ["ana", .int(july)]))
     print(n)   // 2
     DocOutput.expect("2", from: "print(n)")
 }
 
-// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 11
-private func example_HosoStore_docc_GettingStarted_11(tenant: Tenant) throws {
+// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 12
+private func example_HosoStore_docc_GettingStarted_12(tenant: Tenant) throws {
     var slugs: [String] = []
     var next: Continuation? = nil
     repeat {
@@ -395,8 +404,8 @@ private func example_HosoStore_docc_GettingStarted_11(tenant: Tenant) throws {
     DocOutput.expect("[\"welcome\", \"agenda\", \"minutes\"]", from: "print(slugs)")
 }
 
-// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 12
-private func example_HosoStore_docc_GettingStarted_12(txn: borrowing TenantReader) throws {
+// Sources/HosoStore/HosoStore.docc/GettingStarted.md, example 13
+private func example_HosoStore_docc_GettingStarted_13(txn: borrowing TenantReader) throws {
     let anasIdeas = try txn.count(Note.perAuthorTag, ["ana", "idea"])
     let anasNotes = try txn.countSum(Note.perAuthorTag, .prefix(["ana"]))
     let juneByTag = try txn.datedCounts(Note.perDay, group: ["ana"], in: Period.month(year: 2025, month: 6).range())
@@ -1554,30 +1563,26 @@ private func example_Time_ReportingCalendar_16() throws {
         }
     }
 
-    @Test("HosoStore.docc/GettingStarted.md, example 5") func hosoStore_docc_GettingStarted_5() throws {
+    @Test("HosoStore.docc/GettingStarted.md, example 6") func hosoStore_docc_GettingStarted_6() throws {
         try DocOutput.run(checks: 1) { c in
             let store = try c.store
-            try example_HosoStore_docc_GettingStarted_5(store: store)
-        }
-    }
-
-    @Test("HosoStore.docc/GettingStarted.md, example 7") func hosoStore_docc_GettingStarted_7() throws {
-        try DocOutput.run(checks: 1) { c in
-            let tenant = try c.tenant
-            let note = try c.note
-            try example_HosoStore_docc_GettingStarted_7(tenant: tenant, note: note)
+            try example_HosoStore_docc_GettingStarted_6(store: store)
         }
     }
 
     @Test("HosoStore.docc/GettingStarted.md, example 8") func hosoStore_docc_GettingStarted_8() throws {
         try DocOutput.run(checks: 1) { c in
             let tenant = try c.tenant
-            try example_HosoStore_docc_GettingStarted_8(tenant: tenant)
+            let note = try c.note
+            try example_HosoStore_docc_GettingStarted_8(tenant: tenant, note: note)
         }
     }
 
     @Test("HosoStore.docc/GettingStarted.md, example 9") func hosoStore_docc_GettingStarted_9() throws {
-        try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_HosoStore_docc_GettingStarted_9(txn: txn) } }
+        try DocOutput.run(checks: 1) { c in
+            let tenant = try c.tenant
+            try example_HosoStore_docc_GettingStarted_9(tenant: tenant)
+        }
     }
 
     @Test("HosoStore.docc/GettingStarted.md, example 10") func hosoStore_docc_GettingStarted_10() throws {
@@ -1585,14 +1590,18 @@ private func example_Time_ReportingCalendar_16() throws {
     }
 
     @Test("HosoStore.docc/GettingStarted.md, example 11") func hosoStore_docc_GettingStarted_11() throws {
-        try DocOutput.run(checks: 1) { c in
-            let tenant = try c.tenant
-            try example_HosoStore_docc_GettingStarted_11(tenant: tenant)
-        }
+        try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_HosoStore_docc_GettingStarted_11(txn: txn) } }
     }
 
     @Test("HosoStore.docc/GettingStarted.md, example 12") func hosoStore_docc_GettingStarted_12() throws {
-        try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_HosoStore_docc_GettingStarted_12(txn: txn) } }
+        try DocOutput.run(checks: 1) { c in
+            let tenant = try c.tenant
+            try example_HosoStore_docc_GettingStarted_12(tenant: tenant)
+        }
+    }
+
+    @Test("HosoStore.docc/GettingStarted.md, example 13") func hosoStore_docc_GettingStarted_13() throws {
+        try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_HosoStore_docc_GettingStarted_13(txn: txn) } }
     }
 
     @Test("HosoStore.docc/HosoStore.md, example 1") func hosoStore_docc_HosoStore_1() throws {
