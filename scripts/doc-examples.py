@@ -27,10 +27,11 @@ Running. A block's function is also run by a test (with a fresh context each tim
 line before the block is the HTML comment `<!-- doc-example: compile-only -->` (DocC does not
 render HTML comments). A line `<!-- doc-example: sets up NAME -->` marks the block that
 prepares context value NAME: it becomes `setUpExampleNAME(…)` (taking the values it uses),
-which DocContext calls to make NAME, and it is not run on its own. While a block runs, `print` records instead of writing, and a `print(…)` line
-with a trailing `// text` comment, at the top of the block or directly inside a top-level
-`do`, `catch`, `if` or `else`, checks that it printed exactly `text` (`text…` checks a
-prefix); each such line must run once.
+which DocContext calls to make NAME, and it is not run on its own. While a block runs,
+`print` records instead of writing, and a `print(…)` line with a trailing `// text` comment,
+at the top of the block or directly inside a top-level `do`, `catch`, `if` or `else`, checks
+that it printed exactly `text` (`text…` checks a prefix); each such line must run once.
+Examples must compile without warnings: print or return what they bind.
 
 Inline code in a DocC comment or an article that reads like a statement (`` `let n = try …` ``)
 is refused: examples belong in ```swift blocks, where they are compiled.
@@ -39,8 +40,13 @@ The generated file also holds a test that runs `scripts/doc-examples.py --print 
 when the committed file differs ("run scripts/doc-examples.py"), so an example added or edited
 without regenerating fails `swift test`.
 
-To cover another module, add it to MODULES with its context values and write the
-`DocContext` class the generated code calls (see Tests/HosoStoreTests/DocExamples/DocContext.swift).
+To cover another module (HosoDomain, HosoShell): add it to MODULES with its context values,
+and write `Tests/MODULETests/DocExamples/DocContext.swift`, the class the generated code
+calls: `init() throws`, one `get throws` property per value that has an `expression`
+(`c.NAME`), `close()` to remove what it made, and a call of `setUpExampleNAME(…)` where an
+article's block sets a value up. Then run this script, build, and fix the examples the
+compiler and the tests reject. Tests/HosoStoreTests/DocExamples/DocContext.swift is an
+example; the value types may be the module's own (a record type of an article, say).
 
 Python 3 standard library only.
 """
@@ -107,10 +113,6 @@ DECLARATION = re.compile(r"^(@\w+(\(.*\))?\s+)*((public|package|internal|filepri
 STATEMENT_BLOCK = re.compile(r"^(do|\} catch|catch|if|\} else|else|guard)\b.*\{\s*$")
 INLINE_CODE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
 INLINE_STATEMENT = re.compile(r"^(let|var|try|await|for|if let|guard)\s|=\s*try\b")
-
-
-class DocError(Exception):
-    pass
 
 
 @dataclass
@@ -187,7 +189,7 @@ def extract(module_dir, relpath, errors):
             n2, l2 = lines[i]
             if l2 is None:
                 break
-            if l2.strip() == ticks or (l2.strip().startswith(ticks) and not l2.strip()[len(ticks):].strip()):
+            if l2.strip() == ticks:
                 closed = True
                 i += 1
                 break
@@ -398,7 +400,7 @@ def generate(module, errors):
     blocks = module_blocks(module, errors)
     values = {v.name: v for v in module.values}
     imports = {"Foundation", "Synchronization", "Testing", module.name} | set(module.imports)
-    file_scope, members, functions, tests, setups = [], [], [], [], []
+    file_scope, members, functions, tests, set_up = [], [], [], [], set()
     counts = {"compiled": 0, "run": 0, "checks": 0}
 
     for block in blocks:
@@ -438,6 +440,10 @@ def generate(module, errors):
         setup = re.fullmatch(r"sets up (\w+)", block.marker)
         if setup:
             target = setup.group(1)
+            if target in set_up:
+                errors.append(f"{block.path}:{block.line}: a second block sets up '{target}'")
+                continue
+            set_up.add(target)
             if target not in values or target not in [v.name for v in used] or is_async or any(v.wrapper for v in used):
                 errors.append(f"{block.path}:{block.line}: a block that sets up '{target}' must use that context "
                               "value, synchronously, and no transaction")
