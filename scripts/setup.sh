@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system libraries Hoso builds against (Debian/Ubuntu): LMDB (the engine),
 # SQLite (the benchmark comparison), libedit (the shell's line editing), tmux (the
-# interactive shell test) and strace (the crash test kills a compaction at each of its
-# file-system steps). Safe to run again: it installs only what is missing.
+# interactive shell test), strace (the crash test kills a compaction at each of its
+# file-system steps) and python3 (scripts/doc-examples.py, which the documentation tests
+# run). Safe to run again: it installs only what is missing.
 set -euo pipefail
 need=()
 dpkg -s liblmdb-dev >/dev/null 2>&1 || need+=(liblmdb-dev)
@@ -10,6 +11,7 @@ dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
 dpkg -s libedit-dev >/dev/null 2>&1 || need+=(libedit-dev)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v strace >/dev/null 2>&1 || need+=(strace)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"

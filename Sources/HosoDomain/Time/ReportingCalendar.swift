@@ -3,55 +3,58 @@ import HosoStore
 /// A tenant's reporting calendar: the day and month on which its reporting year starts and the
 /// day of the month on which its reporting months start.
 ///
-/// Reports in the drug-prevention program do not all follow calendar periods. Lạng Sơn's
-/// year runs from 10 December to 9 December and its half-years from 10 December to 9 June;
-/// police statistics run from the 15th to the 14th; labour reports use calendar months.
+/// Reports do not all follow calendar periods: a reporting year may run from 10 December to
+/// 9 December with half-years from 10 December to 9 June, statistics may count months from the
+/// 15th to the 14th, other reports use calendar months.
 ///
 /// ## Labels
 ///
 /// - **Year.** A reporting year that starts in the second half of a calendar year
 ///   (`yearStartMonth >= 7`) is labelled by the calendar year in which it *ends*; otherwise by
-///   the year in which it *starts*. Lạng Sơn (start 10 December): year 2025 is
+///   the year in which it *starts*. A year starting on 10 December: year 2025 is
 ///   2024-12-10…2025-12-09, that is `[2024-12-10, 2025-12-10)`. Gregorian: year 2025 is
 ///   `[2025-01-01, 2026-01-01)`.
 /// - **Month.** A reporting month is labelled by the calendar month of its last day. With
-///   `monthStartDay` 15 (police, "15th → 14th") month 2025-06 is `[2025-05-15, 2025-06-15)`;
+///   `monthStartDay` 15 ("15th → 14th") month 2025-06 is `[2025-05-15, 2025-06-15)`;
 ///   with `monthStartDay` 1 months are calendar months. Month labels are therefore calendar
 ///   (year, month) pairs, independent of the reporting year.
 /// - **Quarter and half.** Quarter `q` / half `h` of reporting year `Y` are the consecutive
-///   3-month / 6-month spans from the start of year `Y`. Lạng Sơn half 1 of 2025 is
+///   3-month / 6-month spans from the start of year `Y`. With a year from 10 December, half 1 of 2025 is
 ///   `[2024-12-10, 2025-06-10)`, half 2 is `[2025-06-10, 2025-12-10)`.
 ///
 /// Quarters and halves always tile their year exactly. Months tile the reporting year (12 of
 /// them, the first labelled by the month of its last day) when `monthStartDay == yearStartDay`.
 ///
 /// ```swift
-/// let langSon = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-/// langSon.year(2025)        // 2024-12-10…2025-12-09
-/// langSon.half(2025, 1)     // 2024-12-10…2025-06-09
-/// let police = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
-/// police.month(2025, 6)     // 2025-05-15…2025-06-14
-/// ReportingCalendar.gregorian.quarter(2025, 3)   // 2025-07-01…2025-09-30
+/// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+/// print(reporting.year(2025))      // 2024-12-10…2025-12-09
+/// print(reporting.half(2025, 1))   // 2024-12-10…2025-06-09
+/// let midMonth = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
+/// print(midMonth.month(2025, 6))   // 2025-05-15…2025-06-14
+/// print(ReportingCalendar.gregorian.quarter(2025, 3))   // 2025-07-01…2025-09-30
 /// ```
 public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The month (1…12) in which a reporting year starts.
     ///
     /// ```swift
-    /// langSon.yearStartMonth   // 12
+    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// print(reporting.yearStartMonth)   // 12
     /// ```
     public let yearStartMonth: Int
 
     /// The day of ``yearStartMonth`` (1…28) on which a reporting year starts.
     ///
     /// ```swift
-    /// langSon.yearStartDay   // 10
+    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// print(reporting.yearStartDay)   // 10
     /// ```
     public let yearStartDay: Int
 
     /// The day of the month (1…28) on which a reporting month starts.
     ///
     /// ```swift
-    /// police.monthStartDay   // 15
+    /// let midMonth = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
+    /// print(midMonth.monthStartDay)   // 15
     /// ```
     public let monthStartDay: Int
 
@@ -59,7 +62,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// they exist in every month).
     ///
     /// ```swift
-    /// let langSon = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// print(reporting)   // year from 10/12, months from day 10
     /// ```
     public init(yearStartMonth: Int, yearStartDay: Int, monthStartDay: Int) throws(CalendarError) {
         guard (1...12).contains(yearStartMonth) else {
@@ -85,7 +89,7 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// Calendar years, quarters, halves and months (year from 1 January, months from the 1st).
     ///
     /// ```swift
-    /// ReportingCalendar.gregorian.year(2025)   // 2025-01-01…2025-12-31
+    /// print(ReportingCalendar.gregorian.year(2025))   // 2025-01-01…2025-12-31
     /// ```
     public static let gregorian = ReportingCalendar(unchecked: 1, 1, 1)
 
@@ -96,7 +100,9 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// Decodes a calendar and validates it like ``init(yearStartMonth:yearStartDay:monthStartDay:)``.
     ///
     /// ```swift
+    /// let json = Data("{\"yearStartMonth\": 12, \"yearStartDay\": 10, \"monthStartDay\": 10}".utf8)
     /// let calendar = try JSONDecoder().decode(ReportingCalendar.self, from: json)
+    /// print(calendar.year(2025))   // 2024-12-10…2025-12-09
     /// ```
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -109,7 +115,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The settings in Vietnamese day/month order, for messages.
     ///
     /// ```swift
-    /// print(langSon)   // year from 10/12, months from day 10
+    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// print(reporting)   // year from 10/12, months from day 10
     /// ```
     public var description: String {
         "year from \(yearStartDay)/\(yearStartMonth), months from day \(monthStartDay)"
@@ -120,8 +127,9 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The reporting year labelled `y`.
     ///
     /// ```swift
-    /// langSon.year(2025)                       // [2024-12-10, 2025-12-10)
-    /// ReportingCalendar.gregorian.year(2025)   // [2025-01-01, 2026-01-01)
+    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// print(reporting.year(2025))                       // 2024-12-10…2025-12-09
+    /// print(ReportingCalendar.gregorian.year(2025))     // 2025-01-01…2025-12-31
     /// ```
     public func year(_ y: Int) -> DayRange {
         DayRange(yearStart(y), yearStart(y + 1))
@@ -131,8 +139,9 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// months after. Traps when `h` is not 1 or 2.
     ///
     /// ```swift
-    /// langSon.half(2025, 1)   // [2024-12-10, 2025-06-10)
-    /// langSon.half(2025, 2)   // [2025-06-10, 2025-12-10)
+    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// print(reporting.half(2025, 1))   // 2024-12-10…2025-06-09
+    /// print(reporting.half(2025, 2))   // 2025-06-10…2025-12-09
     /// ```
     public func half(_ y: Int, _ h: Int) -> DayRange {
         precondition((1...2).contains(h), "half \(h) out of range 1–2")
@@ -143,8 +152,9 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// `3 × (q − 1)` months. Traps when `q` is not 1…4.
     ///
     /// ```swift
-    /// ReportingCalendar.gregorian.quarter(2025, 3)   // [2025-07-01, 2025-10-01)
-    /// langSon.quarter(2025, 1)                       // [2024-12-10, 2025-03-10)
+    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// print(ReportingCalendar.gregorian.quarter(2025, 3))   // 2025-07-01…2025-09-30
+    /// print(reporting.quarter(2025, 1))                     // 2024-12-10…2025-03-09
     /// ```
     public func quarter(_ y: Int, _ q: Int) -> DayRange {
         precondition((1...4).contains(q), "quarter \(q) out of range 1–4")
@@ -155,8 +165,9 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// day falls in calendar month `y`-`m`. Traps when `m` is not 1…12.
     ///
     /// ```swift
-    /// police.month(2025, 6)                       // [2025-05-15, 2025-06-15)
-    /// ReportingCalendar.gregorian.month(2025, 2)  // [2025-02-01, 2025-03-01)
+    /// let midMonth = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
+    /// print(midMonth.month(2025, 6))                      // 2025-05-15…2025-06-14
+    /// print(ReportingCalendar.gregorian.month(2025, 2))   // 2025-02-01…2025-02-28
     /// ```
     public func month(_ y: Int, _ m: Int) -> DayRange {
         precondition((1...12).contains(m), "month \(m) out of range 1–12")
@@ -173,8 +184,9 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The label of the reporting year that contains `day`.
     ///
     /// ```swift
-    /// langSon.yearLabel(containing: Day(year: 2024, month: 12, day: 10)!)   // 2025
-    /// langSon.yearLabel(containing: Day(year: 2024, month: 12, day: 9)!)    // 2024
+    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// print(reporting.yearLabel(containing: Day(year: 2024, month: 12, day: 10)!))   // 2025
+    /// print(reporting.yearLabel(containing: Day(year: 2024, month: 12, day: 9)!))    // 2024
     /// ```
     public func yearLabel(containing day: Day) -> Int {
         let c = day.civil
@@ -187,8 +199,9 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// contains `day`.
     ///
     /// ```swift
-    /// police.monthLabel(containing: Day(year: 2025, month: 5, day: 15)!)   // (2025, 6)
-    /// police.monthLabel(containing: Day(year: 2025, month: 12, day: 20)!)  // (2026, 1)
+    /// let midMonth = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
+    /// print(midMonth.monthLabel(containing: Day(year: 2025, month: 5, day: 15)!))   // (year: 2025, month: 6)
+    /// print(midMonth.monthLabel(containing: Day(year: 2025, month: 12, day: 20)!))  // (year: 2026, month: 1)
     /// ```
     public func monthLabel(containing day: Day) -> (year: Int, month: Int) {
         let c = day.civil
@@ -199,7 +212,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The reporting year and quarter (1…4) that contain `day`.
     ///
     /// ```swift
-    /// langSon.quarterLabel(containing: Day(year: 2025, month: 3, day: 10)!)   // (2025, 2)
+    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// print(reporting.quarterLabel(containing: Day(year: 2025, month: 3, day: 10)!))   // (year: 2025, quarter: 2)
     /// ```
     public func quarterLabel(containing day: Day) -> (year: Int, quarter: Int) {
         let (y, index) = monthIndex(of: day)
@@ -209,8 +223,9 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The reporting year and half (1 or 2) that contain `day`.
     ///
     /// ```swift
-    /// langSon.halfLabel(containing: Day(year: 2025, month: 6, day: 9)!)    // (2025, 1)
-    /// langSon.halfLabel(containing: Day(year: 2025, month: 6, day: 10)!)   // (2025, 2)
+    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// print(reporting.halfLabel(containing: Day(year: 2025, month: 6, day: 9)!))    // (year: 2025, half: 1)
+    /// print(reporting.halfLabel(containing: Day(year: 2025, month: 6, day: 10)!))   // (year: 2025, half: 2)
     /// ```
     public func halfLabel(containing day: Day) -> (year: Int, half: Int) {
         let (y, index) = monthIndex(of: day)

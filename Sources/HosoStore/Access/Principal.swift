@@ -2,8 +2,9 @@
 /// tenant's ``AccessPolicy``.
 ///
 /// ```swift
-/// let officer = Principal(name: "ca.tinh.pc04.nguyenvana", role: "officer")
-/// let tenant = try store.openTenant("lang-son", schema: schema, as: officer)
+/// let auditor = Principal(name: "audit.tool", role: "auditor")
+/// let handle = try store.openTenant(tenant.name, schema: schema, as: auditor)
+/// print(handle.principal)   // audit.tool (auditor)
 /// ```
 public struct Principal: Sendable, Hashable, CustomStringConvertible {
     /// A stable name: an account, a job, a tool.
@@ -39,14 +40,20 @@ public enum AccessOperation: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Decides what a ``Principal`` may do on a tenant. Every read and write of a ``Tenant`` handle
-/// passes through its policy, so an access layer can scope a handle to a role and to
-/// part of the data without touching the engine.
+/// passes through its policy, so an access layer can scope a handle to a role and a part of
+/// the data without touching the engine.
 ///
 /// ```swift
 /// struct ReadOnly: AccessPolicy {
 ///     func authorize(_ op: AccessOperation, by p: Principal) throws(HosoError) {
 ///         if case .write = op { throw .accessDenied(principal: p.name, operation: op.description, reason: "read-only role") }
 ///     }
+/// }
+/// let viewer = tenant.acting(as: Principal(name: "viewer", role: "viewer"), policy: ReadOnly())
+/// do {
+///     try viewer.write { w in try w.insert(note) }
+/// } catch {
+///     print(error)   // viewer may not write note records: read-only role
 /// }
 /// ```
 public protocol AccessPolicy: Sendable {

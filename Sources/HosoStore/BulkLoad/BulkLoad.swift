@@ -18,9 +18,13 @@ extension Tenant {
     /// before it stay loaded and the error says which batch failed.
     ///
     /// ```swift
-    /// let summary = try tenant.bulkLoad(notes, batchSize: 50_000) { p in
+    /// let log = (10..<1_010).map { i in
+    ///     Note(id: RecordID(i), author: "bot", tag: "log", slug: "log-\(i)", written: Day(year: 2025, month: 7, day: 1)!)
+    /// }
+    /// let summary = try tenant.bulkLoad(log, batchSize: 400) { p in
     ///     print("\(p.recordsLoaded) records, \(Int(p.recordsPerSecond))/s")
     /// }
+    /// print(summary.recordsLoaded, summary.batchesCommitted)   // 1000 3
     /// ```
     @discardableResult
     public func bulkLoad<S: Sequence>(_ records: S, batchSize: Int = 50_000,
@@ -41,8 +45,12 @@ extension Tenant {
     /// batch commits, and the batch's other records load.
     ///
     /// ```swift
-    /// var rows = csv.makeIterator()
-    /// try tenant.bulkLoad(Item.self, conflicts: { item, why in print(item.id, why) }) { try rows.next().map(parse) }
+    /// let incoming = [Note(id: 10, author: "ben", tag: "idea", slug: "welcome", written: Day(year: 2025, month: 7, day: 20)!),
+    ///                 Note(id: 11, author: "ben", tag: "idea", slug: "fresh", written: Day(year: 2025, month: 7, day: 20)!)]
+    /// var rows = incoming.makeIterator()
+    /// var refused: [String] = []
+    /// let loaded = try tenant.bulkLoad(Note.self, conflicts: { note, _ in refused.append(note.slug) }) { rows.next() }
+    /// print(loaded.recordsLoaded, refused)   // 1 ["welcome"]
     /// ```
     @discardableResult
     public func bulkLoad<R: StoredRecord>(_ type: R.Type, batchSize: Int = 50_000, progress: ((BulkLoadProgress) -> Void)? = nil,

@@ -8,7 +8,7 @@ import Foundation
 /// with ``TenantWriter/replay(_:)`` rebuilds it.
 ///
 /// ```swift
-/// for change in try tenant.changes(after: lastSeen, limit: 1000) {
+/// for change in try tenant.changes(after: 0, limit: 1000) {
 ///     print(change.sequence, change.actor, change.operation, change.recordIDs)
 /// }
 /// ```
@@ -51,19 +51,30 @@ public struct ChangeRecord: Sendable, Hashable {
     /// order, in the record type's binary form; empty for other facts.
     ///
     /// ```swift
-    /// for (id, bytes) in zip(change.recordIDs, change.payloads) { print(id, bytes.count) }
+    /// try tenant.bulkLoad([note])
+    /// let fact = try tenant.changes(after: 0).last!
+    /// for (id, bytes) in zip(fact.recordIDs, fact.payloads) { print(id, bytes.count) }
+    /// print(fact.operation, fact.recordIDs)   // bulk-insert [4]
     /// ```
     public var payloads: [[UInt8]]
     /// The setting a setting fact changed.
     ///
     /// ```swift
-    /// if change.operation == .setting, let name = change.settingName { print(name, change.payload ?? []) }
+    /// try tenant.setSetting("theme", Array("dark".utf8))
+    /// let fact = try tenant.changes(after: 0).last!
+    /// if fact.operation == .setting, let name = fact.settingName {
+    ///     print(name, String(decoding: fact.payload ?? [], as: UTF8.self))   // theme dark
+    /// }
     /// ```
     public var settingName: String?
     /// The tenant's new current day, for an advance-day fact.
     ///
     /// ```swift
-    /// if change.operation == .advanceDay, let day = change.day { print("today is now", day) }
+    /// try tenant.write { w in try w.advanceDay(to: Day(year: 2025, month: 7, day: 16)!) }
+    /// let fact = try tenant.changes(after: 0).last!
+    /// if fact.operation == .advanceDay, let day = fact.day {
+    ///     print("today is now", day)   // today is now 2025-07-16
+    /// }
     /// ```
     public var day: Day?
 
@@ -72,6 +83,7 @@ public struct ChangeRecord: Sendable, Hashable {
     /// ```swift
     /// let fact = ChangeRecord(sequence: 1, timestamp: 0, actor: "system", operation: .setting, recordType: nil,
     ///                         recordIDs: [], payload: [1], detail: "setting s", settingName: "s")
+    /// print(fact.operation, fact.settingName ?? "")   // setting s
     /// ```
     public init(sequence: UInt64, timestamp: Int64, actor: String, operation: Operation, recordType: String?,
                 recordIDs: [RecordID], payload: [UInt8]?, detail: String?,

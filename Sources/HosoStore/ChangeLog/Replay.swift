@@ -7,11 +7,13 @@ extension TenantWriter {
     /// write appends its own fact to this tenant's log, naming this writer's principal.
     ///
     /// ```swift
+    /// let replica = try store.createTenant(TenantInfo(name: "replica"), schema: schema)
     /// var seen: UInt64 = 0
-    /// while case let page = try source.changes(after: seen, limit: 500), !page.isEmpty {
+    /// while case let page = try tenant.changes(after: seen, limit: 500), !page.isEmpty {
     ///     try replica.write { w in for change in page { try w.replay(change) } }
     ///     seen = page.last!.sequence
     /// }
+    /// print(try replica.read { try $0.recordCount(Note.self) })   // 3
     /// ```
     ///
     /// - Throws: the errors of the write it repeats (``HosoError/recordAlreadyExists(type:id:)``

@@ -4,8 +4,8 @@
 /// Build one with the same elements as a ``Tuple``; the bytes are the tuple encoding.
 ///
 /// ```swift
-/// let key = KeyBytes { k in k.append(20); k.append(6253); k.append("addict") }
-/// precondition(key == KeyBytes(Tuple([20, 6253, "addict"])))
+/// let key = KeyBytes { k in k.append("ana"); k.append(20_241) }
+/// print(key == KeyBytes(Tuple(["ana", 20_241])))   // true
 /// ```
 public struct KeyBytes: Hashable, Comparable, Sendable, CustomStringConvertible {
     static let inlineCapacity = 48

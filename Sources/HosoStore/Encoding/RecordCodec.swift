@@ -9,10 +9,10 @@
 ///
 /// ```swift
 /// var writer = RecordWriter(formatVersion: 1)
-/// writer.write(1, name)          // String
-/// writer.write(2, Int64(birthDay))
+/// writer.write(1, "ana")                 // a string
+/// writer.write(2, Int64(20_241))         // a signed integer
 /// writer.writeMessage(3) { sub in sub.write(1, "detail") }
-/// let bytes = writer.bytes
+/// print(writer.bytes.count)   // 20
 /// ```
 public struct RecordWriter: Sendable {
     /// The encoded bytes so far.
@@ -109,14 +109,18 @@ public struct RecordWriter: Sendable {
 /// Reads fields written by ``RecordWriter``. Zero-copy: it walks the stored bytes directly.
 ///
 /// ```swift
-/// var reader = try RecordReader(bytes, recordType: "note")
-/// while let field = try reader.next() {
-///     switch field.number {
-///     case 1: name = try field.string()
-///     case 2: birth = try field.int64()
-///     default: break            // a field from a newer version: skipped
+/// var author = "", written: Int64 = 0
+/// try note.encoded().withUnsafeBytes { bytes in
+///     var reader = try RecordReader(bytes, recordType: "note")
+///     while let field = try reader.next() {
+///         switch field.number {
+///         case 1: author = try field.string()
+///         case 4: written = try field.int64()
+///         default: break            // a field this reader does not know: skipped
+///         }
 ///     }
 /// }
+/// print(author, written)   // ben 20284
 /// ```
 public struct RecordReader {
     /// The record's format version byte (0 for nested messages).

@@ -1,7 +1,8 @@
 /// One element of a ``Tuple`` key.
 ///
 /// ```swift
-/// let key: Tuple = [20, 4321, "addict"]   // .int(20), .int(4321), .string("addict")
+/// let key: Tuple = ["ana", 20_241]   // .string("ana"), .int(20_241)
+/// print(key)   // ("ana", 20241)
 /// ```
 public enum TupleElement: Hashable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
     /// Sorts before everything.
@@ -44,9 +45,10 @@ extension String {
 /// is a prefix of the encoding of every tuple that extends it.
 ///
 /// ```swift
-/// let parent: Tuple = [20]
-/// let child: Tuple = [20, 6253]
-/// precondition(child.encoded.starts(with: parent.encoded))
+/// let author: Tuple = ["ana"]
+/// let key: Tuple = ["ana", 20_241]
+/// print(key.encoded.starts(with: author.encoded))   // true
+/// print(key.encoded)   // [2, 97, 110, 97, 0, 22, 79, 17]
 /// ```
 public struct Tuple: Hashable, Sendable, ExpressibleByArrayLiteral, CustomStringConvertible {
     /// The elements, in order.
@@ -92,7 +94,8 @@ public struct Tuple: Hashable, Sendable, ExpressibleByArrayLiteral, CustomString
 ///
 /// ```swift
 /// var key = KeyEncoder()
-/// key.append(20); key.append("addict")
+/// key.append("ana"); key.append(20_241)
+/// print(key.bytes == Tuple(["ana", 20_241]).encoded)   // true
 /// ```
 public struct KeyEncoder: Sendable {
     /// The bytes so far.

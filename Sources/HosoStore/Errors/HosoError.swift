@@ -7,9 +7,11 @@ import LMDB
 /// its own index) to errors of its own.
 ///
 /// ```swift
-/// do { try tenant.write { try $0.insert(item) } }
-/// catch HosoError.uniqueViolation(let index, let key, let existing, _) {
-///     print("\(index) \(key) is held by record \(existing)")   // item.code ("X") is held by record 1
+/// let copy = Note(id: 5, author: "ben", tag: "idea", slug: "welcome", written: Day(year: 2025, month: 7, day: 20)!)
+/// do {
+///     try tenant.write { w in try w.insert(copy) }
+/// } catch let error as HosoError {
+///     print(error)   // record 5 duplicates key ("welcome") of unique index note.slug, already held by record 1
 /// }
 /// ```
 public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {

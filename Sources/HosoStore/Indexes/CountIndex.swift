@@ -5,7 +5,7 @@ extension IndexDefinition.Kind {
     /// key read and a rollup a short prefix scan.
     ///
     /// ```swift
-    /// static let perGroupTag = IndexDefinition("per_group_tag", kind: .count, key: "(group, tag)")
+    /// static let perAuthorTag = IndexDefinition("per_author_tag", kind: .count, key: "(author, tag)")
     /// ```
     public static let count = IndexDefinition.Kind(rawValue: "count")
 }
@@ -15,7 +15,7 @@ extension IndexQuestion {
     /// rollup, a short range scan).
     ///
     /// ```swift
-    /// let counters = Item.schema.indexes(answering: .countByKey)
+    /// print(Note.schema.indexes(answering: .countByKey))   // [per_author_tag (count)]
     /// ```
     public static let countByKey = IndexQuestion(
         "countByKey", "how many records carry a key (one key read), or the sum over a prefix or range (a rollup)",

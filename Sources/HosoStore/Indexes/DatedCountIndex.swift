@@ -6,7 +6,7 @@ extension IndexDefinition.Kind {
     /// key-range scans.
     ///
     /// ```swift
-    /// static let perDay = IndexDefinition("per_day", kind: .datedCount, key: "(group) by (tag)")
+    /// static let perDay = IndexDefinition("per_day", kind: .datedCount, key: "(author) by (tag)")
     /// ```
     public static let datedCount = IndexDefinition.Kind(rawValue: "datedCount")
 }
@@ -17,7 +17,7 @@ extension IndexQuestion {
     /// (`remainder:`).
     ///
     /// ```swift
-    /// let asOf = Item.schema.indexes(answering: .countOverDays)
+    /// print(Note.schema.indexes(answering: .countOverDays))   // [per_day (datedCount)]
     /// ```
     public static let countOverDays = IndexQuestion(
         "countOverDays", "the total over any day range for a group, by subgroup, in at most five short scans",

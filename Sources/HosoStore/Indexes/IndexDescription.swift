@@ -1,12 +1,12 @@
 /// A question an index can answer, with the ``TenantReader`` methods that ask it. Each index
 /// kind declares the questions it serves beside its maintainer (``recordsInKeyRange``,
-/// ``recordByKey``, ``countOfKey``, ``countOverDays``, ``intervalsOnDay``,
+/// ``recordByKey``, ``countByKey``, ``countOverDays``, ``intervalsOnDay``,
 /// ``intervalsByEdge``, ``recordsChangingOnDay``); a planner picks an index by asking
 /// ``RecordSchema/indexes(answering:)``.
 ///
 /// ```swift
 /// let q = IndexQuestion.countOverDays
-/// print(q.name, q.readMethods)     // countOverDays ["datedCount(_:group:subgroup:in:)", …]
+/// print(q.name, q.readMethods[0])   // countOverDays datedCount(_:group:subgroup:in:)
 /// ```
 public struct IndexQuestion: Sendable, Hashable, CustomStringConvertible {
     /// A stable identifier (`countOverDays`).
@@ -72,8 +72,8 @@ public struct IndexDescription: Sendable, Hashable, CustomStringConvertible {
 /// How big an index is, from LMDB's page statistics of its databases (no scan).
 ///
 /// ```swift
-/// let size = try tenant.read { try $0.size(of: Item.byGroup) }
-/// print(size.entries, size.bytes)
+/// let size = try tenant.read { try $0.size(of: Note.byAuthor) }
+/// print(size.entries)   // 3
 /// ```
 public struct IndexSize: Sendable, Hashable {
     /// Entries: (key, id) pairs of a value index, keys of a unique or count index, buckets of a

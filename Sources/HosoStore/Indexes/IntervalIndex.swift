@@ -5,26 +5,26 @@ extension IndexDefinition.Kind {
     /// by end, for "on day D" and "started/ended during P" questions.
     ///
     /// ```swift
-    /// static let spans = IndexDefinition("spans", kind: .interval, key: "(tag, group)")
+    /// static let openSpans = IndexDefinition("open", kind: .interval, key: "(author)")
     /// ```
     public static let interval = IndexDefinition.Kind(rawValue: "interval")
 }
 
 extension IndexQuestion {
-    /// The records whose interval contains a day ("who was in status S in commune C on day D").
+    /// The records whose interval contains a day ("which notes were open on day D").
     ///
     /// ```swift
-    /// let onDay = Item.schema.indexes(answering: .intervalsOnDay)
+    /// print(Note.schema.indexes(answering: .intervalsOnDay))   // [open (interval)]
     /// ```
     public static let intervalsOnDay = IndexQuestion(
         "intervalsOnDay", "the records whose interval contains a day, work bounded by the smaller of starts and ends",
         readMethods: ["intervals(_:_:on:_:)"])
 
-    /// The records whose interval starts, or ends, within a range of days ("who entered status S
-    /// during P"), or how many.
+    /// The records whose interval starts, or ends, within a range of days ("which notes were
+    /// archived during P"), or how many.
     ///
     /// ```swift
-    /// let entries = Item.schema.indexes(answering: .intervalsByEdge)
+    /// print(Note.schema.indexes(answering: .intervalsByEdge))   // [open (interval)]
     /// ```
     public static let intervalsByEdge = IndexQuestion(
         "intervalsByEdge", "the records whose interval starts or ends within a day range, or how many",
@@ -39,7 +39,7 @@ public struct IntervalHit: Sendable, Hashable {
     public var start: Day
     /// First day after it; `nil` while open.
     public var end: Day?
-    /// The group the interval is filed under (for an index keyed `(status, commune)`, those).
+    /// The group the interval is filed under (for an index keyed `(author)`, the author).
     public var group: Tuple
 }
 

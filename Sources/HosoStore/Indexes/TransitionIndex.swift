@@ -1,13 +1,13 @@
 import LMDB
 
 extension IndexDefinition.Kind {
-    /// A day → the records whose day-dependent index entries (a status "now") change that day:
+    /// A day → the records whose day-dependent index entries (open "now") change that day:
     /// the engine re-indexes them when the tenant's current day passes it. A schema's
     /// ``RecordSchema/transitionIndex`` is kept as this kind whether it was declared `.value` or
     /// `.transition`.
     ///
     /// ```swift
-    /// static let transitions = IndexDefinition("transition", kind: .transition, key: "(day)")
+    /// static let changes = IndexDefinition("changes", kind: .transition, key: "(day)")
     /// ```
     public static let transition = IndexDefinition.Kind(rawValue: "transition")
 }
@@ -17,7 +17,7 @@ extension IndexQuestion {
     /// re-indexes).
     ///
     /// ```swift
-    /// let dayDependent = Item.schema.indexes(answering: .recordsChangingOnDay)
+    /// print(Note.schema.indexes(answering: .recordsChangingOnDay))   // [changes (transition)]
     /// ```
     public static let recordsChangingOnDay = IndexQuestion(
         "recordsChangingOnDay", "the records whose current entries change on a day of a range (re-indexed when the day passes)",

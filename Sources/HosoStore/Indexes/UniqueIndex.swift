@@ -5,7 +5,7 @@ extension IndexDefinition.Kind {
     /// anything of its write lands.
     ///
     /// ```swift
-    /// static let byNationalID = IndexDefinition("national_id", kind: .unique, key: "(national ID)")
+    /// static let bySlug = IndexDefinition("slug", kind: .unique, key: "(slug)")
     /// ```
     public static let unique = IndexDefinition.Kind(rawValue: "unique")
 }
@@ -14,7 +14,7 @@ extension IndexQuestion {
     /// The one record holding a key: one key read.
     ///
     /// ```swift
-    /// let lookups = Item.schema.indexes(answering: .recordByKey)
+    /// print(Note.schema.indexes(answering: .recordByKey))   // [slug (unique)]
     /// ```
     public static let recordByKey = IndexQuestion(
         "recordByKey", "the one record holding a key, in one key read", readMethods: ["lookup(_:_:)"])

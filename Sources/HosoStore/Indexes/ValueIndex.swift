@@ -5,7 +5,7 @@ extension IndexDefinition.Kind {
     /// and prefix scans.
     ///
     /// ```swift
-    /// static let byCommune = IndexDefinition("commune", kind: .value, key: "(province, commune)")
+    /// static let byAuthor = IndexDefinition("author", kind: .value, key: "(author, written)")
     /// ```
     public static let value = IndexDefinition.Kind(rawValue: "value")
 }
@@ -15,7 +15,7 @@ extension IndexQuestion {
     /// order, paged with continuations.
     ///
     /// ```swift
-    /// let scannable = Item.schema.indexes(answering: .recordsInKeyRange)
+    /// print(Note.schema.indexes(answering: .recordsInKeyRange).map(\.name))   // ["author", "slug", "open_now", "changes"]
     /// ```
     public static let recordsInKeyRange = IndexQuestion(
         "recordsInKeyRange", "the records whose key lies in a range or under a prefix, in key then id order, paged",

@@ -4,12 +4,15 @@
 /// query, or of another range of the same index, is refused.
 ///
 /// ```swift
+/// var ids: [RecordID] = []
 /// var next: Continuation? = nil
 /// repeat {
 ///     next = try tenant.read { txn in
-///         try txn.ids(in: Note.byAuthor, .prefix(["an"]), after: next, limit: 500) { _, id in page.append(id); return true }
+///         try txn.ids(in: Note.byAuthor, .prefix(["ana"]), after: next, limit: 1) { _, id in ids.append(id); return true }
 ///     }
+///     if let token = next { next = Continuation(token.description) }   // its text travels to a client and back
 /// } while next != nil
+/// print(ids)   // [1, 2]
 /// ```
 public struct Continuation: Sendable, Hashable, LosslessStringConvertible {
     static let formatVersion: UInt8 = 2

@@ -1,10 +1,15 @@
 /// Which keys of an index a query visits.
 ///
 /// ```swift
-/// .all                          // every key
-/// .prefix([20])                 // every key that starts with 20
-/// .between([20, 6253], [20, 6300])  // half-open: from the first key through keys before the second
-/// .exactly([20, 6253, 2])
+/// let june = Int64(Day(year: 2025, month: 6, day: 1)!.rawValue), july = Int64(Day(year: 2025, month: 7, day: 1)!.rawValue)
+/// let ranges: [KeyRange] = [
+///     .all,                                              // every key
+///     .prefix(["ana"]),                                  // every key of author "ana"
+///     .between(["ana", .int(june)], ["ana", .int(july)]),  // from the first key, before the second
+///     .exactly(["ben", .int(Int64(Day(year: 2025, month: 7, day: 3)!.rawValue))]),
+/// ]
+/// let counts = try ranges.map { range in try txn.entryCount(in: Note.byAuthor, range) }
+/// print(counts)   // [3, 2, 2, 1]
 /// ```
 public enum KeyRange: Sendable, Hashable {
     /// Every key.

@@ -4,9 +4,11 @@ extension Tenant {
     /// so a long stream never holds a snapshot open.
     ///
     /// ```swift
-    /// for try await note in tenant.stream(Note.self, in: Note.byAuthor, .prefix(["an"])) {
-    ///     print(note.text)
+    /// var slugs: [String] = []
+    /// for try await note in tenant.stream(Note.self, in: Note.byAuthor, .prefix(["ana"])) {
+    ///     slugs.append(note.slug)
     /// }
+    /// print(slugs)   // ["welcome", "agenda"]
     /// ```
     public func stream<R: StoredRecord>(_ type: R.Type, in index: IndexDefinition? = nil, _ range: KeyRange = .all,
                                         pageSize: Int = 1000) -> AsyncThrowingStream<R, any Error> {

@@ -16,7 +16,7 @@
 /// describes every index of a schema.
 ///
 /// ```swift
-/// static let byAuthor = IndexDefinition("author", kind: .value)
+/// static let byAuthor = IndexDefinition("author", kind: .value, key: "(author, written)")
 /// ```
 public final class IndexDefinition: Sendable, Hashable, CustomStringConvertible {
     /// A kind of index: the name of the maintainer that keeps it. The kinds are declared beside

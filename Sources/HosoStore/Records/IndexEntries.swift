@@ -4,10 +4,12 @@
 /// write path of bulk loads):
 ///
 /// ```swift
-/// entries.value(Self.byGroup, [.int(group)])
-/// entries.count(Self.perGroupTag, KeyBytes { $0.append(group); $0.append(tag) })
-/// entries.dated(Self.perDay, group: [.int(group)], day: start, subgroup: [.string(tag)])
-/// entries.interval(Self.spans, group: [.string(tag), .int(group)], start: start, end: end)
+/// var entries = IndexEntries()
+/// let june2 = Day(year: 2025, month: 6, day: 2)!.rawValue
+/// entries.value(Note.byAuthor, ["ana", .int(Int64(june2))])
+/// entries.count(Note.perAuthorTag, KeyBytes { $0.append("ana"); $0.append("idea") })
+/// entries.dated(Note.perDay, group: ["ana"], day: june2, subgroup: ["idea"])
+/// entries.interval(Note.openSpans, group: ["ana"], start: june2, end: .max)
 /// ```
 public struct IndexEntries: Sendable {
     struct Key: Hashable, Sendable {

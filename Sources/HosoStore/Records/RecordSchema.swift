@@ -2,10 +2,11 @@
 /// uses when it must re-index records it did not receive (clock advances, rebuilds, replays).
 ///
 /// ```swift
-/// static let schema = RecordSchema(Note.self, name: "note", indexes: [byAuthor])
+/// let schema = RecordSchema(Note.self, name: "note", indexes: [Note.byAuthor, Note.bySlug])
+/// print(schema.name, schema.indexes.map(\.name))   // note ["author", "slug"]
 /// ```
 public struct RecordSchema: Sendable {
-    /// The type's name, used for its databases and in errors (`person`, `event`).
+    /// The type's name, used for its databases and in errors (`note`).
     public let name: String
     /// The format version written as each record's first byte.
     public let formatVersion: UInt8
@@ -49,7 +50,7 @@ public struct RecordSchema: Sendable {
     /// planner chooses from.
     ///
     /// ```swift
-    /// for d in Item.schema.indexDescriptions { print(d) }
+    /// for d in Note.schema.indexDescriptions { print(d) }
     /// ```
     public var indexDescriptions: [IndexDescription] {
         indexes.compactMap { index in
@@ -60,7 +61,7 @@ public struct RecordSchema: Sendable {
     /// The indexes of the type that answer `question`, in schema order.
     ///
     /// ```swift
-    /// let asOf = Item.schema.indexes(answering: .countOverDays)   // the dated count indexes
+    /// print(Note.schema.indexes(answering: .countOverDays))   // [per_day (datedCount)]
     /// ```
     public func indexes(answering question: IndexQuestion) -> [IndexDefinition] {
         indexDescriptions.filter { $0.questions.contains(question) }.map(\.index)
@@ -70,7 +71,8 @@ public struct RecordSchema: Sendable {
 /// The set of record types a tenant is opened with.
 ///
 /// ```swift
-/// let schema = Schema([Person.schema, CaseEvent.schema])
+/// let schema = Schema([Note.schema])
+/// print(schema.recordType(named: "note")?.indexes.count ?? 0)   // 7
 /// ```
 public struct Schema: Sendable {
     /// The record types.
@@ -86,7 +88,7 @@ public struct Schema: Sendable {
     /// Every index of every record type, described (see ``RecordSchema/indexDescriptions``).
     ///
     /// ```swift
-    /// for d in Schema([Item.schema]).indexDescriptions { print(d.recordType, d.name, d.questions.map(\.name)) }
+    /// for d in Schema([Note.schema]).indexDescriptions { print(d.recordType, d.name, d.questions.map(\.name)) }
     /// ```
     public var indexDescriptions: [IndexDescription] { recordTypes.flatMap(\.indexDescriptions) }
 }

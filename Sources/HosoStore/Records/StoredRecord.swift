@@ -4,18 +4,24 @@ public typealias RecordID = UInt64
 /// A kind of record the store can keep: its id, its binary form and its index entries.
 ///
 /// Conform a type to plug it into the engine; the engine maintains every index it declares in
-/// the same write transaction as the record. The record types of the layer above (HosoDomain's)
-/// are such types; an embedding tool can add its own without touching the engine.
+/// the same write transaction as the record, so an embedding tool adds its own record types
+/// without touching the engine. <doc:GettingStarted> defines one with an index of every kind;
+/// a smaller one:
 ///
 /// ```swift
-/// struct Note: StoredRecord {
-///     static let byAuthor = IndexDefinition("author", kind: .value)
-///     static let schema = RecordSchema(Note.self, name: "note", indexes: [byAuthor])
-///     var id: RecordID; var author: String; var text: String
-///     func encode(to w: inout RecordWriter) { w.write(1, author); w.write(2, text) }
-///     init(id: RecordID, reader r: inout RecordReader) throws(HosoError) { … }
+/// struct Bookmark: StoredRecord {
+///     static let byURL = IndexDefinition("url", kind: .unique)
+///     static let schema = RecordSchema(Bookmark.self, name: "bookmark", indexes: [byURL])
+///     var id: RecordID
+///     var url: String
+///     init(id: RecordID, url: String) { self.id = id; self.url = url }
+///     init(id: RecordID, reader r: inout RecordReader) throws(HosoError) {
+///         self.init(id: id, url: "")
+///         while let field = try r.next() { if field.number == 1 { url = try field.string() } }
+///     }
+///     func encode(to w: inout RecordWriter) { w.write(1, url) }
 ///     func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
-///         entries.value(Self.byAuthor, [.string(author)])
+///         entries.value(Self.byURL, [.string(url)])
 ///     }
 /// }
 /// ```
@@ -35,7 +41,7 @@ public protocol StoredRecord: Sendable {
 
 /// What index entries may depend on besides the record itself.
 public struct IndexContext: Sendable, Hashable {
-    /// The tenant's current day: "current" indexes (a record's state now) are computed as of it.
+    /// The tenant's current day: "current" entries (whether a note is open now) are computed as of it.
     public var today: Int32
     /// Creates a context.
     public init(today: Int32) { self.today = today }

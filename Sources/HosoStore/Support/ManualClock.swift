@@ -5,8 +5,9 @@ import Synchronization
 ///
 /// ```swift
 /// let clock = ManualClock(Day(year: 2025, month: 12, day: 10)!)
-/// let store = try Store(directory: dir, options: .init(today: { clock.day }))
+/// let store = try Store(directory: directory, options: .init(today: { clock.day }))
 /// clock.day = clock.day.adding(days: 1)
+/// print(store.options.today())   // 2025-12-11
 /// ```
 public final class ManualClock: Sendable {
     private let value: Mutex<Day>

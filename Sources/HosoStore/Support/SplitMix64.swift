@@ -4,6 +4,7 @@
 /// ```swift
 /// var rng = SplitMix64(seed: 2025)
 /// let n = Int.random(in: 0..<65, using: &rng)
+/// print(n)   // 1
 /// ```
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64

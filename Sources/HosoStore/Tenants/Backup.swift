@@ -9,8 +9,8 @@ extension Store {
     /// puts it back.
     ///
     /// ```swift
-    /// let report = try store.backupTenant("lang-son", to: "/backups/2026-12-01", schema: schema)
-    /// precondition(report?.isConsistent ?? true)
+    /// let report = try store.backupTenant(tenant.name, to: directory, schema: schema)
+    /// print(report?.isConsistent ?? false)   // true
     /// ```
     ///
     /// - Throws: ``HosoError/invalidField(record:field:value:reason:)`` when the target holds a
@@ -47,7 +47,9 @@ extension Store {
     /// afterwards); otherwise the call fails.
     ///
     /// ```swift
-    /// try store.restoreTenant(from: "/backups/2026-12-01", tenant: "lang-son", replace: true, schema: schema)
+    /// try store.backupTenant(tenant.name, to: directory)
+    /// let report = try store.restoreTenant(from: directory, tenant: tenant.name, as: "notes-copy", schema: schema)
+    /// print(report.isConsistent, try store.tenantNames())   // true ["notes", "notes-copy"]
     /// ```
     @discardableResult
     public func restoreTenant(from directory: String, tenant name: String, as newName: String? = nil, replace: Bool = false,

@@ -122,7 +122,7 @@ extension Tenant {
     /// gathered into one transaction and one durable commit, each in its own nested transaction,
     /// so a body that throws is undone alone and only its caller sees the error. Returns when
     /// the commit is on disk (as far as the store's durability promises). Use it from threads;
-    /// from async code use the `async` form (`try await tenant.writeGrouped { … }`), which does
+    /// from async code use the `async` form, which does
     /// not block a thread of Swift's cooperative pool. Use ``write(_:)`` for a single writer or
     /// large batches.
     ///
@@ -130,8 +130,17 @@ extension Tenant {
     /// is running), or on a commit thread started for asynchronous callers.
     ///
     /// ```swift
-    /// let threads = (0..<16).map { _ in Thread { try? tenant.writeGrouped { try $0.insert(nextEvent()) } } }
-    /// threads.forEach { $0.start() }
+    /// let done = DispatchGroup()
+    /// let threads = (10..<26).map { i in
+    ///     Thread {
+    ///         let note = Note(id: RecordID(i), author: "bot", tag: "log", slug: "log-\(i)", written: Day(year: 2025, month: 7, day: 1)!)
+    ///         _ = try? tenant.writeGrouped { try $0.insert(note) }
+    ///         done.leave()
+    ///     }
+    /// }
+    /// threads.forEach { done.enter(); $0.start() }
+    /// done.wait()
+    /// print(try tenant.read { try $0.recordCount(Note.self) })   // 19
     /// ```
     @discardableResult
     public func writeGrouped<T: Sendable>(_ body: @escaping @Sendable (borrowing TenantWriter) throws -> T) throws -> T {
@@ -148,10 +157,14 @@ extension Tenant {
     /// Swift's cooperative pool.
     ///
     /// ```swift
+    /// let incoming = (10..<20).map { i in
+    ///     Note(id: RecordID(i), author: "bot", tag: "log", slug: "log-\(i)", written: Day(year: 2025, month: 7, day: 1)!)
+    /// }
     /// try await withThrowingTaskGroup(of: Void.self) { group in
-    ///     for e in incoming { group.addTask { try await tenant.writeGrouped { try $0.insert(e) } } }
+    ///     for note in incoming { group.addTask { try await tenant.writeGrouped { try $0.insert(note) } } }
     ///     try await group.waitForAll()
     /// }
+    /// print(try tenant.read { try $0.recordCount(Note.self) })   // 13
     /// ```
     @discardableResult
     public func writeGrouped<T: Sendable>(_ body: @escaping @Sendable (borrowing TenantWriter) throws -> T) async throws -> T {

@@ -5,9 +5,9 @@ import LMDB
 /// with its metadata inside, so it can be backed up, dropped or moved to another machine alone.
 ///
 /// ```swift
-/// let store = try Store(directory: "/var/lib/hoso")
-/// let tenant = try store.createTenant(TenantInfo(name: "lang-son", displayName: "Tỉnh Lạng Sơn"), schema: schema)
-/// print(try store.tenants().map(\.name))
+/// let store = try Store(directory: directory)
+/// let notes = try store.createTenant(TenantInfo(name: "notes", displayName: "Team notes"), schema: Schema([Note.schema]))
+/// print(try store.tenants().map(\.displayName), notes.name)   // ["Team notes"] notes
 /// ```
 public final class Store: Sendable {
     /// Options shared by every tenant of the store.
@@ -106,9 +106,10 @@ public final class Store: Sendable {
     /// with that reason (see ``Tenant/markFinished()``), and renamed into place.
     ///
     /// ```swift
-    /// let tenant = try store.createTenant(TenantInfo(name: "t"), schema: schema, unfinished: "initial load")
-    /// // … load …
-    /// try tenant.markFinished()
+    /// let loading = try store.createTenant(TenantInfo(name: "import"), schema: schema, unfinished: "initial load")
+    /// try loading.bulkLoad([note])
+    /// try loading.markFinished()
+    /// print(try loading.unfinishedReason() ?? "finished")   // finished
     /// ```
     ///
     /// - Throws: ``HosoError/tenantAlreadyExists(name:store:)``, ``HosoError/invalidTenantName(name:reason:)``.
@@ -209,7 +210,8 @@ public final class Store: Sendable {
     /// again. Returns the bytes before and after.
     ///
     /// ```swift
-    /// let (before, after) = try store.compactTenant("lang-son")
+    /// let (before, after) = try store.compactTenant(tenant.name)
+    /// print(after <= before)   // true
     /// ```
     @discardableResult
     public func compactTenant(_ name: String) throws -> (before: Int, after: Int) {

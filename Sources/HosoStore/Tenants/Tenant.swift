@@ -5,9 +5,10 @@ import LMDB
 /// write passes through. Handles are cheap, `Sendable`, and share the tenant's environment.
 ///
 /// ```swift
-/// let tenant = try store.openTenant("lang-son", schema: Schema([Item.schema]), as: officer)
-/// try tenant.write { txn in try txn.insert(item) }
-/// let n = try tenant.read { txn in try txn.count(Item.perGroupTag, [7, "red"]) }
+/// let writer = try store.openTenant(tenant.name, schema: schema, as: Principal(name: "ben", role: "author"))
+/// try writer.write { w in try w.insert(note) }
+/// let n = try writer.read { txn in try txn.count(Note.perAuthorTag, ["ben", "todo"]) }
+/// print(n, try writer.changes(after: 0).last!.actor)   // 1 ben
 /// ```
 public final class Tenant: Sendable {
     let core: TenantCore
@@ -36,7 +37,8 @@ public final class Tenant: Sendable {
     /// old pages and blocks map growth. The reader is lent to `body` and cannot outlive it.
     ///
     /// ```swift
-    /// let item = try tenant.read { try $0.get(Item.self, id: 42) }
+    /// let welcome = try tenant.read { try $0.get(Note.self, id: 1) }
+    /// print(welcome?.slug ?? "none")   // welcome
     /// ```
     @discardableResult
     public func read<T>(_ body: (borrowing TenantReader) throws -> T) throws -> T {
@@ -56,9 +58,10 @@ public final class Tenant: Sendable {
     /// ```swift
     /// struct Counts: ~Copyable {
     ///     let reader: TenantReader
-    ///     func items() throws -> Int { try reader.recordCount(Item.self) }
+    ///     func notes() throws -> Int { try reader.recordCount(Note.self) }
     /// }
-    /// let n = try tenant.read(as: { Counts(reader: $0) }) { try $0.items() }
+    /// let n = try tenant.read(as: { Counts(reader: $0) }) { try $0.notes() }
+    /// print(n > 0)   // true
     /// ```
     public func read<View: ~Copyable, T>(as view: (consuming TenantReader) -> View, _ body: (borrowing View) throws -> T) throws -> T {
         do {
@@ -77,8 +80,10 @@ public final class Tenant: Sendable {
     ///
     /// ```swift
     /// try tenant.write { txn in
-    ///     try txn.insert(item)
-    ///     try txn.update(other)
+    ///     try txn.insert(note)
+    ///     var agenda = try txn.get(Note.self, id: 2)!
+    ///     agenda.text = "Agenda, second draft"
+    ///     try txn.update(agenda)
     /// }
     /// ```
     @discardableResult
@@ -122,9 +127,12 @@ public final class Tenant: Sendable {
     ///
     /// ```swift
     /// var cursor: UInt64 = 0
-    /// while case let batch = try tenant.changes(after: cursor, limit: 500), !batch.isEmpty {
-    ///     apply(batch); cursor = batch.last!.sequence
+    /// var facts = 0
+    /// while case let batch = try tenant.changes(after: cursor, limit: 2), !batch.isEmpty {
+    ///     facts += batch.count
+    ///     cursor = batch.last!.sequence
     /// }
+    /// print(facts)   // 4
     /// ```
     public func changes(after sequence: UInt64, limit: Int = 1000) throws -> [ChangeRecord] {
         try read { try $0.changes(after: sequence, limit: limit) }

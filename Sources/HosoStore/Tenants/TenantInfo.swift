@@ -4,8 +4,8 @@
 /// the tenant's settings (``Tenant/setting(_:)``); the metadata only names and dates the tenant.
 ///
 /// ```swift
-/// let info = TenantInfo(name: "lang-son", displayName: "Tỉnh Lạng Sơn")
-/// let tenant = try store.createTenant(info, schema: schema)
+/// let info = TenantInfo(name: "north", displayName: "Northern office")
+/// print(info.name, info.displayName)   // north Northern office
 /// ```
 public struct TenantInfo: Sendable, Hashable {
     /// The tenant's name in the store (its directory name).
@@ -30,6 +30,7 @@ public struct TenantInfo: Sendable, Hashable {
     /// layer above can still read what older builds kept here. Field numbers are never reused.
     ///
     /// ```swift
+    /// let info = TenantInfo(name: "t")
     /// if case .integer(let n)? = info.otherFields[3] { print("field 3 of an older build:", n) }
     /// ```
     public var otherFields: [Int: Field]
@@ -37,8 +38,8 @@ public struct TenantInfo: Sendable, Hashable {
     /// The value of a field kept in ``otherFields``, as it was encoded.
     ///
     /// ```swift
-    /// TenantInfo.Field.integer(20)        // a varint field
-    /// TenantInfo.Field.bytes([0x41])      // a length-prefixed field (text, bytes, message)
+    /// let fields: [TenantInfo.Field] = [.integer(20), .bytes([0x41])]   // a varint, a length-prefixed field
+    /// print(fields.count)   // 2
     /// ```
     public enum Field: Sendable, Hashable {
         /// A (zigzag-encoded) integer field.
@@ -56,7 +57,8 @@ public struct TenantInfo: Sendable, Hashable {
     /// Creates metadata for a new tenant.
     ///
     /// ```swift
-    /// let info = TenantInfo(name: "t")   // displayName "t"
+    /// let info = TenantInfo(name: "t")
+    /// print(info.displayName)   // t
     /// ```
     public init(name: String, displayName: String? = nil) {
         self.name = name; self.displayName = displayName ?? name

@@ -11,7 +11,9 @@ extension TenantReader {
     /// index and this range).
     ///
     /// ```swift
-    /// try txn.ids(in: Person.byCommune, .prefix([20, 6253])) { _, id in ids.append(id); return true }
+    /// var ids: [RecordID] = []
+    /// try txn.ids(in: Note.byAuthor, .prefix(["ana"])) { _, id in ids.append(id); return true }
+    /// print(ids)   // [1, 2]
     /// ```
     @discardableResult
     public func ids(in index: IndexDefinition, _ range: KeyRange = .all, after continuation: Continuation? = nil, limit: Int? = nil,
@@ -44,7 +46,8 @@ extension TenantReader {
     /// The id a unique index maps `key` to.
     ///
     /// ```swift
-    /// let id = try txn.lookup(Person.byNationalID, ["001090001234"])
+    /// let id = try txn.lookup(Note.bySlug, ["minutes"])
+    /// print(id ?? 0)   // 3
     /// ```
     public func lookup(_ index: IndexDefinition, _ key: Tuple) throws -> RecordID? {
         let (m, read) = try open(index, as: (any KeyedIndex).self, "a value or unique index")
@@ -65,7 +68,7 @@ extension TenantReader {
         return try m.count(KeyBytes(key), read)
     }
 
-    /// The sum of counts of all keys in `range` (a rollup: `.prefix([province])`).
+    /// The sum of counts of all keys in `range` (a rollup: `.prefix([author])`).
     public func countSum(_ index: IndexDefinition, _ range: KeyRange) throws -> Int64 {
         var total: Int64 = 0
         try counts(index, range) { _, n in total += n }
@@ -84,8 +87,9 @@ extension TenantReader {
     /// Reads at most five short key ranges whatever the range's length.
     ///
     /// ```swift
-    /// // events of commune 6253 in June 2025, by kind
-    /// let byKind = try txn.datedCounts(CaseEvent.perCommuneDay, group: [2, 20, 6253], in: Period.month(year: 2025, month: 6).range())
+    /// // ana's notes of June 2025, by tag
+    /// let byTag = try txn.datedCounts(Note.perDay, group: ["ana"], in: DayRange(from: Day(year: 2025, month: 6, day: 1)!, through: Day(year: 2025, month: 6, day: 30)!))
+    /// print(byTag[["idea"]] ?? 0, byTag[["todo"]] ?? 0)   // 1 1
     /// ```
     public func datedCounts(_ index: IndexDefinition, group: Tuple, in range: DayRange) throws -> [Tuple: Int64] {
         var remainder: [DayRange] = []
@@ -152,8 +156,8 @@ extension TenantReader {
 
     // MARK: Interval indexes
 
-    /// Intervals of groups in `groups` that contain `day`: "who was in status S in commune C on
-    /// day D". Walks the start-sorted and end-sorted copies of each group side by side and stops
+    /// Intervals of groups in `groups` that contain `day`: "which notes of these authors were
+    /// open on day D". Walks the start-sorted and end-sorted copies of each group side by side and stops
     /// with whichever finishes first, so the work is bounded by the smaller side.
     public func intervals(_ index: IndexDefinition, _ groups: KeyRange, on day: Day, _ body: (IntervalHit) throws -> Void) throws {
         let (m, read) = try open(index, as: IntervalIndex.self, "an interval index")
@@ -161,7 +165,7 @@ extension TenantReader {
     }
 
     /// Intervals of groups in `groups` that start (`edge: .start`) or end (`edge: .end`) within
-    /// `range`: "who entered / left status S in commune C during period P".
+    /// `range`: "which notes of these authors were written / archived during period P".
     public func intervals(_ index: IndexDefinition, _ groups: KeyRange, edge: IntervalEdge, in range: DayRange,
                           _ body: (IntervalHit) throws -> Void) throws {
         let (m, read) = try open(index, as: IntervalIndex.self, "an interval index")
@@ -181,7 +185,8 @@ extension TenantReader {
     /// weighs a scan by.
     ///
     /// ```swift
-    /// let size = try tenant.read { try $0.size(of: Person.byCommune) }
+    /// let size = try tenant.read { try $0.size(of: Note.byAuthor) }
+    /// print(size.entries)   // 3
     /// ```
     public func size(of index: IndexDefinition) throws -> IndexSize {
         let (m, read) = try open(index, as: (any IndexMaintainer).self, "an index")

@@ -8,9 +8,10 @@ import LMDB
 /// A reader is non-copyable and only lent to the closure: it cannot be kept past it.
 ///
 /// ```swift
-/// let (person, addicts) = try tenant.read { txn in
-///     (try txn.get(Person.self, id: 42), try txn.count(Person.currentCounts, [1, 20, 2]))
+/// let (welcome, anas) = try tenant.read { txn in
+///     (try txn.get(Note.self, id: 1), try txn.countSum(Note.perAuthorTag, .prefix(["ana"])))
 /// }
+/// print(welcome?.slug ?? "none", anas)   // welcome 2
 /// ```
 public struct TenantReader: ~Copyable {
     let core: TenantCore
@@ -88,7 +89,9 @@ public struct TenantReader: ~Copyable {
     /// The record with `id`, or `nil`.
     ///
     /// ```swift
-    /// if let item = try txn.get(Item.self, id: 42) { print(item.tag) }
+    /// if let welcome = try txn.get(Note.self, id: 1) {
+    ///     print(welcome.text)   // Welcome aboard
+    /// }
     /// ```
     public func get<R: StoredRecord>(_ type: R.Type, id: RecordID) throws -> R? {
         try withBytes(of: type, id: id) { bytes throws(HosoError) in try R.decode(id: id, bytes) }
@@ -125,8 +128,9 @@ public struct TenantReader: ~Copyable {
     /// `body` returns `false` to stop. Returns a continuation when records remain.
     ///
     /// ```swift
-    /// var token: Continuation? = nil
-    /// token = try txn.scan(Item.self, limit: 1000) { item in print(item.id); return true }
+    /// var slugs: [String] = []
+    /// let token = try txn.scan(Note.self, limit: 2) { note in slugs.append(note.slug); return true }
+    /// print(slugs, token != nil)   // ["welcome", "agenda"] true
     /// ```
     @discardableResult
     public func scan<R: StoredRecord>(_ type: R.Type, after continuation: Continuation? = nil, limit: Int? = nil,

@@ -11,21 +11,25 @@ import LMDB
 /// A writer is non-copyable and only lent to the closure: it cannot be kept past it.
 ///
 /// ```swift
-/// try tenant.write { txn in
-///     try txn.insert(item)                   // fails if the id exists
-///     try txn.update(changedItem)            // fails if it does not
-///     try txn.delete(Item.self, id: 7)
-///     let n = try txn.count(Item.perGroupTag, [1, "a"])   // includes the writes above
+/// let total = try tenant.write { txn in
+///     try txn.insert(note)                      // fails if the id exists
+///     var agenda = try txn.get(Note.self, id: 2)!
+///     agenda.text = "Agenda, second draft"
+///     try txn.update(agenda)                    // fails if it does not
+///     try txn.delete(Note.self, id: 3)
+///     return try txn.countSum(Note.perAuthorTag, .all)   // includes the writes above
 /// }
+/// print(total)   // 3
 /// ```
 public struct TenantWriter: ~Copyable {
     /// Reads that see this transaction's writes.
     ///
     /// ```swift
-    /// try tenant.write { w in
-    ///     try w.insert(item)
-    ///     let stored = try w.reader.contains(Item.self, id: item.id)   // true: the reader sees the insert
+    /// let stored = try tenant.write { w in
+    ///     try w.insert(note)
+    ///     return try w.reader.contains(Note.self, id: note.id)   // the reader sees the insert
     /// }
+    /// print(stored)   // true
     /// ```
     public let reader: TenantReader
     let session: WriteSession

@@ -54,7 +54,7 @@ extension Tenant {
     ///
     /// ```swift
     /// let report = try tenant.verify()
-    /// if !report.isConsistent { print(report) }
+    /// print(report.isConsistent)   // true
     /// ```
     public func verify(progress: ((String) -> Void)? = nil) throws -> VerifyReport {
         do {

@@ -14,22 +14,22 @@ import Foundation
 /// ```swift
 /// let day = Day(year: 2025, month: 6, day: 10)!
 /// print(day)            // 2025-06-10
-/// print(day.weekday)    // 2 (Tuesday)
+/// print(day.weekday)    // 2
 /// let parsed = try Day.parse("10/06/2025")
-/// assert(parsed == day)
+/// print(parsed == day)  // true
 /// ```
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days since 1970-01-01 (negative before it).
     ///
     /// ```swift
-    /// Day(year: 1970, month: 1, day: 2)!.rawValue   // 1
+    /// print(Day(year: 1970, month: 1, day: 2)!.rawValue)   // 1
     /// ```
     public let rawValue: Int32
 
     /// Creates a day from its number of days since 1970-01-01.
     ///
     /// ```swift
-    /// let epoch = Day(rawValue: 0)   // 1970-01-01
+    /// print(Day(rawValue: 0))   // 1970-01-01
     /// ```
     @inlinable
     public init(rawValue: Int32) {
@@ -40,8 +40,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// combination does not exist (such as 2025-02-29) or is outside the representable range.
     ///
     /// ```swift
-    /// Day(year: 2024, month: 2, day: 29)   // 2024-02-29
-    /// Day(year: 2025, month: 2, day: 29)   // nil
+    /// print(Day(year: 2024, month: 2, day: 29)!)          // 2024-02-29
+    /// print(Day(year: 2025, month: 2, day: 29) == nil)    // true
     /// ```
     public init?(year: Int, month: Int, day: Int) {
         guard (-6_000_000...6_000_000).contains(year),
@@ -57,6 +57,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     ///
     /// ```swift
     /// let everything = DayRange(.distantPast, .distantFuture)
+    /// print(everything)   // -∞…+∞
     /// ```
     public static let distantPast = Day(rawValue: Int32.min)
 
@@ -64,6 +65,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     ///
     /// ```swift
     /// let fromNowOn = DayRange(Day.today(), .distantFuture)
+    /// print(fromNowOn.contains(Day.today().adding(years: 100)))   // true
     /// ```
     public static let distantFuture = Day(rawValue: Int32.max)
 
@@ -72,7 +74,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The year, month and day of month, computed in one pass.
     ///
     /// ```swift
-    /// let (y, m, d) = Day(rawValue: 0).civil   // (1970, 1, 1)
+    /// print(Day(rawValue: 0).civil)   // (year: 1970, month: 1, day: 1)
     /// ```
     @inlinable
     public var civil: (year: Int, month: Int, day: Int) {
@@ -82,7 +84,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The proleptic Gregorian year (year 0 is 1 BC).
     ///
     /// ```swift
-    /// Day(year: 2025, month: 6, day: 10)!.year   // 2025
+    /// print(Day(year: 2025, month: 6, day: 10)!.year)   // 2025
     /// ```
     @inlinable
     public var year: Int { civil.year }
@@ -90,7 +92,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The month, 1 (January) … 12 (December).
     ///
     /// ```swift
-    /// Day(year: 2025, month: 6, day: 10)!.month   // 6
+    /// print(Day(year: 2025, month: 6, day: 10)!.month)   // 6
     /// ```
     @inlinable
     public var month: Int { civil.month }
@@ -98,7 +100,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The day of the month, 1 … 31.
     ///
     /// ```swift
-    /// Day(year: 2025, month: 6, day: 10)!.day   // 10
+    /// print(Day(year: 2025, month: 6, day: 10)!.day)   // 10
     /// ```
     @inlinable
     public var day: Int { civil.day }
@@ -106,7 +108,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The ISO 8601 weekday: 1 = Monday … 7 = Sunday.
     ///
     /// ```swift
-    /// Day(year: 1970, month: 1, day: 1)!.weekday   // 4 (Thursday)
+    /// // 1970-01-01 was a Thursday
+    /// print(Day(year: 1970, month: 1, day: 1)!.weekday)   // 4
     /// ```
     @inlinable
     public var weekday: Int {
@@ -118,7 +121,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Years outside 0…9999 print with a sign or more digits (`-0001-03-01`, `10000-01-01`).
     ///
     /// ```swift
-    /// "\(Day(year: 2025, month: 6, day: 10)!)"   // "2025-06-10"
+    /// print("\(Day(year: 2025, month: 6, day: 10)!)")   // 2025-06-10
     /// ```
     public var description: String {
         if self == .distantPast { return "-∞" }
@@ -135,7 +138,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days order chronologically.
     ///
     /// ```swift
-    /// Day(year: 2024, month: 12, day: 31)! < Day(year: 2025, month: 1, day: 1)!   // true
+    /// print(Day(year: 2024, month: 12, day: 31)! < Day(year: 2025, month: 1, day: 1)!)   // true
     /// ```
     @inlinable
     public static func < (lhs: Day, rhs: Day) -> Bool {
@@ -148,7 +151,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Traps when the result is outside the representable range.
     ///
     /// ```swift
-    /// Day(year: 2024, month: 12, day: 31)!.adding(days: 1)   // 2025-01-01
+    /// print(Day(year: 2024, month: 12, day: 31)!.adding(days: 1))   // 2025-01-01
     /// ```
     public func adding(days: Int) -> Day {
         let (sum, overflow) = Int(rawValue).addingReportingOverflow(days)
@@ -162,8 +165,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// last day of the target month when that month is shorter.
     ///
     /// ```swift
-    /// Day(year: 2025, month: 1, day: 31)!.adding(months: 1)    // 2025-02-28
-    /// Day(year: 2025, month: 3, day: 31)!.adding(months: -1)   // 2025-02-28
+    /// print(Day(year: 2025, month: 1, day: 31)!.adding(months: 1))    // 2025-02-28
+    /// print(Day(year: 2025, month: 3, day: 31)!.adding(months: -1))   // 2025-02-28
     /// ```
     public func adding(months: Int) -> Day {
         let c = civil
@@ -182,7 +185,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// February 28 in a common year.
     ///
     /// ```swift
-    /// Day(year: 2024, month: 2, day: 29)!.adding(years: 1)   // 2025-02-28
+    /// print(Day(year: 2024, month: 2, day: 29)!.adding(years: 1))   // 2025-02-28
     /// ```
     public func adding(years: Int) -> Day {
         let (months, overflow) = years.multipliedReportingOverflow(by: 12)
@@ -199,19 +202,20 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     ///
     /// ```swift
     /// let born = Day(year: 2008, month: 2, day: 29)!
-    /// born.age(on: Day(year: 2026, month: 2, day: 27)!)   // 17
-    /// born.age(on: Day(year: 2026, month: 2, day: 28)!)   // 18
+    /// print(born.age(on: Day(year: 2026, month: 2, day: 27)!))   // 17
+    /// print(born.age(on: Day(year: 2026, month: 2, day: 28)!))   // 18
     /// ```
     public func age(on day: Day) -> Int {
         let years = day.year - year
         return adding(years: years) <= day ? years : years - 1
     }
 
-    /// Today's date at the given offset from UTC in seconds; the default is Vietnam's UTC+7.
+    /// Today's date at the given offset from UTC in seconds; the default is UTC+7 (Indochina Time).
     ///
     /// ```swift
-    /// let today = Day.today()                         // in Vietnam
+    /// let today = Day.today()                         // at UTC+7
     /// let utcToday = Day.today(utcOffsetSeconds: 0)   // in UTC
+    /// print(today.rawValue - utcToday.rawValue <= 1)   // true
     /// ```
     public static func today(utcOffsetSeconds: Int = 7 * 3600) -> Day {
         let seconds = Date().timeIntervalSince1970 + Double(utcOffsetSeconds)
@@ -223,8 +227,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Whether `year` is a leap year in the proleptic Gregorian calendar.
     ///
     /// ```swift
-    /// Day.isLeapYear(2024)   // true
-    /// Day.isLeapYear(1900)   // false
+    /// print(Day.isLeapYear(2024))   // true
+    /// print(Day.isLeapYear(1900))   // false
     /// ```
     @inlinable
     public static func isLeapYear(_ year: Int) -> Bool {
@@ -234,7 +238,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The number of days in `month` (1…12) of `year`; 0 when `month` is out of range.
     ///
     /// ```swift
-    /// Day.numberOfDays(inMonth: 2, year: 2025)   // 28
+    /// print(Day.numberOfDays(inMonth: 2, year: 2025))   // 28
     /// ```
     @inlinable
     public static func numberOfDays(inMonth month: Int, year: Int) -> Int {
@@ -296,10 +300,11 @@ extension Day {
     /// with a ``DayParseError`` that says why.
     ///
     /// ```swift
-    /// try Day.parse("2025-06-10")   // 2025-06-10
-    /// try Day.parse("10/06/2025")   // 2025-06-10
-    /// try Day.parse("1/6/2025")     // 2025-06-01
-    /// try Day.parse("2025-02-29")   // throws: February 2025 has 28 days
+    /// print(try Day.parse("2025-06-10"))   // 2025-06-10
+    /// print(try Day.parse("10/06/2025"))   // 2025-06-10
+    /// print(try Day.parse("1/6/2025"))     // 2025-06-01
+    /// // throws DayParseError: February 2025 has 28 days
+    /// print((try? Day.parse("2025-02-29")) == nil)   // true
     /// ```
     public static func parse(_ text: String) throws(DayParseError) -> Day {
         let bytes = Array(text.utf8)

@@ -7,30 +7,36 @@
 /// do {
 ///     _ = try Day.parse("2025-13-01")
 /// } catch {
-///     print(error)
-///     // invalid date "2025-13-01": month 13 out of range 1–12
-///     // (accepted forms: YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY)
+///     print(error)   // invalid date "2025-13-01": month 13 out of range 1–12 (accepted forms: YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY)
 /// }
 /// ```
 public struct DayParseError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The text that was given to ``Day/parse(_:)``.
     ///
     /// ```swift
-    /// error.text   // "2025-13-01"
+    /// do {
+    ///     _ = try Day.parse("2025-13-01")
+    /// } catch {
+    ///     print(error.text)   // 2025-13-01
+    /// }
     /// ```
     public let text: String
 
     /// Why the text was rejected, for example `month 13 out of range 1–12`.
     ///
     /// ```swift
-    /// error.reason   // "February 2025 has 28 days"
+    /// do {
+    ///     _ = try Day.parse("2025-02-29")
+    /// } catch {
+    ///     print(error.reason)   // February 2025 has 28 days
+    /// }
     /// ```
     public let reason: String
 
     /// The forms ``Day/parse(_:)`` accepts, as listed in messages.
     ///
     /// ```swift
-    /// DayParseError.acceptedForms   // "YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY"
+    /// print(DayParseError.acceptedForms)   // YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY
     /// ```
     public static let acceptedForms = "YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY"
 
@@ -38,6 +44,7 @@ public struct DayParseError: Error, Hashable, Sendable, CustomStringConvertible 
     ///
     /// ```swift
     /// let error = DayParseError(text: "31/4/2025", reason: "April 2025 has 30 days")
+    /// print(error.reason)   // April 2025 has 30 days
     /// ```
     public init(text: String, reason: String) {
         self.text = text
@@ -47,8 +54,8 @@ public struct DayParseError: Error, Hashable, Sendable, CustomStringConvertible 
     /// A complete message: the text, the reason and the accepted forms.
     ///
     /// ```swift
-    /// print(error.description)
-    /// // invalid date "2025-02-29": February 2025 has 28 days (accepted forms: YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY)
+    /// let error = DayParseError(text: "2025-02-29", reason: "February 2025 has 28 days")
+    /// print(error.description)   // invalid date "2025-02-29": February 2025 has 28 days (accepted forms: YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY)
     /// ```
     public var description: String {
         "invalid date \"\(text)\": \(reason) (accepted forms: \(DayParseError.acceptedForms))"

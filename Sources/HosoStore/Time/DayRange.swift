@@ -14,14 +14,16 @@ public struct DayRange: Hashable, Sendable, CustomStringConvertible {
     /// The first day inside the range.
     ///
     /// ```swift
-    /// range.start   // 2024-12-10
+    /// let range = DayRange(from: Day(year: 2024, month: 12, day: 10)!, through: Day(year: 2025, month: 12, day: 9)!)
+    /// print(range.start)   // 2024-12-10
     /// ```
     public let start: Day
 
     /// The first day after the range (exclusive bound).
     ///
     /// ```swift
-    /// range.end   // 2025-12-10
+    /// let range = DayRange(from: Day(year: 2024, month: 12, day: 10)!, through: Day(year: 2025, month: 12, day: 9)!)
+    /// print(range.end)   // 2025-12-10
     /// ```
     public let end: Day
 
@@ -30,6 +32,7 @@ public struct DayRange: Hashable, Sendable, CustomStringConvertible {
     ///
     /// ```swift
     /// let june = DayRange(Day(year: 2025, month: 6, day: 1)!, Day(year: 2025, month: 7, day: 1)!)
+    /// print(june)   // 2025-06-01…2025-06-30
     /// ```
     public init(_ start: Day, _ end: Day) {
         precondition(start <= end, "DayRange start \(start) is after end \(end)")
@@ -42,9 +45,9 @@ public struct DayRange: Hashable, Sendable, CustomStringConvertible {
     /// ``Day/distantFuture`` (there is no day after it) or earlier than the day before `first`.
     ///
     /// ```swift
-    /// // Hóc Môn's plan: 15/4/2024 – 15/4/2025, both days included
+    /// // a plan from 15/4/2024 to 15/4/2025, both days included
     /// let plan = DayRange(from: try Day.parse("15/4/2024"), through: try Day.parse("15/4/2025"))
-    /// plan.end   // 2025-04-16
+    /// print(plan.end)   // 2025-04-16
     /// ```
     public init(from first: Day, through last: Day) {
         self.init(first, last.adding(days: 1))
@@ -53,8 +56,9 @@ public struct DayRange: Hashable, Sendable, CustomStringConvertible {
     /// Whether `day` is inside the range.
     ///
     /// ```swift
-    /// june.contains(Day(year: 2025, month: 6, day: 30)!)   // true
-    /// june.contains(Day(year: 2025, month: 7, day: 1)!)    // false
+    /// let june = DayRange(Day(year: 2025, month: 6, day: 1)!, Day(year: 2025, month: 7, day: 1)!)
+    /// print(june.contains(Day(year: 2025, month: 6, day: 30)!))   // true
+    /// print(june.contains(Day(year: 2025, month: 7, day: 1)!))    // false
     /// ```
     @inlinable
     public func contains(_ day: Day) -> Bool {
@@ -64,7 +68,8 @@ public struct DayRange: Hashable, Sendable, CustomStringConvertible {
     /// The number of days inside the range.
     ///
     /// ```swift
-    /// june.dayCount   // 30
+    /// let june = DayRange(Day(year: 2025, month: 6, day: 1)!, Day(year: 2025, month: 7, day: 1)!)
+    /// print(june.dayCount)   // 30
     /// ```
     @inlinable
     public var dayCount: Int {
@@ -74,7 +79,8 @@ public struct DayRange: Hashable, Sendable, CustomStringConvertible {
     /// Whether the range contains no day.
     ///
     /// ```swift
-    /// DayRange(day, day).isEmpty   // true
+    /// let day = Day(year: 2025, month: 6, day: 1)!
+    /// print(DayRange(day, day).isEmpty)   // true
     /// ```
     @inlinable
     public var isEmpty: Bool {
@@ -84,7 +90,8 @@ public struct DayRange: Hashable, Sendable, CustomStringConvertible {
     /// The last day inside the range (`end - 1`), or `nil` when the range is empty.
     ///
     /// ```swift
-    /// june.last   // 2025-06-30
+    /// let june = DayRange(Day(year: 2025, month: 6, day: 1)!, Day(year: 2025, month: 7, day: 1)!)
+    /// print(june.last!)   // 2025-06-30
     /// ```
     public var last: Day? {
         isEmpty ? nil : Day(rawValue: end.rawValue - 1)
@@ -93,8 +100,9 @@ public struct DayRange: Hashable, Sendable, CustomStringConvertible {
     /// Whether the two ranges share at least one day. Empty ranges overlap nothing.
     ///
     /// ```swift
-    /// june.overlaps(DayRange(from: june.last!, through: june.end))   // true
-    /// june.overlaps(DayRange(june.end, june.end.adding(days: 5)))     // false
+    /// let june = DayRange(Day(year: 2025, month: 6, day: 1)!, Day(year: 2025, month: 7, day: 1)!)
+    /// print(june.overlaps(DayRange(from: june.last!, through: june.end)))   // true
+    /// print(june.overlaps(DayRange(june.end, june.end.adding(days: 5))))     // false
     /// ```
     @inlinable
     public func overlaps(_ other: DayRange) -> Bool {
@@ -106,8 +114,8 @@ public struct DayRange: Hashable, Sendable, CustomStringConvertible {
     ///
     /// ```swift
     /// let q2 = DayRange(Day(year: 2025, month: 4, day: 1)!, Day(year: 2025, month: 7, day: 1)!)
-    /// DayRange(Day(year: 2025, month: 6, day: 20)!, Day(year: 2025, month: 8, day: 1)!)
-    ///     .clamped(to: q2)   // 2025-06-20…2025-06-30
+    /// let late = DayRange(Day(year: 2025, month: 6, day: 20)!, Day(year: 2025, month: 8, day: 1)!)
+    /// print(late.clamped(to: q2))   // 2025-06-20…2025-06-30
     /// ```
     public func clamped(to limits: DayRange) -> DayRange {
         let lower = limits.start > start ? limits.start
@@ -121,8 +129,7 @@ public struct DayRange: Hashable, Sendable, CustomStringConvertible {
     /// prints as `+∞`, an open start as `-∞`, an empty range as `empty at START`.
     ///
     /// ```swift
-    /// print(DayRange(Day(year: 2025, month: 1, day: 1)!, Day(year: 2026, month: 1, day: 1)!))
-    /// // 2025-01-01…2025-12-31
+    /// print(DayRange(Day(year: 2025, month: 1, day: 1)!, Day(year: 2026, month: 1, day: 1)!))   // 2025-01-01…2025-12-31
     /// ```
     public var description: String {
         guard let last else { return "empty at \(start)" }
