@@ -263,6 +263,23 @@ import Testing
         #expect(throws: BulkLoadError.self) { try t.bulkLoad(Item.self) { again.next() } }
     }
 
+    // MARK: Open-ended ranges
+
+    @Test func datedCountsOverOpenEndedRangesAreAnsweredNotCrashed() throws {
+        let store = try temporaryStore()
+        let t = try store.createTenant(TenantInfo(name: "t"), schema: Self.schema)
+        let items = Self.items(1...500)
+        try t.bulkLoad(items)
+        try t.read { (r: borrowing TenantReader) throws -> Void in
+            for group in 0..<7 {
+                let expected = items.filter { $0.group == Int64(group) }.reduce(Int64(0)) { $0 + $1.amount }
+                #expect(try r.datedCount(Item.perDay, group: [.int(Int64(group))], in: DayRange(.distantPast, .distantFuture)) == expected)
+                #expect(try r.datedCount(Item.perDay, group: [.int(Int64(group))], in: DayRange(Day(rawValue: 20_100), .distantFuture))
+                        == items.filter { $0.group == Int64(group) && $0.start >= 20_100 }.reduce(Int64(0)) { $0 + $1.amount })
+            }
+        }
+    }
+
     // MARK: A full disk
 
     @Test func aFullDiskIsReportedAsSuchAndLosesNoCommittedBatch() throws {

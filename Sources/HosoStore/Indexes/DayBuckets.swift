@@ -12,10 +12,12 @@ enum DayBuckets {
     }
 
     /// Splits `[start, end)` into bucket ranges `(granularity, first period, last period)`.
+    /// Open ends (``Day/distantPast``, ``Day/distantFuture``) are clamped to years -9999 and
+    /// 9999, which hold every day a bucket can have been written for.
     static func pieces(start: Int32, end: Int32) -> [(granularity: Int64, first: Int64, last: Int64)] {
         var pieces: [(Int64, Int64, Int64)] = []
-        var d = Int64(start)
-        let end = Int64(end)
+        var d = max(Int64(start), firstOfYear(-9999))
+        let end = min(Int64(end), firstOfYear(10_000))
         while d < end {
             let c = Day(rawValue: Int32(d)).civil
             if c.month == 1 && c.day == 1, nextYearStart(c.year) <= end {
