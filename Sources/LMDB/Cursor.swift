@@ -7,9 +7,15 @@ import CLMDB
 /// map and live as long as the transaction.
 ///
 /// ```swift
-/// var cursor = try txn.cursor(index)
+/// let prefix = Array("ap".utf8)
+/// let cursor = try txn.cursor(db)
+/// var found: [String] = []
 /// var entry = try cursor.seek(atLeast: prefix)
-/// while let e = entry, e.key.starts(with: prefix) { …; entry = try cursor.next() }
+/// while let e = entry, e.key.starts(with: prefix) {
+///     found.append(String(decoding: e.key, as: UTF8.self))
+///     entry = try cursor.next()
+/// }
+/// print(found)   // ["apple", "apricot"]
 /// ```
 public struct Cursor: ~Copyable {
     /// A key and its value, both pointing into the map.

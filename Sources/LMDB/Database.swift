@@ -6,8 +6,9 @@ import CLMDB
 /// the environment's lifetime; they are cheap values that can be shared between threads.
 ///
 /// ```swift
-/// let people = try env.openDatabase("people", flags: [.create])
-/// let byGroup = try env.openDatabase("i.item.group", flags: [.create, .dupSort, .dupFixed])
+/// let notes = try env.openDatabase("notes", flags: [.create])
+/// let byAuthor = try env.openDatabase("notes.author", flags: [.create, .dupSort, .dupFixed])
+/// print(notes.name ?? "main", byAuthor.flags.contains(.dupSort))   // notes true
 /// ```
 public struct Database: Sendable, Hashable {
     /// The LMDB handle.

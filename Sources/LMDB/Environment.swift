@@ -15,10 +15,11 @@ import Darwin
 /// synchronously on the calling thread.
 ///
 /// ```swift
-/// let env = try Environment.open(path: "/var/lib/hoso/tenants/lang-son")
-/// let db = try env.openDatabase("people", flags: [.create])
-/// try env.write { txn in try txn.put(db, key: [1], value: [42]) }
-/// let value = try env.read { txn in try txn.get(db, key: [1]).map(Array.init) }
+/// let env = try Environment.open(path: directory)
+/// let db = try env.openDatabase("notes", flags: [.create])
+/// try env.write { txn in try txn.put(db, key: Array("apple".utf8), value: Array("1".utf8)) }
+/// let value = try env.read { txn in try txn.get(db, key: Array("apple".utf8)).map { Array($0) } }
+/// print(value ?? [])   // [49]
 /// ```
 public final class Environment: @unchecked Sendable {
     /// Options for ``Environment/open(path:options:)``.
@@ -204,6 +205,7 @@ public final class Environment: @unchecked Sendable {
     ///
     /// ```swift
     /// let n = try env.read { txn in try txn.statistics(db).entries }
+    /// print(n)   // 3
     /// ```
     public func read<T>(_ body: (borrowing ReadTransaction) throws -> T) throws -> T {
         pthread_rwlock_rdlock(resizeLock)
@@ -360,7 +362,7 @@ public final class Environment: @unchecked Sendable {
     // MARK: Information
 
     /// Map size, pages in use and readers (`mdb_env_info`, `mdb_env_stat`).
-    /// After ``close()`` every figure is zero.
+    /// After ``close(replaced:)`` every figure is zero.
     public func info() -> EnvironmentInfo {
         pthread_rwlock_rdlock(resizeLock)
         defer { pthread_rwlock_unlock(resizeLock) }

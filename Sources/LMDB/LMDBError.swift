@@ -4,8 +4,13 @@ import CLMDB
 /// Swift layer refuses before it reaches LMDB.
 ///
 /// ```swift
-/// do { try env.write { txn in try txn.put(db, key: k, value: v) } }
-/// catch let error as LMDBError where error.isMapFull { /* grow failed: free disk space */ }
+/// do {
+///     try env.write { txn in try txn.put(db, key: key, value: value) }
+/// } catch LMDBError.diskFull(let path, _, let free) {
+///     print("the disk of \(path) is full (\(free) bytes free): nothing was written")
+/// } catch LMDBError.mapLimitReached(let path, let maximum) {
+///     print("\(path) reached its maximum of \(maximum) bytes: raise MapGrowthPolicy.maximumSize")
+/// }
 /// ```
 public enum LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
     /// LMDB returned `code` from `operation`.

@@ -6,7 +6,10 @@
 /// again, so no batch is lost.
 ///
 /// ```swift
-/// let policy = MapGrowthPolicy(initialSize: 256 << 20, maximumSize: 1 << 40)
+/// var options = Environment.Options()
+/// options.growth = MapGrowthPolicy(initialSize: 256 << 20, maximumSize: 1 << 40)
+/// let env = try Environment.open(path: directory, options: options)
+/// print(env.info().mapSize)   // 268435456
 /// ```
 public struct MapGrowthPolicy: Sendable, Hashable {
     /// Map size of a new environment, in bytes.

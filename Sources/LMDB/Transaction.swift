@@ -11,6 +11,12 @@ import CLMDB
 /// func entries(_ txn: borrowing some TransactionProtocol & ~Copyable, _ db: Database) throws -> Int {
 ///     try txn.statistics(db).entries
 /// }
+/// let before = try env.read { txn in try entries(txn, db) }
+/// let during = try env.write { txn in
+///     try txn.put(db, key: key, value: value)
+///     return try entries(txn, db)
+/// }
+/// print(before, during)   // 3 4
 /// ```
 public protocol TransactionProtocol: ~Copyable {
     /// The underlying `MDB_txn` pointer, for calls this layer does not wrap.
@@ -23,7 +29,8 @@ extension TransactionProtocol where Self: ~Copyable {
     /// The value stored under `key`, or `nil`. The buffer lives as long as the transaction.
     ///
     /// ```swift
-    /// let value = try txn.get(db, key: keyBytes).map(Array.init)
+    /// let value = try txn.get(db, key: Array("apple".utf8)).map { String(decoding: $0, as: UTF8.self) }
+    /// print(value ?? "none")   // 1
     /// ```
     @inlinable
     public func get(_ db: Database, key: UnsafeRawBufferPointer) throws(LMDBError) -> UnsafeRawBufferPointer? {
@@ -47,9 +54,14 @@ extension TransactionProtocol where Self: ~Copyable {
     /// Opens a cursor over `db`; it is closed when it goes out of scope.
     ///
     /// ```swift
-    /// var cursor = try txn.cursor(db)
+    /// let cursor = try txn.cursor(db)
+    /// var keys: [String] = []
     /// var entry = try cursor.first()
-    /// while let (key, value) = entry { …; entry = try cursor.next() }
+    /// while let e = entry {
+    ///     keys.append(String(decoding: e.key, as: UTF8.self))
+    ///     entry = try cursor.next()
+    /// }
+    /// print(keys)   // ["apple", "apricot", "banana"]
     /// ```
     public func cursor(_ db: Database) throws(LMDBError) -> Cursor {
         var c: OpaquePointer?
@@ -76,6 +88,7 @@ extension TransactionProtocol where Self: ~Copyable {
 ///
 /// ```swift
 /// let n = try env.read { txn in try txn.statistics(db).entries }
+/// print(n)   // 3
 /// ```
 public struct ReadTransaction: TransactionProtocol, ~Copyable {
     public let rawHandle: OpaquePointer
@@ -91,7 +104,7 @@ public struct ReadTransaction: TransactionProtocol, ~Copyable {
 /// kept beyond it.
 ///
 /// ```swift
-/// try env.write { txn in try txn.put(db, key: [1], value: [42]) }
+/// try env.write { txn in try txn.put(db, key: key, value: value) }
 /// ```
 public struct WriteTransaction: TransactionProtocol, ~Copyable {
     public let rawHandle: OpaquePointer
@@ -114,7 +127,9 @@ public struct WriteTransaction: TransactionProtocol, ~Copyable {
     /// ``PutFlags/noOverwrite`` or ``PutFlags/noDupData`` refused the write.
     ///
     /// ```swift
-    /// try txn.put(db, key: k, value: v)
+    /// try txn.put(db, key: key, value: value)
+    /// let stored = try txn.put(db, key: Array("apple".utf8), value: value, flags: .noOverwrite)
+    /// print(stored)   // false
     /// ```
     @discardableResult @inlinable
     public func put(_ db: Database, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: PutFlags = []) throws(LMDBError) -> Bool {
@@ -183,9 +198,16 @@ public struct WriteTransaction: TransactionProtocol, ~Copyable {
     /// returns and are undone alone when it throws (LMDB nested transactions).
     ///
     /// ```swift
+    /// struct Cancelled: Error {}
     /// try env.write { txn in
-    ///     try? txn.nested { child in try child.put(db, key: k, value: v); throw SomeError() }  // undone
+    ///     try txn.put(db, key: key, value: value)
+    ///     _ = try? txn.nested { child in
+    ///         try child.put(db, key: Array("damson".utf8), value: value)
+    ///         throw Cancelled()   // undoes the nested put only
+    ///     }
     /// }
+    /// let n = try env.read { txn in try txn.statistics(db).entries }
+    /// print(n)   // 4
     /// ```
     public func nested<T>(_ body: (borrowing WriteTransaction) throws -> T) throws -> T {
         var child: OpaquePointer?
