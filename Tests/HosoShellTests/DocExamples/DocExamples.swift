@@ -2,19 +2,94 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 6 examples compiled, 6 of them run, 6 printed lines checked; 36 examples of 25 files excluded (not compiled yet: the module's `exclude` list in scripts/doc-examples.py).
+// 42 examples compiled, 40 of them run, 47 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   store: Store — a store in a directory of its own, its clock on 2026-03-15, holding tenant `demo`: a synthetic Lạng Sơn of 40 persons and 200 events
 //   session: ShellSession — a session on tenant `demo` of `store`, its output discarded
+//   context: QueryContext — the query context of `session`
+//   day: Day — 2026-03-15, the clock's day
 
 import Foundation
 import HosoDomain
-import HosoShell
+@testable import HosoShell
 import Synchronization
 import Testing
 
 // MARK: Examples
+
+// Sources/HosoShell/Catalog/ColumnType.swift, example 1
+private func example_Catalog_ColumnType_1() throws {
+    let type = TableSchema.persons.column(named: "file_opened")?.type   // a date: '2025-06-10', '10/06/2025', or a period: '2025-06', '2025-Q3', '2025-H1', '2025'
+    print(type == .date)   // true
+    DocOutput.expect("true", from: "print(type == .date)")
+}
+
+// Sources/HosoShell/Catalog/ColumnType.swift, example 2
+private func example_Catalog_ColumnType_2() throws {
+    print(TableSchema.persons.column(named: "status")?.type == .status)   // true
+    DocOutput.expect("true", from: "print(TableSchema.persons.column(named: \"status\")?.type == .status)")
+    print(TableSchema.events.column(named: "stage")?.help ?? "")   // stage of a drug case: detected, investigated, prosecuted, tried
+    DocOutput.expect("stage of a drug case: detected, investigated, prosecuted, tried", from: "print(TableSchema.events.column(named: \"stage\")?.help ?? \"\")")
+}
+
+// Sources/HosoShell/Catalog/ColumnType.swift, example 3
+private func example_Catalog_ColumnType_3() throws {
+    let stage = Column("stage", .text, "stage of a drug case", codes: CaseEvent.Stage.self)
+    print(stage.name)   // stage
+    DocOutput.expect("stage", from: "print(stage.name)")
+}
+
+// Sources/HosoShell/Catalog/CommuneDirectory.swift, example 1
+private func example_Catalog_CommuneDirectory_1(context: QueryContext) throws {
+    let directory = CommuneDirectory(context.program.settings.communes)
+    print(directory.matching("cong son").map(\.name))   // ["Xã Công Sơn"]
+    DocOutput.expect("[\"Xã Công Sơn\"]", from: "print(directory.matching(\"cong son\").map(\\.name))")
+}
+
+// Sources/HosoShell/Catalog/TableSchema.swift, example 1
+private func example_Catalog_TableSchema_1() throws {
+    print(TableSchema.named("persons")?.columns.first?.name ?? "")   // id
+    DocOutput.expect("id", from: "print(TableSchema.named(\"persons\")?.columns.first?.name ?? \"\")")
+}
+
+// Sources/HosoShell/Catalog/Value.swift, example 1
+private func example_Catalog_Value_1(day: Day) throws {
+    print(Value.int(3) < Value.int(5))   // true
+    DocOutput.expect("true", from: "print(Value.int(3) < Value.int(5))")
+    print(Value.date(day).text)   // 2026-03-15
+    DocOutput.expect("2026-03-15", from: "print(Value.date(day).text)")
+}
+
+// Sources/HosoShell/Execution/Executor.swift, example 1
+private func example_Execution_Executor_1(context: QueryContext) throws {
+    guard case .select(let select) = try Parser.parse("SELECT COUNT(*) FROM persons") else { return }
+    let plan = try Planner(context: context).plan(select)
+    let result = try Executor(context: context).run(plan)
+    print(result.rows[0][0])   // 40
+    DocOutput.expect("40", from: "print(result.rows[0][0])")
+}
+
+// Sources/HosoShell/Execution/Interruption.swift, example 1
+private func example_Execution_Interruption_1() throws {
+    Interruption.clear()
+    try Interruption.check()   // throws when Ctrl-C was pressed since
+}
+
+// Sources/HosoShell/Execution/ResultSet.swift, example 1
+private func example_Execution_ResultSet_1(session: ShellSession) throws {
+    let result = try session.query("SELECT COUNT(*) FROM persons")
+    print(result.rows[0][0] == .int(40))   // true
+    DocOutput.expect("true", from: "print(result.rows[0][0] == .int(40))")
+}
+
+// Sources/HosoShell/Execution/RowBuilder.swift, example 1
+private func example_Execution_RowBuilder_1(context: QueryContext) throws {
+    let p = try context.program.person(id: 1)!
+    let row = RowBuilder(context: context).person(p, on: context.today)
+    print(row.count == TableSchema.persons.columns.count)   // true
+    DocOutput.expect("true", from: "print(row.count == TableSchema.persons.columns.count)")
+}
 
 // Sources/HosoShell/HosoShell.docc/GettingStarted.md, example 1
 private func example_HosoShell_docc_GettingStarted_1(store: Store) throws {
@@ -55,6 +130,102 @@ private func example_HosoShell_docc_GettingStarted_5(session: ShellSession) thro
     DocOutput.expect("true", from: "print(plan.lines?.isEmpty == false)")
 }
 
+// Sources/HosoShell/Output/OutputMode.swift, example 1
+private func example_Output_OutputMode_1() throws {
+    print(OutputMode(rawValue: "csv") == .csv)   // true
+    DocOutput.expect("true", from: "print(OutputMode(rawValue: \"csv\") == .csv)")
+    print(OutputMode.codes)   // ["table", "csv", "json", "line"]
+    DocOutput.expect("[\"table\", \"csv\", \"json\", \"line\"]", from: "print(OutputMode.codes)")
+}
+
+// Sources/HosoShell/Output/ResultFormatter.swift, example 1
+private func example_Output_ResultFormatter_1(session: ShellSession) throws {
+    let result = try session.query("SELECT COUNT(*) FROM persons")
+    let text = ResultFormatter(mode: .csv, headers: false).render(result)
+    print(text.trimmingCharacters(in: .newlines))   // 40
+    DocOutput.expect("40", from: "print(text.trimmingCharacters(in: .newlines))")
+}
+
+// Sources/HosoShell/Planning/Binder.swift, example 1
+private func example_Planning_Binder_1(context: QueryContext) throws {
+    guard case .select(let select) = try Parser.parse("SELECT * FROM persons WHERE id = 1"), let condition = select.condition else { return }
+    let predicate = try Binder(context: context).bind(condition, in: .persons)
+    print(predicate.describe(TableSchema.persons.columns))   // id = 1
+    DocOutput.expect("id = 1", from: "print(predicate.describe(TableSchema.persons.columns))")
+}
+
+// Sources/HosoShell/Planning/LikePattern.swift, example 1
+private func example_Planning_LikePattern_1() throws {
+    let p = LikePattern(folded: Gazetteer.fold("Nguyễn%Hoa"))
+    print(p.matches(folded: Gazetteer.fold("Nguyễn Thị Hoa")))   // true
+    DocOutput.expect("true", from: "print(p.matches(folded: Gazetteer.fold(\"Nguyễn Thị Hoa\")))")
+}
+
+// Sources/HosoShell/Planning/Plan.swift, example 1
+private func example_Planning_Plan_1(day: Day) throws {
+    let access = AccessPath.personsOnDay(statuses: [.addict], communes: nil, day: day)   // interval index
+    print(access == .personsOnDay(statuses: [.addict], communes: nil, day: day))   // true
+    DocOutput.expect("true", from: "print(access == .personsOnDay(statuses: [.addict], communes: nil, day: day))")
+}
+
+// Sources/HosoShell/Planning/Plan.swift, example 2
+private func example_Planning_Plan_2(context: QueryContext) throws {
+    guard case .select(let statement) = try Parser.parse("SELECT * FROM persons WHERE status = 'addict'") else { return }
+    let plan = try Planner(context: context).plan(statement)
+    print(plan.explain().isEmpty)   // false
+    DocOutput.expect("false", from: "print(plan.explain().isEmpty)")
+}
+
+// Sources/HosoShell/Planning/Planner.swift, example 1
+private func example_Planning_Planner_1(context: QueryContext) throws {
+    guard case .select(let statement) = try Parser.parse("SELECT COUNT(*) FROM persons WHERE status = 'addict' AS OF '2025-12-10'") else { return }
+    let plan = try Planner(context: context).plan(statement)
+    print(plan.count != nil)   // true
+    DocOutput.expect("true", from: "print(plan.count != nil)")
+}
+
+// Sources/HosoShell/Planning/Predicate.swift, example 1
+private func example_Planning_Predicate_1(context: QueryContext, day: Day) throws {
+    guard case .select(let s) = try Parser.parse("SELECT * FROM persons WHERE id = 1"), let condition = s.condition else { return }
+    let p = try Binder(context: context).bind(condition, in: .persons)
+    let row = RowBuilder(context: context).person(try context.program.person(id: 1)!, on: day)
+    print(p.evaluate(row) ?? false)   // true
+    DocOutput.expect("true", from: "print(p.evaluate(row) ?? false)")
+}
+
+// Sources/HosoShell/Planning/QueryContext.swift, example 1
+private func example_Planning_QueryContext_1(store: Store) throws {
+    let context = try QueryContext(program: ProgramTenant.open(in: store, name: "demo"))
+    print(context.province)   // 20
+    DocOutput.expect("20", from: "print(context.province)")
+}
+
+// Sources/HosoShell/Shell/Completion.swift, example 1
+private func example_Shell_Completion_1(context: QueryContext) throws {
+    let c = Completion(communes: context.communes)
+    print(c.candidates(line: "SELECT * FROM pe", cursor: 16).matches)   // ["person_id", "person_ids", "persons"]
+    DocOutput.expect("[\"person_id\", \"person_ids\", \"persons\"]", from: "print(c.candidates(line: \"SELECT * FROM pe\", cursor: 16).matches)")
+    let line = "SELECT * FROM persons WHERE commune_name = 'cong s"
+    print(c.candidates(line: line, cursor: line.count).matches)   // ["Sơn"]
+    DocOutput.expect("[\"Sơn\"]", from: "print(c.candidates(line: line, cursor: line.count).matches)")
+    let kinds = "SELECT * FROM events WHERE kind IN ('tip', 'dr"
+    print(c.candidates(line: kinds, cursor: kinds.count).matches)   // ["drug_case"]
+    DocOutput.expect("[\"drug_case\"]", from: "print(c.candidates(line: kinds, cursor: kinds.count).matches)")
+}
+
+// Sources/HosoShell/Shell/LineEditor.swift, example 1
+private func example_Shell_LineEditor_1(context: QueryContext) throws {
+    let completion = Completion(communes: context.communes)
+    LineEditor.start(historyFile: LineEditor.defaultHistoryPath) { line, cursor in completion.candidates(line: line, cursor: cursor) }
+    while let line = LineEditor.read(prompt: "hoso> ") { print(line) }
+}
+
+// Sources/HosoShell/Shell/ShellRunner.swift, example 1
+private func example_Shell_ShellRunner_1(session: ShellSession) throws {
+    let code = ShellRunner.run(session, interactive: isatty(0) != 0 && isatty(1) != 0)
+    exit(code)
+}
+
 // Sources/HosoShell/Shell/ShellSession.swift, example 1
 private func example_Shell_ShellSession_1(store: Store) throws {
     let session = try ShellSession(store: store, tenant: "demo")
@@ -64,9 +235,180 @@ private func example_Shell_ShellSession_1(store: Store) throws {
     DocOutput.expect("true", from: "print(ok)")
 }
 
+// Sources/HosoShell/Syntax/Expression.swift, example 1
+private func example_Syntax_Expression_1() throws {
+    print(Literal.string("2025-H1"))   // '2025-H1'
+    DocOutput.expect("'2025-H1'", from: "print(Literal.string(\"2025-H1\"))")
+}
+
+// Sources/HosoShell/Syntax/Expression.swift, example 2
+private func example_Syntax_Expression_2() throws {
+    let token = try Lexer.tokens("'2025'")[0]
+    let p = ReportPeriodSyntax(text: "2025", token: token)   // Lạng Sơn: 2024-12-10 … 2025-12-09
+    print(p.text)   // 2025
+    DocOutput.expect("2025", from: "print(p.text)")
+}
+
+// Sources/HosoShell/Syntax/Expression.swift, example 3
+private func example_Syntax_Expression_3() throws {
+    let token = try Lexer.tokens("status")[0]
+    print(Operand.column("status", token).token.text)   // status
+    DocOutput.expect("status", from: "print(Operand.column(\"status\", token).token.text)")
+}
+
+// Sources/HosoShell/Syntax/Expression.swift, example 4
+private func example_Syntax_Expression_4() throws {
+    let e = try Parser.parse("SELECT * FROM persons WHERE status = 'addict' AND NOT minor")
+    if case .select(let s) = e {
+        print(s.condition != nil)   // true
+        DocOutput.expect("true", from: "print(s.condition != nil)")
+    }
+}
+
+// Sources/HosoShell/Syntax/Lexer.swift, example 1
+private func example_Syntax_Lexer_1() throws {
+    let tokens = try Lexer.tokens("SELECT COUNT(*) FROM persons -- all files")
+    print(tokens.map(\.text))   // ["SELECT", "COUNT", "(", "*", ")", "FROM", "persons", ""]
+    DocOutput.expect("[\"SELECT\", \"COUNT\", \"(\", \"*\", \")\", \"FROM\", \"persons\", \"\"]", from: "print(tokens.map(\\.text))")
+}
+
+// Sources/HosoShell/Syntax/Lexer.swift, example 2
+private func example_Syntax_Lexer_2() throws {
+    print(Lexer.statementEnd(Array("SELECT ';'; SELECT 1;"), from: 0))   // 11
+    DocOutput.expect("11", from: "print(Lexer.statementEnd(Array(\"SELECT ';'; SELECT 1;\"), from: 0))")
+}
+
+// Sources/HosoShell/Syntax/Lexer.swift, example 3
+private func example_Syntax_Lexer_3() throws {
+    print(Lexer.isComplete("SELECT 'a;b'"))   // false
+    DocOutput.expect("false", from: "print(Lexer.isComplete(\"SELECT 'a;b'\"))")
+    print(Lexer.isComplete("SELECT 1;"))   // true
+    DocOutput.expect("true", from: "print(Lexer.isComplete(\"SELECT 1;\"))")
+}
+
+// Sources/HosoShell/Syntax/Parser.swift, example 1
+private func example_Syntax_Parser_1() throws {
+    var parser = try Parser("SELECT COUNT(*) FROM persons; SELECT * FROM communes LIMIT 3;")
+    var count = 0
+    while try parser.next() != nil { count += 1 }
+    print(count)   // 2
+    DocOutput.expect("2", from: "print(count)")
+    let one = try Parser.parse("SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind")
+    if case .select(let s) = one {
+        print(s.table)   // events
+        DocOutput.expect("events", from: "print(s.table)")
+    }
+}
+
+// Sources/HosoShell/Syntax/QueryError.swift, example 1
+private func example_Syntax_QueryError_1() throws {
+    do {
+        _ = try Parser.parse("SELECT * persons")
+    } catch {
+        print(error.render(source: "SELECT * persons"))   // error at line 1, column 10: expected FROM after the column list…
+        DocOutput.expect("error at line 1, column 10: expected FROM after the column list…", from: "print(error.render(source: \"SELECT * persons\"))")
+    }
+}
+
+// Sources/HosoShell/Syntax/Statement.swift, example 1
+private func example_Syntax_Statement_1() throws {
+    if case .select(let s) = try Parser.parse("SELECT COUNT(*) FROM persons"), case .count = s.items[0] {
+        print("COUNT(*)")   // COUNT(*)
+        DocOutput.expect("COUNT(*)", from: "print(\"COUNT(*)\")")
+    }
+}
+
+// Sources/HosoShell/Syntax/Statement.swift, example 2
+private func example_Syntax_Statement_2() throws {
+    let s = try Parser.parse("SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind")
+    if case .select(let select) = s {
+        print(select.groupBy.map(\.name))   // ["kind"]
+        DocOutput.expect("[\"kind\"]", from: "print(select.groupBy.map(\\.name))")
+    }
+}
+
+// Sources/HosoShell/Syntax/Statement.swift, example 3
+private func example_Syntax_Statement_3() throws {
+    if case .explain(let s) = try Parser.parse("EXPLAIN SELECT COUNT(*) FROM persons") {
+        print(s.table)   // persons
+        DocOutput.expect("persons", from: "print(s.table)")
+    }
+}
+
+// Sources/HosoShell/Syntax/Token.swift, example 1
+private func example_Syntax_Token_1() throws {
+    let tokens = try Lexer.tokens("SELECT *\nFROM persons")
+    print(tokens[2].location)   // line 2, column 1
+    DocOutput.expect("line 2, column 1", from: "print(tokens[2].location)")
+}
+
+// Sources/HosoShell/Syntax/Token.swift, example 2
+private func example_Syntax_Token_2() throws {
+    let t = try Lexer.tokens("count(*)")[0]
+    print(t.kind == .word)   // true
+    DocOutput.expect("true", from: "print(t.kind == .word)")
+    print(t.is("COUNT"))   // true
+    DocOutput.expect("true", from: "print(t.is(\"COUNT\"))")
+}
+
 // MARK: Running them
 
 @Suite("HosoShell documentation examples") struct HosoShellDocExamples {
+    @Test("Catalog/ColumnType.swift, example 1") func catalog_ColumnType_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Catalog_ColumnType_1() }
+    }
+
+    @Test("Catalog/ColumnType.swift, example 2") func catalog_ColumnType_2() throws {
+        try DocOutput.run(checks: 2) { c in try example_Catalog_ColumnType_2() }
+    }
+
+    @Test("Catalog/ColumnType.swift, example 3") func catalog_ColumnType_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Catalog_ColumnType_3() }
+    }
+
+    @Test("Catalog/CommuneDirectory.swift, example 1") func catalog_CommuneDirectory_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_Catalog_CommuneDirectory_1(context: context)
+        }
+    }
+
+    @Test("Catalog/TableSchema.swift, example 1") func catalog_TableSchema_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Catalog_TableSchema_1() }
+    }
+
+    @Test("Catalog/Value.swift, example 1") func catalog_Value_1() throws {
+        try DocOutput.run(checks: 2) { c in
+            let day = try c.day
+            try example_Catalog_Value_1(day: day)
+        }
+    }
+
+    @Test("Execution/Executor.swift, example 1") func execution_Executor_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_Execution_Executor_1(context: context)
+        }
+    }
+
+    @Test("Execution/Interruption.swift, example 1") func execution_Interruption_1() throws {
+        try DocOutput.run(checks: 0) { c in try example_Execution_Interruption_1() }
+    }
+
+    @Test("Execution/ResultSet.swift, example 1") func execution_ResultSet_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let session = try c.session
+            try example_Execution_ResultSet_1(session: session)
+        }
+    }
+
+    @Test("Execution/RowBuilder.swift, example 1") func execution_RowBuilder_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_Execution_RowBuilder_1(context: context)
+        }
+    }
+
     @Test("HosoShell.docc/GettingStarted.md, example 1") func hosoShell_docc_GettingStarted_1() throws {
         try DocOutput.run(checks: 1) { c in
             let store = try c.store
@@ -102,11 +444,132 @@ private func example_Shell_ShellSession_1(store: Store) throws {
         }
     }
 
+    @Test("Output/OutputMode.swift, example 1") func output_OutputMode_1() throws {
+        try DocOutput.run(checks: 2) { c in try example_Output_OutputMode_1() }
+    }
+
+    @Test("Output/ResultFormatter.swift, example 1") func output_ResultFormatter_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let session = try c.session
+            try example_Output_ResultFormatter_1(session: session)
+        }
+    }
+
+    @Test("Planning/Binder.swift, example 1") func planning_Binder_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_Planning_Binder_1(context: context)
+        }
+    }
+
+    @Test("Planning/LikePattern.swift, example 1") func planning_LikePattern_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Planning_LikePattern_1() }
+    }
+
+    @Test("Planning/Plan.swift, example 1") func planning_Plan_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let day = try c.day
+            try example_Planning_Plan_1(day: day)
+        }
+    }
+
+    @Test("Planning/Plan.swift, example 2") func planning_Plan_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_Planning_Plan_2(context: context)
+        }
+    }
+
+    @Test("Planning/Planner.swift, example 1") func planning_Planner_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_Planning_Planner_1(context: context)
+        }
+    }
+
+    @Test("Planning/Predicate.swift, example 1") func planning_Predicate_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            let day = try c.day
+            try example_Planning_Predicate_1(context: context, day: day)
+        }
+    }
+
+    @Test("Planning/QueryContext.swift, example 1") func planning_QueryContext_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            try example_Planning_QueryContext_1(store: store)
+        }
+    }
+
+    @Test("Shell/Completion.swift, example 1") func shell_Completion_1() throws {
+        try DocOutput.run(checks: 3) { c in
+            let context = try c.context
+            try example_Shell_Completion_1(context: context)
+        }
+    }
+
     @Test("Shell/ShellSession.swift, example 1") func shell_ShellSession_1() throws {
         try DocOutput.run(checks: 1) { c in
             let store = try c.store
             try example_Shell_ShellSession_1(store: store)
         }
+    }
+
+    @Test("Syntax/Expression.swift, example 1") func syntax_Expression_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Syntax_Expression_1() }
+    }
+
+    @Test("Syntax/Expression.swift, example 2") func syntax_Expression_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Syntax_Expression_2() }
+    }
+
+    @Test("Syntax/Expression.swift, example 3") func syntax_Expression_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Syntax_Expression_3() }
+    }
+
+    @Test("Syntax/Expression.swift, example 4") func syntax_Expression_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_Syntax_Expression_4() }
+    }
+
+    @Test("Syntax/Lexer.swift, example 1") func syntax_Lexer_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Syntax_Lexer_1() }
+    }
+
+    @Test("Syntax/Lexer.swift, example 2") func syntax_Lexer_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Syntax_Lexer_2() }
+    }
+
+    @Test("Syntax/Lexer.swift, example 3") func syntax_Lexer_3() throws {
+        try DocOutput.run(checks: 2) { c in try example_Syntax_Lexer_3() }
+    }
+
+    @Test("Syntax/Parser.swift, example 1") func syntax_Parser_1() throws {
+        try DocOutput.run(checks: 2) { c in try example_Syntax_Parser_1() }
+    }
+
+    @Test("Syntax/QueryError.swift, example 1") func syntax_QueryError_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Syntax_QueryError_1() }
+    }
+
+    @Test("Syntax/Statement.swift, example 1") func syntax_Statement_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Syntax_Statement_1() }
+    }
+
+    @Test("Syntax/Statement.swift, example 2") func syntax_Statement_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Syntax_Statement_2() }
+    }
+
+    @Test("Syntax/Statement.swift, example 3") func syntax_Statement_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Syntax_Statement_3() }
+    }
+
+    @Test("Syntax/Token.swift, example 1") func syntax_Token_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Syntax_Token_1() }
+    }
+
+    @Test("Syntax/Token.swift, example 2") func syntax_Token_2() throws {
+        try DocOutput.run(checks: 2) { c in try example_Syntax_Token_2() }
     }
 
     @Test("Tests/HosoShellTests/DocExamples/DocExamples.swift is current") func docExamplesAreCurrent() throws {
