@@ -4,29 +4,31 @@
 /// do {
 ///     _ = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 31, monthStartDay: 1)
 /// } catch {
-///     print(error)
-///     // invalid reporting calendar: yearStartDay is 31, it must be 1…28 ...
+///     print(error)   // invalid reporting calendar: yearStartDay is 31, it must be 1…28…
 /// }
 /// ```
 public struct CalendarError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The name of the offending setting: `yearStartMonth`, `yearStartDay` or `monthStartDay`.
     ///
     /// ```swift
-    /// error.field   // "yearStartDay"
+    /// let error = CalendarError(field: "yearStartDay", value: 31, allowed: 1...28)
+    /// print(error.field)   // yearStartDay
     /// ```
     public let field: String
 
     /// The value that was given for ``field``.
     ///
     /// ```swift
-    /// error.value   // 31
+    /// let error = CalendarError(field: "yearStartDay", value: 31, allowed: 1...28)
+    /// print(error.value)   // 31
     /// ```
     public let value: Int
 
     /// The values ``field`` may take.
     ///
     /// ```swift
-    /// error.allowed   // 1...28
+    /// let error = CalendarError(field: "yearStartDay", value: 31, allowed: 1...28)
+    /// print(error.allowed)   // 1...28
     /// ```
     public let allowed: ClosedRange<Int>
 
@@ -34,6 +36,7 @@ public struct CalendarError: Error, Hashable, Sendable, CustomStringConvertible 
     ///
     /// ```swift
     /// let error = CalendarError(field: "monthStartDay", value: 30, allowed: 1...28)
+    /// print(error.value)   // 30
     /// ```
     public init(field: String, value: Int, allowed: ClosedRange<Int>) {
         self.field = field
@@ -44,7 +47,7 @@ public struct CalendarError: Error, Hashable, Sendable, CustomStringConvertible 
     /// A message naming the setting, its value and the allowed values, with the reason.
     ///
     /// ```swift
-    /// print(error.description)
+    /// print(CalendarError(field: "monthStartDay", value: 30, allowed: 1...28).description)   // invalid reporting calendar: monthStartDay is 30…
     /// ```
     public var description: String {
         let why = field == "yearStartMonth"

@@ -10,15 +10,16 @@ import HosoStore
 ///
 /// ```swift
 /// let period = try Period.parse("2025-H1")
-/// period.range()                 // [2025-01-01, 2025-07-01)
-/// period.range(in: langSon)      // [2024-12-10, 2025-06-10)
-/// print(period)                  // 2025-H1
+/// print(period.range())   // 2025-01-01…2025-06-30
+/// print(period.range(in: langSon))   // 2024-12-10…2025-06-09
+/// print(period)   // 2025-H1
 /// ```
 public enum Period: Hashable, Sendable, CustomStringConvertible {
     /// One day.
     ///
     /// ```swift
     /// let p = Period.day(Day(year: 2025, month: 6, day: 10)!)
+    /// print(p)   // 2025-06-10
     /// ```
     case day(Day)
 
@@ -26,6 +27,7 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
     ///
     /// ```swift
     /// let p = Period.month(year: 2025, month: 6)
+    /// print(p)   // 2025-06
     /// ```
     case month(year: Int, month: Int)
 
@@ -33,6 +35,7 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
     ///
     /// ```swift
     /// let p = Period.quarter(year: 2025, quarter: 3)
+    /// print(p)   // 2025-Q3
     /// ```
     case quarter(year: Int, quarter: Int)
 
@@ -40,6 +43,7 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
     ///
     /// ```swift
     /// let p = Period.half(year: 2025, half: 1)
+    /// print(p)   // 2025-H1
     /// ```
     case half(year: Int, half: Int)
 
@@ -47,6 +51,7 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
     ///
     /// ```swift
     /// let p = Period.year(2025)
+    /// print(p)   // 2025
     /// ```
     case year(Int)
 
@@ -54,15 +59,16 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
     ///
     /// ```swift
     /// let plan = Period.span(DayRange(from: try Day.parse("15/4/2024"), through: try Day.parse("15/4/2025")))
+    /// print(plan)   // 2024-04-15..2025-04-15
     /// ```
     case span(DayRange)
 
     /// The days of the period under `calendar` (by default calendar periods).
     ///
     /// ```swift
-    /// Period.year(2025).range()                // [2025-01-01, 2026-01-01)
-    /// Period.year(2025).range(in: langSon)     // [2024-12-10, 2025-12-10)
-    /// Period.month(year: 2025, month: 6).range(in: police)   // [2025-05-15, 2025-06-15)
+    /// print(Period.year(2025).range())   // 2025-01-01…2025-12-31
+    /// print(Period.year(2025).range(in: langSon))   // 2024-12-10…2025-12-09
+    /// print(Period.month(year: 2025, month: 6).range(in: police))   // 2025-05-15…2025-06-14
     /// ```
     public func range(in calendar: ReportingCalendar = .gregorian) -> DayRange {
         switch self {
@@ -81,7 +87,7 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
     /// ``parse(_:)`` rejects) and spans bounded by ``Day/distantPast`` or ``Day/distantFuture``.
     ///
     /// ```swift
-    /// Period.quarter(year: 2025, quarter: 3).description   // "2025-Q3"
+    /// print(Period.quarter(year: 2025, quarter: 3).description)   // 2025-Q3
     /// ```
     public var description: String {
         switch self {
@@ -109,9 +115,13 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
     /// No spaces are allowed. Errors name the text, the reason and the accepted forms.
     ///
     /// ```swift
-    /// try Period.parse("2025-q3")                  // .quarter(year: 2025, quarter: 3)
-    /// try Period.parse("15/4/2024..15/4/2025")     // .span([2024-04-15, 2025-04-16))
-    /// try Period.parse("2025-13")                  // throws: month 13 out of range 1–12
+    /// print(try Period.parse("2025-q3") == .quarter(year: 2025, quarter: 3))   // true
+    /// print(try Period.parse("15/4/2024..15/4/2025"))   // 2024-04-15..2025-04-15
+    /// do {
+    ///     _ = try Period.parse("2025-13")
+    /// } catch {
+    ///     print(error.reason)   // month 13 out of range 1–12
+    /// }
     /// ```
     public static func parse(_ text: String) throws(PeriodParseError) -> Period {
         let bytes = Array(text.utf8)

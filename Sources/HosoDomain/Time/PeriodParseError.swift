@@ -6,21 +6,29 @@
 /// do {
 ///     _ = try Period.parse("2025-Q5")
 /// } catch {
-///     print(error)   // invalid period "2025-Q5": quarter 5 out of range 1–4 (accepted forms: ...)
+///     print(error)   // invalid period "2025-Q5": quarter 5 out of range 1–4…
 /// }
 /// ```
 public struct PeriodParseError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The text that was given to ``Period/parse(_:)``.
     ///
     /// ```swift
-    /// error.text   // "2025-Q5"
+    /// do {
+    ///     _ = try Period.parse("2025-Q5")
+    /// } catch {
+    ///     print(error.text)   // 2025-Q5
+    /// }
     /// ```
     public let text: String
 
     /// Why the text was rejected, for example `quarter 5 out of range 1–4`.
     ///
     /// ```swift
-    /// error.reason   // "quarter 5 out of range 1–4"
+    /// do {
+    ///     _ = try Period.parse("2025-Q5")
+    /// } catch {
+    ///     print(error.reason)   // quarter 5 out of range 1–4
+    /// }
     /// ```
     public let reason: String
 
@@ -37,6 +45,7 @@ public struct PeriodParseError: Error, Hashable, Sendable, CustomStringConvertib
     ///
     /// ```swift
     /// let error = PeriodParseError(text: "2025-H3", reason: "half 3 out of range 1–2")
+    /// print(error.reason)   // half 3 out of range 1–2
     /// ```
     public init(text: String, reason: String) {
         self.text = text
@@ -46,7 +55,7 @@ public struct PeriodParseError: Error, Hashable, Sendable, CustomStringConvertib
     /// A complete message: the text, the reason and the accepted forms.
     ///
     /// ```swift
-    /// print(error.description)
+    /// print(PeriodParseError(text: "2025-H3", reason: "half 3 out of range 1–2").description)   // invalid period "2025-H3": half 3 out of range 1–2…
     /// ```
     public var description: String {
         "invalid period \"\(text)\": \(reason) (accepted forms: \(PeriodParseError.acceptedForms))"

@@ -27,31 +27,31 @@ import HosoStore
 ///
 /// ```swift
 /// let langSon = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-/// langSon.year(2025)        // 2024-12-10…2025-12-09
-/// langSon.half(2025, 1)     // 2024-12-10…2025-06-09
+/// print(langSon.year(2025))   // 2024-12-10…2025-12-09
+/// print(langSon.half(2025, 1))   // 2024-12-10…2025-06-09
 /// let police = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
-/// police.month(2025, 6)     // 2025-05-15…2025-06-14
-/// ReportingCalendar.gregorian.quarter(2025, 3)   // 2025-07-01…2025-09-30
+/// print(police.month(2025, 6))   // 2025-05-15…2025-06-14
+/// print(ReportingCalendar.gregorian.quarter(2025, 3))   // 2025-07-01…2025-09-30
 /// ```
 public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The month (1…12) in which a reporting year starts.
     ///
     /// ```swift
-    /// langSon.yearStartMonth   // 12
+    /// print(langSon.yearStartMonth)   // 12
     /// ```
     public let yearStartMonth: Int
 
     /// The day of ``yearStartMonth`` (1…28) on which a reporting year starts.
     ///
     /// ```swift
-    /// langSon.yearStartDay   // 10
+    /// print(langSon.yearStartDay)   // 10
     /// ```
     public let yearStartDay: Int
 
     /// The day of the month (1…28) on which a reporting month starts.
     ///
     /// ```swift
-    /// police.monthStartDay   // 15
+    /// print(police.monthStartDay)   // 15
     /// ```
     public let monthStartDay: Int
 
@@ -60,6 +60,7 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     ///
     /// ```swift
     /// let langSon = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// print(langSon.monthStartDay)   // 10
     /// ```
     public init(yearStartMonth: Int, yearStartDay: Int, monthStartDay: Int) throws(CalendarError) {
         guard (1...12).contains(yearStartMonth) else {
@@ -85,7 +86,7 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// Calendar years, quarters, halves and months (year from 1 January, months from the 1st).
     ///
     /// ```swift
-    /// ReportingCalendar.gregorian.year(2025)   // 2025-01-01…2025-12-31
+    /// print(ReportingCalendar.gregorian.year(2025))   // 2025-01-01…2025-12-31
     /// ```
     public static let gregorian = ReportingCalendar(unchecked: 1, 1, 1)
 
@@ -96,7 +97,9 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// Decodes a calendar and validates it like ``init(yearStartMonth:yearStartDay:monthStartDay:)``.
     ///
     /// ```swift
+    /// let json = Data(#"{"yearStartMonth": 12, "yearStartDay": 10, "monthStartDay": 10}"#.utf8)
     /// let calendar = try JSONDecoder().decode(ReportingCalendar.self, from: json)
+    /// print(calendar == langSon)   // true
     /// ```
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -120,8 +123,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The reporting year labelled `y`.
     ///
     /// ```swift
-    /// langSon.year(2025)                       // [2024-12-10, 2025-12-10)
-    /// ReportingCalendar.gregorian.year(2025)   // [2025-01-01, 2026-01-01)
+    /// print(langSon.year(2025))   // 2024-12-10…2025-12-09
+    /// print(ReportingCalendar.gregorian.year(2025))   // 2025-01-01…2025-12-31
     /// ```
     public func year(_ y: Int) -> DayRange {
         DayRange(yearStart(y), yearStart(y + 1))
@@ -131,8 +134,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// months after. Traps when `h` is not 1 or 2.
     ///
     /// ```swift
-    /// langSon.half(2025, 1)   // [2024-12-10, 2025-06-10)
-    /// langSon.half(2025, 2)   // [2025-06-10, 2025-12-10)
+    /// print(langSon.half(2025, 1))   // 2024-12-10…2025-06-09
+    /// print(langSon.half(2025, 2))   // 2025-06-10…2025-12-09
     /// ```
     public func half(_ y: Int, _ h: Int) -> DayRange {
         precondition((1...2).contains(h), "half \(h) out of range 1–2")
@@ -143,8 +146,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// `3 × (q − 1)` months. Traps when `q` is not 1…4.
     ///
     /// ```swift
-    /// ReportingCalendar.gregorian.quarter(2025, 3)   // [2025-07-01, 2025-10-01)
-    /// langSon.quarter(2025, 1)                       // [2024-12-10, 2025-03-10)
+    /// print(ReportingCalendar.gregorian.quarter(2025, 3))   // 2025-07-01…2025-09-30
+    /// print(langSon.quarter(2025, 1))   // 2024-12-10…2025-03-09
     /// ```
     public func quarter(_ y: Int, _ q: Int) -> DayRange {
         precondition((1...4).contains(q), "quarter \(q) out of range 1–4")
@@ -155,8 +158,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// day falls in calendar month `y`-`m`. Traps when `m` is not 1…12.
     ///
     /// ```swift
-    /// police.month(2025, 6)                       // [2025-05-15, 2025-06-15)
-    /// ReportingCalendar.gregorian.month(2025, 2)  // [2025-02-01, 2025-03-01)
+    /// print(police.month(2025, 6))   // 2025-05-15…2025-06-14
+    /// print(ReportingCalendar.gregorian.month(2025, 2))   // 2025-02-01…2025-02-28
     /// ```
     public func month(_ y: Int, _ m: Int) -> DayRange {
         precondition((1...12).contains(m), "month \(m) out of range 1–12")
@@ -173,8 +176,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The label of the reporting year that contains `day`.
     ///
     /// ```swift
-    /// langSon.yearLabel(containing: Day(year: 2024, month: 12, day: 10)!)   // 2025
-    /// langSon.yearLabel(containing: Day(year: 2024, month: 12, day: 9)!)    // 2024
+    /// print(langSon.yearLabel(containing: Day(year: 2024, month: 12, day: 10)!))   // 2025
+    /// print(langSon.yearLabel(containing: Day(year: 2024, month: 12, day: 9)!))   // 2024
     /// ```
     public func yearLabel(containing day: Day) -> Int {
         let c = day.civil
@@ -187,8 +190,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// contains `day`.
     ///
     /// ```swift
-    /// police.monthLabel(containing: Day(year: 2025, month: 5, day: 15)!)   // (2025, 6)
-    /// police.monthLabel(containing: Day(year: 2025, month: 12, day: 20)!)  // (2026, 1)
+    /// print(police.monthLabel(containing: Day(year: 2025, month: 5, day: 15)!))   // (year: 2025, month: 6)
+    /// print(police.monthLabel(containing: Day(year: 2025, month: 12, day: 20)!))   // (year: 2026, month: 1)
     /// ```
     public func monthLabel(containing day: Day) -> (year: Int, month: Int) {
         let c = day.civil
@@ -199,7 +202,7 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The reporting year and quarter (1…4) that contain `day`.
     ///
     /// ```swift
-    /// langSon.quarterLabel(containing: Day(year: 2025, month: 3, day: 10)!)   // (2025, 2)
+    /// print(langSon.quarterLabel(containing: Day(year: 2025, month: 3, day: 10)!))   // (year: 2025, quarter: 2)
     /// ```
     public func quarterLabel(containing day: Day) -> (year: Int, quarter: Int) {
         let (y, index) = monthIndex(of: day)
@@ -209,8 +212,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The reporting year and half (1 or 2) that contain `day`.
     ///
     /// ```swift
-    /// langSon.halfLabel(containing: Day(year: 2025, month: 6, day: 9)!)    // (2025, 1)
-    /// langSon.halfLabel(containing: Day(year: 2025, month: 6, day: 10)!)   // (2025, 2)
+    /// print(langSon.halfLabel(containing: Day(year: 2025, month: 6, day: 9)!))   // (year: 2025, half: 1)
+    /// print(langSon.halfLabel(containing: Day(year: 2025, month: 6, day: 10)!))   // (year: 2025, half: 2)
     /// ```
     public func halfLabel(containing day: Day) -> (year: Int, half: Int) {
         let (y, index) = monthIndex(of: day)

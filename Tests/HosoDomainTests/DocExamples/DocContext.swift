@@ -55,6 +55,12 @@ final class DocContext {
     /// The first commune of ``program``.
     var congSon: CommuneRef { get throws { try program.settings.communes[0].ref } }
 
+    /// Lạng Sơn's reporting calendar: the year from 10 December, months from day 10.
+    var langSon: ReportingCalendar { get throws { try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10) } }
+
+    /// A calendar of Gregorian years with months from day 15.
+    var police: ReportingCalendar { get throws { try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15) } }
+
     /// Removes the directories.
     func close() {
         created = nil

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 22 examples compiled, 21 of them run, 20 printed lines checked; 274 examples of 35 files excluded (not compiled yet: the module's `exclude` list in scripts/doc-examples.py).
+// 95 examples compiled, 94 of them run, 113 printed lines checked; 201 examples of 21 files excluded (not compiled yet: the module's `exclude` list in scripts/doc-examples.py).
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -10,6 +10,8 @@
 //   program: ProgramTenant — tenant `lang-son` of `store` (Lạng Sơn, province 20), as GettingStarted.md creates it: no persons or events yet
 //   congSon: CommuneRef — the first commune of `program`
 //   day: Day — 2025-12-10, the clock's day
+//   langSon: ReportingCalendar — Lạng Sơn's reporting calendar: the year from 10 December, months from day 10
+//   police: ReportingCalendar — a calendar of Gregorian years with months from day 15
 
 import Foundation
 import HosoDomain
@@ -17,6 +19,182 @@ import Synchronization
 import Testing
 
 // MARK: Examples
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 1
+private func example_Codes_CodedEnum_1() throws {
+    print(Status(code: "addict") == .addict)   // true
+    DocOutput.expect("true", from: "print(Status(code: \"addict\") == .addict)")
+    print(Status.codes.prefix(3))   // ["none", "illegal_user", "addict"]
+    DocOutput.expect("[\"none\", \"illegal_user\", \"addict\"]", from: "print(Status.codes.prefix(3))")
+    do {
+        _ = try CaseEvent.Kind.parse("drugcase")
+    } catch {
+        print(error)   // unknown event kind 'drugcase' — did you mean 'drug_case'? (known: …
+        DocOutput.expect("unknown event kind 'drugcase' — did you mean 'drug_case'? (known: …", from: "print(error)")
+    }
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 2
+private func example_Codes_CodedEnum_2() throws {
+    print(CaseEvent.Kind.codeName)   // event kind
+    DocOutput.expect("event kind", from: "print(CaseEvent.Kind.codeName)")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 3
+private func example_Codes_CodedEnum_3() throws {
+    print(Status.illegalUser.code)   // illegal_user
+    DocOutput.expect("illegal_user", from: "print(Status.illegalUser.code)")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 4
+private func example_Codes_CodedEnum_4() throws {
+    print(Status.addict.label)   // người nghiện
+    DocOutput.expect("người nghiện", from: "print(Status.addict.label)")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 5
+private func example_Codes_CodedEnum_5() throws {
+    print(PersonEvent.Outcome(code: "not_addicted") == .notAddicted)   // true
+    DocOutput.expect("true", from: "print(PersonEvent.Outcome(code: \"not_addicted\") == .notAddicted)")
+    print(PersonEvent.Outcome(code: "Not_Addicted") == nil)   // true
+    DocOutput.expect("true", from: "print(PersonEvent.Outcome(code: \"Not_Addicted\") == nil)")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 6
+private func example_Codes_CodedEnum_6() throws {
+    print(Person.Sex.codes)   // ["unknown", "male", "female"]
+    DocOutput.expect("[\"unknown\", \"male\", \"female\"]", from: "print(Person.Sex.codes)")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 7
+private func example_Codes_CodedEnum_7() throws {
+    print(Status.codeList.codes.count)   // 11
+    DocOutput.expect("11", from: "print(Status.codeList.codes.count)")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 8
+private func example_Codes_CodedEnum_8() throws {
+    print(try Status.parse("Addict") == .addict)   // true
+    DocOutput.expect("true", from: "print(try Status.parse(\"Addict\") == .addict)")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 9
+private func example_Codes_CodedEnum_9() throws {
+    print(InterchangeFormat.ndjson.code)   // ndjson
+    DocOutput.expect("ndjson", from: "print(InterchangeFormat.ndjson.code)")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 10
+private func example_Codes_CodedEnum_10() throws {
+    let list = Status.codeList
+    print(list.help)   // none, illegal_user, addict, …
+    DocOutput.expect("none, illegal_user, addict, …", from: "print(list.help)")
+    print(list.code(matching: "ADDICT") ?? "")   // addict
+    DocOutput.expect("addict", from: "print(list.code(matching: \"ADDICT\") ?? \"\")")
+    print(list.completions(of: "ill"))   // ["illegal_user"]
+    DocOutput.expect("[\"illegal_user\"]", from: "print(list.completions(of: \"ill\"))")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 11
+private func example_Codes_CodedEnum_11() throws {
+    let list = CodeList(CaseEvent.Kind.self)
+    print(list.name)   // event kind
+    DocOutput.expect("event kind", from: "print(list.name)")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 12
+private func example_Codes_CodedEnum_12() throws {
+    print(CaseEvent.TipOutcome.codeList.help)   // pending, prosecute, not_prosecute, suspend
+    DocOutput.expect("pending, prosecute, not_prosecute, suspend", from: "print(CaseEvent.TipOutcome.codeList.help)")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 13
+private func example_Codes_CodedEnum_13() throws {
+    print(Status.codeList.code(matching: "Addict") ?? "")   // addict
+    DocOutput.expect("addict", from: "print(Status.codeList.code(matching: \"Addict\") ?? \"\")")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 14
+private func example_Codes_CodedEnum_14() throws {
+    print(CaseEvent.Kind.codeList.completions(of: "p"))   // ["propaganda", "prevention_model"]
+    DocOutput.expect("[\"propaganda\", \"prevention_model\"]", from: "print(CaseEvent.Kind.codeList.completions(of: \"p\"))")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 15
+private func example_Codes_CodedEnum_15() throws {
+    print(Status.codeList.suggestion(for: "adict") ?? "")   // addict
+    DocOutput.expect("addict", from: "print(Status.codeList.suggestion(for: \"adict\") ?? \"\")")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 16
+private func example_Codes_CodedEnum_16() throws {
+    do {
+        _ = try Status.parse("adict")
+    } catch {
+        print(error)   // unknown status 'adict' — did you mean 'addict'? (known: none, illegal_user, addict, …
+        DocOutput.expect("unknown status 'adict' — did you mean 'addict'? (known: none, illegal_user, addict, …", from: "print(error)")
+    }
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 17
+private func example_Codes_CodedEnum_17() throws {
+    let error = CodeError(Status.codeList, text: "adict")
+    print(error.suggestion ?? "")   // addict
+    DocOutput.expect("addict", from: "print(error.suggestion ?? \"\")")
+}
+
+// Sources/HosoDomain/Codes/CodedEnum.swift, example 18
+private func example_Codes_CodedEnum_18() throws {
+    print(CodeError(Status.codeList, text: "adict"))   // unknown status 'adict' — did you mean 'addict'? …
+    DocOutput.expect("unknown status 'adict' — did you mean 'addict'? …", from: "print(CodeError(Status.codeList, text: \"adict\"))")
+}
+
+// Sources/HosoDomain/Codes/Suggestions.swift, example 1
+private func example_Codes_Suggestions_1() throws {
+    print(Suggestions.closest("stauts", in: ["status", "commune"]) ?? "")   // status
+    DocOutput.expect("status", from: "print(Suggestions.closest(\"stauts\", in: [\"status\", \"commune\"]) ?? \"\")")
+    print(Suggestions.closest("xyz", in: ["status", "commune"]) == nil)   // true
+    DocOutput.expect("true", from: "print(Suggestions.closest(\"xyz\", in: [\"status\", \"commune\"]) == nil)")
+}
+
+// Sources/HosoDomain/Codes/Suggestions.swift, example 2
+private func example_Codes_Suggestions_2() throws {
+    print(Suggestions.closest("drugcase", in: CaseEvent.Kind.codes) ?? "")   // drug_case
+    DocOutput.expect("drug_case", from: "print(Suggestions.closest(\"drugcase\", in: CaseEvent.Kind.codes) ?? \"\")")
+}
+
+// Sources/HosoDomain/Codes/Suggestions.swift, example 3
+private func example_Codes_Suggestions_3() throws {
+    print(Suggestions.editDistance("adict", "addict"))   // 1
+    DocOutput.expect("1", from: "print(Suggestions.editDistance(\"adict\", \"addict\"))")
+}
+
+// Sources/HosoDomain/Events/CaseEvent.swift, example 1
+private func example_Events_CaseEvent_1(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
+    var e = CaseEvent(id: 9, kind: .drugCase, commune: congSon, date: day)
+    e.offenceArticle = 249; e.stage = .prosecuted; e.arrested = 2
+    try program.addEvent(e)
+    print(try program.eventCount())   // 1
+    DocOutput.expect("1", from: "print(try program.eventCount())")
+}
+
+// Sources/HosoDomain/Events/CaseEvent.swift, example 2
+private func example_Events_CaseEvent_2() throws {
+    print(CaseEvent.Stage.tried.code)   // tried
+    DocOutput.expect("tried", from: "print(CaseEvent.Stage.tried.code)")
+}
+
+// Sources/HosoDomain/Events/CaseEvent.swift, example 3
+private func example_Events_CaseEvent_3() throws {
+    print(CaseEvent.TipOutcome.notProsecute.code)   // not_prosecute
+    DocOutput.expect("not_prosecute", from: "print(CaseEvent.TipOutcome.notProsecute.code)")
+}
+
+// Sources/HosoDomain/Events/CaseEvent.swift, example 4
+private func example_Events_CaseEvent_4() throws {
+    print(CaseEvent.Measure(code: "area_m2") == .areaM2)   // true
+    DocOutput.expect("true", from: "print(CaseEvent.Measure(code: \"area_m2\") == .areaM2)")
+}
 
 // Sources/HosoDomain/HosoDomain.docc/GettingStarted.md, example 1
 private func example_HosoDomain_docc_GettingStarted_1(store: Store) throws {
@@ -105,6 +283,84 @@ private func example_HosoDomain_docc_KeyLayout_2() throws {
     for index in ProgramTenant.indexCatalog where index.name == "national_id" {
         print(index.recordType + "." + index.name)   // person.national_id
     }
+}
+
+// Sources/HosoDomain/People/CommuneRef.swift, example 1
+private func example_People_CommuneRef_1() throws {
+    let congSon = CommuneRef(province: 20, commune: 6253)
+    print(congSon.path)   // [20, 6253]
+    DocOutput.expect("[20, 6253]", from: "print(congSon.path)")
+}
+
+// Sources/HosoDomain/People/Person.swift, example 1
+private func example_People_Person_1(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
+    var p = Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
+    p.nationalID = "020090001234"
+    p.birthDate = Day(year: 1990, month: 5, day: 1)
+    try program.addPerson(p, events: [PersonEvent(date: day, kind: .managementDecision)])
+    print(try program.person(nationalID: "020090001234")?.fullName ?? "")   // Nguyễn Văn An
+    DocOutput.expect("Nguyễn Văn An", from: "print(try program.person(nationalID: \"020090001234\")?.fullName ?? \"\")")
+}
+
+// Sources/HosoDomain/People/Person.swift, example 2
+private func example_People_Person_2() throws {
+    print(Person.Sex(code: "female") == .female)   // true
+    DocOutput.expect("true", from: "print(Person.Sex(code: \"female\") == .female)")
+}
+
+// Sources/HosoDomain/People/PersonEvent.swift, example 1
+private func example_People_PersonEvent_1(program: ProgramTenant, congSon: CommuneRef) throws {
+    try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: Day(year: 2025, month: 3, day: 10)!))
+    let decision = PersonEvent(date: Day(year: 2025, month: 3, day: 10)!, kind: .managementDecision)
+    let person = try program.record(decision, for: 1)
+    print(person.events.count)   // 1
+    DocOutput.expect("1", from: "print(person.events.count)")
+}
+
+// Sources/HosoDomain/People/PersonEvent.swift, example 2
+private func example_People_PersonEvent_2() throws {
+    print(PersonEvent.Outcome.notAddicted.code)   // not_addicted
+    DocOutput.expect("not_addicted", from: "print(PersonEvent.Outcome.notAddicted.code)")
+}
+
+// Sources/HosoDomain/People/PersonEvent.swift, example 3
+private func example_People_PersonEvent_3() throws {
+    print(PersonEvent.Program.voluntaryAtHome.code)   // voluntary_at_home
+    DocOutput.expect("voluntary_at_home", from: "print(PersonEvent.Program.voluntaryAtHome.code)")
+}
+
+// Sources/HosoDomain/People/Status.swift, example 1
+private func example_People_Status_1() throws {
+    let s = Status(code: "addict")    // .addict
+    print(s!.label)   // người nghiện
+    DocOutput.expect("người nghiện", from: "print(s!.label)")
+}
+
+// Sources/HosoDomain/People/StatusInterval.swift, example 1
+private func example_People_StatusInterval_1(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
+    let person = try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: Day(year: 2025, month: 3, day: 10)!),
+                                       events: [PersonEvent(date: Day(year: 2025, month: 3, day: 10)!, kind: .managementDecision)])
+    for interval in person.history where interval.contains(day) {
+        print(interval.status)   // illegal_user
+    }
+}
+
+// Sources/HosoDomain/People/StatusMachine.swift, example 1
+private func example_People_StatusMachine_1() throws {
+    let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 6253), fileOpened: Day(year: 2025, month: 3, day: 10)!)
+    let events = [PersonEvent(date: person.fileOpened, kind: .managementDecision)]
+    let history = StatusMachine.history(events: events, registeredIn: person.commune,
+                                        birthDate: person.birthDate, rules: TermRuleBook())
+    print(history.count)   // 1
+    DocOutput.expect("1", from: "print(history.count)")
+}
+
+// Sources/HosoDomain/People/TermRules.swift, example 1
+private func example_People_TermRules_1() throws {
+    var rules = TermRules.national2021
+    rules.releasedPrisonerMonths = 6
+    print(rules.releasedPrisonerMonths)   // 6
+    DocOutput.expect("6", from: "print(rules.releasedPrisonerMonths)")
 }
 
 // Sources/HosoDomain/Program/ProgramTenant+Queries.swift, example 1
@@ -205,9 +461,410 @@ private func example_Program_ProgramTenant_Queries_14(program: ProgramTenant) th
     DocOutput.expect("0", from: "print(involving.count)")
 }
 
+// Sources/HosoDomain/Time/CalendarError.swift, example 1
+private func example_Time_CalendarError_1() throws {
+    do {
+        _ = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 31, monthStartDay: 1)
+    } catch {
+        print(error)   // invalid reporting calendar: yearStartDay is 31, it must be 1…28…
+        DocOutput.expect("invalid reporting calendar: yearStartDay is 31, it must be 1…28…", from: "print(error)")
+    }
+}
+
+// Sources/HosoDomain/Time/CalendarError.swift, example 2
+private func example_Time_CalendarError_2() throws {
+    let error = CalendarError(field: "yearStartDay", value: 31, allowed: 1...28)
+    print(error.field)   // yearStartDay
+    DocOutput.expect("yearStartDay", from: "print(error.field)")
+}
+
+// Sources/HosoDomain/Time/CalendarError.swift, example 3
+private func example_Time_CalendarError_3() throws {
+    let error = CalendarError(field: "yearStartDay", value: 31, allowed: 1...28)
+    print(error.value)   // 31
+    DocOutput.expect("31", from: "print(error.value)")
+}
+
+// Sources/HosoDomain/Time/CalendarError.swift, example 4
+private func example_Time_CalendarError_4() throws {
+    let error = CalendarError(field: "yearStartDay", value: 31, allowed: 1...28)
+    print(error.allowed)   // 1...28
+    DocOutput.expect("1...28", from: "print(error.allowed)")
+}
+
+// Sources/HosoDomain/Time/CalendarError.swift, example 5
+private func example_Time_CalendarError_5() throws {
+    let error = CalendarError(field: "monthStartDay", value: 30, allowed: 1...28)
+    print(error.value)   // 30
+    DocOutput.expect("30", from: "print(error.value)")
+}
+
+// Sources/HosoDomain/Time/CalendarError.swift, example 6
+private func example_Time_CalendarError_6() throws {
+    print(CalendarError(field: "monthStartDay", value: 30, allowed: 1...28).description)   // invalid reporting calendar: monthStartDay is 30…
+    DocOutput.expect("invalid reporting calendar: monthStartDay is 30…", from: "print(CalendarError(field: \"monthStartDay\", value: 30, allowed: 1...28).description)")
+}
+
+// Sources/HosoDomain/Time/Period.swift, example 1
+private func example_Time_Period_1(langSon: ReportingCalendar) throws {
+    let period = try Period.parse("2025-H1")
+    print(period.range())   // 2025-01-01…2025-06-30
+    DocOutput.expect("2025-01-01…2025-06-30", from: "print(period.range())")
+    print(period.range(in: langSon))   // 2024-12-10…2025-06-09
+    DocOutput.expect("2024-12-10…2025-06-09", from: "print(period.range(in: langSon))")
+    print(period)   // 2025-H1
+    DocOutput.expect("2025-H1", from: "print(period)")
+}
+
+// Sources/HosoDomain/Time/Period.swift, example 2
+private func example_Time_Period_2() throws {
+    let p = Period.day(Day(year: 2025, month: 6, day: 10)!)
+    print(p)   // 2025-06-10
+    DocOutput.expect("2025-06-10", from: "print(p)")
+}
+
+// Sources/HosoDomain/Time/Period.swift, example 3
+private func example_Time_Period_3() throws {
+    let p = Period.month(year: 2025, month: 6)
+    print(p)   // 2025-06
+    DocOutput.expect("2025-06", from: "print(p)")
+}
+
+// Sources/HosoDomain/Time/Period.swift, example 4
+private func example_Time_Period_4() throws {
+    let p = Period.quarter(year: 2025, quarter: 3)
+    print(p)   // 2025-Q3
+    DocOutput.expect("2025-Q3", from: "print(p)")
+}
+
+// Sources/HosoDomain/Time/Period.swift, example 5
+private func example_Time_Period_5() throws {
+    let p = Period.half(year: 2025, half: 1)
+    print(p)   // 2025-H1
+    DocOutput.expect("2025-H1", from: "print(p)")
+}
+
+// Sources/HosoDomain/Time/Period.swift, example 6
+private func example_Time_Period_6() throws {
+    let p = Period.year(2025)
+    print(p)   // 2025
+    DocOutput.expect("2025", from: "print(p)")
+}
+
+// Sources/HosoDomain/Time/Period.swift, example 7
+private func example_Time_Period_7() throws {
+    let plan = Period.span(DayRange(from: try Day.parse("15/4/2024"), through: try Day.parse("15/4/2025")))
+    print(plan)   // 2024-04-15..2025-04-15
+    DocOutput.expect("2024-04-15..2025-04-15", from: "print(plan)")
+}
+
+// Sources/HosoDomain/Time/Period.swift, example 8
+private func example_Time_Period_8(langSon: ReportingCalendar, police: ReportingCalendar) throws {
+    print(Period.year(2025).range())   // 2025-01-01…2025-12-31
+    DocOutput.expect("2025-01-01…2025-12-31", from: "print(Period.year(2025).range())")
+    print(Period.year(2025).range(in: langSon))   // 2024-12-10…2025-12-09
+    DocOutput.expect("2024-12-10…2025-12-09", from: "print(Period.year(2025).range(in: langSon))")
+    print(Period.month(year: 2025, month: 6).range(in: police))   // 2025-05-15…2025-06-14
+    DocOutput.expect("2025-05-15…2025-06-14", from: "print(Period.month(year: 2025, month: 6).range(in: police))")
+}
+
+// Sources/HosoDomain/Time/Period.swift, example 9
+private func example_Time_Period_9() throws {
+    print(Period.quarter(year: 2025, quarter: 3).description)   // 2025-Q3
+    DocOutput.expect("2025-Q3", from: "print(Period.quarter(year: 2025, quarter: 3).description)")
+}
+
+// Sources/HosoDomain/Time/Period.swift, example 10
+private func example_Time_Period_10() throws {
+    print(try Period.parse("2025-q3") == .quarter(year: 2025, quarter: 3))   // true
+    DocOutput.expect("true", from: "print(try Period.parse(\"2025-q3\") == .quarter(year: 2025, quarter: 3))")
+    print(try Period.parse("15/4/2024..15/4/2025"))   // 2024-04-15..2025-04-15
+    DocOutput.expect("2024-04-15..2025-04-15", from: "print(try Period.parse(\"15/4/2024..15/4/2025\"))")
+    do {
+        _ = try Period.parse("2025-13")
+    } catch {
+        print(error.reason)   // month 13 out of range 1–12
+        DocOutput.expect("month 13 out of range 1–12", from: "print(error.reason)")
+    }
+}
+
+// Sources/HosoDomain/Time/PeriodParseError.swift, example 1
+private func example_Time_PeriodParseError_1() throws {
+    do {
+        _ = try Period.parse("2025-Q5")
+    } catch {
+        print(error)   // invalid period "2025-Q5": quarter 5 out of range 1–4…
+        DocOutput.expect("invalid period \"2025-Q5\": quarter 5 out of range 1–4…", from: "print(error)")
+    }
+}
+
+// Sources/HosoDomain/Time/PeriodParseError.swift, example 2
+private func example_Time_PeriodParseError_2() throws {
+    do {
+        _ = try Period.parse("2025-Q5")
+    } catch {
+        print(error.text)   // 2025-Q5
+        DocOutput.expect("2025-Q5", from: "print(error.text)")
+    }
+}
+
+// Sources/HosoDomain/Time/PeriodParseError.swift, example 3
+private func example_Time_PeriodParseError_3() throws {
+    do {
+        _ = try Period.parse("2025-Q5")
+    } catch {
+        print(error.reason)   // quarter 5 out of range 1–4
+        DocOutput.expect("quarter 5 out of range 1–4", from: "print(error.reason)")
+    }
+}
+
+// Sources/HosoDomain/Time/PeriodParseError.swift, example 4
+private func example_Time_PeriodParseError_4() throws {
+    print(PeriodParseError.acceptedForms)
+}
+
+// Sources/HosoDomain/Time/PeriodParseError.swift, example 5
+private func example_Time_PeriodParseError_5() throws {
+    let error = PeriodParseError(text: "2025-H3", reason: "half 3 out of range 1–2")
+    print(error.reason)   // half 3 out of range 1–2
+    DocOutput.expect("half 3 out of range 1–2", from: "print(error.reason)")
+}
+
+// Sources/HosoDomain/Time/PeriodParseError.swift, example 6
+private func example_Time_PeriodParseError_6() throws {
+    print(PeriodParseError(text: "2025-H3", reason: "half 3 out of range 1–2").description)   // invalid period "2025-H3": half 3 out of range 1–2…
+    DocOutput.expect("invalid period \"2025-H3\": half 3 out of range 1–2…", from: "print(PeriodParseError(text: \"2025-H3\", reason: \"half 3 out of range 1–2\").description)")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 1
+private func example_Time_ReportingCalendar_1() throws {
+    let langSon = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    print(langSon.year(2025))   // 2024-12-10…2025-12-09
+    DocOutput.expect("2024-12-10…2025-12-09", from: "print(langSon.year(2025))")
+    print(langSon.half(2025, 1))   // 2024-12-10…2025-06-09
+    DocOutput.expect("2024-12-10…2025-06-09", from: "print(langSon.half(2025, 1))")
+    let police = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
+    print(police.month(2025, 6))   // 2025-05-15…2025-06-14
+    DocOutput.expect("2025-05-15…2025-06-14", from: "print(police.month(2025, 6))")
+    print(ReportingCalendar.gregorian.quarter(2025, 3))   // 2025-07-01…2025-09-30
+    DocOutput.expect("2025-07-01…2025-09-30", from: "print(ReportingCalendar.gregorian.quarter(2025, 3))")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 2
+private func example_Time_ReportingCalendar_2(langSon: ReportingCalendar) throws {
+    print(langSon.yearStartMonth)   // 12
+    DocOutput.expect("12", from: "print(langSon.yearStartMonth)")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 3
+private func example_Time_ReportingCalendar_3(langSon: ReportingCalendar) throws {
+    print(langSon.yearStartDay)   // 10
+    DocOutput.expect("10", from: "print(langSon.yearStartDay)")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 4
+private func example_Time_ReportingCalendar_4(police: ReportingCalendar) throws {
+    print(police.monthStartDay)   // 15
+    DocOutput.expect("15", from: "print(police.monthStartDay)")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 5
+private func example_Time_ReportingCalendar_5() throws {
+    let langSon = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    print(langSon.monthStartDay)   // 10
+    DocOutput.expect("10", from: "print(langSon.monthStartDay)")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 6
+private func example_Time_ReportingCalendar_6() throws {
+    print(ReportingCalendar.gregorian.year(2025))   // 2025-01-01…2025-12-31
+    DocOutput.expect("2025-01-01…2025-12-31", from: "print(ReportingCalendar.gregorian.year(2025))")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 7
+private func example_Time_ReportingCalendar_7(langSon: ReportingCalendar) throws {
+    let json = Data(#"{"yearStartMonth": 12, "yearStartDay": 10, "monthStartDay": 10}"#.utf8)
+    let calendar = try JSONDecoder().decode(ReportingCalendar.self, from: json)
+    print(calendar == langSon)   // true
+    DocOutput.expect("true", from: "print(calendar == langSon)")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 8
+private func example_Time_ReportingCalendar_8(langSon: ReportingCalendar) throws {
+    print(langSon)   // year from 10/12, months from day 10
+    DocOutput.expect("year from 10/12, months from day 10", from: "print(langSon)")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 9
+private func example_Time_ReportingCalendar_9(langSon: ReportingCalendar) throws {
+    print(langSon.year(2025))   // 2024-12-10…2025-12-09
+    DocOutput.expect("2024-12-10…2025-12-09", from: "print(langSon.year(2025))")
+    print(ReportingCalendar.gregorian.year(2025))   // 2025-01-01…2025-12-31
+    DocOutput.expect("2025-01-01…2025-12-31", from: "print(ReportingCalendar.gregorian.year(2025))")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 10
+private func example_Time_ReportingCalendar_10(langSon: ReportingCalendar) throws {
+    print(langSon.half(2025, 1))   // 2024-12-10…2025-06-09
+    DocOutput.expect("2024-12-10…2025-06-09", from: "print(langSon.half(2025, 1))")
+    print(langSon.half(2025, 2))   // 2025-06-10…2025-12-09
+    DocOutput.expect("2025-06-10…2025-12-09", from: "print(langSon.half(2025, 2))")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 11
+private func example_Time_ReportingCalendar_11(langSon: ReportingCalendar) throws {
+    print(ReportingCalendar.gregorian.quarter(2025, 3))   // 2025-07-01…2025-09-30
+    DocOutput.expect("2025-07-01…2025-09-30", from: "print(ReportingCalendar.gregorian.quarter(2025, 3))")
+    print(langSon.quarter(2025, 1))   // 2024-12-10…2025-03-09
+    DocOutput.expect("2024-12-10…2025-03-09", from: "print(langSon.quarter(2025, 1))")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 12
+private func example_Time_ReportingCalendar_12(police: ReportingCalendar) throws {
+    print(police.month(2025, 6))   // 2025-05-15…2025-06-14
+    DocOutput.expect("2025-05-15…2025-06-14", from: "print(police.month(2025, 6))")
+    print(ReportingCalendar.gregorian.month(2025, 2))   // 2025-02-01…2025-02-28
+    DocOutput.expect("2025-02-01…2025-02-28", from: "print(ReportingCalendar.gregorian.month(2025, 2))")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 13
+private func example_Time_ReportingCalendar_13(langSon: ReportingCalendar) throws {
+    print(langSon.yearLabel(containing: Day(year: 2024, month: 12, day: 10)!))   // 2025
+    DocOutput.expect("2025", from: "print(langSon.yearLabel(containing: Day(year: 2024, month: 12, day: 10)!))")
+    print(langSon.yearLabel(containing: Day(year: 2024, month: 12, day: 9)!))   // 2024
+    DocOutput.expect("2024", from: "print(langSon.yearLabel(containing: Day(year: 2024, month: 12, day: 9)!))")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 14
+private func example_Time_ReportingCalendar_14(police: ReportingCalendar) throws {
+    print(police.monthLabel(containing: Day(year: 2025, month: 5, day: 15)!))   // (year: 2025, month: 6)
+    DocOutput.expect("(year: 2025, month: 6)", from: "print(police.monthLabel(containing: Day(year: 2025, month: 5, day: 15)!))")
+    print(police.monthLabel(containing: Day(year: 2025, month: 12, day: 20)!))   // (year: 2026, month: 1)
+    DocOutput.expect("(year: 2026, month: 1)", from: "print(police.monthLabel(containing: Day(year: 2025, month: 12, day: 20)!))")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 15
+private func example_Time_ReportingCalendar_15(langSon: ReportingCalendar) throws {
+    print(langSon.quarterLabel(containing: Day(year: 2025, month: 3, day: 10)!))   // (year: 2025, quarter: 2)
+    DocOutput.expect("(year: 2025, quarter: 2)", from: "print(langSon.quarterLabel(containing: Day(year: 2025, month: 3, day: 10)!))")
+}
+
+// Sources/HosoDomain/Time/ReportingCalendar.swift, example 16
+private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throws {
+    print(langSon.halfLabel(containing: Day(year: 2025, month: 6, day: 9)!))   // (year: 2025, half: 1)
+    DocOutput.expect("(year: 2025, half: 1)", from: "print(langSon.halfLabel(containing: Day(year: 2025, month: 6, day: 9)!))")
+    print(langSon.halfLabel(containing: Day(year: 2025, month: 6, day: 10)!))   // (year: 2025, half: 2)
+    DocOutput.expect("(year: 2025, half: 2)", from: "print(langSon.halfLabel(containing: Day(year: 2025, month: 6, day: 10)!))")
+}
+
 // MARK: Running them
 
 @Suite("HosoDomain documentation examples") struct HosoDomainDocExamples {
+    @Test("Codes/CodedEnum.swift, example 1") func codes_CodedEnum_1() throws {
+        try DocOutput.run(checks: 3) { c in try example_Codes_CodedEnum_1() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 2") func codes_CodedEnum_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_2() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 3") func codes_CodedEnum_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_3() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 4") func codes_CodedEnum_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_4() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 5") func codes_CodedEnum_5() throws {
+        try DocOutput.run(checks: 2) { c in try example_Codes_CodedEnum_5() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 6") func codes_CodedEnum_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_6() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 7") func codes_CodedEnum_7() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_7() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 8") func codes_CodedEnum_8() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_8() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 9") func codes_CodedEnum_9() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_9() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 10") func codes_CodedEnum_10() throws {
+        try DocOutput.run(checks: 3) { c in try example_Codes_CodedEnum_10() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 11") func codes_CodedEnum_11() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_11() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 12") func codes_CodedEnum_12() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_12() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 13") func codes_CodedEnum_13() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_13() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 14") func codes_CodedEnum_14() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_14() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 15") func codes_CodedEnum_15() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_15() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 16") func codes_CodedEnum_16() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_16() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 17") func codes_CodedEnum_17() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_17() }
+    }
+
+    @Test("Codes/CodedEnum.swift, example 18") func codes_CodedEnum_18() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_CodedEnum_18() }
+    }
+
+    @Test("Codes/Suggestions.swift, example 1") func codes_Suggestions_1() throws {
+        try DocOutput.run(checks: 2) { c in try example_Codes_Suggestions_1() }
+    }
+
+    @Test("Codes/Suggestions.swift, example 2") func codes_Suggestions_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_Suggestions_2() }
+    }
+
+    @Test("Codes/Suggestions.swift, example 3") func codes_Suggestions_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Codes_Suggestions_3() }
+    }
+
+    @Test("Events/CaseEvent.swift, example 1") func events_CaseEvent_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_Events_CaseEvent_1(program: program, congSon: congSon, day: day)
+        }
+    }
+
+    @Test("Events/CaseEvent.swift, example 2") func events_CaseEvent_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Events_CaseEvent_2() }
+    }
+
+    @Test("Events/CaseEvent.swift, example 3") func events_CaseEvent_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Events_CaseEvent_3() }
+    }
+
+    @Test("Events/CaseEvent.swift, example 4") func events_CaseEvent_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_Events_CaseEvent_4() }
+    }
+
     @Test("HosoDomain.docc/GettingStarted.md, example 1") func hosoDomain_docc_GettingStarted_1() throws {
         try DocOutput.run(checks: 1) { c in
             let store = try c.store
@@ -252,6 +909,60 @@ private func example_Program_ProgramTenant_Queries_14(program: ProgramTenant) th
 
     @Test("HosoDomain.docc/KeyLayout.md, example 2") func hosoDomain_docc_KeyLayout_2() throws {
         try DocOutput.run(checks: 0) { c in try example_HosoDomain_docc_KeyLayout_2() }
+    }
+
+    @Test("People/CommuneRef.swift, example 1") func people_CommuneRef_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_CommuneRef_1() }
+    }
+
+    @Test("People/Person.swift, example 1") func people_Person_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_People_Person_1(program: program, congSon: congSon, day: day)
+        }
+    }
+
+    @Test("People/Person.swift, example 2") func people_Person_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_Person_2() }
+    }
+
+    @Test("People/PersonEvent.swift, example 1") func people_PersonEvent_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            try example_People_PersonEvent_1(program: program, congSon: congSon)
+        }
+    }
+
+    @Test("People/PersonEvent.swift, example 2") func people_PersonEvent_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_PersonEvent_2() }
+    }
+
+    @Test("People/PersonEvent.swift, example 3") func people_PersonEvent_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_PersonEvent_3() }
+    }
+
+    @Test("People/Status.swift, example 1") func people_Status_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_Status_1() }
+    }
+
+    @Test("People/StatusInterval.swift, example 1") func people_StatusInterval_1() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_People_StatusInterval_1(program: program, congSon: congSon, day: day)
+        }
+    }
+
+    @Test("People/StatusMachine.swift, example 1") func people_StatusMachine_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_StatusMachine_1() }
+    }
+
+    @Test("People/TermRules.swift, example 1") func people_TermRules_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_TermRules_1() }
     }
 
     @Test("Program/ProgramTenant+Queries.swift, example 1") func program_ProgramTenant_Queries_1() throws {
@@ -354,6 +1065,204 @@ private func example_Program_ProgramTenant_Queries_14(program: ProgramTenant) th
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
             try example_Program_ProgramTenant_Queries_14(program: program)
+        }
+    }
+
+    @Test("Time/CalendarError.swift, example 1") func time_CalendarError_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_CalendarError_1() }
+    }
+
+    @Test("Time/CalendarError.swift, example 2") func time_CalendarError_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_CalendarError_2() }
+    }
+
+    @Test("Time/CalendarError.swift, example 3") func time_CalendarError_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_CalendarError_3() }
+    }
+
+    @Test("Time/CalendarError.swift, example 4") func time_CalendarError_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_CalendarError_4() }
+    }
+
+    @Test("Time/CalendarError.swift, example 5") func time_CalendarError_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_CalendarError_5() }
+    }
+
+    @Test("Time/CalendarError.swift, example 6") func time_CalendarError_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_CalendarError_6() }
+    }
+
+    @Test("Time/Period.swift, example 1") func time_Period_1() throws {
+        try DocOutput.run(checks: 3) { c in
+            let langSon = try c.langSon
+            try example_Time_Period_1(langSon: langSon)
+        }
+    }
+
+    @Test("Time/Period.swift, example 2") func time_Period_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_Period_2() }
+    }
+
+    @Test("Time/Period.swift, example 3") func time_Period_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_Period_3() }
+    }
+
+    @Test("Time/Period.swift, example 4") func time_Period_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_Period_4() }
+    }
+
+    @Test("Time/Period.swift, example 5") func time_Period_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_Period_5() }
+    }
+
+    @Test("Time/Period.swift, example 6") func time_Period_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_Period_6() }
+    }
+
+    @Test("Time/Period.swift, example 7") func time_Period_7() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_Period_7() }
+    }
+
+    @Test("Time/Period.swift, example 8") func time_Period_8() throws {
+        try DocOutput.run(checks: 3) { c in
+            let langSon = try c.langSon
+            let police = try c.police
+            try example_Time_Period_8(langSon: langSon, police: police)
+        }
+    }
+
+    @Test("Time/Period.swift, example 9") func time_Period_9() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_Period_9() }
+    }
+
+    @Test("Time/Period.swift, example 10") func time_Period_10() throws {
+        try DocOutput.run(checks: 3) { c in try example_Time_Period_10() }
+    }
+
+    @Test("Time/PeriodParseError.swift, example 1") func time_PeriodParseError_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_PeriodParseError_1() }
+    }
+
+    @Test("Time/PeriodParseError.swift, example 2") func time_PeriodParseError_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_PeriodParseError_2() }
+    }
+
+    @Test("Time/PeriodParseError.swift, example 3") func time_PeriodParseError_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_PeriodParseError_3() }
+    }
+
+    @Test("Time/PeriodParseError.swift, example 4") func time_PeriodParseError_4() throws {
+        try DocOutput.run(checks: 0) { c in try example_Time_PeriodParseError_4() }
+    }
+
+    @Test("Time/PeriodParseError.swift, example 5") func time_PeriodParseError_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_PeriodParseError_5() }
+    }
+
+    @Test("Time/PeriodParseError.swift, example 6") func time_PeriodParseError_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_PeriodParseError_6() }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 1") func time_ReportingCalendar_1() throws {
+        try DocOutput.run(checks: 4) { c in try example_Time_ReportingCalendar_1() }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 2") func time_ReportingCalendar_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let langSon = try c.langSon
+            try example_Time_ReportingCalendar_2(langSon: langSon)
+        }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 3") func time_ReportingCalendar_3() throws {
+        try DocOutput.run(checks: 1) { c in
+            let langSon = try c.langSon
+            try example_Time_ReportingCalendar_3(langSon: langSon)
+        }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 4") func time_ReportingCalendar_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let police = try c.police
+            try example_Time_ReportingCalendar_4(police: police)
+        }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 5") func time_ReportingCalendar_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_ReportingCalendar_5() }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 6") func time_ReportingCalendar_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_Time_ReportingCalendar_6() }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 7") func time_ReportingCalendar_7() throws {
+        try DocOutput.run(checks: 1) { c in
+            let langSon = try c.langSon
+            try example_Time_ReportingCalendar_7(langSon: langSon)
+        }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 8") func time_ReportingCalendar_8() throws {
+        try DocOutput.run(checks: 1) { c in
+            let langSon = try c.langSon
+            try example_Time_ReportingCalendar_8(langSon: langSon)
+        }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 9") func time_ReportingCalendar_9() throws {
+        try DocOutput.run(checks: 2) { c in
+            let langSon = try c.langSon
+            try example_Time_ReportingCalendar_9(langSon: langSon)
+        }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 10") func time_ReportingCalendar_10() throws {
+        try DocOutput.run(checks: 2) { c in
+            let langSon = try c.langSon
+            try example_Time_ReportingCalendar_10(langSon: langSon)
+        }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 11") func time_ReportingCalendar_11() throws {
+        try DocOutput.run(checks: 2) { c in
+            let langSon = try c.langSon
+            try example_Time_ReportingCalendar_11(langSon: langSon)
+        }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 12") func time_ReportingCalendar_12() throws {
+        try DocOutput.run(checks: 2) { c in
+            let police = try c.police
+            try example_Time_ReportingCalendar_12(police: police)
+        }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 13") func time_ReportingCalendar_13() throws {
+        try DocOutput.run(checks: 2) { c in
+            let langSon = try c.langSon
+            try example_Time_ReportingCalendar_13(langSon: langSon)
+        }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 14") func time_ReportingCalendar_14() throws {
+        try DocOutput.run(checks: 2) { c in
+            let police = try c.police
+            try example_Time_ReportingCalendar_14(police: police)
+        }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 15") func time_ReportingCalendar_15() throws {
+        try DocOutput.run(checks: 1) { c in
+            let langSon = try c.langSon
+            try example_Time_ReportingCalendar_15(langSon: langSon)
+        }
+    }
+
+    @Test("Time/ReportingCalendar.swift, example 16") func time_ReportingCalendar_16() throws {
+        try DocOutput.run(checks: 2) { c in
+            let langSon = try c.langSon
+            try example_Time_ReportingCalendar_16(langSon: langSon)
         }
     }
 
