@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 95 examples compiled, 94 of them run, 113 printed lines checked; 201 examples of 21 files excluded (not compiled yet: the module's `exclude` list in scripts/doc-examples.py).
+// 179 examples compiled, 173 of them run, 178 printed lines checked; 117 examples of 13 files excluded (not compiled yet: the module's `exclude` list in scripts/doc-examples.py).
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -12,6 +12,7 @@
 //   day: Day — 2025-12-10, the clock's day
 //   langSon: ReportingCalendar — Lạng Sơn's reporting calendar: the year from 10 December, months from day 10
 //   police: ReportingCalendar — a calendar of Gregorian years with months from day 15
+//   q: borrowing ProgramSnapshot — a snapshot of `program`
 
 import Foundation
 import HosoDomain
@@ -167,6 +168,157 @@ private func example_Codes_Suggestions_2() throws {
 private func example_Codes_Suggestions_3() throws {
     print(Suggestions.editDistance("adict", "addict"))   // 1
     DocOutput.expect("1", from: "print(Suggestions.editDistance(\"adict\", \"addict\"))")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 1
+private func example_EngineTypes_1() throws {
+    let store = try Store(directory: "/var/lib/hoso")
+    print(try store.tenantNames())
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 2
+private func example_EngineTypes_2() throws {
+    let day = Day(year: 2025, month: 12, day: 10)!
+    print(day)   // 2025-12-10
+    DocOutput.expect("2025-12-10", from: "print(day)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 3
+private func example_EngineTypes_3() throws {
+    do {
+        _ = try Day.parse("31/02/2025")
+    } catch {
+        print(error.reason)   // February 2025 has 28 days
+        DocOutput.expect("February 2025 has 28 days", from: "print(error.reason)")
+    }
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 4
+private func example_EngineTypes_4() throws {
+    let june = DayRange(Day(year: 2025, month: 6, day: 1)!, Day(year: 2025, month: 7, day: 1)!)
+    print(june)   // 2025-06-01…2025-06-30
+    DocOutput.expect("2025-06-01…2025-06-30", from: "print(june)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 5
+private func example_EngineTypes_5() throws {
+    let id: RecordID = 42
+    print(id)   // 42
+    DocOutput.expect("42", from: "print(id)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 6
+private func example_EngineTypes_6() throws {
+    let officer = Principal(name: "ca.tinh.pc04.nguyenvana")
+    print(officer.name)   // ca.tinh.pc04.nguyenvana
+    DocOutput.expect("ca.tinh.pc04.nguyenvana", from: "print(officer.name)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 7
+private func example_EngineTypes_7(store: Store, program: ProgramTenant) throws {
+    let again = try ProgramTenant.open(in: store, name: program.name, policy: AllowAll())
+    print(again.name)   // lang-son
+    DocOutput.expect("lang-son", from: "print(again.name)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 8
+private func example_EngineTypes_8() throws {
+    let policy: any AccessPolicy = AllowAll()
+    print(policy is AllowAll)   // true
+    DocOutput.expect("true", from: "print(policy is AllowAll)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 9
+private func example_EngineTypes_9() throws {
+    let info = TenantInfo(name: "lang-son", displayName: "Tỉnh Lạng Sơn")
+    print(info.displayName)   // Tỉnh Lạng Sơn
+    DocOutput.expect("Tỉnh Lạng Sơn", from: "print(info.displayName)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 10
+private func example_EngineTypes_10(program: ProgramTenant) throws {
+    let d: TenantDescription = try program.describe()
+    print(d.info.name)   // lang-son
+    DocOutput.expect("lang-son", from: "print(d.info.name)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 11
+private func example_EngineTypes_11(program: ProgramTenant) throws {
+    do {
+        _ = try program.personCount()
+    } catch HosoError.tenantReplaced(let name) {
+        print("open \(name) again")
+    }
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 12
+private func example_EngineTypes_12(program: ProgramTenant) throws {
+    do {
+        try program.load(persons: [Person](), events: [CaseEvent]())
+    } catch let error as BulkLoadError {
+        print(error.recordsLoaded, "records were loaded before it")
+    }
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 13
+private func example_EngineTypes_13(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
+    let people = (RecordID(1)...3).map { Person(id: $0, fullName: "Person \($0)", commune: congSon, fileOpened: day) }
+    try program.load(persons: people, events: []) { kind, p in print(kind, p.recordsLoaded) }
+    print(try program.personCount())   // 3
+    DocOutput.expect("3", from: "print(try program.personCount())")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 14
+private func example_EngineTypes_14(program: ProgramTenant) throws {
+    let report: VerifyReport = try program.verify()
+    print(report.isConsistent)   // true
+    DocOutput.expect("true", from: "print(report.isConsistent)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 15
+private func example_EngineTypes_15(program: ProgramTenant) throws {
+    print(try program.countFlow(.addict, .start, in: .province(20), during: Period.year(2025).range()))   // 0
+    DocOutput.expect("0", from: "print(try program.countFlow(.addict, .start, in: .province(20), during: Period.year(2025).range()))")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 16
+private func example_EngineTypes_16(program: ProgramTenant) throws {
+    let next = try program.currentPersons(in: .province(20), limit: 100) { _ in true }
+    print(next == nil)   // true
+    DocOutput.expect("true", from: "print(next == nil)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 17
+private func example_EngineTypes_17(program: ProgramTenant) throws {
+    var rng = SplitMix64(seed: 7)
+    let commune = program.settings.communes.randomElement(using: &rng)
+    print(commune != nil)   // true
+    DocOutput.expect("true", from: "print(commune != nil)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 18
+private func example_EngineTypes_18() throws {
+    for d in ProgramTenant.indexCatalog { print(d.recordType + "." + d.name, d.kind) }
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 19
+private func example_EngineTypes_19() throws {
+    let name = ProgramTenant.qualifiedName(of: Person.byNationalID)
+    print(name)   // person.national_id
+    DocOutput.expect("person.national_id", from: "print(name)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 20
+private func example_EngineTypes_20() throws {
+    let dated = ProgramTenant.indexCatalog.filter { $0.kind == .datedCount }.map(\.name)
+    print(dated.isEmpty)   // false
+    DocOutput.expect("false", from: "print(dated.isEmpty)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 21
+private func example_EngineTypes_21() throws {
+    print(ProgramTenant.qualifiedName(of: CaseEvent.byDate))   // event.date
+    DocOutput.expect("event.date", from: "print(ProgramTenant.qualifiedName(of: CaseEvent.byDate))")
 }
 
 // Sources/HosoDomain/Events/CaseEvent.swift, example 1
@@ -363,6 +515,332 @@ private func example_People_TermRules_1() throws {
     DocOutput.expect("6", from: "print(rules.releasedPrisonerMonths)")
 }
 
+// Sources/HosoDomain/Program/ProgramError.swift, example 1
+private func example_Program_ProgramError_1(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
+    var first = Person(id: 3, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
+    first.nationalID = "020090001234"
+    try program.addPerson(first)
+    var second = Person(id: 7, fullName: "Trần Văn Bình", commune: congSon, fileOpened: day)
+    second.nationalID = "020090001234"
+    do {
+        try program.addPerson(second)
+    } catch let error as ProgramError {
+        print(error)   // national ID 020090001234 of person 7 is already held by person 3…
+        DocOutput.expect("national ID 020090001234 of person 7 is already held by person 3…", from: "print(error)")
+    }
+}
+
+// Sources/HosoDomain/Program/ProgramError.swift, example 2
+private func example_Program_ProgramError_2() throws {
+    let error = ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3")
+    print(error.field)   // commune
+    DocOutput.expect("commune", from: "print(error.field)")
+}
+
+// Sources/HosoDomain/Program/ProgramError.swift, example 3
+private func example_Program_ProgramError_3() throws {
+    print(ProgramError.duplicateNationalID(nationalID: "020090001234", existing: 3, new: 7))   // national ID 020090001234 of person 7 is already held by person 3…
+    DocOutput.expect("national ID 020090001234 of person 7 is already held by person 3…", from: "print(ProgramError.duplicateNationalID(nationalID: \"020090001234\", existing: 3, new: 7))")
+}
+
+// Sources/HosoDomain/Program/ProgramError.swift, example 4
+private func example_Program_ProgramError_4() throws {
+    print(ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3"))   // person 3: commune 99999 is not a commune of this tenant…
+    DocOutput.expect("person 3: commune 99999 is not a commune of this tenant…", from: "print(ProgramError.unknownCommune(code: 99999, field: \"commune\", record: \"person 3\"))")
+}
+
+// Sources/HosoDomain/Program/ProgramError.swift, example 5
+private func example_Program_ProgramError_5() throws {
+    print(ProgramError.duplicateNationalID(nationalID: "020090001234", existing: 3, new: 7).field)   // national_id
+    DocOutput.expect("national_id", from: "print(ProgramError.duplicateNationalID(nationalID: \"020090001234\", existing: 3, new: 7).field)")
+}
+
+// Sources/HosoDomain/Program/ProgramError.swift, example 6
+private func example_Program_ProgramError_6(program: ProgramTenant, day: Day) throws {
+    let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: day)
+    do {
+        try program.load(persons: [person], events: [])
+    } catch let error as ProgramLoadError {
+        print(error.recordsLoaded)   // 0
+        DocOutput.expect("0", from: "print(error.recordsLoaded)")
+    }
+}
+
+// Sources/HosoDomain/Program/ProgramError.swift, example 7
+private func example_Program_ProgramError_7(program: ProgramTenant, day: Day) throws {
+    let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: day)
+    do {
+        try program.load(persons: [person], events: [])
+    } catch {
+        print(error)   // load stopped at batch …
+        DocOutput.expect("load stopped at batch …", from: "print(error)")
+    }
+}
+
+// Sources/HosoDomain/Program/ProgramSettings.swift, example 1
+private func example_Program_ProgramSettings_1(program: ProgramTenant) throws {
+    let entries = program.settings.communes
+    var settings = ProgramSettings(communes: entries,
+                                   calendar: try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10))
+    settings.populations[2025] = [entries[0].ref.commune: 8_412]
+    settings.rules.add(TermRules(effectiveFrom: Day(year: 2026, month: 1, day: 1)!))
+    print(settings.province ?? 0)   // 20
+    DocOutput.expect("20", from: "print(settings.province ?? 0)")
+}
+
+// Sources/HosoDomain/Program/ProgramSettings.swift, example 2
+private func example_Program_ProgramSettings_2(program: ProgramTenant) throws {
+    let settings = ProgramSettings(communes: program.settings.communes, calendar: .gregorian)
+    print(settings.communes.count == program.settings.communes.count)   // true
+    DocOutput.expect("true", from: "print(settings.communes.count == program.settings.communes.count)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 1
+private func example_Program_ProgramSnapshot_1(program: ProgramTenant) throws {
+    let (n, first) = try program.read { q in
+        var first: Person?
+        try q.currentPersons(in: .province(20), status: .addict) { first = $0; return false }
+        return (try q.currentCount(.addict, in: .province(20)), first)
+    }
+    print(n, first == nil)   // 0 true
+    DocOutput.expect("0 true", from: "print(n, first == nil)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 2
+private func example_Program_ProgramSnapshot_2(q: borrowing ProgramSnapshot) throws {
+    let p = try q.person(id: 42)
+    print(p == nil)   // true
+    DocOutput.expect("true", from: "print(p == nil)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 3
+private func example_Program_ProgramSnapshot_3(q: borrowing ProgramSnapshot) throws {
+    if try !q.containsPerson(id: 42) {
+        print("no person 42")   // no person 42
+        DocOutput.expect("no person 42", from: "print(\"no person 42\")")
+    }
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 4
+private func example_Program_ProgramSnapshot_4(q: borrowing ProgramSnapshot) throws {
+    let p = try q.person(nationalID: "020090001234")
+    print(p == nil)   // true
+    DocOutput.expect("true", from: "print(p == nil)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 5
+private func example_Program_ProgramSnapshot_5(q: borrowing ProgramSnapshot) throws {
+    let n = try q.personCount()
+    print(n)   // 0
+    DocOutput.expect("0", from: "print(n)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 6
+private func example_Program_ProgramSnapshot_6(q: borrowing ProgramSnapshot) throws {
+    try q.persons(ids: [3, 7]) { print($0.fullName); return true }
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 7
+private func example_Program_ProgramSnapshot_7(q: borrowing ProgramSnapshot) throws {
+    try q.allPersons { p in print(p.id); return true }
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 8
+private func example_Program_ProgramSnapshot_8(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+    var page: [Person] = []
+    let next = try q.currentPersons(in: .commune(congSon), status: .addict, limit: 100) { page.append($0); return true }
+    print(page.count, next == nil)   // 0 true
+    DocOutput.expect("0 true", from: "print(page.count, next == nil)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 9
+private func example_Program_ProgramSnapshot_9(q: borrowing ProgramSnapshot) throws {
+    let ids = try q.personIDs([.addict, .methadone], in: [.province(20)], on: Day(year: 2025, month: 12, day: 10)!)
+    print(ids)   // []
+    DocOutput.expect("[]", from: "print(ids)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 10
+private func example_Program_ProgramSnapshot_10(q: borrowing ProgramSnapshot) throws {
+    let ids = try q.personIDs([.illegalUser], .start, in: [.province(20)], during: Period.quarter(year: 2025, quarter: 1).range())
+    print(ids)   // []
+    DocOutput.expect("[]", from: "print(ids)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 11
+private func example_Program_ProgramSnapshot_11(q: borrowing ProgramSnapshot) throws {
+    let n = try q.countPersons(.addict, in: .province(20), on: Day(year: 2025, month: 12, day: 10)!)
+    print(n)   // 0
+    DocOutput.expect("0", from: "print(n)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 12
+private func example_Program_ProgramSnapshot_12(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+    let byStatus = try q.countPersonsByStatus(in: .commune(congSon), on: Day(year: 2025, month: 12, day: 10)!)
+    print(byStatus[.addict] ?? 0)   // 0
+    DocOutput.expect("0", from: "print(byStatus[.addict] ?? 0)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 13
+private func example_Program_ProgramSnapshot_13(q: borrowing ProgramSnapshot) throws {
+    let entered = try q.countFlow(.addict, .start, in: .province(20), during: Period.year(2025).range())
+    print(entered)   // 0
+    DocOutput.expect("0", from: "print(entered)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 14
+private func example_Program_ProgramSnapshot_14(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+    let n = try q.currentCount(.addict, in: .commune(congSon))
+    print(n)   // 0
+    DocOutput.expect("0", from: "print(n)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 15
+private func example_Program_ProgramSnapshot_15(q: borrowing ProgramSnapshot) throws {
+    let byStatus = try q.currentCounts(in: .province(20))
+    print(byStatus[.addict] ?? 0)   // 0
+    DocOutput.expect("0", from: "print(byStatus[.addict] ?? 0)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 16
+private func example_Program_ProgramSnapshot_16(q: borrowing ProgramSnapshot) throws {
+    let e = try q.event(id: 9)
+    print(e == nil)   // true
+    DocOutput.expect("true", from: "print(e == nil)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 17
+private func example_Program_ProgramSnapshot_17(q: borrowing ProgramSnapshot) throws {
+    if try q.containsEvent(id: 9) { print("event 9 exists") }
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 18
+private func example_Program_ProgramSnapshot_18(q: borrowing ProgramSnapshot) throws {
+    let n = try q.eventCount()
+    print(n)   // 0
+    DocOutput.expect("0", from: "print(n)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 19
+private func example_Program_ProgramSnapshot_19(q: borrowing ProgramSnapshot) throws {
+    try q.events(ids: [9, 10]) { print($0.kind); return true }
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 20
+private func example_Program_ProgramSnapshot_20(q: borrowing ProgramSnapshot) throws {
+    try q.allEvents { e in print(e.id); return true }
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 21
+private func example_Program_ProgramSnapshot_21(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+    try q.events(.drugCase, in: congSon, during: Period.month(year: 2025, month: 6).range()) { print($0.id); return true }
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 22
+private func example_Program_ProgramSnapshot_22(q: borrowing ProgramSnapshot) throws {
+    try q.events(during: Period.half(year: 2025, half: 1).range()) { print($0.date); return true }
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 23
+private func example_Program_ProgramSnapshot_23(q: borrowing ProgramSnapshot) throws {
+    try q.events(involving: 42) { print($0.kind); return true }
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 24
+private func example_Program_ProgramSnapshot_24(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+    let byKind = try q.countEvents(in: .commune(congSon), during: Period.month(year: 2025, month: 6).range())
+    print(byKind[.drugCase] ?? 0)   // 0
+    DocOutput.expect("0", from: "print(byKind[.drugCase] ?? 0)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 25
+private func example_Program_ProgramSnapshot_25(q: borrowing ProgramSnapshot) throws {
+    let plants = try q.sumEvents(.plants, kind: .cultivation, in: .province(20), during: Period.year(2025).range())
+    print(plants)   // 0
+    DocOutput.expect("0", from: "print(plants)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 26
+private func example_Program_ProgramSnapshot_26(program: ProgramTenant) throws {
+    let (persons, events) = try program.read { q in (try q.personCount(), try q.eventCount()) }
+    print(persons, events)   // 0 0
+    DocOutput.expect("0 0", from: "print(persons, events)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 1
+private func example_Program_ProgramTenant_Metadata_1(store: Store) throws {
+    for t in try ProgramTenant.list(in: store) { print(t.info.name, t.province.map(String.init) ?? "-") }
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 2
+private func example_Program_ProgramTenant_Metadata_2(program: ProgramTenant) throws {
+    print(program.name)   // lang-son
+    DocOutput.expect("lang-son", from: "print(program.name)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 3
+private func example_Program_ProgramTenant_Metadata_3(program: ProgramTenant) throws {
+    print(program.province ?? 0)   // 20
+    DocOutput.expect("20", from: "print(program.province ?? 0)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 4
+private func example_Program_ProgramTenant_Metadata_4(program: ProgramTenant) throws {
+    print(program.calendar.year(2025))   // 2024-12-10…2025-12-09
+    DocOutput.expect("2024-12-10…2025-12-09", from: "print(program.calendar.year(2025))")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 5
+private func example_Program_ProgramTenant_Metadata_5(program: ProgramTenant) throws {
+    print(try program.info().displayName)   // Lạng Sơn
+    DocOutput.expect("Lạng Sơn", from: "print(try program.info().displayName)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 6
+private func example_Program_ProgramTenant_Metadata_6(program: ProgramTenant, day: Day) throws {
+    let today = try program.today()
+    print(today == day)   // true
+    DocOutput.expect("true", from: "print(today == day)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 7
+private func example_Program_ProgramTenant_Metadata_7(program: ProgramTenant) throws {
+    let d = try program.describe()
+    print(d.recordCounts["person"] ?? 0)   // 0
+    DocOutput.expect("0", from: "print(d.recordCounts[\"person\"] ?? 0)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 8
+private func example_Program_ProgramTenant_Metadata_8(program: ProgramTenant) throws {
+    try program.load(persons: [Person](), events: [CaseEvent]())
+    try program.markFinished()
+    print(try program.unfinishedReason() == nil)   // true
+    DocOutput.expect("true", from: "print(try program.unfinishedReason() == nil)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 9
+private func example_Program_ProgramTenant_Metadata_9(program: ProgramTenant) throws {
+    if let reason = try program.unfinishedReason() { print("unfinished:", reason) }
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 10
+private func example_Program_ProgramTenant_Metadata_10(store: Store) throws {
+    let tenants = try ProgramTenant.list(in: store)
+    print(tenants.count)   // 0
+    DocOutput.expect("0", from: "print(tenants.count)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 11
+private func example_Program_ProgramTenant_Metadata_11(store: Store) throws {
+    let report = try ProgramTenant.backup("lang-son", in: store, to: "/backups/lang-son-2026-12-01")
+    if let report { print(report) }
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 12
+private func example_Program_ProgramTenant_Metadata_12(store: Store) throws {
+    try ProgramTenant.restore("lang-son", in: store, from: "/backups/lang-son-2026-12-01", as: "lang-son-copy")
+}
+
 // Sources/HosoDomain/Program/ProgramTenant+Queries.swift, example 1
 private func example_Program_ProgramTenant_Queries_1(program: ProgramTenant) throws {
     let n = try program.countPersons(.addict, in: .province(20), on: Day(year: 2025, month: 12, day: 10)!)
@@ -459,6 +937,127 @@ private func example_Program_ProgramTenant_Queries_14(program: ProgramTenant) th
     let involving = try program.events(involving: 42)
     print(involving.count)   // 0
     DocOutput.expect("0", from: "print(involving.count)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 1
+private func example_Program_ProgramTenant_Rows_1(program: ProgramTenant, day: Day) throws {
+    try program.persons(from: .onDay(statuses: [.addict], areas: [.province(20)], day: day)) { p in print(p.id); return true }
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 2
+private func example_Program_ProgramTenant_Rows_2(program: ProgramTenant) throws {
+    try program.events(from: .days(Period.half(year: 2025, half: 1).range())) { e in print(e.kind); return true }
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 3
+private func example_Program_ProgramTenant_Rows_3(program: ProgramTenant, congSon: CommuneRef) throws {
+    var names: [String] = []
+    try program.persons(from: .current(statuses: [.addict], areas: [.commune(congSon)])) { names.append($0.fullName); return true }
+    print(names)   // []
+    DocOutput.expect("[]", from: "print(names)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 4
+private func example_Program_ProgramTenant_Rows_4(program: ProgramTenant, congSon: CommuneRef) throws {
+    var n = 0
+    try program.events(from: .communeKindDays(communes: [congSon], kinds: [.drugCase], range: Period.year(2025).range())) { _ in n += 1; return true }
+    print(n)   // 0
+    DocOutput.expect("0", from: "print(n)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 5
+private func example_Program_ProgramTenant_Rows_5(program: ProgramTenant) throws {
+    let n = try program.personCount()
+    print(n)   // 0
+    DocOutput.expect("0", from: "print(n)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 6
+private func example_Program_ProgramTenant_Rows_6(program: ProgramTenant) throws {
+    let n = try program.eventCount()
+    print(n)   // 0
+    DocOutput.expect("0", from: "print(n)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 7
+private func example_Program_ProgramTenant_Rows_7(program: ProgramTenant) throws {
+    if try !program.containsPerson(id: 42) {
+        print("import the persons first")   // import the persons first
+        DocOutput.expect("import the persons first", from: "print(\"import the persons first\")")
+    }
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 8
+private func example_Program_ProgramTenant_Rows_8(program: ProgramTenant) throws {
+    if try program.containsEvent(id: 9) { print("event 9 exists") }
+}
+
+// Sources/HosoDomain/Program/ProgramTenant.swift, example 1
+private func example_Program_ProgramTenant_1(directory: String) throws {
+    let store = try Store(directory: directory)
+    let program = try ProgramTenant.create(in: store, name: "lang-son", provinceCode: 20,
+                                           calendar: try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10))
+    let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: program.settings.communes[0].ref, fileOpened: Day(year: 2025, month: 5, day: 2)!)
+    try program.addPerson(person, events: [PersonEvent(date: person.fileOpened, kind: .addictionDetermination, outcome: .addicted)])
+    let addicts = try program.countPersons(.addict, in: .province(20), on: Day(year: 2025, month: 12, day: 10)!)
+    print(addicts)   // 1
+    DocOutput.expect("1", from: "print(addicts)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant.swift, example 2
+private func example_Program_ProgramTenant_2(store: Store) throws {
+    let program = try ProgramTenant.create(in: store, name: "lang-son", provinceCode: 20)
+    print(program.name)   // lang-son
+    DocOutput.expect("lang-son", from: "print(program.name)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant.swift, example 3
+private func example_Program_ProgramTenant_3(store: Store) throws {
+    let data = try SyntheticProvince(provinceCode: 20, persons: 10, events: 10)
+    let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "demo", displayName: "Lạng Sơn (demo)"),
+                                           settings: data.settings(), unfinished: "demo load")
+    print(try program.unfinishedReason() ?? "")   // demo load
+    DocOutput.expect("demo load", from: "print(try program.unfinishedReason() ?? \"\")")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant.swift, example 4
+private func example_Program_ProgramTenant_4(program: ProgramTenant) throws {
+    let report = try program.verify()
+    print(report.isConsistent)   // true
+    DocOutput.expect("true", from: "print(report.isConsistent)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant.swift, example 5
+private func example_Program_ProgramTenant_5(store: Store, program: ProgramTenant) throws {
+    let again = try ProgramTenant.open(in: store, name: program.name)
+    print(again.name)   // lang-son
+    DocOutput.expect("lang-son", from: "print(again.name)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant.swift, example 6
+private func example_Program_ProgramTenant_6(program: ProgramTenant) throws {
+    let data = try SyntheticProvince(provinceCode: 20, persons: 10, events: 20)
+    try program.load(persons: data.persons(), events: data.events(), batchSize: 100_000) { kind, p in
+        print(kind, p.recordsLoaded)
+    }
+    print(try program.personCount())   // 10
+    DocOutput.expect("10", from: "print(try program.personCount())")
+}
+
+// Sources/HosoDomain/Synthetic/SyntheticProvince.swift, example 1
+private func example_Synthetic_SyntheticProvince_1(program: ProgramTenant) throws {
+    let data = try SyntheticProvince(provinceCode: 20, persons: 100, events: 500, seed: 2025)
+    try program.load(persons: data.persons(), events: data.events())
+    print(try program.personCount(), try program.eventCount())   // 100 500
+    DocOutput.expect("100 500", from: "print(try program.personCount(), try program.eventCount())")
+}
+
+// Sources/HosoDomain/Synthetic/SyntheticProvince.swift, example 2
+private func example_Synthetic_SyntheticProvince_2() throws {
+    let data = try SyntheticProvince(provinceCode: 20, persons: 10, events: 10)
+    let settings = data.settings(calendar: try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10))
+    print(settings.province ?? 0)   // 20
+    DocOutput.expect("20", from: "print(settings.province ?? 0)")
 }
 
 // Sources/HosoDomain/Time/CalendarError.swift, example 1
@@ -844,6 +1443,102 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in try example_Codes_Suggestions_3() }
     }
 
+    @Test("EngineTypes.swift, example 2") func engineTypes_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_2() }
+    }
+
+    @Test("EngineTypes.swift, example 3") func engineTypes_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_3() }
+    }
+
+    @Test("EngineTypes.swift, example 4") func engineTypes_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_4() }
+    }
+
+    @Test("EngineTypes.swift, example 5") func engineTypes_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_5() }
+    }
+
+    @Test("EngineTypes.swift, example 6") func engineTypes_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_6() }
+    }
+
+    @Test("EngineTypes.swift, example 7") func engineTypes_7() throws {
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            let program = try c.program
+            try example_EngineTypes_7(store: store, program: program)
+        }
+    }
+
+    @Test("EngineTypes.swift, example 8") func engineTypes_8() throws {
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_8() }
+    }
+
+    @Test("EngineTypes.swift, example 9") func engineTypes_9() throws {
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_9() }
+    }
+
+    @Test("EngineTypes.swift, example 10") func engineTypes_10() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_EngineTypes_10(program: program)
+        }
+    }
+
+    @Test("EngineTypes.swift, example 13") func engineTypes_13() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_EngineTypes_13(program: program, congSon: congSon, day: day)
+        }
+    }
+
+    @Test("EngineTypes.swift, example 14") func engineTypes_14() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_EngineTypes_14(program: program)
+        }
+    }
+
+    @Test("EngineTypes.swift, example 15") func engineTypes_15() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_EngineTypes_15(program: program)
+        }
+    }
+
+    @Test("EngineTypes.swift, example 16") func engineTypes_16() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_EngineTypes_16(program: program)
+        }
+    }
+
+    @Test("EngineTypes.swift, example 17") func engineTypes_17() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_EngineTypes_17(program: program)
+        }
+    }
+
+    @Test("EngineTypes.swift, example 18") func engineTypes_18() throws {
+        try DocOutput.run(checks: 0) { c in try example_EngineTypes_18() }
+    }
+
+    @Test("EngineTypes.swift, example 19") func engineTypes_19() throws {
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_19() }
+    }
+
+    @Test("EngineTypes.swift, example 20") func engineTypes_20() throws {
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_20() }
+    }
+
+    @Test("EngineTypes.swift, example 21") func engineTypes_21() throws {
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_21() }
+    }
+
     @Test("Events/CaseEvent.swift, example 1") func events_CaseEvent_1() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
@@ -965,6 +1660,257 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in try example_People_TermRules_1() }
     }
 
+    @Test("Program/ProgramError.swift, example 1") func program_ProgramError_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_Program_ProgramError_1(program: program, congSon: congSon, day: day)
+        }
+    }
+
+    @Test("Program/ProgramError.swift, example 2") func program_ProgramError_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramError_2() }
+    }
+
+    @Test("Program/ProgramError.swift, example 3") func program_ProgramError_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramError_3() }
+    }
+
+    @Test("Program/ProgramError.swift, example 4") func program_ProgramError_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramError_4() }
+    }
+
+    @Test("Program/ProgramError.swift, example 5") func program_ProgramError_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramError_5() }
+    }
+
+    @Test("Program/ProgramError.swift, example 6") func program_ProgramError_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let day = try c.day
+            try example_Program_ProgramError_6(program: program, day: day)
+        }
+    }
+
+    @Test("Program/ProgramError.swift, example 7") func program_ProgramError_7() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let day = try c.day
+            try example_Program_ProgramError_7(program: program, day: day)
+        }
+    }
+
+    @Test("Program/ProgramSettings.swift, example 1") func program_ProgramSettings_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramSettings_1(program: program)
+        }
+    }
+
+    @Test("Program/ProgramSettings.swift, example 2") func program_ProgramSettings_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramSettings_2(program: program)
+        }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 1") func program_ProgramSnapshot_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramSnapshot_1(program: program)
+        }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 2") func program_ProgramSnapshot_2() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_2(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 3") func program_ProgramSnapshot_3() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_3(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 4") func program_ProgramSnapshot_4() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_4(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 5") func program_ProgramSnapshot_5() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_5(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 6") func program_ProgramSnapshot_6() throws {
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_6(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 7") func program_ProgramSnapshot_7() throws {
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_7(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 8") func program_ProgramSnapshot_8() throws {
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_8(congSon: congSon, q: q) }
+        }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 9") func program_ProgramSnapshot_9() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_9(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 10") func program_ProgramSnapshot_10() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_10(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 11") func program_ProgramSnapshot_11() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_11(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 12") func program_ProgramSnapshot_12() throws {
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_12(congSon: congSon, q: q) }
+        }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 13") func program_ProgramSnapshot_13() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_13(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 14") func program_ProgramSnapshot_14() throws {
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_14(congSon: congSon, q: q) }
+        }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 15") func program_ProgramSnapshot_15() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_15(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 16") func program_ProgramSnapshot_16() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_16(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 17") func program_ProgramSnapshot_17() throws {
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_17(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 18") func program_ProgramSnapshot_18() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_18(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 19") func program_ProgramSnapshot_19() throws {
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_19(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 20") func program_ProgramSnapshot_20() throws {
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_20(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 21") func program_ProgramSnapshot_21() throws {
+        try DocOutput.run(checks: 0) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_21(congSon: congSon, q: q) }
+        }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 22") func program_ProgramSnapshot_22() throws {
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_22(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 23") func program_ProgramSnapshot_23() throws {
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_23(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 24") func program_ProgramSnapshot_24() throws {
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_24(congSon: congSon, q: q) }
+        }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 25") func program_ProgramSnapshot_25() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_25(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 26") func program_ProgramSnapshot_26() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramSnapshot_26(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Metadata.swift, example 1") func program_ProgramTenant_Metadata_1() throws {
+        try DocOutput.run(checks: 0) { c in
+            let store = try c.store
+            try example_Program_ProgramTenant_Metadata_1(store: store)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Metadata.swift, example 2") func program_ProgramTenant_Metadata_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Metadata_2(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Metadata.swift, example 3") func program_ProgramTenant_Metadata_3() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Metadata_3(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Metadata.swift, example 4") func program_ProgramTenant_Metadata_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Metadata_4(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Metadata.swift, example 5") func program_ProgramTenant_Metadata_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Metadata_5(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Metadata.swift, example 6") func program_ProgramTenant_Metadata_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let day = try c.day
+            try example_Program_ProgramTenant_Metadata_6(program: program, day: day)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Metadata.swift, example 7") func program_ProgramTenant_Metadata_7() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Metadata_7(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Metadata.swift, example 8") func program_ProgramTenant_Metadata_8() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Metadata_8(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Metadata.swift, example 9") func program_ProgramTenant_Metadata_9() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Metadata_9(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Metadata.swift, example 10") func program_ProgramTenant_Metadata_10() throws {
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            try example_Program_ProgramTenant_Metadata_10(store: store)
+        }
+    }
+
     @Test("Program/ProgramTenant+Queries.swift, example 1") func program_ProgramTenant_Queries_1() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
@@ -1066,6 +2012,119 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
             let program = try c.program
             try example_Program_ProgramTenant_Queries_14(program: program)
         }
+    }
+
+    @Test("Program/ProgramTenant+Rows.swift, example 1") func program_ProgramTenant_Rows_1() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            let day = try c.day
+            try example_Program_ProgramTenant_Rows_1(program: program, day: day)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Rows.swift, example 2") func program_ProgramTenant_Rows_2() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Rows_2(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Rows.swift, example 3") func program_ProgramTenant_Rows_3() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            try example_Program_ProgramTenant_Rows_3(program: program, congSon: congSon)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Rows.swift, example 4") func program_ProgramTenant_Rows_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            try example_Program_ProgramTenant_Rows_4(program: program, congSon: congSon)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Rows.swift, example 5") func program_ProgramTenant_Rows_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Rows_5(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Rows.swift, example 6") func program_ProgramTenant_Rows_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Rows_6(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Rows.swift, example 7") func program_ProgramTenant_Rows_7() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Rows_7(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Rows.swift, example 8") func program_ProgramTenant_Rows_8() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Rows_8(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant.swift, example 1") func program_ProgramTenant_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Program_ProgramTenant_1(directory: directory)
+        }
+    }
+
+    @Test("Program/ProgramTenant.swift, example 2") func program_ProgramTenant_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            try example_Program_ProgramTenant_2(store: store)
+        }
+    }
+
+    @Test("Program/ProgramTenant.swift, example 3") func program_ProgramTenant_3() throws {
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            try example_Program_ProgramTenant_3(store: store)
+        }
+    }
+
+    @Test("Program/ProgramTenant.swift, example 4") func program_ProgramTenant_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_4(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant.swift, example 5") func program_ProgramTenant_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            let program = try c.program
+            try example_Program_ProgramTenant_5(store: store, program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant.swift, example 6") func program_ProgramTenant_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_6(program: program)
+        }
+    }
+
+    @Test("Synthetic/SyntheticProvince.swift, example 1") func synthetic_SyntheticProvince_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Synthetic_SyntheticProvince_1(program: program)
+        }
+    }
+
+    @Test("Synthetic/SyntheticProvince.swift, example 2") func synthetic_SyntheticProvince_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Synthetic_SyntheticProvince_2() }
     }
 
     @Test("Time/CalendarError.swift, example 1") func time_CalendarError_1() throws {
