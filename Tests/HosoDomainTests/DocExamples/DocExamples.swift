@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 179 examples compiled, 173 of them run, 178 printed lines checked; 117 examples of 13 files excluded (not compiled yet: the module's `exclude` list in scripts/doc-examples.py).
+// 261 examples compiled, 254 of them run, 263 printed lines checked; 35 examples of 2 files excluded (not compiled yet: the module's `exclude` list in scripts/doc-examples.py).
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -12,10 +12,11 @@
 //   day: Day — 2025-12-10, the clock's day
 //   langSon: ReportingCalendar — Lạng Sơn's reporting calendar: the year from 10 December, months from day 10
 //   police: ReportingCalendar — a calendar of Gregorian years with months from day 15
+//   data: SyntheticProvince — a synthetic Lạng Sơn of 10 persons and 20 case events (seed 2025)
 //   q: borrowing ProgramSnapshot — a snapshot of `program`
 
 import Foundation
-import HosoDomain
+@testable import HosoDomain
 import Synchronization
 import Testing
 
@@ -437,6 +438,204 @@ private func example_HosoDomain_docc_KeyLayout_2() throws {
     }
 }
 
+// Sources/HosoDomain/Interchange/TableTransfer.swift, example 1
+private func example_Interchange_TableTransfer_1() throws {
+    print(TransferTable(rawValue: "events") == .events)   // true
+    DocOutput.expect("true", from: "print(TransferTable(rawValue: \"events\") == .events)")
+}
+
+// Sources/HosoDomain/Interchange/TableTransfer.swift, example 2
+private func example_Interchange_TableTransfer_2(directory: String, program: ProgramTenant, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    let summary = try TableTransfer.importFile(file, table: .persons, into: program)
+    print(summary.text)   // 10 rows read, 10 loaded…
+    DocOutput.expect("10 rows read, 10 loaded…", from: "print(summary.text)")
+}
+
+// Sources/HosoDomain/Interchange/TableTransfer.swift, example 3
+private func example_Interchange_TableTransfer_3() throws {
+    print(TableTransfer.format(of: "in/events.ndjson") == .ndjson)   // true
+    DocOutput.expect("true", from: "print(TableTransfer.format(of: \"in/events.ndjson\") == .ndjson)")
+}
+
+// Sources/HosoDomain/Interchange/TableTransfer.swift, example 4
+private func example_Interchange_TableTransfer_4(directory: String, program: ProgramTenant, data: SyntheticProvince) throws {
+    try program.load(persons: data.persons(), events: [])   // the persons the events name
+    let file = directory + "/events.csv"
+    try CaseEventWriter.export(data.events(), to: file, format: .csv)
+    let summary = try TableTransfer.importFile(file, table: .events, into: program, rejects: directory + "/events.bad.csv")
+    if summary.rejected > 0 { print("see", summary.rejectFile!) }
+    print(summary.rejected)   // 0
+    DocOutput.expect("0", from: "print(summary.rejected)")
+}
+
+// Sources/HosoDomain/Interchange/TableTransfer.swift, example 5
+private func example_Interchange_TableTransfer_5(directory: String, program: ProgramTenant) throws {
+    let n = try TableTransfer.exportTable(.events, to: directory + "/events.ndjson", from: program)
+    print(n)   // 0
+    DocOutput.expect("0", from: "print(n)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 1
+private func example_Interchange_Writers_1(directory: String, data: SyntheticProvince) throws {
+    let writer = try PersonWriter(path: directory + "/persons.csv", format: .csv)
+    for p in data.persons() { try writer.write(p) }
+    try writer.finish()        // persons.csv and person_events.csv
+    print(writer.count)   // 10
+    DocOutput.expect("10", from: "print(writer.count)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 2
+private func example_Interchange_Writers_2(directory: String) throws {
+    let writer = try PersonWriter(path: directory + "/persons.csv", format: .csv)
+    print(writer.format)   // csv
+    DocOutput.expect("csv", from: "print(writer.format)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 3
+private func example_Interchange_Writers_3(directory: String) throws {
+    let writer = try PersonWriter(path: directory + "/persons.csv", format: .csv)
+    print("\(writer.count) written")   // 0 written
+    DocOutput.expect("0 written", from: "print(\"\\(writer.count) written\")")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 4
+private func example_Interchange_Writers_4(directory: String) throws {
+    let writer = try PersonWriter(path: directory + "/persons.ndjson", format: .ndjson)
+    print(writer.format)   // ndjson
+    DocOutput.expect("ndjson", from: "print(writer.format)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 5
+private func example_Interchange_Writers_5(directory: String, data: SyntheticProvince) throws {
+    let writer = try PersonWriter(path: directory + "/persons.ndjson", format: .ndjson)
+    try writer.write(data.person(1))
+    try writer.finish()
+    print(writer.count)   // 1
+    DocOutput.expect("1", from: "print(writer.count)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 6
+private func example_Interchange_Writers_6(directory: String) throws {
+    let writer = try PersonWriter(path: directory + "/persons.ndjson", format: .ndjson)
+    try writer.finish()
+    print(FileManager.default.fileExists(atPath: directory + "/persons.ndjson"))   // true
+    DocOutput.expect("true", from: "print(FileManager.default.fileExists(atPath: directory + \"/persons.ndjson\"))")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 7
+private func example_Interchange_Writers_7(directory: String, data: SyntheticProvince) throws {
+    let n = try PersonWriter.export(data.persons(), to: directory + "/persons.csv", format: .csv)
+    print(n)   // 10
+    DocOutput.expect("10", from: "print(n)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 8
+private func example_Interchange_Writers_8(directory: String, data: SyntheticProvince) throws {
+    let writer = try CaseEventWriter(path: directory + "/events.ndjson", format: .ndjson)
+    for e in data.events() { try writer.write(e) }
+    try writer.finish()
+    print(writer.count)   // 20
+    DocOutput.expect("20", from: "print(writer.count)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 9
+private func example_Interchange_Writers_9(directory: String) throws {
+    let writer = try CaseEventWriter(path: directory + "/events.csv", format: .csv)
+    print(writer.format)   // csv
+    DocOutput.expect("csv", from: "print(writer.format)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 10
+private func example_Interchange_Writers_10(directory: String) throws {
+    let writer = try CaseEventWriter(path: directory + "/events.csv", format: .csv)
+    print("\(writer.count) written")   // 0 written
+    DocOutput.expect("0 written", from: "print(\"\\(writer.count) written\")")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 11
+private func example_Interchange_Writers_11(directory: String) throws {
+    let writer = try CaseEventWriter(path: directory + "/events.csv", format: .csv, byteOrderMark: true)
+    print(writer.format)   // csv
+    DocOutput.expect("csv", from: "print(writer.format)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 12
+private func example_Interchange_Writers_12(directory: String, data: SyntheticProvince) throws {
+    let writer = try CaseEventWriter(path: directory + "/events.csv", format: .csv)
+    try writer.write(data.event(1))
+    try writer.finish()
+    print(writer.count)   // 1
+    DocOutput.expect("1", from: "print(writer.count)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 13
+private func example_Interchange_Writers_13(directory: String) throws {
+    let writer = try CaseEventWriter(path: directory + "/events.csv", format: .csv)
+    try writer.finish()
+    print(FileManager.default.fileExists(atPath: directory + "/events.csv"))   // true
+    DocOutput.expect("true", from: "print(FileManager.default.fileExists(atPath: directory + \"/events.csv\"))")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 14
+private func example_Interchange_Writers_14(directory: String, data: SyntheticProvince) throws {
+    let n = try CaseEventWriter.export(data.events(), to: directory + "/events.csv", format: .csv)
+    print(n)   // 20
+    DocOutput.expect("20", from: "print(n)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 15
+private func example_Interchange_Writers_15(directory: String, data: SyntheticProvince) throws {
+    let input = directory + "/events.csv"
+    try CaseEventWriter.export(data.events(), to: input, format: .csv)
+    let reader = try ImportReader.caseEvents(at: input, format: .csv)
+    let rejects = try RejectWriter(path: directory + "/events.rejects.csv", format: .csv, header: reader.headers[reader.file])
+    for row in reader { if let e = row.error { try rejects.write(e) } }
+    try rejects.finish()
+    print(rejects.count)   // 0
+    DocOutput.expect("0", from: "print(rejects.count)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 16
+private func example_Interchange_Writers_16(directory: String) throws {
+    let rejects = try RejectWriter(path: directory + "/rejects.csv", format: .csv, header: "id,kind")
+    print(rejects.format)   // csv
+    DocOutput.expect("csv", from: "print(rejects.format)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 17
+private func example_Interchange_Writers_17(directory: String) throws {
+    let rejects = try RejectWriter(path: directory + "/rejects.csv", format: .csv, header: "id,kind")
+    print("\(rejects.count) written")   // 0 written
+    DocOutput.expect("0 written", from: "print(\"\\(rejects.count) written\")")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 18
+private func example_Interchange_Writers_18(directory: String) throws {
+    let rejects = try RejectWriter(path: directory + "/rejects.ndjson", format: .ndjson)
+    print(rejects.format)   // ndjson
+    DocOutput.expect("ndjson", from: "print(rejects.format)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 19
+private func example_Interchange_Writers_19(directory: String) throws {
+    let rejects = try RejectWriter(path: directory + "/rejects.ndjson", format: .ndjson)
+    let error = RowError(file: "persons.csv", line: 3, field: "id", reason: "is not a whole number", raw: Array("x,An".utf8))
+    try rejects.write(error)
+    try rejects.finish()
+    print(rejects.count)   // 1
+    DocOutput.expect("1", from: "print(rejects.count)")
+}
+
+// Sources/HosoDomain/Interchange/Writers.swift, example 20
+private func example_Interchange_Writers_20(directory: String) throws {
+    let rejects = try RejectWriter(path: directory + "/rejects.ndjson", format: .ndjson)
+    try rejects.finish()
+    print(FileManager.default.fileExists(atPath: directory + "/rejects.ndjson"))   // true
+    DocOutput.expect("true", from: "print(FileManager.default.fileExists(atPath: directory + \"/rejects.ndjson\"))")
+}
+
 // Sources/HosoDomain/People/CommuneRef.swift, example 1
 private func example_People_CommuneRef_1() throws {
     let congSon = CommuneRef(province: 20, commune: 6253)
@@ -513,6 +712,419 @@ private func example_People_TermRules_1() throws {
     rules.releasedPrisonerMonths = 6
     print(rules.releasedPrisonerMonths)   // 6
     DocOutput.expect("6", from: "print(rules.releasedPrisonerMonths)")
+}
+
+// Sources/HosoDomain/Places/CSVLine.swift, example 1
+private func example_Places_CSVLine_1() throws {
+    let lines = CSVLine.lines(Array("a,b\r\n1,\"x, \"\"y\"\"\"\r\n".utf8))
+    print(CSVLine.fields(lines[1]) ?? [])   // ["1", "x, \"y\""]
+    DocOutput.expect("[\"1\", \"x, \\\"y\\\"\"]", from: "print(CSVLine.fields(lines[1]) ?? [])")
+}
+
+// Sources/HosoDomain/Places/CSVTable.swift, example 1
+private func example_Places_CSVTable_1() throws {
+    let table = try CSVTable.bundled("vn-communes-2025", columns: ["commune_code", "commune_name"])
+    for record in table.records.prefix(1) {
+        print(try table.int32(record, 0), record.fields[table.column[1]])
+    }
+}
+
+// Sources/HosoDomain/Places/Commune.swift, example 1
+private func example_Places_Commune_1() throws {
+    let g = try Gazetteer.official2025()
+    let thienHoa = g.search("thien hoa", inProvince: 20).first!
+    print(thienHoa.name, thienHoa.code)   // Xã Thiện Hòa …
+    DocOutput.expect("Xã Thiện Hòa …", from: "print(thienHoa.name, thienHoa.code)")
+}
+
+// Sources/HosoDomain/Places/Commune.swift, example 2
+private func example_Places_Commune_2() throws {
+    let commune = try Gazetteer.official2025().commune(code: 70)!
+    print(commune.code)   // 70
+    DocOutput.expect("70", from: "print(commune.code)")
+}
+
+// Sources/HosoDomain/Places/Commune.swift, example 3
+private func example_Places_Commune_3() throws {
+    let commune = try Gazetteer.official2025().commune(code: 70)!
+    print(commune.name)   // Phường Hoàn Kiếm
+    DocOutput.expect("Phường Hoàn Kiếm", from: "print(commune.name)")
+}
+
+// Sources/HosoDomain/Places/Commune.swift, example 4
+private func example_Places_Commune_4() throws {
+    let commune = try Gazetteer.official2025().commune(code: 70)!
+    print(commune.type)   // phường
+    DocOutput.expect("phường", from: "print(commune.type)")
+}
+
+// Sources/HosoDomain/Places/Commune.swift, example 5
+private func example_Places_Commune_5() throws {
+    let commune = try Gazetteer.official2025().commune(code: 70)!
+    print(commune.provinceCode)   // 1
+    DocOutput.expect("1", from: "print(commune.provinceCode)")
+}
+
+// Sources/HosoDomain/Places/Commune.swift, example 6
+private func example_Places_Commune_6() throws {
+    let commune = try Gazetteer.official2025().commune(code: 70)!
+    print(commune.provinceName)   // Thành phố Hà Nội
+    DocOutput.expect("Thành phố Hà Nội", from: "print(commune.provinceName)")
+}
+
+// Sources/HosoDomain/Places/Commune.swift, example 7
+private func example_Places_Commune_7() throws {
+    let commune = try Gazetteer.official2025().commune(code: 70)!
+    let old = try Gazetteer.official2024().commune(code: 1)!
+    print(old.districtCode ?? 0, commune.districtCode == nil)   // 1 true
+    DocOutput.expect("1 true", from: "print(old.districtCode ?? 0, commune.districtCode == nil)")
+}
+
+// Sources/HosoDomain/Places/Commune.swift, example 8
+private func example_Places_Commune_8() throws {
+    let commune = try Gazetteer.official2025().commune(code: 70)!
+    let old = try Gazetteer.official2024().commune(code: 1)!
+    print(old.districtName ?? "", commune.districtName == nil)   // Quận Ba Đình true
+    DocOutput.expect("Quận Ba Đình true", from: "print(old.districtName ?? \"\", commune.districtName == nil)")
+}
+
+// Sources/HosoDomain/Places/Commune.swift, example 9
+private func example_Places_Commune_9() throws {
+    let c = Commune(code: 70, name: "Phường Hoàn Kiếm", type: "phường", provinceCode: 1,
+                    provinceName: "Thành phố Hà Nội", districtCode: nil, districtName: nil)
+    print(c.name)   // Phường Hoàn Kiếm
+    DocOutput.expect("Phường Hoàn Kiếm", from: "print(c.name)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 1
+private func example_Places_CommuneMapping_1() throws {
+    let mapping = try CommuneMapping.official2024to2025()
+    print(mapping.primarySuccessor(ofOldCommune: 1) ?? 0)   // 97
+    DocOutput.expect("97", from: "print(mapping.primarySuccessor(ofOldCommune: 1) ?? 0)")
+    print(mapping.successors(ofOldCommune: 1).map(\.newCode))   // [97]
+    DocOutput.expect("[97]", from: "print(mapping.successors(ofOldCommune: 1).map(\\.newCode))")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 2
+private func example_Places_CommuneMapping_2() throws {
+    let row = try CommuneMapping.official2024to2025().rows[0]
+    print(row.oldCommuneName, "→", row.newCommuneName)   // Phường Phúc Xá → Phường Hồng Hà
+    DocOutput.expect("Phường Phúc Xá → Phường Hồng Hà", from: "print(row.oldCommuneName, \"→\", row.newCommuneName)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 3
+private func example_Places_CommuneMapping_3() throws {
+    let row = try CommuneMapping.official2024to2025().rows[0]
+    print(row.oldProvinceCode)   // 1
+    DocOutput.expect("1", from: "print(row.oldProvinceCode)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 4
+private func example_Places_CommuneMapping_4() throws {
+    let row = try CommuneMapping.official2024to2025().rows[0]
+    print(row.oldDistrictCode)   // 1
+    DocOutput.expect("1", from: "print(row.oldDistrictCode)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 5
+private func example_Places_CommuneMapping_5() throws {
+    let row = try CommuneMapping.official2024to2025().rows[0]
+    print(row.oldCommuneCode)   // 1
+    DocOutput.expect("1", from: "print(row.oldCommuneCode)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 6
+private func example_Places_CommuneMapping_6() throws {
+    let row = try CommuneMapping.official2024to2025().rows[0]
+    print(row.oldCommuneName)   // Phường Phúc Xá
+    DocOutput.expect("Phường Phúc Xá", from: "print(row.oldCommuneName)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 7
+private func example_Places_CommuneMapping_7() throws {
+    let row = try CommuneMapping.official2024to2025().rows[0]
+    print(row.newProvinceCode)   // 1
+    DocOutput.expect("1", from: "print(row.newProvinceCode)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 8
+private func example_Places_CommuneMapping_8() throws {
+    let row = try CommuneMapping.official2024to2025().rows[0]
+    print(row.newCommuneCode)   // 97
+    DocOutput.expect("97", from: "print(row.newCommuneCode)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 9
+private func example_Places_CommuneMapping_9() throws {
+    let row = try CommuneMapping.official2024to2025().rows[0]
+    print(row.newCommuneName)   // Phường Hồng Hà
+    DocOutput.expect("Phường Hồng Hà", from: "print(row.newCommuneName)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 10
+private func example_Places_CommuneMapping_10() throws {
+    let row = try CommuneMapping.official2024to2025().rows[0]
+    print(row.isPrimary)   // true
+    DocOutput.expect("true", from: "print(row.isPrimary)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 11
+private func example_Places_CommuneMapping_11() throws {
+    let row = try CommuneMapping.official2024to2025().rows[0]
+    print(row.targets)   // 1
+    DocOutput.expect("1", from: "print(row.targets)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 12
+private func example_Places_CommuneMapping_12() throws {
+    let row = CommuneMapping.Row(oldProvinceCode: 1, oldDistrictCode: 1, oldCommuneCode: 1,
+        oldCommuneName: "Phường Phúc Xá", newProvinceCode: 1, newCommuneCode: 97,
+        newCommuneName: "Phường Hồng Hà", isPrimary: true, targets: 1)
+    print(row.newCommuneCode)   // 97
+    DocOutput.expect("97", from: "print(row.newCommuneCode)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 13
+private func example_Places_CommuneMapping_13() throws {
+    print(try CommuneMapping.official2024to2025().rows.count)   // 10431
+    DocOutput.expect("10431", from: "print(try CommuneMapping.official2024to2025().rows.count)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 14
+private func example_Places_CommuneMapping_14() throws {
+    let row = try CommuneMapping.official2024to2025().rows[0]
+    let mapping = CommuneMapping(rows: [row])
+    print(mapping.rows.count)   // 1
+    DocOutput.expect("1", from: "print(mapping.rows.count)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 15
+private func example_Places_CommuneMapping_15() throws {
+    let mapping = try CommuneMapping.official2024to2025()
+    print(mapping.rows.isEmpty)   // false
+    DocOutput.expect("false", from: "print(mapping.rows.isEmpty)")
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 16
+private func example_Places_CommuneMapping_16() throws {
+    let mapping = try CommuneMapping.official2024to2025()
+    for s in mapping.successors(ofOldCommune: 1) {
+        print(s.newCode, s.isPrimary)
+    }
+}
+
+// Sources/HosoDomain/Places/CommuneMapping.swift, example 17
+private func example_Places_CommuneMapping_17() throws {
+    let mapping = try CommuneMapping.official2024to2025()
+    print(mapping.primarySuccessor(ofOldCommune: 1) ?? 0)   // 97
+    DocOutput.expect("97", from: "print(mapping.primarySuccessor(ofOldCommune: 1) ?? 0)")
+}
+
+// Sources/HosoDomain/Places/District.swift, example 1
+private func example_Places_District_1() throws {
+    let hocMon = try Gazetteer.official2024().districts.first { $0.name == "Huyện Hóc Môn" }
+    print(hocMon?.code ?? 0)   // 784
+    DocOutput.expect("784", from: "print(hocMon?.code ?? 0)")
+}
+
+// Sources/HosoDomain/Places/District.swift, example 2
+private func example_Places_District_2() throws {
+    let district = try Gazetteer.official2024().district(code: 784)!
+    print(district.code)   // 784
+    DocOutput.expect("784", from: "print(district.code)")
+}
+
+// Sources/HosoDomain/Places/District.swift, example 3
+private func example_Places_District_3() throws {
+    let district = try Gazetteer.official2024().district(code: 784)!
+    print(district.name)   // Huyện Hóc Môn
+    DocOutput.expect("Huyện Hóc Môn", from: "print(district.name)")
+}
+
+// Sources/HosoDomain/Places/District.swift, example 4
+private func example_Places_District_4() throws {
+    let district = try Gazetteer.official2024().district(code: 784)!
+    print(district.type)   // huyện
+    DocOutput.expect("huyện", from: "print(district.type)")
+}
+
+// Sources/HosoDomain/Places/District.swift, example 5
+private func example_Places_District_5() throws {
+    let district = try Gazetteer.official2024().district(code: 784)!
+    print(district.provinceCode)   // 79
+    DocOutput.expect("79", from: "print(district.provinceCode)")
+}
+
+// Sources/HosoDomain/Places/District.swift, example 6
+private func example_Places_District_6() throws {
+    let d = District(code: 784, name: "Huyện Hóc Môn", type: "huyện", provinceCode: 79)
+    print(d.name)   // Huyện Hóc Môn
+    DocOutput.expect("Huyện Hóc Môn", from: "print(d.name)")
+}
+
+// Sources/HosoDomain/Places/Gazetteer+Fold.swift, example 1
+private func example_Places_Gazetteer_Fold_1() throws {
+    print(Gazetteer.fold("Đoàn Kết"))   // doan ket
+    DocOutput.expect("doan ket", from: "print(Gazetteer.fold(\"Đoàn Kết\"))")
+    print(Gazetteer.fold("Xã Thiện Hòa"))   // xa thien hoa
+    DocOutput.expect("xa thien hoa", from: "print(Gazetteer.fold(\"Xã Thiện Hòa\"))")
+}
+
+// Sources/HosoDomain/Places/Gazetteer.swift, example 1
+private func example_Places_Gazetteer_1() throws {
+    let g = try Gazetteer.official2025()
+    print(g.provinces.count)   // 34
+    DocOutput.expect("34", from: "print(g.provinces.count)")
+    print(g.communes(inProvince: 20).count)   // 65
+    DocOutput.expect("65", from: "print(g.communes(inProvince: 20).count)")
+    print(g.search("doan ket", inProvince: 20).map(\.name))   // ["Xã Đoàn Kết"]
+    DocOutput.expect("[\"Xã Đoàn Kết\"]", from: "print(g.search(\"doan ket\", inProvince: 20).map(\\.name))")
+}
+
+// Sources/HosoDomain/Places/Gazetteer.swift, example 2
+private func example_Places_Gazetteer_2() throws {
+    print(try Gazetteer.official2025().provinces.first?.name ?? "")   // Thành phố Hà Nội
+    DocOutput.expect("Thành phố Hà Nội", from: "print(try Gazetteer.official2025().provinces.first?.name ?? \"\")")
+}
+
+// Sources/HosoDomain/Places/Gazetteer.swift, example 3
+private func example_Places_Gazetteer_3() throws {
+    print(try Gazetteer.official2024().districts.count)   // 691
+    DocOutput.expect("691", from: "print(try Gazetteer.official2024().districts.count)")
+}
+
+// Sources/HosoDomain/Places/Gazetteer.swift, example 4
+private func example_Places_Gazetteer_4() throws {
+    print(try Gazetteer.official2025().communes.count)   // 3321
+    DocOutput.expect("3321", from: "print(try Gazetteer.official2025().communes.count)")
+}
+
+// Sources/HosoDomain/Places/Gazetteer.swift, example 5
+private func example_Places_Gazetteer_5() throws {
+    let g = try Gazetteer.official2025()
+    print(g.province(code: 20)?.name ?? "")   // Lạng Sơn
+    DocOutput.expect("Lạng Sơn", from: "print(g.province(code: 20)?.name ?? \"\")")
+}
+
+// Sources/HosoDomain/Places/Gazetteer.swift, example 6
+private func example_Places_Gazetteer_6() throws {
+    let old = try Gazetteer.official2024()
+    print(old.commune(code: 27559)?.districtName ?? "")   // Huyện Hóc Môn
+    DocOutput.expect("Huyện Hóc Môn", from: "print(old.commune(code: 27559)?.districtName ?? \"\")")
+}
+
+// Sources/HosoDomain/Places/Gazetteer.swift, example 7
+private func example_Places_Gazetteer_7() throws {
+    print(try Gazetteer.official2025().province(code: 20)?.name ?? "")   // Lạng Sơn
+    DocOutput.expect("Lạng Sơn", from: "print(try Gazetteer.official2025().province(code: 20)?.name ?? \"\")")
+}
+
+// Sources/HosoDomain/Places/Gazetteer.swift, example 8
+private func example_Places_Gazetteer_8() throws {
+    print(try Gazetteer.official2024().district(code: 784)?.name ?? "")   // Huyện Hóc Môn
+    DocOutput.expect("Huyện Hóc Môn", from: "print(try Gazetteer.official2024().district(code: 784)?.name ?? \"\")")
+}
+
+// Sources/HosoDomain/Places/Gazetteer.swift, example 9
+private func example_Places_Gazetteer_9() throws {
+    print(try Gazetteer.official2025().commune(code: 70)?.name ?? "")   // Phường Hoàn Kiếm
+    DocOutput.expect("Phường Hoàn Kiếm", from: "print(try Gazetteer.official2025().commune(code: 70)?.name ?? \"\")")
+}
+
+// Sources/HosoDomain/Places/Gazetteer.swift, example 10
+private func example_Places_Gazetteer_10() throws {
+    print(try Gazetteer.official2025().communes(inProvince: 20).count)   // 65
+    DocOutput.expect("65", from: "print(try Gazetteer.official2025().communes(inProvince: 20).count)")
+}
+
+// Sources/HosoDomain/Places/Gazetteer.swift, example 11
+private func example_Places_Gazetteer_11() throws {
+    let g = try Gazetteer.official2025()
+    print(g.search("thien hoa", inProvince: 20).first?.name ?? "")   // Xã Thiện Hòa
+    DocOutput.expect("Xã Thiện Hòa", from: "print(g.search(\"thien hoa\", inProvince: 20).first?.name ?? \"\")")
+    print(g.search("THIỆN HÒA", inProvince: 20).first?.name ?? "")   // Xã Thiện Hòa
+    DocOutput.expect("Xã Thiện Hòa", from: "print(g.search(\"THIỆN HÒA\", inProvince: 20).first?.name ?? \"\")")
+    print(g.search("Xã Thiện Hòa").first?.name ?? "")   // Xã Thiện Hòa
+    DocOutput.expect("Xã Thiện Hòa", from: "print(g.search(\"Xã Thiện Hòa\").first?.name ?? \"\")")
+}
+
+// Sources/HosoDomain/Places/GazetteerError.swift, example 1
+private func example_Places_GazetteerError_1() throws {
+    do {
+        _ = try Gazetteer.official2025()
+    } catch {
+        print(error)   // e.g. vn-communes-2025.csv line 12: duplicate commune code 70
+    }
+}
+
+// Sources/HosoDomain/Places/GazetteerError.swift, example 2
+private func example_Places_GazetteerError_2() throws {
+    let error = GazetteerError(resource: "vn-communes-2025.csv", line: 12, reason: "duplicate commune code 70")
+    print(error.resource)   // vn-communes-2025.csv
+    DocOutput.expect("vn-communes-2025.csv", from: "print(error.resource)")
+}
+
+// Sources/HosoDomain/Places/GazetteerError.swift, example 3
+private func example_Places_GazetteerError_3() throws {
+    let error = GazetteerError(resource: "vn-communes-2025.csv", line: 12, reason: "duplicate commune code 70")
+    print(error.line ?? 0)   // 12
+    DocOutput.expect("12", from: "print(error.line ?? 0)")
+}
+
+// Sources/HosoDomain/Places/GazetteerError.swift, example 4
+private func example_Places_GazetteerError_4() throws {
+    let error = GazetteerError(resource: "vn-communes-2025.csv", line: 12, reason: "duplicate commune code 70")
+    print(error.reason)   // duplicate commune code 70
+    DocOutput.expect("duplicate commune code 70", from: "print(error.reason)")
+}
+
+// Sources/HosoDomain/Places/GazetteerError.swift, example 5
+private func example_Places_GazetteerError_5() throws {
+    let error = GazetteerError(resource: "x.csv", line: 3, reason: "malformed quoted field")
+    print(error.reason)   // malformed quoted field
+    DocOutput.expect("malformed quoted field", from: "print(error.reason)")
+}
+
+// Sources/HosoDomain/Places/GazetteerError.swift, example 6
+private func example_Places_GazetteerError_6() throws {
+    let error = GazetteerError(resource: "x.csv", line: 3, reason: "malformed quoted field")
+    print(error.description)   // x.csv line 3: malformed quoted field
+    DocOutput.expect("x.csv line 3: malformed quoted field", from: "print(error.description)")
+}
+
+// Sources/HosoDomain/Places/Province.swift, example 1
+private func example_Places_Province_1() throws {
+    let langSon = try Gazetteer.official2025().province(code: 20)!
+    print(langSon.name)   // Lạng Sơn
+    DocOutput.expect("Lạng Sơn", from: "print(langSon.name)")
+}
+
+// Sources/HosoDomain/Places/Province.swift, example 2
+private func example_Places_Province_2() throws {
+    let province = try Gazetteer.official2025().province(code: 20)!
+    print(province.code)   // 20
+    DocOutput.expect("20", from: "print(province.code)")
+}
+
+// Sources/HosoDomain/Places/Province.swift, example 3
+private func example_Places_Province_3() throws {
+    let province = try Gazetteer.official2025().province(code: 20)!
+    print(province.name)   // Lạng Sơn
+    DocOutput.expect("Lạng Sơn", from: "print(province.name)")
+}
+
+// Sources/HosoDomain/Places/Province.swift, example 4
+private func example_Places_Province_4() throws {
+    let province = try Gazetteer.official2025().province(code: 20)!
+    print(province.type ?? "")   // tỉnh
+    DocOutput.expect("tỉnh", from: "print(province.type ?? \"\")")
+}
+
+// Sources/HosoDomain/Places/Province.swift, example 5
+private func example_Places_Province_5() throws {
+    let p = Province(code: 20, name: "Lạng Sơn", type: "tỉnh")
+    print(p.name)   // Lạng Sơn
+    DocOutput.expect("Lạng Sơn", from: "print(p.name)")
 }
 
 // Sources/HosoDomain/Program/ProgramError.swift, example 1
@@ -1606,6 +2218,187 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 0) { c in try example_HosoDomain_docc_KeyLayout_2() }
     }
 
+    @Test("Interchange/TableTransfer.swift, example 1") func interchange_TableTransfer_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_TableTransfer_1() }
+    }
+
+    @Test("Interchange/TableTransfer.swift, example 2") func interchange_TableTransfer_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let program = try c.program
+            let data = try c.data
+            try example_Interchange_TableTransfer_2(directory: directory, program: program, data: data)
+        }
+    }
+
+    @Test("Interchange/TableTransfer.swift, example 3") func interchange_TableTransfer_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_TableTransfer_3() }
+    }
+
+    @Test("Interchange/TableTransfer.swift, example 4") func interchange_TableTransfer_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let program = try c.program
+            let data = try c.data
+            try example_Interchange_TableTransfer_4(directory: directory, program: program, data: data)
+        }
+    }
+
+    @Test("Interchange/TableTransfer.swift, example 5") func interchange_TableTransfer_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let program = try c.program
+            try example_Interchange_TableTransfer_5(directory: directory, program: program)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 1") func interchange_Writers_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_Writers_1(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 2") func interchange_Writers_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_2(directory: directory)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 3") func interchange_Writers_3() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_3(directory: directory)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 4") func interchange_Writers_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_4(directory: directory)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 5") func interchange_Writers_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_Writers_5(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 6") func interchange_Writers_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_6(directory: directory)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 7") func interchange_Writers_7() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_Writers_7(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 8") func interchange_Writers_8() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_Writers_8(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 9") func interchange_Writers_9() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_9(directory: directory)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 10") func interchange_Writers_10() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_10(directory: directory)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 11") func interchange_Writers_11() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_11(directory: directory)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 12") func interchange_Writers_12() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_Writers_12(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 13") func interchange_Writers_13() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_13(directory: directory)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 14") func interchange_Writers_14() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_Writers_14(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 15") func interchange_Writers_15() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_Writers_15(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 16") func interchange_Writers_16() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_16(directory: directory)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 17") func interchange_Writers_17() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_17(directory: directory)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 18") func interchange_Writers_18() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_18(directory: directory)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 19") func interchange_Writers_19() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_19(directory: directory)
+        }
+    }
+
+    @Test("Interchange/Writers.swift, example 20") func interchange_Writers_20() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            try example_Interchange_Writers_20(directory: directory)
+        }
+    }
+
     @Test("People/CommuneRef.swift, example 1") func people_CommuneRef_1() throws {
         try DocOutput.run(checks: 1) { c in try example_People_CommuneRef_1() }
     }
@@ -1658,6 +2451,230 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("People/TermRules.swift, example 1") func people_TermRules_1() throws {
         try DocOutput.run(checks: 1) { c in try example_People_TermRules_1() }
+    }
+
+    @Test("Places/CSVLine.swift, example 1") func places_CSVLine_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CSVLine_1() }
+    }
+
+    @Test("Places/CSVTable.swift, example 1") func places_CSVTable_1() throws {
+        try DocOutput.run(checks: 0) { c in try example_Places_CSVTable_1() }
+    }
+
+    @Test("Places/Commune.swift, example 1") func places_Commune_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Commune_1() }
+    }
+
+    @Test("Places/Commune.swift, example 2") func places_Commune_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Commune_2() }
+    }
+
+    @Test("Places/Commune.swift, example 3") func places_Commune_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Commune_3() }
+    }
+
+    @Test("Places/Commune.swift, example 4") func places_Commune_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Commune_4() }
+    }
+
+    @Test("Places/Commune.swift, example 5") func places_Commune_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Commune_5() }
+    }
+
+    @Test("Places/Commune.swift, example 6") func places_Commune_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Commune_6() }
+    }
+
+    @Test("Places/Commune.swift, example 7") func places_Commune_7() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Commune_7() }
+    }
+
+    @Test("Places/Commune.swift, example 8") func places_Commune_8() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Commune_8() }
+    }
+
+    @Test("Places/Commune.swift, example 9") func places_Commune_9() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Commune_9() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 1") func places_CommuneMapping_1() throws {
+        try DocOutput.run(checks: 2) { c in try example_Places_CommuneMapping_1() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 2") func places_CommuneMapping_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_2() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 3") func places_CommuneMapping_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_3() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 4") func places_CommuneMapping_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_4() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 5") func places_CommuneMapping_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_5() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 6") func places_CommuneMapping_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_6() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 7") func places_CommuneMapping_7() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_7() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 8") func places_CommuneMapping_8() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_8() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 9") func places_CommuneMapping_9() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_9() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 10") func places_CommuneMapping_10() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_10() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 11") func places_CommuneMapping_11() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_11() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 12") func places_CommuneMapping_12() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_12() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 13") func places_CommuneMapping_13() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_13() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 14") func places_CommuneMapping_14() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_14() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 15") func places_CommuneMapping_15() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_15() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 16") func places_CommuneMapping_16() throws {
+        try DocOutput.run(checks: 0) { c in try example_Places_CommuneMapping_16() }
+    }
+
+    @Test("Places/CommuneMapping.swift, example 17") func places_CommuneMapping_17() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_CommuneMapping_17() }
+    }
+
+    @Test("Places/District.swift, example 1") func places_District_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_District_1() }
+    }
+
+    @Test("Places/District.swift, example 2") func places_District_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_District_2() }
+    }
+
+    @Test("Places/District.swift, example 3") func places_District_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_District_3() }
+    }
+
+    @Test("Places/District.swift, example 4") func places_District_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_District_4() }
+    }
+
+    @Test("Places/District.swift, example 5") func places_District_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_District_5() }
+    }
+
+    @Test("Places/District.swift, example 6") func places_District_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_District_6() }
+    }
+
+    @Test("Places/Gazetteer+Fold.swift, example 1") func places_Gazetteer_Fold_1() throws {
+        try DocOutput.run(checks: 2) { c in try example_Places_Gazetteer_Fold_1() }
+    }
+
+    @Test("Places/Gazetteer.swift, example 1") func places_Gazetteer_1() throws {
+        try DocOutput.run(checks: 3) { c in try example_Places_Gazetteer_1() }
+    }
+
+    @Test("Places/Gazetteer.swift, example 2") func places_Gazetteer_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Gazetteer_2() }
+    }
+
+    @Test("Places/Gazetteer.swift, example 3") func places_Gazetteer_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Gazetteer_3() }
+    }
+
+    @Test("Places/Gazetteer.swift, example 4") func places_Gazetteer_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Gazetteer_4() }
+    }
+
+    @Test("Places/Gazetteer.swift, example 5") func places_Gazetteer_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Gazetteer_5() }
+    }
+
+    @Test("Places/Gazetteer.swift, example 6") func places_Gazetteer_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Gazetteer_6() }
+    }
+
+    @Test("Places/Gazetteer.swift, example 7") func places_Gazetteer_7() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Gazetteer_7() }
+    }
+
+    @Test("Places/Gazetteer.swift, example 8") func places_Gazetteer_8() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Gazetteer_8() }
+    }
+
+    @Test("Places/Gazetteer.swift, example 9") func places_Gazetteer_9() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Gazetteer_9() }
+    }
+
+    @Test("Places/Gazetteer.swift, example 10") func places_Gazetteer_10() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Gazetteer_10() }
+    }
+
+    @Test("Places/Gazetteer.swift, example 11") func places_Gazetteer_11() throws {
+        try DocOutput.run(checks: 3) { c in try example_Places_Gazetteer_11() }
+    }
+
+    @Test("Places/GazetteerError.swift, example 2") func places_GazetteerError_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_GazetteerError_2() }
+    }
+
+    @Test("Places/GazetteerError.swift, example 3") func places_GazetteerError_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_GazetteerError_3() }
+    }
+
+    @Test("Places/GazetteerError.swift, example 4") func places_GazetteerError_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_GazetteerError_4() }
+    }
+
+    @Test("Places/GazetteerError.swift, example 5") func places_GazetteerError_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_GazetteerError_5() }
+    }
+
+    @Test("Places/GazetteerError.swift, example 6") func places_GazetteerError_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_GazetteerError_6() }
+    }
+
+    @Test("Places/Province.swift, example 1") func places_Province_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Province_1() }
+    }
+
+    @Test("Places/Province.swift, example 2") func places_Province_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Province_2() }
+    }
+
+    @Test("Places/Province.swift, example 3") func places_Province_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Province_3() }
+    }
+
+    @Test("Places/Province.swift, example 4") func places_Province_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Province_4() }
+    }
+
+    @Test("Places/Province.swift, example 5") func places_Province_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_Places_Province_5() }
     }
 
     @Test("Program/ProgramError.swift, example 1") func program_ProgramError_1() throws {
