@@ -115,9 +115,7 @@ MODULES = [
         Value("police", "ReportingCalendar", "a calendar of Gregorian years with months from day 15", "c.police"),
         Value("data", "SyntheticProvince", "a synthetic Lạng Sơn of 10 persons and 20 case events (seed 2025)", "c.data"),
         Value("q", "borrowing ProgramSnapshot", "a snapshot of `program`", wrapper="try c.program.read { q in ◊ }"),
-    ], testable=True, exclude=[
-        "Interchange/ImportReader.swift", "Interchange/InterchangeTypes.swift",
-    ]),
+    ], testable=True),
     Module("HosoShell", [
         Value("store", "Store", "a store in a directory of its own, its clock on 2026-03-15, holding tenant `demo`: a synthetic Lạng Sơn of 40 persons and 200 events", "c.store"),
         Value("session", "ShellSession", "a session on tenant `demo` of `store`, its output discarded", "c.session"),

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 261 examples compiled, 254 of them run, 263 printed lines checked; 35 examples of 2 files excluded (not compiled yet: the module's `exclude` list in scripts/doc-examples.py).
+// 296 examples compiled, 288 of them run, 294 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -436,6 +436,322 @@ private func example_HosoDomain_docc_KeyLayout_2() throws {
     for index in ProgramTenant.indexCatalog where index.name == "national_id" {
         print(index.recordType + "." + index.name)   // person.national_id
     }
+}
+
+// Sources/HosoDomain/Interchange/ImportReader.swift, example 1
+private func example_Interchange_ImportReader_1(directory: String, program: ProgramTenant, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    let rows = try ImportReader.persons(at: file, format: .csv, provinceCode: 20).prepared(by: program)
+    let rejects = try RejectWriter(path: directory + "/persons.rejects.csv", format: .csv, header: rows.headers[rows.file])
+    try program.load(persons: rows.values { try? rejects.write($0) }, events: [])
+    try rejects.finish()
+    print(try program.personCount(), rejects.count)   // 10 0
+    DocOutput.expect("10 0", from: "print(try program.personCount(), rejects.count)")
+}
+
+// Sources/HosoDomain/Interchange/ImportReader.swift, example 2
+private func example_Interchange_ImportReader_2(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    let reader = try ImportReader.persons(at: file, format: .csv)
+    print("reading", reader.file.hasSuffix("/persons.csv"))   // reading true
+    DocOutput.expect("reading true", from: "print(\"reading\", reader.file.hasSuffix(\"/persons.csv\"))")
+}
+
+// Sources/HosoDomain/Interchange/ImportReader.swift, example 3
+private func example_Interchange_ImportReader_3(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    let reader = try ImportReader.persons(at: file, format: .csv)
+    let header = reader.headers[reader.file]   // "id,full_name,…"
+    print(header?.hasPrefix("id,") ?? false)   // true
+    DocOutput.expect("true", from: "print(header?.hasPrefix(\"id,\") ?? false)")
+}
+
+// Sources/HosoDomain/Interchange/ImportReader.swift, example 4
+private func example_Interchange_ImportReader_4(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    let reader = try ImportReader.persons(at: file, format: .csv)
+    var rows = 0
+    while let row = reader.next() {
+        rows += 1
+        if case .rejected(let e) = row { print(e) }
+    }
+    print(rows)   // 10
+    DocOutput.expect("10", from: "print(rows)")
+}
+
+// Sources/HosoDomain/Interchange/ImportReader.swift, example 5
+private func example_Interchange_ImportReader_5(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    let reader = try ImportReader.persons(at: file, format: .csv)
+    var problems: [RowError] = []
+    let people = Array(reader.values { problems.append($0) })
+    print(people.count, problems.count)   // 10 0
+    DocOutput.expect("10 0", from: "print(people.count, problems.count)")
+}
+
+// Sources/HosoDomain/Interchange/ImportReader.swift, example 6
+private func example_Interchange_ImportReader_6(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    let reader = try ImportReader.persons(at: file, format: .csv)
+    let checked = reader.validated { p in
+        guard p.id > 0 else { throw HosoError.invalidField(record: "person \(p.id)", field: "id", value: "0", reason: "is required here") }
+        return p
+    }
+    print(checked.compactMap(\.value).count)   // 10
+    DocOutput.expect("10", from: "print(checked.compactMap(\\.value).count)")
+}
+
+// Sources/HosoDomain/Interchange/ImportReader.swift, example 7
+private func example_Interchange_ImportReader_7(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.ndjson"
+    try PersonWriter.export(data.persons(), to: file, format: .ndjson)
+    for row in try ImportReader.persons(at: file, format: .ndjson) {
+        if let p = row.value { print(p.id, p.events.count) }
+    }
+}
+
+// Sources/HosoDomain/Interchange/ImportReader.swift, example 8
+private func example_Interchange_ImportReader_8(directory: String, program: ProgramTenant, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    let rows = try ImportReader.persons(at: file, format: .csv).prepared(by: program)
+    print(rows.compactMap(\.value).count)   // 10
+    DocOutput.expect("10", from: "print(rows.compactMap(\\.value).count)")
+}
+
+// Sources/HosoDomain/Interchange/ImportReader.swift, example 9
+private func example_Interchange_ImportReader_9(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/events.csv"
+    try CaseEventWriter.export(data.events(), to: file, format: .csv)
+    let rows = try ImportReader.caseEvents(at: file, format: .csv)
+    let events = rows.compactMap(\.value)
+    print(events.count)   // 20
+    DocOutput.expect("20", from: "print(events.count)")
+}
+
+// Sources/HosoDomain/Interchange/ImportReader.swift, example 10
+private func example_Interchange_ImportReader_10(directory: String, program: ProgramTenant, data: SyntheticProvince) throws {
+    let file = directory + "/events.ndjson"
+    try CaseEventWriter.export(data.events(), to: file, format: .ndjson)
+    let rows = try ImportReader.caseEvents(at: file, format: .ndjson).prepared(by: program)
+    print(rows.compactMap(\.value).count)   // 20
+    DocOutput.expect("20", from: "print(rows.compactMap(\\.value).count)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 1
+private func example_Interchange_InterchangeTypes_1(directory: String, data: SyntheticProvince) throws {
+    let format = InterchangeFormat(rawValue: "ndjson")!   // .ndjson
+    try PersonWriter.export(data.persons(), to: directory + "/persons.\(format.rawValue)", format: format)
+    print(format)   // ndjson
+    DocOutput.expect("ndjson", from: "print(format)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 2
+private func example_Interchange_InterchangeTypes_2(directory: String, data: SyntheticProvince) throws {
+    try PersonWriter.export(data.persons(), to: directory + "/persons.csv", format: .csv)   // + person_events.csv
+    print(FileManager.default.fileExists(atPath: directory + "/person_events.csv"))   // true
+    DocOutput.expect("true", from: "print(FileManager.default.fileExists(atPath: directory + \"/person_events.csv\"))")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 3
+private func example_Interchange_InterchangeTypes_3(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.ndjson"
+    try PersonWriter.export(data.persons(), to: file, format: .ndjson)
+    let rows = try ImportReader.persons(at: file, format: .ndjson)
+    print(rows.compactMap(\.value).count)   // 10
+    DocOutput.expect("10", from: "print(rows.compactMap(\\.value).count)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 4
+private func example_Interchange_InterchangeTypes_4(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    for row in try ImportReader.persons(at: file, format: .csv) {
+        if case .rejected(let error) = row { print(error) }   // persons.csv:7: national_id: '0200900' …
+    }
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 5
+private func example_Interchange_InterchangeTypes_5() throws {
+    let error = RowError(file: "in/person_events.csv", line: 7, field: "national_id", reason: "'02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)", raw: [])
+    print(error.file)   // in/person_events.csv
+    DocOutput.expect("in/person_events.csv", from: "print(error.file)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 6
+private func example_Interchange_InterchangeTypes_6() throws {
+    let error = RowError(file: "in/person_events.csv", line: 7, field: "national_id", reason: "'02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)", raw: [])
+    print(error.line)   // 7
+    DocOutput.expect("7", from: "print(error.line)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 7
+private func example_Interchange_InterchangeTypes_7() throws {
+    let error = RowError(file: "in/person_events.csv", line: 7, field: "national_id", reason: "'02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)", raw: [])
+    print(error.field ?? "")   // national_id
+    DocOutput.expect("national_id", from: "print(error.field ?? \"\")")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 8
+private func example_Interchange_InterchangeTypes_8() throws {
+    let error = RowError(file: "in/person_events.csv", line: 7, field: "national_id", reason: "'02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)", raw: [])
+    print(error.reason)   // '02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)
+    DocOutput.expect("'02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)", from: "print(error.reason)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 9
+private func example_Interchange_InterchangeTypes_9() throws {
+    let error = RowError(file: "persons.csv", line: 3, field: "id", reason: "is not a whole number", raw: Array("x,An".utf8))
+    FileHandle.standardError.write(Data(error.raw + [10]))
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 10
+private func example_Interchange_InterchangeTypes_10() throws {
+    let e = RowError(file: "persons.csv", line: 3, field: "id", reason: "is not a whole number", raw: Array("x,An".utf8))
+    print(e)   // persons.csv:3: id: is not a whole number
+    DocOutput.expect("persons.csv:3: id: is not a whole number", from: "print(e)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 11
+private func example_Interchange_InterchangeTypes_11(program: ProgramTenant) throws {
+    let person = Person(id: 12, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: Day(year: 2025, month: 3, day: 10)!)
+    var rejected: [RowError] = []
+    do { _ = try program.prepare(person) }
+    catch { rejected.append(RowError(error, file: "persons.csv", line: 12, raw: [])) }
+    print(rejected.count)   // 1
+    DocOutput.expect("1", from: "print(rejected.count)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 12
+private func example_Interchange_InterchangeTypes_12() throws {
+    let error = RowError(file: "persons.csv", line: 7, field: "birth_date", reason: "is not a valid date", raw: Array("7,Nguyễn Văn An,1990-02-30,M".utf8))
+    print(error.text)   // 7,Nguyễn Văn An,1990-02-30,…
+    DocOutput.expect("7,Nguyễn Văn An,1990-02-30,…", from: "print(error.text)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 13
+private func example_Interchange_InterchangeTypes_13() throws {
+    let error = RowError(file: "persons.csv", line: 7, field: "birth_date", reason: "'1990-02-30' is not a valid date: February 1990 has 28 days", raw: [])
+    print("\(error)")   // persons.csv:7: birth_date: '1990-02-30' is not a valid date: February 1990 has 28 days
+    DocOutput.expect("persons.csv:7: birth_date: '1990-02-30' is not a valid date: February 1990 has 28 days", from: "print(\"\\(error)\")")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 14
+private func example_Interchange_InterchangeTypes_14(directory: String) throws {
+    let file = directory + "/events.csv"
+    try "id,kind,commune,dte\n".write(toFile: file, atomically: true, encoding: .utf8)
+    do {
+        _ = try ImportReader.caseEvents(at: file, format: .csv)
+    } catch {
+        print(error)
+    }
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 15
+private func example_Interchange_InterchangeTypes_15() throws {
+    print(InterchangeError.cannotOpen(path: "in/persons.csv", reason: "No such file or directory"))   // cannot open in/persons.csv: No such file or directory
+    DocOutput.expect("cannot open in/persons.csv: No such file or directory", from: "print(InterchangeError.cannotOpen(path: \"in/persons.csv\", reason: \"No such file or directory\"))")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 16
+private func example_Interchange_InterchangeTypes_16() throws {
+    print(InterchangeError.cannotRead(path: "/mnt/usb/events.csv", reason: "Input/output error"))   // cannot read /mnt/usb/events.csv: Input/output error
+    DocOutput.expect("cannot read /mnt/usb/events.csv: Input/output error", from: "print(InterchangeError.cannotRead(path: \"/mnt/usb/events.csv\", reason: \"Input/output error\"))")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 17
+private func example_Interchange_InterchangeTypes_17() throws {
+    print(InterchangeError.cannotWrite(path: "out/events.csv", reason: "No space left on device"))   // cannot write out/events.csv: No space left on device; nothing was written to it
+    DocOutput.expect("cannot write out/events.csv: No space left on device; nothing was written to it", from: "print(InterchangeError.cannotWrite(path: \"out/events.csv\", reason: \"No space left on device\"))")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 18
+private func example_Interchange_InterchangeTypes_18() throws {
+    let error = InterchangeError.badHeader(RowError(file: "events.csv", line: 1, field: "header", reason: "unknown column 'dte'", raw: []))
+    if case .badHeader(let e) = error {
+        print(e.reason)   // unknown column 'dte'
+        DocOutput.expect("unknown column 'dte'", from: "print(e.reason)")
+    }
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 19
+private func example_Interchange_InterchangeTypes_19() throws {
+    print(InterchangeError.unrepresentable(record: "person 7", field: "drugs", value: "a;b", reason: "contains ';'"))   // person 7: drugs 'a;b' contains ';'
+    DocOutput.expect("person 7: drugs 'a;b' contains ';'", from: "print(InterchangeError.unrepresentable(record: \"person 7\", field: \"drugs\", value: \"a;b\", reason: \"contains ';'\"))")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 20
+private func example_Interchange_InterchangeTypes_20() throws {
+    let error = InterchangeError.cannotOpen(path: "in/persons.csv", reason: "No such file or directory")
+    print(error)   // cannot open in/persons.csv: No such file or directory
+    DocOutput.expect("cannot open in/persons.csv: No such file or directory", from: "print(error)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 21
+private func example_Interchange_InterchangeTypes_21(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    let rejects = try RejectWriter(path: directory + "/rejects.csv", format: .csv, header: "")
+    for row in try ImportReader.persons(at: file, format: .csv) {
+        switch row {
+        case .record(let person, let line): print(line, person.fullName)
+        case .rejected(let error): try rejects.write(error)
+        }
+    }
+    try rejects.finish()
+    print(rejects.count)   // 0
+    DocOutput.expect("0", from: "print(rejects.count)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 22
+private func example_Interchange_InterchangeTypes_22(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    var lines: [Int] = []
+    for row in try ImportReader.persons(at: file, format: .csv) {
+        if case .record(_, let line) = row { lines.append(line) }
+    }
+    print(lines.count)   // 10
+    DocOutput.expect("10", from: "print(lines.count)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 23
+private func example_Interchange_InterchangeTypes_23(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    let rejects = try RejectWriter(path: directory + "/rejects.csv", format: .csv, header: "")
+    for row in try ImportReader.persons(at: file, format: .csv) {
+        if case .rejected(let e) = row { try rejects.write(e) }
+    }
+    try rejects.finish()
+    print(rejects.count)   // 0
+    DocOutput.expect("0", from: "print(rejects.count)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 24
+private func example_Interchange_InterchangeTypes_24(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    let rows = try ImportReader.persons(at: file, format: .csv)
+    let people = rows.compactMap(\.value)
+    print(people.count)   // 10
+    DocOutput.expect("10", from: "print(people.count)")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 25
+private func example_Interchange_InterchangeTypes_25(directory: String, data: SyntheticProvince) throws {
+    let file = directory + "/persons.csv"
+    try PersonWriter.export(data.persons(), to: file, format: .csv)
+    let rows = try ImportReader.persons(at: file, format: .csv)
+    let problems = rows.compactMap(\.error)
+    print(problems.count)   // 0
+    DocOutput.expect("0", from: "print(problems.count)")
 }
 
 // Sources/HosoDomain/Interchange/TableTransfer.swift, example 1
@@ -2216,6 +2532,227 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("HosoDomain.docc/KeyLayout.md, example 2") func hosoDomain_docc_KeyLayout_2() throws {
         try DocOutput.run(checks: 0) { c in try example_HosoDomain_docc_KeyLayout_2() }
+    }
+
+    @Test("Interchange/ImportReader.swift, example 1") func interchange_ImportReader_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let program = try c.program
+            let data = try c.data
+            try example_Interchange_ImportReader_1(directory: directory, program: program, data: data)
+        }
+    }
+
+    @Test("Interchange/ImportReader.swift, example 2") func interchange_ImportReader_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_ImportReader_2(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/ImportReader.swift, example 3") func interchange_ImportReader_3() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_ImportReader_3(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/ImportReader.swift, example 4") func interchange_ImportReader_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_ImportReader_4(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/ImportReader.swift, example 5") func interchange_ImportReader_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_ImportReader_5(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/ImportReader.swift, example 6") func interchange_ImportReader_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_ImportReader_6(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/ImportReader.swift, example 7") func interchange_ImportReader_7() throws {
+        try DocOutput.run(checks: 0) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_ImportReader_7(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/ImportReader.swift, example 8") func interchange_ImportReader_8() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let program = try c.program
+            let data = try c.data
+            try example_Interchange_ImportReader_8(directory: directory, program: program, data: data)
+        }
+    }
+
+    @Test("Interchange/ImportReader.swift, example 9") func interchange_ImportReader_9() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_ImportReader_9(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/ImportReader.swift, example 10") func interchange_ImportReader_10() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let program = try c.program
+            let data = try c.data
+            try example_Interchange_ImportReader_10(directory: directory, program: program, data: data)
+        }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 1") func interchange_InterchangeTypes_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_InterchangeTypes_1(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 2") func interchange_InterchangeTypes_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_InterchangeTypes_2(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 3") func interchange_InterchangeTypes_3() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_InterchangeTypes_3(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 4") func interchange_InterchangeTypes_4() throws {
+        try DocOutput.run(checks: 0) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_InterchangeTypes_4(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 5") func interchange_InterchangeTypes_5() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_5() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 6") func interchange_InterchangeTypes_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_6() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 7") func interchange_InterchangeTypes_7() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_7() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 8") func interchange_InterchangeTypes_8() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_8() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 10") func interchange_InterchangeTypes_10() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_10() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 11") func interchange_InterchangeTypes_11() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Interchange_InterchangeTypes_11(program: program)
+        }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 12") func interchange_InterchangeTypes_12() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_12() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 13") func interchange_InterchangeTypes_13() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_13() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 14") func interchange_InterchangeTypes_14() throws {
+        try DocOutput.run(checks: 0) { c in
+            let directory = try c.directory
+            try example_Interchange_InterchangeTypes_14(directory: directory)
+        }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 15") func interchange_InterchangeTypes_15() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_15() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 16") func interchange_InterchangeTypes_16() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_16() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 17") func interchange_InterchangeTypes_17() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_17() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 18") func interchange_InterchangeTypes_18() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_18() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 19") func interchange_InterchangeTypes_19() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_19() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 20") func interchange_InterchangeTypes_20() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_20() }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 21") func interchange_InterchangeTypes_21() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_InterchangeTypes_21(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 22") func interchange_InterchangeTypes_22() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_InterchangeTypes_22(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 23") func interchange_InterchangeTypes_23() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_InterchangeTypes_23(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 24") func interchange_InterchangeTypes_24() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_InterchangeTypes_24(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 25") func interchange_InterchangeTypes_25() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_InterchangeTypes_25(directory: directory, data: data)
+        }
     }
 
     @Test("Interchange/TableTransfer.swift, example 1") func interchange_TableTransfer_1() throws {
