@@ -16,8 +16,10 @@ import HosoStore
 
 /// A directory of tenants (``HosoStore/Store``): open it, then a ``ProgramTenant`` in it.
 ///
+/// <!-- doc-example: compile-only -->
 /// ```swift
 /// let store = try Store(directory: "/var/lib/hoso")
+/// print(try store.tenantNames())
 /// ```
 public typealias Store = HosoStore.Store
 
@@ -25,13 +27,18 @@ public typealias Store = HosoStore.Store
 ///
 /// ```swift
 /// let day = Day(year: 2025, month: 12, day: 10)!
+/// print(day)   // 2025-12-10
 /// ```
 public typealias Day = HosoStore.Day
 
 /// Why a text is not a day (``HosoStore/DayParseError``).
 ///
 /// ```swift
-/// do { _ = try Day.parse("31/02/2025") } catch let error as DayParseError { print(error.reason) }
+/// do {
+///     _ = try Day.parse("31/02/2025")
+/// } catch {
+///     print(error.reason)   // February 2025 has 28 days
+/// }
 /// ```
 public typealias DayParseError = HosoStore.DayParseError
 
@@ -39,6 +46,7 @@ public typealias DayParseError = HosoStore.DayParseError
 ///
 /// ```swift
 /// let june = DayRange(Day(year: 2025, month: 6, day: 1)!, Day(year: 2025, month: 7, day: 1)!)
+/// print(june)   // 2025-06-01…2025-06-30
 /// ```
 public typealias DayRange = HosoStore.DayRange
 
@@ -46,6 +54,7 @@ public typealias DayRange = HosoStore.DayRange
 ///
 /// ```swift
 /// let id: RecordID = 42
+/// print(id)   // 42
 /// ```
 public typealias RecordID = HosoStore.RecordID
 
@@ -53,13 +62,15 @@ public typealias RecordID = HosoStore.RecordID
 ///
 /// ```swift
 /// let officer = Principal(name: "ca.tinh.pc04.nguyenvana")
+/// print(officer.name)   // ca.tinh.pc04.nguyenvana
 /// ```
 public typealias Principal = HosoStore.Principal
 
 /// Decides what a principal may do (``HosoStore/AccessPolicy``).
 ///
 /// ```swift
-/// let program = try ProgramTenant.open(in: store, name: "lang-son", policy: AllowAll())
+/// let again = try ProgramTenant.open(in: store, name: program.name, policy: AllowAll())
+/// print(again.name)   // lang-son
 /// ```
 public typealias AccessPolicy = HosoStore.AccessPolicy
 
@@ -67,6 +78,7 @@ public typealias AccessPolicy = HosoStore.AccessPolicy
 ///
 /// ```swift
 /// let policy: any AccessPolicy = AllowAll()
+/// print(policy is AllowAll)   // true
 /// ```
 public typealias AllowAll = HosoStore.AllowAll
 
@@ -74,6 +86,7 @@ public typealias AllowAll = HosoStore.AllowAll
 ///
 /// ```swift
 /// let info = TenantInfo(name: "lang-son", displayName: "Tỉnh Lạng Sơn")
+/// print(info.displayName)   // Tỉnh Lạng Sơn
 /// ```
 public typealias TenantInfo = HosoStore.TenantInfo
 
@@ -81,28 +94,41 @@ public typealias TenantInfo = HosoStore.TenantInfo
 ///
 /// ```swift
 /// let d: TenantDescription = try program.describe()
+/// print(d.info.name)   // lang-son
 /// ```
 public typealias TenantDescription = HosoStore.TenantDescription
 
 /// An error of the engine (``HosoStore/HosoError``): a tenant that does not exist, a record id
 /// in use, a full disk… The program's own refusals are ``ProgramError``s.
 ///
+/// <!-- doc-example: compile-only -->
 /// ```swift
-/// catch HosoError.tenantReplaced(let name) { print("open \(name) again") }
+/// do {
+///     _ = try program.personCount()
+/// } catch HosoError.tenantReplaced(let name) {
+///     print("open \(name) again")
+/// }
 /// ```
 public typealias HosoError = HosoStore.HosoError
 
 /// A bulk load stopped by the engine at a batch (``HosoStore/BulkLoadError``).
 ///
+/// <!-- doc-example: compile-only -->
 /// ```swift
-/// catch let error as BulkLoadError { print(error.recordsLoaded, "records were loaded before it") }
+/// do {
+///     try program.load(persons: [Person](), events: [CaseEvent]())
+/// } catch let error as BulkLoadError {
+///     print(error.recordsLoaded, "records were loaded before it")
+/// }
 /// ```
 public typealias BulkLoadError = HosoStore.BulkLoadError
 
 /// Progress of a load, after each batch (``HosoStore/BulkLoadProgress``).
 ///
 /// ```swift
+/// let people = (RecordID(1)...3).map { Person(id: $0, fullName: "Person \($0)", commune: congSon, fileOpened: day) }
 /// try program.load(persons: people, events: []) { kind, p in print(kind, p.recordsLoaded) }
+/// print(try program.personCount())   // 3
 /// ```
 public typealias BulkLoadProgress = HosoStore.BulkLoadProgress
 
@@ -110,6 +136,7 @@ public typealias BulkLoadProgress = HosoStore.BulkLoadProgress
 ///
 /// ```swift
 /// let report: VerifyReport = try program.verify()
+/// print(report.isConsistent)   // true
 /// ```
 public typealias VerifyReport = HosoStore.VerifyReport
 
@@ -117,7 +144,7 @@ public typealias VerifyReport = HosoStore.VerifyReport
 /// exits from a status.
 ///
 /// ```swift
-/// try program.countFlow(.addict, .start, in: .province(20), during: Period.year(2025).range())
+/// print(try program.countFlow(.addict, .start, in: .province(20), during: Period.year(2025).range()))   // 0
 /// ```
 public typealias IntervalEdge = HosoStore.IntervalEdge
 
@@ -125,6 +152,7 @@ public typealias IntervalEdge = HosoStore.IntervalEdge
 ///
 /// ```swift
 /// let next = try program.currentPersons(in: .province(20), limit: 100) { _ in true }
+/// print(next == nil)   // true
 /// ```
 public typealias Continuation = HosoStore.Continuation
 
@@ -133,6 +161,7 @@ public typealias Continuation = HosoStore.Continuation
 /// ```swift
 /// var rng = SplitMix64(seed: 7)
 /// let commune = program.settings.communes.randomElement(using: &rng)
+/// print(commune != nil)   // true
 /// ```
 public typealias SplitMix64 = HosoStore.SplitMix64
 
@@ -147,7 +176,8 @@ public typealias IndexDescription = HosoStore.IndexDescription
 /// An index of a record type (the program's are static members of ``Person`` and ``CaseEvent``).
 ///
 /// ```swift
-/// let name = ProgramTenant.qualifiedName(of: Person.byNationalID)   // "person.national_id"
+/// let name = ProgramTenant.qualifiedName(of: Person.byNationalID)
+/// print(name)   // person.national_id
 /// ```
 public typealias IndexDefinition = HosoStore.IndexDefinition
 
@@ -157,6 +187,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let dated = ProgramTenant.indexCatalog.filter { $0.kind == .datedCount }.map(\.name)
+    /// print(dated.isEmpty)   // false
     /// ```
     public static var indexCatalog: [IndexDescription] { schema.indexDescriptions }
 

@@ -4,29 +4,33 @@
 /// codes, parse errors with "did you mean", column help and completion derive from it.
 ///
 /// ```swift
-/// Status(code: "addict")              // .addict
-/// Status.codes.prefix(3)              // ["none", "illegal_user", "addict"]
-/// try CaseEvent.Kind.parse("drugcase") // throws: unknown event kind 'drugcase' — did you mean 'drug_case'? (known: …)
+/// print(Status(code: "addict") == .addict)   // true
+/// print(Status.codes.prefix(3))   // ["none", "illegal_user", "addict"]
+/// do {
+///     _ = try CaseEvent.Kind.parse("drugcase")
+/// } catch {
+///     print(error)   // unknown event kind 'drugcase' — did you mean 'drug_case'? (known: …
+/// }
 /// ```
 public protocol CodedEnum: CaseIterable, Hashable, Sendable, CustomStringConvertible where AllCases == [Self] {
     /// What a value is called in messages: `status`, `event kind`.
     ///
     /// ```swift
-    /// CaseEvent.Kind.codeName   // "event kind"
+    /// print(CaseEvent.Kind.codeName)   // event kind
     /// ```
     static var codeName: String { get }
 
     /// The case's code: lowercase ASCII, words joined by `_`, unique within the type.
     ///
     /// ```swift
-    /// Status.illegalUser.code   // "illegal_user"
+    /// print(Status.illegalUser.code)   // illegal_user
     /// ```
     var code: String { get }
 
     /// A name for people (in Vietnamese where the program's documents have one).
     ///
     /// ```swift
-    /// Status.addict.label   // "người nghiện"
+    /// print(Status.addict.label)   // người nghiện
     /// ```
     var label: String { get }
 }
@@ -35,8 +39,8 @@ extension CodedEnum {
     /// The case whose ``code`` is `code` exactly, or nil.
     ///
     /// ```swift
-    /// PersonEvent.Outcome(code: "not_addicted")   // .notAddicted
-    /// PersonEvent.Outcome(code: "Not_Addicted")   // nil (see parse(_:))
+    /// print(PersonEvent.Outcome(code: "not_addicted") == .notAddicted)   // true
+    /// print(PersonEvent.Outcome(code: "Not_Addicted") == nil)   // true
     /// ```
     public init?(code: String) {
         guard let match = Self.allCases.first(where: { $0.code == code }) else { return nil }
@@ -46,14 +50,14 @@ extension CodedEnum {
     /// Every code, in case order.
     ///
     /// ```swift
-    /// Person.Sex.codes   // ["unknown", "male", "female"]
+    /// print(Person.Sex.codes)   // ["unknown", "male", "female"]
     /// ```
     public static var codes: [String] { allCases.map(\.code) }
 
     /// The codes of the type with its name and labels, for help and completion.
     ///
     /// ```swift
-    /// Status.codeList.codes.count   // 11
+    /// print(Status.codeList.codes.count)   // 11
     /// ```
     public static var codeList: CodeList { CodeList(Self.self) }
 
@@ -61,7 +65,7 @@ extension CodedEnum {
     /// ``CodeError`` naming the type, the closest code and every code.
     ///
     /// ```swift
-    /// try Status.parse("Addict")   // .addict
+    /// print(try Status.parse("Addict") == .addict)   // true
     /// ```
     public static func parse(_ text: String) throws(CodeError) -> Self {
         if let exact = Self(code: text) { return exact }
@@ -80,7 +84,7 @@ extension CodedEnum where Self: RawRepresentable, RawValue == String {
     /// The raw value: the code of an enumeration whose raw values are its codes.
     ///
     /// ```swift
-    /// InterchangeFormat.ndjson.code   // "ndjson"
+    /// print(InterchangeFormat.ndjson.code)   // ndjson
     /// ```
     public var code: String { rawValue }
 }
@@ -90,9 +94,9 @@ extension CodedEnum where Self: RawRepresentable, RawValue == String {
 ///
 /// ```swift
 /// let list = Status.codeList
-/// list.help                          // "none, illegal_user, addict, …"
-/// list.code(matching: "ADDICT")      // "addict"
-/// list.completions(of: "ill")        // ["illegal_user"]
+/// print(list.help)   // none, illegal_user, addict, …
+/// print(list.code(matching: "ADDICT") ?? "")   // addict
+/// print(list.completions(of: "ill"))   // ["illegal_user"]
 /// ```
 public struct CodeList: Sendable, Hashable {
     /// What a value is called in messages (``CodedEnum/codeName``).
@@ -106,6 +110,7 @@ public struct CodeList: Sendable, Hashable {
     ///
     /// ```swift
     /// let list = CodeList(CaseEvent.Kind.self)
+    /// print(list.name)   // event kind
     /// ```
     public init<E: CodedEnum>(_ type: E.Type) {
         name = E.codeName
@@ -116,14 +121,14 @@ public struct CodeList: Sendable, Hashable {
     /// The codes joined for a help text: `tip, drug_case, hotspot`.
     ///
     /// ```swift
-    /// CaseEvent.TipOutcome.codeList.help   // "pending, prosecute, not_prosecute, suspend"
+    /// print(CaseEvent.TipOutcome.codeList.help)   // pending, prosecute, not_prosecute, suspend
     /// ```
     public var help: String { codes.joined(separator: ", ") }
 
     /// The code `text` names, ignoring case, or nil.
     ///
     /// ```swift
-    /// Status.codeList.code(matching: "Addict")   // "addict"
+    /// print(Status.codeList.code(matching: "Addict") ?? "")   // addict
     /// ```
     public func code(matching text: String) -> String? {
         let folded = text.lowercased()
@@ -133,7 +138,7 @@ public struct CodeList: Sendable, Hashable {
     /// The codes that start with `prefix` (ignoring case), for completion.
     ///
     /// ```swift
-    /// CaseEvent.Kind.codeList.completions(of: "p")   // ["propaganda", "prevention_model"]
+    /// print(CaseEvent.Kind.codeList.completions(of: "p"))   // ["propaganda", "prevention_model"]
     /// ```
     public func completions(of prefix: String) -> [String] {
         let folded = prefix.lowercased()
@@ -143,7 +148,7 @@ public struct CodeList: Sendable, Hashable {
     /// The code closest to `text`, when close enough to suggest ("did you mean").
     ///
     /// ```swift
-    /// Status.codeList.suggestion(for: "adict")   // "addict"
+    /// print(Status.codeList.suggestion(for: "adict") ?? "")   // addict
     /// ```
     public func suggestion(for text: String) -> String? { Suggestions.closest(text, in: codes) }
 }
@@ -152,8 +157,11 @@ public struct CodeList: Sendable, Hashable {
 /// and every code.
 ///
 /// ```swift
-/// do { _ = try Status.parse("adict") }
-/// catch { print(error) }   // unknown status 'adict' — did you mean 'addict'? (known: none, illegal_user, addict, …)
+/// do {
+///     _ = try Status.parse("adict")
+/// } catch {
+///     print(error)   // unknown status 'adict' — did you mean 'addict'? (known: none, illegal_user, addict, …
+/// }
 /// ```
 public struct CodeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What a value is called (``CodedEnum/codeName``).
@@ -169,6 +177,7 @@ public struct CodeError: Error, Sendable, Hashable, CustomStringConvertible {
     ///
     /// ```swift
     /// let error = CodeError(Status.codeList, text: "adict")
+    /// print(error.suggestion ?? "")   // addict
     /// ```
     public init(_ list: CodeList, text: String) {
         name = list.name; self.text = text; suggestion = list.suggestion(for: text); codes = list.codes
@@ -177,7 +186,7 @@ public struct CodeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `unknown NAME 'TEXT' — did you mean 'CODE'? (known: …)`.
     ///
     /// ```swift
-    /// print(CodeError(Status.codeList, text: "adict"))
+    /// print(CodeError(Status.codeList, text: "adict"))   // unknown status 'adict' — did you mean 'addict'? …
     /// ```
     public var description: String {
         "unknown \(name) '\(text)'" + (suggestion.map { " — did you mean '\($0)'?" } ?? "") + " (known: \(codes.joined(separator: ", ")))"

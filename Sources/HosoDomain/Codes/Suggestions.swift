@@ -1,8 +1,8 @@
 /// "Did you mean": the candidate closest to a misspelt word, by edit distance.
 ///
 /// ```swift
-/// Suggestions.closest("stauts", in: ["status", "commune"])   // "status"
-/// Suggestions.closest("xyz", in: ["status", "commune"])      // nil
+/// print(Suggestions.closest("stauts", in: ["status", "commune"]) ?? "")   // status
+/// print(Suggestions.closest("xyz", in: ["status", "commune"]) == nil)   // true
 /// ```
 public enum Suggestions {
     /// The closest of `candidates` to `word` (compared in lowercase), when at most
@@ -10,7 +10,7 @@ public enum Suggestions {
     /// with it, if any.
     ///
     /// ```swift
-    /// Suggestions.closest("drugcase", in: CaseEvent.Kind.codes)   // "drug_case"
+    /// print(Suggestions.closest("drugcase", in: CaseEvent.Kind.codes) ?? "")   // drug_case
     /// ```
     public static func closest(_ word: String, in candidates: [String]) -> String? {
         let w = word.lowercased()
@@ -22,7 +22,7 @@ public enum Suggestions {
     /// Levenshtein distance in characters.
     ///
     /// ```swift
-    /// Suggestions.editDistance("adict", "addict")   // 1
+    /// print(Suggestions.editDistance("adict", "addict"))   // 1
     /// ```
     public static func editDistance(_ a: String, _ b: String) -> Int {
         let x = Array(a), y = Array(b)

@@ -6,8 +6,9 @@ import HosoStore
 ///
 /// ```swift
 /// var e = CaseEvent(id: 9, kind: .drugCase, commune: congSon, date: day)
-/// e.offenceArticle = 249; e.stage = .prosecuted; e.arrested = 2; e.personIDs = [41, 42]
+/// e.offenceArticle = 249; e.stage = .prosecuted; e.arrested = 2
 /// try program.addEvent(e)
+/// print(try program.eventCount())   // 1
 /// ```
 public struct CaseEvent: StoredRecord, Hashable {
     /// Kinds of case event.
@@ -56,7 +57,7 @@ public struct CaseEvent: StoredRecord, Hashable {
         /// The code used in queries and files.
         ///
         /// ```swift
-        /// CaseEvent.Stage.tried.code   // "tried"
+        /// print(CaseEvent.Stage.tried.code)   // tried
         /// ```
         public var code: String {
             switch self {
@@ -88,7 +89,7 @@ public struct CaseEvent: StoredRecord, Hashable {
         /// The code used in queries and files.
         ///
         /// ```swift
-        /// CaseEvent.TipOutcome.notProsecute.code   // "not_prosecute"
+        /// print(CaseEvent.TipOutcome.notProsecute.code)   // not_prosecute
         /// ```
         public var code: String {
             switch self {
@@ -121,7 +122,7 @@ public struct CaseEvent: StoredRecord, Hashable {
         /// The code: the name of the amount's column and field.
         ///
         /// ```swift
-        /// CaseEvent.Measure(code: "area_m2")   // .areaM2
+        /// print(CaseEvent.Measure(code: "area_m2") == .areaM2)   // true
         /// ```
         public var code: String {
             switch self {

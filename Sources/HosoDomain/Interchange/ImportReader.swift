@@ -9,10 +9,13 @@ import HosoStore
 /// for persons, or the case-event variant for case events. Nothing here writes to a store.
 ///
 /// ```swift
-/// let rows = try ImportReader.persons(at: "in/persons.csv", format: .csv, provinceCode: 20).prepared(by: program)
-/// let rejects = try RejectWriter(path: "in/persons.rejects.csv", format: .csv, header: rows.headers[rows.file])
+/// let file = directory + "/persons.csv"
+/// try PersonWriter.export(data.persons(), to: file, format: .csv)
+/// let rows = try ImportReader.persons(at: file, format: .csv, provinceCode: 20).prepared(by: program)
+/// let rejects = try RejectWriter(path: directory + "/persons.rejects.csv", format: .csv, header: rows.headers[rows.file])
 /// try program.load(persons: rows.values { try? rejects.write($0) }, events: [])
 /// try rejects.finish()
+/// print(try program.personCount(), rejects.count)   // 10 0
 /// ```
 public final class ImportReader<Value: Sendable>: Sequence, IteratorProtocol {
     let source: ErasedSource<Value>
@@ -22,21 +25,36 @@ public final class ImportReader<Value: Sendable>: Sequence, IteratorProtocol {
     /// The main file read (for persons in CSV, `persons.csv`).
     ///
     /// ```swift
-    /// print("reading", reader.file)
+    /// let file = directory + "/persons.csv"
+    /// try PersonWriter.export(data.persons(), to: file, format: .csv)
+    /// let reader = try ImportReader.persons(at: file, format: .csv)
+    /// print("reading", reader.file.hasSuffix("/persons.csv"))   // reading true
     /// ```
     public var file: String { source.file }
 
     /// The header line of each CSV file read, by path (empty for NDJSON), to head a reject file.
     ///
     /// ```swift
+    /// let file = directory + "/persons.csv"
+    /// try PersonWriter.export(data.persons(), to: file, format: .csv)
+    /// let reader = try ImportReader.persons(at: file, format: .csv)
     /// let header = reader.headers[reader.file]   // "id,full_name,…"
+    /// print(header?.hasPrefix("id,") ?? false)   // true
     /// ```
     public var headers: [String: String] { source.headers }
 
     /// The next row, or `nil` at the end.
     ///
     /// ```swift
-    /// while let row = reader.next() { if case .rejected(let e) = row { print(e) } }
+    /// let file = directory + "/persons.csv"
+    /// try PersonWriter.export(data.persons(), to: file, format: .csv)
+    /// let reader = try ImportReader.persons(at: file, format: .csv)
+    /// var rows = 0
+    /// while let row = reader.next() {
+    ///     rows += 1
+    ///     if case .rejected(let e) = row { print(e) }
+    /// }
+    /// print(rows)   // 10
     /// ```
     public func next() -> ImportRow<Value>? { source.next() }
 
@@ -47,8 +65,12 @@ public final class ImportReader<Value: Sendable>: Sequence, IteratorProtocol {
     /// The records, calling `onReject` with each rejected row instead of returning it.
     ///
     /// ```swift
+    /// let file = directory + "/persons.csv"
+    /// try PersonWriter.export(data.persons(), to: file, format: .csv)
+    /// let reader = try ImportReader.persons(at: file, format: .csv)
     /// var problems: [RowError] = []
     /// let people = Array(reader.values { problems.append($0) })
+    /// print(people.count, problems.count)   // 10 0
     /// ```
     public func values(onReject: @escaping (RowError) -> Void) -> some Sequence<Value> {
         sequence(state: self) { (reader: inout ImportReader<Value>) -> Value? in
@@ -66,10 +88,14 @@ public final class ImportReader<Value: Sendable>: Sequence, IteratorProtocol {
     /// row with the record's line and text. Use the returned reader instead of this one.
     ///
     /// ```swift
+    /// let file = directory + "/persons.csv"
+    /// try PersonWriter.export(data.persons(), to: file, format: .csv)
+    /// let reader = try ImportReader.persons(at: file, format: .csv)
     /// let checked = reader.validated { p in
-    ///     guard p.nationalID != nil else { throw HosoError.invalidField(record: "person \(p.id)", field: "national_id", value: "", reason: "is required here") }
+    ///     guard p.id > 0 else { throw HosoError.invalidField(record: "person \(p.id)", field: "id", value: "0", reason: "is required here") }
     ///     return p
     /// }
+    /// print(checked.compactMap(\.value).count)   // 10
     /// ```
     public func validated(_ validate: @escaping (Value) throws -> Value) -> ImportReader<Value> {
         ImportReader(PreparedSource(source, validate))
@@ -87,7 +113,9 @@ extension ImportReader where Value == Person {
     /// - Throws: ``InterchangeError`` when a file cannot be opened or its header is not usable.
     ///
     /// ```swift
-    /// for row in try ImportReader.persons(at: "in/persons.ndjson", format: .ndjson) {
+    /// let file = directory + "/persons.ndjson"
+    /// try PersonWriter.export(data.persons(), to: file, format: .ndjson)
+    /// for row in try ImportReader.persons(at: file, format: .ndjson) {
     ///     if let p = row.value { print(p.id, p.events.count) }
     /// }
     /// ```
@@ -107,7 +135,10 @@ extension ImportReader where Value == Person {
     /// its line. In CSV its event rows are then reported as rejected too, at the end.
     ///
     /// ```swift
-    /// let rows = try ImportReader.persons(at: "persons.csv", format: .csv).prepared(by: program)
+    /// let file = directory + "/persons.csv"
+    /// try PersonWriter.export(data.persons(), to: file, format: .csv)
+    /// let rows = try ImportReader.persons(at: file, format: .csv).prepared(by: program)
+    /// print(rows.compactMap(\.value).count)   // 10
     /// ```
     public func prepared(by program: ProgramTenant) -> ImportReader<Person> {
         validated { p in try program.prepare(p) }
@@ -121,8 +152,11 @@ extension ImportReader where Value == CaseEvent {
     /// - Throws: ``InterchangeError`` when the file cannot be opened or its header is not usable.
     ///
     /// ```swift
-    /// let rows = try ImportReader.caseEvents(at: "in/events.csv", format: .csv)
+    /// let file = directory + "/events.csv"
+    /// try CaseEventWriter.export(data.events(), to: file, format: .csv)
+    /// let rows = try ImportReader.caseEvents(at: file, format: .csv)
     /// let events = rows.compactMap(\.value)
+    /// print(events.count)   // 20
     /// ```
     public static func caseEvents(at path: String, format: InterchangeFormat,
                                   provinceCode: Int32 = 0) throws(InterchangeError) -> ImportReader<CaseEvent> {
@@ -136,7 +170,10 @@ extension ImportReader where Value == CaseEvent {
     /// becomes a rejected row with its line.
     ///
     /// ```swift
-    /// let rows = try ImportReader.caseEvents(at: "events.ndjson", format: .ndjson).prepared(by: program)
+    /// let file = directory + "/events.ndjson"
+    /// try CaseEventWriter.export(data.events(), to: file, format: .ndjson)
+    /// let rows = try ImportReader.caseEvents(at: file, format: .ndjson).prepared(by: program)
+    /// print(rows.compactMap(\.value).count)   // 20
     /// ```
     public func prepared(by program: ProgramTenant) -> ImportReader<CaseEvent> {
         validated { e in try program.prepare(e) }

@@ -4,7 +4,8 @@ import HosoStore
 ///
 /// ```swift
 /// let format = InterchangeFormat(rawValue: "ndjson")!   // .ndjson
-/// try PersonWriter.export(data.persons(), to: "out/persons.\(format.rawValue)", format: format)
+/// try PersonWriter.export(data.persons(), to: directory + "/persons.\(format.rawValue)", format: format)
+/// print(format)   // ndjson
 /// ```
 public enum InterchangeFormat: String, CodedEnum {
     /// What a format is called in messages.
@@ -14,13 +15,17 @@ public enum InterchangeFormat: String, CodedEnum {
     /// `persons.csv` and `person_events.csv`.
     ///
     /// ```swift
-    /// try PersonWriter.export(people, to: "out/persons.csv", format: .csv)   // + out/person_events.csv
+    /// try PersonWriter.export(data.persons(), to: directory + "/persons.csv", format: .csv)   // + person_events.csv
+    /// print(FileManager.default.fileExists(atPath: directory + "/person_events.csv"))   // true
     /// ```
     case csv
     /// Newline-delimited JSON: one object per line. A person's events are inside it.
     ///
     /// ```swift
-    /// let rows = try ImportReader.persons(at: "in/persons.ndjson", format: .ndjson)
+    /// let file = directory + "/persons.ndjson"
+    /// try PersonWriter.export(data.persons(), to: file, format: .ndjson)
+    /// let rows = try ImportReader.persons(at: file, format: .ndjson)
+    /// print(rows.compactMap(\.value).count)   // 10
     /// ```
     case ndjson
 }
@@ -29,7 +34,9 @@ public enum InterchangeFormat: String, CodedEnum {
 /// and its original text (for a reject file, see ``RejectWriter``).
 ///
 /// ```swift
-/// for row in try ImportReader.persons(at: "in/persons.csv", format: .csv) {
+/// let file = directory + "/persons.csv"
+/// try PersonWriter.export(data.persons(), to: file, format: .csv)
+/// for row in try ImportReader.persons(at: file, format: .csv) {
 ///     if case .rejected(let error) = row { print(error) }   // persons.csv:7: national_id: '0200900' …
 /// }
 /// ```
@@ -37,31 +44,37 @@ public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file the row is in, as the path was given.
     ///
     /// ```swift
-    /// error.file   // "in/person_events.csv"
+    /// let error = RowError(file: "in/person_events.csv", line: 7, field: "national_id", reason: "'02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)", raw: [])
+    /// print(error.file)   // in/person_events.csv
     /// ```
     public var file: String
     /// The 1-based line number of the row's first line (a CSV header is line 1).
     ///
     /// ```swift
-    /// error.line   // 7
+    /// let error = RowError(file: "in/person_events.csv", line: 7, field: "national_id", reason: "'02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)", raw: [])
+    /// print(error.line)   // 7
     /// ```
     public var line: Int
     /// The column (CSV) or key (NDJSON, e.g. `events[2].date`) at fault; `nil` for the whole row.
     ///
     /// ```swift
-    /// error.field   // "national_id"
+    /// let error = RowError(file: "in/person_events.csv", line: 7, field: "national_id", reason: "'02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)", raw: [])
+    /// print(error.field ?? "")   // national_id
     /// ```
     public var field: String?
     /// Why the row was rejected, in words a clerk can act on.
     ///
     /// ```swift
-    /// error.reason   // "'02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)"
+    /// let error = RowError(file: "in/person_events.csv", line: 7, field: "national_id", reason: "'02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)", raw: [])
+    /// print(error.reason)   // '02009000123' is not a national ID: it must be exactly 12 digits (11 characters given)
     /// ```
     public var reason: String
     /// The row's original bytes without its line end (a multi-line quoted row keeps its inner
     /// line ends). Bytes that are not valid UTF-8 are kept as they were.
     ///
+    /// <!-- doc-example: compile-only -->
     /// ```swift
+    /// let error = RowError(file: "persons.csv", line: 3, field: "id", reason: "is not a whole number", raw: Array("x,An".utf8))
     /// FileHandle.standardError.write(Data(error.raw + [10]))
     /// ```
     public var raw: [UInt8]
@@ -70,6 +83,7 @@ public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
     ///
     /// ```swift
     /// let e = RowError(file: "persons.csv", line: 3, field: "id", reason: "is not a whole number", raw: Array("x,An".utf8))
+    /// print(e)   // persons.csv:3: id: is not a whole number
     /// ```
     public init(file: String, line: Int, field: String?, reason: String, raw: [UInt8]) {
         self.file = file; self.line = line; self.field = field; self.reason = reason; self.raw = raw
@@ -80,8 +94,11 @@ public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
     /// error when it names one.
     ///
     /// ```swift
+    /// let person = Person(id: 12, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: Day(year: 2025, month: 3, day: 10)!)
+    /// var rejected: [RowError] = []
     /// do { _ = try program.prepare(person) }
     /// catch { rejected.append(RowError(error, file: "persons.csv", line: 12, raw: [])) }
+    /// print(rejected.count)   // 1
     /// ```
     public init(_ error: any Error, file: String, line: Int, raw: [UInt8]) {
         var field: String?
@@ -102,6 +119,7 @@ public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The original text, with any invalid UTF-8 shown as U+FFFD.
     ///
     /// ```swift
+    /// let error = RowError(file: "persons.csv", line: 7, field: "birth_date", reason: "is not a valid date", raw: Array("7,Nguyễn Văn An,1990-02-30,M".utf8))
     /// print(error.text)   // 7,Nguyễn Văn An,1990-02-30,…
     /// ```
     public var text: String { String(decoding: raw, as: UTF8.self) }
@@ -109,7 +127,8 @@ public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `file:line: field: reason`.
     ///
     /// ```swift
-    /// "\(error)"   // "persons.csv:7: birth_date: '1990-02-30' is not a valid date: February 1990 has 28 days"
+    /// let error = RowError(file: "persons.csv", line: 7, field: "birth_date", reason: "'1990-02-30' is not a valid date: February 1990 has 28 days", raw: [])
+    /// print("\(error)")   // persons.csv:7: birth_date: '1990-02-30' is not a valid date: February 1990 has 28 days
     /// ```
     public var description: String {
         "\(file):\(line): " + (field.map { "\($0): " } ?? "") + reason
@@ -120,46 +139,55 @@ public struct RowError: Error, Sendable, Hashable, CustomStringConvertible {
 /// usable, or a record cannot be written so that it reads back the same.
 ///
 /// ```swift
-/// do { _ = try ImportReader.caseEvents(at: "events.csv", format: .csv) }
-/// catch { print(error) }   // events.csv:1: header: unknown column 'dte'; …
+/// let file = directory + "/events.csv"
+/// try "id,kind,commune,dte\n".write(toFile: file, atomically: true, encoding: .utf8)
+/// do {
+///     _ = try ImportReader.caseEvents(at: file, format: .csv)
+/// } catch {
+///     print(error)
+/// }
 /// ```
 public enum InterchangeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file cannot be opened or created.
     ///
     /// ```swift
-    /// InterchangeError.cannotOpen(path: "in/persons.csv", reason: "No such file or directory")
+    /// print(InterchangeError.cannotOpen(path: "in/persons.csv", reason: "No such file or directory"))   // cannot open in/persons.csv: No such file or directory
     /// ```
     case cannotOpen(path: String, reason: String)
     /// Reading failed part way.
     ///
     /// ```swift
-    /// InterchangeError.cannotRead(path: "/mnt/usb/events.csv", reason: "Input/output error")
+    /// print(InterchangeError.cannotRead(path: "/mnt/usb/events.csv", reason: "Input/output error"))   // cannot read /mnt/usb/events.csv: Input/output error
     /// ```
     case cannotRead(path: String, reason: String)
     /// Writing failed part way (the partial file is removed).
     ///
     /// ```swift
-    /// InterchangeError.cannotWrite(path: "out/events.csv", reason: "No space left on device")
+    /// print(InterchangeError.cannotWrite(path: "out/events.csv", reason: "No space left on device"))   // cannot write out/events.csv: No space left on device; nothing was written to it
     /// ```
     case cannotWrite(path: String, reason: String)
     /// The header row is missing, names an unknown or repeated column, or lacks a required one.
     /// No row of the file is read: every row depends on its header.
     ///
     /// ```swift
-    /// if case .badHeader(let e) = error { print(e.reason) }   // unknown column 'dte'; …
+    /// let error = InterchangeError.badHeader(RowError(file: "events.csv", line: 1, field: "header", reason: "unknown column 'dte'", raw: []))
+    /// if case .badHeader(let e) = error {
+    ///     print(e.reason)   // unknown column 'dte'
+    /// }
     /// ```
     case badHeader(RowError)
     /// A value that the format cannot carry so that it reads back equal (such as a drug name
     /// containing `;` in CSV, or a year outside 0000–9999).
     ///
     /// ```swift
-    /// InterchangeError.unrepresentable(record: "person 7", field: "drugs", value: "a;b", reason: "contains ';'")
+    /// print(InterchangeError.unrepresentable(record: "person 7", field: "drugs", value: "a;b", reason: "contains ';'"))   // person 7: drugs 'a;b' contains ';'
     /// ```
     case unrepresentable(record: String, field: String, value: String, reason: String)
 
     /// What went wrong and what to do.
     ///
     /// ```swift
+    /// let error = InterchangeError.cannotOpen(path: "in/persons.csv", reason: "No such file or directory")
     /// print(error)   // cannot open in/persons.csv: No such file or directory
     /// ```
     public var description: String {
@@ -176,29 +204,53 @@ public enum InterchangeError: Error, Sendable, Hashable, CustomStringConvertible
 /// One row of an import file: the record read from it, or why it was rejected.
 ///
 /// ```swift
-/// switch row {
-/// case .record(let person, let line): print(line, person.fullName)
-/// case .rejected(let error): try rejects.write(error)
+/// let file = directory + "/persons.csv"
+/// try PersonWriter.export(data.persons(), to: file, format: .csv)
+/// let rejects = try RejectWriter(path: directory + "/rejects.csv", format: .csv, header: "")
+/// for row in try ImportReader.persons(at: file, format: .csv) {
+///     switch row {
+///     case .record(let person, let line): print(line, person.fullName)
+///     case .rejected(let error): try rejects.write(error)
+///     }
 /// }
+/// try rejects.finish()
+/// print(rejects.count)   // 0
 /// ```
 public enum ImportRow<Value: Sendable>: Sendable {
     /// A record read from the row starting on `line`.
     ///
     /// ```swift
-    /// if case .record(let p, let line) = row { print(line, p.id) }
+    /// let file = directory + "/persons.csv"
+    /// try PersonWriter.export(data.persons(), to: file, format: .csv)
+    /// var lines: [Int] = []
+    /// for row in try ImportReader.persons(at: file, format: .csv) {
+    ///     if case .record(_, let line) = row { lines.append(line) }
+    /// }
+    /// print(lines.count)   // 10
     /// ```
     case record(Value, line: Int)
     /// A row that was rejected.
     ///
     /// ```swift
-    /// if case .rejected(let e) = row { try rejects.write(e) }
+    /// let file = directory + "/persons.csv"
+    /// try PersonWriter.export(data.persons(), to: file, format: .csv)
+    /// let rejects = try RejectWriter(path: directory + "/rejects.csv", format: .csv, header: "")
+    /// for row in try ImportReader.persons(at: file, format: .csv) {
+    ///     if case .rejected(let e) = row { try rejects.write(e) }
+    /// }
+    /// try rejects.finish()
+    /// print(rejects.count)   // 0
     /// ```
     case rejected(RowError)
 
     /// The record, or `nil` for a rejected row.
     ///
     /// ```swift
+    /// let file = directory + "/persons.csv"
+    /// try PersonWriter.export(data.persons(), to: file, format: .csv)
+    /// let rows = try ImportReader.persons(at: file, format: .csv)
     /// let people = rows.compactMap(\.value)
+    /// print(people.count)   // 10
     /// ```
     public var value: Value? {
         if case let .record(v, _) = self { return v }
@@ -208,7 +260,11 @@ public enum ImportRow<Value: Sendable>: Sendable {
     /// The row error, or `nil` for a record.
     ///
     /// ```swift
+    /// let file = directory + "/persons.csv"
+    /// try PersonWriter.export(data.persons(), to: file, format: .csv)
+    /// let rows = try ImportReader.persons(at: file, format: .csv)
     /// let problems = rows.compactMap(\.error)
+    /// print(problems.count)   // 0
     /// ```
     public var error: RowError? {
         if case let .rejected(e) = self { return e }

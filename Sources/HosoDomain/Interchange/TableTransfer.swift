@@ -4,7 +4,7 @@ import HosoStore
 /// What an import reads or an export writes: the persons (with their events) or the case events.
 ///
 /// ```swift
-/// TransferTable(rawValue: "events")   // .events
+/// print(TransferTable(rawValue: "events") == .events)   // true
 /// ```
 public enum TransferTable: String, CodedEnum {
     /// What a table is called in messages.
@@ -21,8 +21,10 @@ public enum TransferTable: String, CodedEnum {
 /// `.import` / `.export` and `hoso import` / `hoso export` call them.
 ///
 /// ```swift
-/// let summary = try TableTransfer.importFile("in/persons.csv", table: .persons, into: program)
-/// print(summary.text)   // "1000 rows read, 998 loaded, 2 rejected (reasons and line numbers in in/persons.csv.rejects.csv), 0.4 s"
+/// let file = directory + "/persons.csv"
+/// try PersonWriter.export(data.persons(), to: file, format: .csv)
+/// let summary = try TableTransfer.importFile(file, table: .persons, into: program)
+/// print(summary.text)   // 10 rows read, 10 loaded…
 /// ```
 public enum TableTransfer {
     /// What an import did.
@@ -45,7 +47,7 @@ public enum TableTransfer {
     /// The format a file name implies (`.ndjson`, `.jsonl` → NDJSON, else CSV).
     ///
     /// ```swift
-    /// TableTransfer.format(of: "in/events.ndjson")   // .ndjson
+    /// print(TableTransfer.format(of: "in/events.ndjson") == .ndjson)   // true
     /// ```
     public static func format(of path: String) -> InterchangeFormat {
         path.hasSuffix(".ndjson") || path.hasSuffix(".jsonl") ? .ndjson : .csv
@@ -56,8 +58,12 @@ public enum TableTransfer {
     /// whole or not at all. `progress` is called every 10,000 rows read.
     ///
     /// ```swift
-    /// let summary = try TableTransfer.importFile("in/events.csv", table: .events, into: program, rejects: "in/events.bad.csv")
+    /// try program.load(persons: data.persons(), events: [])   // the persons the events name
+    /// let file = directory + "/events.csv"
+    /// try CaseEventWriter.export(data.events(), to: file, format: .csv)
+    /// let summary = try TableTransfer.importFile(file, table: .events, into: program, rejects: directory + "/events.bad.csv")
     /// if summary.rejected > 0 { print("see", summary.rejectFile!) }
+    /// print(summary.rejected)   // 0
     /// ```
     public static func importFile(_ path: String, table: TransferTable, into program: ProgramTenant, format: InterchangeFormat? = nil,
                                   rejects: String? = nil, batchSize: Int = 50_000, progress: ((Int) -> Void)? = nil) throws -> Summary {
@@ -133,7 +139,8 @@ public enum TableTransfer {
     /// record: what it throws (a Ctrl-C) stops the export, and nothing is written to `path`.
     ///
     /// ```swift
-    /// let n = try TableTransfer.exportTable(.events, to: "out/events.ndjson", from: program)
+    /// let n = try TableTransfer.exportTable(.events, to: directory + "/events.ndjson", from: program)
+    /// print(n)   // 0
     /// ```
     @discardableResult
     public static func exportTable(_ table: TransferTable, to path: String, from program: ProgramTenant, format: InterchangeFormat? = nil,

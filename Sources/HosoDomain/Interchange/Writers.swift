@@ -104,21 +104,24 @@ enum Representable {
 /// Files are written under a temporary name and appear only when ``finish()`` succeeds.
 ///
 /// ```swift
-/// let writer = try PersonWriter(path: "out/persons.csv", format: .csv)
+/// let writer = try PersonWriter(path: directory + "/persons.csv", format: .csv)
 /// for p in data.persons() { try writer.write(p) }
-/// try writer.finish()        // out/persons.csv and out/person_events.csv
+/// try writer.finish()        // persons.csv and person_events.csv
+/// print(writer.count)   // 10
 /// ```
 public final class PersonWriter {
     /// The format written.
     ///
     /// ```swift
-    /// writer.format   // .csv
+    /// let writer = try PersonWriter(path: directory + "/persons.csv", format: .csv)
+    /// print(writer.format)   // csv
     /// ```
     public let format: InterchangeFormat
     /// Persons written so far.
     ///
     /// ```swift
-    /// print("\(writer.count) written")
+    /// let writer = try PersonWriter(path: directory + "/persons.csv", format: .csv)
+    /// print("\(writer.count) written")   // 0 written
     /// ```
     public private(set) var count = 0
     private let main: ByteSink
@@ -129,7 +132,8 @@ public final class PersonWriter {
     /// byte order mark, which Excel needs to show Vietnamese text when a file is double-clicked.
     ///
     /// ```swift
-    /// let writer = try PersonWriter(path: "out/persons.ndjson", format: .ndjson)
+    /// let writer = try PersonWriter(path: directory + "/persons.ndjson", format: .ndjson)
+    /// print(writer.format)   // ndjson
     /// ```
     public init(path: String, format: InterchangeFormat, personEventsPath: String? = nil,
                 byteOrderMark: Bool = false) throws(InterchangeError) {
@@ -153,7 +157,10 @@ public final class PersonWriter {
     ///   person is written then), or a write error.
     ///
     /// ```swift
-    /// try writer.write(person)
+    /// let writer = try PersonWriter(path: directory + "/persons.ndjson", format: .ndjson)
+    /// try writer.write(data.person(1))
+    /// try writer.finish()
+    /// print(writer.count)   // 1
     /// ```
     public func write(_ p: Person) throws(InterchangeError) {
         try Representable.person(p, csv: format == .csv)
@@ -241,7 +248,9 @@ public final class PersonWriter {
     /// Flushes the files and moves them into place. Without it, nothing appears.
     ///
     /// ```swift
+    /// let writer = try PersonWriter(path: directory + "/persons.ndjson", format: .ndjson)
     /// try writer.finish()
+    /// print(FileManager.default.fileExists(atPath: directory + "/persons.ndjson"))   // true
     /// ```
     public func finish() throws(InterchangeError) {
         try main.finish()
@@ -251,7 +260,8 @@ public final class PersonWriter {
     /// Writes all of `persons` and finishes; returns how many were written.
     ///
     /// ```swift
-    /// let n = try PersonWriter.export(data.persons(), to: "out/persons.csv", format: .csv)
+    /// let n = try PersonWriter.export(data.persons(), to: directory + "/persons.csv", format: .csv)
+    /// print(n)   // 10
     /// ```
     @discardableResult
     public static func export<S: Sequence<Person>>(_ persons: S, to path: String, format: InterchangeFormat,
@@ -267,21 +277,24 @@ public final class PersonWriter {
 /// back. The file appears only when ``finish()`` succeeds.
 ///
 /// ```swift
-/// let writer = try CaseEventWriter(path: "out/events.ndjson", format: .ndjson)
+/// let writer = try CaseEventWriter(path: directory + "/events.ndjson", format: .ndjson)
 /// for e in data.events() { try writer.write(e) }
 /// try writer.finish()
+/// print(writer.count)   // 20
 /// ```
 public final class CaseEventWriter {
     /// The format written.
     ///
     /// ```swift
-    /// writer.format   // .csv
+    /// let writer = try CaseEventWriter(path: directory + "/events.csv", format: .csv)
+    /// print(writer.format)   // csv
     /// ```
     public let format: InterchangeFormat
     /// Events written so far.
     ///
     /// ```swift
-    /// print("\(writer.count) written")
+    /// let writer = try CaseEventWriter(path: directory + "/events.csv", format: .csv)
+    /// print("\(writer.count) written")   // 0 written
     /// ```
     public private(set) var count = 0
     private let sink: ByteSink
@@ -289,7 +302,8 @@ public final class CaseEventWriter {
     /// Creates the file; with `byteOrderMark` a CSV file starts with a UTF-8 byte order mark.
     ///
     /// ```swift
-    /// let writer = try CaseEventWriter(path: "out/events.csv", format: .csv, byteOrderMark: true)
+    /// let writer = try CaseEventWriter(path: directory + "/events.csv", format: .csv, byteOrderMark: true)
+    /// print(writer.format)   // csv
     /// ```
     public init(path: String, format: InterchangeFormat, byteOrderMark: Bool = false) throws(InterchangeError) {
         self.format = format
@@ -306,7 +320,10 @@ public final class CaseEventWriter {
     ///   event is written then), or a write error.
     ///
     /// ```swift
-    /// try writer.write(event)
+    /// let writer = try CaseEventWriter(path: directory + "/events.csv", format: .csv)
+    /// try writer.write(data.event(1))
+    /// try writer.finish()
+    /// print(writer.count)   // 1
     /// ```
     public func write(_ e: CaseEvent) throws(InterchangeError) {
         try Representable.caseEvent(e)
@@ -357,14 +374,17 @@ public final class CaseEventWriter {
     /// Flushes the file and moves it into place.
     ///
     /// ```swift
+    /// let writer = try CaseEventWriter(path: directory + "/events.csv", format: .csv)
     /// try writer.finish()
+    /// print(FileManager.default.fileExists(atPath: directory + "/events.csv"))   // true
     /// ```
     public func finish() throws(InterchangeError) { try sink.finish() }
 
     /// Writes all of `events` and finishes; returns how many were written.
     ///
     /// ```swift
-    /// try CaseEventWriter.export(data.events(), to: "out/events.csv", format: .csv)
+    /// let n = try CaseEventWriter.export(data.events(), to: directory + "/events.csv", format: .csv)
+    /// print(n)   // 20
     /// ```
     @discardableResult
     public static func export<S: Sequence<CaseEvent>>(_ events: S, to path: String, format: InterchangeFormat,
@@ -386,21 +406,27 @@ public final class CaseEventWriter {
 /// `{"line":…,"field":…,"reason":…,"text":…}` (`field` only when one is at fault).
 ///
 /// ```swift
-/// let rejects = try RejectWriter(path: "in/events.rejects.csv", format: .csv, header: reader.headers[reader.file])
+/// let input = directory + "/events.csv"
+/// try CaseEventWriter.export(data.events(), to: input, format: .csv)
+/// let reader = try ImportReader.caseEvents(at: input, format: .csv)
+/// let rejects = try RejectWriter(path: directory + "/events.rejects.csv", format: .csv, header: reader.headers[reader.file])
 /// for row in reader { if let e = row.error { try rejects.write(e) } }
 /// try rejects.finish()
+/// print(rejects.count)   // 0
 /// ```
 public final class RejectWriter {
     /// The format written.
     ///
     /// ```swift
-    /// rejects.format   // .csv
+    /// let rejects = try RejectWriter(path: directory + "/rejects.csv", format: .csv, header: "id,kind")
+    /// print(rejects.format)   // csv
     /// ```
     public let format: InterchangeFormat
     /// Rows written so far.
     ///
     /// ```swift
-    /// print("\(rejects.count) written")
+    /// let rejects = try RejectWriter(path: directory + "/rejects.csv", format: .csv, header: "id,kind")
+    /// print("\(rejects.count) written")   // 0 written
     /// ```
     public private(set) var count = 0
     private let sink: ByteSink
@@ -409,7 +435,8 @@ public final class RejectWriter {
     /// with `,line,reason` added.
     ///
     /// ```swift
-    /// let rejects = try RejectWriter(path: "rejects.ndjson", format: .ndjson)
+    /// let rejects = try RejectWriter(path: directory + "/rejects.ndjson", format: .ndjson)
+    /// print(rejects.format)   // ndjson
     /// ```
     public init(path: String, format: InterchangeFormat, header: String? = nil) throws(InterchangeError) {
         self.format = format
@@ -423,7 +450,11 @@ public final class RejectWriter {
     /// Writes one rejected row.
     ///
     /// ```swift
+    /// let rejects = try RejectWriter(path: directory + "/rejects.ndjson", format: .ndjson)
+    /// let error = RowError(file: "persons.csv", line: 3, field: "id", reason: "is not a whole number", raw: Array("x,An".utf8))
     /// try rejects.write(error)
+    /// try rejects.finish()
+    /// print(rejects.count)   // 1
     /// ```
     public func write(_ error: RowError) throws(InterchangeError) {
         let reason = (error.field.map { "\($0): " } ?? "") + error.reason
@@ -447,7 +478,9 @@ public final class RejectWriter {
     /// Flushes the file and moves it into place.
     ///
     /// ```swift
+    /// let rejects = try RejectWriter(path: directory + "/rejects.ndjson", format: .ndjson)
     /// try rejects.finish()
+    /// print(FileManager.default.fileExists(atPath: directory + "/rejects.ndjson"))   // true
     /// ```
     public func finish() throws(InterchangeError) { try sink.finish() }
 

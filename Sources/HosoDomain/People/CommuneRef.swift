@@ -5,7 +5,7 @@ import HosoStore
 ///
 /// ```swift
 /// let congSon = CommuneRef(province: 20, commune: 6253)
-/// congSon.path          // [20, 6253]
+/// print(congSon.path)   // [20, 6253]
 /// ```
 public struct CommuneRef: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Province code.

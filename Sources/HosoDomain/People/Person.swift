@@ -11,6 +11,7 @@ import HosoStore
 /// p.nationalID = "020090001234"
 /// p.birthDate = Day(year: 1990, month: 5, day: 1)
 /// try program.addPerson(p, events: [PersonEvent(date: day, kind: .managementDecision)])
+/// print(try program.person(nationalID: "020090001234")?.fullName ?? "")   // Nguyễn Văn An
 /// ```
 public struct Person: StoredRecord, Hashable {
     /// The record id.
@@ -56,7 +57,7 @@ public struct Person: StoredRecord, Hashable {
         /// The code used in queries and files.
         ///
         /// ```swift
-        /// Person.Sex(code: "female")   // .female
+        /// print(Person.Sex(code: "female") == .female)   // true
         /// ```
         public var code: String {
             switch self {

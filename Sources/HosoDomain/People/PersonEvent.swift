@@ -5,8 +5,10 @@ import HosoStore
 /// event that voids an earlier one: history is never overwritten.
 ///
 /// ```swift
+/// try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: Day(year: 2025, month: 3, day: 10)!))
 /// let decision = PersonEvent(date: Day(year: 2025, month: 3, day: 10)!, kind: .managementDecision)
-/// try program.record(decision, for: personID)
+/// let person = try program.record(decision, for: 1)
+/// print(person.events.count)   // 1
 /// ```
 public struct PersonEvent: Sendable, Hashable {
     /// The kinds of person event.
@@ -81,7 +83,7 @@ public struct PersonEvent: Sendable, Hashable {
         /// The code used in queries and files.
         ///
         /// ```swift
-        /// PersonEvent.Outcome.notAddicted.code   // "not_addicted"
+        /// print(PersonEvent.Outcome.notAddicted.code)   // not_addicted
         /// ```
         public var code: String {
             switch self {
@@ -119,7 +121,7 @@ public struct PersonEvent: Sendable, Hashable {
         /// The code used in queries and files.
         ///
         /// ```swift
-        /// PersonEvent.Program.voluntaryAtHome.code   // "voluntary_at_home"
+        /// print(PersonEvent.Program.voluntaryAtHome.code)   // voluntary_at_home
         /// ```
         public var code: String {
             switch self {

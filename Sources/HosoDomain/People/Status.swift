@@ -2,7 +2,7 @@
 ///
 /// ```swift
 /// let s = Status(code: "addict")    // .addict
-/// print(s!.label)                   // người nghiện
+/// print(s!.label)   // người nghiện
 /// ```
 public enum Status: Int, CodedEnum {
     /// Not under management: never, or after a term ended or the person left the locality.

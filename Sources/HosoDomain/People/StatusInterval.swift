@@ -3,7 +3,11 @@ import HosoStore
 /// One stretch of a person's status history: a status held in a commune over `[start, end)`.
 ///
 /// ```swift
-/// for interval in person.history where interval.contains(day) { print(interval.status) }
+/// let person = try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: Day(year: 2025, month: 3, day: 10)!),
+///                                    events: [PersonEvent(date: Day(year: 2025, month: 3, day: 10)!, kind: .managementDecision)])
+/// for interval in person.history where interval.contains(day) {
+///     print(interval.status)   // illegal_user
+/// }
 /// ```
 public struct StatusInterval: Sendable, Hashable, CustomStringConvertible {
     /// The status.

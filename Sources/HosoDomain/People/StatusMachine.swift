@@ -14,8 +14,11 @@ import HosoStore
 /// stretch (with the new term). Voided events (by a correction) are ignored.
 ///
 /// ```swift
-/// let history = StatusMachine.history(events: person.events, registeredIn: person.commune,
-///                                     birthDate: person.birthDate, rules: book)
+/// let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 6253), fileOpened: Day(year: 2025, month: 3, day: 10)!)
+/// let events = [PersonEvent(date: person.fileOpened, kind: .managementDecision)]
+/// let history = StatusMachine.history(events: events, registeredIn: person.commune,
+///                                     birthDate: person.birthDate, rules: TermRuleBook())
+/// print(history.count)   // 1
 /// ```
 public enum StatusMachine {
     /// The status intervals the events give, in time order; `.none` stretches are left out.

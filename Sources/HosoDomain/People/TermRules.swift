@@ -6,6 +6,7 @@ import HosoStore
 /// ```swift
 /// var rules = TermRules.national2021
 /// rules.releasedPrisonerMonths = 6
+/// print(rules.releasedPrisonerMonths)   // 6
 /// ```
 public struct TermRules: Sendable, Hashable {
     /// First day these rules apply to (terms starting on or after it).

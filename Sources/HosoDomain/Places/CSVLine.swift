@@ -5,7 +5,7 @@
 ///
 /// ```swift
 /// let lines = CSVLine.lines(Array("a,b\r\n1,\"x, \"\"y\"\"\"\r\n".utf8))
-/// CSVLine.fields(lines[1])   // ["1", "x, \"y\""]
+/// print(CSVLine.fields(lines[1]) ?? [])   // ["1", "x, \"y\""]
 /// ```
 enum CSVLine {
     private static let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")

@@ -4,7 +4,9 @@ import Foundation
 ///
 /// ```swift
 /// let table = try CSVTable.bundled("vn-communes-2025", columns: ["commune_code", "commune_name"])
-/// for record in table.records { print(try table.int32(record, 0), record.fields[table.column[1]]) }
+/// for record in table.records.prefix(1) {
+///     print(try table.int32(record, 0), record.fields[table.column[1]])
+/// }
 /// ```
 struct CSVTable {
     /// One data line: its 1-based line number in the file and its fields.

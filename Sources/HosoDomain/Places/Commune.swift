@@ -9,14 +9,16 @@ public struct Commune: Hashable, Sendable {
     /// The official GSO code (printed zero-padded to 5 digits in documents).
     ///
     /// ```swift
-    /// commune.code   // 70
+    /// let commune = try Gazetteer.official2025().commune(code: 70)!
+    /// print(commune.code)   // 70
     /// ```
     public let code: Int32
 
     /// The full name with its prefix, such as `Xã Thiện Hòa` or `Phường Hoàn Kiếm`.
     ///
     /// ```swift
-    /// commune.name   // "Phường Hoàn Kiếm"
+    /// let commune = try Gazetteer.official2025().commune(code: 70)!
+    /// print(commune.name)   // Phường Hoàn Kiếm
     /// ```
     public let name: String
 
@@ -25,35 +27,42 @@ public struct Commune: Hashable, Sendable {
     /// (`Phường …`, `Thị trấn …`).
     ///
     /// ```swift
-    /// commune.type   // "phường"
+    /// let commune = try Gazetteer.official2025().commune(code: 70)!
+    /// print(commune.type)   // phường
     /// ```
     public let type: String
 
     /// The code of the province the commune belongs to.
     ///
     /// ```swift
-    /// commune.provinceCode   // 1
+    /// let commune = try Gazetteer.official2025().commune(code: 70)!
+    /// print(commune.provinceCode)   // 1
     /// ```
     public let provinceCode: Int32
 
     /// The province's name as the source file gives it (see ``Province/name``).
     ///
     /// ```swift
-    /// commune.provinceName   // "Thành phố Hà Nội"
+    /// let commune = try Gazetteer.official2025().commune(code: 70)!
+    /// print(commune.provinceName)   // Thành phố Hà Nội
     /// ```
     public let provinceName: String
 
     /// The district's code in the pre-2025 structure; `nil` in the two-tier 2025 structure.
     ///
     /// ```swift
-    /// commune.districtCode   // 1 (2024), nil (2025)
+    /// let commune = try Gazetteer.official2025().commune(code: 70)!
+    /// let old = try Gazetteer.official2024().commune(code: 1)!
+    /// print(old.districtCode ?? 0, commune.districtCode == nil)   // 1 true
     /// ```
     public let districtCode: Int32?
 
     /// The district's full name in the pre-2025 structure; `nil` in 2025.
     ///
     /// ```swift
-    /// commune.districtName   // "Quận Ba Đình" (2024), nil (2025)
+    /// let commune = try Gazetteer.official2025().commune(code: 70)!
+    /// let old = try Gazetteer.official2024().commune(code: 1)!
+    /// print(old.districtName ?? "", commune.districtName == nil)   // Quận Ba Đình true
     /// ```
     public let districtName: String?
 
@@ -62,6 +71,7 @@ public struct Commune: Hashable, Sendable {
     /// ```swift
     /// let c = Commune(code: 70, name: "Phường Hoàn Kiếm", type: "phường", provinceCode: 1,
     ///                 provinceName: "Thành phố Hà Nội", districtCode: nil, districtName: nil)
+    /// print(c.name)   // Phường Hoàn Kiếm
     /// ```
     public init(code: Int32, name: String, type: String, provinceCode: Int32, provinceName: String,
                 districtCode: Int32?, districtName: String?) {

@@ -9,69 +9,78 @@ import Foundation
 ///
 /// ```swift
 /// let mapping = try CommuneMapping.official2024to2025()
-/// mapping.primarySuccessor(ofOldCommune: 1)   // 97 (Phường Phúc Xá → Phường Hồng Hà)
-/// mapping.successors(ofOldCommune: 1)         // [(newCode: 97, isPrimary: true)]
+/// print(mapping.primarySuccessor(ofOldCommune: 1) ?? 0)   // 97
+/// print(mapping.successors(ofOldCommune: 1).map(\.newCode))   // [97]
 /// ```
 public struct CommuneMapping: Sendable {
     /// One row of the mapping file: an old commune and one new commune it went (partly) into.
     ///
     /// ```swift
-    /// let row = mapping.rows[0]
+    /// let row = try CommuneMapping.official2024to2025().rows[0]
     /// print(row.oldCommuneName, "→", row.newCommuneName)   // Phường Phúc Xá → Phường Hồng Hà
     /// ```
     public struct Row: Hashable, Sendable {
         /// The old commune's province code (2024).
         ///
         /// ```swift
-        /// row.oldProvinceCode   // 1
+        /// let row = try CommuneMapping.official2024to2025().rows[0]
+        /// print(row.oldProvinceCode)   // 1
         /// ```
         public let oldProvinceCode: Int32
         /// The old commune's district code (2024).
         ///
         /// ```swift
-        /// row.oldDistrictCode   // 1
+        /// let row = try CommuneMapping.official2024to2025().rows[0]
+        /// print(row.oldDistrictCode)   // 1
         /// ```
         public let oldDistrictCode: Int32
         /// The old commune's code (2024).
         ///
         /// ```swift
-        /// row.oldCommuneCode   // 1
+        /// let row = try CommuneMapping.official2024to2025().rows[0]
+        /// print(row.oldCommuneCode)   // 1
         /// ```
         public let oldCommuneCode: Int32
         /// The old commune's full name.
         ///
         /// ```swift
-        /// row.oldCommuneName   // "Phường Phúc Xá"
+        /// let row = try CommuneMapping.official2024to2025().rows[0]
+        /// print(row.oldCommuneName)   // Phường Phúc Xá
         /// ```
         public let oldCommuneName: String
         /// The new commune's province code (2025).
         ///
         /// ```swift
-        /// row.newProvinceCode   // 1
+        /// let row = try CommuneMapping.official2024to2025().rows[0]
+        /// print(row.newProvinceCode)   // 1
         /// ```
         public let newProvinceCode: Int32
         /// The new commune's code (2025).
         ///
         /// ```swift
-        /// row.newCommuneCode   // 97
+        /// let row = try CommuneMapping.official2024to2025().rows[0]
+        /// print(row.newCommuneCode)   // 97
         /// ```
         public let newCommuneCode: Int32
         /// The new commune's full name.
         ///
         /// ```swift
-        /// row.newCommuneName   // "Phường Hồng Hà"
+        /// let row = try CommuneMapping.official2024to2025().rows[0]
+        /// print(row.newCommuneName)   // Phường Hồng Hà
         /// ```
         public let newCommuneName: String
         /// Whether the new commune takes the old one's records by default.
         ///
         /// ```swift
-        /// row.isPrimary   // true
+        /// let row = try CommuneMapping.official2024to2025().rows[0]
+        /// print(row.isPrimary)   // true
         /// ```
         public let isPrimary: Bool
         /// How many new communes the old one was split into (1 when it went whole).
         ///
         /// ```swift
-        /// row.targets   // 1
+        /// let row = try CommuneMapping.official2024to2025().rows[0]
+        /// print(row.targets)   // 1
         /// ```
         public let targets: Int
 
@@ -81,6 +90,7 @@ public struct CommuneMapping: Sendable {
         /// let row = CommuneMapping.Row(oldProvinceCode: 1, oldDistrictCode: 1, oldCommuneCode: 1,
         ///     oldCommuneName: "Phường Phúc Xá", newProvinceCode: 1, newCommuneCode: 97,
         ///     newCommuneName: "Phường Hồng Hà", isPrimary: true, targets: 1)
+        /// print(row.newCommuneCode)   // 97
         /// ```
         public init(oldProvinceCode: Int32, oldDistrictCode: Int32, oldCommuneCode: Int32, oldCommuneName: String,
                     newProvinceCode: Int32, newCommuneCode: Int32, newCommuneName: String,
@@ -100,7 +110,7 @@ public struct CommuneMapping: Sendable {
     /// Every row, in file order.
     ///
     /// ```swift
-    /// try CommuneMapping.official2024to2025().rows.count   // 10431
+    /// print(try CommuneMapping.official2024to2025().rows.count)   // 10431
     /// ```
     public let rows: [Row]
 
@@ -109,7 +119,9 @@ public struct CommuneMapping: Sendable {
     /// Creates a mapping from rows (several rows may share an old commune).
     ///
     /// ```swift
+    /// let row = try CommuneMapping.official2024to2025().rows[0]
     /// let mapping = CommuneMapping(rows: [row])
+    /// print(mapping.rows.count)   // 1
     /// ```
     public init(rows: [Row]) {
         self.rows = rows
@@ -122,6 +134,7 @@ public struct CommuneMapping: Sendable {
     ///
     /// ```swift
     /// let mapping = try CommuneMapping.official2024to2025()
+    /// print(mapping.rows.isEmpty)   // false
     /// ```
     public static func official2024to2025() throws(GazetteerError) -> CommuneMapping {
         try cached.get()
@@ -154,7 +167,10 @@ public struct CommuneMapping: Sendable {
     /// mapping has no row for it.
     ///
     /// ```swift
-    /// for s in mapping.successors(ofOldCommune: 1) { print(s.newCode, s.isPrimary) }
+    /// let mapping = try CommuneMapping.official2024to2025()
+    /// for s in mapping.successors(ofOldCommune: 1) {
+    ///     print(s.newCode, s.isPrimary)
+    /// }
     /// ```
     public func successors(ofOldCommune code: Int32) -> [(newCode: Int32, isPrimary: Bool)] {
         (rowsByOldCode[code] ?? []).map { (rows[$0].newCommuneCode, rows[$0].isPrimary) }
@@ -165,7 +181,8 @@ public struct CommuneMapping: Sendable {
     /// non-primary row; use ``successors(ofOldCommune:)`` for them).
     ///
     /// ```swift
-    /// mapping.primarySuccessor(ofOldCommune: 1)   // 97
+    /// let mapping = try CommuneMapping.official2024to2025()
+    /// print(mapping.primarySuccessor(ofOldCommune: 1) ?? 0)   // 97
     /// ```
     public func primarySuccessor(ofOldCommune code: Int32) -> Int32? {
         (rowsByOldCode[code] ?? []).first { rows[$0].isPrimary }.map { rows[$0].newCommuneCode }

@@ -3,19 +3,22 @@
 ///
 /// ```swift
 /// let hocMon = try Gazetteer.official2024().districts.first { $0.name == "Huyện Hóc Môn" }
+/// print(hocMon?.code ?? 0)   // 784
 /// ```
 public struct District: Hashable, Sendable {
     /// The official GSO code (printed zero-padded to 3 digits in documents).
     ///
     /// ```swift
-    /// district.code   // 784
+    /// let district = try Gazetteer.official2024().district(code: 784)!
+    /// print(district.code)   // 784
     /// ```
     public let code: Int32
 
     /// The full name with its prefix, such as `Huyện Hóc Môn`.
     ///
     /// ```swift
-    /// district.name   // "Huyện Hóc Môn"
+    /// let district = try Gazetteer.official2024().district(code: 784)!
+    /// print(district.name)   // Huyện Hóc Môn
     /// ```
     public let name: String
 
@@ -23,14 +26,16 @@ public struct District: Hashable, Sendable {
     /// 2024 file, whatever the name's prefix).
     ///
     /// ```swift
-    /// district.type   // "huyện"
+    /// let district = try Gazetteer.official2024().district(code: 784)!
+    /// print(district.type)   // huyện
     /// ```
     public let type: String
 
     /// The code of the province the district belongs to.
     ///
     /// ```swift
-    /// district.provinceCode   // 79
+    /// let district = try Gazetteer.official2024().district(code: 784)!
+    /// print(district.provinceCode)   // 79
     /// ```
     public let provinceCode: Int32
 
@@ -38,6 +43,7 @@ public struct District: Hashable, Sendable {
     ///
     /// ```swift
     /// let d = District(code: 784, name: "Huyện Hóc Môn", type: "huyện", provinceCode: 79)
+    /// print(d.name)   // Huyện Hóc Môn
     /// ```
     public init(code: Int32, name: String, type: String, provinceCode: Int32) {
         self.code = code

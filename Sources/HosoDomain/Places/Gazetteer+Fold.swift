@@ -11,8 +11,8 @@ extension Gazetteer {
     /// often typed for it, to `d`.
     ///
     /// ```swift
-    /// Gazetteer.fold("Đoàn Kết")       // "doan ket"
-    /// Gazetteer.fold("Xã Thiện Hòa")   // "xa thien hoa"
+    /// print(Gazetteer.fold("Đoàn Kết"))   // doan ket
+    /// print(Gazetteer.fold("Xã Thiện Hòa"))   // xa thien hoa
     /// ```
     public static func fold(_ s: String) -> String {
         if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.lowercased() }

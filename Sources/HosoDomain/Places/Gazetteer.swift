@@ -10,29 +10,29 @@ import Foundation
 ///
 /// ```swift
 /// let g = try Gazetteer.official2025()
-/// g.provinces.count                         // 34
-/// g.communes(inProvince: 20).count          // 65 (Lạng Sơn)
-/// g.search("doan ket", inProvince: 20)      // [Xã Đoàn Kết]
+/// print(g.provinces.count)   // 34
+/// print(g.communes(inProvince: 20).count)   // 65
+/// print(g.search("doan ket", inProvince: 20).map(\.name))   // ["Xã Đoàn Kết"]
 /// ```
 public struct Gazetteer: Sendable {
     /// The provinces in the order they first appear in the source file.
     ///
     /// ```swift
-    /// try Gazetteer.official2025().provinces.first?.name   // "Thành phố Hà Nội"
+    /// print(try Gazetteer.official2025().provinces.first?.name ?? "")   // Thành phố Hà Nội
     /// ```
     public let provinces: [Province]
 
     /// The districts in source order; empty for the 2025 edition, which has none.
     ///
     /// ```swift
-    /// try Gazetteer.official2024().districts.count   // 691
+    /// print(try Gazetteer.official2024().districts.count)   // 691
     /// ```
     public let districts: [District]
 
     /// Every commune in source order.
     ///
     /// ```swift
-    /// try Gazetteer.official2025().communes.count   // 3321
+    /// print(try Gazetteer.official2025().communes.count)   // 3321
     /// ```
     public let communes: [Commune]
 
@@ -81,6 +81,7 @@ public struct Gazetteer: Sendable {
     ///
     /// ```swift
     /// let g = try Gazetteer.official2025()
+    /// print(g.province(code: 20)?.name ?? "")   // Lạng Sơn
     /// ```
     public static func official2025() throws(GazetteerError) -> Gazetteer {
         try cached2025.get()
@@ -91,7 +92,7 @@ public struct Gazetteer: Sendable {
     ///
     /// ```swift
     /// let old = try Gazetteer.official2024()
-    /// old.commune(code: 27559)?.districtName   // "Huyện Hóc Môn"
+    /// print(old.commune(code: 27559)?.districtName ?? "")   // Huyện Hóc Môn
     /// ```
     public static func official2024() throws(GazetteerError) -> Gazetteer {
         try cached2024.get()
@@ -152,7 +153,7 @@ public struct Gazetteer: Sendable {
     /// The province with official code `code`, if any.
     ///
     /// ```swift
-    /// try Gazetteer.official2025().province(code: 20)?.name   // "Lạng Sơn"
+    /// print(try Gazetteer.official2025().province(code: 20)?.name ?? "")   // Lạng Sơn
     /// ```
     public func province(code: Int32) -> Province? {
         provinceIndex[code].map { provinces[$0] }
@@ -161,7 +162,7 @@ public struct Gazetteer: Sendable {
     /// The district with official code `code`, if any (2024 edition only).
     ///
     /// ```swift
-    /// try Gazetteer.official2024().district(code: 784)?.name   // "Huyện Hóc Môn"
+    /// print(try Gazetteer.official2024().district(code: 784)?.name ?? "")   // Huyện Hóc Môn
     /// ```
     public func district(code: Int32) -> District? {
         districtIndex[code].map { districts[$0] }
@@ -170,7 +171,7 @@ public struct Gazetteer: Sendable {
     /// The commune with official code `code`, if any.
     ///
     /// ```swift
-    /// try Gazetteer.official2025().commune(code: 70)?.name   // "Phường Hoàn Kiếm"
+    /// print(try Gazetteer.official2025().commune(code: 70)?.name ?? "")   // Phường Hoàn Kiếm
     /// ```
     public func commune(code: Int32) -> Commune? {
         communeIndex[code].map { communes[$0] }
@@ -179,7 +180,7 @@ public struct Gazetteer: Sendable {
     /// The communes of province `provinceCode`, in source order; empty for an unknown code.
     ///
     /// ```swift
-    /// try Gazetteer.official2025().communes(inProvince: 20).count   // 65
+    /// print(try Gazetteer.official2025().communes(inProvince: 20).count)   // 65
     /// ```
     public func communes(inProvince provinceCode: Int32) -> [Commune] {
         (communesByProvince[provinceCode] ?? []).map { communes[$0] }
@@ -194,9 +195,9 @@ public struct Gazetteer: Sendable {
     ///
     /// ```swift
     /// let g = try Gazetteer.official2025()
-    /// g.search("thien hoa", inProvince: 20).first?.name   // "Xã Thiện Hòa"
-    /// g.search("THIỆN HÒA", inProvince: 20).first?.name   // "Xã Thiện Hòa"
-    /// g.search("Xã Thiện Hòa").first?.name                // "Xã Thiện Hòa"
+    /// print(g.search("thien hoa", inProvince: 20).first?.name ?? "")   // Xã Thiện Hòa
+    /// print(g.search("THIỆN HÒA", inProvince: 20).first?.name ?? "")   // Xã Thiện Hòa
+    /// print(g.search("Xã Thiện Hòa").first?.name ?? "")   // Xã Thiện Hòa
     /// ```
     public func search(_ text: String, inProvince provinceCode: Int32? = nil) -> [Commune] {
         let query = Array(Gazetteer.foldForSearch(text).utf8)

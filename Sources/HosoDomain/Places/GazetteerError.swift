@@ -1,5 +1,6 @@
 /// Why a bundled gazetteer or mapping file could not be loaded.
 ///
+/// <!-- doc-example: compile-only -->
 /// ```swift
 /// do {
 ///     _ = try Gazetteer.official2025()
@@ -11,21 +12,24 @@ public struct GazetteerError: Error, Hashable, Sendable, CustomStringConvertible
     /// The file name of the resource, such as `vn-communes-2025.csv`.
     ///
     /// ```swift
-    /// error.resource   // "vn-communes-2025.csv"
+    /// let error = GazetteerError(resource: "vn-communes-2025.csv", line: 12, reason: "duplicate commune code 70")
+    /// print(error.resource)   // vn-communes-2025.csv
     /// ```
     public let resource: String
 
     /// The 1-based line number the problem is on, or `nil` when it concerns the whole file.
     ///
     /// ```swift
-    /// error.line   // 12
+    /// let error = GazetteerError(resource: "vn-communes-2025.csv", line: 12, reason: "duplicate commune code 70")
+    /// print(error.line ?? 0)   // 12
     /// ```
     public let line: Int?
 
     /// What is wrong.
     ///
     /// ```swift
-    /// error.reason   // "duplicate commune code 70"
+    /// let error = GazetteerError(resource: "vn-communes-2025.csv", line: 12, reason: "duplicate commune code 70")
+    /// print(error.reason)   // duplicate commune code 70
     /// ```
     public let reason: String
 
@@ -33,6 +37,7 @@ public struct GazetteerError: Error, Hashable, Sendable, CustomStringConvertible
     ///
     /// ```swift
     /// let error = GazetteerError(resource: "x.csv", line: 3, reason: "malformed quoted field")
+    /// print(error.reason)   // malformed quoted field
     /// ```
     public init(resource: String, line: Int?, reason: String) {
         self.resource = resource
@@ -43,6 +48,7 @@ public struct GazetteerError: Error, Hashable, Sendable, CustomStringConvertible
     /// `RESOURCE line N: REASON`, or `RESOURCE: REASON` without a line.
     ///
     /// ```swift
+    /// let error = GazetteerError(resource: "x.csv", line: 3, reason: "malformed quoted field")
     /// print(error.description)   // x.csv line 3: malformed quoted field
     /// ```
     public var description: String {

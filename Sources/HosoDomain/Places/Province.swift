@@ -8,7 +8,8 @@ public struct Province: Hashable, Sendable {
     /// The official GSO code (printed zero-padded to 2 digits in documents).
     ///
     /// ```swift
-    /// province.code   // 20
+    /// let province = try Gazetteer.official2025().province(code: 20)!
+    /// print(province.code)   // 20
     /// ```
     public let code: Int32
 
@@ -16,14 +17,16 @@ public struct Province: Hashable, Sendable {
     /// (`Lạng Sơn`, `Thành phố Hà Nội`); the 2024 file prefixes all (`Tỉnh Lạng Sơn`).
     ///
     /// ```swift
-    /// province.name   // "Lạng Sơn"
+    /// let province = try Gazetteer.official2025().province(code: 20)!
+    /// print(province.name)   // Lạng Sơn
     /// ```
     public let name: String
 
     /// `tỉnh` or `thành phố trung ương`, or `nil` when the source does not say (the 2024 file).
     ///
     /// ```swift
-    /// province.type   // "tỉnh"
+    /// let province = try Gazetteer.official2025().province(code: 20)!
+    /// print(province.type ?? "")   // tỉnh
     /// ```
     public let type: String?
 
@@ -31,6 +34,7 @@ public struct Province: Hashable, Sendable {
     ///
     /// ```swift
     /// let p = Province(code: 20, name: "Lạng Sơn", type: "tỉnh")
+    /// print(p.name)   // Lạng Sơn
     /// ```
     public init(code: Int32, name: String, type: String?) {
         self.code = code

@@ -7,14 +7,23 @@ import HosoStore
 /// (an id in use, a full disk) are ``HosoStore/HosoError``s.
 ///
 /// ```swift
-/// do { try program.addPerson(person) }
-/// catch let error as ProgramError { print(error) }   // national ID 020090001234 of person 7 is already held by person 3; …
+/// var first = Person(id: 3, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
+/// first.nationalID = "020090001234"
+/// try program.addPerson(first)
+/// var second = Person(id: 7, fullName: "Trần Văn Bình", commune: congSon, fileOpened: day)
+/// second.nationalID = "020090001234"
+/// do {
+///     try program.addPerson(second)
+/// } catch let error as ProgramError {
+///     print(error)   // national ID 020090001234 of person 7 is already held by person 3…
+/// }
 /// ```
 public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A commune code that the tenant does not manage, in `field` of `record`.
     ///
     /// ```swift
-    /// ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3")
+    /// let error = ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3")
+    /// print(error.field)   // commune
     /// ```
     case unknownCommune(code: Int64, field: String, record: String)
 
@@ -22,15 +31,14 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `person.national_id` refused person `new` because person `existing` holds the key.
     ///
     /// ```swift
-    /// ProgramError.duplicateNationalID(nationalID: "020090001234", existing: 3, new: 7)
+    /// print(ProgramError.duplicateNationalID(nationalID: "020090001234", existing: 3, new: 7))   // national ID 020090001234 of person 7 is already held by person 3…
     /// ```
     case duplicateNationalID(nationalID: String, existing: RecordID, new: RecordID)
 
     /// What is wrong and what to do.
     ///
     /// ```swift
-    /// print(ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3"))
-    /// // person 3: commune 99999 is not a commune of this tenant; …
+    /// print(ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3"))   // person 3: commune 99999 is not a commune of this tenant…
     /// ```
     public var description: String {
         switch self {
@@ -44,7 +52,7 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The field at fault, as the record names it (`commune`, `national_id`).
     ///
     /// ```swift
-    /// ProgramError.duplicateNationalID(nationalID: "020090001234", existing: 3, new: 7).field   // "national_id"
+    /// print(ProgramError.duplicateNationalID(nationalID: "020090001234", existing: 3, new: 7).field)   // national_id
     /// ```
     public var field: String {
         switch self {
@@ -69,8 +77,12 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
 /// ``HosoStore/BulkLoadError``s.
 ///
 /// ```swift
-/// do { try program.load(persons: people, events: []) }
-/// catch let error as ProgramLoadError { print(error.recordsLoaded, error.underlying) }
+/// let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: day)
+/// do {
+///     try program.load(persons: [person], events: [])
+/// } catch let error as ProgramLoadError {
+///     print(error.recordsLoaded)   // 0
+/// }
 /// ```
 public struct ProgramLoadError: Error, Sendable, CustomStringConvertible {
     /// The batch that was not written, from 1.
@@ -88,7 +100,12 @@ public struct ProgramLoadError: Error, Sendable, CustomStringConvertible {
     /// Where the load stopped and why.
     ///
     /// ```swift
-    /// print(error)   // load stopped at batch 2, nothing of which was written; 50000 records … Cause: …
+    /// let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: day)
+    /// do {
+    ///     try program.load(persons: [person], events: [])
+    /// } catch {
+    ///     print(error)   // load stopped at batch …
+    /// }
     /// ```
     public var description: String {
         "load stopped at batch \(batch), nothing of which was written; \(recordsLoaded) records of earlier batches are loaded. Cause: \(underlying)"

@@ -17,11 +17,12 @@ public struct CommuneEntry: Sendable, Hashable {
 /// (setting `program`), so it moves with the file.
 ///
 /// ```swift
+/// let entries = program.settings.communes
 /// var settings = ProgramSettings(communes: entries,
 ///                                calendar: try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10))
-/// settings.populations[2025] = [6253: 8_412]
+/// settings.populations[2025] = [entries[0].ref.commune: 8_412]
 /// settings.rules.add(TermRules(effectiveFrom: Day(year: 2026, month: 1, day: 1)!))
-/// settings.province   // 20, the province of the communes
+/// print(settings.province ?? 0)   // 20
 /// ```
 public struct ProgramSettings: Sendable, Hashable {
     /// Communes of the tenant.
@@ -39,7 +40,8 @@ public struct ProgramSettings: Sendable, Hashable {
     /// Creates settings. Without `province`, the province of the communes (when they share one).
     ///
     /// ```swift
-    /// let settings = ProgramSettings(communes: entries, calendar: .gregorian)
+    /// let settings = ProgramSettings(communes: program.settings.communes, calendar: .gregorian)
+    /// print(settings.communes.count == program.settings.communes.count)   // true
     /// ```
     public init(communes: [CommuneEntry], populations: [Int: [Int32: Int]] = [:], rules: TermRuleBook = TermRuleBook(),
                 province: Int32? = nil, calendar: ReportingCalendar = .gregorian) {

@@ -13,6 +13,7 @@ import HosoStore
 ///     try q.currentPersons(in: .province(20), status: .addict) { first = $0; return false }
 ///     return (try q.currentCount(.addict, in: .province(20)), first)
 /// }
+/// print(n, first == nil)   // 0 true
 /// ```
 public struct ProgramSnapshot: ~Copyable {
     let txn: TenantReader
@@ -24,13 +25,16 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let p = try q.person(id: 42)
+    /// print(p == nil)   // true
     /// ```
     public func person(id: RecordID) throws -> Person? { try txn.get(Person.self, id: id) }
 
     /// Whether a person with `id` is on file.
     ///
     /// ```swift
-    /// if try !q.containsPerson(id: 42) { print("no person 42") }
+    /// if try !q.containsPerson(id: 42) {
+    ///     print("no person 42")   // no person 42
+    /// }
     /// ```
     public func containsPerson(id: RecordID) throws -> Bool { try txn.contains(Person.self, id: id) }
 
@@ -38,6 +42,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let p = try q.person(nationalID: "020090001234")
+    /// print(p == nil)   // true
     /// ```
     public func person(nationalID: String) throws -> Person? {
         guard let id = try txn.lookup(Person.byNationalID, ProgramKeys.nationalIDKey(nationalID)) else { return nil }
@@ -48,6 +53,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let n = try q.personCount()
+    /// print(n)   // 0
     /// ```
     public func personCount() throws -> Int { try txn.recordCount(Person.self) }
 
@@ -81,6 +87,7 @@ public struct ProgramSnapshot: ~Copyable {
     /// ```swift
     /// var page: [Person] = []
     /// let next = try q.currentPersons(in: .commune(congSon), status: .addict, limit: 100) { page.append($0); return true }
+    /// print(page.count, next == nil)   // 0 true
     /// ```
     @discardableResult
     public func currentPersons(in area: Area, status: Status? = nil, after continuation: Continuation? = nil, limit: Int? = nil,
@@ -97,6 +104,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let ids = try q.personIDs([.addict, .methadone], in: [.province(20)], on: Day(year: 2025, month: 12, day: 10)!)
+    /// print(ids)   // []
     /// ```
     public func personIDs(_ statuses: some Sequence<Status>, in areas: [Area], on day: Day) throws -> [RecordID] {
         var ids = Set<RecordID>()
@@ -114,6 +122,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let ids = try q.personIDs([.illegalUser], .start, in: [.province(20)], during: Period.quarter(year: 2025, quarter: 1).range())
+    /// print(ids)   // []
     /// ```
     public func personIDs(_ statuses: some Sequence<Status>, _ edge: IntervalEdge, in areas: [Area], during range: DayRange) throws -> [RecordID] {
         var ids = Set<RecordID>()
@@ -132,6 +141,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let n = try q.countPersons(.addict, in: .province(20), on: Day(year: 2025, month: 12, day: 10)!)
+    /// print(n)   // 0
     /// ```
     public func countPersons(_ status: Status, in area: Area, on day: Day) throws -> Int {
         let through = Self.through(day)
@@ -142,6 +152,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let byStatus = try q.countPersonsByStatus(in: .commune(congSon), on: Day(year: 2025, month: 12, day: 10)!)
+    /// print(byStatus[.addict] ?? 0)   // 0
     /// ```
     public func countPersonsByStatus(in area: Area, on day: Day) throws -> [Status: Int] {
         let through = Self.through(day)
@@ -159,6 +170,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let entered = try q.countFlow(.addict, .start, in: .province(20), during: Period.year(2025).range())
+    /// print(entered)   // 0
     /// ```
     public func countFlow(_ status: Status, _ edge: IntervalEdge, in area: Area, during range: DayRange) throws -> Int {
         try flow(edge, area, status, range)[status, default: 0]
@@ -168,6 +180,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let n = try q.currentCount(.addict, in: .commune(congSon))
+    /// print(n)   // 0
     /// ```
     public func currentCount(_ status: Status, in area: Area) throws -> Int {
         Int(try txn.count(Person.currentCounts, ProgramKeys.currentCount(status, in: area)))
@@ -177,6 +190,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let byStatus = try q.currentCounts(in: .province(20))
+    /// print(byStatus[.addict] ?? 0)   // 0
     /// ```
     public func currentCounts(in area: Area) throws -> [Status: Int] {
         var out: [Status: Int] = [:]
@@ -226,6 +240,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let e = try q.event(id: 9)
+    /// print(e == nil)   // true
     /// ```
     public func event(id: RecordID) throws -> CaseEvent? { try txn.get(CaseEvent.self, id: id) }
 
@@ -240,6 +255,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let n = try q.eventCount()
+    /// print(n)   // 0
     /// ```
     public func eventCount() throws -> Int { try txn.recordCount(CaseEvent.self) }
 
@@ -304,6 +320,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let byKind = try q.countEvents(in: .commune(congSon), during: Period.month(year: 2025, month: 6).range())
+    /// print(byKind[.drugCase] ?? 0)   // 0
     /// ```
     public func countEvents(in area: Area, during range: DayRange) throws -> [CaseEvent.Kind: Int] {
         var out: [CaseEvent.Kind: Int] = [:]
@@ -330,6 +347,7 @@ public struct ProgramSnapshot: ~Copyable {
     ///
     /// ```swift
     /// let plants = try q.sumEvents(.plants, kind: .cultivation, in: .province(20), during: Period.year(2025).range())
+    /// print(plants)   // 0
     /// ```
     public func sumEvents(_ measure: CaseEvent.Measure, kind: CaseEvent.Kind, in area: Area, during range: DayRange) throws -> Int {
         var remainder: [DayRange] = []
@@ -350,6 +368,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let (persons, events) = try program.read { q in (try q.personCount(), try q.eventCount()) }
+    /// print(persons, events)   // 0 0
     /// ```
     @discardableResult
     public func read<T>(_ body: (borrowing ProgramSnapshot) throws -> T) throws -> T {

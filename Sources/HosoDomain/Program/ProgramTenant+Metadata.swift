@@ -22,28 +22,28 @@ extension ProgramTenant {
     /// The tenant's name in the store.
     ///
     /// ```swift
-    /// program.name   // "lang-son"
+    /// print(program.name)   // lang-son
     /// ```
     public var name: String { tenant.name }
 
     /// The province of the tenant's settings (nil when its communes lie in several provinces).
     ///
     /// ```swift
-    /// program.province   // 20
+    /// print(program.province ?? 0)   // 20
     /// ```
     public var province: Int32? { settings.province }
 
     /// The reporting calendar of the tenant's settings.
     ///
     /// ```swift
-    /// program.calendar.year(2025)   // [2024-12-10, 2025-12-10) for Lạng Sơn
+    /// print(program.calendar.year(2025))   // 2024-12-10…2025-12-09
     /// ```
     public var calendar: ReportingCalendar { settings.calendar }
 
     /// The engine's metadata of the tenant (display name, creator, format).
     ///
     /// ```swift
-    /// try program.info().displayName   // "Tỉnh Lạng Sơn"
+    /// print(try program.info().displayName)   // Lạng Sơn
     /// ```
     public func info() throws -> TenantInfo { try tenant.info() }
 
@@ -51,6 +51,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let today = try program.today()
+    /// print(today == day)   // true
     /// ```
     public func today() throws -> Day { try tenant.read { try $0.today() } }
 
@@ -58,15 +59,16 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let d = try program.describe()
-    /// print(d.recordCounts["person"] ?? 0)
+    /// print(d.recordCounts["person"] ?? 0)   // 0
     /// ```
     public func describe() throws -> TenantDescription { try tenant.describe() }
 
     /// Clears the unfinished mark of a tenant created with `unfinished:` once its load is complete.
     ///
     /// ```swift
-    /// try program.load(persons: people, events: events)
+    /// try program.load(persons: [Person](), events: [CaseEvent]())
     /// try program.markFinished()
+    /// print(try program.unfinishedReason() == nil)   // true
     /// ```
     public func markFinished() throws { try tenant.markFinished() }
 
@@ -85,6 +87,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let tenants = try ProgramTenant.list(in: store)
+    /// print(tenants.count)   // 0
     /// ```
     public static func list(in store: Store) throws -> [ProgramTenantListing] {
         try store.tenants().map { info in
@@ -102,8 +105,10 @@ extension ProgramTenant {
     /// Copies tenant `name` online into the backup directory `directory` and verifies the copy
     /// (see ``HosoStore/Store/backupTenant(_:to:schema:)``); returns the verification.
     ///
+    /// <!-- doc-example: compile-only -->
     /// ```swift
     /// let report = try ProgramTenant.backup("lang-son", in: store, to: "/backups/lang-son-2026-12-01")
+    /// if let report { print(report) }
     /// ```
     @discardableResult
     public static func backup(_ name: String, in store: Store, to directory: String) throws -> VerifyReport? {
@@ -113,6 +118,7 @@ extension ProgramTenant {
     /// Puts tenant `name` back from a backup directory after verifying it (see
     /// ``HosoStore/Store/restoreTenant(from:tenant:as:replace:schema:)``).
     ///
+    /// <!-- doc-example: compile-only -->
     /// ```swift
     /// try ProgramTenant.restore("lang-son", in: store, from: "/backups/lang-son-2026-12-01", as: "lang-son-copy")
     /// ```

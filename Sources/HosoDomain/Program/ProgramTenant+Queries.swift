@@ -11,6 +11,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let n = try program.countPersons(.addict, in: .province(20), on: Day(year: 2025, month: 12, day: 10)!)
+    /// print(n)   // 0
     /// ```
     public func countPersons(_ status: Status, in area: Area, on day: Day) throws -> Int {
         try read { try $0.countPersons(status, in: area, on: day) }
@@ -20,6 +21,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let byStatus = try program.countPersonsByStatus(in: .province(20), on: Day(year: 2025, month: 12, day: 10)!)
+    /// print(byStatus[.addict] ?? 0)   // 0
     /// ```
     public func countPersonsByStatus(in area: Area, on day: Day) throws -> [Status: Int] {
         try read { try $0.countPersonsByStatus(in: area, on: day) }
@@ -30,6 +32,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let entered = try program.countFlow(.addict, .start, in: .province(20), during: Period.quarter(year: 2025, quarter: 1).range())
+    /// print(entered)   // 0
     /// ```
     public func countFlow(_ status: Status, _ edge: IntervalEdge, in area: Area, during range: DayRange) throws -> Int {
         try read { try $0.countFlow(status, edge, in: area, during: range) }
@@ -39,6 +42,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let ids = try program.persons(.addict, in: .commune(congSon), on: Day(year: 2025, month: 12, day: 10)!)
+    /// print(ids)   // []
     /// ```
     public func persons(_ status: Status, in area: Area, on day: Day) throws -> [RecordID] {
         try read { try $0.personIDs([status], in: [area], on: day) }
@@ -49,6 +53,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let ids = try program.persons(.illegalUser, .start, in: .province(20), during: Period.year(2025).range())
+    /// print(ids)   // []
     /// ```
     public func persons(_ status: Status, _ edge: IntervalEdge, in area: Area, during range: DayRange) throws -> [RecordID] {
         try read { try $0.personIDs([status], edge, in: [area], during: range) }
@@ -60,6 +65,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let n = try program.currentCount(.addict, in: .commune(congSon))
+    /// print(n)   // 0
     /// ```
     public func currentCount(_ status: Status, in area: Area) throws -> Int {
         try read { try $0.currentCount(status, in: area) }
@@ -69,6 +75,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let byStatus = try program.currentCounts(in: .province(20))
+    /// print(byStatus[.addict] ?? 0)   // 0
     /// ```
     public func currentCounts(in area: Area) throws -> [Status: Int] {
         try read { try $0.currentCounts(in: area) }
@@ -78,6 +85,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let next = try program.currentPersons(in: .commune(congSon), status: .addict, limit: 100) { print($0.fullName); return true }
+    /// print(next == nil)   // true
     /// ```
     @discardableResult
     public func currentPersons(in area: Area, status: Status? = nil, after continuation: Continuation? = nil, limit: Int? = nil,
@@ -89,6 +97,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let p = try program.person(nationalID: "020090001234")
+    /// print(p == nil)   // true
     /// ```
     public func person(nationalID: String) throws -> Person? { try read { try $0.person(nationalID: nationalID) } }
 
@@ -96,6 +105,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let p = try program.person(id: 42)
+    /// print(p == nil)   // true
     /// ```
     public func person(id: RecordID) throws -> Person? { try read { try $0.person(id: id) } }
 
@@ -105,6 +115,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let byKind = try program.countEvents(in: .commune(congSon), during: Period.month(year: 2025, month: 6).range())
+    /// print(byKind[.drugCase] ?? 0)   // 0
     /// ```
     public func countEvents(in area: Area, during range: DayRange) throws -> [CaseEvent.Kind: Int] {
         try read { try $0.countEvents(in: area, during: range) }
@@ -116,6 +127,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let plants = try program.sumEvents(.plants, kind: .cultivation, in: .province(20), during: Period.year(2025).range())
+    /// print(plants)   // 0
     /// ```
     public func sumEvents(_ measure: CaseEvent.Measure, kind: CaseEvent.Kind, in area: Area, during range: DayRange) throws -> Int {
         try read { try $0.sumEvents(measure, kind: kind, in: area, during: range) }
@@ -125,6 +137,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let cases = try program.events(.drugCase, in: congSon, during: Period.month(year: 2025, month: 6).range())
+    /// print(cases.count)   // 0
     /// ```
     public func events(_ kind: CaseEvent.Kind, in commune: CommuneRef, during range: DayRange) throws -> [CaseEvent] {
         var out: [CaseEvent] = []
@@ -136,6 +149,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let involving = try program.events(involving: 42)
+    /// print(involving.count)   // 0
     /// ```
     public func events(involving id: RecordID) throws -> [CaseEvent] {
         var out: [CaseEvent] = []

@@ -48,6 +48,7 @@ extension ProgramTenant {
     /// ```swift
     /// var names: [String] = []
     /// try program.persons(from: .current(statuses: [.addict], areas: [.commune(congSon)])) { names.append($0.fullName); return true }
+    /// print(names)   // []
     /// ```
     @discardableResult
     public func persons(from source: PersonSource, _ body: (Person) throws -> Bool) throws -> Bool {
@@ -79,6 +80,7 @@ extension ProgramTenant {
     /// ```swift
     /// var n = 0
     /// try program.events(from: .communeKindDays(communes: [congSon], kinds: [.drugCase], range: Period.year(2025).range())) { _ in n += 1; return true }
+    /// print(n)   // 0
     /// ```
     @discardableResult
     public func events(from source: EventSource, _ body: (CaseEvent) throws -> Bool) throws -> Bool {
@@ -103,6 +105,7 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let n = try program.personCount()
+    /// print(n)   // 0
     /// ```
     public func personCount() throws -> Int { try read { try $0.personCount() } }
 
@@ -110,13 +113,16 @@ extension ProgramTenant {
     ///
     /// ```swift
     /// let n = try program.eventCount()
+    /// print(n)   // 0
     /// ```
     public func eventCount() throws -> Int { try read { try $0.eventCount() } }
 
     /// Whether a person with `id` is on file.
     ///
     /// ```swift
-    /// if try !program.containsPerson(id: 42) { print("import the persons first") }
+    /// if try !program.containsPerson(id: 42) {
+    ///     print("import the persons first")   // import the persons first
+    /// }
     /// ```
     public func containsPerson(id: RecordID) throws -> Bool { try read { try $0.containsPerson(id: id) } }
 

@@ -6,11 +6,13 @@ import HosoStore
 /// snapshot).
 ///
 /// ```swift
-/// let store = try Store(directory: "/var/lib/hoso")
+/// let store = try Store(directory: directory)
 /// let program = try ProgramTenant.create(in: store, name: "lang-son", provinceCode: 20,
 ///                                        calendar: try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10))
-/// let p = try program.addPerson(person, events: [PersonEvent(date: day, kind: .addictionDetermination, outcome: .addicted)])
+/// let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: program.settings.communes[0].ref, fileOpened: Day(year: 2025, month: 5, day: 2)!)
+/// try program.addPerson(person, events: [PersonEvent(date: person.fileOpened, kind: .addictionDetermination, outcome: .addicted)])
 /// let addicts = try program.countPersons(.addict, in: .province(20), on: Day(year: 2025, month: 12, day: 10)!)
+/// print(addicts)   // 1
 /// ```
 public final class ProgramTenant: Sendable {
     /// The engine tenant underneath (for generic queries and the change log).
@@ -34,6 +36,7 @@ public final class ProgramTenant: Sendable {
     ///
     /// ```swift
     /// let program = try ProgramTenant.create(in: store, name: "lang-son", provinceCode: 20)
+    /// print(program.name)   // lang-son
     /// ```
     ///
     /// - Throws: ``HosoStore/HosoError/tenantAlreadyExists(name:store:)``, ``HosoStore/HosoError/invalidField(record:field:value:reason:)``
@@ -60,8 +63,10 @@ public final class ProgramTenant: Sendable {
     /// ``markFinished()``.
     ///
     /// ```swift
+    /// let data = try SyntheticProvince(provinceCode: 20, persons: 10, events: 10)
     /// let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "demo", displayName: "Lạng Sơn (demo)"),
     ///                                        settings: data.settings(), unfinished: "demo load")
+    /// print(try program.unfinishedReason() ?? "")   // demo load
     /// ```
     public static func create(in store: Store, info: TenantInfo, settings: ProgramSettings, unfinished: String? = nil,
                               as principal: Principal = .system) throws -> ProgramTenant {
@@ -74,7 +79,7 @@ public final class ProgramTenant: Sendable {
     ///
     /// ```swift
     /// let report = try program.verify()
-    /// if !report.isConsistent { print(report) }
+    /// print(report.isConsistent)   // true
     /// ```
     public func verify(progress: ((String) -> Void)? = nil) throws -> VerifyReport { try tenant.verify(progress: progress) }
 
@@ -82,7 +87,8 @@ public final class ProgramTenant: Sendable {
     /// province and calendar in the engine's metadata, opens with them in ``settings``.
     ///
     /// ```swift
-    /// let program = try ProgramTenant.open(in: store, name: "lang-son")
+    /// let again = try ProgramTenant.open(in: store, name: program.name)
+    /// print(again.name)   // lang-son
     /// ```
     public static func open(in store: Store, name: String, as principal: Principal = .system,
                             policy: any AccessPolicy = AllowAll()) throws -> ProgramTenant {
@@ -303,9 +309,11 @@ public final class ProgramTenant: Sendable {
     /// of stopping the load.
     ///
     /// ```swift
+    /// let data = try SyntheticProvince(provinceCode: 20, persons: 10, events: 20)
     /// try program.load(persons: data.persons(), events: data.events(), batchSize: 100_000) { kind, p in
     ///     print(kind, p.recordsLoaded)
     /// }
+    /// print(try program.personCount())   // 10
     /// ```
     public func load<P: Sequence<Person>, E: Sequence<CaseEvent>>(persons: P, events: E, batchSize: Int = 50_000,
                                                                   progress: ((String, BulkLoadProgress) -> Void)? = nil,

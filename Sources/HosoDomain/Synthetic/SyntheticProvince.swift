@@ -9,8 +9,9 @@ import HosoStore
 /// order, streamed without memory growth, and regenerated identically on any machine.
 ///
 /// ```swift
-/// let data = try SyntheticProvince(provinceCode: 20, persons: 100_000, events: 500_000, seed: 2025)
+/// let data = try SyntheticProvince(provinceCode: 20, persons: 100, events: 500, seed: 2025)
 /// try program.load(persons: data.persons(), events: data.events())
+/// print(try program.personCount(), try program.eventCount())   // 100 500
 /// ```
 public struct SyntheticProvince: Sendable {
     /// The province.
@@ -72,7 +73,9 @@ public struct SyntheticProvince: Sendable {
     /// Settings for a program tenant holding this data, in the province's communes.
     ///
     /// ```swift
+    /// let data = try SyntheticProvince(provinceCode: 20, persons: 10, events: 10)
     /// let settings = data.settings(calendar: try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10))
+    /// print(settings.province ?? 0)   // 20
     /// ```
     public func settings(rules: TermRuleBook = TermRuleBook(), calendar: ReportingCalendar = .gregorian) -> ProgramSettings {
         ProgramSettings(communes: communes, populations: populations(), rules: rules, province: provinceCode, calendar: calendar)

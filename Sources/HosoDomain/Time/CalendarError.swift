@@ -36,7 +36,7 @@ public struct CalendarError: Error, Hashable, Sendable, CustomStringConvertible 
     ///
     /// ```swift
     /// let error = CalendarError(field: "monthStartDay", value: 30, allowed: 1...28)
-    /// print(error.field, error.value)   // monthStartDay 30
+    /// print(error.value)   // 30
     /// ```
     public init(field: String, value: Int, allowed: ClosedRange<Int>) {
         self.field = field
@@ -47,8 +47,7 @@ public struct CalendarError: Error, Hashable, Sendable, CustomStringConvertible 
     /// A message naming the setting, its value and the allowed values, with the reason.
     ///
     /// ```swift
-    /// let error = CalendarError(field: "monthStartDay", value: 30, allowed: 1...28)
-    /// print(error.description)   // invalid reporting calendar: monthStartDay is 30, it must be 1…28 (a start day must exist in every month, February included)
+    /// print(CalendarError(field: "monthStartDay", value: 30, allowed: 1...28).description)   // invalid reporting calendar: monthStartDay is 30…
     /// ```
     public var description: String {
         let why = field == "yearStartMonth"

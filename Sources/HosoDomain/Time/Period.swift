@@ -10,44 +10,48 @@ import HosoStore
 ///
 /// ```swift
 /// let period = try Period.parse("2025-H1")
-/// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-/// print(period.range())                 // 2025-01-01…2025-06-30
-/// print(period.range(in: reporting))    // 2024-12-10…2025-06-09
-/// print(period)                         // 2025-H1
+/// print(period.range())   // 2025-01-01…2025-06-30
+/// print(period.range(in: langSon))   // 2024-12-10…2025-06-09
+/// print(period)   // 2025-H1
 /// ```
 public enum Period: Hashable, Sendable, CustomStringConvertible {
     /// One day.
     ///
     /// ```swift
-    /// print(Period.day(Day(year: 2025, month: 6, day: 10)!).range())   // 2025-06-10…2025-06-10
+    /// let p = Period.day(Day(year: 2025, month: 6, day: 10)!)
+    /// print(p)   // 2025-06-10
     /// ```
     case day(Day)
 
     /// A month labelled by calendar year and month (1…12); see ``ReportingCalendar/month(_:_:)``.
     ///
     /// ```swift
-    /// print(Period.month(year: 2025, month: 6).range())   // 2025-06-01…2025-06-30
+    /// let p = Period.month(year: 2025, month: 6)
+    /// print(p)   // 2025-06
     /// ```
     case month(year: Int, month: Int)
 
     /// Quarter 1…4 of a (reporting) year.
     ///
     /// ```swift
-    /// print(Period.quarter(year: 2025, quarter: 3).range())   // 2025-07-01…2025-09-30
+    /// let p = Period.quarter(year: 2025, quarter: 3)
+    /// print(p)   // 2025-Q3
     /// ```
     case quarter(year: Int, quarter: Int)
 
     /// Half 1 or 2 of a (reporting) year.
     ///
     /// ```swift
-    /// print(Period.half(year: 2025, half: 1).range())   // 2025-01-01…2025-06-30
+    /// let p = Period.half(year: 2025, half: 1)
+    /// print(p)   // 2025-H1
     /// ```
     case half(year: Int, half: Int)
 
     /// A (reporting) year by its label.
     ///
     /// ```swift
-    /// print(Period.year(2025).range())   // 2025-01-01…2025-12-31
+    /// let p = Period.year(2025)
+    /// print(p)   // 2025
     /// ```
     case year(Int)
 
@@ -55,18 +59,16 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
     ///
     /// ```swift
     /// let plan = Period.span(DayRange(from: try Day.parse("15/4/2024"), through: try Day.parse("15/4/2025")))
-    /// print(plan.range().dayCount)   // 366
+    /// print(plan)   // 2024-04-15..2025-04-15
     /// ```
     case span(DayRange)
 
     /// The days of the period under `calendar` (by default calendar periods).
     ///
     /// ```swift
-    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-    /// let midMonth = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
-    /// print(Period.year(2025).range())                                  // 2025-01-01…2025-12-31
-    /// print(Period.year(2025).range(in: reporting))                     // 2024-12-10…2025-12-09
-    /// print(Period.month(year: 2025, month: 6).range(in: midMonth))     // 2025-05-15…2025-06-14
+    /// print(Period.year(2025).range())   // 2025-01-01…2025-12-31
+    /// print(Period.year(2025).range(in: langSon))   // 2024-12-10…2025-12-09
+    /// print(Period.month(year: 2025, month: 6).range(in: police))   // 2025-05-15…2025-06-14
     /// ```
     public func range(in calendar: ReportingCalendar = .gregorian) -> DayRange {
         switch self {
@@ -114,9 +116,12 @@ public enum Period: Hashable, Sendable, CustomStringConvertible {
     ///
     /// ```swift
     /// print(try Period.parse("2025-q3") == .quarter(year: 2025, quarter: 3))   // true
-    /// print(try Period.parse("15/4/2024..15/4/2025").range())                 // 2024-04-15…2025-04-15
-    /// // throws PeriodParseError: month 13 out of range 1–12
-    /// print((try? Period.parse("2025-13")) == nil)   // true
+    /// print(try Period.parse("15/4/2024..15/4/2025"))   // 2024-04-15..2025-04-15
+    /// do {
+    ///     _ = try Period.parse("2025-13")
+    /// } catch {
+    ///     print(error.reason)   // month 13 out of range 1–12
+    /// }
     /// ```
     public static func parse(_ text: String) throws(PeriodParseError) -> Period {
         let bytes = Array(text.utf8)

@@ -6,7 +6,7 @@
 /// do {
 ///     _ = try Period.parse("2025-Q5")
 /// } catch {
-///     print(error)   // invalid period "2025-Q5": quarter 5 out of range 1–4 (accepted forms: …
+///     print(error)   // invalid period "2025-Q5": quarter 5 out of range 1–4…
 /// }
 /// ```
 public struct PeriodParseError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -45,7 +45,7 @@ public struct PeriodParseError: Error, Hashable, Sendable, CustomStringConvertib
     ///
     /// ```swift
     /// let error = PeriodParseError(text: "2025-H3", reason: "half 3 out of range 1–2")
-    /// print(error.text)   // 2025-H3
+    /// print(error.reason)   // half 3 out of range 1–2
     /// ```
     public init(text: String, reason: String) {
         self.text = text
@@ -55,8 +55,7 @@ public struct PeriodParseError: Error, Hashable, Sendable, CustomStringConvertib
     /// A complete message: the text, the reason and the accepted forms.
     ///
     /// ```swift
-    /// let error = PeriodParseError(text: "2025-H3", reason: "half 3 out of range 1–2")
-    /// print(error.description)   // invalid period "2025-H3": half 3 out of range 1–2 (accepted forms: …
+    /// print(PeriodParseError(text: "2025-H3", reason: "half 3 out of range 1–2").description)   // invalid period "2025-H3": half 3 out of range 1–2…
     /// ```
     public var description: String {
         "invalid period \"\(text)\": \(reason) (accepted forms: \(PeriodParseError.acceptedForms))"

@@ -26,35 +26,32 @@ import HosoStore
 /// them, the first labelled by the month of its last day) when `monthStartDay == yearStartDay`.
 ///
 /// ```swift
-/// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-/// print(reporting.year(2025))      // 2024-12-10…2025-12-09
-/// print(reporting.half(2025, 1))   // 2024-12-10…2025-06-09
-/// let midMonth = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
-/// print(midMonth.month(2025, 6))   // 2025-05-15…2025-06-14
+/// let langSon = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+/// print(langSon.year(2025))   // 2024-12-10…2025-12-09
+/// print(langSon.half(2025, 1))   // 2024-12-10…2025-06-09
+/// let police = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
+/// print(police.month(2025, 6))   // 2025-05-15…2025-06-14
 /// print(ReportingCalendar.gregorian.quarter(2025, 3))   // 2025-07-01…2025-09-30
 /// ```
 public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The month (1…12) in which a reporting year starts.
     ///
     /// ```swift
-    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-    /// print(reporting.yearStartMonth)   // 12
+    /// print(langSon.yearStartMonth)   // 12
     /// ```
     public let yearStartMonth: Int
 
     /// The day of ``yearStartMonth`` (1…28) on which a reporting year starts.
     ///
     /// ```swift
-    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-    /// print(reporting.yearStartDay)   // 10
+    /// print(langSon.yearStartDay)   // 10
     /// ```
     public let yearStartDay: Int
 
     /// The day of the month (1…28) on which a reporting month starts.
     ///
     /// ```swift
-    /// let midMonth = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
-    /// print(midMonth.monthStartDay)   // 15
+    /// print(police.monthStartDay)   // 15
     /// ```
     public let monthStartDay: Int
 
@@ -62,8 +59,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// they exist in every month).
     ///
     /// ```swift
-    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-    /// print(reporting)   // year from 10/12, months from day 10
+    /// let langSon = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
+    /// print(langSon.monthStartDay)   // 10
     /// ```
     public init(yearStartMonth: Int, yearStartDay: Int, monthStartDay: Int) throws(CalendarError) {
         guard (1...12).contains(yearStartMonth) else {
@@ -100,9 +97,9 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// Decodes a calendar and validates it like ``init(yearStartMonth:yearStartDay:monthStartDay:)``.
     ///
     /// ```swift
-    /// let json = Data("{\"yearStartMonth\": 12, \"yearStartDay\": 10, \"monthStartDay\": 10}".utf8)
+    /// let json = Data(#"{"yearStartMonth": 12, "yearStartDay": 10, "monthStartDay": 10}"#.utf8)
     /// let calendar = try JSONDecoder().decode(ReportingCalendar.self, from: json)
-    /// print(calendar.year(2025))   // 2024-12-10…2025-12-09
+    /// print(calendar == langSon)   // true
     /// ```
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -127,9 +124,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The reporting year labelled `y`.
     ///
     /// ```swift
-    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-    /// print(reporting.year(2025))                       // 2024-12-10…2025-12-09
-    /// print(ReportingCalendar.gregorian.year(2025))     // 2025-01-01…2025-12-31
+    /// print(langSon.year(2025))   // 2024-12-10…2025-12-09
+    /// print(ReportingCalendar.gregorian.year(2025))   // 2025-01-01…2025-12-31
     /// ```
     public func year(_ y: Int) -> DayRange {
         DayRange(yearStart(y), yearStart(y + 1))
@@ -139,9 +135,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// months after. Traps when `h` is not 1 or 2.
     ///
     /// ```swift
-    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-    /// print(reporting.half(2025, 1))   // 2024-12-10…2025-06-09
-    /// print(reporting.half(2025, 2))   // 2025-06-10…2025-12-09
+    /// print(langSon.half(2025, 1))   // 2024-12-10…2025-06-09
+    /// print(langSon.half(2025, 2))   // 2025-06-10…2025-12-09
     /// ```
     public func half(_ y: Int, _ h: Int) -> DayRange {
         precondition((1...2).contains(h), "half \(h) out of range 1–2")
@@ -152,9 +147,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// `3 × (q − 1)` months. Traps when `q` is not 1…4.
     ///
     /// ```swift
-    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
     /// print(ReportingCalendar.gregorian.quarter(2025, 3))   // 2025-07-01…2025-09-30
-    /// print(reporting.quarter(2025, 1))                     // 2024-12-10…2025-03-09
+    /// print(langSon.quarter(2025, 1))   // 2024-12-10…2025-03-09
     /// ```
     public func quarter(_ y: Int, _ q: Int) -> DayRange {
         precondition((1...4).contains(q), "quarter \(q) out of range 1–4")
@@ -165,8 +159,7 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// day falls in calendar month `y`-`m`. Traps when `m` is not 1…12.
     ///
     /// ```swift
-    /// let midMonth = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
-    /// print(midMonth.month(2025, 6))                      // 2025-05-15…2025-06-14
+    /// print(police.month(2025, 6))   // 2025-05-15…2025-06-14
     /// print(ReportingCalendar.gregorian.month(2025, 2))   // 2025-02-01…2025-02-28
     /// ```
     public func month(_ y: Int, _ m: Int) -> DayRange {
@@ -184,9 +177,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The label of the reporting year that contains `day`.
     ///
     /// ```swift
-    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-    /// print(reporting.yearLabel(containing: Day(year: 2024, month: 12, day: 10)!))   // 2025
-    /// print(reporting.yearLabel(containing: Day(year: 2024, month: 12, day: 9)!))    // 2024
+    /// print(langSon.yearLabel(containing: Day(year: 2024, month: 12, day: 10)!))   // 2025
+    /// print(langSon.yearLabel(containing: Day(year: 2024, month: 12, day: 9)!))   // 2024
     /// ```
     public func yearLabel(containing day: Day) -> Int {
         let c = day.civil
@@ -199,9 +191,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// contains `day`.
     ///
     /// ```swift
-    /// let midMonth = try ReportingCalendar(yearStartMonth: 1, yearStartDay: 1, monthStartDay: 15)
-    /// print(midMonth.monthLabel(containing: Day(year: 2025, month: 5, day: 15)!))   // (year: 2025, month: 6)
-    /// print(midMonth.monthLabel(containing: Day(year: 2025, month: 12, day: 20)!))  // (year: 2026, month: 1)
+    /// print(police.monthLabel(containing: Day(year: 2025, month: 5, day: 15)!))   // (year: 2025, month: 6)
+    /// print(police.monthLabel(containing: Day(year: 2025, month: 12, day: 20)!))   // (year: 2026, month: 1)
     /// ```
     public func monthLabel(containing day: Day) -> (year: Int, month: Int) {
         let c = day.civil
@@ -212,8 +203,7 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The reporting year and quarter (1…4) that contain `day`.
     ///
     /// ```swift
-    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-    /// print(reporting.quarterLabel(containing: Day(year: 2025, month: 3, day: 10)!))   // (year: 2025, quarter: 2)
+    /// print(langSon.quarterLabel(containing: Day(year: 2025, month: 3, day: 10)!))   // (year: 2025, quarter: 2)
     /// ```
     public func quarterLabel(containing day: Day) -> (year: Int, quarter: Int) {
         let (y, index) = monthIndex(of: day)
@@ -223,9 +213,8 @@ public struct ReportingCalendar: Hashable, Sendable, Codable, CustomStringConver
     /// The reporting year and half (1 or 2) that contain `day`.
     ///
     /// ```swift
-    /// let reporting = try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10)
-    /// print(reporting.halfLabel(containing: Day(year: 2025, month: 6, day: 9)!))    // (year: 2025, half: 1)
-    /// print(reporting.halfLabel(containing: Day(year: 2025, month: 6, day: 10)!))   // (year: 2025, half: 2)
+    /// print(langSon.halfLabel(containing: Day(year: 2025, month: 6, day: 9)!))   // (year: 2025, half: 1)
+    /// print(langSon.halfLabel(containing: Day(year: 2025, month: 6, day: 10)!))   // (year: 2025, half: 2)
     /// ```
     public func halfLabel(containing day: Day) -> (year: Int, half: Int) {
         let (y, index) = monthIndex(of: day)

@@ -3,7 +3,8 @@ import HosoDomain
 /// The type of a column, which decides how literals compared with it are read.
 ///
 /// ```swift
-/// ColumnType.date   // '2025-06-10', '10/06/2025', or a period: '2025-06', '2025-Q3', '2025-H1', '2025'
+/// let type = TableSchema.persons.column(named: "file_opened")?.type   // a date: '2025-06-10', '10/06/2025', or a period: '2025-06', '2025-Q3', '2025-H1', '2025'
+/// print(type == .date)   // true
 /// ```
 public enum ColumnType: String, Sendable, Hashable {
     /// Whole numbers.
@@ -27,8 +28,8 @@ public enum ColumnType: String, Sendable, Hashable {
 /// A column of a table.
 ///
 /// ```swift
-/// TableSchema.persons.column(named: "status")?.type   // .status
-/// TableSchema.events.column(named: "stage")?.help     // "stage of a drug case: detected, investigated, prosecuted, tried"
+/// print(TableSchema.persons.column(named: "status")?.type == .status)   // true
+/// print(TableSchema.events.column(named: "stage")?.help ?? "")   // stage of a drug case: detected, investigated, prosecuted, tried
 /// ```
 public struct Column: Sendable, Hashable {
     /// Name.
@@ -45,7 +46,8 @@ public struct Column: Sendable, Hashable {
     /// Creates a column; `codes` names the enumeration whose codes it holds.
     ///
     /// ```swift
-    /// Column("stage", .text, "stage of a drug case", codes: CaseEvent.Stage.self)
+    /// let stage = Column("stage", .text, "stage of a drug case", codes: CaseEvent.Stage.self)
+    /// print(stage.name)   // stage
     /// ```
     public init<E: CodedEnum>(_ name: String, _ type: ColumnType, _ summary: String, codes: E.Type) {
         self.name = name; self.type = type; self.summary = summary; self.codes = E.codeList

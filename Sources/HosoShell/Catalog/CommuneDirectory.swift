@@ -5,8 +5,8 @@ import HosoDomain
 /// `Xã`/`Phường`/`Đặc khu` prefix.
 ///
 /// ```swift
-/// let directory = CommuneDirectory(program.settings.communes)
-/// directory.matching("cong son").map(\.name)   // ["Xã Công Sơn"]
+/// let directory = CommuneDirectory(context.program.settings.communes)
+/// print(directory.matching("cong son").map(\.name))   // ["Xã Công Sơn"]
 /// ```
 public struct CommuneDirectory: Sendable {
     /// The communes in tenant order.

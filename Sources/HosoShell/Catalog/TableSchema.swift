@@ -3,7 +3,7 @@ import HosoDomain
 /// The tables a statement can query: persons, events, communes and status_history.
 ///
 /// ```swift
-/// TableSchema.named("persons")?.columns.map(\.name)
+/// print(TableSchema.named("persons")?.columns.first?.name ?? "")   // id
 /// ```
 public struct TableSchema: Sendable, Hashable {
     /// The tables.

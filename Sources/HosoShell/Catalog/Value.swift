@@ -5,8 +5,8 @@ import HosoDomain
 /// Values of one column have one type; ``null`` sorts first.
 ///
 /// ```swift
-/// Value.int(3) < Value.int(5)       // true
-/// Value.date(day).text              // "2025-12-10"
+/// print(Value.int(3) < Value.int(5))   // true
+/// print(Value.date(day).text)   // 2026-03-15
 /// ```
 public enum Value: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// No value.

@@ -5,8 +5,10 @@ import HosoDomain
 /// rows.
 ///
 /// ```swift
+/// guard case .select(let select) = try Parser.parse("SELECT COUNT(*) FROM persons") else { return }
 /// let plan = try Planner(context: context).plan(select)
 /// let result = try Executor(context: context).run(plan)
+/// print(result.rows[0][0])   // 40
 /// ```
 public struct Executor {
     /// The tenant.

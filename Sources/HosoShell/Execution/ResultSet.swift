@@ -1,8 +1,8 @@
 /// The result of a statement: column names and rows, or a message (EXPLAIN, DELETE).
 ///
 /// ```swift
-/// let result = try engine.execute("SELECT COUNT(*) FROM persons")
-/// result.rows[0][0]   // .int(20000)
+/// let result = try session.query("SELECT COUNT(*) FROM persons")
+/// print(result.rows[0][0] == .int(40))   // true
 /// ```
 public struct ResultSet: Sendable, Hashable {
     /// Column names.

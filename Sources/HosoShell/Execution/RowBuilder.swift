@@ -3,7 +3,9 @@ import HosoDomain
 /// Turns records into rows of the query tables (column order of ``TableSchema``).
 ///
 /// ```swift
+/// let p = try context.program.person(id: 1)!
 /// let row = RowBuilder(context: context).person(p, on: context.today)
+/// print(row.count == TableSchema.persons.columns.count)   // true
 /// ```
 public struct RowBuilder: Sendable {
     /// The tenant context (commune names, current year).

@@ -3,8 +3,8 @@ import HosoDomain
 /// How results are printed: `.mode table|csv|json|line`.
 ///
 /// ```swift
-/// OutputMode(rawValue: "csv")   // .csv
-/// OutputMode.codes              // ["table", "csv", "json", "line"]
+/// print(OutputMode(rawValue: "csv") == .csv)   // true
+/// print(OutputMode.codes)   // ["table", "csv", "json", "line"]
 /// ```
 public enum OutputMode: String, CodedEnum {
     /// What a mode is called in messages.

@@ -1,7 +1,9 @@
 /// Renders a ``ResultSet`` in an ``OutputMode``.
 ///
 /// ```swift
-/// let text = ResultFormatter(mode: .table, headers: true).render(result)
+/// let result = try session.query("SELECT COUNT(*) FROM persons")
+/// let text = ResultFormatter(mode: .csv, headers: false).render(result)
+/// print(text.trimmingCharacters(in: .newlines))   // 40
 /// ```
 public struct ResultFormatter: Sendable {
     /// The mode.

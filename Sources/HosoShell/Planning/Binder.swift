@@ -5,7 +5,9 @@ import HosoDomain
 /// dates and periods to day ranges, `REPORT YEAR n` through the tenant's calendar).
 ///
 /// ```swift
+/// guard case .select(let select) = try Parser.parse("SELECT * FROM persons WHERE id = 1"), let condition = select.condition else { return }
 /// let predicate = try Binder(context: context).bind(condition, in: .persons)
+/// print(predicate.describe(TableSchema.persons.columns))   // id = 1
 /// ```
 public struct Binder {
     /// The tenant the names resolve against.

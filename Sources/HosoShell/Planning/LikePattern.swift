@@ -10,7 +10,7 @@
 ///
 /// ```swift
 /// let p = LikePattern(folded: Gazetteer.fold("Nguyễn%Hoa"))
-/// p.matches(folded: Gazetteer.fold("Nguyễn Thị Hoa"))   // true
+/// print(p.matches(folded: Gazetteer.fold("Nguyễn Thị Hoa")))   // true
 /// ```
 public struct LikePattern: Sendable, Hashable, CustomStringConvertible {
     /// The longest pattern a statement may give, in characters as written.

@@ -4,7 +4,8 @@ import HosoDomain
 /// applied to each), or a scan.
 ///
 /// ```swift
-/// AccessPath.personsOnDay(statuses: [.addict], communes: nil, day: day)   // interval index
+/// let access = AccessPath.personsOnDay(statuses: [.addict], communes: nil, day: day)   // interval index
+/// print(access == .personsOnDay(statuses: [.addict], communes: nil, day: day))   // true
 /// ```
 public enum AccessPath: Sendable, Hashable {
     /// Persons by id (record get).
@@ -48,8 +49,9 @@ public enum CountPath: Sendable, Hashable {
 /// A planned query: where the rows come from, the condition, grouping, order and limits.
 ///
 /// ```swift
+/// guard case .select(let statement) = try Parser.parse("SELECT * FROM persons WHERE status = 'addict'") else { return }
 /// let plan = try Planner(context: context).plan(statement)
-/// print(plan.explain().joined(separator: "\n"))
+/// print(plan.explain().isEmpty)   // false
 /// ```
 public struct Plan: Sendable {
     /// The table.

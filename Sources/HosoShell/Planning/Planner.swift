@@ -5,8 +5,9 @@ import HosoDomain
 /// full scan. Every candidate row from an index is checked against the full condition.
 ///
 /// ```swift
+/// guard case .select(let statement) = try Parser.parse("SELECT COUNT(*) FROM persons WHERE status = 'addict' AS OF '2025-12-10'") else { return }
 /// let plan = try Planner(context: context).plan(statement)
-/// plan.count    // .personsOnDay([.addict], nil, perCommune: true, day: 2025-12-10)
+/// print(plan.count != nil)   // true
 /// ```
 public struct Planner {
     /// The tenant.

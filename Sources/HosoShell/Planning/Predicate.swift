@@ -4,8 +4,10 @@ import HosoDomain
 /// as the column's type (dates and periods as day ranges, commune names as codes).
 ///
 /// ```swift
-/// let p = try Binder(context).bind(condition, table: .persons)
-/// p.evaluate(row)   // true, false, or nil (unknown: a NULL was compared)
+/// guard case .select(let s) = try Parser.parse("SELECT * FROM persons WHERE id = 1"), let condition = s.condition else { return }
+/// let p = try Binder(context: context).bind(condition, in: .persons)
+/// let row = RowBuilder(context: context).person(try context.program.person(id: 1)!, on: day)
+/// print(p.evaluate(row) ?? false)   // true
 /// ```
 public indirect enum Predicate: Sendable, Hashable, CustomStringConvertible {
     /// All must hold.

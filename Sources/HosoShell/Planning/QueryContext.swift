@@ -5,6 +5,7 @@ import HosoDomain
 ///
 /// ```swift
 /// let context = try QueryContext(program: ProgramTenant.open(in: store, name: "demo"))
+/// print(context.province)   // 20
 /// ```
 public struct QueryContext: Sendable {
     /// The tenant.

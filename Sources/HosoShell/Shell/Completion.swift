@@ -5,10 +5,12 @@ import HosoDomain
 /// ``HosoDomain/CodedEnum``) or else commune names (typed with or without diacritics).
 ///
 /// ```swift
-/// let c = Completion(communes: directory)
-/// c.candidates(line: "SELECT * FROM pe", cursor: 16).matches          // ["persons"]
-/// c.candidates(line: "… WHERE commune_name = 'cong s", cursor: 30).matches // ["Công Sơn"]
-/// c.candidates(line: "… WHERE kind IN ('tip', 'dr", cursor: 27).matches  // ["drug_case"]
+/// let c = Completion(communes: context.communes)
+/// print(c.candidates(line: "SELECT * FROM pe", cursor: 16).matches)   // ["person_id", "person_ids", "persons"]
+/// let line = "SELECT * FROM persons WHERE commune_name = 'cong s"
+/// print(c.candidates(line: line, cursor: line.count).matches)   // ["Sơn"]
+/// let kinds = "SELECT * FROM events WHERE kind IN ('tip', 'dr"
+/// print(c.candidates(line: kinds, cursor: kinds.count).matches)   // ["drug_case"]
 /// ```
 public struct Completion: Sendable {
     /// The tenant's communes (nil when no tenant is in use).

@@ -3,9 +3,11 @@ import Foundation
 
 /// Line editing, history and tab completion through libedit's readline interface.
 ///
+/// <!-- doc-example: compile-only -->
 /// ```swift
+/// let completion = Completion(communes: context.communes)
 /// LineEditor.start(historyFile: LineEditor.defaultHistoryPath) { line, cursor in completion.candidates(line: line, cursor: cursor) }
-/// while let line = LineEditor.read(prompt: "hoso> ") { … }
+/// while let line = LineEditor.read(prompt: "hoso> ") { print(line) }
 /// ```
 public enum LineEditor {
     nonisolated(unsafe) static var completer: ((String, Int) -> (matches: [String], inQuote: Bool))?

@@ -4,6 +4,7 @@ import HosoDomain
 /// Runs a ``ShellSession`` from a terminal (line editing, history, completion, Ctrl-C cancels
 /// the running statement) or from a pipe or file (plain lines; clean output).
 ///
+/// <!-- doc-example: compile-only -->
 /// ```swift
 /// let code = ShellRunner.run(session, interactive: isatty(0) != 0 && isatty(1) != 0)
 /// exit(code)

@@ -9,6 +9,7 @@ import HosoDomain
 /// let session = try ShellSession(store: store, tenant: "demo")
 /// session.output = { print($0, terminator: "") }
 /// let ok = session.run("SELECT commune_name, COUNT(*) FROM persons WHERE status = 'addict' AS OF '10/12/2025' GROUP BY commune_name;")
+/// print(ok)   // true
 /// ```
 public final class ShellSession {
     /// The store.

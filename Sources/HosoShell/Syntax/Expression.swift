@@ -1,7 +1,7 @@
 /// A literal value as written in a statement.
 ///
 /// ```swift
-/// Literal.string("2025-H1")   // a period when compared with a date column
+/// print(Literal.string("2025-H1"))   // '2025-H1'
 /// ```
 public enum Literal: Sendable, Hashable, CustomStringConvertible {
     /// `'text'` (also dates and periods, decided by the column they meet).
@@ -27,7 +27,9 @@ public enum Literal: Sendable, Hashable, CustomStringConvertible {
 /// `REPORT QUARTER '2025-Q3'`, `REPORT MONTH '2025-06'`.
 ///
 /// ```swift
+/// let token = try Lexer.tokens("'2025'")[0]
 /// let p = ReportPeriodSyntax(text: "2025", token: token)   // Lạng Sơn: 2024-12-10 … 2025-12-09
+/// print(p.text)   // 2025
 /// ```
 public struct ReportPeriodSyntax: Sendable, Hashable {
     /// The period as ``HosoStore/Period/parse(_:)`` reads it (`2025`, `2025-H1`, …).
@@ -41,7 +43,8 @@ public struct ReportPeriodSyntax: Sendable, Hashable {
 /// An operand: a column or a literal.
 ///
 /// ```swift
-/// Operand.column("status", token)
+/// let token = try Lexer.tokens("status")[0]
+/// print(Operand.column("status", token).token.text)   // status
 /// ```
 public enum Operand: Sendable, Hashable {
     /// A column by name.
@@ -79,6 +82,9 @@ public enum ComparisonOperator: String, Sendable, Hashable {
 ///
 /// ```swift
 /// let e = try Parser.parse("SELECT * FROM persons WHERE status = 'addict' AND NOT minor")
+/// if case .select(let s) = e {
+///     print(s.condition != nil)   // true
+/// }
 /// ```
 public indirect enum Condition: Sendable, Hashable {
     /// `a AND b AND …` (two or more terms, in the order written).

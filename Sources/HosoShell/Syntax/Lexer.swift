@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// let tokens = try Lexer.tokens("SELECT COUNT(*) FROM persons -- all files")
-/// tokens.map(\.text)   // ["SELECT", "COUNT", "(", "*", ")", "FROM", "persons", ""]
+/// print(tokens.map(\.text))   // ["SELECT", "COUNT", "(", "*", ")", "FROM", "persons", ""]
 /// ```
 public enum Lexer {
     /// All tokens of `text`, ending with a token of kind ``Token/Kind/end``.
@@ -83,7 +83,7 @@ public enum Lexer {
     /// pieces it cuts are the statements ``Parser`` reads from the whole text.
     ///
     /// ```swift
-    /// Lexer.statementEnd(Array("SELECT ';'; SELECT 1;"), from: 0)   // 11
+    /// print(Lexer.statementEnd(Array("SELECT ';'; SELECT 1;"), from: 0))   // 11
     /// ```
     public static func statementEnd(_ chars: [Character], from start: Int) -> Int {
         var quote: Character? = nil
@@ -107,8 +107,8 @@ public enum Lexer {
     /// comments, or a dot-command. The shell reads lines until this is true.
     ///
     /// ```swift
-    /// Lexer.isComplete("SELECT 'a;b'")     // false
-    /// Lexer.isComplete("SELECT 1;")        // true
+    /// print(Lexer.isComplete("SELECT 'a;b'"))   // false
+    /// print(Lexer.isComplete("SELECT 1;"))   // true
     /// ```
     public static func isComplete(_ text: String) -> Bool {
         var quote: Character? = nil

@@ -2,8 +2,13 @@
 ///
 /// ```swift
 /// var parser = try Parser("SELECT COUNT(*) FROM persons; SELECT * FROM communes LIMIT 3;")
-/// while let statement = try parser.next() { print(statement) }
+/// var count = 0
+/// while try parser.next() != nil { count += 1 }
+/// print(count)   // 2
 /// let one = try Parser.parse("SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind")
+/// if case .select(let s) = one {
+///     print(s.table)   // events
+/// }
 /// ```
 public struct Parser {
     /// Words that cannot name a column.

@@ -3,11 +3,11 @@
 /// ``render(source:)`` prints the line, column, the source line and a caret under the token:
 ///
 /// ```swift
-/// do { _ = try Parser.parse("SELECT * persons") }
-/// catch let e as QueryError { print(e.render(source: "SELECT * persons")) }
-/// // error at line 1, column 10: expected FROM after the column list, found 'persons'
-/// //   SELECT * persons
-/// //            ^^^^^^^
+/// do {
+///     _ = try Parser.parse("SELECT * persons")
+/// } catch {
+///     print(error.render(source: "SELECT * persons"))   // error at line 1, column 10: expected FROM after the column list…
+/// }
 /// ```
 public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong, and what was expected.

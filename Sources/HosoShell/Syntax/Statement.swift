@@ -1,7 +1,9 @@
 /// One item of a `SELECT` list.
 ///
 /// ```swift
-/// SelectItem.count(token)   // COUNT(*)
+/// if case .select(let s) = try Parser.parse("SELECT COUNT(*) FROM persons"), case .count = s.items[0] {
+///     print("COUNT(*)")   // COUNT(*)
+/// }
 /// ```
 public enum SelectItem: Sendable, Hashable {
     /// `*`: every column.
@@ -34,6 +36,9 @@ public struct OrderItem: Sendable, Hashable {
 ///
 /// ```swift
 /// let s = try Parser.parse("SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind")
+/// if case .select(let select) = s {
+///     print(select.groupBy.map(\.name))   // ["kind"]
+/// }
 /// ```
 public struct SelectStatement: Sendable, Hashable {
     /// The select list.
@@ -73,7 +78,9 @@ public struct SelectStatement: Sendable, Hashable {
 /// A parsed statement.
 ///
 /// ```swift
-/// if case .explain(let s) = try Parser.parse("EXPLAIN SELECT COUNT(*) FROM persons") { print(s.table) }
+/// if case .explain(let s) = try Parser.parse("EXPLAIN SELECT COUNT(*) FROM persons") {
+///     print(s.table)   // persons
+/// }
 /// ```
 public enum Statement: Sendable, Hashable {
     /// A query.

@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// let tokens = try Lexer.tokens("SELECT *\nFROM persons")
-/// tokens[2].location   // line 2, column 1
+/// print(tokens[2].location)   // line 2, column 1
 /// ```
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     /// Line, from 1.
@@ -21,8 +21,8 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 ///
 /// ```swift
 /// let t = try Lexer.tokens("count(*)")[0]
-/// t.kind        // .word
-/// t.is("COUNT") // true (keywords are case-insensitive)
+/// print(t.kind == .word)   // true
+/// print(t.is("COUNT"))   // true
 /// ```
 public struct Token: Sendable, Hashable, CustomStringConvertible {
     /// Token kinds.
