@@ -175,11 +175,15 @@ public final class ShellSession {
         }
         switch statement {
         case .select(let s):
-            let plan = try Planner(context: context).plan(s)
-            return try Executor(context: context).run(plan)
+            return try reopeningIfReplaced(context) { context in
+                let plan = try Planner(context: context).plan(s)
+                return try Executor(context: context).run(plan)
+            }
         case .explain(let s):
-            let plan = try Planner(context: context).plan(s)
-            return ResultSet(columns: [], rows: [], lines: plan.explain())
+            return try reopeningIfReplaced(context) { context in
+                let plan = try Planner(context: context).plan(s)
+                return ResultSet(columns: [], rows: [], lines: plan.explain())
+            }
         case let .delete(table, id, token):
             guard table == "persons" || table == "events" else {
                 throw QueryError("DELETE works on persons or events only", at: token)
@@ -193,6 +197,20 @@ public final class ShellSession {
             }
             let deleted = table == "persons" ? try context.program.deletePerson(id: id) : try context.program.deleteEvent(id: id)
             return ResultSet(columns: [], rows: [], lines: [deleted ? "Deleted \(what)." : "No \(table == "persons" ? "person" : "event") \(id)."])
+        }
+    }
+
+    /// Runs a read, and when the tenant was compacted, restored or dropped by another command
+    /// since it was opened here, opens it again (saying so) and runs the read once more: reads
+    /// change nothing, so running one again is safe. A dropped tenant fails with its error.
+    func reopeningIfReplaced(_ current: QueryContext, _ read: (QueryContext) throws -> ResultSet) throws -> ResultSet {
+        do {
+            return try read(current)
+        } catch HosoError.tenantReplaced(let name) {
+            try use(current.program.name)
+            errors("note: tenant '\(name)' was compacted, restored or dropped by another command since it was opened; opened it again\n")
+            guard let context else { throw HosoError.tenantReplaced(name: name) }
+            return try read(context)
         }
     }
 
