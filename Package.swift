@@ -25,10 +25,11 @@ let package = Package(
             "HosoDomain", "HosoShell",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
-        .testTarget(name: "HosoStoreTests", dependencies: ["HosoStore"]),
-        .testTarget(name: "HosoDomainTests", dependencies: ["HosoDomain"]),
-        .testTarget(name: "HosoShellTests", dependencies: ["HosoShell"]),
+        .target(name: "DocExampleSupport", path: "Tests/DocExampleSupport"),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "DocExampleSupport"]),
+        .testTarget(name: "HosoStoreTests", dependencies: ["HosoStore", "DocExampleSupport"]),
+        .testTarget(name: "HosoDomainTests", dependencies: ["HosoDomain", "DocExampleSupport"]),
+        .testTarget(name: "HosoShellTests", dependencies: ["HosoShell", "DocExampleSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
