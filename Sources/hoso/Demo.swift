@@ -3,20 +3,27 @@ import Foundation
 import HosoDomain
 import HosoShell
 
+extension SyntheticProvince.Profile: ExpressibleByArgument {}
+
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build a synthetic demo province (Lạng Sơn by default) and open the shell on it.",
         discussion: """
         Generates persons and case events from a fixed seed (no real data) and loads them into the \
-        tenant 'demo' of the store. From a terminal it then opens the shell (hoso shell); when \
+        tenant 'demo' of the store. By default the province resembles a real one (--profile realistic: \
+        Lạng Sơn's 65 communes, ~800,000 residents, 3,000 files, a few hundred drug cases a year, its 16 \
+        target communes drug-free in 2025, officer inputs for the trafficking route); --persons or \
+        --events (or --profile benchmark) build the benchmark's data of the sizes given instead. From a terminal it then opens the shell (hoso shell); when \
         stdin is not a terminal it runs a short showcase of queries and prints their results. \
         --table prints persons by commune and status on the --on day instead.
         """)
 
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: "Province code of the 2025 gazetteer (20 = Lạng Sơn).") var province: Int32 = 20
-    @Option(help: "Persons to generate.") var persons: Int = 100_000
-    @Option(help: "Case events to generate.") var events: Int = 500_000
+    @Option(help: "realistic (a province like Lạng Sơn) or benchmark (the sizes of --persons/--events; the default when either is given).")
+    var profile: SyntheticProvince.Profile?
+    @Option(help: "Persons to generate (benchmark profile; default 100,000).") var persons: Int?
+    @Option(help: "Case events to generate (benchmark profile; default 500,000).") var events: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 2025
     @Option(help: "Reporting day of the table (YYYY-MM-DD or DD/MM/YYYY).") var on: String = "2025-12-10"
     @Flag(help: "Keep an existing demo tenant instead of rebuilding it.") var keep = false
@@ -26,7 +33,9 @@ struct Demo: ParsableCommand {
         let day: Day
         do { day = try Day.parse(on) } catch { throw ValidationError("--on: \(error)") }
         let store = try storeOptions.open(today: Day(year: 2026, month: 11, day: 24)!)
-        let program = try DemoProvince.build(in: store, province: province, persons: persons, events: events, seed: seed, rebuild: !keep)
+        let profile = self.profile ?? (persons == nil && events == nil ? .realistic : .benchmark)
+        let program = try DemoProvince.build(in: store, province: province, persons: persons ?? 100_000, events: events ?? 500_000,
+                                             seed: seed, rebuild: !keep, profile: profile)
         if table { try DemoProvince.printCounts(program, on: day); return }
         let session = try ShellSession(store: store, tenant: program.name)
         if isatty(STDIN_FILENO) != 0 {
@@ -41,7 +50,8 @@ enum DemoProvince {
     static let tenantName = "demo"
 
     /// Creates (or with `rebuild` recreates) the demo tenant and loads generated data.
-    static func build(in store: Store, province: Int32, persons: Int, events: Int, seed: UInt64, rebuild: Bool) throws -> ProgramTenant {
+    static func build(in store: Store, province: Int32, persons: Int, events: Int, seed: UInt64, rebuild: Bool,
+                      profile: SyntheticProvince.Profile = .benchmark) throws -> ProgramTenant {
         if let existing = try store.tenants().first(where: { $0.name == tenantName }) {
             if let unfinished = existing.unfinished {
                 FileHandle.standardError.write(Data("hoso: the demo tenant is unfinished (\(unfinished) was interrupted): rebuilding it\n".utf8))
@@ -50,7 +60,8 @@ enum DemoProvince {
             }
             try store.dropTenant(tenantName)
         }
-        let data = try SyntheticProvince(provinceCode: province, persons: persons, events: events, seed: seed)
+        let data = profile == .realistic ? try SyntheticProvince.realistic(provinceCode: province, seed: seed)
+                                         : try SyntheticProvince(provinceCode: province, persons: persons, events: events, seed: seed)
         let calendar = province == 20 ? try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10) : .gregorian
         let gazetteer = try Gazetteer.official2025()
         let name = gazetteer.province(code: province)?.name ?? "Province \(province)"
@@ -64,11 +75,14 @@ enum DemoProvince {
             }
         }
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        if profile == .realistic {
+            try program.recordInputs(data.officerInputs())
+        }
         try program.markFinished()
         let (_, bytes) = try store.compactTenant(tenantName)
         let seconds = Date().timeIntervalSince(started)
         print("Built demo tenant '\(tenantName)' in \(store.directory): \(name), \(data.communes.count) communes, "
-              + "\(persons) persons, \(events) case events, loaded and compacted in \(String(format: "%.1f", seconds)) s, \(bytes / 1_000_000) MB.")
+              + "\(data.personCount) persons, \(data.eventCount) case events (\(profile.rawValue) profile), loaded and compacted in \(String(format: "%.1f", seconds)) s, \(bytes / 1_000_000) MB.")
         return try ProgramTenant.open(in: store, name: tenantName)
     }
 

@@ -84,13 +84,16 @@ extension ProgramTenant {
     /// try program.recordInput(CommuneInput(name: "offender_group", commune: c, year: 2025, value: 1, recordedBy: "cand.congson", recordedOn: day))
     /// print(try program.inputs().current("offender_group", commune: c, year: 2025)?.value ?? 0)   // 1.0
     /// ```
-    public func recordInput(_ input: CommuneInput) throws {
-        guard commune(code: input.commune) != nil else {
+    public func recordInput(_ input: CommuneInput) throws { try recordInputs([input]) }
+
+    /// Records several inputs in one write.
+    public func recordInputs(_ inputs: [CommuneInput]) throws {
+        for input in inputs where commune(code: input.commune) == nil {
             throw ProgramError.unknownCommune(code: Int64(input.commune), field: "commune", record: "input \(input.name)")
         }
         try tenant.write { txn in
             var all = try CommuneInputs.stored(in: txn.reader)
-            all.append(input)
+            for input in inputs { all.append(input) }
             try txn.setSetting(CommuneInputs.settingName, Array(all.write().utf8))
         }
     }

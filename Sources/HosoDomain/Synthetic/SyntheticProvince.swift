@@ -14,6 +14,17 @@ import HosoStore
 /// print(try program.personCount(), try program.eventCount())   // 100 500
 /// ```
 public struct SyntheticProvince: Sendable {
+    /// How the data is spread.
+    public enum Profile: String, Sendable, CaseIterable {
+        /// The benchmark's data (the sizes given, every commune active; what `Benchmarks/` and
+        /// the tests build): unchanged across versions for a seed.
+        case benchmark
+        /// A province resembling a real one (``realistic(provinceCode:seed:)``): Lạng Sơn's 16
+        /// target communes see no person, case, hotspot or cultivation, and run one prevention
+        /// model a year; the other communes spread from quiet to key complex.
+        case realistic
+    }
+
     /// The province.
     public let provinceCode: Int32
     /// How many persons and events.
@@ -26,6 +37,13 @@ public struct SyntheticProvince: Sendable {
     let cumulative: [Double]
     /// First and last day of generated histories.
     public let firstDay: Day, lastDay: Day
+    /// How the data is spread.
+    public let profile: Profile
+    /// Indexes (into ``communes``) of the communes with activity (all but the quiet targets in
+    /// the realistic profile).
+    let active: [Int]
+    /// The quiet communes of the realistic profile.
+    public let quietCommunes: [CommuneRef]
 
     /// Communes that Lạng Sơn's plan 214/KH-UBND names as drug-free targets for 2025; they get
     /// little activity in the demo data.
@@ -35,7 +53,8 @@ public struct SyntheticProvince: Sendable {
 
     /// Prepares a data set for a province of the 2025 gazetteer.
     public init(provinceCode: Int32 = 20, persons: Int, events: Int, seed: UInt64 = 2025,
-                from firstDay: Day = Day(year: 2023, month: 1, day: 1)!, through lastDay: Day = Day(year: 2026, month: 11, day: 30)!) throws {
+                from firstDay: Day = Day(year: 2023, month: 1, day: 1)!, through lastDay: Day = Day(year: 2026, month: 11, day: 30)!,
+                profile: Profile = .benchmark) throws {
         let gazetteer = try Gazetteer.official2025()
         let list = gazetteer.communes(inProvince: provinceCode)
         guard !list.isEmpty else {
@@ -43,26 +62,63 @@ public struct SyntheticProvince: Sendable {
                                          reason: "has no communes in the 2025 gazetteer")
         }
         self.provinceCode = provinceCode; personCount = persons; eventCount = events; self.seed = seed
-        self.firstDay = firstDay; self.lastDay = lastDay
+        self.firstDay = firstDay; self.lastDay = lastDay; self.profile = profile
         communes = list.map { CommuneEntry(ref: CommuneRef(province: provinceCode, commune: $0.code), name: $0.name, type: $0.type) }
         var rng = SplitMix64(seed: seed)
         let targets = Set(Self.langSonTargets2025)
         weights = list.map { c in
             let bare = c.name.replacingOccurrences(of: "Xã ", with: "").replacingOccurrences(of: "Phường ", with: "")
-            if targets.contains(bare) { return 0.08 }
+            if targets.contains(bare) { return profile == .realistic ? 0 : 0.08 }
             // A few communes (border gates, towns) carry most of the activity.
             return pow(Double.random(in: 0.05...1, using: &rng), 2.2) + (c.type == "phường" ? 0.6 : 0)
         }
         var sum = 0.0
         cumulative = weights.map { sum += $0; return sum }
+        let w = weights
+        active = communes.indices.filter { w[$0] > 0 }
+        let all = communes
+        quietCommunes = profile == .realistic ? all.indices.filter { w[$0] == 0 }.map { all[$0].ref } : []
     }
+
+    /// A province like Lạng Sơn as its plans describe it: a few thousand files, a few hundred
+    /// drug cases a year, about 800,000 residents over its communes (``Profile/realistic``).
+    ///
+    /// ```swift
+    /// let data = try SyntheticProvince.realistic()
+    /// print(data.personCount, data.quietCommunes.count)   // 3000 16
+    /// ```
+    public static func realistic(provinceCode: Int32 = 20, seed: UInt64 = 2025) throws -> SyntheticProvince {
+        try SyntheticProvince(provinceCode: provinceCode, persons: 3_000, events: 9_000, seed: seed, profile: .realistic)
+    }
+
+    /// Officer inputs of the realistic profile for 2024–2026: every commune's `offender_group`,
+    /// `trafficking_route` and `unfiled_present`, the six busiest communes on a trafficking
+    /// route and the three busiest with an offender group (none for the benchmark profile).
+    public func officerInputs() -> [CommuneInput] {
+        guard profile == .realistic else { return [] }
+        let busiest = communes.indices.sorted { (weights[$0], $0) > (weights[$1], $1) }
+        var out: [CommuneInput] = []
+        for year in 2024...2026 {
+            for (rank, i) in busiest.enumerated() {
+                let c = communes[i].ref.commune
+                let on = Day(year: year, month: 11, day: 20)!
+                out.append(CommuneInput(name: "trafficking_route", commune: c, year: year, value: rank < 6 ? 1 : 0, recordedBy: "demo (PC04)", recordedOn: on))
+                out.append(CommuneInput(name: "offender_group", commune: c, year: year, value: rank < 3 ? 1 : 0, recordedBy: "demo (PC04)", recordedOn: on))
+                out.append(CommuneInput(name: "unfiled_present", commune: c, year: year, value: 0, recordedBy: "demo (công an xã)", recordedOn: on))
+            }
+        }
+        return out
+    }
+
+    /// The realistic profile's reserved events: one prevention model per quiet commune and year.
+    var reservedEvents: Int { quietCommunes.count * (lastDay.year - firstDay.year + 1) }
 
     /// Synthetic populations per commune for each year of the data (about 3,000–25,000).
     public func populations() -> [Int: [Int32: Int]] {
         var out: [Int: [Int32: Int]] = [:]
         for (i, c) in communes.enumerated() {
             var rng = SplitMix64(seed: seed ^ 0xC0FFEE ^ UInt64(i))
-            let base = Int.random(in: 3_000...25_000, using: &rng)
+            let base = profile == .realistic ? Int.random(in: 4_000...20_000, using: &rng) : Int.random(in: 3_000...25_000, using: &rng)
             for year in firstDay.year...lastDay.year {
                 out[year, default: [:]][c.ref.commune] = base + (year - firstDay.year) * Int.random(in: 0...150, using: &rng)
             }
@@ -183,7 +239,11 @@ public struct SyntheticProvince: Sendable {
         let extra = Double.random(in: 0..<1, using: &r)
         if extra < 0.05, advance(20, 200) {
             var to = commune
-            while to == commune && communes.count > 1 { to = communes[Int.random(in: 0..<communes.count, using: &r)].ref }
+            if profile == .realistic {
+                while to == commune && active.count > 1 { to = communes[active[Int.random(in: 0..<active.count, using: &r)]].ref }
+            } else {
+                while to == commune && communes.count > 1 { to = communes[Int.random(in: 0..<communes.count, using: &r)].ref }
+            }
             events.append(PersonEvent(date: t, kind: .moveOut, commune: to))
         } else if extra < 0.07, advance(20, 200) {
             events.append(PersonEvent(date: t, kind: .moveOut, note: "chuyển đi tỉnh khác"))
@@ -230,12 +290,28 @@ public struct SyntheticProvince: Sendable {
 
     /// Case event `id` (1…``eventCount``).
     public func event(_ id: RecordID) -> CaseEvent {
+        if profile == .realistic, id <= reservedEvents {
+            let k = Int(id - 1)
+            let commune = quietCommunes[k % quietCommunes.count]
+            let year = firstDay.year + k / quietCommunes.count
+            var r = rng(3, id)
+            var date = Day(year: year, month: Int.random(in: 1...10, using: &r), day: Int.random(in: 1...28, using: &r))!
+            if date > lastDay { date = lastDay }
+            if date < firstDay { date = firstDay }
+            var e = CaseEvent(id: id, kind: .preventionModel, commune: commune, date: date)
+            e.quantity = 1
+            e.note = "mô hình \"xã không ma túy\""
+            return e
+        }
         var r = rng(2, id)
         let x = Double.random(in: 0..<1, using: &r)
         let kind: CaseEvent.Kind = x < 0.30 ? .propaganda : x < 0.44 ? .commitment : x < 0.58 ? .tip : x < 0.72 ? .drugCase
             : x < 0.80 ? .hotspot : x < 0.83 ? .cultivation : x < 0.87 ? .preventionModel : .training
         var persons: [RecordID] = []
         var commune = pickCommune(&r)
+        if profile == .realistic, [.propaganda, .commitment, .training, .preventionModel].contains(kind) {
+            commune = communes[Int.random(in: 0..<communes.count, using: &r)].ref
+        }
         if (kind == .drugCase || kind == .tip) && personCount > 0 {
             let first = RecordID.random(in: 1...RecordID(personCount), using: &r)
             persons = [first]
