@@ -21,6 +21,12 @@ import HosoStore
 ///   set reads it as "at large".
 /// - `persons_entering`, `persons_leaving`: entries into (exits from) the statuses in the period
 ///   (at commune level a move in or out is one; at province level a move inside it is not).
+/// - `status_changes`: status changes of `statuses` in the period with a `direction` (`entry`,
+///   `exit`) and `cause`s (`new`, `arrived`, `continued`, `moved_away`, `left`), counted at the
+///   area's level (a move inside a province is no change of the province).
+/// - `lifecycle`: tips or hotspots (`kind`) reaching a `milestone` in the period (`opened`,
+///   `resolved`, `resolved_in_time`, `resolved_late`, `reformed`), or `open_on_day`,
+///   `overdue_on_day`, `existing` (see ``Milestone``), with the deadlines of the term rules.
 /// - `events`: case events of `kind`; `when` = `in_period` (date in the period), `resolved_in_period`,
 ///   `open_on_day` (found by the period's last day, not resolved by it) or `existing` (open at any
 ///   time in the period, or only on its last day, as the rule set reads it); `filter` =
@@ -35,7 +41,19 @@ public struct IndicatorDefinition: Sendable, Hashable {
     /// Where the indicator counts.
     public enum Source: String, Sendable, CaseIterable {
         case personsOnDay = "persons_on_day", personsEntering = "persons_entering", personsLeaving = "persons_leaving"
+        case statusChanges = "status_changes", lifecycle
         case events, expression, population, input
+    }
+
+    /// What a `lifecycle` indicator counts of tips and hotspots (index `event.lifecycle`, `event.overdue`).
+    public enum Milestone: String, Sendable, CaseIterable {
+        case opened, resolved, resolvedInTime = "resolved_in_time", resolvedLate = "resolved_late", reformed
+        /// Open (undecided, not cleared) on the period's last day.
+        case openOnDay = "open_on_day"
+        /// Open past the deadline on the period's last day.
+        case overdueOnDay = "overdue_on_day"
+        /// Open at any time in the period, or on its last day only, as the rule set reads it.
+        case existing
     }
 
     /// When a case event counts.
@@ -127,7 +145,12 @@ public struct IndicatorDefinition: Sendable, Hashable {
     public var noPositiveTest = false
     /// When persons are counted (`persons_on_day`).
     public var counted: Counted = .ruleSet
-    /// Kind of case event (`events`).
+    /// Direction and causes of a `status_changes` indicator.
+    public var direction: StatusChange.Direction = .entry
+    public var causes: [StatusChange.Cause] = []
+    /// Milestone of a `lifecycle` indicator.
+    public var milestone: Milestone = .opened
+    /// Kind of case event (`events`, `lifecycle`).
     public var kind: CaseEvent.Kind?
     /// When an event counts (`events`).
     public var when: EventWhen = .inPeriod
@@ -171,7 +194,7 @@ public struct IndicatorDefinition: Sendable, Hashable {
         _ = try r.required("source")
         guard let source = try r.choice("source", Source.allCases.map { ($0.rawValue, $0) }) else { throw r.error("source", "is missing") }
         var d = IndicatorDefinition(name: stanza.name, label: r.optional("label") ?? stanza.name, source: source)
-        let person = [Source.personsOnDay, .personsEntering, .personsLeaving].contains(source)
+        let person = [Source.personsOnDay, .personsEntering, .personsLeaving, .statusChanges].contains(source)
         func refuse(_ key: String, _ why: String) throws(ProgramFileError) {
             if r.stanza.fields.contains(where: { $0.key == key }) { throw r.error(key, why) }
         }
@@ -198,13 +221,31 @@ public struct IndicatorDefinition: Sendable, Hashable {
         if d.minMonths != nil && d.counted == .anyTime {
             throw r.error("counted", "min_months is judged on the period's last day; use counted = period_end or rule_set")
         }
+        if source == .statusChanges {
+            d.direction = try r.choice("direction", StatusChange.Direction.allCases.map { ($0.code, $0) }) ?? .entry
+            for c in r.list(try r.required("cause")) {
+                guard let cause = StatusChange.Cause(code: c) else {
+                    throw r.error("cause", "'\(c)' is not a cause; known: \(StatusChange.Cause.allCases.map(\.code).joined(separator: ", "))")
+                }
+                d.causes.append(cause)
+            }
+        } else {
+            for key in ["direction", "cause"] { try refuse(key, "only the status_changes source takes it") }
+        }
+        if source == .lifecycle {
+            _ = try r.required("milestone")
+            d.milestone = try r.choice("milestone", Milestone.allCases.map { ($0.rawValue, $0) })!
+        } else { try refuse("milestone", "only the lifecycle source takes it") }
         if let k = r.optional("kind") {
-            guard source == .events else { throw r.error("kind", "only the events source takes a kind") }
+            guard source == .events || source == .lifecycle else { throw r.error("kind", "only the events and lifecycle sources take a kind") }
             guard let kind = CaseEvent.Kind(code: k) else {
                 throw r.error("kind", "'\(k)' is not an event kind; known: \(CaseEvent.Kind.allCases.map(\.code).joined(separator: ", "))")
             }
+            if source == .lifecycle, kind != .tip, kind != .hotspot {
+                throw r.error("kind", "only tips and hotspots have a lifecycle (the index event.lifecycle)")
+            }
             d.kind = kind
-        } else if source == .events { _ = try r.required("kind") }
+        } else if source == .events || source == .lifecycle { _ = try r.required("kind") }
         if source == .events {
             d.when = try r.choice("when", EventWhen.allCases.map { ($0.rawValue, $0) }) ?? .inPeriod
             if d.when != .inPeriod, let k = d.kind, k != .tip, k != .hotspot {
@@ -295,7 +336,12 @@ public struct IndicatorDefinition: Sendable, Hashable {
         if let m = minMonths { f.append(("min_months", String(m), 0)) }
         if noPositiveTest { f.append(("no_positive_test", "yes", 0)) }
         if source == .personsOnDay, counted != .ruleSet { f.append(("counted", counted.rawValue, 0)) }
+        if source == .statusChanges {
+            f.append(("direction", direction.code, 0))
+            f.append(("cause", causes.map(\.code).joined(separator: ", "), 0))
+        }
         if let k = kind { f.append(("kind", k.code, 0)) }
+        if source == .lifecycle { f.append(("milestone", milestone.rawValue, 0)) }
         if source == .events {
             if when != .inPeriod { f.append(("when", when.rawValue, 0)) }
             if !filter.isEmpty { f.append(("filter", filter.map(\.description).joined(separator: "; "), 0)) }

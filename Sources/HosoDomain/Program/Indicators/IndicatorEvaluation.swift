@@ -106,6 +106,37 @@ extension ProgramSnapshot {
             for s in d.statuses { numerator += Double(try countFlow(s, edge, in: area, during: period)) }
             answeredBy = "dated count index \(ProgramKeys.flowIndex(for: area).name) (\(edge == .start ? "entries" : "exits"))"
             if case .commune = area { notes.append(edge == .start ? "at commune level a move in is an entry" : "at commune level a move away is an exit") }
+        case .statusChanges:
+            let tally = try countStatusChanges(in: area, during: period)
+            for st in d.statuses { for c in d.causes { numerator += Double(tally.count(st, d.direction, c)) } }
+            answeredBy = "dated count index of status changes (\(d.direction.code): \(d.causes.map(\.code).joined(separator: ", ")))"
+        case .lifecycle:
+            let kind = d.kind!
+            switch d.milestone {
+            case .openOnDay:
+                numerator = Double(try openCount(kind, in: area, on: day))
+            case .overdueOnDay:
+                numerator = Double(try overdueCount(kind, in: area, on: day))
+            case .existing:
+                if readings.clearedHotspotsCount {
+                    numerator = Double(try openCount(kind, in: area, on: period.start.adding(days: -1)) + lifecycle(kind, in: area, during: period).opened)
+                    notes.append("cleared during the period still counts")
+                } else {
+                    numerator = Double(try openCount(kind, in: area, on: day))
+                    notes.append("counted if still open on \(day)")
+                }
+            default:
+                let c = try lifecycle(kind, in: area, during: period)
+                let n: Int = switch d.milestone {
+                case .opened: c.opened
+                case .resolved: c.resolved
+                case .resolvedInTime: c.resolvedInTime
+                case .resolvedLate: c.resolvedLate
+                default: c.reformed
+                }
+                numerator = Double(n)
+            }
+            answeredBy = d.milestone == .overdueOnDay ? "interval index event.overdue on \(day)" : "dated count index event.lifecycle"
         case .events:
             let kind = d.kind!
             if d.answeredByCounts {
