@@ -1,0 +1,336 @@
+import HosoDomain
+
+/// Computes reports from a tenant's indexes, following the tenant's template for the kind: every
+/// figure comes from the domain's index-answered questions (counts by status on a day, status
+/// changes by cause, events and amounts by kind, lifecycles of tips and hotspots, classification
+/// and target progress), all in one snapshot.
+public struct ReportBuilder: Sendable {
+    /// The tenant.
+    public let program: ProgramTenant
+
+    /// The statuses of the persons-on-file table, in its column order.
+    public static let statuses: [Status] = [.illegalUser, .addict, .voluntaryRehab, .compulsoryRehab, .methadone, .postRehab, .releasedPrisoner, .highRisk]
+    /// The case-event kinds of the prevention table.
+    public static let preventionKinds: [CaseEvent.Kind] = [.propaganda, .commitment, .preventionModel, .training]
+
+    /// A builder for `program`.
+    public init(program: ProgramTenant) { self.program = program }
+
+    /// The report for `request` under the tenant's template for its kind (or `template`).
+    public func build(_ request: ReportRequest, template: ReportTemplate? = nil) throws -> Report {
+        let template = try template ?? ReportTemplates.template(request.kind, of: program)
+        guard let province = program.province else {
+            throw ReportError(place: "tenant '\(program.name)'", reason: "has no province", fix: "reports need a province tenant")
+        }
+        let communes: [CommuneEntry]
+        let areaName: String
+        let provinceName = (try? Gazetteer.official2025())?.province(code: province)?.name ?? "Tỉnh \(province)"
+        switch request.scope {
+        case .province:
+            communes = program.settings.communes
+            areaName = provinceName
+        case .commune(let code):
+            guard let e = program.commune(code: code) else {
+                throw ReportError(place: "commune \(code)", reason: "is not a commune of tenant '\(program.name)'", fix: "give a code from hoso program classify or the communes table")
+            }
+            communes = [e]
+            areaName = "\(e.name), \(provinceName)"
+        }
+        let set = try program.indicators()
+        let rules = try program.ruleBook()
+        let needsClass = template.sections.contains(.classification)
+        guard !needsClass || rules[template.ruleSet] != nil else {
+            throw ReportError(place: "template \(template.kind.rawValue), field rule_set", reason: "'\(template.ruleSet)' is not a rule set of the tenant",
+                              fix: "load the rule set or change the template")
+        }
+        let targets = try program.targetBook().targets
+        let calendar = program.calendar
+        let info = try program.info()
+        let context = Context(request: request, province: province, communes: communes, template: template)
+        return try program.read { q in
+            var tables: [ReportTable] = []
+            for section in template.sections {
+                var t: ReportTable
+                switch section {
+                case .personsByStatus: t = try personsByStatus(q, context)
+                case .statusChanges: t = try statusChanges(q, context)
+                case .newPersons: t = try newPersons(q, context)
+                case .drugCases: t = try drugCases(q, context)
+                case .hotspots: t = try hotspots(q, context)
+                case .cultivation: t = try cultivation(q, context)
+                case .tips: t = try tips(q, context)
+                case .prevention: t = try prevention(q, context)
+                case .classification: t = try classification(q, context, ruleSet: rules[template.ruleSet]!, indicators: set)
+                case .targets: t = try targetTable(q, context, targets: targets, indicators: set, rules: rules)
+                case .changes: t = try changes(q, context, previous: request.previous(calendar: calendar))
+                }
+                t.title = template.title(of: section)
+                tables.append(t)
+            }
+            let title = template.title.replacingOccurrences(of: "{period}", with: request.period).replacingOccurrences(of: "{area}", with: areaName)
+            return Report(request: request, title: title, tenant: program.name, tenantLabel: info.displayName.isEmpty ? program.name : info.displayName, areaName: areaName,
+                          template: template.kind.rawValue, tables: tables, trend: try trend(q, context), charts: template.charts)
+        }
+    }
+
+    struct Context {
+        var request: ReportRequest
+        var province: Int32
+        var communes: [CommuneEntry]
+        var template: ReportTemplate
+        var isProvince: Bool { request.scope == .province }
+        var range: DayRange { request.range }
+        var cutoff: Day { request.last }
+        /// Each commune's row (key: its code) and, for the province, the total row (key `total`).
+        var areas: [(key: String, name: String, area: Area, total: Bool)] {
+            var out = communes.map { (key: String($0.ref.commune), name: $0.name, area: Area.commune($0.ref), total: false) }
+            if isProvince { out.append((key: "total", name: "Toàn tỉnh", area: .province(province), total: true)) }
+            return out
+        }
+        var scopeArea: Area { isProvince ? .province(province) : .commune(communes[0].ref) }
+    }
+
+    static func code(_ c: Int32) -> String { c < 100_000 ? String(repeating: "0", count: max(0, 5 - String(c).count)) + String(c) : String(c) }
+
+    static func areaColumns() -> [ReportColumn] { [ReportColumn("code", "Mã"), ReportColumn("area", "Xã, phường")] }
+    static func areaCells(_ a: (key: String, name: String, area: Area, total: Bool)) -> [ReportCell] {
+        [.code(a.total ? "" : code(Int32(a.key)!)), .text(a.name)]
+    }
+
+    func personsByStatus(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
+        var t = ReportTable(id: ReportSection.personsByStatus.rawValue, title: "",
+                            note: "Số người có hồ sơ quản lý theo tình trạng tại ngày \(c.cutoff) (chỉ số đếm theo ngày, person.status_flow).",
+                            columns: Self.areaColumns() + Self.statuses.map { ReportColumn($0.code, $0.label) } + [ReportColumn("total", "Tổng")])
+        for a in c.areas {
+            let counts = try q.countPersonsByStatus(in: a.area, on: c.cutoff)
+            let cells = Self.statuses.map { counts[$0] ?? 0 }
+            t.rows.append(ReportRow(key: a.key, cells: Self.areaCells(a) + cells.map { .int($0) } + [.int(cells.reduce(0, +))], isTotal: a.total))
+        }
+        return t
+    }
+
+    func statusChanges(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
+        var t = ReportTable(id: ReportSection.statusChanges.rawValue, title: "",
+                            note: "Lượt vào, ra khỏi một tình trạng trong kỳ \(c.range) theo nguyên nhân. Dòng toàn tỉnh không tính chuyển giữa các xã trong tỉnh.",
+                            columns: Self.areaColumns() + [ReportColumn("new", "Mới phát hiện"), ReportColumn("arrived", "Chuyển đến"),
+                                                           ReportColumn("moved_away", "Chuyển đi"), ReportColumn("left", "Ra khỏi diện quản lý")])
+        for a in c.areas {
+            let tally = try q.countStatusChanges(in: a.area, during: c.range)
+            t.rows.append(ReportRow(key: a.key, cells: Self.areaCells(a) + [tally.count(nil, .entry, .new), tally.count(nil, .entry, .arrived),
+                                                                           tally.count(nil, .exit, .movedAway), tally.count(nil, .exit, .left)].map { .int($0) },
+                                    isTotal: a.total))
+        }
+        return t
+    }
+
+    func newPersons(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
+        var t = ReportTable(id: ReportSection.newPersons.rawValue, title: "",
+                            note: "Người lần đầu vào một tình trạng quản lý trong kỳ \(c.range) (mới phát hiện; không gồm chuyển đến).",
+                            columns: [ReportColumn("person", "Mã hồ sơ"), ReportColumn("name", "Họ và tên"), ReportColumn("national_id", "Số định danh"),
+                                      ReportColumn("commune", "Mã xã"), ReportColumn("commune_name", "Xã, phường"), ReportColumn("status", "Tình trạng"),
+                                      ReportColumn("date", "Ngày")])
+        var rows: [(StatusChange, Person?)] = []
+        var changes: [StatusChange] = []
+        try q.statusChanges(in: c.scopeArea, during: c.range) { ch in
+            if ch.direction == .entry, ch.cause == .new { changes.append(ch) }
+            return true
+        }
+        for ch in changes { rows.append((ch, try q.person(id: ch.personID))) }
+        rows.sort { ($0.0.date, $0.0.personID, $0.0.status.rawValue) < ($1.0.date, $1.0.personID, $1.0.status.rawValue) }
+        let names = Dictionary(c.communes.map { ($0.ref, $0.name) }, uniquingKeysWith: { a, _ in a })
+        for (ch, p) in rows {
+            t.rows.append(ReportRow(key: "\(ch.personID).\(ch.status.code).\(ch.date)",
+                                    cells: [.code(String(ch.personID)), .text(p?.fullName ?? ""), .code(p?.nationalID ?? ""),
+                                            .code(Self.code(ch.commune.commune)), .text(names[ch.commune] ?? ""), .text(ch.status.label), .text(ch.date.description)]))
+        }
+        return t
+    }
+
+    func drugCases(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
+        let stages = CaseEvent.Stage.allCases
+        var t = ReportTable(id: ReportSection.drugCases.rawValue, title: "",
+                            note: "Vụ án phát hiện trong kỳ \(c.range) theo điều của Bộ luật Hình sự và giai đoạn hiện tại; số đối tượng bị bắt; số vụ xét xử lưu động.",
+                            columns: [ReportColumn("article", "Điều")] + stages.map { ReportColumn($0.code, $0.label) }
+                                + [ReportColumn("cases", "Tổng số vụ"), ReportColumn("arrested", "Đối tượng bị bắt"), ReportColumn("mobile_trials", "Xét xử lưu động")])
+        var byArticle: [Int: [Int]] = [:]   // stage counts…, cases, arrested, mobile
+        for e in c.communes {
+            try q.events(.drugCase, in: e.ref, during: c.range) { ev in
+                let art = ev.offenceArticle ?? 0
+                var v = byArticle[art] ?? [Int](repeating: 0, count: stages.count + 3)
+                if let s = ev.stage, let i = stages.firstIndex(of: s) { v[i] += 1 }
+                v[stages.count] += 1
+                v[stages.count + 1] += ev.arrested
+                if ev.mobileTrial { v[stages.count + 2] += 1 }
+                byArticle[art] = v
+                return true
+            }
+        }
+        var total = [Int](repeating: 0, count: stages.count + 3)
+        for art in byArticle.keys.sorted() {
+            let v = byArticle[art]!
+            for i in v.indices { total[i] += v[i] }
+            t.rows.append(ReportRow(key: String(art), cells: [.text(art == 0 ? "(chưa xác định)" : "Điều \(art)")] + v.map { .int($0) }))
+        }
+        t.rows.append(ReportRow(key: "total", cells: [.text("Tổng")] + total.map { .int($0) }, isTotal: true))
+        return t
+    }
+
+    func hotspots(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
+        var t = ReportTable(id: ReportSection.hotspots.rawValue, title: "",
+                            note: "Phát hiện, triệt xóa, tái hình thành trong kỳ; còn tồn tại và quá hạn triệt xóa tại ngày \(c.cutoff).",
+                            columns: Self.areaColumns() + [ReportColumn("found", "Phát hiện"), ReportColumn("cleared", "Triệt xóa"),
+                                                           ReportColumn("cleared_in_time", "Triệt xóa đúng hạn"), ReportColumn("reformed", "Tái hình thành"),
+                                                           ReportColumn("existing", "Còn tồn tại"), ReportColumn("overdue", "Quá hạn")])
+        for a in c.areas {
+            let l = try q.lifecycle(.hotspot, in: a.area, during: c.range)
+            let cells = [l.opened, l.resolved, l.resolvedInTime, l.reformed, try q.openCount(.hotspot, in: a.area, on: c.cutoff),
+                         try q.overdueCount(.hotspot, in: a.area, on: c.cutoff)]
+            t.rows.append(ReportRow(key: a.key, cells: Self.areaCells(a) + cells.map { .int($0) }, isTotal: a.total))
+        }
+        return t
+    }
+
+    func cultivation(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
+        var t = ReportTable(id: ReportSection.cultivation.rawValue, title: "", note: "Số vụ phát hiện, số cây và diện tích phá bỏ trong kỳ \(c.range).",
+                            columns: Self.areaColumns() + [ReportColumn("reports", "Số vụ"), ReportColumn("plants", "Số cây"), ReportColumn("area_m2", "Diện tích (m²)")])
+        for a in c.areas {
+            let n = try q.countEvents(in: a.area, during: c.range)[.cultivation] ?? 0
+            let cells = [n, try q.sumEvents(.plants, kind: .cultivation, in: a.area, during: c.range),
+                         try q.sumEvents(.areaM2, kind: .cultivation, in: a.area, during: c.range)]
+            t.rows.append(ReportRow(key: a.key, cells: Self.areaCells(a) + cells.map { .int($0) }, isTotal: a.total))
+        }
+        return t
+    }
+
+    func tips(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
+        var t = ReportTable(id: ReportSection.tips.rawValue, title: "",
+                            note: "Tiếp nhận và giải quyết trong kỳ (đúng hạn, quá hạn); đang giải quyết và quá hạn tại ngày \(c.cutoff).",
+                            columns: Self.areaColumns() + [ReportColumn("received", "Tiếp nhận"), ReportColumn("decided", "Đã giải quyết"),
+                                                           ReportColumn("in_time", "Đúng hạn"), ReportColumn("late", "Quá hạn khi giải quyết"),
+                                                           ReportColumn("open", "Đang giải quyết"), ReportColumn("overdue", "Quá hạn chưa giải quyết")])
+        for a in c.areas {
+            let l = try q.lifecycle(.tip, in: a.area, during: c.range)
+            let cells = [l.opened, l.resolved, l.resolvedInTime, l.resolvedLate, try q.openCount(.tip, in: a.area, on: c.cutoff),
+                         try q.overdueCount(.tip, in: a.area, on: c.cutoff)]
+            t.rows.append(ReportRow(key: a.key, cells: Self.areaCells(a) + cells.map { .int($0) }, isTotal: a.total))
+        }
+        return t
+    }
+
+    func prevention(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
+        var t = ReportTable(id: ReportSection.prevention.rawValue, title: "", note: "Số hoạt động trong kỳ \(c.range); người tham gia, bản cam kết, mô hình (số lượng).",
+                            columns: Self.areaColumns() + Self.preventionKinds.map { ReportColumn($0.code, $0.label) } + [ReportColumn("quantity", "Số lượng")])
+        for a in c.areas {
+            let byKind = try q.countEvents(in: a.area, during: c.range)
+            var quantity = 0
+            for k in Self.preventionKinds { quantity += try q.sumEvents(.quantity, kind: k, in: a.area, during: c.range) }
+            t.rows.append(ReportRow(key: a.key, cells: Self.areaCells(a) + Self.preventionKinds.map { .int(byKind[$0] ?? 0) } + [.int(quantity)], isTotal: a.total))
+        }
+        return t
+    }
+
+    func classification(_ q: borrowing ProgramSnapshot, _ c: Context, ruleSet: RuleSet, indicators: IndicatorSet) throws -> ReportTable {
+        var t = ReportTable(id: ReportSection.classification.rawValue, title: "",
+                            note: "Phân loại theo bộ tiêu chí \(ruleSet.name) cho kỳ \(c.range); tiêu chí chưa đạt kèm giá trị.",
+                            columns: Self.areaColumns() + [ReportColumn("class", "Phân loại"), ReportColumn("criteria_met", "Tiêu chí đạt"),
+                                                           ReportColumn("criteria", "Số tiêu chí"), ReportColumn("unmet", "Tiêu chí chưa đạt")])
+        let all = try q.classifyAll(period: c.range, ruleSet: ruleSet, indicators: indicators)
+        var perClass: [String: Int] = [:]
+        for cl in all where c.communes.contains(where: { $0.ref == cl.commune.ref }) {
+            let mine = cl.criteria.filter { $0.classCode == cl.classCode }
+            let shown = mine.isEmpty ? cl.criteria : mine
+            let unmet = cl.criteria.filter { !$0.met && $0.classCode == (ruleSet.classes.first?.code ?? cl.classCode) }
+            perClass[cl.classCode, default: 0] += 1
+            t.rows.append(ReportRow(key: String(cl.commune.ref.commune), cells: [
+                .code(Self.code(cl.commune.ref.commune)), .text(cl.commune.name), .text(cl.classCode),
+                .int(shown.filter(\.met).count), .int(shown.count),
+                .text(unmet.map { v in "\(v.label)" + (v.value.map { " (\(ProgramText.format(($0 * 1000).rounded() / 1000)))" } ?? "") }.joined(separator: "; ")),
+            ]))
+        }
+        if c.isProvince {
+            let summary = perClass.keys.sorted().map { "\($0): \(perClass[$0]!)" }.joined(separator: ", ")
+            t.rows.append(ReportRow(key: "total", cells: [.code(""), .text("Toàn tỉnh"), .text(summary), .text(""), .text(""), .text("")], isTotal: true))
+        }
+        return t
+    }
+
+    func targetTable(_ q: borrowing ProgramSnapshot, _ c: Context, targets: [Target], indicators: IndicatorSet, rules: RuleBook) throws -> ReportTable {
+        var t = ReportTable(id: ReportSection.targets.rawValue, title: "",
+                            note: "Chỉ tiêu có kỳ giao trùng với kỳ báo cáo; giá trị đạt được tính trên dữ liệu hiện có.",
+                            columns: [ReportColumn("target", "Chỉ tiêu"), ReportColumn("label", "Nội dung"), ReportColumn("period", "Kỳ"),
+                                      ReportColumn("value", "Đạt được"), ReportColumn("goal", "Chỉ tiêu giao"), ReportColumn("progress", "Tỷ lệ hoàn thành"),
+                                      ReportColumn("met", "Đạt"), ReportColumn("holding_back", "Xã chưa đạt")])
+        let calendar = program.calendar
+        var chosen = targets.filter { $0.period(in: calendar).overlaps(c.range) }
+        if chosen.isEmpty { chosen = targets }
+        for target in chosen {
+            let p = try q.progress(of: target, indicators: indicators, rules: rules)
+            let back = c.isProvince ? p.holdingBack.count : p.holdingBack.filter { $0.commune.ref == c.communes[0].ref }.count
+            let share: Double? = p.value.flatMap { v in target.threshold == 0 ? nil : min(v / target.threshold, 9.99) }
+            t.rows.append(ReportRow(key: target.name, cells: [.text(target.name), .text(target.label), .text(p.period.description),
+                                                              .decimal(p.value), .decimal(target.threshold), .decimal(share),
+                                                              .text(p.met ? "đạt" : "chưa đạt"), .int(back)]))
+        }
+        return t
+    }
+
+    /// The headline figures of a period, for the changes table.
+    func summary(_ q: borrowing ProgramSnapshot, area: Area, communes: [CommuneEntry], range: DayRange) throws -> [(String, String, Int)] {
+        guard let last = range.last else { return [] }
+        let counts = try q.countPersonsByStatus(in: area, on: last)
+        let onFile = Self.statuses.map { counts[$0] ?? 0 }.reduce(0, +)
+        let tally = try q.countStatusChanges(in: area, during: range)
+        let byKind = try q.countEvents(in: area, during: range)
+        return [
+            ("on_file", "Người có hồ sơ quản lý (cuối kỳ)", onFile),
+            ("addict", Status.addict.label + " (cuối kỳ)", counts[.addict] ?? 0),
+            ("illegal_user", Status.illegalUser.label + " (cuối kỳ)", counts[.illegalUser] ?? 0),
+            ("new", "Mới phát hiện", tally.count(nil, .entry, .new)),
+            ("left", "Ra khỏi diện quản lý", tally.count(nil, .exit, .left)),
+            ("drug_cases", "Vụ án về ma túy", byKind[.drugCase] ?? 0),
+            ("arrested", "Đối tượng bị bắt", try q.sumEvents(.arrested, kind: .drugCase, in: area, during: range)),
+            ("hotspots_found", "Điểm, tụ điểm phát hiện", try q.lifecycle(.hotspot, in: area, during: range).opened),
+            ("tips", "Tin báo tiếp nhận", try q.lifecycle(.tip, in: area, during: range).opened),
+            ("plants", "Cây có chứa chất ma túy phá bỏ", try q.sumEvents(.plants, kind: .cultivation, in: area, during: range)),
+        ]
+    }
+
+    func changes(_ q: borrowing ProgramSnapshot, _ c: Context, previous: ReportRequest) throws -> ReportTable {
+        var t = ReportTable(id: ReportSection.changes.rawValue, title: "", note: "Kỳ này (\(c.range)) so với kỳ trước (\(previous.range)).",
+                            columns: [ReportColumn("figure", "Chỉ số"), ReportColumn("this", "Kỳ này"), ReportColumn("previous", "Kỳ trước"),
+                                      ReportColumn("change", "Tăng (+), giảm (−)")])
+        let now = try summary(q, area: c.scopeArea, communes: c.communes, range: c.range)
+        let before = try summary(q, area: c.scopeArea, communes: c.communes, range: previous.range)
+        for (a, b) in zip(now, before) {
+            t.rows.append(ReportRow(key: a.0, cells: [.text(a.1), .int(a.2), .int(b.2), .int(a.2 - b.2)]))
+        }
+        return t
+    }
+
+    /// Persons on file at each month's last day and drug cases in each month, over the report's
+    /// months (a monthly report looks back over twelve).
+    func trend(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> [TrendPoint] {
+        let calendar = program.calendar
+        var (y, m) = calendar.monthLabel(containing: c.cutoff)
+        var months: [(Int, Int)] = []
+        let oldest = c.request.kind == .monthly ? c.cutoff.adding(months: -11) : c.request.first
+        while true {
+            months.append((y, m))
+            let r = calendar.month(y, m)
+            if r.start <= oldest || months.count >= 60 { break }
+            (y, m) = m == 1 ? (y - 1, 12) : (y, m - 1)
+        }
+        var out: [TrendPoint] = []
+        for (y, m) in months.reversed() {
+            let r = calendar.month(y, m)
+            let day = min(r.last!, c.cutoff)
+            let counts = try q.countPersonsByStatus(in: c.scopeArea, on: day)
+            let events = try q.countEvents(in: c.scopeArea, during: DayRange(from: r.start, through: day))
+            out.append(TrendPoint(label: Period.month(year: y, month: m).description, values: [
+                "on_file": Self.statuses.map { counts[$0] ?? 0 }.reduce(0, +), "addict": counts[.addict] ?? 0,
+                "drug_cases": events[.drugCase] ?? 0,
+            ]))
+        }
+        return out
+    }
+}
