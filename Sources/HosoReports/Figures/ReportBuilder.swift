@@ -60,7 +60,15 @@ public struct ReportBuilder: Sendable {
                 case .cultivation: t = try cultivation(q, context)
                 case .tips: t = try tips(q, context)
                 case .prevention: t = try prevention(q, context)
-                case .classification: t = try classification(q, context, ruleSet: rules[template.ruleSet]!, indicators: set)
+                case .classification:
+                    // the template's rule set, or for a period it does not cover the rule set in force then
+                    let applies = { (r: RuleSet) in r.effectiveFrom <= request.last && (r.effectiveUntil.map { request.last <= $0 } ?? true) }
+                    if let rs = [rules[template.ruleSet]!].filter(applies).first ?? rules.ruleSets.filter(applies).first {
+                        t = try classification(q, context, ruleSet: rs, indicators: set)
+                        if rs.name != template.ruleSet { t.note += " Bộ tiêu chí \(template.ruleSet) chưa có hiệu lực cho kỳ này: dùng \(rs.name)." }
+                    } else {
+                        t = ReportTable(id: section.rawValue, title: "", note: "Không có bộ tiêu chí phân loại nào có hiệu lực cho kỳ \(request.range).", columns: [])
+                    }
                 case .targets: t = try targetTable(q, context, targets: targets, indicators: set, rules: rules)
                 case .changes: t = try changes(q, context, previous: request.previous(calendar: calendar))
                 }
