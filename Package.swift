@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "DocExampleSupport"]),
         .testTarget(name: "HosoStoreTests", dependencies: ["HosoStore", "DocExampleSupport"]),
         .testTarget(name: "HosoDomainTests", dependencies: ["HosoDomain", "DocExampleSupport"]),
-        .testTarget(name: "HosoReportsTests", dependencies: ["HosoReports", "DocExampleSupport"]),
+        .testTarget(name: "HosoReportsTests", dependencies: ["HosoReports", "DocExampleSupport"], exclude: ["Scripts"]),
         .testTarget(name: "HosoShellTests", dependencies: ["HosoShell", "DocExampleSupport"]),
     ],
     swiftLanguageModes: [.v6]
