@@ -44,6 +44,14 @@ public struct RowBuilder: Sendable {
         return [.int(Int64(c.ref.commune)), .text(c.name), .text(c.type), .int(Int64(c.ref.province)), population.map { .int(Int64($0)) } ?? .null]
     }
 
+    /// A `status_changes` row.
+    public func change(_ c: StatusChange) -> [Value] {
+        [.int(Int64(bitPattern: c.personID)), .date(c.date), .text(c.direction.code), .text(c.status.code), .int(Int64(c.commune.commune)),
+         .text(context.communes.name(of: c.commune.commune)), .text(c.cause.code), c.event.map { .text($0.code) } ?? .null,
+         c.eventSequence.map { .int(Int64($0)) } ?? .null, c.otherCommune.map { .int(Int64($0.commune)) } ?? .null,
+         .bool(c.counts(atDepth: 1))]
+    }
+
     /// The `status_history` rows of a person.
     public func history(_ p: Person) -> [[Value]] {
         p.history.map { i in

@@ -22,6 +22,10 @@ public enum AccessPath: Sendable, Hashable {
     case historyByEdge(statuses: [Status], edge: IntervalEdge, range: DayRange, communes: [CommuneRef]?)
     /// History of every person.
     case historyScan
+    /// Status changes during a range (index `person.status_change`), per commune.
+    case changesByDate(range: DayRange, communes: [CommuneRef]?)
+    /// Status changes of every person.
+    case changesScan
     /// Events by id.
     case eventsByID([RecordID])
     /// Events by `(commune, kind, day)`.
@@ -143,6 +147,8 @@ public struct Plan: Sendable {
             case let .historyByEdge(s, edge, range, c):
                 lines.append("SCAN interval index \(n(Person.statusIntervals)) by \(edge == .start ? "start" : "end") in \(Predicate.rangeText(range)) (status: \(codes(s)), \(communes(c)))")
             case .historyScan: lines.append("full scan of status_history (every person's history)")
+            case let .changesByDate(range, c): lines.append("SCAN index \(n(Person.byStatusChange)) (\(communes(c)), days \(Predicate.rangeText(range)))")
+            case .changesScan: lines.append("full scan of status_changes (every person's changes)")
             case .eventsByID(let ids): lines.append("GET event by id (\(ids.count) id\(ids.count == 1 ? "" : "s"))")
             case let .eventsByCommuneKindDate(c, k, range):
                 lines.append("SCAN index \(n(CaseEvent.byCommuneKindDate)) (\(communes(c)), kind: \(k.count == CaseEvent.Kind.allCases.count ? "every kind" : k.map(\.code).joined(separator: ", ")), days \(Predicate.rangeText(range)))")

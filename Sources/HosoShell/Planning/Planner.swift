@@ -140,10 +140,10 @@ public struct Planner {
                     r.ids = r.ids.map { $0.intersection(ids) } ?? ids; r.consumed[i] = true
                 case (.persons, "national_id"):
                     if set.count == 1, case .text(let n)? = set.first, r.nationalID == nil { r.nationalID = n; r.consumed[i] = true }
-                case (.persons, "status"), (.status_history, "status"):
+                case (.persons, "status"), (.status_history, "status"), (.status_changes, "status"):
                     let s = Set(set.compactMap { Status(code: $0.text) })
                     r.statuses = r.statuses.map { $0.intersection(s) } ?? s; r.consumed[i] = true
-                case (.persons, "commune"), (.events, "commune"), (.status_history, "commune"):
+                case (.persons, "commune"), (.events, "commune"), (.status_history, "commune"), (.status_changes, "commune"):
                     let s = Set(set.compactMap { v -> Int32? in if case .int(let n) = v { return Int32(exactly: n) }; return nil })
                     r.communes = r.communes.map { $0.intersection(s) } ?? s; r.consumed[i] = true
                 case (.events, "kind"):
@@ -163,7 +163,8 @@ public struct Planner {
                 name = table.columns[c].name; range = DayRange(min(d, Planner.allDays.end), Planner.allDays.end)
             default: continue
             }
-            guard (table.name == .events && name == "date") || (table.name == .status_history && (name == "start" || name == "end")) else { continue }
+            guard (table.name == .events && name == "date") || (table.name == .status_history && (name == "start" || name == "end"))
+                    || (table.name == .status_changes && name == "date") else { continue }
             let old = r.ranges[name] ?? Planner.allDays
             let start = max(old.start, range.start)
             r.ranges[name] = DayRange(start, max(start, min(old.end, range.end)))
@@ -287,6 +288,15 @@ public struct Planner {
                 return
             }
             plan.access = .historyScan
+            plan.estimate = try program.personCount()
+        case .status_changes:
+            if let range = r.ranges["date"] {
+                // Status and commune conjuncts stay in the full condition.
+                plan.access = .changesByDate(range: range, communes: communes)
+                plan.estimate = try program.countStatusChanges(in: province, during: range).counts.values.reduce(0, +)
+                return
+            }
+            plan.access = .changesScan
             plan.estimate = try program.personCount()
         }
     }
