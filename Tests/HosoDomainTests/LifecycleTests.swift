@@ -50,6 +50,27 @@ import HosoStore
         #expect(try updated.verify().isConsistent)
     }
 
+    /// Rules written before the lifecycle thresholds existed (fields 1–7) read with the defaults.
+    @Test func olderRulesReadWithTheDefaultThresholds() throws {
+        var custom = TermRules.national2021
+        custom.tipDecisionDays = 15; custom.hotspotClearMonths = 1; custom.releasedPrisonerMonths = 6
+        var w = RecordWriter(formatVersion: 1)
+        custom.write(to: &w)
+        // As TermRules.write wrote them before fields 8–11.
+        var older = RecordWriter(formatVersion: 1)
+        older.write(1, Int64(custom.effectiveFrom.rawValue)); older.write(2, custom.illegalUseMonths)
+        older.write(3, custom.postRehabVoluntaryMonths); older.write(4, custom.postRehabMethadoneMonths)
+        older.write(5, custom.postRehabCompulsoryAdultMonths); older.write(6, custom.postRehabCompulsoryMinorMonths)
+        older.write(7, custom.releasedPrisonerMonths)
+        func read(_ bytes: [UInt8]) throws -> TermRules {
+            try bytes.withUnsafeBytes { raw in var r = try RecordReader(raw, recordType: "term rules"); return try TermRules.read(&r) }
+        }
+        let now = try read(w.bytes), before = try read(older.bytes)
+        #expect(now == custom)
+        #expect(before.releasedPrisonerMonths == 6 && before.tipDecisionDays == 20 && before.tipExtendedMonths == 2
+                && before.tipSecondExtensionMonths == 2 && before.hotspotClearMonths == 2)
+    }
+
     @Test(arguments: [UInt64(31), 32])
     func overdueListsAndCountsMatchABruteForce(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)

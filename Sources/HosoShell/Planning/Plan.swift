@@ -182,6 +182,7 @@ extension Plan {
         (Person.statusFlow, "COUNT(*) FROM persons WHERE status = … AS OF 'day' (province)"),
         (Person.communeFlow, "COUNT(*) FROM persons WHERE status = … AS OF 'day' GROUP BY commune (months + the interval index)"),
         (Person.statusIntervals, "persons WHERE status = … AS OF 'day'; status_history WHERE status = … AND start|end in a period"),
+        (Person.byStatusChange, "status_changes WHERE date in a period [AND commune = …]"),
         (CaseEvent.byCommuneKindDate, "events WHERE commune = … [AND kind = …] [AND date …]"),
         (CaseEvent.byDate, "events WHERE date in a period"),
         (CaseEvent.perDay, "COUNT(*) FROM events WHERE date/kind … GROUP BY kind (province)"),
