@@ -1,6 +1,6 @@
 import HosoDomain
 
-/// The tables a statement can query: persons, events, communes, status_history and status_changes.
+/// The tables a statement can query: persons, events, communes, status_history, status_changes and overdue.
 ///
 /// ```swift
 /// print(TableSchema.named("persons")?.columns.first?.name ?? "")   // id
@@ -8,7 +8,7 @@ import HosoDomain
 public struct TableSchema: Sendable, Hashable {
     /// The tables.
     public enum Name: String, CodedEnum {
-        case persons, events, communes, status_history, status_changes
+        case persons, events, communes, status_history, status_changes, overdue
         /// What a table is called in messages.
         public static let codeName = "table"
     }
@@ -31,7 +31,7 @@ public struct TableSchema: Sendable, Hashable {
     public static func named(_ name: String) -> TableSchema? { all.first { $0.name.rawValue == name.lowercased() } }
 
     /// Every table.
-    public static let all: [TableSchema] = [persons, events, communes, statusHistory, statusChanges]
+    public static let all: [TableSchema] = [persons, events, communes, statusHistory, statusChanges, overdue]
 
     /// Person management files; `status` and `commune` are as of the statement's `AS OF` day
     /// (default: the tenant's current day).
@@ -109,4 +109,18 @@ public struct TableSchema: Sendable, Hashable {
         Column("other_commune", .commune, "for a move: the commune of the tenant moved from or to (NULL: outside the tenant)"),
         Column("in_province", .boolean, "counts at province level (a move between two of its communes does not)"),
     ], summary: "one row per entry into or exit from a status, with its cause")
+
+    /// Tips undecided and hotspots not cleared past their deadline on the statement's `AS OF`
+    /// day (default: the tenant's current day).
+    public static let overdue = TableSchema(name: .overdue, columns: [
+        Column("id", .integer, "event id"),
+        Column("kind", .kind, "tip or hotspot", codes: CaseEvent.Kind.self),
+        Column("commune", .commune, "commune code"),
+        Column("commune_name", .communeName, "its name"),
+        Column("date", .date, "day received (tip) or found (hotspot)"),
+        Column("deadline", .date, "last day on time (20 days, 2 or 2 + 2 months for a tip; 2 months for a hotspot)"),
+        Column("extensions", .integer, "extensions of a tip's deadline (0, 1, 2)"),
+        Column("resolved_date", .date, "day decided or cleared, when later than the AS OF day"),
+        Column("days_overdue", .integer, "days past the deadline on the AS OF day"),
+    ], summary: "one row per tip or hotspot open past its deadline on the AS OF day")
 }

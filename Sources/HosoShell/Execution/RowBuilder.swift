@@ -52,6 +52,13 @@ public struct RowBuilder: Sendable {
          .bool(c.counts(atDepth: 1))]
     }
 
+    /// An `overdue` row of a tip or hotspot open past its deadline on `day`.
+    public func overdue(_ e: CaseEvent, on asOf: Day) -> [Value] {
+        [.int(Int64(bitPattern: e.id)), .text(e.kind.code), .int(Int64(e.commune.commune)), .text(context.communes.name(of: e.commune.commune)),
+         .date(e.date), day(e.deadline), .int(Int64(e.extensions)), day(e.resolvedDate),
+         e.deadline.map { .int(Int64(asOf.rawValue - $0.rawValue)) } ?? .null]
+    }
+
     /// The `status_history` rows of a person.
     public func history(_ p: Person) -> [[Value]] {
         p.history.map { i in

@@ -40,7 +40,9 @@ public struct Planner {
         var asOf = context.today
         var explicitAsOf = false
         if let (text, token) = s.asOf {
-            guard table.name == .persons else { throw QueryError("AS OF applies to persons (status on a day); \(table.name.rawValue) has no as-of columns", at: token) }
+            guard table.name == .persons || table.name == .overdue else {
+                throw QueryError("AS OF applies to persons (status on a day) and overdue; \(table.name.rawValue) has no as-of columns", at: token)
+            }
             do { asOf = try Day.parse(text) } catch { throw QueryError("not a date after AS OF: \(error.reason) (write '2025-12-10' or '10/12/2025')", at: token) }
             explicitAsOf = asOf != context.today
         }
@@ -143,10 +145,10 @@ public struct Planner {
                 case (.persons, "status"), (.status_history, "status"), (.status_changes, "status"):
                     let s = Set(set.compactMap { Status(code: $0.text) })
                     r.statuses = r.statuses.map { $0.intersection(s) } ?? s; r.consumed[i] = true
-                case (.persons, "commune"), (.events, "commune"), (.status_history, "commune"), (.status_changes, "commune"):
+                case (.persons, "commune"), (.events, "commune"), (.status_history, "commune"), (.status_changes, "commune"), (.overdue, "commune"):
                     let s = Set(set.compactMap { v -> Int32? in if case .int(let n) = v { return Int32(exactly: n) }; return nil })
                     r.communes = r.communes.map { $0.intersection(s) } ?? s; r.consumed[i] = true
-                case (.events, "kind"):
+                case (.events, "kind"), (.overdue, "kind"):
                     let s = Set(set.compactMap { CaseEvent.Kind(code: $0.text) })
                     r.kinds = r.kinds.map { $0.intersection(s) } ?? s; r.consumed[i] = true
                 default: break
@@ -298,6 +300,12 @@ public struct Planner {
             }
             plan.access = .changesScan
             plan.estimate = try program.personCount()
+        case .overdue:
+            let kinds = [CaseEvent.Kind.tip, .hotspot].filter { r.kinds?.contains($0) ?? true }
+            plan.access = .overdueOnDay(kinds: kinds, communes: communes, day: plan.asOf)
+            plan.estimate = try program.read { q in
+                try kinds.reduce(0) { n, k in try n + q.overdueCount(k, in: province, on: plan.asOf) }
+            }
         }
     }
 }
