@@ -58,9 +58,9 @@ import HosoDomain
         let attributes = try FileManager.default.attributesOfItem(atPath: html)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(dir)/profile"]
-        let (s1, o1) = try run(chromium, common + ["--window-size=1240,1754", "--screenshot=\(png)", "file://\(html)"])
+        let (s1, o1) = try run("/usr/bin/env", ["timeout", "180", chromium] + common + ["--window-size=1240,1754", "--screenshot=\(png)", "file://\(html)"])
         #expect(s1 == 0, "chromium --screenshot: \(o1)")
-        let (s2, o2) = try run(chromium, common + ["--no-pdf-header-footer", "--print-to-pdf=\(pdf)", "file://\(html)"])
+        let (s2, o2) = try run("/usr/bin/env", ["timeout", "180", chromium] + common + ["--no-pdf-header-footer", "--print-to-pdf=\(pdf)", "file://\(html)"])
         #expect(s2 == 0, "chromium --print-to-pdf: \(o2)")
         let (s3, o3) = try run("/usr/bin/env", ["python3", Self.scripts + "/check_render.py", png, pdf])
         #expect(s3 == 0, "\(o3)")

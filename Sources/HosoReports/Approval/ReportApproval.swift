@@ -111,6 +111,8 @@ public struct ReportApprovals: Sendable {
             throw ReportError(place: "principal \(principal)", reason: "the role '\(principal.role)' may not \(action) reports",
                               fix: "\(action) needs the role \(Self.mayDo[action]!.sorted().joined(separator: " or ")) (--as NAME --role ROLE)")
         }
+        // a write brings the tenant's day up to the store's clock before it is read
+        try program.tenant.write { _ in }
         let f = ISO8601DateFormatter()
         return ApprovalStep(action: action, by: principal.name, role: principal.role, at: f.string(from: Date()), day: try program.today().description)
     }

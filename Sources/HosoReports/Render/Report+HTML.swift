@@ -54,7 +54,7 @@ extension Report {
     h2 { font-size: 11.5pt; margin: 14px 0 4px; color: #12324f; break-after: avoid; }
     .meta, .note { color: #4a5a6a; font-size: 9pt; margin: 2px 0 6px; }
     .figures { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; }
-    .figure { flex: 1 1 30mm; border: 1px solid #d5dde5; border-radius: 4px; padding: 5px 8px; background: #f6f8fa; }
+    .figure { flex: 1 1 0; min-width: 26mm; border: 1px solid #d5dde5; border-radius: 4px; padding: 5px 8px; background: #f6f8fa; }
     .figure b { display: block; font-size: 14pt; color: #12324f; }
     .figure span { font-size: 8pt; color: #4a5a6a; }
     .chart { break-inside: avoid; margin: 8px 0; }
@@ -83,6 +83,11 @@ extension Report {
         }
         return o
     }
+
+    /// Short Vietnamese names of the statuses for the chart's legend.
+    static let shortLabels = ["illegal_user": "sử dụng trái phép", "addict": "nghiện", "voluntary_rehab": "cai tự nguyện",
+                              "compulsory_rehab": "cai bắt buộc", "methadone": "methadone", "post_rehab": "quản lý sau cai",
+                              "released_prisoner": "chấp hành xong án", "high_risk": "nguy cơ cao"]
 
     static let palette = ["#9b1c1c", "#d9534f", "#f0ad4e", "#5bc0de", "#2a7ab0", "#12324f", "#6c8e3f", "#8e6c8a"]
 
@@ -125,21 +130,26 @@ extension Report {
         guard !rows.isEmpty else { return "" }
         let totals = rows.map { r in statusColumns.map { Int(r.cells[$0].number ?? 0) }.reduce(0, +) }
         let maxTotal = max(1, totals.max() ?? 1)
+        // many communes: two columns of bars, so the chart fits beside the others on an A4 page
+        let columns = rows.count > 30 ? 2 : 1
+        let perColumn = (rows.count + columns - 1) / columns
         let barH = rows.count > 30 ? 9 : 16, gap = rows.count > 30 ? 2 : 4
-        let left = 150, width = 700, plot = width - left - 40
+        let width = 700, columnW = width / columns
+        let left = columns == 2 ? 112 : 150, plot = columnW - left - 34
         let legendH = 34
-        let height = legendH + rows.count * (barH + gap) + 24
+        let height = legendH + perColumn * (barH + gap) + 8
         var s = "<div class=\"chart\"><h2>Biểu đồ: người có hồ sơ quản lý theo tình trạng, từng xã (ngày \(request.last))</h2>"
         s += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"persons by status per commune\" font-family=\"DejaVu Sans, Arial, sans-serif\">"
         for (k, c) in statusColumns.enumerated() {
             let x = (k % 4) * 170, y = (k / 4) * 15
             s += "<rect x=\"\(x)\" y=\"\(y + 2)\" width=\"10\" height=\"10\" fill=\"\(Self.palette[k % Self.palette.count])\"/>"
-            s += "<text x=\"\(x + 14)\" y=\"\(y + 11)\" font-size=\"9\">\(Self.html(t.columns[c].id))</text>"
+            s += "<text x=\"\(x + 14)\" y=\"\(y + 11)\" font-size=\"9\">\(Self.html(Self.shortLabels[t.columns[c].id] ?? t.columns[c].id))</text>"
         }
         for (i, r) in rows.enumerated() {
-            let y = legendH + i * (barH + gap)
-            s += "<text x=\"\(left - 4)\" y=\"\(y + barH - 1)\" font-size=\"\(barH > 10 ? 10 : 7.5)\" text-anchor=\"end\">\(Self.html(r.cells[1].description))</text>"
-            var x = Double(left)
+            let origin = (i / perColumn) * columnW + left
+            let y = legendH + (i % perColumn) * (barH + gap)
+            s += "<text x=\"\(origin - 4)\" y=\"\(y + barH - 1)\" font-size=\"\(barH > 10 ? 10 : 7.5)\" text-anchor=\"end\">\(Self.html(r.cells[1].description))</text>"
+            var x = Double(origin)
             for (k, c) in statusColumns.enumerated() {
                 let n = r.cells[c].number ?? 0
                 guard n > 0 else { continue }
@@ -149,7 +159,10 @@ extension Report {
             }
             s += "<text x=\"\(Self.f(x + 3))\" y=\"\(y + barH - 1)\" font-size=\"\(barH > 10 ? 9 : 7)\" fill=\"#4a5a6a\">\(totals[i])</text>"
         }
-        s += "<line x1=\"\(left)\" y1=\"\(legendH - 2)\" x2=\"\(left)\" y2=\"\(height - 20)\" stroke=\"#999\" stroke-width=\"0.5\"/>"
+        for col in 0..<columns {
+            let x = col * columnW + left
+            s += "<line x1=\"\(x)\" y1=\"\(legendH - 2)\" x2=\"\(x)\" y2=\"\(height - 6)\" stroke=\"#999\" stroke-width=\"0.5\"/>"
+        }
         s += "</svg></div>\n"
         return s
     }
@@ -157,7 +170,7 @@ extension Report {
     /// Lines of persons on file and addicts at each month's end, bars of drug cases per month.
     func trendChart() -> String {
         guard trend.count >= 2 else { return "" }
-        let width = 700, height = 230, left = 50, right = 50, top = 28, bottom = 40
+        let width = 700, height = 190, left = 50, right = 50, top = 26, bottom = 22
         let plotW = Double(width - left - right), plotH = Double(height - top - bottom)
         let maxP = Double(max(1, trend.map { $0.values["on_file"] ?? 0 }.max() ?? 1))
         let maxC = Double(max(1, trend.map { $0.values["drug_cases"] ?? 0 }.max() ?? 1))
@@ -179,7 +192,7 @@ extension Report {
             let x = Double(left) + Double(i) * step
             s += "<rect x=\"\(Self.f(x + step * 0.2))\" y=\"\(Self.f(Double(top) + plotH - h))\" width=\"\(Self.f(step * 0.6))\" height=\"\(Self.f(h))\" fill=\"#f0ad4e\" opacity=\"0.8\"/>"
             if trend.count <= 24 || i % 2 == 0 {
-                s += "<text x=\"\(Self.f(x + step / 2))\" y=\"\(height - bottom + 12)\" font-size=\"7.5\" text-anchor=\"middle\">\(Self.html(p.label))</text>"
+                s += "<text x=\"\(Self.f(x + step / 2))\" y=\"\(height - bottom + 11)\" font-size=\"7.5\" text-anchor=\"middle\">\(Self.html(p.label))</text>"
             }
         }
         for (series, color) in [("on_file", "#12324f"), ("addict", "#d9534f")] {
