@@ -122,6 +122,11 @@ MODULES = [
         Value("data", "SyntheticProvince", "a synthetic Lạng Sơn of 10 persons and 20 case events (seed 2025)", "c.data"),
         Value("q", "borrowing ProgramSnapshot", "a snapshot of `program`", wrapper="try c.program.read { q in ◊ }"),
     ], testable=True),
+    Module("HosoReports", [
+        Value("store", "Store", "a store in a directory of its own, its clock on 2026-01-15, holding tenant `demo`: a synthetic Lạng Sơn of 300 persons and 1,500 events, Lạng Sơn's calendar", "c.store"),
+        Value("program", "ProgramTenant", "tenant `demo` of `store`", "c.program"),
+        Value("directory", "String", "an empty directory of its own", "c.directory"),
+    ], imports=["HosoDomain"], testable=True),
     Module("HosoShell", [
         Value("store", "Store", "a store in a directory of its own, its clock on 2026-03-15, holding tenant `demo`: a synthetic Lạng Sơn of 40 persons and 200 events", "c.store"),
         Value("session", "ShellSession", "a session on tenant `demo` of `store`, its output discarded", "c.session"),

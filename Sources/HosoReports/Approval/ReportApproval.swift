@@ -59,6 +59,15 @@ public struct FigureDifference: Sendable, Hashable, CustomStringConvertible {
 ///
 /// Roles are simple until the privacy issue brings real ones: `reporter` may submit, `approver`
 /// may submit and approve, `admin` may do all three and lock.
+///
+/// ```swift
+/// let approvals = ReportApprovals(program: program)
+/// let h1 = try ReportRequest.parse(kind: .halfYear, period: "2025-H1", calendar: program.calendar)
+/// try approvals.submit(h1, by: Principal(name: "xa.cong-son", role: "reporter"))
+/// let approved = try approvals.approve(h1, by: Principal(name: "ca.tinh.pc04", role: "approver"))
+/// print(approved.state)   // approved
+/// print(try approvals.differences(approved).count)   // 0
+/// ```
 public struct ReportApprovals: Sendable {
     /// The tenant.
     public let program: ProgramTenant

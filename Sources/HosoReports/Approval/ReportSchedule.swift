@@ -19,6 +19,11 @@ public struct DueReport: Sendable, Hashable {
 /// (or of one commune) under its calendar and templates.
 public enum ReportSchedule {
     /// The reports due from `lookBack` days before `today` to `weeks` weeks after it, oldest first.
+    ///
+    /// ```swift
+    /// let due = try ReportSchedule.due(program, today: Day(year: 2025, month: 6, day: 5)!)
+    /// print(due.first { $0.request.kind == .halfYear }!.due)   // 2025-06-12
+    /// ```
     public static func due(_ program: ProgramTenant, today: Day, weeks: Int = 6, lookBack: Int = 62,
                            scope: ReportScope = .province) throws -> [DueReport] {
         let templates = try ReportTemplates.of(program)

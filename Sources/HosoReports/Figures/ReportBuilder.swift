@@ -17,6 +17,13 @@ public struct ReportBuilder: Sendable {
     public init(program: ProgramTenant) { self.program = program }
 
     /// The report for `request` under the tenant's template for its kind (or `template`).
+    ///
+    /// ```swift
+    /// let annual = try ReportRequest.parse(kind: .annual, period: "2025", calendar: program.calendar)
+    /// let report = try ReportBuilder(program: program).build(annual)
+    /// print(report.tables.count)   // 10
+    /// print(report[table: "persons_by_status"]!.rows.last!.key)   // total
+    /// ```
     public func build(_ request: ReportRequest, template: ReportTemplate? = nil) throws -> Report {
         let template = try template ?? ReportTemplates.template(request.kind, of: program)
         guard let province = program.province else {

@@ -60,6 +60,11 @@ public struct ReportRequest: Sendable, Codable, Hashable, CustomStringConvertibl
     /// The request for `kind` and a period text in `calendar`: `2025-06` for monthly, `2025-H1`
     /// for half-year, `2025` for annual, `FROM..THROUGH` for a span. A text that does not fit the
     /// kind is refused with the form it should take.
+    ///
+    /// ```swift
+    /// let request = try ReportRequest.parse(kind: .halfYear, period: "2025-H1", calendar: program.calendar)
+    /// print(request.first, request.last)   // 2024-12-10 2025-06-09
+    /// ```
     public static func parse(kind: ReportKind, period text: String, calendar: ReportingCalendar,
                              scope: ReportScope = .province) throws(ReportError) -> ReportRequest {
         let period: Period

@@ -24,6 +24,13 @@ extension Report {
     }
 
     /// Writes the report in `format` to `path`, readable by its owner only (0600), replacing any file there.
+    ///
+    /// ```swift
+    /// let report = try ReportBuilder(program: program).build(try ReportRequest.parse(kind: .monthly, period: "2025-06", calendar: program.calendar))
+    /// try report.write(.xlsx, to: directory + "/2025-06.xlsx")
+    /// try report.write(.csv, to: directory + "/2025-06.csv", excelBOM: true)
+    /// print(FileManager.default.fileExists(atPath: directory + "/2025-06.xlsx"))   // true
+    /// ```
     public func write(_ format: ReportFormat, to path: String, excelBOM: Bool = false) throws {
         let bytes = try rendered(format, excelBOM: excelBOM)
         let tmp = path + ".tmp-\(getpid())"

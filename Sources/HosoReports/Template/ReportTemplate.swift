@@ -9,7 +9,7 @@ import HosoDomain
 ///
 /// The file format is the program's block format:
 ///
-/// ```
+/// ```text
 /// [template annual]
 /// title = Báo cáo năm {period}: công tác xây dựng xã, phường không ma túy
 /// sections = persons_by_status, status_changes, drug_cases, targets, changes
@@ -41,6 +41,11 @@ public struct ReportTemplate: Sendable, Hashable {
     public func title(of section: ReportSection) -> String { sectionTitles[section] ?? section.title }
 
     /// Reads templates from `text`; `file` names it in errors, which give the line and field.
+    ///
+    /// ```swift
+    /// let mine = try ReportTemplate.parse("[template monthly]\nsections = drug_cases, tips\n", file: "mine.hoso")
+    /// print(mine[0].sections.map(\.rawValue))   // ["drug_cases", "tips"]
+    /// ```
     public static func parse(_ text: String, file: String) throws(ReportError) -> [ReportTemplate] {
         let stanzas: [ProgramStanza]
         do { stanzas = try ProgramText.parse(text, file: file) } catch {
