@@ -76,7 +76,7 @@ public struct ReportRequest: Sendable, Codable, Hashable, CustomStringConvertibl
         case (.monthly, .month), (.halfYear, .half), (.annual, .year), (.span, .span): fits = true
         default: fits = false
         }
-        guard fits else { throw ReportError(place: "period '\(text)'", reason: "is not a period of a \(kind.rawValue) report", fix: ReportRequest.form(kind)) }
+        guard fits else { throw ReportError(place: "period '\(text)'", reason: "is not a period of the report kind \(kind.rawValue)", fix: ReportRequest.form(kind)) }
         let range = period.range(in: calendar)
         guard let last = range.last else { throw ReportError(place: "period '\(text)'", reason: "has no days", fix: ReportRequest.form(kind)) }
         return ReportRequest(kind: kind, period: period.description, first: range.start, last: last, scope: scope)
