@@ -404,6 +404,13 @@ import HosoStore
                     let present = persons.filter { $0.history.contains { $0.status == s && $0.contains(day) } }.count
                     #expect(t.entries(s) - t.exits(s) == present, "seed \(seed) \(context): \(s) on \(day)")
                 }
+                for c in communes {
+                    let here = try q.countStatusChanges(in: .commune(c), during: upTo)
+                    for s in Status.allCases where s != .none {
+                        let present = persons.filter { $0.history.contains { $0.status == s && $0.commune == c && $0.contains(day) } }.count
+                        #expect(here.entries(s) - here.exits(s) == present, "seed \(seed) \(context): \(s) in \(c) on \(day)")
+                    }
+                }
             }
         }
     }
