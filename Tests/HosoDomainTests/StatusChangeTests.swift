@@ -404,6 +404,13 @@ import HosoStore
                     let present = persons.filter { $0.history.contains { $0.status == s && $0.contains(day) } }.count
                     #expect(t.entries(s) - t.exits(s) == present, "seed \(seed) \(context): \(s) on \(day)")
                 }
+                for c in communes {
+                    let here = try q.countStatusChanges(in: .commune(c), during: upTo)
+                    for s in Status.allCases where s != .none {
+                        let present = persons.filter { $0.history.contains { $0.status == s && $0.commune == c && $0.contains(day) } }.count
+                        #expect(here.entries(s) - here.exits(s) == present, "seed \(seed) \(context): \(s) in \(c) on \(day)")
+                    }
+                }
             }
         }
     }
@@ -434,6 +441,15 @@ import HosoStore
         tip.resolvedDate = d("2025-05-01")
         try tenant.write { txn in try txn.insert(p); try txn.insert(tip) }
 
+        // Opened first by a reader who may not write: the derivation runs as the system.
+        struct ReadOnly: AccessPolicy {
+            func authorize(_ op: AccessOperation, by p: Principal) throws(HosoError) {
+                if case .write = op { throw .accessDenied(principal: p.name, operation: op.description, reason: "read-only role") }
+            }
+        }
+        let viewer = try ProgramTenant.open(in: store, name: "old", as: Principal(name: "viewer", role: "viewer"), policy: ReadOnly())
+        #expect(try viewer.person(id: 1)?.history.last?.end == d("2026-07-01"))
+        #expect(throws: HosoError.self) { try viewer.record(PersonEvent(date: d("2026-01-01"), kind: .testResult), for: 1) }
         let program = try ProgramTenant.open(in: store, name: "old")
         let now = try #require(try program.person(id: 1))
         #expect(now.history.last?.end == d("2026-07-01"))
