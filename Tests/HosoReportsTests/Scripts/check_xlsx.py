@@ -61,6 +61,11 @@ for name, s in sections.items():
                 if cell != want:
                     errors.append("%s: CSV %r, xlsx %r" % (where, want, cell))
                 texts += 1
+# Vietnamese read back as written (not only equal to the CSV): the communes' names and the total row
+if "persons_by_status" in wb.sheetnames:
+    names = [c.value for c in wb["persons_by_status"]["B"]]
+    if "Toàn tỉnh" not in names or not any(isinstance(n, str) and (n.startswith("Xã ") or n.startswith("Phường ")) for n in names):
+        errors.append("persons_by_status!B does not read back 'Toàn tỉnh' and the communes' Vietnamese names: %r" % names[:5])
 if errors:
     print("\n".join(errors[:20]))
     print("%d differences" % len(errors))
