@@ -65,7 +65,8 @@ extension Report {
         for (i, s) in sheets.enumerated() { files.append(("xl/worksheets/sheet\(i + 1).xml", s.xml)) }
         for (path, text) in files {
             let data = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { pos, size in
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: Self.zipDate,
+                                 compressionMethod: .deflate) { pos, size in
                 data.subdata(in: Int(pos)..<Int(pos) + size)
             }
         }
@@ -74,6 +75,9 @@ extension Report {
         }
         return Array(bytes)
     }
+
+    /// The entries' date (1980-01-01, ZIP's first day), so the same report makes the same bytes.
+    static let zipDate = Date(timeIntervalSince1970: 315_532_800)
 
     /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
     static func sheetName(_ s: String) -> String {
