@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 317 examples compiled, 309 of them run, 315 printed lines checked.
+// 323 examples compiled, 315 of them run, 321 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1498,6 +1498,23 @@ private func example_Places_Province_5() throws {
     DocOutput.expect("Lạng Sơn", from: "print(p.name)")
 }
 
+// Sources/HosoDomain/Program/Classification/Classification.swift, example 1
+private func example_Program_Classification_Classification_1(program: ProgramTenant, q: borrowing ProgramSnapshot) throws {
+    let indicators = try IndicatorSet.bundled()
+    let rules = try RuleBook.bundled(indicators: indicators)
+    let c = try q.classify(program.settings.communes[0], period: Period.year(2025).range(), ruleSet: rules["hung-yen-2024"]!, indicators: indicators)
+    print(c.classCode)   // has_drug_problems
+    DocOutput.expect("has_drug_problems", from: "print(c.classCode)")
+}
+
+// Sources/HosoDomain/Program/Indicators/IndicatorEvaluation.swift, example 1
+private func example_Program_Indicators_IndicatorEvaluation_1(q: borrowing ProgramSnapshot) throws {
+    let set = try IndicatorSet.bundled()
+    let v = try q.evaluate("new_addicts", in: set, area: .province(20), period: Period.year(2025).range())
+    print(v.numerator)   // 0.0
+    DocOutput.expect("0.0", from: "print(v.numerator)")
+}
+
 // Sources/HosoDomain/Program/ProgramError.swift, example 1
 private func example_Program_ProgramError_1(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
     var first = Person(id: 3, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
@@ -1928,6 +1945,21 @@ private func example_Program_ProgramTenant_Metadata_12(store: Store) throws {
     try ProgramTenant.restore("lang-son", in: store, from: "/backups/lang-son-2026-12-01", as: "lang-son-copy")
 }
 
+// Sources/HosoDomain/Program/ProgramTenant+Program.swift, example 1
+private func example_Program_ProgramTenant_Program_1(program: ProgramTenant) throws {
+    let set = try program.indicators()
+    print(set["new_addicts"] != nil)   // true
+    DocOutput.expect("true", from: "print(set[\"new_addicts\"] != nil)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Program.swift, example 2
+private func example_Program_ProgramTenant_Program_2(program: ProgramTenant, day: Day) throws {
+    let c = program.settings.communes[0].ref.commune
+    try program.recordInput(CommuneInput(name: "offender_group", commune: c, year: 2025, value: 1, recordedBy: "cand.congson", recordedOn: day))
+    print(try program.inputs().current("offender_group", commune: c, year: 2025)?.value ?? 0)   // 1.0
+    DocOutput.expect("1.0", from: "print(try program.inputs().current(\"offender_group\", commune: c, year: 2025)?.value ?? 0)")
+}
+
 // Sources/HosoDomain/Program/ProgramTenant+Queries.swift, example 1
 private func example_Program_ProgramTenant_Queries_1(program: ProgramTenant) throws {
     let n = try program.countPersons(.addict, in: .province(20), on: Day(year: 2025, month: 12, day: 10)!)
@@ -2131,6 +2163,16 @@ private func example_Program_ProgramTenant_6(program: ProgramTenant) throws {
     DocOutput.expect("10", from: "print(try program.personCount())")
 }
 
+// Sources/HosoDomain/Program/Targets/Target.swift, example 1
+private func example_Program_Targets_Target_1(q: borrowing ProgramSnapshot) throws {
+    let indicators = try IndicatorSet.bundled()
+    let rules = try RuleBook.bundled(indicators: indicators)
+    let targets = try TargetBook.bundled(indicators: indicators, rules: rules)
+    let p = try q.progress(of: targets["lang-son-2025"]!, indicators: indicators, rules: rules)
+    print(p.met, p.holdingBack.count)   // false 16
+    DocOutput.expect("false 16", from: "print(p.met, p.holdingBack.count)")
+}
+
 // Sources/HosoDomain/Synthetic/SyntheticProvince.swift, example 1
 private func example_Synthetic_SyntheticProvince_1(program: ProgramTenant) throws {
     let data = try SyntheticProvince(provinceCode: 20, persons: 100, events: 500, seed: 2025)
@@ -2141,6 +2183,13 @@ private func example_Synthetic_SyntheticProvince_1(program: ProgramTenant) throw
 
 // Sources/HosoDomain/Synthetic/SyntheticProvince.swift, example 2
 private func example_Synthetic_SyntheticProvince_2() throws {
+    let data = try SyntheticProvince.realistic()
+    print(data.personCount, data.quietCommunes.count)   // 3000 16
+    DocOutput.expect("3000 16", from: "print(data.personCount, data.quietCommunes.count)")
+}
+
+// Sources/HosoDomain/Synthetic/SyntheticProvince.swift, example 3
+private func example_Synthetic_SyntheticProvince_3() throws {
     let data = try SyntheticProvince(provinceCode: 20, persons: 10, events: 10)
     let settings = data.settings(calendar: try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10))
     print(settings.province ?? 0)   // 20
@@ -3405,6 +3454,17 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in try example_Places_Province_5() }
     }
 
+    @Test("Program/Classification/Classification.swift, example 1") func program_Classification_Classification_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try c.program.read { q in try example_Program_Classification_Classification_1(program: program, q: q) }
+        }
+    }
+
+    @Test("Program/Indicators/IndicatorEvaluation.swift, example 1") func program_Indicators_IndicatorEvaluation_1() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_Indicators_IndicatorEvaluation_1(q: q) } }
+    }
+
     @Test("Program/ProgramError.swift, example 1") func program_ProgramError_1() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
@@ -3740,6 +3800,21 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         }
     }
 
+    @Test("Program/ProgramTenant+Program.swift, example 1") func program_ProgramTenant_Program_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Program_1(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Program.swift, example 2") func program_ProgramTenant_Program_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let day = try c.day
+            try example_Program_ProgramTenant_Program_2(program: program, day: day)
+        }
+    }
+
     @Test("Program/ProgramTenant+Queries.swift, example 1") func program_ProgramTenant_Queries_1() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
@@ -3945,6 +4020,10 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         }
     }
 
+    @Test("Program/Targets/Target.swift, example 1") func program_Targets_Target_1() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_Targets_Target_1(q: q) } }
+    }
+
     @Test("Synthetic/SyntheticProvince.swift, example 1") func synthetic_SyntheticProvince_1() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
@@ -3954,6 +4033,10 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("Synthetic/SyntheticProvince.swift, example 2") func synthetic_SyntheticProvince_2() throws {
         try DocOutput.run(checks: 1) { c in try example_Synthetic_SyntheticProvince_2() }
+    }
+
+    @Test("Synthetic/SyntheticProvince.swift, example 3") func synthetic_SyntheticProvince_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Synthetic_SyntheticProvince_3() }
     }
 
     @Test("Time/CalendarError.swift, example 1") func time_CalendarError_1() throws {

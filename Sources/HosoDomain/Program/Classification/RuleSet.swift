@@ -7,7 +7,7 @@ import HosoStore
 /// In a file (``RuleBook/parse(_:file:indicators:)``), a `[ruleset name]` block is followed by
 /// its `[class code]` and `[criterion class.name]` blocks:
 ///
-/// ```
+/// ```text
 /// [ruleset hung-yen-2024]
 /// effective_from = 2024-01-01
 /// classes = drug_free, key_complex, has_drug_problems

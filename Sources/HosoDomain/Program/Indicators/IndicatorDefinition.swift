@@ -6,7 +6,7 @@ import HosoStore
 ///
 /// In a file (``IndicatorSet/parse(_:file:)``):
 ///
-/// ```
+/// ```text
 /// [indicator new_addicts]
 /// label = Người nghiện mới phát hiện trong kỳ
 /// source = persons_entering

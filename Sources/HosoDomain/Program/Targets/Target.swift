@@ -3,7 +3,7 @@ import HosoStore
 /// A target of a plan as data (DOMAIN.md, "Targets the plans track"): how many communes reach
 /// a class, or a bound on an indicator or on its growth, for a period.
 ///
-/// ```
+/// ```text
 /// [target lang-son-2026]
 /// province = 20
 /// kind = communes_in_class
