@@ -81,9 +81,10 @@ struct ProgramCommand: ParsableCommand {
             let rows: [[String]] = try ProgramCommand.timed("\(names.count * areas.count) values") {
                 try program.read { q in
                     var rows: [[String]] = []
+                    let inputs = try q.inputs()
                     for n in names {
                         for (label, a) in areas {
-                            let v = try q.evaluate(n, in: set, area: a, period: range, on: day)
+                            let v = try q.evaluate(n, in: set, area: a, period: range, on: day, inputs: inputs)
                             let percent = set[n]!.per != nil
                             rows.append([n, label, ProgramCommand.show(v.numerator, percent: false),
                                          v.denominator.map { ProgramCommand.show($0, percent: false) } ?? "",

@@ -142,7 +142,8 @@ extension ProgramTenant {
         if let p = province { areas.append(.province(p)) }
         return try read { q in
             var out: [IndicatorValue] = []
-            for n in chosen { for a in areas { out.append(try q.evaluate(n, in: set, area: a, period: period, on: day)) } }
+            let inputs = try q.inputs()
+            for n in chosen { for a in areas { out.append(try q.evaluate(n, in: set, area: a, period: period, on: day, inputs: inputs)) } }
             return out
         }
     }

@@ -92,7 +92,11 @@ extension ProgramSnapshot {
                         if !pairs.contains(where: { $0.operand == t.operand }) { pairs.append((t.operand, v)) }
                         for n in notes where !readings.contains(n) { readings.append(n) }
                         let holds: Bool
-                        if let v {
+                        if v == nil, let missing = notes.first(where: { $0.hasPrefix("population") }) {
+                            holds = false
+                            let r = "\(missing): not met"
+                            if !readings.contains(r) { readings.append(r) }
+                        } else if let v {
                             if c.under, (t.op == .lt || t.op == .le), v == 0 {
                                 holds = rs.underThresholdIncludesNone
                                 let r = rs.underThresholdIncludesNone ? "under the threshold includes none" : "under the threshold excludes none"

@@ -48,7 +48,9 @@ extension ProgramSnapshot {
     /// Evaluates indicator `name` of `set` for `area` over `period` from the indexes: persons
     /// from the dated flow and interval indexes, events from the dated count and sum indexes
     /// (or, with a filter or a resolution date, the events of the kind in each commune from the
-    /// commune/kind/date index), populations and officer inputs from the tenant's data.
+    /// commune/kind/date index), status changes and lifecycles from their dated indexes,
+    /// populations and officer inputs (`inputs`, read from the snapshot when nil) from the
+    /// tenant's data.
     ///
     /// ```swift
     /// let set = try IndicatorSet.bundled()
@@ -56,14 +58,18 @@ extension ProgramSnapshot {
     /// print(v.numerator)   // 0.0
     /// ```
     public func evaluate(_ name: String, in set: IndicatorSet, area: Area, period: DayRange, on day: Day? = nil,
-                         readings: IndicatorReadings = IndicatorReadings()) throws -> IndicatorValue {
+                         readings: IndicatorReadings = IndicatorReadings(), inputs: CommuneInputs? = nil) throws -> IndicatorValue {
         guard let d = set[name] else {
             throw HosoError.invalidField(record: "indicator", field: "name", value: name,
                                          reason: "is not defined; known: \(set.definitions.map(\.name).joined(separator: ", "))")
         }
-        let inputs = try CommuneInputs.stored(in: txn)
+        let inputs = try inputs ?? CommuneInputs.stored(in: txn)
         return try evaluate(d, set, area, period, day ?? period.last ?? period.start, readings, inputs)
     }
+
+    /// The officer inputs on this snapshot (pass them to ``evaluate(_:in:area:period:on:readings:inputs:)``
+    /// when evaluating many indicators, so that they are read once).
+    public func inputs() throws -> CommuneInputs { try CommuneInputs.stored(in: txn) }
 
     func evaluate(_ d: IndicatorDefinition, _ set: IndicatorSet, _ area: Area, _ period: DayRange, _ day: Day,
                   _ readings: IndicatorReadings, _ inputs: CommuneInputs) throws -> IndicatorValue {
