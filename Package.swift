@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "HosoStore", targets: ["HosoStore"]),
         .library(name: "HosoDomain", targets: ["HosoDomain"]),
         .library(name: "HosoShell", targets: ["HosoShell"]),
+        // The system SQLite the shell runs SQL with; the benchmarks' comparison uses it too.
+        .library(name: "CSQLite", targets: ["CSQLite"]),
         .executable(name: "hoso", targets: ["hoso"]),
     ],
     dependencies: [
@@ -20,7 +22,8 @@ let package = Package(
         .target(name: "HosoStore", dependencies: ["LMDB"]),
         .target(name: "HosoDomain", dependencies: ["HosoStore"], exclude: ["Interchange/FORMATS.md"], resources: [.copy("Resources")]),
         .systemLibrary(name: "CLibEdit", providers: [.apt(["libedit-dev"])]),
-        .target(name: "HosoShell", dependencies: ["HosoDomain", "CLibEdit"]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "HosoShell", dependencies: ["HosoDomain", "CLibEdit", "CSQLite"]),
         .executableTarget(name: "hoso", dependencies: [
             "HosoDomain", "HosoShell",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

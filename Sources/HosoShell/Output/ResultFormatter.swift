@@ -65,6 +65,7 @@ public struct ResultFormatter: Sendable {
         switch v {
         case .null: "null"
         case .int(let i): String(i)
+        case .real(let r): r.isFinite ? Value.realText(r) : "null"
         case .bool(let b): b ? "true" : "false"
         case .text(let s): jsonString(s)
         case .date(let d): jsonString(d.description)

@@ -31,6 +31,9 @@ public final class ShellSession {
     /// Statements and dot-commands that failed.
     public private(set) var errorCount = 0
     var outputFile: FileHandle?
+    var engine: SQLEngine?
+    /// Which engine answered the last statement: `hoso fast path`, `hoso` (DELETE) or `sqlite`.
+    public private(set) var lastEngine = ""
     var pending = ""
     /// Lines fed so far, and the line the pending statement started on (for error positions in scripts).
     var linesFed = 0
@@ -118,7 +121,7 @@ public final class ShellSession {
     public func execute(_ text: String, firstLine: Int = 1) -> Bool {
         let chars = Array(text)
         var ok = true
-        // Statement by statement: a statement that does not lex stops only itself.
+        // Statement by statement: a statement that fails stops only itself.
         var start = 0, line = 1, lineStart = 0
         while start < chars.count {
             let end = Lexer.statementEnd(chars, from: start)
@@ -126,46 +129,95 @@ public final class ShellSession {
                 for i in start..<end where chars[i] == "\n" { line += 1; lineStart = i + 1 }
                 start = end
             }
-            var parser: Parser
-            do { parser = Parser(tokens: try Lexer.tokens(chars, from: start, to: end, line: line, lineStart: lineStart)) } catch {
+            let chunk = String(chars[start..<end])
+            guard SQLRewriter.tokens(Array(chunk.utf8)).contains(where: { $0.kind != .space && !(chunk.utf8.count == $0.end && chunk.hasSuffix(";") && $0.end - $0.start == 1) }) else { continue }
+            do {
+                let started = DispatchTime.now().uptimeNanoseconds
+                Interruption.clear()
+                let result = try answer(chars, from: start, to: end, line: line, lineStart: lineStart)
+                if let result { write(formatter.render(result)) }
+                if timer {
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                    errors(String(format: "Run Time: %.3f s\n", seconds))
+                }
+            } catch let error as QueryError {
                 fail(error.render(source: text, firstLine: firstLine))
                 guard continueOnError else { return false }
                 ok = false
-                continue
-            }
-            while true {
-                let statement: Statement
-                do {
-                    guard let next = try parser.next() else { break }
-                    statement = next
-                } catch {
-                    fail(error.render(source: text, firstLine: firstLine))
-                    guard continueOnError else { return false }
-                    ok = false
-                    parser.skipStatement()
-                    continue
-                }
-                do {
-                    let started = DispatchTime.now().uptimeNanoseconds
-                    Interruption.clear()
-                    let result = try execute(statement)
-                    if let result { write(formatter.render(result)) }
-                    if timer {
-                        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                        write(String(format: "Run Time: %.3f s\n", seconds))
-                    }
-                } catch let error as QueryError {
-                    fail(error.render(source: text, firstLine: firstLine))
-                    guard continueOnError else { return false }
-                    ok = false
-                } catch {
-                    fail("error: \(error)")
-                    guard continueOnError else { return false }
-                    ok = false
-                }
+            } catch {
+                fail("error: \(error)")
+                guard continueOnError else { return false }
+                ok = false
             }
         }
         return ok
+    }
+
+    /// Which engine answers a statement: Hoso's planner when it reads the statement and answers
+    /// it from count and dated indexes (the fast path), and for `DELETE`; SQLite over the
+    /// virtual tables for everything else. A statement Hoso reads but whose values are wrong
+    /// (an unknown status or commune, a bad date) fails with Hoso's error and its suggestions.
+    func route(_ chars: [Character], from start: Int, to end: Int, line: Int, lineStart: Int) throws -> (Statement, Plan?)? {
+        guard let context, let tokens = try? Lexer.tokens(chars, from: start, to: end, line: line, lineStart: lineStart) else { return nil }
+        var parser = Parser(tokens: tokens)
+        guard let parsed = try? parser.next(), let statement = Optional(parsed), (try? parser.next()) == nil else { return nil }
+        switch statement {
+        case .delete: return (statement, nil)
+        case .select(let s), .explain(let s):
+            do {
+                let plan = try Planner(context: context).plan(s)
+                return plan.count != nil ? (statement, plan) : nil
+            } catch where ShellSession.isValueError(error) {
+                throw error
+            } catch {
+                return nil
+            }
+        }
+    }
+
+    /// Errors of Hoso's planner about a value (a code, a commune, a day) rather than about SQL
+    /// it does not read: these are reported, with their suggestions, instead of handing the
+    /// statement to SQLite (which would answer nothing).
+    static func isValueError(_ e: QueryError) -> Bool {
+        let m = e.message
+        return m.contains("did you mean") || m.hasPrefix("unknown commune") || m.hasPrefix("not a date") || m.hasPrefix("not a reporting period")
+            || m.hasPrefix("expected a date") || m.contains("is a code: compare") || m.hasPrefix("unknown ") && !m.hasPrefix("unknown table")
+            || m.hasPrefix("the lower bound of BETWEEN")
+    }
+
+    /// Answers the statement in `chars[start..<end]` (positions of errors in the whole text).
+    func answer(_ chars: [Character], from start: Int, to end: Int, line: Int, lineStart: Int) throws -> ResultSet? {
+        guard let context else {
+            throw QueryError("no tenant in use: pick one with .use NAME (see .tenants), or run `hoso demo`", location: nil)
+        }
+        if let (statement, plan) = try route(chars, from: start, to: end, line: line, lineStart: lineStart) {
+            lastEngine = plan == nil ? "hoso" : "hoso fast path"
+            guard case .explain = statement else { return try execute(statement) }
+            var result = try execute(statement) ?? ResultSet(columns: [], rows: [])
+            result.lines = ["engine: Hoso's planner (fast path: answered from count and dated indexes, no record read)"] + (result.lines ?? [])
+            return result
+        }
+        lastEngine = "sqlite"
+        let chunk = String(chars[start..<end])
+        do {
+            return try reopeningIfReplaced(context) { context in try sqlEngine(for: context).run(chunk) }
+        } catch var error as QueryError {
+            if var l = error.location {
+                if l.line == 1 { l.column += start - lineStart }
+                l.line += line - 1
+                l.offset += start
+                error.location = l
+            }
+            throw error
+        }
+    }
+
+    /// The SQLite connection of the tenant in use (opened on first use, again after `.use`).
+    func sqlEngine(for context: QueryContext) throws -> SQLEngine {
+        if let engine, engine.context.program === context.program { return engine }
+        let made = try SQLEngine(context: context)
+        engine = made
+        return made
     }
 
     /// Runs one parsed statement; returns its result (nil when it printed nothing).
@@ -216,9 +268,9 @@ public final class ShellSession {
 
     /// Runs a statement and returns its result (for tests and embedding); throws on error.
     public func query(_ text: String) throws -> ResultSet {
-        var parser = try Parser(text)
-        guard let s = try parser.next() else { throw QueryError("empty statement", location: nil) }
-        return try execute(s) ?? ResultSet(columns: [], rows: [])
+        let chars = Array(text)
+        Interruption.clear()
+        return try answer(chars, from: 0, to: chars.count, line: 1, lineStart: 0) ?? ResultSet(columns: [], rows: [])
     }
 
     func requestQuit() { quitRequested = true }
