@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "DocExampleSupport"]),
         .testTarget(name: "HosoStoreTests", dependencies: ["HosoStore", "DocExampleSupport"]),
         .testTarget(name: "HosoDomainTests", dependencies: ["HosoDomain", "DocExampleSupport"]),
-        .testTarget(name: "HosoShellTests", dependencies: ["HosoShell", "DocExampleSupport"]),
+        .testTarget(name: "HosoShellTests", dependencies: ["HosoShell", "CSQLite", "DocExampleSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
