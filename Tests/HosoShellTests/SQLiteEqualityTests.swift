@@ -282,7 +282,8 @@ import Testing
         rows.map { row in
             row.map { v -> String in
                 if case .real(let r) = v { return String(format: "%.9g", r) }
-                if case .int(let i) = v { return String(format: "%.9g", Double(i)) == String(i) ? String(i) : String(i) }
+                if case .int(let i) = v { return String(i) }
+                if case .bool(let b) = v { return b ? "1" : "0" }
                 return v == .null ? "NULL" : "'" + v.text + "'"
             }.joined(separator: " | ")
         }

@@ -22,6 +22,7 @@ final class FunctionBox {
 /// | `period_start(period)`, `period_end(period)` | first and last day of a calendar period |
 /// | `report_start(period)`, `report_end(period)` | first and last day of a report period |
 /// | `today()` | the tenant's current day |
+/// | `x LIKE pattern` | as in the shell: ignoring case and Vietnamese diacritics (`ESCAPE` keeps SQLite's own) |
 ///
 /// ```swift
 /// let engine = try SQLEngine(context: context)
@@ -66,6 +67,15 @@ public enum CalendarFunctions {
             ("report_start", 1, { a throws(QueryError) in try period(a[0], "report_start").map { .text($0.range(in: calendar).start.description) } ?? .null }),
             ("report_end", 1, { a throws(QueryError) in try period(a[0], "report_end").map { SQLScope.text($0.range(in: calendar).last) } ?? .null }),
             ("today", 0, { _ throws(QueryError) in .text(today.description) }),
+            // LIKE as the shell's own: ignoring case and Vietnamese diacritics ('nguyen%' finds 'Nguyễn Văn A').
+            ("like", 2, { a throws(QueryError) in
+                guard a[0] != .null, a[1] != .null else { return .null }
+                let pattern = a[0].text
+                guard pattern.count <= LikePattern.maxLength else {
+                    throw QueryError("the LIKE pattern is \(pattern.count) characters long; at most \(LikePattern.maxLength) are allowed", location: nil)
+                }
+                return .int(LikePattern(folded: Gazetteer.fold(pattern)).matches(folded: Gazetteer.fold(a[1].text)) ? 1 : 0)
+            }),
         ]
         for (name, arity, body) in defs {
             let box = FunctionBox(name: name, body: body)

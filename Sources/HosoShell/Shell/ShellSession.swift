@@ -138,7 +138,7 @@ public final class ShellSession {
                 if let result { write(formatter.render(result)) }
                 if timer {
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                    errors(String(format: "Run Time: %.3f s\n", seconds))
+                    output(String(format: "Run Time: %.3f s\n", seconds))   // to the screen, never into an .output file
                 }
             } catch let error as QueryError {
                 fail(error.render(source: text, firstLine: firstLine))
@@ -153,26 +153,50 @@ public final class ShellSession {
         return ok
     }
 
-    /// Which engine answers a statement: Hoso's planner when it reads the statement and answers
-    /// it from count and dated indexes (the fast path), and for `DELETE`; SQLite over the
-    /// virtual tables for everything else. A statement Hoso reads but whose values are wrong
-    /// (an unknown status or commune, a bad date) fails with Hoso's error and its suggestions.
-    func route(_ chars: [Character], from start: Int, to end: Int, line: Int, lineStart: Int) throws -> (Statement, Plan?)? {
-        guard let context, let tokens = try? Lexer.tokens(chars, from: start, to: end, line: line, lineStart: lineStart) else { return nil }
+    /// Which engine answers a statement: Hoso's planner when it reads the statement (one table,
+    /// its conditions, COUNT/SUM, GROUP BY, ORDER BY, LIMIT, AS OF) — from count and dated
+    /// indexes when it can (the fast path), else from one index scan — and for `DELETE`; SQLite
+    /// over the virtual tables for everything else (joins, subqueries, CTEs, windows, functions…).
+    /// Hoso keeps what its planner reads so that its statements keep their meaning: LIKE and
+    /// commune names ignoring case and diacritics (SQLite's LIKE here folds too), period and
+    /// `DD/MM/YYYY` literals, AND/OR chains of any length. A statement Hoso reads but whose
+    /// values are wrong (an unknown status or commune, a bad date) fails with Hoso's error and
+    /// its suggestions.
+    func route(_ chars: [Character], from start: Int, to end: Int, line: Int, lineStart: Int) throws -> Route {
+        guard let context else { return .sqlite(hosoError: nil) }
+        let tokens: [Token]
+        do { tokens = try Lexer.tokens(chars, from: start, to: end, line: line, lineStart: lineStart) } catch { return .sqlite(hosoError: nil) }
         var parser = Parser(tokens: tokens)
-        guard let parsed = try? parser.next(), let statement = Optional(parsed), (try? parser.next()) == nil else { return nil }
+        let statement: Statement
+        do {
+            guard let parsed = try parser.next(), try parser.next() == nil else { return .sqlite(hosoError: nil) }
+            statement = parsed
+        } catch {
+            // Nesting past Hoso's limit is refused as such (SQLite would only say "parser stack overflow").
+            if error.message.contains("nests too deeply") { throw error }
+            return .sqlite(hosoError: nil)
+        }
         switch statement {
-        case .delete: return (statement, nil)
+        case .delete: return .hoso(statement, nil)
         case .select(let s), .explain(let s):
             do {
-                let plan = try Planner(context: context).plan(s)
-                return plan.count != nil ? (statement, plan) : nil
+                return .hoso(statement, try Planner(context: context).plan(s))
+            } catch where TableSchema.named(s.table) == nil {
+                return .sqlite(hosoError: error)   // a table only SQL has (person_events…), a CTE's name, or none
             } catch where ShellSession.isValueError(error) {
                 throw error
             } catch {
-                return nil
+                return .sqlite(hosoError: error)
             }
         }
+    }
+
+    /// Who answers a statement.
+    enum Route {
+        /// Hoso's planner (with its plan; nil for DELETE).
+        case hoso(Statement, Plan?)
+        /// SQLite; when SQLite fails too, Hoso's error (if it read the statement) says more.
+        case sqlite(hosoError: QueryError?)
     }
 
     /// Errors of Hoso's planner about a value (a code, a commune, a day) rather than about SQL
@@ -182,7 +206,7 @@ public final class ShellSession {
         let m = e.message
         return m.contains("did you mean") || m.hasPrefix("unknown commune") || m.hasPrefix("not a date") || m.hasPrefix("not a reporting period")
             || m.hasPrefix("expected a date") || m.contains("is a code: compare") || m.hasPrefix("unknown ") && !m.hasPrefix("unknown table")
-            || m.hasPrefix("the lower bound of BETWEEN")
+            || m.hasPrefix("the lower bound of BETWEEN") || m.hasPrefix("the LIKE pattern")
     }
 
     /// Answers the statement in `chars[start..<end]` (positions of errors in the whole text).
@@ -190,11 +214,14 @@ public final class ShellSession {
         guard let context else {
             throw QueryError("no tenant in use: pick one with .use NAME (see .tenants), or run `hoso demo`", location: nil)
         }
-        if let (statement, plan) = try route(chars, from: start, to: end, line: line, lineStart: lineStart) {
-            lastEngine = plan == nil ? "hoso" : "hoso fast path"
+        let route = try route(chars, from: start, to: end, line: line, lineStart: lineStart)
+        if case let .hoso(statement, plan) = route {
+            lastEngine = plan?.count != nil ? "hoso fast path" : "hoso"
             guard case .explain = statement else { return try execute(statement) }
             var result = try execute(statement) ?? ResultSet(columns: [], rows: [])
-            result.lines = ["engine: Hoso's planner (fast path: answered from count and dated indexes, no record read)"] + (result.lines ?? [])
+            let engine = plan?.count != nil ? "engine: Hoso's planner, fast path (answered from count and dated indexes, no record read)"
+                                            : "engine: Hoso's planner (one index scan; SQLite answers what it does not read)"
+            result.lines = (result.lines ?? []) + [engine]
             return result
         }
         lastEngine = "sqlite"
@@ -202,6 +229,7 @@ public final class ShellSession {
         do {
             return try reopeningIfReplaced(context) { context in try sqlEngine(for: context).run(chunk) }
         } catch var error as QueryError {
+            if case .sqlite(let hosoError?) = route, !error.message.hasPrefix("cancelled") { throw hosoError }
             if var l = error.location {
                 if l.line == 1 { l.column += start - lineStart }
                 l.line += line - 1

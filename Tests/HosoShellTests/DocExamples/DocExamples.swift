@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 42 examples compiled, 40 of them run, 47 printed lines checked.
+// 47 examples compiled, 45 of them run, 53 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   store: Store — a store in a directory of its own, its clock on 2026-03-15, holding tenant `demo`: a synthetic Lạng Sơn of 40 persons and 200 events
@@ -199,6 +199,43 @@ private func example_Planning_QueryContext_1(store: Store) throws {
     let context = try QueryContext(program: ProgramTenant.open(in: store, name: "demo"))
     print(context.province)   // 20
     DocOutput.expect("20", from: "print(context.province)")
+}
+
+// Sources/HosoShell/SQL/CalendarFunctions.swift, example 1
+private func example_SQL_CalendarFunctions_1(context: QueryContext) throws {
+    let engine = try SQLEngine(context: context)
+    print(try engine.run("SELECT in_period('2025-06-10', '2025-06'), period_end('2025-Q1')").rows[0].map(\.text))   // ["1", "2025-03-31"]
+    DocOutput.expect("[\"1\", \"2025-03-31\"]", from: "print(try engine.run(\"SELECT in_period('2025-06-10', '2025-06'), period_end('2025-Q1')\").rows[0].map(\\.text))")
+}
+
+// Sources/HosoShell/SQL/SQLEngine.swift, example 1
+private func example_SQL_SQLEngine_1(context: QueryContext) throws {
+    let engine = try SQLEngine(context: context)
+    let result = try engine.run("SELECT COUNT(*) FROM persons p JOIN status_history h ON h.person_id = p.id WHERE p.id = 1")
+    print(result.rows[0][0] == .int(Int64(try context.program.person(id: 1)!.history.count)))   // true
+    DocOutput.expect("true", from: "print(result.rows[0][0] == .int(Int64(try context.program.person(id: 1)!.history.count)))")
+}
+
+// Sources/HosoShell/SQL/SQLRewriter.swift, example 1
+private func example_SQL_SQLRewriter_1(context: QueryContext) throws {
+    let r = try SQLRewriter.rewrite("SELECT COUNT(*) FROM events WHERE date = '2025-Q3' AND resolved_date IN REPORT MONTH 2025-06", context: context)
+    print(r.sql)   // SELECT COUNT(*) FROM events WHERE in_period(date, '2025-Q3') AND in_report(resolved_date, '2025-06')
+    DocOutput.expect("SELECT COUNT(*) FROM events WHERE in_period(date, '2025-Q3') AND in_report(resolved_date, '2025-06')", from: "print(r.sql)")
+}
+
+// Sources/HosoShell/SQL/SQLTables.swift, example 1
+private func example_SQL_SQLTables_1() throws {
+    print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population"]
+    DocOutput.expect("[\"persons\", \"person_drugs\", \"person_events\", \"status_history\", \"events\", \"event_persons\", \"communes\", \"commune_population\"]", from: "print(SQLTables.all.map(\\.name))")
+}
+
+// Sources/HosoShell/SQL/VirtualTable.swift, example 1
+private func example_SQL_VirtualTable_1() throws {
+    let table = SQLTables.named("persons")!
+    print(table.columnNames.prefix(3))   // ["id", "full_name", "birth_date"]
+    DocOutput.expect("[\"id\", \"full_name\", \"birth_date\"]", from: "print(table.columnNames.prefix(3))")
+    print(table.accesses.map(\.name).contains("persons.byNationalID"))   // true
+    DocOutput.expect("true", from: "print(table.accesses.map(\\.name).contains(\"persons.byNationalID\"))")
 }
 
 // Sources/HosoShell/Shell/Completion.swift, example 1
@@ -501,6 +538,35 @@ private func example_Syntax_Token_2() throws {
             let store = try c.store
             try example_Planning_QueryContext_1(store: store)
         }
+    }
+
+    @Test("SQL/CalendarFunctions.swift, example 1") func sQL_CalendarFunctions_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_SQL_CalendarFunctions_1(context: context)
+        }
+    }
+
+    @Test("SQL/SQLEngine.swift, example 1") func sQL_SQLEngine_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_SQL_SQLEngine_1(context: context)
+        }
+    }
+
+    @Test("SQL/SQLRewriter.swift, example 1") func sQL_SQLRewriter_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_SQL_SQLRewriter_1(context: context)
+        }
+    }
+
+    @Test("SQL/SQLTables.swift, example 1") func sQL_SQLTables_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_SQL_SQLTables_1() }
+    }
+
+    @Test("SQL/VirtualTable.swift, example 1") func sQL_VirtualTable_1() throws {
+        try DocOutput.run(checks: 2) { c in try example_SQL_VirtualTable_1() }
     }
 
     @Test("Shell/Completion.swift, example 1") func shell_Completion_1() throws {
