@@ -21,10 +21,19 @@ import Testing
     /// A plain SQLite database holding the exported tenant.
     final class Oracle {
         let db: OpaquePointer
+        var collation: NameCollation?
+        /// Plain SQLite with the shell's definitions of name order and LIKE (ignoring case and
+        /// diacritics), which the shell's LIKE and ORDER BY tests check against brute force.
         init() throws {
             var h: OpaquePointer?
             guard sqlite3_open(":memory:", &h) == SQLITE_OK, let h else { throw QueryError("oracle: cannot open", location: nil) }
             db = h
+            collation = NameCollation.register(on: h)
+            sqlite3_create_function_v2(h, "like", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, { ctx, _, argv in
+                let p = SQLEngine.value(argv![0]), v = SQLEngine.value(argv![1])
+                guard p != .null, v != .null else { sqlite3_result_null(ctx); return }
+                sqlite3_result_int(ctx, LikePattern(folded: Gazetteer.fold(p.text)).matches(folded: Gazetteer.fold(v.text)) ? 1 : 0)
+            }, nil, nil, nil)
         }
         deinit { sqlite3_close(db) }
 

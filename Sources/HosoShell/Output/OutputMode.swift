@@ -18,4 +18,16 @@ public enum OutputMode: String, CodedEnum {
     case json
     /// One `column = value` line per column, a blank line between rows.
     case line
+    /// A table drawn with box characters (as sqlite3's `.mode box`).
+    case box
+    /// A Markdown table.
+    case markdown
+    /// An HTML table.
+    case html
+    /// Values separated by `|`.
+    case list
+    /// Values separated by tabs.
+    case tabs
+    /// SQL `INSERT` statements (into `table`, as sqlite3's `.mode insert`).
+    case insert
 }

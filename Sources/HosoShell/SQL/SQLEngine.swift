@@ -21,6 +21,7 @@ public final class SQLEngine {
     let module: UnsafeMutablePointer<sqlite3_module>
     var boxes: [ModuleBox] = []
     var functions: [FunctionBox] = []
+    var collation: NameCollation?
 
     /// Opens a connection with the tenant's tables and calendar functions.
     public init(context: QueryContext) throws {
@@ -40,6 +41,7 @@ public final class SQLEngine {
             sqlite3_create_module_v2(db, table.name, module, Unmanaged.passUnretained(box).toOpaque(), nil)
         }
         CalendarFunctions.register(self)
+        collation = NameCollation.register(on: db)
         // Ctrl-C: SQLite stops between steps of its program as well as between rows of a scan.
         sqlite3_progress_handler(db, 2000, { _ in Interruption.requested ? 1 : 0 }, nil)
     }
@@ -53,9 +55,11 @@ public final class SQLEngine {
     /// The accesses the virtual tables used in the last statement (`table: index …`).
     public var lastAccesses: [String] { scope.used }
 
-    /// Runs one statement (a `;` at its end is allowed) on one snapshot of the tenant.
-    public func run(_ text: String) throws -> ResultSet {
-        let rewritten = try SQLRewriter.rewrite(text, context: context)
+    /// Runs one statement (a `;` at its end is allowed) on one snapshot of the tenant;
+    /// `parameters` bind `:name`, `@name`, `$name` and `?N` by the name written in the statement.
+    public func run(_ text: String, parameters: [String: Value] = [:]) throws -> ResultSet {
+        var rewritten = try SQLRewriter.rewrite(text, context: context)
+        rewritten.parameters = parameters
         if rewritten.explain {
             return ResultSet(columns: [], rows: [], lines: try explainLines(rewritten))
         }
@@ -102,6 +106,24 @@ public final class SQLEngine {
         }
         guard sqlite3_stmt_readonly(statement) != 0 else {
             throw QueryError("the shell's SQL reads only: records change through `hoso import`, `DELETE FROM persons|events WHERE id = n` and the domain's API", location: nil)
+        }
+        for i in 0..<sqlite3_bind_parameter_count(statement) {
+            let index = i + 1
+            guard let cName = sqlite3_bind_parameter_name(statement, index) else {
+                throw QueryError("a '?' parameter without a number or name: write ?1 or :name and set it with .parameter set", location: nil)
+            }
+            let name = String(cString: cName)
+            guard let value = r.parameters[name] ?? (name.hasPrefix("?") ? nil : r.parameters[":" + name.dropFirst()]) else {
+                throw QueryError("no value for the parameter \(name): set one with .parameter set \(name) VALUE", location: nil)
+            }
+            switch value {
+            case .null: sqlite3_bind_null(statement, index)
+            case .int(let v): sqlite3_bind_int64(statement, index, v)
+            case .real(let v): sqlite3_bind_double(statement, index, v)
+            case .bool(let b): sqlite3_bind_int64(statement, index, b ? 1 : 0)
+            case .date(let d): sqlite3_bind_text(statement, index, d.description, -1, hoso_sqlite_transient())
+            case .text(let t): sqlite3_bind_text(statement, index, t, -1, hoso_sqlite_transient())
+            }
         }
         let n = Int(sqlite3_column_count(statement))
         let columns = (0..<n).map { String(cString: sqlite3_column_name(statement, Int32($0))) }

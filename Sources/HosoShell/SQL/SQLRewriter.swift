@@ -30,6 +30,8 @@ public enum SQLRewriter {
         public var original: String
         /// For each byte of `sql`, the byte of `original` it comes from.
         var origin: [Int]
+        /// Values of the statement's parameters (`.parameter set`).
+        public var parameters: [String: Value] = [:]
 
         /// The place in the original text of a byte offset in `sql`.
         public func location(ofByte offset: Int) -> SourceLocation? {

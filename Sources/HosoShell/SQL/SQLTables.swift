@@ -10,6 +10,9 @@ public enum SQLTables {
     /// Every table, in `.tables` order.
     public static let all: [VirtualTable] = [persons, personDrugs, personEvents, statusHistory, events, eventPersons, communes, communePopulation]
 
+    /// The columns that hold names: they sort by ``NameCollation`` (case and diacritics last).
+    public static let collated: Set<String> = ["full_name", "commune_name", "name", "village", "permanent_village", "occupation", "drug", "drugs", "note"]
+
     /// A table by name (case-insensitive).
     public static func named(_ name: String) -> VirtualTable? { all.first { $0.name == name.lowercased() } }
 

@@ -195,7 +195,8 @@ public final class VirtualTable: Sendable {
     /// The `CREATE TABLE` statement SQLite is given (and `.schema` shows, with comments).
     public func ddl(comments: Bool = false) -> String {
         let cols = columnNames.indices.map { i in
-            "  \(SQLTables.quoteIdentifier(columnNames[i])) \(columnTypes[i].rawValue)" + (i < columnNames.count - 1 ? "," : "")
+            "  \(SQLTables.quoteIdentifier(columnNames[i])) \(columnTypes[i].rawValue)"
+                + (SQLTables.collated.contains(columnNames[i]) ? " COLLATE \(NameCollation.name)" : "") + (i < columnNames.count - 1 ? "," : "")
                 + (comments ? "  -- " + columnSummaries[i] : "")
         }
         return "CREATE TABLE \(name) (" + (comments ? "  -- " + summary : "") + "\n" + cols.joined(separator: "\n") + "\n);"

@@ -32,6 +32,13 @@ public final class ShellSession {
     public private(set) var errorCount = 0
     var outputFile: FileHandle?
     var engine: SQLEngine?
+    /// `.output`'s file name; `.once`'s next file; `.excel`; `.eqp`; `.changes`; `.parameter`s.
+    var outputPath: String?
+    var onceFile: String?
+    var excelNext = false
+    var eqp = false
+    var showChanges = false
+    var parameters: [String: Value] = [:]
     /// Which engine answered the last statement: `hoso fast path`, `hoso` (DELETE) or `sqlite`.
     public private(set) var lastEngine = ""
     var pending = ""
@@ -82,7 +89,7 @@ public final class ShellSession {
             pendingFirstLine = scriptLineNumbers ? linesFed : 1
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { return true }
-            if trimmed.hasPrefix(".") { return dotCommand(trimmed) }
+            if trimmed.hasPrefix(".") { return dotCommand(trimmed.hasSuffix(";") ? String(trimmed.dropLast()) : trimmed) }
         }
         pending += pending.isEmpty ? line : "\n" + line
         if Lexer.isComplete(pending) { return flush() }
@@ -131,11 +138,19 @@ public final class ShellSession {
             }
             let chunk = String(chars[start..<end])
             guard SQLRewriter.tokens(Array(chunk.utf8)).contains(where: { $0.kind != .space && !(chunk.utf8.count == $0.end && chunk.hasSuffix(";") && $0.end - $0.start == 1) }) else { continue }
+            // A dot-command after statements on one line (`-c "SELECT …; .mode csv"`).
+            let trimmed = chunk.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.hasPrefix("."), trimmed.dropFirst().first?.isLetter == true {
+                let command = trimmed.hasSuffix(";") ? String(trimmed.dropLast()) : trimmed
+                if !dotCommand(command) { guard continueOnError else { return false }; ok = false }
+                if quitRequested { return ok }
+                continue
+            }
             do {
                 let started = DispatchTime.now().uptimeNanoseconds
                 Interruption.clear()
                 let result = try answer(chars, from: start, to: end, line: line, lineStart: lineStart)
-                if let result { write(formatter.render(result)) }
+                if let result { show(result) }
                 if timer {
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                     output(String(format: "Run Time: %.3f s\n", seconds))   // to the screen, never into an .output file
@@ -151,6 +166,28 @@ public final class ShellSession {
             }
         }
         return ok
+    }
+
+    /// Writes a result: to `.once`'s file, to a CSV for Excel, or to the output.
+    func show(_ result: ResultSet) {
+        if let path = onceFile {
+            onceFile = nil
+            guard let handle = Self.createPrivateFile(path) else { fail("error: cannot write \(path)"); return }
+            handle.write(Data(formatter.render(result).utf8))
+            handle.closeFile()
+            return
+        }
+        if excelNext, result.lines == nil {
+            excelNext = false
+            let stamp = Int(Date().timeIntervalSince1970)
+            let path = NSTemporaryDirectory() + "hoso-\(stamp).csv"
+            guard let handle = Self.createPrivateFile(path) else { fail("error: cannot write \(path)"); return }
+            handle.write(Data([0xEF, 0xBB, 0xBF] + Array(ResultFormatter(mode: .csv, headers: true).render(result).utf8)))
+            handle.closeFile()
+            output("wrote \(result.rows.count) rows to \(path) (CSV with a byte order mark, so that Excel shows Vietnamese; open it in Excel)\n")
+            return
+        }
+        write(formatter.render(result))
     }
 
     /// Which engine answers a statement: Hoso's planner when it reads the statement (one table,
@@ -217,6 +254,14 @@ public final class ShellSession {
         let route = try route(chars, from: start, to: end, line: line, lineStart: lineStart)
         if case let .hoso(statement, plan) = route {
             lastEngine = plan?.count != nil ? "hoso fast path" : "hoso"
+            if eqp, case .select = statement, let plan {
+                write(plan.explain().map { "QUERY PLAN (hoso): " + $0 + "\n" }.joined())
+            }
+            if case .delete = statement, showChanges, var result = try execute(statement) {
+                let changed = result.lines?.first?.hasPrefix("Deleted") == true ? 1 : 0
+                result.lines = (result.lines ?? []) + ["changes: \(changed)"]
+                return result
+            }
             guard case .explain = statement else { return try execute(statement) }
             var result = try execute(statement) ?? ResultSet(columns: [], rows: [])
             let engine = plan?.count != nil ? "engine: Hoso's planner, fast path (answered from count and dated indexes, no record read)"
@@ -227,7 +272,15 @@ public final class ShellSession {
         lastEngine = "sqlite"
         let chunk = String(chars[start..<end])
         do {
-            return try reopeningIfReplaced(context) { context in try sqlEngine(for: context).run(chunk) }
+            return try reopeningIfReplaced(context) { context in
+                let engine = try sqlEngine(for: context)
+                if eqp, let plan = try? engine.run("EXPLAIN " + chunk, parameters: parameters), let lines = plan.lines {
+                    write(lines.map { "QUERY PLAN: " + $0 + "\n" }.joined())
+                }
+                let result = try engine.run(chunk, parameters: parameters)
+                if showChanges { write("changes: 0\n") }
+                return result
+            }
         } catch var error as QueryError {
             if case .sqlite(let hosoError?) = route, !error.message.hasPrefix("cancelled") { throw hosoError }
             if var l = error.location {
