@@ -1,10 +1,10 @@
 import HosoDomain
 
-/// How results are printed: `.mode table|csv|json|line`.
+/// How results are printed: `.mode table|csv|json|line|box|markdown|html|list|tabs|insert`.
 ///
 /// ```swift
 /// print(OutputMode(rawValue: "csv") == .csv)   // true
-/// print(OutputMode.codes)   // ["table", "csv", "json", "line"]
+/// print(OutputMode.codes)   // ["table", "csv", "json", "line", "box", "markdown", "html", "list", "tabs", "insert"]
 /// ```
 public enum OutputMode: String, CodedEnum {
     /// What a mode is called in messages.

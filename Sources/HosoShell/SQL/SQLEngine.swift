@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import HosoDomain
+import Synchronization
 
 /// SQLite's SQL over the tenant's records: an in-memory SQLite connection in which every table
 /// of ``SQLTables`` is an eponymous virtual table, with the tenant's calendar as SQL functions.
@@ -22,6 +23,7 @@ public final class SQLEngine {
     var boxes: [ModuleBox] = []
     var functions: [FunctionBox] = []
     var collation: NameCollation?
+    let cancelRequested = Atomic<Bool>(false)
 
     /// Opens a connection with the tenant's tables and calendar functions.
     public init(context: QueryContext) throws {
@@ -43,7 +45,10 @@ public final class SQLEngine {
         CalendarFunctions.register(self)
         collation = NameCollation.register(on: db)
         // Ctrl-C: SQLite stops between steps of its program as well as between rows of a scan.
-        sqlite3_progress_handler(db, 2000, { _ in Interruption.requested ? 1 : 0 }, nil)
+        sqlite3_progress_handler(db, 2000, { arg in
+            let engine = Unmanaged<SQLEngine>.fromOpaque(arg!).takeUnretainedValue()
+            return Interruption.requested || engine.cancelRequested.load(ordering: .relaxed) ? 1 : 0
+        }, Unmanaged.passUnretained(self).toOpaque())
     }
 
     deinit {
@@ -51,6 +56,9 @@ public final class SQLEngine {
         module.deinitialize(count: 1)
         module.deallocate()
     }
+
+    /// Cancels the running statement from another thread (as Ctrl-C does for the shell's).
+    public func cancel() { cancelRequested.store(true, ordering: .relaxed) }
 
     /// The accesses the virtual tables used in the last statement (`table: index …`).
     public var lastAccesses: [String] { scope.used }
@@ -83,6 +91,7 @@ public final class SQLEngine {
     }
 
     func execute(_ r: SQLRewriter.Result, sql: String) throws -> ResultSet {
+        cancelRequested.store(false, ordering: .relaxed)
         scope.asOf = r.asOf ?? context.today
         scope.used = []
         return try context.program.read { q in
@@ -141,7 +150,7 @@ public final class SQLEngine {
     /// SQLite's error, at the place in the original text it points to.
     func error(_ r: SQLRewriter.Result) -> QueryError {
         let code = sqlite3_errcode(db)
-        if code == SQLITE_INTERRUPT || Interruption.requested {
+        if code == SQLITE_INTERRUPT || Interruption.requested || cancelRequested.load(ordering: .relaxed) {
             Interruption.clear()
             return QueryError("cancelled (Ctrl-C); nothing was changed", location: nil)
         }

@@ -20,7 +20,7 @@ extension ShellSession {
         (".eqp on|off", "show the query plan before each SQL statement's result"),
         (".bail on|off", "stop a script at the first error (on, the default) or go on"),
         (".changes on|off", "show how many records a statement changed"),
-        (".parameter set NAME VALUE|list|unset NAME|clear", "values for :NAME, @NAME, $NAME and ?N in statements"),
+        (".parameter set NAME VALUE|list|unset NAME|clear, .param", "values for :NAME, @NAME, $NAME and ?N in statements"),
         (".show", "the current settings"),
         (".read FILE", "run statements from a file"),
         (".import FILE TABLE", "load persons or events from CSV/NDJSON (bad rows to FILE.rejects.*)"),
@@ -35,9 +35,10 @@ extension ShellSession {
 
     /// The dot-command names (for completion and "did you mean"), from ``dotCommandHelp``.
     public static var dotCommandNames: [String] {
-        dotCommandHelp.flatMap { usage in
+        var seen = Set<String>()
+        return dotCommandHelp.flatMap { usage in
             usage.0.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",")) }.filter { $0.hasPrefix(".") }
-        }
+        }.filter { seen.insert($0).inserted }
     }
 
     /// Runs a dot-command line. Returns false when it failed.

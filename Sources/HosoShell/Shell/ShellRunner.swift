@@ -34,7 +34,7 @@ public enum ShellRunner {
         while let line = readLine(strippingNewline: true) {
             if !session.feed(line: line) {
                 failed = true
-                if !continueOnError { return 1 }
+                if !session.continueOnError { return 1 }   // .bail off goes on
             }
             if session.quitRequested { return failed ? 1 : 0 }
         }

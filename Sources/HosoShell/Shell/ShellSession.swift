@@ -114,7 +114,7 @@ public final class ShellSession {
         defer { linesFed = savedLines; scriptLineNumbers = savedMode; self.continueOnError = savedContinue }
         var ok = true
         for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
-            if !feed(line: String(line)) { ok = false; if !continueOnError { pending = ""; return false } }
+            if !feed(line: String(line)) { ok = false; if !self.continueOnError { pending = ""; return false } }
             if quitRequested { return ok }
         }
         if !flush() { ok = false }

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 47 examples compiled, 45 of them run, 53 printed lines checked.
+// 48 examples compiled, 46 of them run, 54 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   store: Store — a store in a directory of its own, its clock on 2026-03-15, holding tenant `demo`: a synthetic Lạng Sơn of 40 persons and 200 events
@@ -135,8 +135,8 @@ private func example_HosoShell_docc_GettingStarted_5(session: ShellSession) thro
 private func example_Output_OutputMode_1() throws {
     print(OutputMode(rawValue: "csv") == .csv)   // true
     DocOutput.expect("true", from: "print(OutputMode(rawValue: \"csv\") == .csv)")
-    print(OutputMode.codes)   // ["table", "csv", "json", "line"]
-    DocOutput.expect("[\"table\", \"csv\", \"json\", \"line\"]", from: "print(OutputMode.codes)")
+    print(OutputMode.codes)   // ["table", "csv", "json", "line", "box", "markdown", "html", "list", "tabs", "insert"]
+    DocOutput.expect("[\"table\", \"csv\", \"json\", \"line\", \"box\", \"markdown\", \"html\", \"list\", \"tabs\", \"insert\"]", from: "print(OutputMode.codes)")
 }
 
 // Sources/HosoShell/Output/ResultFormatter.swift, example 1
@@ -208,6 +208,13 @@ private func example_SQL_CalendarFunctions_1(context: QueryContext) throws {
     DocOutput.expect("[\"1\", \"2025-03-31\"]", from: "print(try engine.run(\"SELECT in_period('2025-06-10', '2025-06'), period_end('2025-Q1')\").rows[0].map(\\.text))")
 }
 
+// Sources/HosoShell/SQL/NameCollation.swift, example 1
+private func example_SQL_NameCollation_1(context: QueryContext) throws {
+    let engine = try SQLEngine(context: context)
+    print(try engine.run("SELECT name FROM communes WHERE name LIKE 'xã thiện t%' ORDER BY name").rows.map(\.[0].text))   // ["Xã Thiện Tân", "Xã Thiện Thuật"]
+    DocOutput.expect("[\"Xã Thiện Tân\", \"Xã Thiện Thuật\"]", from: "print(try engine.run(\"SELECT name FROM communes WHERE name LIKE 'xã thiện t%' ORDER BY name\").rows.map(\\.[0].text))")
+}
+
 // Sources/HosoShell/SQL/SQLEngine.swift, example 1
 private func example_SQL_SQLEngine_1(context: QueryContext) throws {
     let engine = try SQLEngine(context: context)
@@ -241,8 +248,8 @@ private func example_SQL_VirtualTable_1() throws {
 // Sources/HosoShell/Shell/Completion.swift, example 1
 private func example_Shell_Completion_1(context: QueryContext) throws {
     let c = Completion(communes: context.communes)
-    print(c.candidates(line: "SELECT * FROM pe", cursor: 16).matches)   // ["person_id", "person_ids", "persons"]
-    DocOutput.expect("[\"person_id\", \"person_ids\", \"persons\"]", from: "print(c.candidates(line: \"SELECT * FROM pe\", cursor: 16).matches)")
+    print(c.candidates(line: "SELECT * FROM pe", cursor: 16).matches)   // ["permanent_commune", "permanent_village", "person_drugs", "person_events", "person_id", "person_ids", "persons"]
+    DocOutput.expect("[\"permanent_commune\", \"permanent_village\", \"person_drugs\", \"person_events\", \"person_id\", \"person_ids\", \"persons\"]", from: "print(c.candidates(line: \"SELECT * FROM pe\", cursor: 16).matches)")
     let line = "SELECT * FROM persons WHERE commune_name = 'cong s"
     print(c.candidates(line: line, cursor: line.count).matches)   // ["Sơn"]
     DocOutput.expect("[\"Sơn\"]", from: "print(c.candidates(line: line, cursor: line.count).matches)")
@@ -544,6 +551,13 @@ private func example_Syntax_Token_2() throws {
         try DocOutput.run(checks: 1) { c in
             let context = try c.context
             try example_SQL_CalendarFunctions_1(context: context)
+        }
+    }
+
+    @Test("SQL/NameCollation.swift, example 1") func sQL_NameCollation_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_SQL_NameCollation_1(context: context)
         }
     }
 
