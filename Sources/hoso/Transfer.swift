@@ -6,7 +6,18 @@ import HosoShell
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load persons or case events from CSV or NDJSON (see Sources/HosoDomain/Interchange/FORMATS.md).",
-        discussion: "Bad rows go to a reject file with their line number and reason; good rows land in batches that land whole or not at all.")
+        discussion: """
+        Bad rows go to a reject file with their line number and reason; good rows land in batches \
+        that land whole or not at all. Rows of person_events.csv that are wrong are rejected with \
+        their person.
+
+        Exit codes: 0 every row loaded; 2 some rows were rejected (the others loaded; see the reject \
+        file, correct it and import it again); 1 nothing could be read or written (the message says why).
+
+        Examples:
+          hoso import persons.csv --table persons --tenant lang-son
+          hoso import events.ndjson --table events --tenant lang-son --rejects bad-events.ndjson
+        """)
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "The file (persons: person_events.csv beside it holds the events in CSV).") var file: String
@@ -51,7 +62,15 @@ struct Import: ParsableCommand {
 }
 
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write persons or case events to CSV or NDJSON (what import reads back).")
+    static let configuration = CommandConfiguration(
+        abstract: "Write persons or case events to CSV or NDJSON (what import reads back).",
+        discussion: """
+        Exit codes: 0 written; 1 not written (the message says why; no partial file is left).
+
+        Examples:
+          hoso export persons persons.csv --tenant lang-son      (also writes person_events.csv)
+          hoso export events events.ndjson --tenant lang-son
+        """)
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: ArgumentHelp(TransferTable.codes.joined(separator: " or ") + ".")) var table: String
