@@ -32,13 +32,16 @@ struct Import: ParsableCommand {
         let program = try ProgramTenant.open(in: try storeOptions.open(), name: tenant)
         let terminal = isatty(STDERR_FILENO) != 0
         let summary: TableTransfer.Summary
+        // Rows, percentage and time left: a bar on a terminal, a line every 10 s in a pipe.
+        let bar = ProgressBar(label: file, total: ProgressBar.estimatedRows(of: file), terminal: terminal) {
+            FileHandle.standardError.write(Data($0.utf8))
+        }
+        defer { bar.finish(0) }
         do {
             summary = try TableTransfer.importFile(file, table: try parseTable(table, "import reads"), into: program, format: format, rejects: rejects,
-                                                   batchSize: max(1, batchSize)) { n in
-                if terminal { FileHandle.standardError.write(Data("\r  \(n) rows…".utf8)) }
-            }
+                                                   batchSize: max(1, batchSize)) { n in bar.update(n) }
         } catch let error as BulkLoadError {
-            if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
+            bar.finish(0)
             let loaded = "\(error.recordsLoaded) records in \(error.batch - 1) whole batches were written before it; nothing of batch \(error.batch) was"
             switch error.underlying {
             case let .diskFull(path, free):
@@ -51,11 +54,11 @@ struct Import: ParsableCommand {
                 throw error
             }
         } catch HosoError.tenantReplaced {
-            if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
+            bar.finish(0)
             fail("\(file): tenant '\(tenant)' was compacted, restored or dropped by another command while this import ran; the whole batches before it "
                  + "were written. Run the same import again to load the rest: the rows already loaded go to the reject file as duplicates.")
         }
-        if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
+        bar.finish(0)
         print("\(file) → \(table): \(summary.text)")
         if summary.rejected > 0 { Foundation.exit(2) }
     }

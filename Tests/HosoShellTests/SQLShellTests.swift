@@ -191,3 +191,26 @@ import Testing
         #expect(quoted.sql == "SELECT 'date = ''2025''', NOT in_period(x.date, '2025-H1') FROM events x")
     }
 }
+
+/// Progress: a bar redrawn in place on a terminal, periodic lines in a pipe (a fake clock).
+@Suite struct ProgressBarTests {
+    @Test func linesInAPipeAndABarOnATerminal() {
+        final class Box: @unchecked Sendable { var now = 0.0; var out: [String] = [] }
+        let box = Box()
+        let pipe = ProgressBar(label: "events.csv", total: 400_000, terminal: false, clock: { box.now }) { box.out.append($0) }
+        for (t, n) in [(1.0, 10_000), (5.0, 50_000), (10.0, 100_000), (12.0, 120_000), (20.0, 200_000), (30.0, 390_000)] {
+            box.now = t; pipe.update(n)
+        }
+        pipe.finish(400_000)
+        #expect(box.out == ["events.csv: 100,000 of 400,000 rows (25%), 30 s left\n", "events.csv: 200,000 of 400,000 rows (50%), 20 s left\n",
+                            "events.csv: 390,000 of 400,000 rows (97%), 1 s left\n"])
+        box.out = []; box.now = 0
+        let term = ProgressBar(label: "p.csv", total: nil, terminal: true, clock: { box.now }) { box.out.append($0) }
+        term.update(1); box.now = 0.05; term.update(2); box.now = 0.2; term.update(3)
+        term.finish(3); term.finish(3)
+        #expect(box.out == ["\r\u{1B}[Kp.csv: 1 rows, 0 s", "\r\u{1B}[Kp.csv: 3 rows, 0 s", "\r\u{1B}[K"])
+        let bar = ProgressBar(label: "x", total: 10, terminal: true, clock: { 4 }) { box.out.append($0) }
+        bar.update(5)
+        #expect(box.out.last == "\r\u{1B}[K[##########..........] x: 5 of 10 rows (50%), 0 s left")
+    }
+}

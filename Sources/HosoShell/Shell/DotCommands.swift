@@ -197,7 +197,9 @@ extension ShellSession {
                 guard let table = TransferTable(code: args[1].lowercased()) else {
                     throw QueryError("import reads \(TransferTable.codes.joined(separator: " or ")), not '\(args[1])'", location: nil)
                 }
-                let summary = try TableTransfer.importFile(args[0], table: table, into: context.program)
+                let bar = ProgressBar(label: args[0], total: ProgressBar.estimatedRows(of: args[0]), terminal: progressOnTerminal) { [weak self] in self?.errors($0) }
+                defer { bar.finish(0) }
+                let summary = try TableTransfer.importFile(args[0], table: table, into: context.program) { bar.update($0) }
                 write("\(args[0]) → \(args[1]): \(summary.text)\n")
                 try use(context.program.name)
             case ".export" where args.count >= 2 && TransferTable(code: args[0].lowercased()) == nil:

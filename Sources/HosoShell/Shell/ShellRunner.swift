@@ -43,6 +43,7 @@ public enum ShellRunner {
     }
 
     static func runInteractive(_ session: ShellSession) -> Int32 {
+        session.progressOnTerminal = true
         LineEditor.start(historyFile: LineEditor.defaultHistoryPath) { line, cursor in
             Completion(communes: session.context?.communes).candidates(line: line, cursor: cursor)
         }

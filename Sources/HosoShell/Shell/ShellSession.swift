@@ -39,6 +39,8 @@ public final class ShellSession {
     var eqp = false
     var showChanges = false
     var parameters: [String: Value] = [:]
+    /// Whether progress is drawn in place (an interactive terminal) rather than as periodic lines.
+    public var progressOnTerminal = false
     /// Which engine answered the last statement: `hoso fast path`, `hoso` (DELETE) or `sqlite`.
     public private(set) var lastEngine = ""
     var pending = ""

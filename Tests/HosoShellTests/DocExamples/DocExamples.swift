@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 48 examples compiled, 46 of them run, 54 printed lines checked.
+// 49 examples compiled, 47 of them run, 55 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   store: Store — a store in a directory of its own, its clock on 2026-03-15, holding tenant `demo`: a synthetic Lạng Sơn of 40 persons and 200 events
@@ -137,6 +137,18 @@ private func example_Output_OutputMode_1() throws {
     DocOutput.expect("true", from: "print(OutputMode(rawValue: \"csv\") == .csv)")
     print(OutputMode.codes)   // ["table", "csv", "json", "line", "box", "markdown", "html", "list", "tabs", "insert"]
     DocOutput.expect("[\"table\", \"csv\", \"json\", \"line\", \"box\", \"markdown\", \"html\", \"list\", \"tabs\", \"insert\"]", from: "print(OutputMode.codes)")
+}
+
+// Sources/HosoShell/Output/ProgressBar.swift, example 1
+private func example_Output_ProgressBar_1() throws {
+    var now = 0.0
+    var shown: [String] = []
+    let bar = ProgressBar(label: "persons.csv", total: 1_000, terminal: false, clock: { now }) { shown.append($0) }
+    now = 10; bar.update(250)
+    now = 20; bar.update(500)
+    bar.finish(500)
+    print(shown[0].dropLast())   // persons.csv: 250 of 1,000 rows (25%), 30 s left
+    DocOutput.expect("persons.csv: 250 of 1,000 rows (25%), 30 s left", from: "print(shown[0].dropLast())")
 }
 
 // Sources/HosoShell/Output/ResultFormatter.swift, example 1
@@ -491,6 +503,10 @@ private func example_Syntax_Token_2() throws {
 
     @Test("Output/OutputMode.swift, example 1") func output_OutputMode_1() throws {
         try DocOutput.run(checks: 2) { c in try example_Output_OutputMode_1() }
+    }
+
+    @Test("Output/ProgressBar.swift, example 1") func output_ProgressBar_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Output_ProgressBar_1() }
     }
 
     @Test("Output/ResultFormatter.swift, example 1") func output_ResultFormatter_1() throws {
