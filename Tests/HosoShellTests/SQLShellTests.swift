@@ -36,6 +36,18 @@ import Testing
         #expect(out().contains("engine: Hoso's planner, fast path"))
     }
 
+    /// A full scan reads the snapshot page by page (2,048 records a page): every row once.
+    @Test func pagedFullScansSeeEveryRowOnce() throws {
+        let f = try Fixture.get()
+        let engine = try SQLEngine(context: f.context)
+        let events = try engine.run("SELECT COUNT(*), COUNT(DISTINCT id), SUM(plants) FROM events WHERE quantity >= 0").rows
+        #expect(engine.lastAccesses == ["events: full scan"])
+        #expect(events == [[.int(Int64(f.events.count)), .int(Int64(f.events.count)), .int(Int64(f.events.map(\.plants).reduce(0, +)))]])
+        let persons = try engine.run("SELECT COUNT(*), MIN(id), MAX(id) FROM persons WHERE sex <> 'x'").rows
+        #expect(persons == [[.int(Int64(f.persons.count)), .int(Int64(f.persons.map(\.id).min()!)), .int(Int64(f.persons.map(\.id).max()!))]])
+        #expect(f.events.count > 2 * SQLTables.pageSize)
+    }
+
     @Test func everyCommuneWithZerosThroughAJoin() throws {
         let f = try Fixture.get()
         let (s, _, _) = try session()

@@ -105,7 +105,11 @@ public enum SQLTables {
         },
         VirtualAccess("persons.byCommune", keys: [.init("commune")], available: { $0.isToday }) { n, _, s in n / communeCount(s) },
         VirtualAccess("persons.byCommune", keys: [.init("commune_name")], available: { $0.isToday }) { n, _, s in n / communeCount(s) },
-    ], scanOrder: "id", id: { Int64(bitPattern: $0.id) }, rowCount: { q, _ in Double(try q.personCount()) }, produce: persons)
+    ], scanOrder: "id", id: { Int64(bitPattern: $0.id) }, rowCount: { q, _ in Double(try q.personCount()) },
+    page: { after, q, _, body in try q.allPersons(after: after, limit: pageSize, body) }, produce: persons)
+
+    /// Records per page of a full scan.
+    static let pageSize = 2048
 
     /// One row per drug a person uses.
     public static let personDrugs = VirtualTable("person_drugs", "one row per drug on a management file", columns: [
@@ -217,7 +221,8 @@ public enum SQLTables {
         VirtualAccess("events.byDate", keys: [.init("date", [.eq, .lt, .le, .gt, .ge])], orderedBy: "date") { n, used, _ in
             used["date"]?.contains(.eq) == true ? n / 1000 : n / 4
         },
-    ], scanOrder: "id", id: { Int64(bitPattern: $0.id) }, rowCount: { q, _ in Double(try q.eventCount()) }) { r, q, scope, body in
+    ], scanOrder: "id", id: { Int64(bitPattern: $0.id) }, rowCount: { q, _ in Double(try q.eventCount()) },
+    page: { after, q, _, body in try q.allEvents(after: after, limit: pageSize, body) }) { r, q, scope, body in
         switch r.access {
         case "events.id":
             if let id = r.equalInt("id") { try q.events(ids: [RecordID(bitPattern: id)], body); return }

@@ -131,6 +131,8 @@ public protocol VirtualRows: AnyObject {
     func value(row: Int, column: Int) -> Value
     /// A row id (the record id when the table has one, else the position).
     func rowid(_ row: Int) -> Int64
+    /// Replaces the rows by the next page of a paged scan; false when there is none.
+    func fetchMore() throws -> Bool
 }
 
 final class MaterializedRows<Row>: VirtualRows {
@@ -138,10 +140,22 @@ final class MaterializedRows<Row>: VirtualRows {
     let columns: [VirtualColumn<Row>]
     let scope: SQLScope
     let id: (@Sendable (Row) -> Int64)?
+    /// A paged scan: where the next page starts, and how to read it.
+    var next: Continuation?
+    var page: (@Sendable (Continuation?, borrowing ProgramSnapshot, SQLScope, (Row) throws -> Bool) throws -> Continuation?)?
+    var base = 0
     init(columns: [VirtualColumn<Row>], scope: SQLScope, id: (@Sendable (Row) -> Int64)?) { self.columns = columns; self.scope = scope; self.id = id }
     var count: Int { rows.count }
     func value(row: Int, column: Int) -> Value { columns[column].value(rows[row], scope) }
-    func rowid(_ row: Int) -> Int64 { id.map { $0(rows[row]) } ?? Int64(row) }
+    func rowid(_ row: Int) -> Int64 { id.map { $0(rows[row]) } ?? Int64(base + row) }
+    func fetchMore() throws -> Bool {
+        guard let next, let page, let snapshot = scope.snapshot else { return false }
+        try Interruption.check()
+        base += rows.count
+        rows.removeAll(keepingCapacity: true)
+        self.next = try page(next, snapshot.pointee, scope) { rows.append($0); return true }
+        return !rows.isEmpty
+    }
 }
 
 /// A table that SQL reads: one small definition of its columns, the accesses its indexes give
@@ -171,16 +185,25 @@ public final class VirtualTable: Sendable {
     let open: @Sendable (VirtualRequest, borrowing ProgramSnapshot, SQLScope) throws -> any VirtualRows
 
     /// Defines a table over rows of type `Row`: `rowCount` is its size for cost estimates,
-    /// `produce` calls its body with each row the request asks for (until the body returns false).
+    /// `produce` calls its body with each row the request asks for (until the body returns false);
+    /// `page`, when given, reads a full scan a page at a time (after a continuation, returning
+    /// the next one) instead of all at once.
     public init<Row>(_ name: String, _ summary: String, columns: [VirtualColumn<Row>], accesses: [VirtualAccess] = [],
                      scanOrder: String? = nil, id: (@Sendable (Row) -> Int64)? = nil,
                      rowCount: @escaping @Sendable (borrowing ProgramSnapshot, SQLScope) throws -> Double,
+                     page: (@Sendable (Continuation?, borrowing ProgramSnapshot, SQLScope, (Row) throws -> Bool) throws -> Continuation?)? = nil,
                      produce: @escaping @Sendable (VirtualRequest, borrowing ProgramSnapshot, SQLScope, (Row) throws -> Bool) throws -> Void) {
         self.name = name; self.summary = summary
         columnNames = columns.map(\.name); columnTypes = columns.map(\.type); columnSummaries = columns.map(\.summary)
         self.accesses = accesses; self.scanOrder = scanOrder; self.rowCount = rowCount
         self.open = { request, q, scope in
             let out = MaterializedRows(columns: columns, scope: scope, id: id)
+            // A full scan reads pages of the snapshot as SQLite steps (memory stays small).
+            if request.access == nil, let page {
+                out.page = page
+                out.next = try page(nil, q, scope) { out.rows.append($0); return true }
+                return out
+            }
             var n = 0
             try produce(request, q, scope) { row in
                 n += 1

@@ -111,7 +111,14 @@ enum VirtualTableModule {
             }
         }
         m.pointee.xNext = { cursor in
-            VirtualTableModule.cursor(cursor).position += 1
+            let s = VirtualTableModule.cursor(cursor)
+            s.position += 1
+            if let rows = s.rows, s.position >= rows.count {
+                do { if try rows.fetchMore() { s.position = 0 } } catch {
+                    VirtualTableModule.setError(cursor!.pointee.pVtab, (error as? QueryError)?.message ?? "\(error)")
+                    return Interruption.requested || (error as? QueryError)?.message.hasPrefix("cancelled") == true ? SQLITE_INTERRUPT : SQLITE_ERROR
+                }
+            }
             return SQLITE_OK
         }
         m.pointee.xEof = { cursor in
