@@ -5,17 +5,18 @@ import HosoDomain
 /// - `AS OF 'day'` (anywhere in the statement) is removed and becomes the day the `persons`
 ///   table's status, commune and minor columns are about;
 /// - `col = '2025-06'` (a period literal compared with a day column: `'2025'`, `'2025-H1'`,
-///   `'2025-Q3'`, `'2025-06'`, `'first..last'`) becomes `in_period(col, '2025-06')`, and `<>` its
-///   negation;
-/// - `col [NOT] IN REPORT YEAR 2025` (HALF, QUARTER, MONTH; the period quoted or not) becomes
-///   `[NOT] in_report(col, '2025')`, the tenant's report period;
+///   `'2025-Q3'`, `'2025-06'`, `'first..last'`) becomes `(col BETWEEN '2025-06-01' AND
+///   '2025-06-30')`, and `<>` its negation: what `in_period(col, '2025-06')` answers, written as a
+///   range so that the virtual tables' date indexes answer it;
+/// - `col [NOT] IN REPORT YEAR 2025` (HALF, QUARTER, MONTH; the period quoted or not) becomes the
+///   range of the tenant's report period (what `in_report(col, '2025')` answers), likewise;
 /// - `EXPLAIN statement` asks for the plan (``SQLEngine`` answers with SQLite's query plan).
 ///
 /// Error positions in the rewritten text map back to the original (``Result/location(ofByte:)``).
 ///
 /// ```swift
 /// let r = try SQLRewriter.rewrite("SELECT COUNT(*) FROM events WHERE date = '2025-Q3' AND resolved_date IN REPORT MONTH 2025-06", context: context)
-/// print(r.sql)   // SELECT COUNT(*) FROM events WHERE in_period(date, '2025-Q3') AND in_report(resolved_date, '2025-06')
+/// print(r.sql)   // SELECT COUNT(*) FROM events WHERE (date BETWEEN '2025-07-01' AND '2025-09-30') AND (resolved_date BETWEEN '2025-05-10' AND '2025-06-09')
 /// ```
 public enum SQLRewriter {
     /// A rewritten statement.
@@ -194,7 +195,7 @@ public enum SQLRewriter {
                     throw fail("not a reporting period: \(error.reason) (write REPORT YEAR 2025, REPORT HALF 2025-H1, REPORT QUARTER 2025-Q3 or REPORT MONTH 2025-06)", sig[j])
                 }
                 let column = String(decoding: b[sig[cs].start..<sig[colEnd].end], as: UTF8.self)
-                edits.append((sig[cs].start..<end, (negated ? "NOT " : "") + "in_report(\(column), '\(value)')"))
+                edits.append((sig[cs].start..<end, between(column, (try? Period.parse(value))?.range(in: context.calendar), negated: negated)))
                 if negated { edits.append((sig[i - 1].start..<sig[i - 1].end, "")) }
                 i = j + 1
                 continue
@@ -210,11 +211,18 @@ public enum SQLRewriter {
                let cs = columnStart(i - 1), dayColumns.contains(unquote(sig[i - 1]).lowercased()), isPeriodLiteral(unquote(sig[i + 1])) {
                 let column = String(decoding: b[sig[cs].start..<sig[i - 1].end], as: UTF8.self)
                 let negated = str(t) == "<>" || str(t) == "!="
-                edits.append((sig[cs].start..<sig[i + 1].end, (negated ? "NOT " : "") + "in_period(\(column), \(str(sig[i + 1])))"))
+                edits.append((sig[cs].start..<sig[i + 1].end, between(column, (try? Period.parse(unquote(sig[i + 1])))?.range(), negated: negated)))
                 i += 2
                 continue
             }
             i += 1
+        }
+        /// A period as a range of ISO days: the same answer as in_period/in_report (days are
+        /// ISO text, which sorts as the days do), and a range SQLite hands to the virtual table's
+        /// index (a function call it could not).
+        func between(_ column: String, _ range: DayRange?, negated: Bool) -> String {
+            guard let range, let last = range.last else { return negated ? "(\(column) IS NOT NULL)" : "(\(column) IS NULL AND 0)" }
+            return (negated ? "NOT " : "") + "(\(column) BETWEEN '\(range.start)' AND '\(last)')"
         }
         // Apply the edits in order, keeping for each output byte the original byte it comes from.
         edits.sort { $0.0.lowerBound < $1.0.lowerBound }

@@ -238,8 +238,8 @@ private func example_SQL_SQLEngine_1(context: QueryContext) throws {
 // Sources/HosoShell/SQL/SQLRewriter.swift, example 1
 private func example_SQL_SQLRewriter_1(context: QueryContext) throws {
     let r = try SQLRewriter.rewrite("SELECT COUNT(*) FROM events WHERE date = '2025-Q3' AND resolved_date IN REPORT MONTH 2025-06", context: context)
-    print(r.sql)   // SELECT COUNT(*) FROM events WHERE in_period(date, '2025-Q3') AND in_report(resolved_date, '2025-06')
-    DocOutput.expect("SELECT COUNT(*) FROM events WHERE in_period(date, '2025-Q3') AND in_report(resolved_date, '2025-06')", from: "print(r.sql)")
+    print(r.sql)   // SELECT COUNT(*) FROM events WHERE (date BETWEEN '2025-07-01' AND '2025-09-30') AND (resolved_date BETWEEN '2025-05-10' AND '2025-06-09')
+    DocOutput.expect("SELECT COUNT(*) FROM events WHERE (date BETWEEN '2025-07-01' AND '2025-09-30') AND (resolved_date BETWEEN '2025-05-10' AND '2025-06-09')", from: "print(r.sql)")
 }
 
 // Sources/HosoShell/SQL/SQLTables.swift, example 1
