@@ -136,6 +136,14 @@ import Testing
             [i(c.ref.commune), .text(c.name), .text(c.type), c.ref.district == 0 ? .null : i(c.ref.district), i(c.ref.province),
              i(f.program.settings.populations[today.year]?[c.ref.commune])]
         })
+        try o.insert("status_changes", persons.flatMap { p in p.statusChanges.map { c in
+            [i(c.personID), d(c.date), .text(c.direction.code), .text(c.status.code), i(c.commune.commune), .text(names.name(of: c.commune.commune)),
+             .text(c.cause.code), t(c.event?.code), i(c.eventSequence), i(c.otherCommune?.commune), b(c.counts(atDepth: 1))]
+        } })
+        try o.insert("overdue", events.filter { $0.isOverdue(on: today) }.map { e in
+            [i(e.id), .text(e.kind.code), i(e.commune.commune), .text(names.name(of: e.commune.commune)), d(e.date), d(e.deadline), i(e.extensions),
+             d(e.resolvedDate), e.deadline.map { .int(Int64(today.rawValue - $0.rawValue)) } ?? .null]
+        })
         try o.insert("commune_population", f.program.settings.populations.sorted { $0.key < $1.key }.flatMap { year, table in
             table.sorted { $0.key < $1.key }.map { [i($0.key), .text(names.name(of: $0.key)), i(year), i($0.value)] }
         })
@@ -224,6 +232,12 @@ import Testing
             Case(shell: "SELECT id, commune_name, date FROM events ORDER BY commune_name, date, id LIMIT 200"),
             Case(shell: "SELECT id, full_name FROM persons ORDER BY full_name DESC, id LIMIT 120"),
             Case(shell: "SELECT (SELECT COUNT(*) FROM persons) - (SELECT COUNT(*) FROM persons WHERE status = 'none')"),
+            // Status changes and deadlines.
+            Case(shell: "SELECT cause, direction, COUNT(*) FROM status_changes GROUP BY 1, 2 ORDER BY 1, 2"),
+            Case(shell: "SELECT c.commune, COUNT(*) FROM status_changes c WHERE c.date BETWEEN '2025-01-01' AND '2025-06-30' AND c.cause = 'new' GROUP BY 1 ORDER BY 1"),
+            Case(shell: "SELECT s.person_id, s.date, s.status, p.full_name FROM status_changes s JOIN persons p ON p.id = s.person_id WHERE s.cause IN ('arrived', 'moved_away') ORDER BY 1, 2, 3, s.direction"),
+            Case(shell: "SELECT o.kind, COUNT(*), MAX(o.days_overdue) FROM overdue o GROUP BY 1 ORDER BY 1"),
+            Case(shell: "SELECT c.name, COUNT(o.id) FROM communes c LEFT JOIN overdue o ON o.commune = c.code AND o.kind = 'hotspot' GROUP BY c.code ORDER BY c.code"),
         ]
         // Index-pushed statements with random keys: ids, national ids, communes, statuses, kinds, dates.
         for _ in 0..<40 {

@@ -174,6 +174,15 @@ public struct CaseEvent: StoredRecord, Hashable {
     public var mobileTrial: Bool = false
     /// Free text.
     public var note: String?
+    /// Extensions of a tip's decision deadline (0: the rules' 20 days; 1: 2 months, a complex
+    /// case; 2: 2 + 2 months, extended again). Tips only.
+    public var extensions: Int = 0
+    /// For a hotspot: the id of the cleared hotspot it re-forms (tái hình thành), if any.
+    public var reforms: RecordID?
+    /// The last day on time: a tip's decision deadline, a hotspot's clearing deadline; derived
+    /// by ``ProgramTenant/prepare(_:)-(CaseEvent)`` from the tenant's ``TermRules`` and
+    /// ``extensions`` (nil for other kinds). See ``TermRuleBook/deadline(of:)``.
+    public var deadline: Day?
 
     /// Creates an event.
     public init(id: RecordID, kind: Kind, commune: CommuneRef, date: Day) {
@@ -206,6 +215,30 @@ public struct CaseEvent: StoredRecord, Hashable {
         w.write(12, resolvedDate.map { Int64($0.rawValue) })
         w.write(13, mobileTrial)
         w.write(14, note)
+        if extensions != 0 { w.write(15, extensions) }
+        w.write(16, reforms.map { Int64(bitPattern: $0) })
+        w.write(17, deadline.map { Int64($0.rawValue) })
+    }
+
+    // MARK: Lifecycle (tips, hotspots)
+
+    /// Whether the tip is undecided, or the hotspot not cleared, on `day` (found or received on
+    /// or before it).
+    ///
+    /// ```swift
+    /// var hotspot = CaseEvent(id: 1, kind: .hotspot, commune: congSon, date: Day(year: 2025, month: 1, day: 10)!)
+    /// hotspot.resolvedDate = Day(year: 2025, month: 2, day: 1)!
+    /// print(hotspot.isOpen(on: Day(year: 2025, month: 1, day: 31)!), hotspot.isOpen(on: Day(year: 2025, month: 2, day: 1)!))   // true false
+    /// ```
+    public func isOpen(on day: Day) -> Bool { date <= day && (resolvedDate.map { day < $0 } ?? true) }
+
+    /// Whether it is open on `day` past its ``deadline``.
+    public func isOverdue(on day: Day) -> Bool { deadline.map { day > $0 && isOpen(on: day) } ?? false }
+
+    /// Whether it was decided (cleared) by its ``deadline``; nil while open or without a deadline.
+    public var resolvedInTime: Bool? {
+        guard let r = resolvedDate, let d = deadline else { return nil }
+        return r <= d
     }
 
     public init(id: RecordID, reader r: inout RecordReader) throws(HosoError) {
@@ -227,6 +260,9 @@ public struct CaseEvent: StoredRecord, Hashable {
             case 12: resolvedDate = Day(rawValue: Int32(truncatingIfNeeded: try f.int64()))
             case 13: mobileTrial = try f.bool()
             case 14: note = try f.string()
+            case 15: extensions = try f.int()
+            case 16: reforms = UInt64(bitPattern: try f.int64())
+            case 17: deadline = Day(rawValue: Int32(truncatingIfNeeded: try f.int64()))
             default: break
             }
         }

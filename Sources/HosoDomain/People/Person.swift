@@ -46,6 +46,9 @@ public struct Person: StoredRecord, Hashable {
     public var events: [PersonEvent] = []
     /// The derived status history (kept with the record; recomputed on every change).
     public var history: [StatusInterval] = []
+    /// Every entry into and exit from a status of ``history``, with its cause, in time order
+    /// (derived with it; see ``StatusChange``).
+    public var statusChanges: [StatusChange] = []
 
     /// Sex as recorded.
     public enum Sex: Int, CodedEnum {
@@ -99,6 +102,12 @@ public struct Person: StoredRecord, Hashable {
         return place
     }
 
+    /// Sets ``history`` and ``statusChanges`` from a derivation.
+    mutating func apply(_ derived: StatusDerivation) {
+        history = derived.intervals
+        statusChanges = derived.changes.map { var c = $0; c.personID = id; return c }
+    }
+
     /// Whether the person is a minor (under 18) on `day`.
     public func isMinor(on day: Day) -> Bool { birthDate.map { $0.age(on: day) < 18 } ?? false }
 
@@ -125,6 +134,7 @@ public struct Person: StoredRecord, Hashable {
         w.write(13, fromAnotherLocality)
         for e in events { w.writeMessage(14) { e.write(to: &$0) } }
         for i in history { w.writeMessage(15) { i.write(to: &$0) } }
+        for c in statusChanges { w.writeMessage(16) { c.write(to: &$0) } }
     }
 
     public init(id: RecordID, reader r: inout RecordReader) throws(HosoError) {
@@ -146,6 +156,7 @@ public struct Person: StoredRecord, Hashable {
             case 13: fromAnotherLocality = try f.bool()
             case 14: var m = try f.message(); events.append(try PersonEvent.read(&m))
             case 15: var m = try f.message(); history.append(try StatusInterval.read(&m))
+            case 16: var m = try f.message(); statusChanges.append(try StatusChange.read(&m, personID: id))
             default: break
             }
         }

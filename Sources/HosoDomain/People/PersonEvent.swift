@@ -12,10 +12,20 @@ import HosoStore
 /// ```
 public struct PersonEvent: Sendable, Hashable {
     /// The kinds of person event.
+    ///
+    /// ``rehabAbsconding`` and ``rehabReturn`` pause and resume a compulsory rehab's term (it
+    /// ends later by the days away); ``absenceWithoutNotice`` and ``absenceReturn`` bound an
+    /// absence from the residence that does not count toward a post-rehab term.
+    ///
+    /// ```swift
+    /// print(PersonEvent.Kind.rehabAbsconding.rawValue, PersonEvent.Kind.absenceReturn.code)   // 21 absence_return
+    /// ```
     public enum Kind: Int, CodedEnum {
         case testResult = 1, addictionDetermination, managementDecision, rehabDecision, rehabStart, rehabCompletion,
              rehabSelfTermination, methadoneStart, methadoneExit, relapse, moveOut, moveIn, psychosisEpisode, death,
-             imprisonment, release, highRiskSet, highRiskCleared, educationMeasure, correction
+             imprisonment, release, highRiskSet, highRiskCleared, educationMeasure, correction,
+             // Appended: raw values are stored, never renumber.
+             rehabAbsconding, rehabReturn, absenceWithoutNotice, absenceReturn
 
         /// What a kind is called in messages.
         public static let codeName = "person event kind"
@@ -43,6 +53,10 @@ public struct PersonEvent: Sendable, Hashable {
             case .highRiskCleared: "high_risk_cleared"
             case .educationMeasure: "education_measure"
             case .correction: "correction"
+            case .rehabAbsconding: "rehab_absconding"
+            case .rehabReturn: "rehab_return"
+            case .absenceWithoutNotice: "absence_without_notice"
+            case .absenceReturn: "absence_return"
             }
         }
 
@@ -69,6 +83,10 @@ public struct PersonEvent: Sendable, Hashable {
             case .highRiskCleared: "hết nguy cơ cao"
             case .educationMeasure: "biện pháp giáo dục tại xã, phường"
             case .correction: "đính chính"
+            case .rehabAbsconding: "bỏ trốn khỏi cơ sở cai nghiện bắt buộc"
+            case .rehabReturn: "trở lại cơ sở cai nghiện bắt buộc"
+            case .absenceWithoutNotice: "vắng mặt không thông báo tại nơi cư trú"
+            case .absenceReturn: "có mặt trở lại tại nơi cư trú"
             }
         }
     }

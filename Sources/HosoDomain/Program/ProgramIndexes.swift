@@ -29,11 +29,26 @@ extension Person {
     public static let communeFlow = IndexDefinition("commune_flow", kind: .datedCount, key: "(edge, level, commune path) by (status)", finest: .month)
     /// Days on which the person's current-status entries change: `(day)`.
     public static let transitions = IndexDefinition("transition", kind: .value, key: "(day)")
+    /// Status changes with their causes (``StatusChange``): `(province, [district,] commune, day,
+    /// status, direction, cause, event)`, event 0 when a term ran out. The rows of
+    /// ``ProgramSnapshot/statusChanges(in:during:status:_:)`` and the days of partial months of
+    /// ``communeChanges``.
+    public static let byStatusChange = IndexDefinition("status_change", kind: .value,
+                                                       key: "(province, [district,] commune, day, status, direction, cause, event)")
+    /// Status changes per province (and district) and day: `(level, area path…)` by `(status,
+    /// direction, cause, event)`; a move between two communes of the area is not counted there.
+    public static let changeFlow = IndexDefinition("change_flow", kind: .datedCount,
+                                                   key: "(level, area path…) by (status, direction, cause, event)")
+    /// Status changes per commune and month: `(level, commune path)` by `(status, direction,
+    /// cause, event)`. Days inside a month come from ``byStatusChange``.
+    public static let communeChanges = IndexDefinition("commune_changes", kind: .datedCount,
+                                                       key: "(level, commune path) by (status, direction, cause, event)", finest: .month)
 
     /// The record type `person` with its indexes.
     public static let schema = RecordSchema(
         Person.self, name: "person", formatVersion: 1,
-        indexes: [byCommune, byStatus, byStatusCommune, byNationalID, currentCounts, statusIntervals, statusFlow, communeFlow, transitions],
+        indexes: [byCommune, byStatus, byStatusCommune, byNationalID, currentCounts, statusIntervals, statusFlow, communeFlow, transitions,
+                  byStatusChange, changeFlow, communeChanges],
         transitionIndex: transitions)
 
     /// The index entries of the person as of the tenant's current day (`context.today`).
@@ -81,6 +96,14 @@ extension Person {
         }
         for e in events where e.kind == .moveIn || e.kind == .moveOut { days.append(e.date.rawValue) }
         for d in Set(days) { entries.value(Self.transitions, ProgramKeys.day(d)) }
+        for c in statusChanges {
+            let sub = ProgramKeys.changeSubgroup(c)
+            entries.value(Self.byStatusChange, ProgramKeys.statusChange(c))
+            for level in 1...c.commune.depth where c.counts(atDepth: level) {
+                entries.dated(level == c.commune.depth ? Self.communeChanges : Self.changeFlow,
+                              group: ProgramKeys.areaGroup(level: level, c.commune), day: c.date.rawValue, subgroup: sub)
+            }
+        }
     }
 }
 
@@ -104,9 +127,19 @@ extension CaseEvent {
     public static let amountsPerMonth = IndexDefinition("area_amounts_per_month", kind: .datedCount,
                                                         key: "(level, area path…) by (kind, measure)", finest: .month)
 
+    /// Tips and hotspots past their ``deadline``: `(kind, province, [district,] commune)` →
+    /// `[deadline + 1, resolved)` (open-ended while undecided or not cleared), so "overdue on
+    /// D" is one interval query, bounded by the smaller of the deadlines and the resolutions.
+    public static let overdue = IndexDefinition("overdue", kind: .interval, key: "(kind, province, [district,] commune)")
+    /// Lifecycle milestones of tips and hotspots per area and day: `(level, area path…)` by
+    /// `(kind, milestone)` (``LifecycleMilestone``): received/found on its day, decided/cleared
+    /// (in time or late) on the resolution's day, re-formed on its day.
+    public static let lifecycle = IndexDefinition("lifecycle", kind: .datedCount, key: "(level, area path…) by (kind, milestone)")
+
     /// The record type `event` with its indexes.
     public static let schema = RecordSchema(CaseEvent.self, name: "event", formatVersion: 1,
-                                            indexes: [byCommuneKindDate, byDate, byPerson, perDay, perMonth, amountsPerDay, amountsPerMonth])
+                                            indexes: [byCommuneKindDate, byDate, byPerson, perDay, perMonth, amountsPerDay, amountsPerMonth,
+                                                      overdue, lifecycle])
 
     /// The index entries of the event.
     public func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
@@ -118,6 +151,23 @@ extension CaseEvent {
             entries.value(Self.byPerson, ProgramKeys.person(p))
         }
         let kindKey = ProgramKeys.kind(kindCode)
+        if let deadline, kind == .tip || kind == .hotspot {
+            let late = deadline.adding(days: 1)
+            if resolvedDate.map({ $0 > late }) ?? true {
+                entries.interval(Self.overdue, group: ProgramKeys.kindCommune(kindCode, commune), start: late.rawValue,
+                                 end: resolvedDate?.rawValue ?? .max)
+            }
+            for level in 1...commune.depth {
+                let group = ProgramKeys.areaGroup(level: level, commune)
+                entries.dated(Self.lifecycle, group: group, day: day, subgroup: ProgramKeys.milestone(kindCode, .opened))
+                if reforms != nil { entries.dated(Self.lifecycle, group: group, day: day, subgroup: ProgramKeys.milestone(kindCode, .reformed)) }
+                if let r = resolvedDate {
+                    entries.dated(Self.lifecycle, group: group, day: r.rawValue, subgroup: ProgramKeys.milestone(kindCode, .resolved))
+                    entries.dated(Self.lifecycle, group: group, day: r.rawValue,
+                                  subgroup: ProgramKeys.milestone(kindCode, r <= deadline ? .resolvedInTime : .resolvedLate))
+                }
+            }
+        }
         for level in 1...commune.depth {
             let group = ProgramKeys.areaGroup(level: level, commune)
             entries.dated(level == 1 ? Self.perDay : Self.perMonth, group: group, day: day, subgroup: kindKey)
@@ -236,6 +286,45 @@ enum ProgramKeys {
         subgroup.elements.first?.intValue.flatMap { Status(rawValue: Int($0)) }
     }
 
+    // Persons: `status_change`, `change_flow`, `commune_changes`.
+
+    /// `(status, direction, cause, event)`, event 0 when a term ran out.
+    @inline(__always)
+    static func changeSubgroup(_ c: StatusChange) -> KeyBytes {
+        KeyBytes { $0.append(c.status.rawValue); $0.append(c.direction.rawValue); $0.append(c.cause.rawValue); $0.append(c.event?.rawValue ?? 0) }
+    }
+
+    /// `(province, [district,] commune, day, status, direction, cause, event)`.
+    @inline(__always)
+    static func statusChange(_ c: StatusChange) -> KeyBytes {
+        KeyBytes {
+            c.commune.append(to: &$0); $0.append(c.date.rawValue)
+            $0.append(c.status.rawValue); $0.append(c.direction.rawValue); $0.append(c.cause.rawValue); $0.append(c.event?.rawValue ?? 0)
+        }
+    }
+
+    /// The status changes of `commune` on the days of `range`.
+    static func statusChanges(_ commune: CommuneRef, _ range: DayRange) -> KeyRange {
+        let base = commune.tuple
+        return .between(base.appending(.int(Int64(range.start.rawValue))), base.appending(.int(Int64(range.end.rawValue))))
+    }
+
+    /// The change index answering for `area`: per commune by month, else per province (district) by day.
+    static func changeIndex(for area: Area) -> IndexDefinition {
+        if case .commune = area { return Person.communeChanges }
+        return Person.changeFlow
+    }
+
+    /// The key of a change subgroup, decoded: `(status, direction, cause, event)`.
+    static func changeKey(ofSubgroup t: Tuple) -> StatusChangeKey? {
+        let e = t.elements
+        guard e.count == 4, let s = e[0].intValue.flatMap({ Status(rawValue: Int($0)) }),
+              let d = e[1].intValue.flatMap({ StatusChange.Direction(rawValue: Int($0)) }),
+              let c = e[2].intValue.flatMap({ StatusChange.Cause(rawValue: Int($0)) }),
+              let k = e[3].intValue else { return nil }
+        return StatusChangeKey(status: s, direction: d, cause: c, event: k == 0 ? nil : PersonEvent.Kind(rawValue: Int(k)))
+    }
+
     // Case events: `commune_kind_date`, `date`, `person`.
 
     /// `(province, [district,] commune, kind, day)`.
@@ -292,6 +381,26 @@ enum ProgramKeys {
     /// `(kind)`.
     @inline(__always)
     static func kind(_ kind: Int64) -> KeyBytes { KeyBytes { $0.append(kind) } }
+
+    // Case events: `overdue`, `lifecycle`.
+
+    /// `(kind, province, [district,] commune)`.
+    @inline(__always)
+    static func kindCommune(_ kind: Int64, _ commune: CommuneRef) -> KeyBytes { KeyBytes { $0.append(kind); commune.append(to: &$0) } }
+
+    /// The overdue groups of `kind` in `area`.
+    static func overdueGroups(_ kind: CaseEvent.Kind, in area: Area) -> KeyRange {
+        let t = Tuple([.int(Int64(kind.rawValue))]).appending(area.tuple)
+        if case .commune = area { return .exactly(t) }
+        return .prefix(t)
+    }
+
+    /// `(kind, milestone)`.
+    @inline(__always)
+    static func milestone(_ kind: Int64, _ m: LifecycleMilestone) -> KeyBytes { KeyBytes { $0.append(kind); $0.append(m.rawValue) } }
+
+    /// The lifecycle subgroup of `milestone` of events of `kind`.
+    static func milestone(_ kind: CaseEvent.Kind, _ m: LifecycleMilestone) -> Tuple { [.int(Int64(kind.rawValue)), .int(Int64(m.rawValue))] }
 
     /// `(kind, measure)`.
     @inline(__always)

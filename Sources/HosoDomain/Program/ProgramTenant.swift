@@ -70,7 +70,10 @@ public final class ProgramTenant: Sendable {
     /// ```
     public static func create(in store: Store, info: TenantInfo, settings: ProgramSettings, unfinished: String? = nil,
                               as principal: Principal = .system) throws -> ProgramTenant {
-        let tenant = try store.createTenant(info, schema: schema, settings: [ProgramSettings.settingName: settings.encoded()],
+        var version = RecordWriter(formatVersion: 1)
+        version.write(1, derivationVersion)
+        let tenant = try store.createTenant(info, schema: schema, settings: [ProgramSettings.settingName: settings.encoded(),
+                                                                             derivationSetting: version.bytes],
                                             unfinished: unfinished, as: principal)
         return ProgramTenant(tenant: tenant, settings: settings)
     }
@@ -93,7 +96,9 @@ public final class ProgramTenant: Sendable {
     public static func open(in store: Store, name: String, as principal: Principal = .system,
                             policy: any AccessPolicy = AllowAll()) throws -> ProgramTenant {
         let tenant = try store.openTenant(name, schema: schema, as: principal, policy: policy)
-        return ProgramTenant(tenant: tenant, settings: try settings(of: tenant, name: name))
+        let program = ProgramTenant(tenant: tenant, settings: try settings(of: tenant, name: name))
+        try program.upgradeDerivedData()
+        return program
     }
 
     /// The program settings of an open tenant.
@@ -110,15 +115,56 @@ public final class ProgramTenant: Sendable {
         let updated = ProgramTenant(tenant: tenant, settings: new)
         try tenant.write { txn in
             try txn.setSetting(ProgramSettings.settingName, new.encoded())
-            var changed: [Person] = []
-            try txn.scan(Person.self) { p in
-                let history = StatusMachine.history(events: p.events, registeredIn: p.commune, birthDate: p.birthDate, rules: new.rules)
-                if history != p.history { var q = p; q.history = history; changed.append(q) }
-                return true
-            }
-            for p in changed { try txn.update(p) }
+            try Self.rederive(txn, settings: new)
         }
         return updated
+    }
+
+    /// What the derived parts of stored records are computed by: raised when the derivation
+    /// changes (1: histories; 2: status changes with their causes, terms judged at the decision
+    /// and paused, event deadlines), so that opening an older tenant derives them again.
+    static let derivationVersion: Int64 = 2
+    static let derivationSetting = "program.derivation"
+
+    /// Re-derives every person's history and changes and every event's deadline under
+    /// `settings`, updating the records (and so every index) that differ.
+    static func rederive(_ txn: borrowing TenantWriter, settings: ProgramSettings) throws {
+        var changed: [Person] = []
+        try txn.scan(Person.self) { p in
+            var q = p
+            q.apply(StatusMachine.derive(events: p.events, registeredIn: p.commune, birthDate: p.birthDate, rules: settings.rules))
+            if q != p { changed.append(q) }
+            return true
+        }
+        for p in changed { try txn.update(p) }
+        var events: [CaseEvent] = []
+        try txn.scan(CaseEvent.self) { e in
+            var f = e
+            f.deadline = settings.rules.deadline(of: e)
+            if f != e { events.append(f) }
+            return true
+        }
+        for e in events { try txn.update(e) }
+        var w = RecordWriter(formatVersion: 1)
+        w.write(1, derivationVersion)
+        try txn.setSetting(derivationSetting, w.bytes)
+    }
+
+    /// Derives the records of a tenant written by an older build again (once: the version is
+    /// kept in the tenant's settings). It runs as the system, whoever opens the tenant: it
+    /// changes only what is derived from the records (the change log shows it), and a reader
+    /// whose policy allows no write must still be able to open an older tenant.
+    func upgradeDerivedData() throws {
+        if let bytes = try tenant.setting(Self.derivationSetting) {
+            var version: Int64 = 0
+            try bytes.withUnsafeBytes { raw in
+                var r = try RecordReader(raw, recordType: "program derivation")
+                while let f = try r.next() { if f.number == 1 { version = try f.int64() } }
+            }
+            if version >= Self.derivationVersion { return }
+        }
+        let settings = self.settings
+        try tenant.acting(as: .system, policy: AllowAll()).write { try Self.rederive($0, settings: settings) }
     }
 
     // MARK: Communes
@@ -194,7 +240,12 @@ public final class ProgramTenant: Sendable {
         if let deathDay, let late = p.events.first(where: { $0.date > deathDay && $0.kind != .correction }) {
             throw HosoError.invalidDate(value: late.date.description, field: "events (\(late.kind))", record: label, reason: "it is after the person's death on \(deathDay)")
         }
-        p.history = StatusMachine.history(events: p.events, registeredIn: p.commune, birthDate: p.birthDate, rules: settings.rules)
+        let derived = StatusMachine.derive(events: p.events, registeredIn: p.commune, birthDate: p.birthDate, rules: settings.rules)
+        if let refused = derived.refusals.first, let i = p.events.firstIndex(where: { $0.sequence == refused.sequence }) {
+            throw HosoError.invalidField(record: label, field: "events[\(i)] (\(refused.kind))", value: refused.date.description,
+                                         reason: refused.reason)
+        }
+        p.apply(derived)
         return p
     }
 
@@ -275,6 +326,15 @@ public final class ProgramTenant: Sendable {
         if e.date.year < 1900 || e.date.year > 2200 {
             throw HosoError.invalidDate(value: e.date.description, field: "date", record: label, reason: "the year is out of range 1900–2200")
         }
+        if e.extensions != 0 && (e.kind != .tip || !(0...2).contains(e.extensions)) {
+            throw HosoError.invalidField(record: label, field: "extensions", value: String(e.extensions),
+                                         reason: e.kind == .tip ? "must be 0, 1 (2 months) or 2 (2 + 2 months)" : "only a tip's deadline is extended; leave it empty")
+        }
+        if let r = e.reforms, e.kind != .hotspot || r == e.id {
+            throw HosoError.invalidField(record: label, field: "reforms", value: String(r),
+                                         reason: e.kind == .hotspot ? "a hotspot cannot re-form itself" : "only a hotspot re-forms an earlier hotspot; leave it empty")
+        }
+        e.deadline = settings.rules.deadline(of: e)
         return e
     }
 

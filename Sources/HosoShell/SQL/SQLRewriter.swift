@@ -52,7 +52,7 @@ public enum SQLRewriter {
     }
 
     /// Columns that hold days.
-    static let dayColumns: Set<String> = ["date", "birth_date", "file_opened", "resolved_date", "start", "end", "carried_term_end"]
+    static let dayColumns: Set<String> = ["date", "birth_date", "file_opened", "resolved_date", "start", "end", "carried_term_end", "deadline"]
 
     struct Token {
         enum Kind { case space, word, quoted, string, number, symbol }

@@ -4,11 +4,12 @@ import HosoDomain
 /// definition. Adding a table is adding a definition to ``all``.
 ///
 /// ```swift
-/// print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population"]
+/// print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population", "status_changes", "overdue"]
 /// ```
 public enum SQLTables {
     /// Every table, in `.tables` order.
-    public static let all: [VirtualTable] = [persons, personDrugs, personEvents, statusHistory, events, eventPersons, communes, communePopulation]
+    public static let all: [VirtualTable] = [persons, personDrugs, personEvents, statusHistory, events, eventPersons, communes, communePopulation,
+                                             statusChanges, overdue]
 
     /// The columns that hold names: they sort by ``NameCollation`` (case and diacritics last).
     public static let collated: Set<String> = ["full_name", "commune_name", "name", "village", "permanent_village", "occupation", "drug", "drugs", "note"]
@@ -285,5 +286,58 @@ public enum SQLTables {
         for (year, table) in scope.context.program.settings.populations.sorted(by: { $0.key < $1.key }) {
             for (code, n) in table.sorted(by: { $0.key < $1.key }) where try !body((code, year, n)) { return }
         }
+    }
+    // MARK: status changes and deadlines
+
+    /// Every entry into and exit from a status, with its cause.
+    public static let statusChanges = VirtualTable("status_changes", "one row per entry into or exit from a status, with its cause", columns: [
+        VirtualColumn<StatusChange>("person_id", .integer, "person id") { c, _ in id(c.personID) },
+        VirtualColumn("date", .text, "first day in the status (entry) or first day after it (exit)") { c, _ in .text(c.date.description) },
+        VirtualColumn("direction", .text, "entry or exit") { c, _ in .text(c.direction.code) },
+        VirtualColumn("status", .text, "status entered or left") { c, _ in .text(c.status.code) },
+        VirtualColumn("commune", .integer, "commune entered or left") { c, _ in .int(Int64(c.commune.commune)) },
+        VirtualColumn("commune_name", .text, "its name") { c, s in name(c.commune, s) },
+        VirtualColumn("cause", .text, "why the status started or ended: new, arrived, continued, left, moved_away") { c, _ in .text(c.cause.code) },
+        VirtualColumn("event", .text, "kind of the person event that caused it (NULL when a term ran out)") { c, _ in text(c.event?.code) },
+        VirtualColumn("event_sequence", .integer, "that event's sequence number in the file") { c, _ in int(c.eventSequence) },
+        VirtualColumn("other_commune", .integer, "for a move: the commune of the tenant moved from or to (NULL: outside the tenant)") { c, _ in int(c.otherCommune?.commune) },
+        VirtualColumn("in_province", .integer, "1: counts at province level (a move between two of its communes does not)") { c, _ in bool(c.counts(atDepth: 1)) },
+    ], accesses: [
+        VirtualAccess("persons.id", keys: [.init("person_id")]) { _, _, _ in 4 },
+        VirtualAccess("person.status_change", keys: [.init("date", [.eq, .lt, .le, .gt, .ge]), .init("commune", required: false)]) { n, used, s in
+            n / 8 / (used["commune"] != nil ? communeCount(s) : 1)
+        },
+    ], scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 4 }) { r, q, scope, body in
+        if r.access == "person.status_change", let range = r.days("date") {
+            let areas = commune(r, code: "commune", name: "commune_name", scope).map { $0.map { Area.commune($0) } } ?? [.province(scope.context.province)]
+            for area in areas where try !q.statusChanges(in: area, during: range, body) { return }
+            return
+        }
+        let request = VirtualRequest(access: r.access == "persons.id" ? "persons.id" : nil, bounds: r.bounds["person_id"].map { ["id": $0] } ?? [:])
+        try persons(request, q, scope) { p in
+            for c in p.statusChanges where try !body(c) { return false }
+            return true
+        }
+    }
+
+    /// Tips undecided and hotspots not cleared past their deadline on the `AS OF` day.
+    public static let overdue = VirtualTable("overdue", "one row per tip or hotspot open past its deadline on the AS OF day (default today)", columns: [
+        VirtualColumn<CaseEvent>("id", .integer, "event id") { e, _ in id(e.id) },
+        VirtualColumn("kind", .text, "tip or hotspot") { e, _ in .text(e.kind.code) },
+        VirtualColumn("commune", .integer, "commune code") { e, _ in .int(Int64(e.commune.commune)) },
+        VirtualColumn("commune_name", .text, "its name") { e, s in name(e.commune, s) },
+        VirtualColumn("date", .text, "day received (tip) or found (hotspot)") { e, _ in .text(e.date.description) },
+        VirtualColumn("deadline", .text, "last day on time (20 days, 2 or 2 + 2 months for a tip; 2 months for a hotspot)") { e, _ in SQLScope.text(e.deadline) },
+        VirtualColumn("extensions", .integer, "extensions of a tip's deadline (0, 1, 2)") { e, _ in .int(Int64(e.extensions)) },
+        VirtualColumn("resolved_date", .text, "day decided or cleared, when later than the AS OF day") { e, _ in SQLScope.text(e.resolvedDate) },
+        VirtualColumn("days_overdue", .integer, "days past the deadline on the AS OF day") { e, s in e.deadline.map { .int(Int64(s.asOf.rawValue - $0.rawValue)) } ?? .null },
+    ], accesses: [
+        VirtualAccess("event.overdue", keys: [.init("commune"), .init("kind", required: false)]) { n, _, s in n / communeCount(s) },
+    ], scanOrder: nil, rowCount: { q, _ in Double(try q.eventCount()) / 50 }) { r, q, scope, body in
+        var kinds: [CaseEvent.Kind] = [.tip, .hotspot]
+        if let k = r.equalText("kind") { guard let kind = CaseEvent.Kind(code: k), kinds.contains(kind) else { return }; kinds = [kind] }
+        let areas = (r.access == nil ? nil : commune(r, code: "commune", name: "commune_name", scope)).map { $0.map { Area.commune($0) } }
+            ?? [.province(scope.context.province)]
+        for area in areas { for kind in kinds where try !q.overdue(kind, in: area, on: scope.asOf, body) { return } }
     }
 }

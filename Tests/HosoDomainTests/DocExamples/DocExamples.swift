@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 298 examples compiled, 290 of them run, 297 printed lines checked.
+// 320 examples compiled, 312 of them run, 318 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -350,6 +350,14 @@ private func example_Events_CaseEvent_4() throws {
     DocOutput.expect("true", from: "print(CaseEvent.Measure(code: \"area_m2\") == .areaM2)")
 }
 
+// Sources/HosoDomain/Events/CaseEvent.swift, example 5
+private func example_Events_CaseEvent_5(congSon: CommuneRef) throws {
+    var hotspot = CaseEvent(id: 1, kind: .hotspot, commune: congSon, date: Day(year: 2025, month: 1, day: 10)!)
+    hotspot.resolvedDate = Day(year: 2025, month: 2, day: 1)!
+    print(hotspot.isOpen(on: Day(year: 2025, month: 1, day: 31)!), hotspot.isOpen(on: Day(year: 2025, month: 2, day: 1)!))   // true false
+    DocOutput.expect("true false", from: "print(hotspot.isOpen(on: Day(year: 2025, month: 1, day: 31)!), hotspot.isOpen(on: Day(year: 2025, month: 2, day: 1)!))")
+}
+
 // Sources/HosoDomain/HosoDomain.docc/GettingStarted.md, example 1
 private func example_HosoDomain_docc_GettingStarted_1(store: Store) throws {
     let program = try ProgramTenant.create(
@@ -423,6 +431,19 @@ private func example_HosoDomain_docc_GettingStarted_6(program: ProgramTenant) th
 
 // Sources/HosoDomain/HosoDomain.docc/KeyLayout.md, example 1
 private func example_HosoDomain_docc_KeyLayout_1(program: ProgramTenant) throws {
+    let (home, next) = (program.settings.communes[0].ref, program.settings.communes[1].ref)
+    let user = Person(id: 2, fullName: "Trần Văn Bình", commune: home, fileOpened: Day(year: 2025, month: 2, day: 1)!)
+    try program.addPerson(user, events: [PersonEvent(date: user.fileOpened, kind: .managementDecision),
+                                         PersonEvent(date: Day(year: 2025, month: 6, day: 1)!, kind: .moveOut, commune: next)])
+    let year = Period.year(2025).range()
+    let province = try program.countStatusChanges(in: .province(20), during: year)
+    let arrivals = try program.countStatusChanges(in: .commune(next), during: year)
+    print(province.new(.illegalUser), province.arrived(.illegalUser), arrivals.arrived(.illegalUser))   // 1 0 1
+    DocOutput.expect("1 0 1", from: "print(province.new(.illegalUser), province.arrived(.illegalUser), arrivals.arrived(.illegalUser))")
+}
+
+// Sources/HosoDomain/HosoDomain.docc/KeyLayout.md, example 2
+private func example_HosoDomain_docc_KeyLayout_2(program: ProgramTenant) throws {
     let commune = program.settings.communes[0].ref
     let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: commune, fileOpened: Day(year: 2025, month: 3, day: 10)!)
     try program.addPerson(person, events: [PersonEvent(date: person.fileOpened, kind: .managementDecision)])
@@ -432,8 +453,8 @@ private func example_HosoDomain_docc_KeyLayout_1(program: ProgramTenant) throws 
     DocOutput.expect("0 1", from: "print(before, after)")
 }
 
-// Sources/HosoDomain/HosoDomain.docc/KeyLayout.md, example 2
-private func example_HosoDomain_docc_KeyLayout_2() throws {
+// Sources/HosoDomain/HosoDomain.docc/KeyLayout.md, example 3
+private func example_HosoDomain_docc_KeyLayout_3() throws {
     for index in ProgramTenant.indexCatalog where index.name == "national_id" {
         print(index.recordType + "." + index.name)   // person.national_id
     }
@@ -987,12 +1008,18 @@ private func example_People_PersonEvent_1(program: ProgramTenant, congSon: Commu
 
 // Sources/HosoDomain/People/PersonEvent.swift, example 2
 private func example_People_PersonEvent_2() throws {
-    print(PersonEvent.Outcome.notAddicted.code)   // not_addicted
-    DocOutput.expect("not_addicted", from: "print(PersonEvent.Outcome.notAddicted.code)")
+    print(PersonEvent.Kind.rehabAbsconding.rawValue, PersonEvent.Kind.absenceReturn.code)   // 21 absence_return
+    DocOutput.expect("21 absence_return", from: "print(PersonEvent.Kind.rehabAbsconding.rawValue, PersonEvent.Kind.absenceReturn.code)")
 }
 
 // Sources/HosoDomain/People/PersonEvent.swift, example 3
 private func example_People_PersonEvent_3() throws {
+    print(PersonEvent.Outcome.notAddicted.code)   // not_addicted
+    DocOutput.expect("not_addicted", from: "print(PersonEvent.Outcome.notAddicted.code)")
+}
+
+// Sources/HosoDomain/People/PersonEvent.swift, example 4
+private func example_People_PersonEvent_4() throws {
     print(PersonEvent.Program.voluntaryAtHome.code)   // voluntary_at_home
     DocOutput.expect("voluntary_at_home", from: "print(PersonEvent.Program.voluntaryAtHome.code)")
 }
@@ -1002,6 +1029,27 @@ private func example_People_Status_1() throws {
     let s = Status(code: "addict")    // .addict
     print(s!.label)   // người nghiện
     DocOutput.expect("người nghiện", from: "print(s!.label)")
+}
+
+// Sources/HosoDomain/People/StatusChange.swift, example 1
+private func example_People_StatusChange_1() throws {
+    let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 6253), fileOpened: Day(year: 2025, month: 3, day: 10)!)
+    let events = [PersonEvent(date: Day(year: 2025, month: 3, day: 10)!, kind: .managementDecision, sequence: 1),
+                  PersonEvent(date: Day(year: 2025, month: 6, day: 1)!, kind: .moveOut, commune: CommuneRef(province: 20, commune: 6280), sequence: 2)]
+    let derived = StatusMachine.derive(events: events, registeredIn: person.commune, birthDate: nil, rules: TermRuleBook())
+    for c in derived.changes { print(c.date, c.direction, c.cause, c.commune.commune) }
+    // 2025-03-10 entry new 6253
+    // 2025-06-01 exit moved_away 6253
+    // 2025-06-01 entry arrived 6280
+    // 2026-03-10 exit left 6280
+}
+
+// Sources/HosoDomain/People/StatusChange.swift, example 2
+private func example_People_StatusChange_2() throws {
+    let move = StatusChange(date: Day(year: 2025, month: 6, day: 1)!, commune: CommuneRef(province: 20, commune: 6280),
+                            status: .addict, direction: .entry, cause: .arrived, otherCommune: CommuneRef(province: 20, commune: 6253))
+    print(move.counts(atDepth: 1), move.counts(atDepth: 2))   // false true
+    DocOutput.expect("false true", from: "print(move.counts(atDepth: 1), move.counts(atDepth: 2))")
 }
 
 // Sources/HosoDomain/People/StatusInterval.swift, example 1
@@ -1023,12 +1071,31 @@ private func example_People_StatusMachine_1() throws {
     DocOutput.expect("1", from: "print(history.count)")
 }
 
+// Sources/HosoDomain/People/StatusMachine.swift, example 2
+private func example_People_StatusMachine_2() throws {
+    let events = [PersonEvent(date: Day(year: 2025, month: 1, day: 1)!, kind: .rehabStart, program: .compulsory, sequence: 1),
+                  PersonEvent(date: Day(year: 2025, month: 2, day: 1)!, kind: .rehabSelfTermination, sequence: 2)]
+    let derived = StatusMachine.derive(events: events, registeredIn: CommuneRef(province: 20, commune: 6253), birthDate: nil, rules: TermRuleBook())
+    print(derived.intervals.map(\.status), derived.refusals.map(\.sequence))   // [compulsory_rehab] [2]
+    DocOutput.expect("[compulsory_rehab] [2]", from: "print(derived.intervals.map(\\.status), derived.refusals.map(\\.sequence))")
+}
+
 // Sources/HosoDomain/People/TermRules.swift, example 1
 private func example_People_TermRules_1() throws {
     var rules = TermRules.national2021
     rules.releasedPrisonerMonths = 6
     print(rules.releasedPrisonerMonths)   // 6
     DocOutput.expect("6", from: "print(rules.releasedPrisonerMonths)")
+}
+
+// Sources/HosoDomain/People/TermRules.swift, example 2
+private func example_People_TermRules_2(congSon: CommuneRef) throws {
+    var tip = CaseEvent(id: 1, kind: .tip, commune: congSon, date: Day(year: 2025, month: 3, day: 1)!)
+    print(TermRuleBook().deadline(of: tip)!)   // 2025-03-21
+    DocOutput.expect("2025-03-21", from: "print(TermRuleBook().deadline(of: tip)!)")
+    tip.extensions = 2
+    print(TermRuleBook().deadline(of: tip)!)   // 2025-07-01
+    DocOutput.expect("2025-07-01", from: "print(TermRuleBook().deadline(of: tip)!)")
 }
 
 // Sources/HosoDomain/Places/CSVLine.swift, example 1
@@ -1522,6 +1589,110 @@ private func example_Program_ProgramSettings_2(program: ProgramTenant) throws {
     let settings = ProgramSettings(communes: program.settings.communes, calendar: .gregorian)
     print(settings.communes.count == program.settings.communes.count)   // true
     DocOutput.expect("true", from: "print(settings.communes.count == program.settings.communes.count)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Lifecycles.swift, example 1
+private func example_Program_ProgramSnapshot_Lifecycles_1(q: borrowing ProgramSnapshot) throws {
+    let tips = try q.lifecycle(.tip, in: .province(20), during: Period.year(2025).range())
+    print(tips.opened, tips.resolvedInTime, tips.onTimeShare == nil)   // 0 0 true
+    DocOutput.expect("0 0 true", from: "print(tips.opened, tips.resolvedInTime, tips.onTimeShare == nil)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Lifecycles.swift, example 2
+private func example_Program_ProgramSnapshot_Lifecycles_2(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+    let hotspots = try q.lifecycle(.hotspot, in: .commune(congSon), during: Period.year(2025).range())
+    print(hotspots.opened, hotspots.resolved, hotspots.reformed)   // 0 0 0
+    DocOutput.expect("0 0 0", from: "print(hotspots.opened, hotspots.resolved, hotspots.reformed)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Lifecycles.swift, example 3
+private func example_Program_ProgramSnapshot_Lifecycles_3(q: borrowing ProgramSnapshot) throws {
+    let existing = try q.openCount(.hotspot, in: .province(20), on: Day(year: 2025, month: 12, day: 31)!)
+    print(existing)   // 0
+    DocOutput.expect("0", from: "print(existing)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Lifecycles.swift, example 4
+private func example_Program_ProgramSnapshot_Lifecycles_4(q: borrowing ProgramSnapshot) throws {
+    try q.overdue(.tip, in: .province(20), on: Day(year: 2025, month: 12, day: 31)!) { tip in
+        print(tip.id, tip.deadline!); return true
+    }
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Lifecycles.swift, example 5
+private func example_Program_ProgramSnapshot_Lifecycles_5(q: borrowing ProgramSnapshot) throws {
+    print(try q.overdueCount(.hotspot, in: .province(20), on: Day(year: 2025, month: 12, day: 31)!))   // 0
+    DocOutput.expect("0", from: "print(try q.overdueCount(.hotspot, in: .province(20), on: Day(year: 2025, month: 12, day: 31)!))")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Lifecycles.swift, example 6
+private func example_Program_ProgramSnapshot_Lifecycles_6(program: ProgramTenant) throws {
+    let tips = try program.lifecycle(.tip, in: .province(20), during: Period.year(2025).range())
+    print(tips.resolved)   // 0
+    DocOutput.expect("0", from: "print(tips.resolved)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Lifecycles.swift, example 7
+private func example_Program_ProgramSnapshot_Lifecycles_7(program: ProgramTenant) throws {
+    print(try program.openCount(.hotspot, in: .province(20), on: Day(year: 2025, month: 6, day: 30)!))   // 0
+    DocOutput.expect("0", from: "print(try program.openCount(.hotspot, in: .province(20), on: Day(year: 2025, month: 6, day: 30)!))")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Lifecycles.swift, example 8
+private func example_Program_ProgramSnapshot_Lifecycles_8(program: ProgramTenant) throws {
+    let late = try program.overdue(.tip, in: .province(20), on: Day(year: 2025, month: 6, day: 30)!)
+    print(late.count)   // 0
+    DocOutput.expect("0", from: "print(late.count)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+StatusChanges.swift, example 1
+private func example_Program_ProgramSnapshot_StatusChanges_1(q: borrowing ProgramSnapshot) throws {
+    let tally = try q.countStatusChanges(in: .province(20), during: Period.year(2025).range())
+    print(tally.new(.addict), tally.arrived(.addict), tally.left(.addict), tally.movedAway(.addict))   // 0 0 0 0
+    DocOutput.expect("0 0 0 0", from: "print(tally.new(.addict), tally.arrived(.addict), tally.left(.addict), tally.movedAway(.addict))")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+StatusChanges.swift, example 2
+private func example_Program_ProgramSnapshot_StatusChanges_2(q: borrowing ProgramSnapshot) throws {
+    var rows: [StatusChange] = []
+    try q.statusChanges(in: .province(20), during: Period.year(2025).range(), status: .addict) { rows.append($0); return true }
+    print(rows.count)   // 0
+    DocOutput.expect("0", from: "print(rows.count)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+StatusChanges.swift, example 3
+private func example_Program_ProgramSnapshot_StatusChanges_3(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+    let tally = try q.countStatusChanges(in: .commune(congSon), during: Period.quarter(year: 2025, quarter: 2).range())
+    print(tally.new(.illegalUser), tally.arrived(.illegalUser))   // 0 0
+    DocOutput.expect("0 0", from: "print(tally.new(.illegalUser), tally.arrived(.illegalUser))")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+StatusChanges.swift, example 4
+private func example_Program_ProgramSnapshot_StatusChanges_4(q: borrowing ProgramSnapshot) throws {
+    let perCommune = try q.countStatusChangesByCommune(in: .province(20), during: Period.year(2025).range())
+    print(perCommune.count)   // 0
+    DocOutput.expect("0", from: "print(perCommune.count)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+StatusChanges.swift, example 5
+private func example_Program_ProgramSnapshot_StatusChanges_5(program: ProgramTenant) throws {
+    let rows = try program.statusChanges(in: .province(20), during: Period.year(2025).range())
+    print(rows.count)   // 0
+    DocOutput.expect("0", from: "print(rows.count)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+StatusChanges.swift, example 6
+private func example_Program_ProgramSnapshot_StatusChanges_6(program: ProgramTenant) throws {
+    let tally = try program.countStatusChanges(in: .province(20), during: Period.year(2025).range())
+    print(tally.new(.illegalUser))   // 0
+    DocOutput.expect("0", from: "print(tally.new(.illegalUser))")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+StatusChanges.swift, example 7
+private func example_Program_ProgramSnapshot_StatusChanges_7(program: ProgramTenant) throws {
+    let perCommune = try program.countStatusChangesByCommune(in: .province(20), during: Period.year(2025).range())
+    print(perCommune.isEmpty)   // true
+    DocOutput.expect("true", from: "print(perCommune.isEmpty)")
 }
 
 // Sources/HosoDomain/Program/ProgramSnapshot.swift, example 1
@@ -2507,6 +2678,13 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in try example_Events_CaseEvent_4() }
     }
 
+    @Test("Events/CaseEvent.swift, example 5") func events_CaseEvent_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try example_Events_CaseEvent_5(congSon: congSon)
+        }
+    }
+
     @Test("HosoDomain.docc/GettingStarted.md, example 1") func hosoDomain_docc_GettingStarted_1() throws {
         try DocOutput.run(checks: 1) { c in
             let store = try c.store
@@ -2550,7 +2728,14 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("HosoDomain.docc/KeyLayout.md, example 2") func hosoDomain_docc_KeyLayout_2() throws {
-        try DocOutput.run(checks: 0) { c in try example_HosoDomain_docc_KeyLayout_2() }
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_HosoDomain_docc_KeyLayout_2(program: program)
+        }
+    }
+
+    @Test("HosoDomain.docc/KeyLayout.md, example 3") func hosoDomain_docc_KeyLayout_3() throws {
+        try DocOutput.run(checks: 0) { c in try example_HosoDomain_docc_KeyLayout_3() }
     }
 
     @Test("Interchange/ImportReader.swift, example 1") func interchange_ImportReader_1() throws {
@@ -2988,8 +3173,20 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in try example_People_PersonEvent_3() }
     }
 
+    @Test("People/PersonEvent.swift, example 4") func people_PersonEvent_4() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_PersonEvent_4() }
+    }
+
     @Test("People/Status.swift, example 1") func people_Status_1() throws {
         try DocOutput.run(checks: 1) { c in try example_People_Status_1() }
+    }
+
+    @Test("People/StatusChange.swift, example 1") func people_StatusChange_1() throws {
+        try DocOutput.run(checks: 0) { c in try example_People_StatusChange_1() }
+    }
+
+    @Test("People/StatusChange.swift, example 2") func people_StatusChange_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_StatusChange_2() }
     }
 
     @Test("People/StatusInterval.swift, example 1") func people_StatusInterval_1() throws {
@@ -3005,8 +3202,19 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in try example_People_StatusMachine_1() }
     }
 
+    @Test("People/StatusMachine.swift, example 2") func people_StatusMachine_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_StatusMachine_2() }
+    }
+
     @Test("People/TermRules.swift, example 1") func people_TermRules_1() throws {
         try DocOutput.run(checks: 1) { c in try example_People_TermRules_1() }
+    }
+
+    @Test("People/TermRules.swift, example 2") func people_TermRules_2() throws {
+        try DocOutput.run(checks: 2) { c in
+            let congSon = try c.congSon
+            try example_People_TermRules_2(congSon: congSon)
+        }
     }
 
     @Test("Places/CSVLine.swift, example 1") func places_CSVLine_1() throws {
@@ -3285,6 +3493,90 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
             try example_Program_ProgramSettings_2(program: program)
+        }
+    }
+
+    @Test("Program/ProgramSnapshot+Lifecycles.swift, example 1") func program_ProgramSnapshot_Lifecycles_1() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Lifecycles_1(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot+Lifecycles.swift, example 2") func program_ProgramSnapshot_Lifecycles_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_Lifecycles_2(congSon: congSon, q: q) }
+        }
+    }
+
+    @Test("Program/ProgramSnapshot+Lifecycles.swift, example 3") func program_ProgramSnapshot_Lifecycles_3() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Lifecycles_3(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot+Lifecycles.swift, example 4") func program_ProgramSnapshot_Lifecycles_4() throws {
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Lifecycles_4(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot+Lifecycles.swift, example 5") func program_ProgramSnapshot_Lifecycles_5() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Lifecycles_5(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot+Lifecycles.swift, example 6") func program_ProgramSnapshot_Lifecycles_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramSnapshot_Lifecycles_6(program: program)
+        }
+    }
+
+    @Test("Program/ProgramSnapshot+Lifecycles.swift, example 7") func program_ProgramSnapshot_Lifecycles_7() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramSnapshot_Lifecycles_7(program: program)
+        }
+    }
+
+    @Test("Program/ProgramSnapshot+Lifecycles.swift, example 8") func program_ProgramSnapshot_Lifecycles_8() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramSnapshot_Lifecycles_8(program: program)
+        }
+    }
+
+    @Test("Program/ProgramSnapshot+StatusChanges.swift, example 1") func program_ProgramSnapshot_StatusChanges_1() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_StatusChanges_1(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot+StatusChanges.swift, example 2") func program_ProgramSnapshot_StatusChanges_2() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_StatusChanges_2(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot+StatusChanges.swift, example 3") func program_ProgramSnapshot_StatusChanges_3() throws {
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_StatusChanges_3(congSon: congSon, q: q) }
+        }
+    }
+
+    @Test("Program/ProgramSnapshot+StatusChanges.swift, example 4") func program_ProgramSnapshot_StatusChanges_4() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_StatusChanges_4(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot+StatusChanges.swift, example 5") func program_ProgramSnapshot_StatusChanges_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramSnapshot_StatusChanges_5(program: program)
+        }
+    }
+
+    @Test("Program/ProgramSnapshot+StatusChanges.swift, example 6") func program_ProgramSnapshot_StatusChanges_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramSnapshot_StatusChanges_6(program: program)
+        }
+    }
+
+    @Test("Program/ProgramSnapshot+StatusChanges.swift, example 7") func program_ProgramSnapshot_StatusChanges_7() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramSnapshot_StatusChanges_7(program: program)
         }
     }
 

@@ -244,8 +244,8 @@ private func example_SQL_SQLRewriter_1(context: QueryContext) throws {
 
 // Sources/HosoShell/SQL/SQLTables.swift, example 1
 private func example_SQL_SQLTables_1() throws {
-    print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population"]
-    DocOutput.expect("[\"persons\", \"person_drugs\", \"person_events\", \"status_history\", \"events\", \"event_persons\", \"communes\", \"commune_population\"]", from: "print(SQLTables.all.map(\\.name))")
+    print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population", "status_changes", "overdue"]
+    DocOutput.expect("[\"persons\", \"person_drugs\", \"person_events\", \"status_history\", \"events\", \"event_persons\", \"communes\", \"commune_population\", \"status_changes\", \"overdue\"]", from: "print(SQLTables.all.map(\\.name))")
 }
 
 // Sources/HosoShell/SQL/VirtualTable.swift, example 1
