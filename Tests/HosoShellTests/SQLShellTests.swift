@@ -46,6 +46,13 @@ import Testing
         let persons = try engine.run("SELECT COUNT(*), MIN(id), MAX(id) FROM persons WHERE sex <> 'x'").rows
         #expect(persons == [[.int(Int64(f.persons.count)), .int(Int64(f.persons.map(\.id).min()!)), .int(Int64(f.persons.map(\.id).max()!))]])
         #expect(f.events.count > 2 * SQLTables.pageSize)
+        // Tables of rows drawn from persons page by persons.
+        let history = try engine.run("SELECT COUNT(*), COUNT(DISTINCT person_id) FROM status_history WHERE status <> 'x'").rows
+        #expect(history == [[.int(Int64(f.persons.map(\.history.count).reduce(0, +))), .int(Int64(f.persons.filter { !$0.history.isEmpty }.count))]])
+        #expect(engine.lastAccesses == ["status_history: full scan"])
+        let fileEvents = try engine.run("SELECT COUNT(*) FROM person_events WHERE kind <> 'x'").rows
+        #expect(fileEvents == [[.int(Int64(f.persons.map(\.events.count).reduce(0, +)))]])
+        #expect(f.persons.count > SQLTables.pageSize / 2)
     }
 
     @Test func everyCommuneWithZerosThroughAJoin() throws {

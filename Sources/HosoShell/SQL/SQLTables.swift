@@ -112,13 +112,26 @@ public enum SQLTables {
     /// Records per page of a full scan.
     static let pageSize = 2048
 
+    /// A full scan of a table of rows drawn from persons (their drugs, events, history,
+    /// changes), a page of persons at a time.
+    static func personPages<Row>(_ rows: @escaping @Sendable (Person) -> [Row])
+        -> @Sendable (Continuation?, borrowing ProgramSnapshot, SQLScope, (Row) throws -> Bool) throws -> Continuation? {
+        { after, q, _, body in
+            try q.allPersons(after: after, limit: pageSize / 2) { p in
+                for row in rows(p) where try !body(row) { return false }
+                return true
+            }
+        }
+    }
+
     /// One row per drug a person uses.
     public static let personDrugs = VirtualTable("person_drugs", "one row per drug on a management file", columns: [
         VirtualColumn<(RecordID, Int, String)>("person_id", .integer, "person id") { r, _ in id(r.0) },
         VirtualColumn("position", .integer, "position in the file's list, from 1") { r, _ in .int(Int64(r.1)) },
         VirtualColumn("drug", .text, "drug") { r, _ in .text(r.2) },
     ], accesses: [VirtualAccess("persons.id", keys: [.init("person_id")]) { _, _, _ in 2 }],
-    scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 1.5 }) { r, q, scope, body in
+    scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 1.5 },
+    page: personPages { p in p.drugs.enumerated().map { (p.id, $0 + 1, $1) } }) { r, q, scope, body in
         let request = VirtualRequest(access: r.access == nil ? nil : "persons.id", bounds: r.bounds["person_id"].map { ["id": $0] } ?? [:])
         try persons(request, q, scope) { p in
             for (i, d) in p.drugs.enumerated() where try !body((p.id, i + 1, d)) { return false }
@@ -142,7 +155,8 @@ public enum SQLTables {
         VirtualColumn("voids", .integer, "sequence a correction voids") { r, _ in int(r.1.voids) },
         VirtualColumn("note", .text, "note") { r, _ in text(r.1.note) },
     ], accesses: [VirtualAccess("persons.id", keys: [.init("person_id")]) { _, _, _ in 5 }],
-    scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 5 }) { r, q, scope, body in
+    scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 5 },
+    page: personPages { p in p.events.map { (p.id, $0) } }) { r, q, scope, body in
         let request = VirtualRequest(access: r.access == nil ? nil : "persons.id", bounds: r.bounds["person_id"].map { ["id": $0] } ?? [:])
         try persons(request, q, scope) { p in
             for e in p.events where try !body((p.id, e)) { return false }
@@ -167,7 +181,8 @@ public enum SQLTables {
         VirtualAccess("persons.statusIntervals/end", keys: [.init("status"), .init("end", [.eq, .lt, .le, .gt, .ge]), .init("commune", required: false)]) { n, used, s in
             n * statusShare / 4 / (used["commune"] != nil ? communeCount(s) : 1)
         },
-    ], scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 3 }) { r, q, scope, body in
+    ], scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 3 },
+    page: personPages { p in p.history.map { (p.id, $0) } }) { r, q, scope, body in
         func emit(_ p: Person) throws -> Bool {
             for i in p.history where try !body((p.id, i)) { return false }
             return true
@@ -307,7 +322,8 @@ public enum SQLTables {
         VirtualAccess("person.status_change", keys: [.init("date", [.eq, .lt, .le, .gt, .ge]), .init("commune", required: false)]) { n, used, s in
             n / 8 / (used["commune"] != nil ? communeCount(s) : 1)
         },
-    ], scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 4 }) { r, q, scope, body in
+    ], scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 4 },
+    page: personPages { $0.statusChanges }) { r, q, scope, body in
         if r.access == "person.status_change", let range = r.days("date") {
             let areas = commune(r, code: "commune", name: "commune_name", scope).map { $0.map { Area.commune($0) } } ?? [.province(scope.context.province)]
             for area in areas where try !q.statusChanges(in: area, during: range, body) { return }
