@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "HosoDomain", targets: ["HosoDomain"]),
         .library(name: "HosoReports", targets: ["HosoReports"]),
         .library(name: "HosoShell", targets: ["HosoShell"]),
+        // The system SQLite the shell runs SQL with; the benchmarks' comparison uses it too.
+        .library(name: "CSQLite", targets: ["CSQLite"]),
         .executable(name: "hoso", targets: ["hoso"]),
     ],
     dependencies: [
@@ -24,7 +26,8 @@ let package = Package(
         .target(name: "HosoReports", dependencies: ["HosoDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 resources: [.copy("Resources")]),
         .systemLibrary(name: "CLibEdit", providers: [.apt(["libedit-dev"])]),
-        .target(name: "HosoShell", dependencies: ["HosoDomain", "CLibEdit"]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "HosoShell", dependencies: ["HosoDomain", "CLibEdit", "CSQLite"]),
         .executableTarget(name: "hoso", dependencies: [
             "HosoDomain", "HosoShell", "HosoReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -34,7 +37,7 @@ let package = Package(
         .testTarget(name: "HosoStoreTests", dependencies: ["HosoStore", "DocExampleSupport"]),
         .testTarget(name: "HosoDomainTests", dependencies: ["HosoDomain", "DocExampleSupport"]),
         .testTarget(name: "HosoReportsTests", dependencies: ["HosoReports", "DocExampleSupport"], exclude: ["Scripts"]),
-        .testTarget(name: "HosoShellTests", dependencies: ["HosoShell", "DocExampleSupport"]),
+        .testTarget(name: "HosoShellTests", dependencies: ["HosoShell", "CSQLite", "DocExampleSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

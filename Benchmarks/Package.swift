@@ -14,11 +14,10 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .executableTarget(
             name: "hoso-compare",
             dependencies: [
-                "CSQLite",
+                .product(name: "CSQLite", package: "Hoso"),
                 .product(name: "HosoDomain", package: "Hoso"),
                 .product(name: "HosoStore", package: "Hoso"),
                 .product(name: "LMDB", package: "Hoso"),

@@ -12,18 +12,30 @@ struct Shell: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Interactive SQL shell over a tenant (statements from stdin or a file when not a terminal).",
         discussion: """
-        SELECT … FROM persons | events | communes | status_history [WHERE …] [AS OF 'date'] \
-        [GROUP BY …] [ORDER BY …] [LIMIT n [OFFSET m]]; EXPLAIN shows the index used. \
-        Dot-commands: .help, .tables via .schema, .mode, .import, .export, .stats, .quit. \
-        Exit code is non-zero on the first error unless --continue.
+        SQLite's SQL for reading (joins, subqueries, CTEs, window functions…) over persons, \
+        person_drugs, person_events, status_history, events, event_persons, communes, \
+        commune_population, plus AS OF 'day', period literals ('2025-06', '2025-Q3') and REPORT \
+        YEAR|HALF|QUARTER|MONTH periods of the tenant's calendar; EXPLAIN says which engine and \
+        index answer. Dot-commands as sqlite3's: .help lists them (.tables, .schema, .mode, .once, \
+        .excel, .export, .dump…).
+
+        Exit codes: 0 every statement ran; 1 one failed (the first error stops the rest unless \
+        --continue or .bail off).
+
+        Examples:
+          hoso shell --tenant lang-son
+          hoso shell -c "SELECT kind, COUNT(*) FROM events WHERE date IN REPORT MONTH 2025-06 GROUP BY kind; .mode csv"
+          hoso shell --tenant lang-son < questions.sql
         """)
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var tenantOptions: TenantOptions
     @Option(name: [.customShort("c"), .customLong("command")], help: "Run these statements and exit.") var command: String?
-    @Option(help: ArgumentHelp("Output mode: " + OutputMode.codes.joined(separator: ", ") + ".")) var mode: String = "table"
+    @Option(help: ArgumentHelp("Output mode: " + OutputMode.codes.joined(separator: ", ") + ".", valueName: OutputMode.codes.joined(separator: "|"))) var mode: String = "table"
     @Flag(help: "Go on after an error (the exit code is still non-zero).") var `continue` = false
     @Argument(help: "A file of statements to run instead of reading stdin.") var file: String?
+
+    func validate() throws { try validateMode(mode) }
 
     func run() throws {
         let session = try openSession(storeOptions, tenantOptions, mode: mode)
@@ -43,13 +55,22 @@ struct Shell: ParsableCommand {
 
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run statements given as arguments and print the results (exit code 1 on an error).")
+        abstract: "Run statements given as arguments and print the results (exit code 1 on an error).",
+        discussion: """
+        Exit codes: 0 every statement ran; 1 one failed (or no store is at --store).
+
+        Examples:
+          hoso query "SELECT c.name, COUNT(p.id) FROM communes c LEFT JOIN persons p ON p.commune = c.code GROUP BY c.code"
+          hoso query --mode html "SELECT kind, COUNT(*) FROM events GROUP BY kind" > kinds.html
+        """)
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var tenantOptions: TenantOptions
-    @Option(help: ArgumentHelp("Output mode: " + OutputMode.codes.joined(separator: ", ") + ".")) var mode: String = "table"
+    @Option(help: ArgumentHelp("Output mode: " + OutputMode.codes.joined(separator: ", ") + ".", valueName: OutputMode.codes.joined(separator: "|"))) var mode: String = "table"
     @Flag(help: "Go on after an error.") var `continue` = false
     @Argument(help: "Statements, e.g. \"SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind\".") var statements: [String]
+
+    func validate() throws { try validateMode(mode) }
 
     func run() throws {
         let session = try openSession(storeOptions, tenantOptions, mode: mode)
@@ -57,9 +78,21 @@ struct Query: ParsableCommand {
     }
 }
 
+/// An unknown --mode fails in validation, so that the usage shown is the subcommand's.
+func validateMode(_ mode: String) throws {
+    guard OutputMode(code: mode.lowercased()) != nil else {
+        throw ValidationError("--mode must be one of \(OutputMode.codes.joined(separator: ", "))")
+    }
+}
+
 func openSession(_ storeOptions: StoreOptions, _ tenantOptions: TenantOptions, mode: String) throws -> ShellSession {
     guard let outputMode = OutputMode(code: mode.lowercased()) else {
         throw ValidationError("--mode must be one of \(OutputMode.codes.joined(separator: ", "))")
+    }
+    // Reading never creates a store: a mistyped --store or a command run in the wrong directory says so.
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: storeOptions.directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        fail("no store at \(storeOptions.directory): give --store DIR (or set HOSO_STORE), or create one with `hoso demo` or `hoso tenants create`")
     }
     let session = try ShellSession(store: try storeOptions.open(), tenant: tenantOptions.tenant)
     session.formatter.mode = outputMode

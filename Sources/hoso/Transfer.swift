@@ -6,7 +6,18 @@ import HosoShell
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load persons or case events from CSV or NDJSON (see Sources/HosoDomain/Interchange/FORMATS.md).",
-        discussion: "Bad rows go to a reject file with their line number and reason; good rows land in batches that land whole or not at all.")
+        discussion: """
+        Bad rows go to a reject file with their line number and reason; good rows land in batches \
+        that land whole or not at all. Rows of person_events.csv that are wrong are rejected with \
+        their person.
+
+        Exit codes: 0 every row loaded; 2 some rows were rejected (the others loaded; see the reject \
+        file, correct it and import it again); 1 nothing could be read or written (the message says why).
+
+        Examples:
+          hoso import persons.csv --table persons --tenant lang-son
+          hoso import events.ndjson --table events --tenant lang-son --rejects bad-events.ndjson
+        """)
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "The file (persons: person_events.csv beside it holds the events in CSV).") var file: String
@@ -21,13 +32,16 @@ struct Import: ParsableCommand {
         let program = try ProgramTenant.open(in: try storeOptions.open(), name: tenant)
         let terminal = isatty(STDERR_FILENO) != 0
         let summary: TableTransfer.Summary
+        // Rows, percentage and time left: a bar on a terminal, a line every 10 s in a pipe.
+        let bar = ProgressBar(label: file, total: ProgressBar.estimatedRows(of: file), terminal: terminal) {
+            FileHandle.standardError.write(Data($0.utf8))
+        }
+        defer { bar.finish(0) }
         do {
             summary = try TableTransfer.importFile(file, table: try parseTable(table, "import reads"), into: program, format: format, rejects: rejects,
-                                                   batchSize: max(1, batchSize)) { n in
-                if terminal { FileHandle.standardError.write(Data("\r  \(n) rows…".utf8)) }
-            }
+                                                   batchSize: max(1, batchSize)) { n in bar.update(n) }
         } catch let error as BulkLoadError {
-            if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
+            bar.finish(0)
             let loaded = "\(error.recordsLoaded) records in \(error.batch - 1) whole batches were written before it; nothing of batch \(error.batch) was"
             switch error.underlying {
             case let .diskFull(path, free):
@@ -40,18 +54,26 @@ struct Import: ParsableCommand {
                 throw error
             }
         } catch HosoError.tenantReplaced {
-            if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
+            bar.finish(0)
             fail("\(file): tenant '\(tenant)' was compacted, restored or dropped by another command while this import ran; the whole batches before it "
                  + "were written. Run the same import again to load the rest: the rows already loaded go to the reject file as duplicates.")
         }
-        if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
+        bar.finish(0)
         print("\(file) → \(table): \(summary.text)")
         if summary.rejected > 0 { Foundation.exit(2) }
     }
 }
 
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write persons or case events to CSV or NDJSON (what import reads back).")
+    static let configuration = CommandConfiguration(
+        abstract: "Write persons or case events to CSV or NDJSON (what import reads back).",
+        discussion: """
+        Exit codes: 0 written; 1 not written (the message says why; no partial file is left).
+
+        Examples:
+          hoso export persons persons.csv --tenant lang-son      (also writes person_events.csv)
+          hoso export events events.ndjson --tenant lang-son
+        """)
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: ArgumentHelp(TransferTable.codes.joined(separator: " or ") + ".")) var table: String

@@ -42,10 +42,10 @@ import Testing
         #expect(out() == "65\n3000\n")
         let lines = err().split(separator: "\n").filter { $0.hasPrefix("error") }
         #expect(lines == [
-            "error at line 1, column 39: unexpected character '#'",
-            "error at line 1, column 89: expected a column name or a value, found ';'",
-            "error at line 2, column 22: unknown table 'nope' (tables: persons, events, communes, status_history, status_changes, overdue)",
-            "error at line 2, column 35: unterminated string: a closing ' is missing (write '' for a quote inside a string)",
+            "error at line 1, column 39: unrecognized token: \"#\"",
+            "error at line 1, column 89: near \";\": syntax error",
+            "error at line 2, column 22: unknown table 'nope' (tables: persons, person_drugs, person_events, status_history, events, event_persons, communes, commune_population, status_changes, overdue)",
+            "error at line 2, column 35: unrecognized token: \"'unterminated FROM persons; SELECT COUNT(*) FROM communes;\"",
         ])
         #expect(s.errorCount == 4)
     }
@@ -54,7 +54,7 @@ import Testing
         let (s, out, err) = try session()
         #expect(!s.run("SELECT COUNT(*) FROM communes; SELECT # FROM persons; SELECT COUNT(*) FROM persons;"))
         #expect(out() == "65\n")
-        #expect(err().hasPrefix("error at line 1, column 39: unexpected character '#'\n  SELECT COUNT(*) FROM communes; SELECT # FROM persons; SELECT COUNT(*) FROM persons;\n"
+        #expect(err().hasPrefix("error at line 1, column 39: unrecognized token: \"#\"\n  SELECT COUNT(*) FROM communes; SELECT # FROM persons; SELECT COUNT(*) FROM persons;\n"
                                 + String(repeating: " ", count: 40) + "^\n"))
     }
 

@@ -17,7 +17,7 @@ import Testing
         #expect(s.run(".mode csv\n.headers off\nSELECT code FROM communes ORDER BY code LIMIT 2;\n.schema status_history\n.indexes\n.help"))
         let first = try Fixture.get().context.communes.entries.map(\.ref.commune).sorted()[0]
         #expect(out().hasPrefix("\(first)\n"))
-        #expect(out().contains("status_history: one row per stretch"))
+        #expect(out().contains("CREATE TABLE status_history (  -- one row per stretch"))
         #expect(out().contains("person.status_flow"))
         #expect(out().contains(".import FILE TABLE"))
         #expect(err().isEmpty)

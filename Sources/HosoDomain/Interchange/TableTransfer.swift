@@ -38,8 +38,16 @@ public enum TableTransfer {
         /// Seconds taken.
         public var seconds: Double
         /// The summary line.
+        /// Rejected rows per input file (`persons.csv` and `person_events.csv` apart), with the
+        /// reject file each went to, in the order first seen.
+        public var rejectsByFile: [(file: String, rows: Int, rejectFile: String)] = []
         public var text: String {
-            "\(loaded + rejected) rows read, \(loaded) loaded, \(rejected) rejected"
+            if rejectsByFile.count > 1 {
+                return "\(loaded) loaded, \(rejected) rejected: "
+                    + rejectsByFile.map { "\($0.rows) rows of \(($0.file as NSString).lastPathComponent) (reasons and line numbers in \($0.rejectFile))" }.joined(separator: ", ")
+                    + String(format: ", %.1f s", seconds)
+            }
+            return "\(loaded + rejected) rows read, \(loaded) loaded, \(rejected) rejected"
                 + (rejectFile.map { " (reasons and line numbers in \($0))" } ?? "") + String(format: ", %.1f s", seconds)
         }
     }
@@ -73,15 +81,23 @@ public enum TableTransfer {
         let province = program.province ?? program.settings.communes.first?.ref.province ?? 0
         var loaded = 0
         // Rejected rows stream to the reject file as they are found; it is created on the first one.
-        var rejectWriter: RejectWriter?
+        // Each input file's rejects go to a reject file of their own, with that file's header
+        // (the rows of person_events.csv apart from those of persons.csv).
+        var rejectWriters: [String: RejectWriter] = [:]
+        var rejectsByFile: [(file: String, rows: Int, rejectFile: String)] = []
         var rejected = 0
         var rejectFailure: (any Error)?
-        var header: String?
+        var headers: [String: String] = [:]
+        var mainFile = path
         func reject(_ row: RowError) {
             rejected += 1
+            let file = row.file.isEmpty ? mainFile : row.file
+            let target = file == mainFile ? rejectPath : file + (format == .csv ? ".rejects.csv" : ".rejects.ndjson")
+            if let i = rejectsByFile.firstIndex(where: { $0.file == file }) { rejectsByFile[i].rows += 1 }
+            else { rejectsByFile.append((file, 1, target)) }
             do {
-                if rejectWriter == nil { rejectWriter = try RejectWriter(path: rejectPath, format: format, header: header) }
-                try rejectWriter?.write(row)
+                if rejectWriters[file] == nil { rejectWriters[file] = try RejectWriter(path: target, format: format, header: headers[file]) }
+                try rejectWriters[file]?.write(row)
             } catch { rejectFailure = rejectFailure ?? error }
         }
         let unique = UniqueRows(program)
@@ -117,21 +133,25 @@ public enum TableTransfer {
         case .persons:
             let reader = try ImportReader.persons(at: path, format: format, provinceCode: province).prepared(by: program)
                 .validated { p in try unique.check(p) }
-            header = reader.headers[reader.file]
+            headers = reader.headers
+            mainFile = reader.file
             try program.load(persons: rows(reader, id: \.id), events: [CaseEvent](), batchSize: batchSize, progress: batchDone,
                              personConflicts: { p, error in refused(p.id, error, file: reader.file) })
         case .events:
             let reader = try ImportReader.caseEvents(at: path, format: format, provinceCode: province).prepared(by: program)
                 .validated { e in try unique.check(e) }
-            header = reader.headers[reader.file]
+            headers = reader.headers
+            mainFile = reader.file
             try program.load(persons: [Person](), events: rows(reader, id: \.id), batchSize: batchSize, progress: batchDone,
                              eventConflicts: { e, error in refused(e.id, error, file: reader.file) })
         }
-        try rejectWriter?.finish()
+        for file in rejectsByFile.map(\.file) { try rejectWriters[file]?.finish() }
         if let stopped = unique.stopped { throw stopped }
         if let rejectFailure { throw rejectFailure }
-        return Summary(loaded: loaded, rejected: rejected, rejectFile: rejected == 0 ? nil : rejectPath,
-                       seconds: Date().timeIntervalSince(started))
+        var summary = Summary(loaded: loaded, rejected: rejected, rejectFile: rejected == 0 ? nil : rejectsByFile.first?.rejectFile,
+                              seconds: Date().timeIntervalSince(started))
+        summary.rejectsByFile = rejectsByFile
+        return summary
     }
 
     /// Exports persons or events to a file (CSV or NDJSON by extension unless given), streaming
@@ -184,7 +204,10 @@ final class UniqueRows {
 
     func check(_ p: Person) throws -> Person {
         if ids.contains(p.id) { throw HosoError.invalidField(record: "person \(p.id)", field: "id", value: String(p.id), reason: "appears twice in the file") }
-        if try stored({ try program.person(id: p.id) != nil }) { throw HosoError.recordAlreadyExists(type: "person", id: p.id) }
+        if try stored({ try program.person(id: p.id) != nil }) {
+            throw HosoError.invalidField(record: "person \(p.id)", field: "id", value: String(p.id),
+                                         reason: "is already in the tenant: an import adds new files only; give the row an unused id, or leave it out")
+        }
         if let n = p.nationalID {
             if let other = nationalIDs[n] { throw ProgramError.duplicateNationalID(nationalID: n, existing: other, new: p.id) }
             if let other = try stored({ try program.person(nationalID: n) }) { throw ProgramError.duplicateNationalID(nationalID: n, existing: other.id, new: p.id) }
@@ -196,7 +219,10 @@ final class UniqueRows {
 
     func check(_ e: CaseEvent) throws(HosoError) -> CaseEvent {
         if ids.contains(e.id) { throw .invalidField(record: "event \(e.id)", field: "id", value: String(e.id), reason: "appears twice in the file") }
-        if try stored({ try program.containsEvent(id: e.id) }) { throw .recordAlreadyExists(type: "event", id: e.id) }
+        if try stored({ try program.containsEvent(id: e.id) }) {
+            throw .invalidField(record: "event \(e.id)", field: "id", value: String(e.id),
+                                reason: "is already in the tenant: an import adds new events only; give the row an unused id, or leave it out")
+        }
         for person in e.personIDs where try !stored({ try program.containsPerson(id: person) }) {
             throw .invalidField(record: "event \(e.id)", field: "person_ids", value: String(person), reason: "names no person on file; import the persons first")
         }

@@ -45,7 +45,7 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .unknownCommune(code, field, record):
             "\(record): \(field) \(code) is not a commune of this tenant; check the code against the tenant's communes (SELECT code, name FROM communes in hoso shell)"
         case let .duplicateNationalID(nationalID, existing, new):
-            "national ID \(nationalID) of person \(new) is already held by person \(existing); correct the ID or update person \(existing) instead"
+            "national ID \(nationalID) of person \(new) is already held by person \(existing); correct the ID, or leave the row out if it is person \(existing)"
         }
     }
 

@@ -80,6 +80,20 @@ public struct ProgramSnapshot: ~Copyable {
         try txn.scan(Person.self, body) == nil
     }
 
+    /// Up to `limit` persons in id order after `continuation` (nil: from the first); returns
+    /// where the next page starts, nil after the last person. Lets a reader page through the
+    /// snapshot (the shell's SQL scans in pages instead of holding a whole table).
+    ///
+    /// ```swift
+    /// var page = 0
+    /// let next = try q.allPersons(after: nil, limit: 2) { _ in page += 1; return true }
+    /// print(page <= 2, next == nil || page == 2)   // true true
+    /// ```
+    @discardableResult
+    public func allPersons(after continuation: Continuation?, limit: Int, _ body: (Person) throws -> Bool) throws -> Continuation? {
+        try txn.scan(Person.self, after: continuation, limit: limit, body)
+    }
+
     /// Visits the persons of `area` now (as of the tenant's current day), optionally only
     /// those in `status`, in key then id order, paged (indexes `person.status_commune` and
     /// `person.commune`). Returns where to go on when `limit` stopped it or `body` returned false.
@@ -280,6 +294,19 @@ public struct ProgramSnapshot: ~Copyable {
     @discardableResult
     public func allEvents(_ body: (CaseEvent) throws -> Bool) throws -> Bool {
         try txn.scan(CaseEvent.self, body) == nil
+    }
+
+    /// Up to `limit` case events in id order after `continuation` (nil: from the first);
+    /// returns where the next page starts, nil after the last event.
+    ///
+    /// ```swift
+    /// var page = 0
+    /// let next = try q.allEvents(after: nil, limit: 2) { _ in page += 1; return true }
+    /// print(page <= 2, next == nil || page == 2)   // true true
+    /// ```
+    @discardableResult
+    public func allEvents(after continuation: Continuation?, limit: Int, _ body: (CaseEvent) throws -> Bool) throws -> Continuation? {
+        try txn.scan(CaseEvent.self, after: continuation, limit: limit, body)
     }
 
     /// Visits the case events of `kind` in `commune` during `range`, in date then id order

@@ -45,7 +45,10 @@ public struct TableSchema: Sendable, Hashable {
         Column("commune_name", .communeName, "that commune's name"),
         Column("province", .integer, "province code"),
         Column("village", .text, "village or quarter"),
+        Column("permanent_commune", .integer, "commune code of permanent residence"),
+        Column("permanent_village", .text, "village of permanent residence"),
         Column("occupation", .text, "occupation"),
+        Column("drugs", .text, "drugs used, ';'-separated"),
         Column("status", .status, "status on the AS OF day", codes: Status.self),
         Column("file_opened", .date, "day the file was opened"),
         Column("not_present", .boolean, "not present at the residence"),
@@ -72,6 +75,7 @@ public struct TableSchema: Sendable, Hashable {
         Column("resolved_date", .date, "day a tip was decided or a hotspot cleared"),
         Column("mobile_trial", .boolean, "a mobile trial"),
         Column("person_ids", .text, "ids of the persons involved, ';'-separated"),
+        Column("note", .text, "note"),
     ], summary: "one row per case event")
 
     /// The tenant's communes.
@@ -79,6 +83,7 @@ public struct TableSchema: Sendable, Hashable {
         Column("code", .commune, "official commune code"),
         Column("name", .communeName, "official name"),
         Column("type", .text, "xã, phường, đặc khu"),
+        Column("district", .integer, "district code before the 2025 reform (NULL for 2025 communes)"),
         Column("province", .integer, "province code"),
         Column("population", .integer, "population of the current year, when configured"),
     ], summary: "one row per commune of the tenant")

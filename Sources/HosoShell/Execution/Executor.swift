@@ -33,11 +33,44 @@ public struct Executor {
         } else {
             var all: [[Value]] = []
             try produce(plan) { all.append($0); return true }
-            all.sort { a, b in Executor.ordered(a, b, plan.order.map { ($0.index, $0.descending) }) }
+            all = try Executor.sorted(all, plan.order.map { ($0.index, $0.descending) })
             let slice = all.dropFirst(plan.offset).prefix(plan.limit ?? Int.max)
             rows = slice.map { row in outputs.map { row[$0] } }
         }
         return ResultSet(columns: plan.columnNames, rows: rows)
+    }
+
+    /// Rows sorted by keys (column, descending), in ``Value``'s order. Text keys are folded once
+    /// per distinct text before sorting (not once per comparison), so sorting by a name costs
+    /// about what sorting by a number costs; Ctrl-C is checked while folding and after sorting.
+    static func sorted(_ rows: [[Value]], _ keys: [(Int, Bool)]) throws -> [[Value]] {
+        var cache: [String: String] = [:]
+        var folded: [[String?]] = []
+        folded.reserveCapacity(rows.count)
+        for (n, row) in rows.enumerated() {
+            if n & 4095 == 0 { try Interruption.check() }
+            folded.append(keys.map { key -> String? in
+                guard case .text(let s) = row[key.0] else { return nil }
+                if let f = cache[s] { return f }
+                let f = s.utf8.allSatisfy({ $0 < 0x80 }) ? s.lowercased() : Gazetteer.fold(s)
+                if cache.count < 500_000 { cache[s] = f }
+                return f
+            })
+        }
+        let order = rows.indices.sorted { x, y in
+            for (k, key) in keys.enumerated() {
+                let (a, b) = (rows[x][key.0], rows[y][key.0])
+                if a == b { continue }
+                if let fa = folded[x][k], let fb = folded[y][k], case .text(let ta) = a, case .text(let tb) = b {
+                    let less = fa != fb ? fa < fb : ta < tb
+                    return key.1 ? !less : less
+                }
+                return key.1 ? b < a : a < b
+            }
+            return false
+        }
+        try Interruption.check()
+        return order.map { rows[$0] }
     }
 
     static func ordered(_ a: [Value], _ b: [Value], _ keys: [(Int, Bool)]) -> Bool {
@@ -151,7 +184,7 @@ public struct Executor {
             }
         }
         if !plan.order.isEmpty {
-            rows.sort { Executor.ordered($0, $1, plan.order.map { ($0.index, $0.descending) }) }
+            rows = try Executor.sorted(rows, plan.order.map { ($0.index, $0.descending) })
         }
         rows = Array(rows.dropFirst(plan.offset).prefix(plan.limit ?? Int.max))
         return ResultSet(columns: plan.columnNames, rows: rows)

@@ -22,7 +22,8 @@ public struct RowBuilder: Sendable {
         return [
             .int(Int64(bitPattern: p.id)), .text(p.fullName), self.day(p.birthDate), .text(p.sex.code), text(p.nationalID),
             .int(Int64(place.commune)), .text(context.communes.name(of: place.commune)), .int(Int64(place.province)),
-            text(p.village), text(p.occupation), .text(p.status(on: day).code), .date(p.fileOpened),
+            text(p.village), p.permanentCommune.map { .int(Int64($0.commune)) } ?? .null, text(p.permanentVillage), text(p.occupation),
+            p.drugs.isEmpty ? .null : .text(p.drugs.joined(separator: ";")), .text(p.status(on: day).code), .date(p.fileOpened),
             .bool(p.notPresent), .bool(p.fromAnotherLocality), .bool(p.hasPsychosis), .bool(p.isMinor(on: day)),
         ]
     }
@@ -34,14 +35,15 @@ public struct RowBuilder: Sendable {
             .int(Int64(e.commune.province)), .date(e.date), e.offenceArticle.map { .int(Int64($0)) } ?? .null,
             e.stage.map { .text($0.code) } ?? .null, .int(Int64(e.arrested)), .int(Int64(e.areaM2)), .int(Int64(e.plants)),
             .int(Int64(e.quantity)), e.tipOutcome.map { .text($0.code) } ?? .null, day(e.resolvedDate), .bool(e.mobileTrial),
-            e.personIDs.isEmpty ? .null : .text(e.personIDs.map(String.init).joined(separator: ";")),
+            e.personIDs.isEmpty ? .null : .text(e.personIDs.map(String.init).joined(separator: ";")), text(e.note),
         ]
     }
 
     /// A `communes` row (population of the current calendar year).
     public func commune(_ c: CommuneEntry) -> [Value] {
         let population = context.program.population(of: c.ref.commune, year: context.today.year)
-        return [.int(Int64(c.ref.commune)), .text(c.name), .text(c.type), .int(Int64(c.ref.province)), population.map { .int(Int64($0)) } ?? .null]
+        return [.int(Int64(c.ref.commune)), .text(c.name), .text(c.type), c.ref.district == 0 ? .null : .int(Int64(c.ref.district)),
+                .int(Int64(c.ref.province)), population.map { .int(Int64($0)) } ?? .null]
     }
 
     /// A `status_changes` row.

@@ -1,10 +1,10 @@
 import HosoDomain
 
-/// How results are printed: `.mode table|csv|json|line`.
+/// How results are printed: `.mode table|csv|json|line|box|markdown|html|list|tabs|insert`.
 ///
 /// ```swift
 /// print(OutputMode(rawValue: "csv") == .csv)   // true
-/// print(OutputMode.codes)   // ["table", "csv", "json", "line"]
+/// print(OutputMode.codes)   // ["table", "csv", "json", "line", "box", "markdown", "html", "list", "tabs", "insert"]
 /// ```
 public enum OutputMode: String, CodedEnum {
     /// What a mode is called in messages.
@@ -18,4 +18,16 @@ public enum OutputMode: String, CodedEnum {
     case json
     /// One `column = value` line per column, a blank line between rows.
     case line
+    /// A table drawn with box characters (as sqlite3's `.mode box`).
+    case box
+    /// A Markdown table.
+    case markdown
+    /// An HTML table.
+    case html
+    /// Values separated by `|`.
+    case list
+    /// Values separated by tabs.
+    case tabs
+    /// SQL `INSERT` statements (into `table`, as sqlite3's `.mode insert`).
+    case insert
 }

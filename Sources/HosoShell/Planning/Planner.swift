@@ -34,7 +34,7 @@ public struct Planner {
         guard let table = TableSchema.named(s.table) else {
             var m = "unknown table '\(s.table)'"
             if let g = TableSchema.Name.codeList.suggestion(for: s.table) { m += " — did you mean '\(g)'?" }
-            throw QueryError(m + " (tables: \(TableSchema.Name.codes.joined(separator: ", ")))", at: s.tableToken)
+            throw QueryError(m + " (tables: \(SQLTables.all.map(\.name).joined(separator: ", ")))", at: s.tableToken)
         }
         let binder = Binder(context: context)
         var asOf = context.today

@@ -6,7 +6,7 @@ import HosoDomain
 ///
 /// ```swift
 /// let c = Completion(communes: context.communes)
-/// print(c.candidates(line: "SELECT * FROM pe", cursor: 16).matches)   // ["person_id", "person_ids", "persons"]
+/// print(c.candidates(line: "SELECT * FROM pe", cursor: 16).matches)   // ["permanent_commune", "permanent_village", "person_drugs", "person_events", "person_id", "person_ids", "persons"]
 /// let line = "SELECT * FROM persons WHERE commune_name = 'cong s"
 /// print(c.candidates(line: line, cursor: line.count).matches)   // ["Sơn"]
 /// let kinds = "SELECT * FROM events WHERE kind IN ('tip', 'dr"
@@ -96,8 +96,8 @@ public struct Completion: Sendable {
             return (ShellSession.dotCommandNames.filter { $0.hasPrefix(word.lowercased()) }.sorted(), false)
         }
         let lower = word.lowercased()
-        var pool = Parser.keywords + TableSchema.Name.allCases.map(\.rawValue)
-        pool += Set(TableSchema.all.flatMap { $0.columns.map(\.name) }).sorted()
+        var pool = Parser.keywords + SQLTables.all.map(\.name)
+        pool += Set(SQLTables.all.flatMap(\.columnNames)).sorted()
         let upper = word.first.map { $0.isUppercase } ?? true
         let matches = pool.filter { $0.lowercased().hasPrefix(lower) }.map { w in
             Parser.keywords.contains(w) ? (upper ? w : w.lowercased()) : w

@@ -34,7 +34,7 @@ public enum ShellRunner {
         while let line = readLine(strippingNewline: true) {
             if !session.feed(line: line) {
                 failed = true
-                if !continueOnError { return 1 }
+                if !session.continueOnError { return 1 }   // .bail off goes on
             }
             if session.quitRequested { return failed ? 1 : 0 }
         }
@@ -43,6 +43,7 @@ public enum ShellRunner {
     }
 
     static func runInteractive(_ session: ShellSession) -> Int32 {
+        session.progressOnTerminal = true
         LineEditor.start(historyFile: LineEditor.defaultHistoryPath) { line, cursor in
             Completion(communes: session.context?.communes).candidates(line: line, cursor: cursor)
         }

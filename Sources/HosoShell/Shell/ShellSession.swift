@@ -31,6 +31,18 @@ public final class ShellSession {
     /// Statements and dot-commands that failed.
     public private(set) var errorCount = 0
     var outputFile: FileHandle?
+    var engine: SQLEngine?
+    /// `.output`'s file name; `.once`'s next file; `.excel`; `.eqp`; `.changes`; `.parameter`s.
+    var outputPath: String?
+    var onceFile: String?
+    var excelNext = false
+    var eqp = false
+    var showChanges = false
+    var parameters: [String: Value] = [:]
+    /// Whether progress is drawn in place (an interactive terminal) rather than as periodic lines.
+    public var progressOnTerminal = false
+    /// Which engine answered the last statement: `hoso fast path`, `hoso` (DELETE) or `sqlite`.
+    public private(set) var lastEngine = ""
     var pending = ""
     /// Lines fed so far, and the line the pending statement started on (for error positions in scripts).
     var linesFed = 0
@@ -79,7 +91,7 @@ public final class ShellSession {
             pendingFirstLine = scriptLineNumbers ? linesFed : 1
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { return true }
-            if trimmed.hasPrefix(".") { return dotCommand(trimmed) }
+            if trimmed.hasPrefix(".") { return dotCommand(trimmed.hasSuffix(";") ? String(trimmed.dropLast()) : trimmed) }
         }
         pending += pending.isEmpty ? line : "\n" + line
         if Lexer.isComplete(pending) { return flush() }
@@ -104,7 +116,7 @@ public final class ShellSession {
         defer { linesFed = savedLines; scriptLineNumbers = savedMode; self.continueOnError = savedContinue }
         var ok = true
         for line in script.split(separator: "\n", omittingEmptySubsequences: false) {
-            if !feed(line: String(line)) { ok = false; if !continueOnError { pending = ""; return false } }
+            if !feed(line: String(line)) { ok = false; if !self.continueOnError { pending = ""; return false } }
             if quitRequested { return ok }
         }
         if !flush() { ok = false }
@@ -118,7 +130,7 @@ public final class ShellSession {
     public func execute(_ text: String, firstLine: Int = 1) -> Bool {
         let chars = Array(text)
         var ok = true
-        // Statement by statement: a statement that does not lex stops only itself.
+        // Statement by statement: a statement that fails stops only itself.
         var start = 0, line = 1, lineStart = 0
         while start < chars.count {
             let end = Lexer.statementEnd(chars, from: start)
@@ -126,46 +138,169 @@ public final class ShellSession {
                 for i in start..<end where chars[i] == "\n" { line += 1; lineStart = i + 1 }
                 start = end
             }
-            var parser: Parser
-            do { parser = Parser(tokens: try Lexer.tokens(chars, from: start, to: end, line: line, lineStart: lineStart)) } catch {
+            let chunk = String(chars[start..<end])
+            guard SQLRewriter.tokens(Array(chunk.utf8)).contains(where: { $0.kind != .space && !(chunk.utf8.count == $0.end && chunk.hasSuffix(";") && $0.end - $0.start == 1) }) else { continue }
+            // A dot-command after statements on one line (`-c "SELECT …; .mode csv"`).
+            let trimmed = chunk.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.hasPrefix("."), trimmed.dropFirst().first?.isLetter == true {
+                let command = trimmed.hasSuffix(";") ? String(trimmed.dropLast()) : trimmed
+                if !dotCommand(command) { guard continueOnError else { return false }; ok = false }
+                if quitRequested { return ok }
+                continue
+            }
+            do {
+                let started = DispatchTime.now().uptimeNanoseconds
+                Interruption.clear()
+                let result = try answer(chars, from: start, to: end, line: line, lineStart: lineStart)
+                if let result { show(result) }
+                if timer {
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                    output(String(format: "Run Time: %.3f s\n", seconds))   // to the screen, never into an .output file
+                }
+            } catch let error as QueryError {
                 fail(error.render(source: text, firstLine: firstLine))
                 guard continueOnError else { return false }
                 ok = false
-                continue
-            }
-            while true {
-                let statement: Statement
-                do {
-                    guard let next = try parser.next() else { break }
-                    statement = next
-                } catch {
-                    fail(error.render(source: text, firstLine: firstLine))
-                    guard continueOnError else { return false }
-                    ok = false
-                    parser.skipStatement()
-                    continue
-                }
-                do {
-                    let started = DispatchTime.now().uptimeNanoseconds
-                    Interruption.clear()
-                    let result = try execute(statement)
-                    if let result { write(formatter.render(result)) }
-                    if timer {
-                        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                        write(String(format: "Run Time: %.3f s\n", seconds))
-                    }
-                } catch let error as QueryError {
-                    fail(error.render(source: text, firstLine: firstLine))
-                    guard continueOnError else { return false }
-                    ok = false
-                } catch {
-                    fail("error: \(error)")
-                    guard continueOnError else { return false }
-                    ok = false
-                }
+            } catch {
+                fail("error: \(error)")
+                guard continueOnError else { return false }
+                ok = false
             }
         }
         return ok
+    }
+
+    /// Writes a result: to `.once`'s file, to a CSV for Excel, or to the output.
+    func show(_ result: ResultSet) {
+        if let path = onceFile {
+            onceFile = nil
+            guard let handle = Self.createPrivateFile(path) else { fail("error: cannot write \(path)"); return }
+            handle.write(Data(formatter.render(result).utf8))
+            handle.closeFile()
+            return
+        }
+        if excelNext, result.lines == nil {
+            excelNext = false
+            let stamp = Int(Date().timeIntervalSince1970)
+            let path = NSTemporaryDirectory() + "hoso-\(stamp).csv"
+            guard let handle = Self.createPrivateFile(path) else { fail("error: cannot write \(path)"); return }
+            handle.write(Data([0xEF, 0xBB, 0xBF] + Array(ResultFormatter(mode: .csv, headers: true).render(result).utf8)))
+            handle.closeFile()
+            output("wrote \(result.rows.count) rows to \(path) (CSV with a byte order mark, so that Excel shows Vietnamese; open it in Excel)\n")
+            return
+        }
+        write(formatter.render(result))
+    }
+
+    /// Which engine answers a statement: Hoso's planner when it reads the statement (one table,
+    /// its conditions, COUNT/SUM, GROUP BY, ORDER BY, LIMIT, AS OF) — from count and dated
+    /// indexes when it can (the fast path), else from one index scan — and for `DELETE`; SQLite
+    /// over the virtual tables for everything else (joins, subqueries, CTEs, windows, functions…).
+    /// Hoso keeps what its planner reads so that its statements keep their meaning: LIKE and
+    /// commune names ignoring case and diacritics (SQLite's LIKE here folds too), period and
+    /// `DD/MM/YYYY` literals, AND/OR chains of any length. A statement Hoso reads but whose
+    /// values are wrong (an unknown status or commune, a bad date) fails with Hoso's error and
+    /// its suggestions.
+    func route(_ chars: [Character], from start: Int, to end: Int, line: Int, lineStart: Int) throws -> Route {
+        guard let context else { return .sqlite(hosoError: nil) }
+        let tokens: [Token]
+        do { tokens = try Lexer.tokens(chars, from: start, to: end, line: line, lineStart: lineStart) } catch { return .sqlite(hosoError: nil) }
+        var parser = Parser(tokens: tokens)
+        let statement: Statement
+        do {
+            guard let parsed = try parser.next(), try parser.next() == nil else { return .sqlite(hosoError: nil) }
+            statement = parsed
+        } catch {
+            // Nesting past Hoso's limit is refused as such (SQLite would only say "parser stack overflow").
+            if error.message.contains("nests too deeply") { throw error }
+            return .sqlite(hosoError: nil)
+        }
+        switch statement {
+        case .delete: return .hoso(statement, nil)
+        case .select(let s), .explain(let s):
+            do {
+                return .hoso(statement, try Planner(context: context).plan(s))
+            } catch where TableSchema.named(s.table) == nil {
+                return .sqlite(hosoError: error)   // a table only SQL has (person_events…), a CTE's name, or none
+            } catch where ShellSession.isValueError(error) {
+                throw error
+            } catch {
+                return .sqlite(hosoError: error)
+            }
+        }
+    }
+
+    /// Who answers a statement.
+    enum Route {
+        /// Hoso's planner (with its plan; nil for DELETE).
+        case hoso(Statement, Plan?)
+        /// SQLite; when SQLite fails too, Hoso's error (if it read the statement) says more.
+        case sqlite(hosoError: QueryError?)
+    }
+
+    /// Errors of Hoso's planner about a value (a code, a commune, a day) rather than about SQL
+    /// it does not read: these are reported, with their suggestions, instead of handing the
+    /// statement to SQLite (which would answer nothing).
+    static func isValueError(_ e: QueryError) -> Bool {
+        let m = e.message
+        return m.contains("did you mean") || m.hasPrefix("unknown commune") || m.hasPrefix("not a date") || m.hasPrefix("not a reporting period")
+            || m.hasPrefix("expected a date") || m.contains("is a code: compare") || m.hasPrefix("unknown ") && !m.hasPrefix("unknown table")
+            || m.hasPrefix("the lower bound of BETWEEN") || m.hasPrefix("the LIKE pattern")
+    }
+
+    /// Answers the statement in `chars[start..<end]` (positions of errors in the whole text).
+    func answer(_ chars: [Character], from start: Int, to end: Int, line: Int, lineStart: Int) throws -> ResultSet? {
+        guard let context else {
+            throw QueryError("no tenant in use: pick one with .use NAME (see .tenants), or run `hoso demo`", location: nil)
+        }
+        let route = try route(chars, from: start, to: end, line: line, lineStart: lineStart)
+        if case let .hoso(statement, plan) = route {
+            lastEngine = plan?.count != nil ? "hoso fast path" : "hoso"
+            if eqp, case .select = statement, let plan {
+                write(plan.explain().map { "QUERY PLAN (hoso): " + $0 + "\n" }.joined())
+            }
+            if case .delete = statement, showChanges, var result = try execute(statement) {
+                let changed = result.lines?.first?.hasPrefix("Deleted") == true ? 1 : 0
+                result.lines = (result.lines ?? []) + ["changes: \(changed)"]
+                return result
+            }
+            guard case .explain = statement else { return try execute(statement) }
+            var result = try execute(statement) ?? ResultSet(columns: [], rows: [])
+            let engine = plan?.count != nil ? "engine: Hoso's planner, fast path (answered from count and dated indexes, no record read)"
+                                            : "engine: Hoso's planner (one index scan; SQLite answers what it does not read)"
+            result.lines = (result.lines ?? []) + [engine]
+            return result
+        }
+        lastEngine = "sqlite"
+        let chunk = String(chars[start..<end])
+        do {
+            return try reopeningIfReplaced(context) { context in
+                let engine = try sqlEngine(for: context)
+                if eqp, let plan = try? engine.run("EXPLAIN " + chunk, parameters: parameters), let lines = plan.lines {
+                    write(lines.map { "QUERY PLAN: " + $0 + "\n" }.joined())
+                }
+                let result = try engine.run(chunk, parameters: parameters)
+                if showChanges { write("changes: 0\n") }
+                return result
+            }
+        } catch var error as QueryError {
+            if case .sqlite(let hosoError?) = route, !error.message.hasPrefix("cancelled") { throw hosoError }
+            if var l = error.location {
+                if l.line == 1 { l.column += start - lineStart }
+                l.line += line - 1
+                l.offset += start
+                error.location = l
+            }
+            throw error
+        }
+    }
+
+    /// The SQLite connection of the tenant in use (opened on first use, again after `.use`).
+    func sqlEngine(for context: QueryContext) throws -> SQLEngine {
+        if let engine, engine.context.program === context.program { return engine }
+        let made = try SQLEngine(context: context)
+        engine = made
+        return made
     }
 
     /// Runs one parsed statement; returns its result (nil when it printed nothing).
@@ -216,9 +351,9 @@ public final class ShellSession {
 
     /// Runs a statement and returns its result (for tests and embedding); throws on error.
     public func query(_ text: String) throws -> ResultSet {
-        var parser = try Parser(text)
-        guard let s = try parser.next() else { throw QueryError("empty statement", location: nil) }
-        return try execute(s) ?? ResultSet(columns: [], rows: [])
+        let chars = Array(text)
+        Interruption.clear()
+        return try answer(chars, from: 0, to: chars.count, line: 1, lineStart: 0) ?? ResultSet(columns: [], rows: [])
     }
 
     func requestQuit() { quitRequested = true }

@@ -308,12 +308,23 @@ public struct Parser {
             _ = advance()
             return ReportPeriodSyntax(text: t.text, token: t)
         }
-        for (word, example) in [("HALF", "'2025-H1'"), ("QUARTER", "'2025-Q3'"), ("MONTH", "'2025-06'")] where unit.is(word) {
+        for (word, example) in [("HALF", "2025-H1"), ("QUARTER", "2025-Q3"), ("MONTH", "2025-06")] where unit.is(word) {
             _ = advance()
             let t = current
-            guard t.kind == .string else { throw QueryError("expected a period after REPORT \(word) (e.g. \(example)), found \(t)", at: t) }
-            _ = advance()
-            return ReportPeriodSyntax(text: t.text, token: t)
+            if t.kind == .string { _ = advance(); return ReportPeriodSyntax(text: t.text, token: t) }
+            // Unquoted, like REPORT YEAR 2025: 2025-06, 2025-Q3, 2025-H1 (three tokens with nothing between them).
+            if t.kind == .integer, peek.isSymbol("-"), position + 2 < tokens.count {
+                let dash = peek, rest = tokens[position + 2]
+                if dash.location.offset == t.location.offset + t.length, rest.location.offset == dash.location.offset + dash.length,
+                   rest.kind == .integer || rest.kind == .word {
+                    position += 3
+                    var token = t
+                    token.text = t.text + "-" + rest.text
+                    token.length = t.length + dash.length + rest.length
+                    return ReportPeriodSyntax(text: token.text, token: token)
+                }
+            }
+            throw QueryError("expected a period after REPORT \(word) (e.g. REPORT \(word) \(example)), found \(t)", at: t)
         }
         if unit.kind == .string { _ = advance(); return ReportPeriodSyntax(text: unit.text, token: unit) }
         throw QueryError("expected YEAR, HALF, QUARTER or MONTH after REPORT, found \(unit)", at: unit)

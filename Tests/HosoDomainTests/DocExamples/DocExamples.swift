@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 324 examples compiled, 316 of them run, 322 printed lines checked.
+// 326 examples compiled, 318 of them run, 324 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1763,122 +1763,138 @@ private func example_Program_ProgramSnapshot_7(q: borrowing ProgramSnapshot) thr
 }
 
 // Sources/HosoDomain/Program/ProgramSnapshot.swift, example 8
-private func example_Program_ProgramSnapshot_8(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+private func example_Program_ProgramSnapshot_8(q: borrowing ProgramSnapshot) throws {
+    var page = 0
+    let next = try q.allPersons(after: nil, limit: 2) { _ in page += 1; return true }
+    print(page <= 2, next == nil || page == 2)   // true true
+    DocOutput.expect("true true", from: "print(page <= 2, next == nil || page == 2)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 9
+private func example_Program_ProgramSnapshot_9(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
     var page: [Person] = []
     let next = try q.currentPersons(in: .commune(congSon), status: .addict, limit: 100) { page.append($0); return true }
     print(page.count, next == nil)   // 0 true
     DocOutput.expect("0 true", from: "print(page.count, next == nil)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 9
-private func example_Program_ProgramSnapshot_9(q: borrowing ProgramSnapshot) throws {
-    let ids = try q.personIDs([.addict, .methadone], in: [.province(20)], on: Day(year: 2025, month: 12, day: 10)!)
-    print(ids)   // []
-    DocOutput.expect("[]", from: "print(ids)")
-}
-
 // Sources/HosoDomain/Program/ProgramSnapshot.swift, example 10
 private func example_Program_ProgramSnapshot_10(q: borrowing ProgramSnapshot) throws {
-    let ids = try q.personIDs([.illegalUser], .start, in: [.province(20)], during: Period.quarter(year: 2025, quarter: 1).range())
+    let ids = try q.personIDs([.addict, .methadone], in: [.province(20)], on: Day(year: 2025, month: 12, day: 10)!)
     print(ids)   // []
     DocOutput.expect("[]", from: "print(ids)")
 }
 
 // Sources/HosoDomain/Program/ProgramSnapshot.swift, example 11
 private func example_Program_ProgramSnapshot_11(q: borrowing ProgramSnapshot) throws {
+    let ids = try q.personIDs([.illegalUser], .start, in: [.province(20)], during: Period.quarter(year: 2025, quarter: 1).range())
+    print(ids)   // []
+    DocOutput.expect("[]", from: "print(ids)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 12
+private func example_Program_ProgramSnapshot_12(q: borrowing ProgramSnapshot) throws {
     let n = try q.countPersons(.addict, in: .province(20), on: Day(year: 2025, month: 12, day: 10)!)
     print(n)   // 0
     DocOutput.expect("0", from: "print(n)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 12
-private func example_Program_ProgramSnapshot_12(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 13
+private func example_Program_ProgramSnapshot_13(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
     let byStatus = try q.countPersonsByStatus(in: .commune(congSon), on: Day(year: 2025, month: 12, day: 10)!)
     print(byStatus[.addict] ?? 0)   // 0
     DocOutput.expect("0", from: "print(byStatus[.addict] ?? 0)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 13
-private func example_Program_ProgramSnapshot_13(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 14
+private func example_Program_ProgramSnapshot_14(q: borrowing ProgramSnapshot) throws {
     let entered = try q.countFlow(.addict, .start, in: .province(20), during: Period.year(2025).range())
     print(entered)   // 0
     DocOutput.expect("0", from: "print(entered)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 14
-private func example_Program_ProgramSnapshot_14(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 15
+private func example_Program_ProgramSnapshot_15(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
     let n = try q.currentCount(.addict, in: .commune(congSon))
     print(n)   // 0
     DocOutput.expect("0", from: "print(n)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 15
-private func example_Program_ProgramSnapshot_15(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 16
+private func example_Program_ProgramSnapshot_16(q: borrowing ProgramSnapshot) throws {
     let byStatus = try q.currentCounts(in: .province(20))
     print(byStatus[.addict] ?? 0)   // 0
     DocOutput.expect("0", from: "print(byStatus[.addict] ?? 0)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 16
-private func example_Program_ProgramSnapshot_16(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 17
+private func example_Program_ProgramSnapshot_17(q: borrowing ProgramSnapshot) throws {
     let e = try q.event(id: 9)
     print(e == nil)   // true
     DocOutput.expect("true", from: "print(e == nil)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 17
-private func example_Program_ProgramSnapshot_17(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 18
+private func example_Program_ProgramSnapshot_18(q: borrowing ProgramSnapshot) throws {
     if try q.containsEvent(id: 9) { print("event 9 exists") }
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 18
-private func example_Program_ProgramSnapshot_18(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 19
+private func example_Program_ProgramSnapshot_19(q: borrowing ProgramSnapshot) throws {
     let n = try q.eventCount()
     print(n)   // 0
     DocOutput.expect("0", from: "print(n)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 19
-private func example_Program_ProgramSnapshot_19(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 20
+private func example_Program_ProgramSnapshot_20(q: borrowing ProgramSnapshot) throws {
     try q.events(ids: [9, 10]) { print($0.kind); return true }
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 20
-private func example_Program_ProgramSnapshot_20(q: borrowing ProgramSnapshot) throws {
-    try q.allEvents { e in print(e.id); return true }
-}
-
 // Sources/HosoDomain/Program/ProgramSnapshot.swift, example 21
-private func example_Program_ProgramSnapshot_21(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
-    try q.events(.drugCase, in: congSon, during: Period.month(year: 2025, month: 6).range()) { print($0.id); return true }
+private func example_Program_ProgramSnapshot_21(q: borrowing ProgramSnapshot) throws {
+    try q.allEvents { e in print(e.id); return true }
 }
 
 // Sources/HosoDomain/Program/ProgramSnapshot.swift, example 22
 private func example_Program_ProgramSnapshot_22(q: borrowing ProgramSnapshot) throws {
-    try q.events(during: Period.half(year: 2025, half: 1).range()) { print($0.date); return true }
+    var page = 0
+    let next = try q.allEvents(after: nil, limit: 2) { _ in page += 1; return true }
+    print(page <= 2, next == nil || page == 2)   // true true
+    DocOutput.expect("true true", from: "print(page <= 2, next == nil || page == 2)")
 }
 
 // Sources/HosoDomain/Program/ProgramSnapshot.swift, example 23
-private func example_Program_ProgramSnapshot_23(q: borrowing ProgramSnapshot) throws {
-    try q.events(involving: 42) { print($0.kind); return true }
+private func example_Program_ProgramSnapshot_23(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+    try q.events(.drugCase, in: congSon, during: Period.month(year: 2025, month: 6).range()) { print($0.id); return true }
 }
 
 // Sources/HosoDomain/Program/ProgramSnapshot.swift, example 24
-private func example_Program_ProgramSnapshot_24(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+private func example_Program_ProgramSnapshot_24(q: borrowing ProgramSnapshot) throws {
+    try q.events(during: Period.half(year: 2025, half: 1).range()) { print($0.date); return true }
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 25
+private func example_Program_ProgramSnapshot_25(q: borrowing ProgramSnapshot) throws {
+    try q.events(involving: 42) { print($0.kind); return true }
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 26
+private func example_Program_ProgramSnapshot_26(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
     let byKind = try q.countEvents(in: .commune(congSon), during: Period.month(year: 2025, month: 6).range())
     print(byKind[.drugCase] ?? 0)   // 0
     DocOutput.expect("0", from: "print(byKind[.drugCase] ?? 0)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 25
-private func example_Program_ProgramSnapshot_25(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 27
+private func example_Program_ProgramSnapshot_27(q: borrowing ProgramSnapshot) throws {
     let plants = try q.sumEvents(.plants, kind: .cultivation, in: .province(20), during: Period.year(2025).range())
     print(plants)   // 0
     DocOutput.expect("0", from: "print(plants)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 26
-private func example_Program_ProgramSnapshot_26(program: ProgramTenant) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 28
+private func example_Program_ProgramSnapshot_28(program: ProgramTenant) throws {
     let (persons, events) = try program.read { q in (try q.personCount(), try q.eventCount()) }
     print(persons, events)   // 0 0
     DocOutput.expect("0 0", from: "print(persons, events)")
@@ -3656,14 +3672,14 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramSnapshot.swift, example 8") func program_ProgramSnapshot_8() throws {
-        try DocOutput.run(checks: 1) { c in
-            let congSon = try c.congSon
-            try c.program.read { q in try example_Program_ProgramSnapshot_8(congSon: congSon, q: q) }
-        }
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_8(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 9") func program_ProgramSnapshot_9() throws {
-        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_9(q: q) } }
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_9(congSon: congSon, q: q) }
+        }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 10") func program_ProgramSnapshot_10() throws {
@@ -3675,25 +3691,25 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramSnapshot.swift, example 12") func program_ProgramSnapshot_12() throws {
-        try DocOutput.run(checks: 1) { c in
-            let congSon = try c.congSon
-            try c.program.read { q in try example_Program_ProgramSnapshot_12(congSon: congSon, q: q) }
-        }
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_12(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 13") func program_ProgramSnapshot_13() throws {
-        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_13(q: q) } }
-    }
-
-    @Test("Program/ProgramSnapshot.swift, example 14") func program_ProgramSnapshot_14() throws {
         try DocOutput.run(checks: 1) { c in
             let congSon = try c.congSon
-            try c.program.read { q in try example_Program_ProgramSnapshot_14(congSon: congSon, q: q) }
+            try c.program.read { q in try example_Program_ProgramSnapshot_13(congSon: congSon, q: q) }
         }
     }
 
+    @Test("Program/ProgramSnapshot.swift, example 14") func program_ProgramSnapshot_14() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_14(q: q) } }
+    }
+
     @Test("Program/ProgramSnapshot.swift, example 15") func program_ProgramSnapshot_15() throws {
-        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_15(q: q) } }
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_15(congSon: congSon, q: q) }
+        }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 16") func program_ProgramSnapshot_16() throws {
@@ -3701,15 +3717,15 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramSnapshot.swift, example 17") func program_ProgramSnapshot_17() throws {
-        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_17(q: q) } }
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_17(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 18") func program_ProgramSnapshot_18() throws {
-        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_18(q: q) } }
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_18(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 19") func program_ProgramSnapshot_19() throws {
-        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_19(q: q) } }
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_19(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 20") func program_ProgramSnapshot_20() throws {
@@ -3717,35 +3733,43 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramSnapshot.swift, example 21") func program_ProgramSnapshot_21() throws {
-        try DocOutput.run(checks: 0) { c in
-            let congSon = try c.congSon
-            try c.program.read { q in try example_Program_ProgramSnapshot_21(congSon: congSon, q: q) }
-        }
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_21(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 22") func program_ProgramSnapshot_22() throws {
-        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_22(q: q) } }
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_22(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 23") func program_ProgramSnapshot_23() throws {
-        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_23(q: q) } }
-    }
-
-    @Test("Program/ProgramSnapshot.swift, example 24") func program_ProgramSnapshot_24() throws {
-        try DocOutput.run(checks: 1) { c in
+        try DocOutput.run(checks: 0) { c in
             let congSon = try c.congSon
-            try c.program.read { q in try example_Program_ProgramSnapshot_24(congSon: congSon, q: q) }
+            try c.program.read { q in try example_Program_ProgramSnapshot_23(congSon: congSon, q: q) }
         }
     }
 
+    @Test("Program/ProgramSnapshot.swift, example 24") func program_ProgramSnapshot_24() throws {
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_24(q: q) } }
+    }
+
     @Test("Program/ProgramSnapshot.swift, example 25") func program_ProgramSnapshot_25() throws {
-        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_25(q: q) } }
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_25(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 26") func program_ProgramSnapshot_26() throws {
         try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_26(congSon: congSon, q: q) }
+        }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 27") func program_ProgramSnapshot_27() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_27(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 28") func program_ProgramSnapshot_28() throws {
+        try DocOutput.run(checks: 1) { c in
             let program = try c.program
-            try example_Program_ProgramSnapshot_26(program: program)
+            try example_Program_ProgramSnapshot_28(program: program)
         }
     }
 

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 42 examples compiled, 40 of them run, 47 printed lines checked.
+// 49 examples compiled, 47 of them run, 55 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   store: Store — a store in a directory of its own, its clock on 2026-03-15, holding tenant `demo`: a synthetic Lạng Sơn of 40 persons and 200 events
@@ -135,8 +135,20 @@ private func example_HosoShell_docc_GettingStarted_5(session: ShellSession) thro
 private func example_Output_OutputMode_1() throws {
     print(OutputMode(rawValue: "csv") == .csv)   // true
     DocOutput.expect("true", from: "print(OutputMode(rawValue: \"csv\") == .csv)")
-    print(OutputMode.codes)   // ["table", "csv", "json", "line"]
-    DocOutput.expect("[\"table\", \"csv\", \"json\", \"line\"]", from: "print(OutputMode.codes)")
+    print(OutputMode.codes)   // ["table", "csv", "json", "line", "box", "markdown", "html", "list", "tabs", "insert"]
+    DocOutput.expect("[\"table\", \"csv\", \"json\", \"line\", \"box\", \"markdown\", \"html\", \"list\", \"tabs\", \"insert\"]", from: "print(OutputMode.codes)")
+}
+
+// Sources/HosoShell/Output/ProgressBar.swift, example 1
+private func example_Output_ProgressBar_1() throws {
+    var now = 0.0
+    var shown: [String] = []
+    let bar = ProgressBar(label: "persons.csv", total: 1_000, terminal: false, clock: { now }) { shown.append($0) }
+    now = 10; bar.update(250)
+    now = 20; bar.update(500)
+    bar.finish(500)
+    print(shown[0].dropLast())   // persons.csv: 250 of 1,000 rows (25%), 30 s left
+    DocOutput.expect("persons.csv: 250 of 1,000 rows (25%), 30 s left", from: "print(shown[0].dropLast())")
 }
 
 // Sources/HosoShell/Output/ResultFormatter.swift, example 1
@@ -201,11 +213,55 @@ private func example_Planning_QueryContext_1(store: Store) throws {
     DocOutput.expect("20", from: "print(context.province)")
 }
 
+// Sources/HosoShell/SQL/CalendarFunctions.swift, example 1
+private func example_SQL_CalendarFunctions_1(context: QueryContext) throws {
+    let engine = try SQLEngine(context: context)
+    print(try engine.run("SELECT in_period('2025-06-10', '2025-06'), period_end('2025-Q1')").rows[0].map(\.text))   // ["1", "2025-03-31"]
+    DocOutput.expect("[\"1\", \"2025-03-31\"]", from: "print(try engine.run(\"SELECT in_period('2025-06-10', '2025-06'), period_end('2025-Q1')\").rows[0].map(\\.text))")
+}
+
+// Sources/HosoShell/SQL/NameCollation.swift, example 1
+private func example_SQL_NameCollation_1(context: QueryContext) throws {
+    let engine = try SQLEngine(context: context)
+    print(try engine.run("SELECT name FROM communes WHERE name LIKE 'xã thiện t%' ORDER BY name").rows.map(\.[0].text))   // ["Xã Thiện Tân", "Xã Thiện Thuật"]
+    DocOutput.expect("[\"Xã Thiện Tân\", \"Xã Thiện Thuật\"]", from: "print(try engine.run(\"SELECT name FROM communes WHERE name LIKE 'xã thiện t%' ORDER BY name\").rows.map(\\.[0].text))")
+}
+
+// Sources/HosoShell/SQL/SQLEngine.swift, example 1
+private func example_SQL_SQLEngine_1(context: QueryContext) throws {
+    let engine = try SQLEngine(context: context)
+    let result = try engine.run("SELECT COUNT(*) FROM persons p JOIN status_history h ON h.person_id = p.id WHERE p.id = 1")
+    print(result.rows[0][0] == .int(Int64(try context.program.person(id: 1)!.history.count)))   // true
+    DocOutput.expect("true", from: "print(result.rows[0][0] == .int(Int64(try context.program.person(id: 1)!.history.count)))")
+}
+
+// Sources/HosoShell/SQL/SQLRewriter.swift, example 1
+private func example_SQL_SQLRewriter_1(context: QueryContext) throws {
+    let r = try SQLRewriter.rewrite("SELECT COUNT(*) FROM events WHERE date = '2025-Q3' AND resolved_date IN REPORT MONTH 2025-06", context: context)
+    print(r.sql)   // SELECT COUNT(*) FROM events WHERE (date BETWEEN '2025-07-01' AND '2025-09-30') AND (resolved_date BETWEEN '2025-05-10' AND '2025-06-09')
+    DocOutput.expect("SELECT COUNT(*) FROM events WHERE (date BETWEEN '2025-07-01' AND '2025-09-30') AND (resolved_date BETWEEN '2025-05-10' AND '2025-06-09')", from: "print(r.sql)")
+}
+
+// Sources/HosoShell/SQL/SQLTables.swift, example 1
+private func example_SQL_SQLTables_1() throws {
+    print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population", "status_changes", "overdue"]
+    DocOutput.expect("[\"persons\", \"person_drugs\", \"person_events\", \"status_history\", \"events\", \"event_persons\", \"communes\", \"commune_population\", \"status_changes\", \"overdue\"]", from: "print(SQLTables.all.map(\\.name))")
+}
+
+// Sources/HosoShell/SQL/VirtualTable.swift, example 1
+private func example_SQL_VirtualTable_1() throws {
+    let table = SQLTables.named("persons")!
+    print(table.columnNames.prefix(3))   // ["id", "full_name", "birth_date"]
+    DocOutput.expect("[\"id\", \"full_name\", \"birth_date\"]", from: "print(table.columnNames.prefix(3))")
+    print(table.accesses.map(\.name).contains("persons.byNationalID"))   // true
+    DocOutput.expect("true", from: "print(table.accesses.map(\\.name).contains(\"persons.byNationalID\"))")
+}
+
 // Sources/HosoShell/Shell/Completion.swift, example 1
 private func example_Shell_Completion_1(context: QueryContext) throws {
     let c = Completion(communes: context.communes)
-    print(c.candidates(line: "SELECT * FROM pe", cursor: 16).matches)   // ["person_id", "person_ids", "persons"]
-    DocOutput.expect("[\"person_id\", \"person_ids\", \"persons\"]", from: "print(c.candidates(line: \"SELECT * FROM pe\", cursor: 16).matches)")
+    print(c.candidates(line: "SELECT * FROM pe", cursor: 16).matches)   // ["permanent_commune", "permanent_village", "person_drugs", "person_events", "person_id", "person_ids", "persons"]
+    DocOutput.expect("[\"permanent_commune\", \"permanent_village\", \"person_drugs\", \"person_events\", \"person_id\", \"person_ids\", \"persons\"]", from: "print(c.candidates(line: \"SELECT * FROM pe\", cursor: 16).matches)")
     let line = "SELECT * FROM persons WHERE commune_name = 'cong s"
     print(c.candidates(line: line, cursor: line.count).matches)   // ["Sơn"]
     DocOutput.expect("[\"Sơn\"]", from: "print(c.candidates(line: line, cursor: line.count).matches)")
@@ -449,6 +505,10 @@ private func example_Syntax_Token_2() throws {
         try DocOutput.run(checks: 2) { c in try example_Output_OutputMode_1() }
     }
 
+    @Test("Output/ProgressBar.swift, example 1") func output_ProgressBar_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Output_ProgressBar_1() }
+    }
+
     @Test("Output/ResultFormatter.swift, example 1") func output_ResultFormatter_1() throws {
         try DocOutput.run(checks: 1) { c in
             let session = try c.session
@@ -501,6 +561,42 @@ private func example_Syntax_Token_2() throws {
             let store = try c.store
             try example_Planning_QueryContext_1(store: store)
         }
+    }
+
+    @Test("SQL/CalendarFunctions.swift, example 1") func sQL_CalendarFunctions_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_SQL_CalendarFunctions_1(context: context)
+        }
+    }
+
+    @Test("SQL/NameCollation.swift, example 1") func sQL_NameCollation_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_SQL_NameCollation_1(context: context)
+        }
+    }
+
+    @Test("SQL/SQLEngine.swift, example 1") func sQL_SQLEngine_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_SQL_SQLEngine_1(context: context)
+        }
+    }
+
+    @Test("SQL/SQLRewriter.swift, example 1") func sQL_SQLRewriter_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_SQL_SQLRewriter_1(context: context)
+        }
+    }
+
+    @Test("SQL/SQLTables.swift, example 1") func sQL_SQLTables_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_SQL_SQLTables_1() }
+    }
+
+    @Test("SQL/VirtualTable.swift, example 1") func sQL_VirtualTable_1() throws {
+        try DocOutput.run(checks: 2) { c in try example_SQL_VirtualTable_1() }
     }
 
     @Test("Shell/Completion.swift, example 1") func shell_Completion_1() throws {
