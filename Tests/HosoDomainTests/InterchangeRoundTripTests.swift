@@ -24,6 +24,10 @@ struct InterchangeRoundTripTests {
             PersonEvent(date: d("2024-05-01"), kind: .moveIn, commune: c, carriedStatus: .illegalUser, carriedTermEnd: d("2025-01-31"), sequence: 4),
             PersonEvent(date: d("2024-05-02"), kind: .correction, voids: 3, sequence: 5),
             PersonEvent(date: d("2024-06-01"), kind: .methadoneExit, outcome: .forcedExit, sequence: 6),
+            PersonEvent(date: d("2024-07-01"), kind: .rehabAbsconding, sequence: 7),
+            PersonEvent(date: d("2024-08-01"), kind: .rehabReturn, sequence: 8),
+            PersonEvent(date: d("2024-09-01"), kind: .absenceWithoutNotice, sequence: 9),
+            PersonEvent(date: d("2024-10-01"), kind: .absenceReturn, sequence: 10),
         ]
         var b = Person(id: 900_002, fullName: "A", commune: c, fileOpened: d("1999-12-31"))   // every optional absent
         b.events = []
@@ -44,7 +48,10 @@ struct InterchangeRoundTripTests {
         a.note = "Vụ án \"mua bán\", tang vật:\n12 gói"
         var b = CaseEvent(id: 800_002, kind: .tip, commune: c, date: InterchangeFixtures.d("2025-06-10"))
         b.tipOutcome = .notProsecute; b.resolvedDate = InterchangeFixtures.d("2025-07-01"); b.areaM2 = -1; b.plants = 2_000_000_000
-        return Array(data.events()) + [a, b]
+        b.extensions = 2
+        var h = CaseEvent(id: 800_003, kind: .hotspot, commune: c, date: InterchangeFixtures.d("2025-08-10"))
+        h.reforms = 18_446_744_073_709_551_615
+        return Array(data.events()) + [a, b, h]
     }
 
     @Test(arguments: InterchangeFormat.allCases)
@@ -88,7 +95,7 @@ struct InterchangeRoundTripTests {
         let dir = try InterchangeFixtures.directory()
         let path = dir + "events.\(format.rawValue)"
         let originals = Self.originalEvents
-        #expect(originals.count == 10_002)
+        #expect(originals.count == 10_003)
         try CaseEventWriter.export(originals, to: path, format: format)
 
         let (records, errors) = InterchangeFixtures.readAll(try ImportReader.caseEvents(at: path, format: format, provinceCode: 20))

@@ -90,6 +90,8 @@ func caseEventDifferences(_ a: CaseEvent, _ b: CaseEvent) -> [String] {
     check("tip_outcome", a.tipOutcome, b.tipOutcome)
     check("resolved_date", a.resolvedDate, b.resolvedDate)
     check("mobile_trial", a.mobileTrial, b.mobileTrial)
+    check("extensions", a.extensions, b.extensions)
+    check("reforms", a.reforms, b.reforms)
     check("note", a.note, b.note)
     if out.isEmpty && a != b { out.append("records differ in a field not compared here") }
     return out

@@ -10,6 +10,8 @@ import Testing
         ("persons", "sex", Person.Sex.codeList), ("persons", "status", Status.codeList),
         ("events", "kind", CaseEvent.Kind.codeList), ("events", "stage", CaseEvent.Stage.codeList),
         ("events", "tip_outcome", CaseEvent.TipOutcome.codeList), ("status_history", "status", Status.codeList),
+        ("status_changes", "direction", StatusChange.Direction.codeList), ("status_changes", "status", Status.codeList),
+        ("status_changes", "cause", StatusChange.Cause.codeList), ("overdue", "kind", CaseEvent.Kind.codeList),
     ]
 
     @Test func columnHelpListsExactlyTheCodes() throws {

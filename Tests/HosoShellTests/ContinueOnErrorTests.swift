@@ -44,7 +44,7 @@ import Testing
         #expect(lines == [
             "error at line 1, column 39: unexpected character '#'",
             "error at line 1, column 89: expected a column name or a value, found ';'",
-            "error at line 2, column 22: unknown table 'nope' (tables: persons, events, communes, status_history)",
+            "error at line 2, column 22: unknown table 'nope' (tables: persons, events, communes, status_history, status_changes, overdue)",
             "error at line 2, column 35: unterminated string: a closing ' is missing (write '' for a quote inside a string)",
         ])
         #expect(s.errorCount == 4)

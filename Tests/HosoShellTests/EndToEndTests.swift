@@ -191,7 +191,7 @@ import HosoStore
         let t = c.candidates(line: "SELECT * FROM status_h", cursor: 22)
         #expect(t.matches == ["status_history"])
         #expect(c.candidates(line: ".ex", cursor: 3).matches == [".exit", ".export"])
-        #expect(c.candidates(line: "SELECT * FROM persons WHERE stat", cursor: 32).matches == ["status", "status_history"])
+        #expect(c.candidates(line: "SELECT * FROM persons WHERE stat", cursor: 32).matches == ["status", "status_changes", "status_history"])
     }
 
     @Test func importAndExportRoundTrip() throws {

@@ -26,6 +26,8 @@ import HosoStore
         case .persons: p.access = .personsScan
         case .events: p.access = .eventsScan
         case .status_history: p.access = .historyScan
+        case .status_changes: p.access = .changesScan
+        case .overdue: p.access = .overdueScan(day: p.asOf)
         case .communes: p.access = .communeList
         }
         return p
@@ -45,7 +47,7 @@ import HosoStore
             let period = r.pick(periods)
             let day = r.pick(["2024-06-01", "2025-12-10", "10/6/2025", "2026-03-15"])
             let sql: String
-            switch i % 6 {
+            switch i % 8 {
             case 0:
                 let group = r.pick(["", " GROUP BY commune_name", " GROUP BY status", " GROUP BY status, commune"])
                 let select = group.isEmpty ? "COUNT(*)" : group.replacingOccurrences(of: " GROUP BY ", with: "") + ", COUNT(*)"
@@ -70,6 +72,13 @@ import HosoStore
                 let edge = r.pick(["start", "end"])
                 let place = r.pick(["", " AND commune = \(commune.ref.commune)"])
                 sql = "SELECT person_id, status, start, end FROM status_history WHERE status IN ('\(status)', '\(second)') AND \(edge) = '\(period)'\(place)"
+            case 5:
+                let place = r.pick(["", " AND commune = \(commune.ref.commune)", " AND status = '\(status)'"])
+                let cause = r.pick(["", " AND cause IN ('new', 'arrived')", " AND direction = 'exit' AND in_province"])
+                sql = "SELECT person_id, date, direction, status, cause, event FROM status_changes WHERE date = '\(period)'\(place)\(cause)"
+            case 6:
+                let cond = r.pick(["", " WHERE kind = 'tip'", " WHERE commune = \(commune.ref.commune)", " WHERE kind = 'hotspot' AND days_overdue > 30"])
+                sql = "SELECT id, kind, commune, deadline, days_overdue FROM overdue\(cond) AS OF '\(day)'"
             default:
                 sql = r.pick(["SELECT id FROM persons WHERE id IN (\(r.next(3000) + 1), \(r.next(3000) + 1))",
                               "SELECT id FROM persons WHERE national_id = '\(f.persons[r.next(f.persons.count)].nationalID ?? "")'",
@@ -84,7 +93,7 @@ import HosoStore
             #expect(bag(fast) == bag(slow), "\(sql)\nplan: \(plan.explain().joined(separator: "; "))")
         }
         // The random statements exercised every kind of plan.
-        for k in ["count", "personsByID", "personByNationalID", "personsCurrent", "personsOnDay", "historyByEdge", "eventsByID", "eventsByCommuneKindDate", "eventsByDate"] {
+        for k in ["count", "personsByID", "personByNationalID", "personsCurrent", "personsOnDay", "historyByEdge", "changesByDate", "overdueOnDay", "eventsByID", "eventsByCommuneKindDate", "eventsByDate"] {
             #expect(kinds[k, default: 0] > 0, "no statement used \(k): \(kinds)")
         }
     }

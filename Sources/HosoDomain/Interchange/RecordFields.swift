@@ -229,9 +229,9 @@ struct PersonEventFields: FieldsBuilder {
 
 enum CaseEventColumn: Int, InterchangeColumn {
     case id, kind, communeCode, date, personIDs, offenceArticle, stage, arrested, areaM2, plants, quantity,
-         tipOutcome, resolvedDate, mobileTrial, note
+         tipOutcome, resolvedDate, mobileTrial, note, extensions, reforms
     static let names = ["id", "kind", "commune_code", "date", "person_ids", "offence_article", "stage", "arrested",
-                        "area_m2", "plants", "quantity", "tip_outcome", "resolved_date", "mobile_trial", "note"]
+                        "area_m2", "plants", "quantity", "tip_outcome", "resolved_date", "mobile_trial", "note", "extensions", "reforms"]
     static let required: [CaseEventColumn] = [.id, .kind, .communeCode, .date]
     static let table = makeTable()
     var isList: Bool { self == .personIDs }
@@ -250,6 +250,8 @@ struct CaseEventFields: FieldsBuilder {
     var resolvedDate: Day?
     var mobileTrial = false
     var note: String?
+    var extensions = 0
+    var reforms: RecordID?
 
     @inline(__always)
     mutating func set(_ c: CaseEventColumn, _ b: Bytes) throws(FieldFailure) {
@@ -269,6 +271,8 @@ struct CaseEventFields: FieldsBuilder {
         case .resolvedDate: resolvedDate = try FieldText.optionalDay(c.name, b)
         case .mobileTrial: mobileTrial = try FieldText.bool(c.name, b)
         case .note: note = try FieldText.optionalText(c.name, b)
+        case .extensions: extensions = b.isEmpty ? 0 : try FieldText.int(c.name, b)
+        case .reforms: reforms = b.isEmpty ? nil : try FieldText.id(c.name, b)
         }
     }
 
@@ -291,6 +295,8 @@ struct CaseEventFields: FieldsBuilder {
         e.resolvedDate = resolvedDate
         e.mobileTrial = mobileTrial
         e.note = note
+        e.extensions = extensions
+        e.reforms = reforms
         return e
     }
 }

@@ -345,7 +345,9 @@ public final class CaseEventWriter {
             if let o = e.tipOutcome { s.append(o.code) }; s.append(UInt8(ascii: ","))
             if let d = e.resolvedDate { s.append(day: d) }; s.append(UInt8(ascii: ","))
             s.append(e.mobileTrial ? UInt8(ascii: "1") : UInt8(ascii: "0")); s.append(UInt8(ascii: ","))
-            if let n = e.note { s.appendCSV(n) }
+            if let n = e.note { s.appendCSV(n) }; s.append(UInt8(ascii: ","))
+            if e.extensions != 0 { s.append(decimal: e.extensions) }; s.append(UInt8(ascii: ","))
+            if let r = e.reforms { s.append(decimal: r) }
             s.append("\r\n" as StaticString)
         case .ndjson:
             s.appendKey("id", first: true); s.append(decimal: e.id)
@@ -365,6 +367,8 @@ public final class CaseEventWriter {
             if let d = e.resolvedDate { s.appendKey("resolved_date"); s.append(UInt8(ascii: "\"")); s.append(day: d); s.append(UInt8(ascii: "\"")) }
             s.appendKey("mobile_trial"); s.append(e.mobileTrial ? "true" as StaticString : "false")
             if let n = e.note { s.appendKey("note"); s.appendJSON(n) }
+            if e.extensions != 0 { s.appendKey("extensions"); s.append(decimal: e.extensions) }
+            if let r = e.reforms { s.appendKey("reforms"); s.append(decimal: r) }
             s.append("}\n" as StaticString)
         }
         count += 1

@@ -183,7 +183,7 @@ private struct Machine {
             if status == .voluntaryRehab { enter(.addict, at: e.date, until: nil, by: e) }
             else if status == .compulsoryRehab {
                 refusals.append(.init(sequence: e.sequence, kind: e.kind, date: e.date,
-                                      reason: "a compulsory rehab cannot be self-terminated (the law has no such exit); "
+                                      reason: "is a self-termination of a compulsory rehab, which the law does not have (leaving is absconding): "
                                         + "record the person leaving the facility as rehab_absconding and the return as rehab_return"))
             }
         case .rehabAbsconding:

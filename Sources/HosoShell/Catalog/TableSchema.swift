@@ -1,6 +1,6 @@
 import HosoDomain
 
-/// The tables a statement can query: persons, events, communes and status_history.
+/// The tables a statement can query: persons, events, communes, status_history, status_changes and overdue.
 ///
 /// ```swift
 /// print(TableSchema.named("persons")?.columns.first?.name ?? "")   // id
@@ -8,7 +8,7 @@ import HosoDomain
 public struct TableSchema: Sendable, Hashable {
     /// The tables.
     public enum Name: String, CodedEnum {
-        case persons, events, communes, status_history
+        case persons, events, communes, status_history, status_changes, overdue
         /// What a table is called in messages.
         public static let codeName = "table"
     }
@@ -31,7 +31,7 @@ public struct TableSchema: Sendable, Hashable {
     public static func named(_ name: String) -> TableSchema? { all.first { $0.name.rawValue == name.lowercased() } }
 
     /// Every table.
-    public static let all: [TableSchema] = [persons, events, communes, statusHistory]
+    public static let all: [TableSchema] = [persons, events, communes, statusHistory, statusChanges, overdue]
 
     /// Person management files; `status` and `commune` are as of the statement's `AS OF` day
     /// (default: the tenant's current day).
@@ -93,4 +93,34 @@ public struct TableSchema: Sendable, Hashable {
         Column("end", .date, "first day after (NULL while open)"),
         Column("ends_by_term", .boolean, "end is a term's end computed from the rules"),
     ], summary: "one row per stretch of a person's status history")
+
+    /// Entries into and exits from a status, with their causes (``HosoDomain/StatusChange``).
+    public static let statusChanges = TableSchema(name: .status_changes, columns: [
+        Column("person_id", .integer, "person id"),
+        Column("date", .date, "first day in the status (entry) or first day after it (exit)"),
+        Column("direction", .text, "entry or exit", codes: StatusChange.Direction.self),
+        Column("status", .status, "status entered or left", codes: Status.self),
+        Column("commune", .commune, "commune entered or left"),
+        Column("commune_name", .communeName, "its name"),
+        Column("cause", .text, "why the status started or ended (a term restarted the day it ended is continued)",
+               codes: StatusChange.Cause.self),
+        Column("event", .text, "kind of the person event that caused it (NULL when a term ran out)"),
+        Column("event_sequence", .integer, "that event's sequence number in the file"),
+        Column("other_commune", .commune, "for a move: the commune of the tenant moved from or to (NULL: outside the tenant)"),
+        Column("in_province", .boolean, "counts at province level (a move between two of its communes does not)"),
+    ], summary: "one row per entry into or exit from a status, with its cause")
+
+    /// Tips undecided and hotspots not cleared past their deadline on the statement's `AS OF`
+    /// day (default: the tenant's current day).
+    public static let overdue = TableSchema(name: .overdue, columns: [
+        Column("id", .integer, "event id"),
+        Column("kind", .kind, "tip or hotspot", codes: CaseEvent.Kind.self),
+        Column("commune", .commune, "commune code"),
+        Column("commune_name", .communeName, "its name"),
+        Column("date", .date, "day received (tip) or found (hotspot)"),
+        Column("deadline", .date, "last day on time (20 days, 2 or 2 + 2 months for a tip; 2 months for a hotspot)"),
+        Column("extensions", .integer, "extensions of a tip's deadline (0, 1, 2)"),
+        Column("resolved_date", .date, "day decided or cleared, when later than the AS OF day"),
+        Column("days_overdue", .integer, "days past the deadline on the AS OF day"),
+    ], summary: "one row per tip or hotspot open past its deadline on the AS OF day")
 }

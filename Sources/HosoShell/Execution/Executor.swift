@@ -78,6 +78,27 @@ public struct Executor {
             try program.persons(from: .flow(statuses: statuses, edge: edge, areas: areas(communes), range: range), history)
         case .historyScan:
             try program.persons(from: .all, history)
+        case let .changesByDate(range, communes):
+            try program.read { q in
+                for area in areas(communes) {
+                    guard try q.statusChanges(in: area, during: range, { try emit(builder.change($0)) }) else { return }
+                }
+            }
+        case let .overdueOnDay(kinds, communes, day):
+            try program.read { q in
+                for area in areas(communes) {
+                    for kind in kinds {
+                        guard try q.overdue(kind, in: area, on: day, { try emit(builder.overdue($0, on: day)) }) else { return }
+                    }
+                }
+            }
+        case .overdueScan(let day):
+            try program.events(from: .all) { e in try !e.isOverdue(on: day) || emit(builder.overdue(e, on: day)) }
+        case .changesScan:
+            try program.persons(from: .all) { p in
+                for c in p.statusChanges where try !emit(builder.change(c)) { return false }
+                return true
+            }
         case .eventsByID(let ids):
             try program.events(from: .ids(ids), event)
         case let .eventsByCommuneKindDate(communes, kinds, range):

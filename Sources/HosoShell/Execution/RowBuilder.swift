@@ -44,6 +44,21 @@ public struct RowBuilder: Sendable {
         return [.int(Int64(c.ref.commune)), .text(c.name), .text(c.type), .int(Int64(c.ref.province)), population.map { .int(Int64($0)) } ?? .null]
     }
 
+    /// A `status_changes` row.
+    public func change(_ c: StatusChange) -> [Value] {
+        [.int(Int64(bitPattern: c.personID)), .date(c.date), .text(c.direction.code), .text(c.status.code), .int(Int64(c.commune.commune)),
+         .text(context.communes.name(of: c.commune.commune)), .text(c.cause.code), c.event.map { .text($0.code) } ?? .null,
+         c.eventSequence.map { .int(Int64($0)) } ?? .null, c.otherCommune.map { .int(Int64($0.commune)) } ?? .null,
+         .bool(c.counts(atDepth: 1))]
+    }
+
+    /// An `overdue` row of a tip or hotspot open past its deadline on `day`.
+    public func overdue(_ e: CaseEvent, on asOf: Day) -> [Value] {
+        [.int(Int64(bitPattern: e.id)), .text(e.kind.code), .int(Int64(e.commune.commune)), .text(context.communes.name(of: e.commune.commune)),
+         .date(e.date), day(e.deadline), .int(Int64(e.extensions)), day(e.resolvedDate),
+         e.deadline.map { .int(Int64(asOf.rawValue - $0.rawValue)) } ?? .null]
+    }
+
     /// The `status_history` rows of a person.
     public func history(_ p: Person) -> [[Value]] {
         p.history.map { i in

@@ -22,6 +22,14 @@ public enum AccessPath: Sendable, Hashable {
     case historyByEdge(statuses: [Status], edge: IntervalEdge, range: DayRange, communes: [CommuneRef]?)
     /// History of every person.
     case historyScan
+    /// Status changes during a range (index `person.status_change`), per commune.
+    case changesByDate(range: DayRange, communes: [CommuneRef]?)
+    /// Status changes of every person.
+    case changesScan
+    /// Tips and hotspots open past their deadline on a day (interval index `event.overdue`).
+    case overdueOnDay(kinds: [CaseEvent.Kind], communes: [CommuneRef]?, day: Day)
+    /// Every event, keeping those open past their deadline on a day.
+    case overdueScan(day: Day)
     /// Events by id.
     case eventsByID([RecordID])
     /// Events by `(commune, kind, day)`.
@@ -143,6 +151,11 @@ public struct Plan: Sendable {
             case let .historyByEdge(s, edge, range, c):
                 lines.append("SCAN interval index \(n(Person.statusIntervals)) by \(edge == .start ? "start" : "end") in \(Predicate.rangeText(range)) (status: \(codes(s)), \(communes(c)))")
             case .historyScan: lines.append("full scan of status_history (every person's history)")
+            case let .changesByDate(range, c): lines.append("SCAN index \(n(Person.byStatusChange)) (\(communes(c)), days \(Predicate.rangeText(range)))")
+            case .changesScan: lines.append("full scan of status_changes (every person's changes)")
+            case let .overdueOnDay(k, c, day):
+                lines.append("SCAN interval index \(n(CaseEvent.overdue)) on \(day) (kind: \(k.map(\.code).joined(separator: ", ")), \(communes(c)))")
+            case .overdueScan(let day): lines.append("full scan of events, keeping those overdue on \(day)")
             case .eventsByID(let ids): lines.append("GET event by id (\(ids.count) id\(ids.count == 1 ? "" : "s"))")
             case let .eventsByCommuneKindDate(c, k, range):
                 lines.append("SCAN index \(n(CaseEvent.byCommuneKindDate)) (\(communes(c)), kind: \(k.count == CaseEvent.Kind.allCases.count ? "every kind" : k.map(\.code).joined(separator: ", ")), days \(Predicate.rangeText(range)))")
@@ -176,6 +189,8 @@ extension Plan {
         (Person.statusFlow, "COUNT(*) FROM persons WHERE status = … AS OF 'day' (province)"),
         (Person.communeFlow, "COUNT(*) FROM persons WHERE status = … AS OF 'day' GROUP BY commune (months + the interval index)"),
         (Person.statusIntervals, "persons WHERE status = … AS OF 'day'; status_history WHERE status = … AND start|end in a period"),
+        (Person.byStatusChange, "status_changes WHERE date in a period [AND commune = …]"),
+        (CaseEvent.overdue, "overdue [WHERE kind = … AND commune = …] [AS OF 'day']"),
         (CaseEvent.byCommuneKindDate, "events WHERE commune = … [AND kind = …] [AND date …]"),
         (CaseEvent.byDate, "events WHERE date in a period"),
         (CaseEvent.perDay, "COUNT(*) FROM events WHERE date/kind … GROUP BY kind (province)"),

@@ -40,7 +40,9 @@ public struct Planner {
         var asOf = context.today
         var explicitAsOf = false
         if let (text, token) = s.asOf {
-            guard table.name == .persons else { throw QueryError("AS OF applies to persons (status on a day); \(table.name.rawValue) has no as-of columns", at: token) }
+            guard table.name == .persons || table.name == .overdue else {
+                throw QueryError("AS OF applies to persons (status on a day) and overdue; \(table.name.rawValue) has no as-of columns", at: token)
+            }
             do { asOf = try Day.parse(text) } catch { throw QueryError("not a date after AS OF: \(error.reason) (write '2025-12-10' or '10/12/2025')", at: token) }
             explicitAsOf = asOf != context.today
         }
@@ -140,13 +142,13 @@ public struct Planner {
                     r.ids = r.ids.map { $0.intersection(ids) } ?? ids; r.consumed[i] = true
                 case (.persons, "national_id"):
                     if set.count == 1, case .text(let n)? = set.first, r.nationalID == nil { r.nationalID = n; r.consumed[i] = true }
-                case (.persons, "status"), (.status_history, "status"):
+                case (.persons, "status"), (.status_history, "status"), (.status_changes, "status"):
                     let s = Set(set.compactMap { Status(code: $0.text) })
                     r.statuses = r.statuses.map { $0.intersection(s) } ?? s; r.consumed[i] = true
-                case (.persons, "commune"), (.events, "commune"), (.status_history, "commune"):
+                case (.persons, "commune"), (.events, "commune"), (.status_history, "commune"), (.status_changes, "commune"), (.overdue, "commune"):
                     let s = Set(set.compactMap { v -> Int32? in if case .int(let n) = v { return Int32(exactly: n) }; return nil })
                     r.communes = r.communes.map { $0.intersection(s) } ?? s; r.consumed[i] = true
-                case (.events, "kind"):
+                case (.events, "kind"), (.overdue, "kind"):
                     let s = Set(set.compactMap { CaseEvent.Kind(code: $0.text) })
                     r.kinds = r.kinds.map { $0.intersection(s) } ?? s; r.consumed[i] = true
                 default: break
@@ -163,7 +165,8 @@ public struct Planner {
                 name = table.columns[c].name; range = DayRange(min(d, Planner.allDays.end), Planner.allDays.end)
             default: continue
             }
-            guard (table.name == .events && name == "date") || (table.name == .status_history && (name == "start" || name == "end")) else { continue }
+            guard (table.name == .events && name == "date") || (table.name == .status_history && (name == "start" || name == "end"))
+                    || (table.name == .status_changes && name == "date") else { continue }
             let old = r.ranges[name] ?? Planner.allDays
             let start = max(old.start, range.start)
             r.ranges[name] = DayRange(start, max(start, min(old.end, range.end)))
@@ -288,6 +291,21 @@ public struct Planner {
             }
             plan.access = .historyScan
             plan.estimate = try program.personCount()
+        case .status_changes:
+            if let range = r.ranges["date"] {
+                // Status and commune conjuncts stay in the full condition.
+                plan.access = .changesByDate(range: range, communes: communes)
+                plan.estimate = try program.countStatusChanges(in: province, during: range).counts.values.reduce(0, +)
+                return
+            }
+            plan.access = .changesScan
+            plan.estimate = try program.personCount()
+        case .overdue:
+            let kinds = [CaseEvent.Kind.tip, .hotspot].filter { r.kinds?.contains($0) ?? true }
+            plan.access = .overdueOnDay(kinds: kinds, communes: communes, day: plan.asOf)
+            plan.estimate = try program.read { q in
+                try kinds.reduce(0) { n, k in try n + q.overdueCount(k, in: province, on: plan.asOf) }
+            }
         }
     }
 }

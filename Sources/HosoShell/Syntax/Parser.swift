@@ -122,7 +122,7 @@ public struct Parser {
             }
             throw QueryError("expected FROM after the column list, found \(current)", at: current)
         }
-        let (table, tableToken) = try name("a table name (persons, events, communes, status_history)")
+        let (table, tableToken) = try name("a table name (persons, events, communes, status_history, status_changes, overdue)")
         var s = SelectStatement(items: items, table: table, tableToken: tableToken)
         try asOf(&s)
         if accept("WHERE") { s.condition = try condition() }

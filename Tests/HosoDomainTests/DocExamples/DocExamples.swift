@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 323 examples compiled, 315 of them run, 321 printed lines checked.
+// 324 examples compiled, 316 of them run, 322 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -431,6 +431,19 @@ private func example_HosoDomain_docc_GettingStarted_6(program: ProgramTenant) th
 
 // Sources/HosoDomain/HosoDomain.docc/KeyLayout.md, example 1
 private func example_HosoDomain_docc_KeyLayout_1(program: ProgramTenant) throws {
+    let (home, next) = (program.settings.communes[0].ref, program.settings.communes[1].ref)
+    let user = Person(id: 2, fullName: "Trần Văn Bình", commune: home, fileOpened: Day(year: 2025, month: 2, day: 1)!)
+    try program.addPerson(user, events: [PersonEvent(date: user.fileOpened, kind: .managementDecision),
+                                         PersonEvent(date: Day(year: 2025, month: 6, day: 1)!, kind: .moveOut, commune: next)])
+    let year = Period.year(2025).range()
+    let province = try program.countStatusChanges(in: .province(20), during: year)
+    let arrivals = try program.countStatusChanges(in: .commune(next), during: year)
+    print(province.new(.illegalUser), province.arrived(.illegalUser), arrivals.arrived(.illegalUser))   // 1 0 1
+    DocOutput.expect("1 0 1", from: "print(province.new(.illegalUser), province.arrived(.illegalUser), arrivals.arrived(.illegalUser))")
+}
+
+// Sources/HosoDomain/HosoDomain.docc/KeyLayout.md, example 2
+private func example_HosoDomain_docc_KeyLayout_2(program: ProgramTenant) throws {
     let commune = program.settings.communes[0].ref
     let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: commune, fileOpened: Day(year: 2025, month: 3, day: 10)!)
     try program.addPerson(person, events: [PersonEvent(date: person.fileOpened, kind: .managementDecision)])
@@ -440,8 +453,8 @@ private func example_HosoDomain_docc_KeyLayout_1(program: ProgramTenant) throws 
     DocOutput.expect("0 1", from: "print(before, after)")
 }
 
-// Sources/HosoDomain/HosoDomain.docc/KeyLayout.md, example 2
-private func example_HosoDomain_docc_KeyLayout_2() throws {
+// Sources/HosoDomain/HosoDomain.docc/KeyLayout.md, example 3
+private func example_HosoDomain_docc_KeyLayout_3() throws {
     for index in ProgramTenant.indexCatalog where index.name == "national_id" {
         print(index.recordType + "." + index.name)   // person.national_id
     }
@@ -2748,7 +2761,14 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("HosoDomain.docc/KeyLayout.md, example 2") func hosoDomain_docc_KeyLayout_2() throws {
-        try DocOutput.run(checks: 0) { c in try example_HosoDomain_docc_KeyLayout_2() }
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_HosoDomain_docc_KeyLayout_2(program: program)
+        }
+    }
+
+    @Test("HosoDomain.docc/KeyLayout.md, example 3") func hosoDomain_docc_KeyLayout_3() throws {
+        try DocOutput.run(checks: 0) { c in try example_HosoDomain_docc_KeyLayout_3() }
     }
 
     @Test("Interchange/ImportReader.swift, example 1") func interchange_ImportReader_1() throws {
