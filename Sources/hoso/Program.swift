@@ -123,10 +123,11 @@ struct ProgramCommand: ParsableCommand {
             print(TextTable(header: ["code", "commune", "class", "why"],
                             rows: result.map { [String($0.commune.ref.commune), $0.commune.name, $0.classCode, $0.reason] }).render())
             if criteria {
+                let set = try program.indicators()
                 var rows: [[String]] = []
                 for c in result {
                     for v in c.criteria {
-                        rows.append([c.commune.name, v.criterion, v.values.map { "\($0.operand)=\(ProgramCommand.show($0.value, percent: false))" }.joined(separator: " "),
+                        rows.append([c.commune.name, v.criterion, v.values.map { "\($0.operand)=\(ProgramCommand.show($0.value, percent: set[$0.operand]?.per != nil))" }.joined(separator: " "),
                                      v.test, v.met ? "met" : "not met", v.readings.joined(separator: "; ")])
                     }
                 }

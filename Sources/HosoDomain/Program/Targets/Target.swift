@@ -185,6 +185,14 @@ extension ProgramSnapshot {
     /// print(p.met, p.holdingBack.count)   // false 16
     /// ```
     public func progress(of t: Target, indicators: IndicatorSet, rules: RuleBook) throws -> TargetProgress {
+        var p = try progressOnData(of: t, indicators: indicators, rules: rules)
+        let today = try txn.today()
+        if p.period.start > today { p.detail += "; the period has not started (today is \(today)): no data yet" }
+        else if p.period.end > today { p.detail += "; the period is under way: data up to \(today)" }
+        return p
+    }
+
+    func progressOnData(of t: Target, indicators: IndicatorSet, rules: RuleBook) throws -> TargetProgress {
         let period = t.period(in: program.calendar)
         let inputs = try CommuneInputs.stored(in: txn)
         let test = RuleSet.Term(operand: t.indicator ?? "communes", op: t.op, threshold: t.threshold, written: t.written)
