@@ -37,6 +37,8 @@ import Testing
     /// one body blocks until another task gets to run. Callers that parked pool threads (a
     /// semaphore per caller, the leader on a pool thread) would starve that task: the body's
     /// wait would time out.
+    // Other suites run in parallel and may hold cooperative threads for seconds on a loaded
+    // machine; 60 s tells a writer that parks its thread (the gate never opens) from a slow pool.
     @Test func waitingWritersDoNotParkCooperativeThreads() async throws {
         let t = try temporaryStore().createTenant(TenantInfo(name: "t"), schema: Schema([Item.schema]))
         let gate = DispatchSemaphore(value: 0)
@@ -46,7 +48,7 @@ import Testing
             for i in 1...writers {
                 group.addTask {
                     try await t.writeGrouped { w in
-                        if i == 1 { opened.value.store(gate.wait(timeout: .now() + 10) == .success, ordering: .relaxed) }
+                        if i == 1 { opened.value.store(gate.wait(timeout: .now() + 60) == .success, ordering: .relaxed) }
                         try w.insert(Self.item(RecordID(i)))
                     }
                 }
