@@ -4,12 +4,12 @@ import HosoDomain
 /// definition. Adding a table is adding a definition to ``all``.
 ///
 /// ```swift
-/// print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population", "status_changes", "overdue"]
+/// print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population", "status_changes", "overdue", "indicators", "classification", "classification_criteria", "targets"]
 /// ```
 public enum SQLTables {
     /// Every table, in `.tables` order.
     public static let all: [VirtualTable] = [persons, personDrugs, personEvents, statusHistory, events, eventPersons, communes, communePopulation,
-                                             statusChanges, overdue]
+                                             statusChanges, overdue, indicators, classification, classificationCriteria, targets]
 
     /// The columns that hold names: they sort by ``NameCollation`` (case and diacritics last).
     public static let collated: Set<String> = ["full_name", "commune_name", "name", "village", "permanent_village", "occupation", "drug", "drugs", "note"]
