@@ -107,6 +107,31 @@ import Testing
         #expect(one == [expected[0]])
     }
 
+    @Test func communesNameTheirTargets() throws {
+        let f = try Fixture.get()
+        let targets = try f.program.targetBook().targets
+        let named = f.program.settings.communes.filter { c in targets.contains { $0.communes.contains(c.ref.commune) } }
+        #expect(!named.isEmpty, "a bundled target names communes of the tenant")
+        let got = try f.rows("SELECT code, targets FROM communes WHERE targets IS NOT NULL ORDER BY code")
+        let expected: [[Value]] = f.program.settings.communes.sorted { $0.ref.commune < $1.ref.commune }.compactMap { c in
+            let names = targets.filter { $0.communes.contains(c.ref.commune) || $0.commune == c.ref.commune }.map(\.name)
+            return names.isEmpty ? nil : [.int(Int64(c.ref.commune)), .text(names.joined(separator: "; "))]
+        }
+        #expect(got == expected)
+        #expect(got.count < f.program.settings.communes.count)
+    }
+
+    @Test func schemaAndTablesListThem() throws {
+        let f = try Fixture.get()
+        let s = try f.session()
+        final class Box: @unchecked Sendable { var out = "" }
+        let box = Box()
+        s.output = { box.out += $0 }
+        #expect(s.run(".tables\n.schema classification"))
+        #expect(box.out.contains("overdue  indicators  classification  classification_criteria  targets"), "\(box.out)")
+        #expect(box.out.contains("CREATE TABLE classification (") && box.out.contains("  class TEXT,  -- class code"), "\(box.out)")
+    }
+
     @Test func missingOrBadPeriodIsAClearError() throws {
         let f = try Fixture.get()
         for table in ["indicators", "classification", "classification_criteria"] {
