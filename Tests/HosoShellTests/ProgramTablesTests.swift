@@ -46,6 +46,8 @@ import Testing
         let province = try f.rows("SELECT name, commune, period, value, numerator, denominator, answered_by, notes FROM indicators WHERE period = '2025' AND level = 'province'")
         #expect(province == all.filter { $0[1] == .null })
         #expect(try f.rows("SELECT DISTINCT commune_name FROM indicators WHERE period = '2025' AND commune IS NULL") == [[.text(SQLTables.provinceName)]])
+        // A year written as a number is the year.
+        #expect(try f.rows("SELECT name, commune, period, value, numerator, denominator, answered_by, notes FROM indicators WHERE period = 2025 AND level = 'province'") == province)
     }
 
     static func classificationRows(_ f: Fixture, _ label: String) throws -> (classes: [[Value]], criteria: [[Value]]) {

@@ -12,8 +12,11 @@ extension SQLTables {
         guard r.access != nil, let v = r.equal("period") else {
             throw QueryError("\(table) needs its period: \(example)", location: nil)
         }
-        guard case .text(let text) = v else {
-            throw QueryError("\(table).period = \(v): a period is text: \(example)", location: nil)
+        let text: String
+        switch v {
+        case .text(let s): text = s
+        case .int(let year): text = String(year)   // period = 2025 (the column's TEXT affinity makes it '2025')
+        default: throw QueryError("\(table).period = \(v): a period is text: \(example)", location: nil)
         }
         do { return (text, try Period.parse(text).range(in: scope.context.calendar)) } catch {
             throw QueryError("\(table).period = '\(text)': \(error)", location: nil)
