@@ -132,9 +132,11 @@ import Testing
              b(e.mobileTrial), e.personIDs.isEmpty ? .null : .text(e.personIDs.map(String.init).joined(separator: ";")), t(e.note)]
         })
         try o.insert("event_persons", events.flatMap { e in e.personIDs.enumerated().map { [i(e.id), i($1), i($0 + 1)] } })
+        let targets = try f.program.targetBook().targets
         try o.insert("communes", names.entries.map { c in
             [i(c.ref.commune), .text(c.name), .text(c.type), c.ref.district == 0 ? .null : i(c.ref.district), i(c.ref.province),
-             i(f.program.settings.populations[today.year]?[c.ref.commune])]
+             i(f.program.settings.populations[today.year]?[c.ref.commune]),
+             t(targets.filter { $0.communes.contains(c.ref.commune) || $0.commune == c.ref.commune }.map(\.name).joined(separator: "; "))]
         })
         try o.insert("status_changes", persons.flatMap { p in p.statusChanges.map { c in
             [i(c.personID), d(c.date), .text(c.direction.code), .text(c.status.code), i(c.commune.commune), .text(names.name(of: c.commune.commune)),

@@ -86,6 +86,7 @@ public struct TableSchema: Sendable, Hashable {
         Column("district", .integer, "district code before the 2025 reform (NULL for 2025 communes)"),
         Column("province", .integer, "province code"),
         Column("population", .integer, "population of the current year, when configured"),
+        Column("targets", .text, "the targets that name the commune, '; '-separated"),
     ], summary: "one row per commune of the tenant")
 
     /// Status history intervals.

@@ -141,7 +141,8 @@ public struct Executor {
         case .eventsScan:
             try program.events(from: .all, event)
         case .communeList:
-            for c in context.communes.entries where try !emit(builder.commune(c)) { break }
+            let targets = try context.program.targetBook().targets
+            for c in context.communes.entries where try !emit(builder.commune(c, targets: targets)) { break }
         }
     }
 

@@ -39,11 +39,19 @@ public struct RowBuilder: Sendable {
         ]
     }
 
-    /// A `communes` row (population of the current calendar year).
-    public func commune(_ c: CommuneEntry) -> [Value] {
+    /// A `communes` row (population of the current calendar year); `targets` are the tenant's,
+    /// of which the row names those that name the commune.
+    public func commune(_ c: CommuneEntry, targets: [Target] = []) -> [Value] {
         let population = context.program.population(of: c.ref.commune, year: context.today.year)
+        let named = RowBuilder.targetNames(of: c.ref.commune, in: targets)
         return [.int(Int64(c.ref.commune)), .text(c.name), .text(c.type), c.ref.district == 0 ? .null : .int(Int64(c.ref.district)),
-                .int(Int64(c.ref.province)), population.map { .int(Int64($0)) } ?? .null]
+                .int(Int64(c.ref.province)), population.map { .int(Int64($0)) } ?? .null, named.isEmpty ? .null : .text(named)]
+    }
+
+    /// The names of the targets that name commune `code` (its plan's communes to reach a class,
+    /// or an indicator of its own), `; `-separated; empty when none.
+    static func targetNames(of code: Int32, in targets: [Target]) -> String {
+        targets.filter { $0.communes.contains(code) || $0.commune == code }.map(\.name).joined(separator: "; ")
     }
 
     /// A `status_changes` row.

@@ -4,12 +4,12 @@ import HosoDomain
 /// definition. Adding a table is adding a definition to ``all``.
 ///
 /// ```swift
-/// print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population", "status_changes", "overdue"]
+/// print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population", "status_changes", "overdue", "indicators", "classification", "classification_criteria", "targets"]
 /// ```
 public enum SQLTables {
     /// Every table, in `.tables` order.
     public static let all: [VirtualTable] = [persons, personDrugs, personEvents, statusHistory, events, eventPersons, communes, communePopulation,
-                                             statusChanges, overdue]
+                                             statusChanges, overdue, indicators, classification, classificationCriteria, targets]
 
     /// The columns that hold names: they sort by ``NameCollation`` (case and diacritics last).
     public static let collated: Set<String> = ["full_name", "commune_name", "name", "village", "permanent_village", "occupation", "drug", "drugs", "note"]
@@ -279,16 +279,20 @@ public enum SQLTables {
 
     /// The tenant's communes.
     public static let communes = VirtualTable("communes", "one row per commune of the tenant", columns: [
-        VirtualColumn<CommuneEntry>("code", .integer, "official commune code") { c, _ in .int(Int64(c.ref.commune)) },
-        VirtualColumn("name", .text, "official name") { c, _ in .text(c.name) },
-        VirtualColumn("type", .text, "xã, phường, đặc khu") { c, _ in .text(c.type) },
-        VirtualColumn("district", .integer, "district code before the 2025 reform (NULL for 2025 communes)") { c, _ in c.ref.district == 0 ? .null : .int(Int64(c.ref.district)) },
-        VirtualColumn("province", .integer, "province code") { c, _ in .int(Int64(c.ref.province)) },
+        VirtualColumn<(CommuneEntry, String)>("code", .integer, "official commune code") { c, _ in .int(Int64(c.0.ref.commune)) },
+        VirtualColumn("name", .text, "official name") { c, _ in .text(c.0.name) },
+        VirtualColumn("type", .text, "xã, phường, đặc khu") { c, _ in .text(c.0.type) },
+        VirtualColumn("district", .integer, "district code before the 2025 reform (NULL for 2025 communes)") { c, _ in c.0.ref.district == 0 ? .null : .int(Int64(c.0.ref.district)) },
+        VirtualColumn("province", .integer, "province code") { c, _ in .int(Int64(c.0.ref.province)) },
         VirtualColumn("population", .integer, "population of the current year, when configured (every year: commune_population)") { c, s in
-            int(s.context.program.population(of: c.ref.commune, year: s.context.today.year))
+            int(s.context.program.population(of: c.0.ref.commune, year: s.context.today.year))
+        },
+        VirtualColumn("targets", .text, "the targets that name the commune, '; '-separated") { c, _ in
+            text(c.1)
         },
     ], scanOrder: nil, rowCount: { _, s in communeCount(s) }) { _, _, scope, body in
-        for c in scope.context.communes.entries where try !body(c) { return }
+        let targets = try scope.context.program.targetBook().targets
+        for c in scope.context.communes.entries where try !body((c, RowBuilder.targetNames(of: c.ref.commune, in: targets))) { return }
     }
 
     /// Populations per commune and year (tenant data).

@@ -221,7 +221,9 @@ public final class ShellSession {
             do {
                 return .hoso(statement, try Planner(context: context).plan(s))
             } catch where TableSchema.named(s.table) == nil {
-                return .sqlite(hosoError: error)   // a table only SQL has (person_events…), a CTE's name, or none
+                // A table only SQL has (person_events, indicators…): SQLite's error is the one to show;
+                // a CTE's name, or none: Hoso's "unknown table" says more when SQLite fails too.
+                return .sqlite(hosoError: SQLTables.named(s.table) != nil ? nil : error)
             } catch where ShellSession.isValueError(error) {
                 throw error
             } catch {
