@@ -16,14 +16,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
         .target(name: "HosoStore", dependencies: ["LMDB"]),
         .target(name: "HosoDomain", dependencies: ["HosoStore"], exclude: ["Interchange/FORMATS.md"], resources: [.copy("Resources")]),
-        .target(name: "HosoReports", dependencies: ["HosoDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+        .target(name: "HosoReports", dependencies: ["HosoDomain"],
                 resources: [.copy("Resources")]),
         .systemLibrary(name: "CLibEdit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),

@@ -1,17 +1,11 @@
 import Foundation
-import ZIPFoundation
 
 extension Report {
-    /// The report as an Excel workbook (minimal SpreadsheetML written with ZIPFoundation): a
+    /// The report as an Excel workbook (minimal SpreadsheetML in a stored ZIP, ``StoredZip``): a
     /// first sheet `report` with the title and period, then one sheet per section named after
     /// it, its first row the column headings. Numbers are numeric cells; texts and codes
     /// (national IDs, commune codes) inline strings, so leading zeros and Vietnamese stay intact.
     public func xlsx() throws -> [UInt8] {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hoso-xlsx-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let url = dir.appendingPathComponent("report.xlsx")
-        let archive = try Archive(url: url, accessMode: .create)
         var sheets: [(name: String, xml: String)] = []
         let info: [[ReportCell]] = [[.text(title)], [.text("Kỳ báo cáo"), .text(request.period)], [.text("Từ ngày"), .text(request.first.description)],
                                    [.text("Đến ngày"), .text(request.last.description)], [.text("Đơn vị"), .text(tenantLabel)],
@@ -63,21 +57,10 @@ extension Report {
             """),
         ]
         for (i, s) in sheets.enumerated() { files.append(("xl/worksheets/sheet\(i + 1).xml", s.xml)) }
-        for (path, text) in files {
-            let data = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: Self.zipDate,
-                                 compressionMethod: .deflate) { pos, size in
-                data.subdata(in: Int(pos)..<Int(pos) + size)
-            }
-        }
-        guard let bytes = FileManager.default.contents(atPath: url.path) else {
-            throw ReportError(place: "xlsx", reason: "the workbook could not be read back from \(url.path)", fix: "check the temporary folder")
-        }
-        return Array(bytes)
+        var zip = StoredZip()
+        for (path, text) in files { zip.add(path, Array(text.utf8)) }
+        return zip.finish()
     }
-
-    /// The entries' date (1980-01-01, ZIP's first day), so the same report makes the same bytes.
-    static let zipDate = Date(timeIntervalSince1970: 315_532_800)
 
     /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
     static func sheetName(_ s: String) -> String {

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 7 examples compiled, 7 of them run, 9 printed lines checked.
+// 8 examples compiled, 8 of them run, 10 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   store: Store — a store in a directory of its own, its clock on 2026-01-15, holding tenant `demo`: a synthetic Lạng Sơn of 300 persons and 1,500 events, Lạng Sơn's calendar
@@ -71,6 +71,15 @@ private func example_Render_ReportFormat_1(program: ProgramTenant, directory: St
     DocOutput.expect("true", from: "print(FileManager.default.fileExists(atPath: directory + \"/2025-06.xlsx\"))")
 }
 
+// Sources/HosoReports/Render/StoredZip.swift, example 1
+private func example_Render_StoredZip_1() throws {
+    var zip = StoredZip()
+    zip.add("a.txt", Array("xin chào".utf8))
+    let bytes = zip.finish()
+    print(bytes.prefix(4) == [0x50, 0x4b, 0x03, 0x04])   // true
+    DocOutput.expect("true", from: "print(bytes.prefix(4) == [0x50, 0x4b, 0x03, 0x04])")
+}
+
 // Sources/HosoReports/Template/ReportTemplate.swift, example 1
 private func example_Template_ReportTemplate_1() throws {
     let mine = try ReportTemplate.parse("[template monthly]\nsections = drug_cases, tips\n", file: "mine.hoso")
@@ -122,6 +131,10 @@ private func example_Template_ReportTemplate_1() throws {
             let directory = try c.directory
             try example_Render_ReportFormat_1(program: program, directory: directory)
         }
+    }
+
+    @Test("Render/StoredZip.swift, example 1") func render_StoredZip_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Render_StoredZip_1() }
     }
 
     @Test("Template/ReportTemplate.swift, example 1") func template_ReportTemplate_1() throws {
