@@ -98,8 +98,14 @@ enum DemoProvince {
          "SELECT offence_article, COUNT(*), SUM(arrested) FROM events WHERE kind = 'drug_case' AND date = '2025-H1' GROUP BY offence_article;"),
         ("Cultivation destroyed in Lạng Sơn's reporting year 2025 (10/12/2024–9/12/2025):",
          "SELECT COUNT(*), SUM(plants), SUM(area_m2) FROM events WHERE kind = 'cultivation' AND date IN REPORT YEAR 2025;"),
-        ("Addicts on file now in Xã Công Sơn (typed without diacritics):",
-         "SELECT id, full_name, birth_date, village, status FROM persons WHERE commune_name = 'cong son' AND status = 'addict' LIMIT 5;"),
+        ("Addicts on file now in Phường Tam Thanh (typed without diacritics):",
+         "SELECT id, full_name, birth_date, village, status FROM persons WHERE commune_name = 'tam thanh' AND status = 'addict' ORDER BY id LIMIT 5;"),
+        ("New illegal users in report year 2025, by cause (a move in is no new user):",
+         "SELECT cause, COUNT(*) FROM status_changes WHERE status = 'illegal_user' AND direction = 'entry' AND date IN REPORT YEAR 2025 GROUP BY cause;"),
+        ("Communes by class in 2025 under Decision 28/2025/QĐ-TTg (SQLite over Hoso's tables):",
+         "SELECT class, COUNT(*) AS communes FROM classification WHERE period = '2025' AND rule_set = 'qd28-2025' GROUP BY class ORDER BY class;"),
+        ("Lạng Sơn's target for 2025:",
+         "SELECT name, value, target, met FROM targets WHERE name = 'lang-son-2025';"),
     ]
 
     /// Runs the showcase, echoing each statement; false when one failed.

@@ -37,4 +37,28 @@ import Testing
         let c = try InteractiveTests.run(hoso, ["shell", "--store", dir, "-c", "SELECT 1 AS x; .mode csv; SELECT 2 AS y;"])
         #expect(c.contains("x\n-\n1\n") && c.hasSuffix("y\n2\n"), "\(c)")
     }
+
+    /// `hoso demo` in a pipe builds the realistic province and runs its showcase to the end: the
+    /// classification and the target it shows are the ones the domain's brute-force tests check
+    /// (16 of Lạng Sơn's named communes drug-free in 2025, 18 in all under QĐ 28).
+    @Test(.enabled(if: InteractiveTests.hoso != nil, "the hoso executable is not built beside the test bundle"))
+    func theDemoInAPipeRunsItsShowcaseToTheEnd() throws {
+        let hoso = try #require(InteractiveTests.hoso)
+        let dir = NSTemporaryDirectory() + "hoso-showcase-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: hoso)
+        p.arguments = ["demo", "--store", dir]
+        p.standardInput = FileHandle.nullDevice
+        let pipe = Pipe()
+        p.standardOutput = pipe; p.standardError = pipe
+        try p.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(out)")
+        #expect(out.contains("here is a short showcase"))
+        #expect(out.range(of: #"drug_free\s+18\n"#, options: .regularExpression) != nil, "\(out)")
+        #expect(out.range(of: #"lang-son-2025\s+16(\.0)?\s+>= 16\s+1\n"#, options: .regularExpression) != nil, "\(out)")
+        #expect(out.range(of: #"\nnew\s+\d+\n"#, options: .regularExpression) != nil, "\(out)")
+    }
 }
