@@ -191,18 +191,11 @@ public struct ReportBuilder: Sendable {
     }
 
     func hotspots(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
-        var t = ReportTable(id: ReportSection.hotspots.rawValue, title: "",
-                            note: "Phát hiện, triệt xóa, tái hình thành trong kỳ; còn tồn tại và quá hạn triệt xóa tại ngày \(c.cutoff).",
-                            columns: Self.areaColumns() + [ReportColumn("found", "Phát hiện"), ReportColumn("cleared", "Triệt xóa"),
-                                                           ReportColumn("cleared_in_time", "Triệt xóa đúng hạn"), ReportColumn("reformed", "Tái hình thành"),
-                                                           ReportColumn("existing", "Còn tồn tại"), ReportColumn("overdue", "Quá hạn")])
-        for a in c.areas {
-            let l = try q.lifecycle(.hotspot, in: a.area, during: c.range)
-            let cells = [l.opened, l.resolved, l.resolvedInTime, l.reformed, try q.openCount(.hotspot, in: a.area, on: c.cutoff),
-                         try q.overdueCount(.hotspot, in: a.area, on: c.cutoff)]
-            t.rows.append(ReportRow(key: a.key, cells: Self.areaCells(a) + cells.map { .int($0) }, isTotal: a.total))
-        }
-        return t
+        try lifecycleTable(q, c, .hotspot, section: .hotspots,
+                           note: "Phát hiện, triệt xóa, tái hình thành trong kỳ; còn tồn tại và quá hạn triệt xóa tại ngày \(c.cutoff).",
+                           columns: [("found", "Phát hiện"), ("cleared", "Triệt xóa"), ("cleared_in_time", "Triệt xóa đúng hạn"),
+                                     ("reformed", "Tái hình thành"), ("existing", "Còn tồn tại"), ("overdue", "Quá hạn")],
+                           fourth: \.reformed)
     }
 
     func cultivation(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
@@ -218,15 +211,23 @@ public struct ReportBuilder: Sendable {
     }
 
     func tips(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
-        var t = ReportTable(id: ReportSection.tips.rawValue, title: "",
-                            note: "Tiếp nhận và giải quyết trong kỳ (đúng hạn, quá hạn); đang giải quyết và quá hạn tại ngày \(c.cutoff).",
-                            columns: Self.areaColumns() + [ReportColumn("received", "Tiếp nhận"), ReportColumn("decided", "Đã giải quyết"),
-                                                           ReportColumn("in_time", "Đúng hạn"), ReportColumn("late", "Quá hạn khi giải quyết"),
-                                                           ReportColumn("open", "Đang giải quyết"), ReportColumn("overdue", "Quá hạn chưa giải quyết")])
+        try lifecycleTable(q, c, .tip, section: .tips,
+                           note: "Tiếp nhận và giải quyết trong kỳ (đúng hạn, quá hạn); đang giải quyết và quá hạn tại ngày \(c.cutoff).",
+                           columns: [("received", "Tiếp nhận"), ("decided", "Đã giải quyết"), ("in_time", "Đúng hạn"),
+                                     ("late", "Quá hạn khi giải quyết"), ("open", "Đang giải quyết"), ("overdue", "Quá hạn chưa giải quyết")],
+                           fourth: \.resolvedLate)
+    }
+
+    /// A lifecycle section per area: opened, resolved, resolved in time, `fourth`, then open and
+    /// overdue at the cut-off.
+    private func lifecycleTable(_ q: borrowing ProgramSnapshot, _ c: Context, _ kind: CaseEvent.Kind, section: ReportSection,
+                                note: String, columns: [(String, String)], fourth: KeyPath<LifecycleCounts, Int>) throws -> ReportTable {
+        var t = ReportTable(id: section.rawValue, title: "", note: note,
+                            columns: Self.areaColumns() + columns.map { ReportColumn($0.0, $0.1) })
         for a in c.areas {
-            let l = try q.lifecycle(.tip, in: a.area, during: c.range)
-            let cells = [l.opened, l.resolved, l.resolvedInTime, l.resolvedLate, try q.openCount(.tip, in: a.area, on: c.cutoff),
-                         try q.overdueCount(.tip, in: a.area, on: c.cutoff)]
+            let l = try q.lifecycle(kind, in: a.area, during: c.range)
+            let cells = [l.opened, l.resolved, l.resolvedInTime, l[keyPath: fourth], try q.openCount(kind, in: a.area, on: c.cutoff),
+                         try q.overdueCount(kind, in: a.area, on: c.cutoff)]
             t.rows.append(ReportRow(key: a.key, cells: Self.areaCells(a) + cells.map { .int($0) }, isTotal: a.total))
         }
         return t
