@@ -126,6 +126,10 @@ public final class Environment: @unchecked Sendable {
             // A larger existing file keeps its own size: LMDB raises the map to what is used.
             try check(mdb_env_set_mapsize(env, options.growth.initialSize), "env_set_mapsize")
             try check(mdb_env_open(env, path, flags, 0o600), "env_open(\(path))")
+            // The files hold what they hold whatever the umask was: the owner only.
+            if !options.readOnly {
+                chmod(path, 0o700); chmod(path + "/data.mdb", 0o600); chmod(path + "/lock.mdb", 0o600)
+            }
         } catch {
             mdb_env_close(env)
             throw error

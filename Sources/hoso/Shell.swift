@@ -57,26 +57,61 @@ struct Shell: ParsableCommand {
 
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run statements given as arguments and print the results (exit code 1 on an error).",
+        abstract: "Run statements given as arguments, from a file or from stdin, and print the results (exit code 1 on an error).",
         discussion: """
         Exit codes: 0 every statement ran; 1 one failed (or no store is at --store).
+
+        A command line is visible to every user of the machine (ps, /proc/PID/cmdline) and may be \
+        kept in the shell's history: give statements that name a person (a name, a national ID) \
+        with --file FILE or on stdin (-) instead. Errors then name the line of the file.
 
         Examples:
           hoso query "SELECT c.name, COUNT(p.id) FROM communes c LEFT JOIN persons p ON p.commune = c.code GROUP BY c.code"
           hoso query --mode html "SELECT kind, COUNT(*) FROM events GROUP BY kind" > kinds.html
+          hoso query --file find.sql
+          hoso query - < find.sql
         """)
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var tenantOptions: TenantOptions
     @Option(help: ArgumentHelp("Output mode: " + OutputMode.codes.joined(separator: ", ") + ".", valueName: OutputMode.codes.joined(separator: "|"))) var mode: String = "table"
     @Flag(help: "Go on after an error.") var `continue` = false
-    @Argument(help: "Statements, e.g. \"SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind\".") var statements: [String]
+    @Option(help: "Run the statements of this file (after any given as arguments).") var file: String?
+    @Argument(help: "Statements, e.g. \"SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind\"; - reads statements from stdin.") var statements: [String] = []
 
-    func validate() throws { try validateMode(mode) }
+    func validate() throws {
+        try validateMode(mode)
+        if statements.isEmpty && file == nil {
+            throw ValidationError("give statements, --file FILE, or - to read them from stdin")
+        }
+        if statements.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (stdin) can be given once") }
+    }
 
     func run() throws {
+        var scripts: [String] = []
+        for s in statements {
+            if s == "-" {
+                let data = FileHandle.standardInput.readDataToEndOfFile()
+                guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("stdin is not UTF-8 text") }
+                scripts.append(text)
+            } else {
+                scripts.append(s)
+            }
+        }
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("cannot read \(file): \(String(cString: strerror(errno))); give a readable file of statements")
+            }
+            guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("cannot read \(file) as UTF-8 text") }
+            scripts.append(text)
+        }
         let session = try openSession(storeOptions, tenantOptions, mode: mode)
-        Foundation.exit(session.run(statements.joined(separator: ";\n"), continueOnError: `continue`) ? 0 : 1)
+        var ok = true
+        for script in scripts {
+            ok = session.run(script, continueOnError: `continue`) && ok
+            if !ok && !`continue` { break }
+        }
+        Foundation.exit(ok ? 0 : 1)
     }
 }
 

@@ -70,8 +70,14 @@ struct Export: ParsableCommand {
         discussion: """
         Exit codes: 0 written; 1 not written (the message says why; no partial file is left).
 
+        Persons in CSV take two files: the events of those persons go to person_events.csv beside \
+        FILE (or --events PATH). An existing events file that was not named is not replaced unless \
+        --replace says so. Files are written 0600 (they hold personal data) under a new temporary \
+        name, never through a symbolic link, and appear only when complete.
+
         Examples:
           hoso export persons persons.csv --tenant lang-son      (also writes person_events.csv)
+          hoso export persons out/p.csv --events out/p-events.csv --tenant lang-son
           hoso export events events.ndjson --tenant lang-son
         """)
 
@@ -80,13 +86,20 @@ struct Export: ParsableCommand {
     @Argument(help: "The file to write (.csv or .ndjson).") var file: String
     @Option(help: "Tenant (default: 'demo', or the only tenant).") var tenant: String?
     @Option(help: ArgumentHelp(InterchangeFormat.codes.joined(separator: " or ") + " (default: by extension).")) var format: String?
+    @Option(help: "Persons in CSV: the file for their events (default: person_events.csv beside FILE).") var events: String?
+    @Flag(help: "Persons in CSV: replace an existing person_events.csv beside FILE.") var replace = false
 
     func run() throws {
         let format = try parseFormat(format)
+        let table = try parseTable(table, "export writes")
+        if events != nil, table != .persons || (format ?? TableTransfer.format(of: file)) != .csv {
+            throw ValidationError("--events names the events file of a persons CSV export; \(self.table) to \(file) writes one file")
+        }
         let session = try ShellSession(store: try storeOptions.open(), tenant: tenant)
         guard let program = session.context?.program else { throw ValidationError("no tenant: give --tenant NAME") }
-        let n = try TableTransfer.exportTable(try parseTable(table, "export writes"), to: file, from: program, format: format)
-        print("\(table) → \(file): \(n) records written")
+        let n = try TableTransfer.exportTable(table, to: file, from: program, format: format, personEventsPath: events, replacing: replace)
+        let files = TableTransfer.files(table, at: file, format: format, personEventsPath: events)
+        print("\(self.table) → \(files.joined(separator: " and ")): \(n) records written")
     }
 }
 

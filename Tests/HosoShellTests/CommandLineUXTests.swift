@@ -61,4 +61,46 @@ import Testing
         #expect(out.range(of: #"lang-son-2025\s+16(\.0)?\s+>= 16\s+1\n"#, options: .regularExpression) != nil, "\(out)")
         #expect(out.range(of: #"\nnew\s+\d+\n"#, options: .regularExpression) != nil, "\(out)")
     }
+
+    /// Statements naming a person need not go on the command line (visible in /proc): --file and
+    /// stdin give the same answers; export names both files and replaces no second one unasked.
+    @Test(.enabled(if: InteractiveTests.hoso != nil, "the hoso executable is not built beside the test bundle"))
+    func queriesFromAFileOrStdinAndExportsThatAnnounceTheirFiles() throws {
+        let hoso = try #require(InteractiveTests.hoso)
+        let dir = NSTemporaryDirectory() + "hoso-ux-file-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try InteractiveTests.run(hoso, ["demo", "--store", dir, "--persons", "200", "--events", "400", "--table"])
+        let sql = "SELECT id, full_name FROM persons WHERE national_id = (SELECT national_id FROM persons WHERE national_id IS NOT NULL ORDER BY id LIMIT 1);"
+        let script = dir + "/find.sql"
+        try Data(sql.utf8).write(to: URL(fileURLWithPath: script))
+        let direct = try InteractiveTests.run(hoso, ["query", "--store", dir, "--mode", "csv", sql])
+        let fromFile = try InteractiveTests.run(hoso, ["query", "--store", dir, "--mode", "csv", "--file", script])
+        #expect(direct.hasPrefix("id,full_name\n") && direct.split(separator: "\n").count == 2, "\(direct)")
+        #expect(fromFile == direct)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: hoso)
+        p.arguments = ["query", "--store", dir, "--mode", "csv", "-"]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input; p.standardOutput = output
+        try p.run()
+        input.fileHandleForWriting.write(Data(sql.utf8)); try input.fileHandleForWriting.close()
+        let fromStdin = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(fromStdin == direct && p.terminationStatus == 0)
+        let bad = try InteractiveTests.run(hoso, ["query", "--store", dir, "--file", dir + "/missing.sql"])
+        #expect(bad.contains("cannot read \(dir)/missing.sql"))
+        let none = try InteractiveTests.run(hoso, ["query", "--store", dir])
+        #expect(none.contains("give statements, --file FILE, or - to read them from stdin"))
+
+        let kept = dir + "/person_events.csv"
+        try Data("mine\n".utf8).write(to: URL(fileURLWithPath: kept))
+        let refused = try InteractiveTests.run(hoso, ["export", "--store", dir, "persons", dir + "/p.csv"])
+        #expect(refused.contains("\(kept) exists") && refused.contains("--replace"), "\(refused)")
+        #expect(try String(contentsOfFile: kept, encoding: .utf8) == "mine\n")
+        let named = try InteractiveTests.run(hoso, ["export", "--store", dir, "persons", dir + "/p.csv", "--events", dir + "/pe.csv"])
+        #expect(named.contains("persons → \(dir)/p.csv and \(dir)/pe.csv: 200 records written"), "\(named)")
+        let replaced = try InteractiveTests.run(hoso, ["export", "--store", dir, "persons", dir + "/p.csv", "--replace"])
+        let keptNow = try String(contentsOfFile: kept, encoding: .utf8)
+        #expect(replaced.contains("and \(kept)") && keptNow.hasPrefix("person_id,"))
+    }
 }

@@ -203,6 +203,14 @@ public struct CaseEvent: StoredRecord, Hashable {
 
     // MARK: Encoding
 
+    /// What the change log keeps of a deleted case event: everything but its free-text note.
+    ///
+    /// ```swift
+    /// let kept = data.event(1).redactedForDeletion()
+    /// print(kept.note == nil)   // true
+    /// ```
+    public func redactedForDeletion() -> CaseEvent { var e = self; e.note = nil; return e }
+
     public func encode(to w: inout RecordWriter) {
         w.write(1, kind.rawValue)
         w.writeMessage(2) { commune.write(to: &$0) }

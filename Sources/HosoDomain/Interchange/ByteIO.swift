@@ -96,11 +96,24 @@ final class ByteSink {
     /// The first write error; later writes are dropped and the file is not moved into place.
     private(set) var failure: InterchangeError?
 
+    /// Creates the temporary file beside `path`: a new name each time, created exclusively and
+    /// never through a symbolic link (`O_EXCL | O_NOFOLLOW`), mode 0600 whatever the umask.
     init(path: String) throws(InterchangeError) {
         self.path = path
-        temporaryPath = path + ".partial"
-        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .cannotOpen(path: path, reason: systemErrorText(errno)) }
+        var name = "", descriptor: Int32 = -1, attempts = 0
+        repeat {
+            name = path + ".partial-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+            descriptor = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            attempts += 1
+        } while descriptor < 0 && errno == EEXIST && attempts < 100
+        guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: systemErrorText(errno)) }
+        guard fchmod(descriptor, 0o600) == 0 else {
+            let reason = systemErrorText(errno)
+            close(descriptor); unlink(name)
+            throw .cannotOpen(path: path, reason: reason)
+        }
+        temporaryPath = name
+        fd = descriptor
         buffer = .allocate(capacity: capacity)
     }
 

@@ -183,6 +183,13 @@ public enum InterchangeError: Error, Sendable, Hashable, CustomStringConvertible
     /// print(InterchangeError.unrepresentable(record: "person 7", field: "drugs", value: "a;b", reason: "contains ';'"))   // person 7: drugs 'a;b' contains ';'
     /// ```
     case unrepresentable(record: String, field: String, value: String, reason: String)
+    /// An export would replace a file the command did not name: the events file written beside
+    /// a persons CSV.
+    ///
+    /// ```swift
+    /// print(InterchangeError.wouldOverwrite(path: "out/person_events.csv", writing: "out/p.csv"))   // out/person_events.csv exists: exporting out/p.csv would overwrite it with the events of those persons; name another file for the events, or say that it may be replaced (hoso export: --events FILE or --replace)
+    /// ```
+    case wouldOverwrite(path: String, writing: String)
 
     /// What went wrong and what to do.
     ///
@@ -197,6 +204,8 @@ public enum InterchangeError: Error, Sendable, Hashable, CustomStringConvertible
         case let .cannotWrite(path, reason): "cannot write \(path): \(reason); nothing was written to it"
         case let .badHeader(error): error.description
         case let .unrepresentable(record, field, value, reason): "\(record): \(field) '\(value)' \(reason)"
+        case let .wouldOverwrite(path, writing):
+            "\(path) exists: exporting \(writing) would overwrite it with the events of those persons; name another file for the events, or say that it may be replaced (hoso export: --events FILE or --replace)"
         }
     }
 }

@@ -162,13 +162,25 @@ public enum TableTransfer {
     /// let n = try TableTransfer.exportTable(.events, to: directory + "/events.ndjson", from: program)
     /// print(n)   // 0
     /// ```
+    ///
+    /// Persons in CSV take two files: the events of those persons go to `personEventsPath`, by
+    /// default `person_events.csv` beside `path`. That second file is never replaced unannounced:
+    /// when it exists and was not named, the export fails with
+    /// ``InterchangeError/wouldOverwrite(path:writing:)`` unless `replacing` says it may be.
+    /// ``files(_:at:format:personEventsPath:)`` lists what an export writes.
     @discardableResult
     public static func exportTable(_ table: TransferTable, to path: String, from program: ProgramTenant, format: InterchangeFormat? = nil,
+                                   personEventsPath: String? = nil, replacing: Bool = false,
                                    checkpoint: () throws -> Void = {}) throws -> Int {
         let format = format ?? Self.format(of: path)
         switch table {
         case .persons:
-            let writer = try PersonWriter(path: path, format: format)
+            if format == .csv, personEventsPath == nil, !replacing {
+                let events = siblingPath(of: path, named: "person_events.csv")
+                var st = stat()
+                if lstat(events, &st) == 0 { throw InterchangeError.wouldOverwrite(path: events, writing: path) }
+            }
+            let writer = try PersonWriter(path: path, format: format, personEventsPath: personEventsPath)
             try program.persons(from: .all) { p in try checkpoint(); try writer.write(p); return true }
             try writer.finish()
             return writer.count
@@ -178,6 +190,19 @@ public enum TableTransfer {
             try writer.finish()
             return writer.count
         }
+    }
+}
+
+extension TableTransfer {
+    /// The files an export of `table` to `path` writes: `path`, and for persons in CSV the
+    /// events file beside it (or `personEventsPath`).
+    ///
+    /// ```swift
+    /// print(TableTransfer.files(.persons, at: "out/p.csv", format: .csv))   // ["out/p.csv", "out/person_events.csv"]
+    /// ```
+    public static func files(_ table: TransferTable, at path: String, format: InterchangeFormat? = nil, personEventsPath: String? = nil) -> [String] {
+        guard table == .persons, (format ?? Self.format(of: path)) == .csv else { return [path] }
+        return [path, personEventsPath ?? siblingPath(of: path, named: "person_events.csv")]
     }
 }
 

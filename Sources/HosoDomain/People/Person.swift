@@ -116,6 +116,20 @@ public struct Person: StoredRecord, Hashable {
 
     // Indexes and their keys: ProgramIndexes.swift.
 
+    /// What the change log keeps of a deleted file: its ids, commune, dates, drugs and statuses,
+    /// without the full name, national ID, birth date, villages, occupation or event notes.
+    ///
+    /// ```swift
+    /// let kept = data.person(1).redactedForDeletion()
+    /// print(kept.fullName.isEmpty, kept.nationalID == nil, kept.birthDate == nil)   // true true true
+    /// ```
+    public func redactedForDeletion() -> Person {
+        var p = self
+        p.fullName = ""; p.birthDate = nil; p.nationalID = nil; p.village = nil; p.permanentVillage = nil; p.occupation = nil
+        for i in p.events.indices { p.events[i].note = nil }
+        return p
+    }
+
     // MARK: Encoding
 
     public func encode(to w: inout RecordWriter) {

@@ -305,7 +305,17 @@ public final class ProgramTenant: Sendable {
         }
     }
 
-    /// Deletes a file (an administrative act; the change log keeps who did it and when).
+    /// Deletes a file (an administrative act; the change log keeps who did it and when). Every
+    /// change-log copy of the file is rewritten without its personal fields
+    /// (``Person/redactedForDeletion()``); the bytes still sit in the file's free pages until
+    /// ``HosoStore/Store/scrubTenant(_:)`` compacts them away, which the shell's `DELETE` does.
+    ///
+    /// ```swift
+    /// try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: Day(year: 2025, month: 3, day: 10)!))
+    /// let removed = try program.deletePerson(id: 1)
+    /// let (before, after) = try store.scrubTenant(program.name)
+    /// print(removed, after <= before)   // true true
+    /// ```
     @discardableResult
     public func deletePerson(id: RecordID) throws -> Bool { try tenant.write { try $0.delete(Person.self, id: id) } }
 

@@ -147,7 +147,7 @@ extension ShellSession {
                 guard args.count == 1 else { return usage(".dump DIR") }
                 guard let context else { fail("error: no tenant in use"); return false }
                 try FileManager.default.createDirectory(atPath: args[0], withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                let persons = try TableTransfer.exportTable(.persons, to: args[0] + "/persons.csv", from: context.program, checkpoint: { try Interruption.check() })
+                let persons = try TableTransfer.exportTable(.persons, to: args[0] + "/persons.csv", from: context.program, replacing: true, checkpoint: { try Interruption.check() })
                 let events = try TableTransfer.exportTable(.events, to: args[0] + "/events.csv", from: context.program, checkpoint: { try Interruption.check() })
                 write("\(args[0]): persons.csv + person_events.csv (\(persons) persons), events.csv (\(events) events); "
                       + "load them with .import \(args[0])/persons.csv persons and .import \(args[0])/events.csv events\n")
@@ -213,7 +213,7 @@ extension ShellSession {
                     throw QueryError("export writes \(TransferTable.codes.joined(separator: " or ")), not '\(args[0])'", location: nil)
                 }
                 let n = try TableTransfer.exportTable(table, to: args[1], from: context.program, checkpoint: { try Interruption.check() })
-                write("\(args[0]) → \(args[1]): \(n) records written\n")
+                write("\(args[0]) → \(TableTransfer.files(table, at: args[1]).joined(separator: " and ")): \(n) records written\n")
             case ".stats":
                 guard let context else { fail("error: no tenant in use"); return false }
                 let d = try context.program.describe()

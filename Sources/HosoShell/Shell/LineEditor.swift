@@ -57,7 +57,8 @@ public enum LineEditor {
         let line = String(cString: raw)
         if !line.trimmingCharacters(in: .whitespaces).isEmpty {
             add_history(line)
-            if let historyPath { _ = write_history(historyPath) }
+            // Statements can name people: the history is the user's alone.
+            if let historyPath { _ = write_history(historyPath); _ = chmod(historyPath, 0o600) }
         }
         return line
     }

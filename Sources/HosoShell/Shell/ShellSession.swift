@@ -329,11 +329,17 @@ public final class ShellSession {
             guard let confirm else {
                 throw QueryError("DELETE needs confirmation: run it in an interactive shell", at: token)
             }
-            guard confirm("Delete \(what)? The change log keeps a record. Type yes to confirm: ") else {
+            guard confirm("Delete \(what)? The change log keeps its ids and dates, not its names, and the tenant's file is compacted so no copy stays in it. Type yes to confirm: ") else {
                 return ResultSet(columns: [], rows: [], lines: ["Not deleted."])
             }
             let deleted = table == "persons" ? try context.program.deletePerson(id: id) : try context.program.deleteEvent(id: id)
-            return ResultSet(columns: [], rows: [], lines: [deleted ? "Deleted \(what)." : "No \(table == "persons" ? "person" : "event") \(id)."])
+            guard deleted else { return ResultSet(columns: [], rows: [], lines: ["No \(table == "persons" ? "person" : "event") \(id)."]) }
+            // The deleted fields still sit in the free pages of the file: compact it away.
+            let name = context.program.name
+            let (before, after) = try store.scrubTenant(name)
+            try use(name)
+            return ResultSet(columns: [], rows: [], lines: ["Deleted \(what); the change log keeps its ids and dates only.",
+                                                            "Scrubbed tenant '\(name)': compacted \(before / 1024) KiB → \(after / 1024) KiB, the old file overwritten with zeros."])
         }
     }
 

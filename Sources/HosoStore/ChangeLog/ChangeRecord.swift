@@ -125,6 +125,31 @@ public struct ChangeRecord: Sendable, Hashable {
         return w.bytes
     }
 
+    /// Whether the fact stored as `bytes` wrote a copy of record `id` of `recordType`; reads the
+    /// header fields only.
+    static func mentions(_ bytes: UnsafeRawBufferPointer, recordType: String, id: RecordID) throws(HosoError) -> Bool {
+        var r = try RecordReader(bytes, recordType: "change")
+        var typeMatches = false, writes = false
+        while let f = try r.next() {
+            switch f.number {
+            case 3:
+                let op = try f.int()
+                writes = op == Operation.insert.rawValue || op == Operation.update.rawValue || op == Operation.bulkInsert.rawValue
+            case 4: typeMatches = try f.bytes().elementsEqual(recordType.utf8)
+            case 5:
+                guard typeMatches && writes else { return false }
+                var previous: UInt64 = 0
+                for delta in try f.packedInt64() {
+                    previous = previous &+ UInt64(bitPattern: delta)
+                    if previous == id { return true }
+                }
+                return false
+            default: break
+            }
+        }
+        return false
+    }
+
     static func decode(sequence: UInt64, _ bytes: UnsafeRawBufferPointer) throws(HosoError) -> ChangeRecord {
         var r = try RecordReader(bytes, recordType: "change")
         var c = ChangeRecord(sequence: sequence, timestamp: 0, actor: "", operation: .insert, recordType: nil, recordIDs: [], payload: nil, detail: nil)

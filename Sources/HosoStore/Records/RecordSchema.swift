@@ -19,6 +19,9 @@ public struct RecordSchema: Sendable {
     /// The largest encoded record accepted, in bytes.
     public let maximumRecordSize: Int
     let entriesOf: @Sendable (RecordID, UnsafeRawBufferPointer, IndexContext) throws(HosoError) -> IndexEntries
+    /// A stored record's bytes in the form the change log keeps after its deletion
+    /// (``StoredRecord/redactedForDeletion()``).
+    let redactedOf: @Sendable (RecordID, UnsafeRawBufferPointer) throws(HosoError) -> [UInt8]
 
     /// Describes record type `type`.
     public init<R: StoredRecord>(_ type: R.Type, name: String, formatVersion: UInt8 = 1, indexes: [IndexDefinition],
@@ -40,6 +43,7 @@ public struct RecordSchema: Sendable {
             try R.decode(id: id, bytes).indexEntries(&entries, context: context)
             return entries
         }
+        self.redactedOf = { (id, bytes) throws(HosoError) in try R.decode(id: id, bytes).redactedForDeletion().encoded() }
     }
 
     /// The index named `name`.

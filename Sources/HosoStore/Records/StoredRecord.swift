@@ -37,6 +37,36 @@ public protocol StoredRecord: Sendable {
     /// Emits the record's index entries. Entries may depend on ``IndexContext/today`` only
     /// when the schema names a ``RecordSchema/transitionIndex``.
     func indexEntries(_ entries: inout IndexEntries, context: IndexContext)
+    /// What the change log keeps of the record once it is deleted: the record without the
+    /// fields that identify a person (names, identity numbers, birth dates, addresses, free
+    /// text), keeping its ids and dates. Deleting a record rewrites every change-log copy of it
+    /// into this form. The default keeps the record whole; a type holding personal data
+    /// overrides it.
+    ///
+    /// ```swift
+    /// struct Contact: StoredRecord {
+    ///     static let schema = RecordSchema(Contact.self, name: "contact", indexes: [])
+    ///     var id: RecordID
+    ///     var name = ""
+    ///     var since: Int64 = 0
+    ///     init(id: RecordID) { self.id = id }
+    ///     init(id: RecordID, reader r: inout RecordReader) throws(HosoError) {
+    ///         self.init(id: id)
+    ///         while let f = try r.next() {
+    ///             if f.number == 1 { name = try f.string() } else if f.number == 2 { since = try f.int64() }
+    ///         }
+    ///     }
+    ///     func encode(to w: inout RecordWriter) { w.write(1, name); w.write(2, since) }
+    ///     func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {}
+    ///     func redactedForDeletion() -> Contact { var c = self; c.name = ""; return c }
+    /// }
+    /// ```
+    func redactedForDeletion() -> Self
+}
+
+extension StoredRecord {
+    /// Keeps the record whole: a type with personal fields overrides this.
+    public func redactedForDeletion() -> Self { self }
 }
 
 /// What index entries may depend on besides the record itself.

@@ -44,6 +44,7 @@ public final class Store: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: tenants, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
+            chmod(tenants, 0o700)
         } catch {
             throw HosoError.invalidField(record: "store", field: "directory", value: directory,
                                          reason: "cannot be created: \(error.localizedDescription); choose a writable directory")
@@ -215,6 +216,29 @@ public final class Store: Sendable {
     /// ```
     @discardableResult
     public func compactTenant(_ name: String) throws -> (before: Int, after: Int) {
+        try compactTenant(name, overwritingOldFile: false)
+    }
+
+    /// Removes what deleted records left in a tenant's file: LMDB leaves a deleted record's
+    /// bytes in the free pages that held it until they are reused, so `mdb_dump` or `strings`
+    /// on the file would still find them. Scrubbing compacts the tenant (the copy holds live
+    /// pages only, see ``compactTenant(_:)``, with the same effect on open handles), then
+    /// overwrites the old file with zeros and syncs it before removing it, so its blocks do not
+    /// keep the data either (on a file system that writes in place; copy-on-write file systems
+    /// and SSD wear levelling may keep old blocks: encrypt at rest there). Run it after deleting
+    /// a person's records; its cost is a compaction's. Returns the bytes before and after.
+    ///
+    /// ```swift
+    /// try tenant.write { w in _ = try w.delete(Note.self, id: 1) }
+    /// let (before, after) = try store.scrubTenant(tenant.name)
+    /// print(after <= before)   // true
+    /// ```
+    @discardableResult
+    public func scrubTenant(_ name: String) throws -> (before: Int, after: Int) {
+        try compactTenant(name, overwritingOldFile: true)
+    }
+
+    func compactTenant(_ name: String, overwritingOldFile: Bool) throws -> (before: Int, after: Int) {
         try Self.validate(tenantName: name)
         return try lock.exclusively {
             let final = path(of: name)
@@ -238,6 +262,7 @@ public final class Store: Sendable {
                 throw HosoError.wrap(error)
             }
             // After the swap the staging folder holds the old file.
+            if overwritingOldFile { try Self.overwriteWithZeros(staging + "/data.mdb") }
             try? FileManager.default.removeItem(atPath: staging)
             return (before, Self.fileSize(final))
         }
@@ -260,6 +285,24 @@ public final class Store: Sendable {
             guard rename(old, staging) == 0 else { throw HosoError.storage(.status(code: errno, operation: "rename(\(old))")) }
         }
         try Durably.sync(file: tenantsDirectory)
+    }
+
+    /// Writes zeros over every byte of `file` and syncs it.
+    static func overwriteWithZeros(_ file: String) throws {
+        let fd = open(file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw HosoError.storage(.status(code: errno, operation: "open(\(file))")) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw HosoError.storage(.status(code: errno, operation: "fstat(\(file))")) }
+        let chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: off_t = 0
+        while offset < st.st_size {
+            let n = chunk.withUnsafeBytes { pwrite(fd, $0.baseAddress, min(chunk.count, Int(st.st_size - offset)), offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw HosoError.storage(.status(code: errno, operation: "pwrite(\(file))")) }
+            offset += off_t(n)
+        }
+        guard fsync(fd) == 0 else { throw HosoError.storage(.status(code: errno, operation: "fsync(\(file))")) }
     }
 
     static func fileSize(_ dir: String) -> Int {

@@ -84,8 +84,35 @@ final class WriteSession {
         let oldEntries = try t.schema.entriesOf(id, old, IndexContext(today: day))
         try apply(t, old: oldEntries, new: IndexEntries(), id: id)
         try write.delete(t.records, key: key)
+        try redactLogCopies(t, id: id)
         try appendChange(.delete, type: t.schema.name, ids: [id])
         return true
+    }
+
+    /// Rewrites every change-log copy of record `id` (its inserts, updates and bulk-insert
+    /// entries) into the form its type keeps after deletion, so the log holds its ids and dates
+    /// but no field that identifies a person. It reads the whole log (fact headers only, the
+    /// copies of other records are skipped unread), like a compaction reads the whole file.
+    func redactLogCopies(_ t: ResolvedType, id: RecordID) throws {
+        var found: [UInt64] = []
+        let cursor = try write.cursor(core.changeLog)
+        var entry = try cursor.first()
+        while let e = entry {
+            if try ChangeRecord.mentions(e.value, recordType: t.schema.name, id: id) { found.append(FixedWidth.uint64(e.key)) }
+            entry = try cursor.next()
+        }
+        for sequence in found {
+            let key = FixedWidth.bytes(sequence)
+            guard let bytes = try write.get(core.changeLog, key: key) else { continue }
+            var fact = try ChangeRecord.decode(sequence: sequence, bytes)
+            if let payload = fact.payload, fact.operation == .insert || fact.operation == .update, fact.recordIDs.first == id {
+                fact.payload = try payload.withUnsafeBytes { buffer throws(HosoError) in try t.schema.redactedOf(id, buffer) }
+            }
+            for (i, rid) in fact.recordIDs.enumerated() where rid == id && i < fact.payloads.count {
+                fact.payloads[i] = try fact.payloads[i].withUnsafeBytes { buffer throws(HosoError) in try t.schema.redactedOf(id, buffer) }
+            }
+            try write.put(core.changeLog, key: key, value: fact.encoded())
+        }
     }
 
     /// Hands a record's change of index entries to every maintainer of its type.

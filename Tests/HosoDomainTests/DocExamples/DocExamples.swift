@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 326 examples compiled, 318 of them run, 324 printed lines checked.
+// 331 examples compiled, 323 of them run, 329 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -351,7 +351,14 @@ private func example_Events_CaseEvent_4() throws {
 }
 
 // Sources/HosoDomain/Events/CaseEvent.swift, example 5
-private func example_Events_CaseEvent_5(congSon: CommuneRef) throws {
+private func example_Events_CaseEvent_5(data: SyntheticProvince) throws {
+    let kept = data.event(1).redactedForDeletion()
+    print(kept.note == nil)   // true
+    DocOutput.expect("true", from: "print(kept.note == nil)")
+}
+
+// Sources/HosoDomain/Events/CaseEvent.swift, example 6
+private func example_Events_CaseEvent_6(congSon: CommuneRef) throws {
     var hotspot = CaseEvent(id: 1, kind: .hotspot, commune: congSon, date: Day(year: 2025, month: 1, day: 10)!)
     hotspot.resolvedDate = Day(year: 2025, month: 2, day: 1)!
     print(hotspot.isOpen(on: Day(year: 2025, month: 1, day: 31)!), hotspot.isOpen(on: Day(year: 2025, month: 2, day: 1)!))   // true false
@@ -710,13 +717,19 @@ private func example_Interchange_InterchangeTypes_19() throws {
 
 // Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 20
 private func example_Interchange_InterchangeTypes_20() throws {
+    print(InterchangeError.wouldOverwrite(path: "out/person_events.csv", writing: "out/p.csv"))   // out/person_events.csv exists: exporting out/p.csv would overwrite it with the events of those persons; name another file for the events, or say that it may be replaced (hoso export: --events FILE or --replace)
+    DocOutput.expect("out/person_events.csv exists: exporting out/p.csv would overwrite it with the events of those persons; name another file for the events, or say that it may be replaced (hoso export: --events FILE or --replace)", from: "print(InterchangeError.wouldOverwrite(path: \"out/person_events.csv\", writing: \"out/p.csv\"))")
+}
+
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 21
+private func example_Interchange_InterchangeTypes_21() throws {
     let error = InterchangeError.cannotOpen(path: "in/persons.csv", reason: "No such file or directory")
     print(error)   // cannot open in/persons.csv: No such file or directory
     DocOutput.expect("cannot open in/persons.csv: No such file or directory", from: "print(error)")
 }
 
-// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 21
-private func example_Interchange_InterchangeTypes_21(directory: String, data: SyntheticProvince) throws {
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 22
+private func example_Interchange_InterchangeTypes_22(directory: String, data: SyntheticProvince) throws {
     let file = directory + "/persons.csv"
     try PersonWriter.export(data.persons(), to: file, format: .csv)
     let rejects = try RejectWriter(path: directory + "/rejects.csv", format: .csv, header: "")
@@ -731,8 +744,8 @@ private func example_Interchange_InterchangeTypes_21(directory: String, data: Sy
     DocOutput.expect("0", from: "print(rejects.count)")
 }
 
-// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 22
-private func example_Interchange_InterchangeTypes_22(directory: String, data: SyntheticProvince) throws {
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 23
+private func example_Interchange_InterchangeTypes_23(directory: String, data: SyntheticProvince) throws {
     let file = directory + "/persons.csv"
     try PersonWriter.export(data.persons(), to: file, format: .csv)
     var lines: [Int] = []
@@ -743,8 +756,8 @@ private func example_Interchange_InterchangeTypes_22(directory: String, data: Sy
     DocOutput.expect("10", from: "print(lines.count)")
 }
 
-// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 23
-private func example_Interchange_InterchangeTypes_23(directory: String, data: SyntheticProvince) throws {
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 24
+private func example_Interchange_InterchangeTypes_24(directory: String, data: SyntheticProvince) throws {
     let file = directory + "/persons.csv"
     try PersonWriter.export(data.persons(), to: file, format: .csv)
     let rejects = try RejectWriter(path: directory + "/rejects.csv", format: .csv, header: "")
@@ -756,8 +769,8 @@ private func example_Interchange_InterchangeTypes_23(directory: String, data: Sy
     DocOutput.expect("0", from: "print(rejects.count)")
 }
 
-// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 24
-private func example_Interchange_InterchangeTypes_24(directory: String, data: SyntheticProvince) throws {
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 25
+private func example_Interchange_InterchangeTypes_25(directory: String, data: SyntheticProvince) throws {
     let file = directory + "/persons.csv"
     try PersonWriter.export(data.persons(), to: file, format: .csv)
     let rows = try ImportReader.persons(at: file, format: .csv)
@@ -766,8 +779,8 @@ private func example_Interchange_InterchangeTypes_24(directory: String, data: Sy
     DocOutput.expect("10", from: "print(people.count)")
 }
 
-// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 25
-private func example_Interchange_InterchangeTypes_25(directory: String, data: SyntheticProvince) throws {
+// Sources/HosoDomain/Interchange/InterchangeTypes.swift, example 26
+private func example_Interchange_InterchangeTypes_26(directory: String, data: SyntheticProvince) throws {
     let file = directory + "/persons.csv"
     try PersonWriter.export(data.persons(), to: file, format: .csv)
     let rows = try ImportReader.persons(at: file, format: .csv)
@@ -813,6 +826,12 @@ private func example_Interchange_TableTransfer_5(directory: String, program: Pro
     let n = try TableTransfer.exportTable(.events, to: directory + "/events.ndjson", from: program)
     print(n)   // 0
     DocOutput.expect("0", from: "print(n)")
+}
+
+// Sources/HosoDomain/Interchange/TableTransfer.swift, example 6
+private func example_Interchange_TableTransfer_6() throws {
+    print(TableTransfer.files(.persons, at: "out/p.csv", format: .csv))   // ["out/p.csv", "out/person_events.csv"]
+    DocOutput.expect("[\"out/p.csv\", \"out/person_events.csv\"]", from: "print(TableTransfer.files(.persons, at: \"out/p.csv\", format: .csv))")
 }
 
 // Sources/HosoDomain/Interchange/Writers.swift, example 1
@@ -995,6 +1014,13 @@ private func example_People_Person_1(program: ProgramTenant, congSon: CommuneRef
 private func example_People_Person_2() throws {
     print(Person.Sex(code: "female") == .female)   // true
     DocOutput.expect("true", from: "print(Person.Sex(code: \"female\") == .female)")
+}
+
+// Sources/HosoDomain/People/Person.swift, example 3
+private func example_People_Person_3(data: SyntheticProvince) throws {
+    let kept = data.person(1).redactedForDeletion()
+    print(kept.fullName.isEmpty, kept.nationalID == nil, kept.birthDate == nil)   // true true true
+    DocOutput.expect("true true true", from: "print(kept.fullName.isEmpty, kept.nationalID == nil, kept.birthDate == nil)")
 }
 
 // Sources/HosoDomain/People/PersonEvent.swift, example 1
@@ -2183,7 +2209,16 @@ private func example_Program_ProgramTenant_5(store: Store, program: ProgramTenan
 }
 
 // Sources/HosoDomain/Program/ProgramTenant.swift, example 6
-private func example_Program_ProgramTenant_6(program: ProgramTenant) throws {
+private func example_Program_ProgramTenant_6(store: Store, program: ProgramTenant, congSon: CommuneRef) throws {
+    try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: Day(year: 2025, month: 3, day: 10)!))
+    let removed = try program.deletePerson(id: 1)
+    let (before, after) = try store.scrubTenant(program.name)
+    print(removed, after <= before)   // true true
+    DocOutput.expect("true true", from: "print(removed, after <= before)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant.swift, example 7
+private func example_Program_ProgramTenant_7(program: ProgramTenant) throws {
     let data = try SyntheticProvince(provinceCode: 20, persons: 10, events: 20)
     try program.load(persons: data.persons(), events: data.events(), batchSize: 100_000) { kind, p in
         print(kind, p.recordsLoaded)
@@ -2729,8 +2764,15 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("Events/CaseEvent.swift, example 5") func events_CaseEvent_5() throws {
         try DocOutput.run(checks: 1) { c in
+            let data = try c.data
+            try example_Events_CaseEvent_5(data: data)
+        }
+    }
+
+    @Test("Events/CaseEvent.swift, example 6") func events_CaseEvent_6() throws {
+        try DocOutput.run(checks: 1) { c in
             let congSon = try c.congSon
-            try example_Events_CaseEvent_5(congSon: congSon)
+            try example_Events_CaseEvent_6(congSon: congSon)
         }
     }
 
@@ -2969,11 +3011,7 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Interchange/InterchangeTypes.swift, example 21") func interchange_InterchangeTypes_21() throws {
-        try DocOutput.run(checks: 1) { c in
-            let directory = try c.directory
-            let data = try c.data
-            try example_Interchange_InterchangeTypes_21(directory: directory, data: data)
-        }
+        try DocOutput.run(checks: 1) { c in try example_Interchange_InterchangeTypes_21() }
     }
 
     @Test("Interchange/InterchangeTypes.swift, example 22") func interchange_InterchangeTypes_22() throws {
@@ -3005,6 +3043,14 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
             let directory = try c.directory
             let data = try c.data
             try example_Interchange_InterchangeTypes_25(directory: directory, data: data)
+        }
+    }
+
+    @Test("Interchange/InterchangeTypes.swift, example 26") func interchange_InterchangeTypes_26() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let data = try c.data
+            try example_Interchange_InterchangeTypes_26(directory: directory, data: data)
         }
     }
 
@@ -3040,6 +3086,10 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
             let program = try c.program
             try example_Interchange_TableTransfer_5(directory: directory, program: program)
         }
+    }
+
+    @Test("Interchange/TableTransfer.swift, example 6") func interchange_TableTransfer_6() throws {
+        try DocOutput.run(checks: 1) { c in try example_Interchange_TableTransfer_6() }
     }
 
     @Test("Interchange/Writers.swift, example 1") func interchange_Writers_1() throws {
@@ -3204,6 +3254,13 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("People/Person.swift, example 2") func people_Person_2() throws {
         try DocOutput.run(checks: 1) { c in try example_People_Person_2() }
+    }
+
+    @Test("People/Person.swift, example 3") func people_Person_3() throws {
+        try DocOutput.run(checks: 1) { c in
+            let data = try c.data
+            try example_People_Person_3(data: data)
+        }
     }
 
     @Test("People/PersonEvent.swift, example 1") func people_PersonEvent_1() throws {
@@ -4059,8 +4116,17 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("Program/ProgramTenant.swift, example 6") func program_ProgramTenant_6() throws {
         try DocOutput.run(checks: 1) { c in
+            let store = try c.store
             let program = try c.program
-            try example_Program_ProgramTenant_6(program: program)
+            let congSon = try c.congSon
+            try example_Program_ProgramTenant_6(store: store, program: program, congSon: congSon)
+        }
+    }
+
+    @Test("Program/ProgramTenant.swift, example 7") func program_ProgramTenant_7() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_7(program: program)
         }
     }
 

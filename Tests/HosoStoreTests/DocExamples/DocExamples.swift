@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 133 examples compiled, 120 of them run, 125 printed lines checked.
+// 135 examples compiled, 121 of them run, 126 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -93,6 +93,24 @@ struct Bookmark: StoredRecord {
     func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
         entries.value(Self.byURL, [.string(url)])
     }
+}
+
+// Sources/HosoStore/Records/StoredRecord.swift, example 2
+struct Contact: StoredRecord {
+    static let schema = RecordSchema(Contact.self, name: "contact", indexes: [])
+    var id: RecordID
+    var name = ""
+    var since: Int64 = 0
+    init(id: RecordID) { self.id = id }
+    init(id: RecordID, reader r: inout RecordReader) throws(HosoError) {
+        self.init(id: id)
+        while let f = try r.next() {
+            if f.number == 1 { name = try f.string() } else if f.number == 2 { since = try f.int64() }
+        }
+    }
+    func encode(to w: inout RecordWriter) { w.write(1, name); w.write(2, since) }
+    func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {}
+    func redactedForDeletion() -> Contact { var c = self; c.name = ""; return c }
 }
 
 // MARK: Members
@@ -691,6 +709,14 @@ private func example_Tenants_Store_2(store: Store, schema: Schema, note: Note) t
 // Sources/HosoStore/Tenants/Store.swift, example 3
 private func example_Tenants_Store_3(store: Store, tenant: Tenant) throws {
     let (before, after) = try store.compactTenant(tenant.name)
+    print(after <= before)   // true
+    DocOutput.expect("true", from: "print(after <= before)")
+}
+
+// Sources/HosoStore/Tenants/Store.swift, example 4
+private func example_Tenants_Store_4(store: Store, tenant: Tenant) throws {
+    try tenant.write { w in _ = try w.delete(Note.self, id: 1) }
+    let (before, after) = try store.scrubTenant(tenant.name)
     print(after <= before)   // true
     DocOutput.expect("true", from: "print(after <= before)")
 }
@@ -1514,6 +1540,14 @@ private func example_Time_DayRange_12() throws {
             let store = try c.store
             let tenant = try c.tenant
             try example_Tenants_Store_3(store: store, tenant: tenant)
+        }
+    }
+
+    @Test("Tenants/Store.swift, example 4") func tenants_Store_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            let tenant = try c.tenant
+            try example_Tenants_Store_4(store: store, tenant: tenant)
         }
     }
 
