@@ -66,6 +66,15 @@ public typealias RecordID = HosoStore.RecordID
 /// ```
 public typealias Principal = HosoStore.Principal
 
+/// A user of the store (``HosoStore/StoreUser``): a role, its communes, the accounts acting as it.
+///
+/// ```swift
+/// let lan = try ProgramRole.officer.user(name: "lan", communes: [6184], accounts: ["lan"])
+/// try store.saveUser(lan, by: store.principal)
+/// print(try store.principal(forAccount: "lan"))   // lan (officer)
+/// ```
+public typealias StoreUser = HosoStore.StoreUser
+
 /// Decides what a principal may do (``HosoStore/AccessPolicy``).
 ///
 /// ```swift

@@ -7,7 +7,7 @@ struct Hoso: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hoso",
         abstract: "Hoso: a multi-tenant store for the person-management files and case events of drug-free commune programs.",
-        subcommands: [Demo.self, Shell.self, Query.self, Import.self, Export.self, ProgramCommand.self, ReportCommand.self, Tenants.self, Verify.self, Backup.self, Restore.self, Size.self])
+        subcommands: [Demo.self, Shell.self, Query.self, Import.self, Export.self, ProgramCommand.self, ReportCommand.self, Tenants.self, Users.self, Verify.self, Backup.self, Restore.self, Size.self])
 }
 
 /// Options every command that touches a store shares.
@@ -20,7 +20,22 @@ struct StoreOptions: ParsableArguments {
     func open(today: Day? = nil) throws -> Store {
         var options = Store.Options()
         if let today { options.today = { today } }
-        let store = try Store(directory: directory, options: options)
+        // Every command acts as the store's user for this operating-system account.
+        options.account = currentAccount()
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+           access(directory, R_OK | W_OK | X_OK) != 0 {
+            var st = stat()
+            let owner = stat(directory, &st) == 0 ? getpwuid(st.st_uid).map { String(cString: $0.pointee.pw_name) } ?? String(st.st_uid) : "its owner"
+            fail("the store at \(directory) is \(owner)'s alone (its files are 0700/0600): run hoso as that account (sudo -u \(owner) hoso …), "
+                 + "and ask an admin to add your account as a user (hoso users add NAME --role ROLE --account \(currentAccount()))")
+        }
+        let store: Store
+        do {
+            store = try Store(directory: directory, options: options)
+        } catch HosoError.accessDenied(let who, _, let reason) {
+            fail("account \(who) may not use the store at \(directory): \(reason) (hoso users add NAME --role ROLE --account \(who))")
+        }
         for line in store.recovered { FileHandle.standardError.write(Data("hoso: recovered \(store.directory): \(line)\n".utf8)) }
         return store
     }

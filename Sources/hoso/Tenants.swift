@@ -30,15 +30,14 @@ struct Tenants: ParsableCommand {
         @Option(help: "Province code of the 2025 gazetteer (e.g. 20 = Lạng Sơn).") var province: Int32
         @Option(help: "Reporting year start as DD/MM (e.g. 10/12).") var yearStart: String = "1/1"
         @Option(help: "Reporting month start day (e.g. 15 for the 15th → 14th police month).") var monthStart: Int = 1
-        @Option(help: "Who is acting (recorded in the change log).") var actor: String = NSUserName()
 
         func run() throws {
             let parts = yearStart.split(separator: "/").compactMap { Int($0) }
             guard parts.count == 2 else { throw ValidationError("--year-start must look like 10/12 (day/month), not '\(yearStart)'") }
             let calendar = try ReportingCalendar(yearStartMonth: parts[1], yearStartDay: parts[0], monthStartDay: monthStart)
-            let program = try ProgramTenant.create(in: try storeOptions.open(), name: name, provinceCode: province, calendar: calendar,
-                                                   as: Principal(name: actor))
-            print("Created tenant '\(name)' (\(program.name)) with \(program.settings.communes.count) communes.")
+            let store = try storeOptions.open()
+            let program = try ProgramTenant.create(in: store, name: name, provinceCode: province, calendar: calendar)
+            print("Created tenant '\(name)' (\(program.name)) with \(program.settings.communes.count) communes, by \(store.principal.name).")
         }
     }
 

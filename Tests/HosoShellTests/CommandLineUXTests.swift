@@ -103,4 +103,46 @@ import Testing
         let keptNow = try String(contentsOfFile: kept, encoding: .utf8)
         #expect(replaced.contains("and \(kept)") && keptNow.hasPrefix("person_id,"))
     }
+
+    /// Runs hoso with SUDO_USER set, as `sudo -u OWNER hoso …` run by `account` would.
+    static func runBehindSudo(_ hoso: String, as account: String, _ args: [String]) throws -> (code: Int32, out: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: hoso)
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["SUDO_USER"] = account
+        p.environment = env
+        let pipe = Pipe()
+        p.standardOutput = pipe; p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Users of the store: the owner is an admin, others are refused until added, an officer's
+    /// writes are named after it in the change log, and only an admin changes the users.
+    @Test(.enabled(if: InteractiveTests.hoso != nil, "the hoso executable is not built beside the test bundle"))
+    func usersAreWhoActs() throws {
+        let hoso = try #require(InteractiveTests.hoso)
+        let dir = NSTemporaryDirectory() + "hoso-ux-users-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try InteractiveTests.run(hoso, ["demo", "--store", dir, "--persons", "100", "--events", "200", "--table"])
+        let refused = try Self.runBehindSudo(hoso, as: "lan", ["query", "--store", dir, "SELECT COUNT(*) FROM persons"])
+        #expect(refused.code == 1 && refused.out.contains("account lan may not use the store") && refused.out.contains("--account lan"), "\(refused.out)")
+        let bad = try InteractiveTests.run(hoso, ["users", "add", "lan", "--store", dir, "--role", "officer"])
+        #expect(bad.contains("an officer needs the communes assigned"))
+        let added = try InteractiveTests.run(hoso, ["users", "add", "lan", "--store", dir, "--role", "officer", "--commune", "6184", "--account", "lan"])
+        #expect(added.contains("added user lan (officer), communes 6184, accounts lan"), "\(added)")
+        let who = try Self.runBehindSudo(hoso, as: "lan", ["users", "whoami", "--store", dir])
+        #expect(who.code == 0 && who.out == "lan acts as lan (officer), communes 6184\n", "\(who.out)")
+        let denied = try Self.runBehindSudo(hoso, as: "lan", ["users", "add", "x", "--store", dir, "--role", "admin"])
+        #expect(denied.code != 0 && denied.out.contains("only an admin changes the store's users"))
+        let created = try Self.runBehindSudo(hoso, as: "lan", ["tenants", "create", "t2", "--store", dir, "--province", "20"])
+        #expect(created.out.contains("by lan"), "\(created.out)")
+        let list = try InteractiveTests.run(hoso, ["tenants", "list", "--store", dir])
+        #expect(list.contains("t2") && list.split(separator: "\n").contains { $0.contains("t2") && $0.contains("lan") }, "\(list)")
+        let users = try InteractiveTests.run(hoso, ["users", "list", "--store", dir])
+        #expect(users.contains("lan   officer      6184  lan") && users.contains("store owner:"), "\(users)")
+    }
 }

@@ -35,6 +35,13 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
     /// ```
     case duplicateNationalID(nationalID: String, existing: RecordID, new: RecordID)
 
+    /// A store user the program's roles do not allow (see ``ProgramRole/user(name:communes:accounts:)``).
+    ///
+    /// ```swift
+    /// print(ProgramError.invalidUser(name: "minh", reason: "commune 1 is not a commune of the 2025 gazetteer"))   // user minh: commune 1 is not a commune of the 2025 gazetteer
+    /// ```
+    case invalidUser(name: String, reason: String)
+
     /// What is wrong and what to do.
     ///
     /// ```swift
@@ -46,6 +53,7 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(record): \(field) \(code) is not a commune of this tenant; check the code against the tenant's communes (SELECT code, name FROM communes in hoso shell)"
         case let .duplicateNationalID(nationalID, existing, new):
             "national ID \(nationalID) of person \(new) is already held by person \(existing); correct the ID, or leave the row out if it is person \(existing)"
+        case let .invalidUser(name, reason): "user \(name): \(reason)"
         }
     }
 
@@ -58,6 +66,7 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case let .unknownCommune(_, field, _): field
         case .duplicateNationalID: "national_id"
+        case .invalidUser: "role"
         }
     }
 

@@ -43,7 +43,7 @@ public final class ProgramTenant: Sendable {
     ///   for a province code the gazetteer does not know.
     public static func create(in store: Store, name: String, provinceCode: Int32, displayName: String? = nil,
                               calendar: ReportingCalendar = .gregorian, rules: TermRuleBook = TermRuleBook(),
-                              populations: [Int: [Int32: Int]] = [:], as principal: Principal = .system) throws -> ProgramTenant {
+                              populations: [Int: [Int32: Int]] = [:], as principal: Principal? = nil) throws -> ProgramTenant {
         let gazetteer = try Gazetteer.official2025()
         guard let province = gazetteer.province(code: provinceCode) else {
             throw HosoError.invalidField(record: "tenant \(name)", field: "province code", value: String(provinceCode),
@@ -69,7 +69,7 @@ public final class ProgramTenant: Sendable {
     /// print(try program.unfinishedReason() ?? "")   // demo load
     /// ```
     public static func create(in store: Store, info: TenantInfo, settings: ProgramSettings, unfinished: String? = nil,
-                              as principal: Principal = .system) throws -> ProgramTenant {
+                              as principal: Principal? = nil) throws -> ProgramTenant {
         var version = RecordWriter(formatVersion: 1)
         version.write(1, derivationVersion)
         let tenant = try store.createTenant(info, schema: schema, settings: [ProgramSettings.settingName: settings.encoded(),
@@ -93,7 +93,7 @@ public final class ProgramTenant: Sendable {
     /// let again = try ProgramTenant.open(in: store, name: program.name)
     /// print(again.name)   // lang-son
     /// ```
-    public static func open(in store: Store, name: String, as principal: Principal = .system,
+    public static func open(in store: Store, name: String, as principal: Principal? = nil,
                             policy: any AccessPolicy = AllowAll()) throws -> ProgramTenant {
         let tenant = try store.openTenant(name, schema: schema, as: principal, policy: policy)
         let program = ProgramTenant(tenant: tenant, settings: try settings(of: tenant, name: name))

@@ -11,9 +11,12 @@ public struct Principal: Sendable, Hashable, CustomStringConvertible {
     public var name: String
     /// A role an access policy may check.
     public var role: String
+    /// What the role is limited to (an access policy decides what a scope names: a commune, a
+    /// district).
+    public var scopes: [String]
 
     /// Creates a principal.
-    public init(name: String, role: String = "admin") { self.name = name; self.role = role }
+    public init(name: String, role: String = "admin", scopes: [String] = []) { self.name = name; self.role = role; self.scopes = scopes }
 
     /// The local system itself (maintenance, demo data).
     public static let system = Principal(name: "system", role: "admin")

@@ -18,10 +18,14 @@ public final class Store: Sendable {
         public var durability: Environment.Durability = .full
         /// The clock that gives each tenant's current day (Vietnam's date by default); tests inject one.
         public var today: @Sendable () -> Day = { Day.today() }
+        /// The operating-system account acting, resolved through the store's users into
+        /// ``Store/principal`` (see ``Store/principal(forAccount:)``); `nil` acts as
+        /// ``Principal/system`` (an embedding program that decides for itself).
+        public var account: String?
         /// Creates options.
         public init(growth: MapGrowthPolicy = .default, durability: Environment.Durability = .full,
-                    today: @escaping @Sendable () -> Day = { Day.today() }) {
-            self.growth = growth; self.durability = durability; self.today = today
+                    today: @escaping @Sendable () -> Day = { Day.today() }, account: String? = nil) {
+            self.growth = growth; self.durability = durability; self.today = today; self.account = account
         }
     }
 
@@ -32,6 +36,13 @@ public final class Store: Sendable {
     /// What opening the store did to finish or roll back swaps that a killed process left half
     /// done (one sentence each; empty when there was nothing to do). Callers should show it.
     public let recovered: [String]
+    /// Who acts on the tenants opened through this store unless a call names another
+    /// principal: the user of ``Options/account``, or ``Principal/system``.
+    ///
+    /// ```swift
+    /// print(store.principal)   // system (admin)
+    /// ```
+    public let principal: Principal
     let lock: StoreLock
 
     /// Opens the store at `directory`, creating it when missing, and finishes or rolls back
@@ -52,6 +63,8 @@ public final class Store: Sendable {
         lock = StoreLock(path: self.directory + "/.lock")
         // A swap in progress in another process holds the lock: its folders are not abandoned.
         recovered = try lock.ifFree { try StoreRecovery(tenantsDirectory: tenants).run() } ?? []
+        let directory = self.directory
+        principal = try options.account.map { try Self.principal(forAccount: $0, directory: directory) } ?? .system
     }
 
     var tenantsDirectory: String { directory + "/tenants" }
@@ -115,7 +128,8 @@ public final class Store: Sendable {
     ///
     /// - Throws: ``HosoError/tenantAlreadyExists(name:store:)``, ``HosoError/invalidTenantName(name:reason:)``.
     public func createTenant(_ info: TenantInfo, schema: Schema, settings: [String: [UInt8]] = [:], unfinished: String? = nil,
-                             as principal: Principal = .system, policy: any AccessPolicy = AllowAll()) throws -> Tenant {
+                             as principal: Principal? = nil, policy: any AccessPolicy = AllowAll()) throws -> Tenant {
+        let principal = principal ?? self.principal
         try Self.validate(tenantName: info.name)
         try lock.exclusively {
             let final = path(of: info.name)
@@ -162,8 +176,9 @@ public final class Store: Sendable {
     /// are built now.
     ///
     /// - Throws: ``HosoError/unknownTenant(name:store:known:)`` naming the tenants that exist.
-    public func openTenant(_ name: String, schema: Schema, as principal: Principal = .system,
+    public func openTenant(_ name: String, schema: Schema, as principal: Principal? = nil,
                            policy: any AccessPolicy = AllowAll()) throws -> Tenant {
+        let principal = principal ?? self.principal
         try Self.validate(tenantName: name)
         guard exists(name) else {
             throw HosoError.unknownTenant(name: name, store: directory, known: (try? tenantNames()) ?? [])
@@ -317,6 +332,31 @@ enum Durably {
         guard fd >= 0 else { throw HosoError.storage(.status(code: errno, operation: "open(\(path))")) }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw HosoError.storage(.status(code: errno, operation: "fsync(\(path))")) }
+    }
+
+    /// Replaces `path` with `bytes` in one step (a new temporary file beside it, 0600, synced,
+    /// renamed over it, the directory synced): a crash leaves the old or the new file.
+    static func replace(file path: String, with bytes: [UInt8]) throws {
+        let temporary = path + ".new-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw HosoError.storage(.status(code: errno, operation: "open(\(temporary))")) }
+        var ok = fchmod(fd, 0o600) == 0
+        var done = 0
+        while ok && done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            ok = n > 0
+            if ok { done += n }
+        }
+        let code = errno
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(temporary, path) == 0 else {
+            let failure = ok ? errno : code
+            unlink(temporary)
+            throw HosoError.storage(.status(code: failure, operation: "write(\(path))"))
+        }
+        try sync(file: (path as NSString).deletingLastPathComponent)
     }
 }
 

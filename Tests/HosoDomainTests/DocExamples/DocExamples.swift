@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 331 examples compiled, 323 of them run, 329 printed lines checked.
+// 335 examples compiled, 327 of them run, 334 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -217,35 +217,43 @@ private func example_EngineTypes_6() throws {
 }
 
 // Sources/HosoDomain/EngineTypes.swift, example 7
-private func example_EngineTypes_7(store: Store, program: ProgramTenant) throws {
+private func example_EngineTypes_7(store: Store) throws {
+    let lan = try ProgramRole.officer.user(name: "lan", communes: [6184], accounts: ["lan"])
+    try store.saveUser(lan, by: store.principal)
+    print(try store.principal(forAccount: "lan"))   // lan (officer)
+    DocOutput.expect("lan (officer)", from: "print(try store.principal(forAccount: \"lan\"))")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 8
+private func example_EngineTypes_8(store: Store, program: ProgramTenant) throws {
     let again = try ProgramTenant.open(in: store, name: program.name, policy: AllowAll())
     print(again.name)   // lang-son
     DocOutput.expect("lang-son", from: "print(again.name)")
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 8
-private func example_EngineTypes_8() throws {
+// Sources/HosoDomain/EngineTypes.swift, example 9
+private func example_EngineTypes_9() throws {
     let policy: any AccessPolicy = AllowAll()
     print(policy is AllowAll)   // true
     DocOutput.expect("true", from: "print(policy is AllowAll)")
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 9
-private func example_EngineTypes_9() throws {
+// Sources/HosoDomain/EngineTypes.swift, example 10
+private func example_EngineTypes_10() throws {
     let info = TenantInfo(name: "lang-son", displayName: "Tỉnh Lạng Sơn")
     print(info.displayName)   // Tỉnh Lạng Sơn
     DocOutput.expect("Tỉnh Lạng Sơn", from: "print(info.displayName)")
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 10
-private func example_EngineTypes_10(program: ProgramTenant) throws {
+// Sources/HosoDomain/EngineTypes.swift, example 11
+private func example_EngineTypes_11(program: ProgramTenant) throws {
     let d: TenantDescription = try program.describe()
     print(d.info.name)   // lang-son
     DocOutput.expect("lang-son", from: "print(d.info.name)")
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 11
-private func example_EngineTypes_11(program: ProgramTenant) throws {
+// Sources/HosoDomain/EngineTypes.swift, example 12
+private func example_EngineTypes_12(program: ProgramTenant) throws {
     do {
         _ = try program.personCount()
     } catch HosoError.tenantReplaced(let name) {
@@ -253,8 +261,8 @@ private func example_EngineTypes_11(program: ProgramTenant) throws {
     }
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 12
-private func example_EngineTypes_12(program: ProgramTenant) throws {
+// Sources/HosoDomain/EngineTypes.swift, example 13
+private func example_EngineTypes_13(program: ProgramTenant) throws {
     do {
         try program.load(persons: [Person](), events: [CaseEvent]())
     } catch let error as BulkLoadError {
@@ -262,63 +270,63 @@ private func example_EngineTypes_12(program: ProgramTenant) throws {
     }
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 13
-private func example_EngineTypes_13(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
+// Sources/HosoDomain/EngineTypes.swift, example 14
+private func example_EngineTypes_14(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
     let people = (RecordID(1)...3).map { Person(id: $0, fullName: "Person \($0)", commune: congSon, fileOpened: day) }
     try program.load(persons: people, events: []) { kind, p in print(kind, p.recordsLoaded) }
     print(try program.personCount())   // 3
     DocOutput.expect("3", from: "print(try program.personCount())")
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 14
-private func example_EngineTypes_14(program: ProgramTenant) throws {
+// Sources/HosoDomain/EngineTypes.swift, example 15
+private func example_EngineTypes_15(program: ProgramTenant) throws {
     let report: VerifyReport = try program.verify()
     print(report.isConsistent)   // true
     DocOutput.expect("true", from: "print(report.isConsistent)")
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 15
-private func example_EngineTypes_15(program: ProgramTenant) throws {
+// Sources/HosoDomain/EngineTypes.swift, example 16
+private func example_EngineTypes_16(program: ProgramTenant) throws {
     print(try program.countFlow(.addict, .start, in: .province(20), during: Period.year(2025).range()))   // 0
     DocOutput.expect("0", from: "print(try program.countFlow(.addict, .start, in: .province(20), during: Period.year(2025).range()))")
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 16
-private func example_EngineTypes_16(program: ProgramTenant) throws {
+// Sources/HosoDomain/EngineTypes.swift, example 17
+private func example_EngineTypes_17(program: ProgramTenant) throws {
     let next = try program.currentPersons(in: .province(20), limit: 100) { _ in true }
     print(next == nil)   // true
     DocOutput.expect("true", from: "print(next == nil)")
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 17
-private func example_EngineTypes_17(program: ProgramTenant) throws {
+// Sources/HosoDomain/EngineTypes.swift, example 18
+private func example_EngineTypes_18(program: ProgramTenant) throws {
     var rng = SplitMix64(seed: 7)
     let commune = program.settings.communes.randomElement(using: &rng)
     print(commune != nil)   // true
     DocOutput.expect("true", from: "print(commune != nil)")
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 18
-private func example_EngineTypes_18() throws {
+// Sources/HosoDomain/EngineTypes.swift, example 19
+private func example_EngineTypes_19() throws {
     for d in ProgramTenant.indexCatalog { print(d.recordType + "." + d.name, d.kind) }
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 19
-private func example_EngineTypes_19() throws {
+// Sources/HosoDomain/EngineTypes.swift, example 20
+private func example_EngineTypes_20() throws {
     let name = ProgramTenant.qualifiedName(of: Person.byNationalID)
     print(name)   // person.national_id
     DocOutput.expect("person.national_id", from: "print(name)")
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 20
-private func example_EngineTypes_20() throws {
+// Sources/HosoDomain/EngineTypes.swift, example 21
+private func example_EngineTypes_21() throws {
     let dated = ProgramTenant.indexCatalog.filter { $0.kind == .datedCount }.map(\.name)
     print(dated.isEmpty)   // false
     DocOutput.expect("false", from: "print(dated.isEmpty)")
 }
 
-// Sources/HosoDomain/EngineTypes.swift, example 21
-private func example_EngineTypes_21() throws {
+// Sources/HosoDomain/EngineTypes.swift, example 22
+private func example_EngineTypes_22() throws {
     print(ProgramTenant.qualifiedName(of: CaseEvent.byDate))   // event.date
     DocOutput.expect("event.date", from: "print(ProgramTenant.qualifiedName(of: CaseEvent.byDate))")
 }
@@ -1584,18 +1592,24 @@ private func example_Program_ProgramError_3() throws {
 
 // Sources/HosoDomain/Program/ProgramError.swift, example 4
 private func example_Program_ProgramError_4() throws {
-    print(ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3"))   // person 3: commune 99999 is not a commune of this tenant…
-    DocOutput.expect("person 3: commune 99999 is not a commune of this tenant…", from: "print(ProgramError.unknownCommune(code: 99999, field: \"commune\", record: \"person 3\"))")
+    print(ProgramError.invalidUser(name: "minh", reason: "commune 1 is not a commune of the 2025 gazetteer"))   // user minh: commune 1 is not a commune of the 2025 gazetteer
+    DocOutput.expect("user minh: commune 1 is not a commune of the 2025 gazetteer", from: "print(ProgramError.invalidUser(name: \"minh\", reason: \"commune 1 is not a commune of the 2025 gazetteer\"))")
 }
 
 // Sources/HosoDomain/Program/ProgramError.swift, example 5
 private func example_Program_ProgramError_5() throws {
+    print(ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3"))   // person 3: commune 99999 is not a commune of this tenant…
+    DocOutput.expect("person 3: commune 99999 is not a commune of this tenant…", from: "print(ProgramError.unknownCommune(code: 99999, field: \"commune\", record: \"person 3\"))")
+}
+
+// Sources/HosoDomain/Program/ProgramError.swift, example 6
+private func example_Program_ProgramError_6() throws {
     print(ProgramError.duplicateNationalID(nationalID: "020090001234", existing: 3, new: 7).field)   // national_id
     DocOutput.expect("national_id", from: "print(ProgramError.duplicateNationalID(nationalID: \"020090001234\", existing: 3, new: 7).field)")
 }
 
-// Sources/HosoDomain/Program/ProgramError.swift, example 6
-private func example_Program_ProgramError_6(program: ProgramTenant, day: Day) throws {
+// Sources/HosoDomain/Program/ProgramError.swift, example 7
+private func example_Program_ProgramError_7(program: ProgramTenant, day: Day) throws {
     let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: day)
     do {
         try program.load(persons: [person], events: [])
@@ -1605,14 +1619,33 @@ private func example_Program_ProgramError_6(program: ProgramTenant, day: Day) th
     }
 }
 
-// Sources/HosoDomain/Program/ProgramError.swift, example 7
-private func example_Program_ProgramError_7(program: ProgramTenant, day: Day) throws {
+// Sources/HosoDomain/Program/ProgramError.swift, example 8
+private func example_Program_ProgramError_8(program: ProgramTenant, day: Day) throws {
     let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: day)
     do {
         try program.load(persons: [person], events: [])
     } catch {
         print(error)   // load stopped at batch …
         DocOutput.expect("load stopped at batch …", from: "print(error)")
+    }
+}
+
+// Sources/HosoDomain/Program/ProgramRole.swift, example 1
+private func example_Program_ProgramRole_1() throws {
+    print(ProgramRole.codes)   // ["admin", "analyst", "officer", "auditor"]
+    DocOutput.expect("[\"admin\", \"analyst\", \"officer\", \"auditor\"]", from: "print(ProgramRole.codes)")
+}
+
+// Sources/HosoDomain/Program/ProgramRole.swift, example 2
+private func example_Program_ProgramRole_2() throws {
+    let lan = try ProgramRole.officer.user(name: "lan", communes: [6184], accounts: ["lan"])
+    print(lan.scopes)   // ["6184"]
+    DocOutput.expect("[\"6184\"]", from: "print(lan.scopes)")
+    do {
+        _ = try ProgramRole.officer.user(name: "minh", communes: [])
+    } catch {
+        print(error)   // user minh: an officer needs the communes assigned (--commune CODE, one or more)
+        DocOutput.expect("user minh: an officer needs the communes assigned (--commune CODE, one or more)", from: "print(error)")
     }
 }
 
@@ -2668,13 +2701,16 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     @Test("EngineTypes.swift, example 7") func engineTypes_7() throws {
         try DocOutput.run(checks: 1) { c in
             let store = try c.store
-            let program = try c.program
-            try example_EngineTypes_7(store: store, program: program)
+            try example_EngineTypes_7(store: store)
         }
     }
 
     @Test("EngineTypes.swift, example 8") func engineTypes_8() throws {
-        try DocOutput.run(checks: 1) { c in try example_EngineTypes_8() }
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            let program = try c.program
+            try example_EngineTypes_8(store: store, program: program)
+        }
     }
 
     @Test("EngineTypes.swift, example 9") func engineTypes_9() throws {
@@ -2682,25 +2718,22 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("EngineTypes.swift, example 10") func engineTypes_10() throws {
-        try DocOutput.run(checks: 1) { c in
-            let program = try c.program
-            try example_EngineTypes_10(program: program)
-        }
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_10() }
     }
 
-    @Test("EngineTypes.swift, example 13") func engineTypes_13() throws {
+    @Test("EngineTypes.swift, example 11") func engineTypes_11() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
-            let congSon = try c.congSon
-            let day = try c.day
-            try example_EngineTypes_13(program: program, congSon: congSon, day: day)
+            try example_EngineTypes_11(program: program)
         }
     }
 
     @Test("EngineTypes.swift, example 14") func engineTypes_14() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
-            try example_EngineTypes_14(program: program)
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_EngineTypes_14(program: program, congSon: congSon, day: day)
         }
     }
 
@@ -2726,11 +2759,14 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("EngineTypes.swift, example 18") func engineTypes_18() throws {
-        try DocOutput.run(checks: 0) { c in try example_EngineTypes_18() }
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_EngineTypes_18(program: program)
+        }
     }
 
     @Test("EngineTypes.swift, example 19") func engineTypes_19() throws {
-        try DocOutput.run(checks: 1) { c in try example_EngineTypes_19() }
+        try DocOutput.run(checks: 0) { c in try example_EngineTypes_19() }
     }
 
     @Test("EngineTypes.swift, example 20") func engineTypes_20() throws {
@@ -2739,6 +2775,10 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("EngineTypes.swift, example 21") func engineTypes_21() throws {
         try DocOutput.run(checks: 1) { c in try example_EngineTypes_21() }
+    }
+
+    @Test("EngineTypes.swift, example 22") func engineTypes_22() throws {
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_22() }
     }
 
     @Test("Events/CaseEvent.swift, example 1") func events_CaseEvent_1() throws {
@@ -3584,11 +3624,7 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramError.swift, example 6") func program_ProgramError_6() throws {
-        try DocOutput.run(checks: 1) { c in
-            let program = try c.program
-            let day = try c.day
-            try example_Program_ProgramError_6(program: program, day: day)
-        }
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramError_6() }
     }
 
     @Test("Program/ProgramError.swift, example 7") func program_ProgramError_7() throws {
@@ -3597,6 +3633,22 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
             let day = try c.day
             try example_Program_ProgramError_7(program: program, day: day)
         }
+    }
+
+    @Test("Program/ProgramError.swift, example 8") func program_ProgramError_8() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let day = try c.day
+            try example_Program_ProgramError_8(program: program, day: day)
+        }
+    }
+
+    @Test("Program/ProgramRole.swift, example 1") func program_ProgramRole_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramRole_1() }
+    }
+
+    @Test("Program/ProgramRole.swift, example 2") func program_ProgramRole_2() throws {
+        try DocOutput.run(checks: 2) { c in try example_Program_ProgramRole_2() }
     }
 
     @Test("Program/ProgramSettings.swift, example 1") func program_ProgramSettings_1() throws {

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 135 examples compiled, 121 of them run, 126 printed lines checked.
+// 140 examples compiled, 126 of them run, 131 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -174,6 +174,33 @@ private func example_Access_Principal_2(tenant: Tenant, note: Note) throws {
         print(error)   // viewer may not write note records: read-only role
         DocOutput.expect("viewer may not write note records: read-only role", from: "print(error)")
     }
+}
+
+// Sources/HosoStore/Access/StoreUsers.swift, example 1
+private func example_Access_StoreUsers_1(store: Store) throws {
+    let officer = StoreUser(name: "lan", role: "officer", scopes: ["6184"], accounts: ["lan"])
+    try store.saveUser(officer, by: .system)
+    print(try store.users().map(\.name))   // ["lan"]
+    DocOutput.expect("[\"lan\"]", from: "print(try store.users().map(\\.name))")
+}
+
+// Sources/HosoStore/Access/StoreUsers.swift, example 2
+private func example_Access_StoreUsers_2() throws {
+    print(StoreUser(name: "lan", role: "officer", scopes: ["6184"]).principal)   // lan (officer)
+    DocOutput.expect("lan (officer)", from: "print(StoreUser(name: \"lan\", role: \"officer\", scopes: [\"6184\"]).principal)")
+}
+
+// Sources/HosoStore/Access/StoreUsers.swift, example 3
+private func example_Access_StoreUsers_3(store: Store) throws {
+    print(try store.users().isEmpty)   // true
+    DocOutput.expect("true", from: "print(try store.users().isEmpty)")
+}
+
+// Sources/HosoStore/Access/StoreUsers.swift, example 4
+private func example_Access_StoreUsers_4(store: Store) throws {
+    try store.saveUser(StoreUser(name: "lan", role: "officer", scopes: ["6184"], accounts: ["lan"]), by: .system)
+    print(try store.principal(forAccount: "lan"))   // lan (officer)
+    DocOutput.expect("lan (officer)", from: "print(try store.principal(forAccount: \"lan\"))")
 }
 
 // Sources/HosoStore/BulkLoad/BulkLoad.swift, example 1
@@ -698,7 +725,13 @@ private func example_Tenants_Store_1(directory: String) throws {
 }
 
 // Sources/HosoStore/Tenants/Store.swift, example 2
-private func example_Tenants_Store_2(store: Store, schema: Schema, note: Note) throws {
+private func example_Tenants_Store_2(store: Store) throws {
+    print(store.principal)   // system (admin)
+    DocOutput.expect("system (admin)", from: "print(store.principal)")
+}
+
+// Sources/HosoStore/Tenants/Store.swift, example 3
+private func example_Tenants_Store_3(store: Store, schema: Schema, note: Note) throws {
     let loading = try store.createTenant(TenantInfo(name: "import"), schema: schema, unfinished: "initial load")
     try loading.bulkLoad([note])
     try loading.markFinished()
@@ -706,15 +739,15 @@ private func example_Tenants_Store_2(store: Store, schema: Schema, note: Note) t
     DocOutput.expect("finished", from: "print(try loading.unfinishedReason() ?? \"finished\")")
 }
 
-// Sources/HosoStore/Tenants/Store.swift, example 3
-private func example_Tenants_Store_3(store: Store, tenant: Tenant) throws {
+// Sources/HosoStore/Tenants/Store.swift, example 4
+private func example_Tenants_Store_4(store: Store, tenant: Tenant) throws {
     let (before, after) = try store.compactTenant(tenant.name)
     print(after <= before)   // true
     DocOutput.expect("true", from: "print(after <= before)")
 }
 
-// Sources/HosoStore/Tenants/Store.swift, example 4
-private func example_Tenants_Store_4(store: Store, tenant: Tenant) throws {
+// Sources/HosoStore/Tenants/Store.swift, example 5
+private func example_Tenants_Store_5(store: Store, tenant: Tenant) throws {
     try tenant.write { w in _ = try w.delete(Note.self, id: 1) }
     let (before, after) = try store.scrubTenant(tenant.name)
     print(after <= before)   // true
@@ -1210,6 +1243,31 @@ private func example_Time_DayRange_12() throws {
         }
     }
 
+    @Test("Access/StoreUsers.swift, example 1") func access_StoreUsers_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            try example_Access_StoreUsers_1(store: store)
+        }
+    }
+
+    @Test("Access/StoreUsers.swift, example 2") func access_StoreUsers_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Access_StoreUsers_2() }
+    }
+
+    @Test("Access/StoreUsers.swift, example 3") func access_StoreUsers_3() throws {
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            try example_Access_StoreUsers_3(store: store)
+        }
+    }
+
+    @Test("Access/StoreUsers.swift, example 4") func access_StoreUsers_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            try example_Access_StoreUsers_4(store: store)
+        }
+    }
+
     @Test("BulkLoad/BulkLoad.swift, example 1") func bulkLoad_BulkLoad_1() throws {
         try DocOutput.run(checks: 1) { c in
             let tenant = try c.tenant
@@ -1529,17 +1587,16 @@ private func example_Time_DayRange_12() throws {
     @Test("Tenants/Store.swift, example 2") func tenants_Store_2() throws {
         try DocOutput.run(checks: 1) { c in
             let store = try c.store
-            let schema = try c.schema
-            let note = try c.note
-            try example_Tenants_Store_2(store: store, schema: schema, note: note)
+            try example_Tenants_Store_2(store: store)
         }
     }
 
     @Test("Tenants/Store.swift, example 3") func tenants_Store_3() throws {
         try DocOutput.run(checks: 1) { c in
             let store = try c.store
-            let tenant = try c.tenant
-            try example_Tenants_Store_3(store: store, tenant: tenant)
+            let schema = try c.schema
+            let note = try c.note
+            try example_Tenants_Store_3(store: store, schema: schema, note: note)
         }
     }
 
@@ -1548,6 +1605,14 @@ private func example_Time_DayRange_12() throws {
             let store = try c.store
             let tenant = try c.tenant
             try example_Tenants_Store_4(store: store, tenant: tenant)
+        }
+    }
+
+    @Test("Tenants/Store.swift, example 5") func tenants_Store_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            let tenant = try c.tenant
+            try example_Tenants_Store_5(store: store, tenant: tenant)
         }
     }
 
