@@ -15,7 +15,8 @@ struct Shell: ParsableCommand {
         SQLite's SQL for reading (joins, subqueries, CTEs, window functions…) over persons, \
         person_drugs, person_events, status_history, events, event_persons, communes, \
         commune_population, status_changes, overdue, targets, indicators, classification and \
-        classification_criteria (these three need WHERE period = '2025'), plus AS OF 'day', period \
+        classification_criteria (these three need WHERE period = '2025') and processing_log (the \
+        logged reads of personal fields: every statement that reads them is logged), plus AS OF 'day', period \
         literals ('2025-06', '2025-Q3') and REPORT \
         YEAR|HALF|QUARTER|MONTH periods of the tenant's calendar; EXPLAIN says which engine and \
         index answer. Dot-commands as sqlite3's: .help lists them (.tables, .schema, .mode, .once, \

@@ -44,7 +44,7 @@ import Testing
         #expect(lines == [
             "error at line 1, column 39: unrecognized token: \"#\"",
             "error at line 1, column 89: near \";\": syntax error",
-            "error at line 2, column 22: unknown table 'nope' (tables: persons, person_drugs, person_events, status_history, events, event_persons, communes, commune_population, status_changes, overdue, indicators, classification, classification_criteria, targets)",
+            "error at line 2, column 22: unknown table 'nope' (tables: persons, person_drugs, person_events, status_history, events, event_persons, communes, commune_population, status_changes, overdue, indicators, classification, classification_criteria, targets, processing_log)",
             "error at line 2, column 35: unrecognized token: \"'unterminated FROM persons; SELECT COUNT(*) FROM communes;\"",
         ])
         #expect(s.errorCount == 4)

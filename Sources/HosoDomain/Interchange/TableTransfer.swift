@@ -181,12 +181,21 @@ public enum TableTransfer {
                 if lstat(events, &st) == 0 { throw InterchangeError.wouldOverwrite(path: events, writing: path) }
             }
             let writer = try PersonWriter(path: path, format: format, personEventsPath: personEventsPath)
-            try program.persons(from: .all) { p in try checkpoint(); try writer.write(p); return true }
+            var ids: [RecordID] = []
+            try program.persons(from: .all) { p in try checkpoint(); try writer.write(p); ids.append(p.id); return true }
+            // The export is a read of every file's personal fields: logged before the file appears.
+            try program.logPersonalRead("export persons to " + files(.persons, at: path, format: format, personEventsPath: personEventsPath).joined(separator: " and "), personIDs: ids)
             try writer.finish()
             return writer.count
         case .events:
             let writer = try CaseEventWriter(path: path, format: format)
-            try program.events(from: .all) { e in try checkpoint(); try writer.write(e); return true }
+            var ids = Set<RecordID>()
+            try program.events(from: .all) { e in
+                try checkpoint(); try writer.write(e)
+                if e.note != nil { ids.formUnion(e.personIDs) }
+                return true
+            }
+            try program.logPersonalRead("export events to " + path + " (notes of the events naming them)", personIDs: ids)
             try writer.finish()
             return writer.count
         }

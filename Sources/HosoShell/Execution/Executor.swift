@@ -90,8 +90,24 @@ public struct Executor {
         }
         let province = Area.province(context.province)
         func areas(_ communes: [CommuneRef]?) -> [Area] { communes.map { $0.map { Area.commune($0) } } ?? [province] }
-        func person(_ p: Person) throws -> Bool { try emit(builder.person(p, on: plan.asOf)) }
-        func event(_ e: CaseEvent) throws -> Bool { try emit(builder.event(e)) }
+        // A statement that shows or groups by a personal field is a read of it: logged.
+        let personalColumns = PersonalReads.columns[plan.table.name.rawValue] ?? []
+        let personal = plan.outputs.contains { if case .column(let i) = $0 { return personalColumns.contains(plan.table.columns[i].name) }; return false }
+            || plan.groupBy.contains { personalColumns.contains(plan.table.columns[$0].name) }
+        // A condition on a personal field reads it on every row examined.
+        let filters = plan.predicate.map { !$0.columnsUsed.filter { personalColumns.contains(plan.table.columns[$0].name) }.isEmpty } ?? false
+        func person(_ p: Person) throws -> Bool {
+            let row = builder.person(p, on: plan.asOf)
+            if filters || (personal && plan.predicate.map({ $0.evaluate(row) == true }) ?? true) { context.personalReads.insert(p.id) }
+            return try emit(row)
+        }
+        func event(_ e: CaseEvent) throws -> Bool {
+            let row = builder.event(e)
+            if e.note != nil, filters || (personal && plan.predicate.map({ $0.evaluate(row) == true }) ?? true) {
+                context.personalReads.insert(contentsOf: e.personIDs)
+            }
+            return try emit(row)
+        }
         func history(_ p: Person) throws -> Bool {
             for row in builder.history(p) where try !emit(row) { return false }
             return true

@@ -33,6 +33,21 @@ public indirect enum Predicate: Sendable, Hashable, CustomStringConvertible {
     /// A constant (NULL is unknown).
     case constant(Bool?)
 
+    /// The row positions the condition reads.
+    ///
+    /// ```swift
+    /// print(Predicate.all([.compare(1, .eq, .text("An")), .isNull(4)]).columnsUsed.sorted())   // [1, 4]
+    /// ```
+    public var columnsUsed: Set<Int> {
+        switch self {
+        case .all(let ps), .any(let ps): ps.reduce(into: Set<Int>()) { $0.formUnion($1.columnsUsed) }
+        case .not(let p): p.columnsUsed
+        case .compare(let c, _, _), .dateIn(let c, _), .oneOf(let c, _), .like(let c, _), .isNull(let c), .truth(let c): [c]
+        case .columns(let a, _, let b): [a, b]
+        case .constant: []
+        }
+    }
+
     /// Evaluates on a row (SQL three-valued logic: nil is unknown). The recursion is one small
     /// frame per level of nesting (bounded by ``Parser/maxNestingDepth``); `all` and `any`
     /// are loops.

@@ -18,6 +18,8 @@ public struct QueryContext: Sendable {
     public let calendar: ReportingCalendar
     /// The province code of the tenant.
     public let province: Int32
+    /// The persons whose personal fields the running statement read (for the processing log).
+    public let personalReads = PersonalReads()
 
     /// Reads the tenant's day and calendar.
     public init(program: ProgramTenant) throws {

@@ -15,6 +15,9 @@ public final class SQLScope {
 
     init(context: QueryContext) { self.context = context; asOf = context.today }
 
+    /// Notes that a personal field of `p` was read (the processing log).
+    func read(_ p: Person) { context.personalReads.insert(p.id) }
+
     /// Whether the statement is about the tenant's current day (current-value indexes apply).
     public var isToday: Bool { asOf == context.today }
 

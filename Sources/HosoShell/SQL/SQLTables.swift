@@ -4,12 +4,12 @@ import HosoDomain
 /// definition. Adding a table is adding a definition to ``all``.
 ///
 /// ```swift
-/// print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population", "status_changes", "overdue", "indicators", "classification", "classification_criteria", "targets"]
+/// print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population", "status_changes", "overdue", "indicators", "classification", "classification_criteria", "targets", "processing_log"]
 /// ```
 public enum SQLTables {
     /// Every table, in `.tables` order.
     public static let all: [VirtualTable] = [persons, personDrugs, personEvents, statusHistory, events, eventPersons, communes, communePopulation,
-                                             statusChanges, overdue, indicators, classification, classificationCriteria, targets]
+                                             statusChanges, overdue, indicators, classification, classificationCriteria, targets, processingLog]
 
     /// The columns that hold names: they sort by ``NameCollation`` (case and diacritics last).
     public static let collated: Set<String> = ["full_name", "commune_name", "name", "village", "permanent_village", "occupation", "drug", "drugs", "note"]
@@ -77,17 +77,17 @@ public enum SQLTables {
     /// Person management files; `status`, `commune` and `minor` as of the statement's `AS OF` day.
     public static let persons = VirtualTable("persons", "one row per management file (hồ sơ); status, commune and minor as of the AS OF day (default today)", columns: [
         VirtualColumn<Person>("id", .integer, "record id") { p, _ in id(p.id) },
-        VirtualColumn("full_name", .text, "full name") { p, _ in .text(p.fullName) },
-        VirtualColumn("birth_date", .text, "date of birth (YYYY-MM-DD)") { p, _ in SQLScope.text(p.birthDate) },
+        VirtualColumn("full_name", .text, "full name") { (p: Person, s: SQLScope) -> Value in s.read(p); return .text(p.fullName) },
+        VirtualColumn("birth_date", .text, "date of birth (YYYY-MM-DD)") { (p: Person, s: SQLScope) -> Value in s.read(p); return SQLScope.text(p.birthDate) },
         VirtualColumn("sex", .text, "male, female, unknown") { p, _ in .text(p.sex.code) },
-        VirtualColumn("national_id", .text, "12-digit national ID (CCCD)") { p, _ in text(p.nationalID) },
+        VirtualColumn("national_id", .text, "12-digit national ID (CCCD)") { (p: Person, s: SQLScope) -> Value in s.read(p); return text(p.nationalID) },
         VirtualColumn("commune", .integer, "commune code managing the person on the AS OF day") { p, s in .int(Int64(p.commune(on: s.asOf).commune)) },
         VirtualColumn("commune_name", .text, "that commune's name") { p, s in .text(s.context.communes.name(of: p.commune(on: s.asOf).commune)) },
         VirtualColumn("province", .integer, "province code") { p, s in .int(Int64(p.commune(on: s.asOf).province)) },
-        VirtualColumn("village", .text, "village or quarter of residence") { p, _ in text(p.village) },
+        VirtualColumn("village", .text, "village or quarter of residence") { (p: Person, s: SQLScope) -> Value in s.read(p); return text(p.village) },
         VirtualColumn("permanent_commune", .integer, "commune code of permanent residence") { p, _ in int(p.permanentCommune?.commune) },
-        VirtualColumn("permanent_village", .text, "village of permanent residence") { p, _ in text(p.permanentVillage) },
-        VirtualColumn("occupation", .text, "occupation") { p, _ in text(p.occupation) },
+        VirtualColumn("permanent_village", .text, "village of permanent residence") { (p: Person, s: SQLScope) -> Value in s.read(p); return text(p.permanentVillage) },
+        VirtualColumn("occupation", .text, "occupation") { (p: Person, s: SQLScope) -> Value in s.read(p); return text(p.occupation) },
         VirtualColumn("drugs", .text, "drugs used, ';'-separated (one row each in person_drugs)") { p, _ in p.drugs.isEmpty ? .null : .text(p.drugs.joined(separator: ";")) },
         VirtualColumn("status", .text, "status on the AS OF day") { p, s in .text(p.status(on: s.asOf).code) },
         VirtualColumn("file_opened", .text, "day the file was opened") { p, _ in .text(p.fileOpened.description) },
@@ -153,7 +153,7 @@ public enum SQLTables {
         VirtualColumn("carried_status", .text, "status carried by a move in") { r, _ in text(r.1.carriedStatus?.code) },
         VirtualColumn("carried_term_end", .text, "term end carried by a move in") { r, _ in SQLScope.text(r.1.carriedTermEnd) },
         VirtualColumn("voids", .integer, "sequence a correction voids") { r, _ in int(r.1.voids) },
-        VirtualColumn("note", .text, "note") { r, _ in text(r.1.note) },
+        VirtualColumn("note", .text, "note") { (r: (RecordID, PersonEvent), s: SQLScope) -> Value in if r.1.note != nil { s.context.personalReads.insert(r.0) }; return text(r.1.note) },
     ], accesses: [VirtualAccess("persons.id", keys: [.init("person_id")]) { _, _, _ in 5 }],
     scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 5 },
     page: personPages { p in p.events.map { (p.id, $0) } }) { r, q, scope, body in
@@ -225,7 +225,7 @@ public enum SQLTables {
         VirtualColumn("person_ids", .text, "ids of the persons involved, ';'-separated (one row each in event_persons)") { e, _ in
             e.personIDs.isEmpty ? .null : .text(e.personIDs.map(String.init).joined(separator: ";"))
         },
-        VirtualColumn("note", .text, "note") { e, _ in text(e.note) },
+        VirtualColumn("note", .text, "note") { (e: CaseEvent, s: SQLScope) -> Value in if e.note != nil { s.context.personalReads.insert(contentsOf: e.personIDs) }; return text(e.note) },
     ], accesses: [
         VirtualAccess("events.id", keys: [.init("id")]) { _, _, _ in 1 },
         VirtualAccess("events.byCommuneKindDate", keys: [.init("commune"), .init("kind", required: false), .init("date", [.eq, .lt, .le, .gt, .ge], required: false)]) { n, used, s in
@@ -306,6 +306,26 @@ public enum SQLTables {
             for (code, n) in table.sorted(by: { $0.key < $1.key }) where try !body((code, year, n)) { return }
         }
     }
+    /// The processing log (read-only): every logged read of personal fields.
+    public static let processingLog = VirtualTable("processing_log", "one row per logged read of personal fields (statements, exports): who, when, what, which persons", columns: [
+        VirtualColumn<PersonalRead>("sequence", .integer, "position in the tenant's change log") { r, _ in .int(Int64(bitPattern: r.sequence)) },
+        VirtualColumn("at", .text, "when, UTC+7 (YYYY-MM-DD HH:MM:SS)") { r, _ in .text(logTime(r.timestamp)) },
+        VirtualColumn("day", .text, "the day, UTC+7") { r, _ in .text(r.day.description) },
+        VirtualColumn("user", .text, "the user that read") { r, _ in .text(r.user) },
+        VirtualColumn("what", .text, "the statement or export") { r, _ in .text(r.what) },
+        VirtualColumn("person_count", .integer, "persons read") { r, _ in .int(Int64(r.personCount)) },
+        VirtualColumn("person_ids", .text, "their ids, ';'-separated (the first 10,000)") { r, _ in .text(r.personIDs.map(String.init).joined(separator: ";")) },
+    ], scanOrder: nil, rowCount: { _, _ in 100 }) { _, _, scope, body in
+        for entry in try scope.context.program.processingLog() where try !body(entry) { return }
+    }
+
+    static func logTime(_ ms: Int64) -> String {
+        let seconds = ms / 1000 + 7 * 3600
+        let day = Day(rawValue: Int32(seconds / 86_400)), rest = seconds % 86_400
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(day) \(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))"
+    }
+
     // MARK: status changes and deadlines
 
     /// Every entry into and exit from a status, with its cause.

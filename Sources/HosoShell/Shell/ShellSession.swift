@@ -252,6 +252,21 @@ public final class ShellSession {
 
     /// Answers the statement in `chars[start..<end]` (positions of errors in the whole text).
     func answer(_ chars: [Character], from start: Int, to end: Int, line: Int, lineStart: Int) throws -> ResultSet? {
+        _ = context?.personalReads.take()
+        let result = try answerUnlogged(chars, from: start, to: end, line: line, lineStart: lineStart)
+        // The law's processing log: a statement that read personal fields is logged before its
+        // rows are shown (and not shown when it cannot be logged).
+        if let context {
+            let read = context.personalReads.take()
+            if !read.isEmpty {
+                let text = String(chars[start..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
+                try context.program.logPersonalRead(text, personIDs: read)
+            }
+        }
+        return result
+    }
+
+    func answerUnlogged(_ chars: [Character], from start: Int, to end: Int, line: Int, lineStart: Int) throws -> ResultSet? {
         guard let context else {
             throw QueryError("no tenant in use: pick one with .use NAME (see .tenants), or run `hoso demo`", location: nil)
         }

@@ -15,7 +15,7 @@ import Foundation
 public struct ChangeRecord: Sendable, Hashable {
     /// What kind of change.
     public enum Operation: Int, Sendable, Hashable, CustomStringConvertible {
-        case createTenant = 1, insert = 2, update = 3, delete = 4, bulkInsert = 5, advanceDay = 6, setting = 7, buildIndex = 8
+        case createTenant = 1, insert = 2, update = 3, delete = 4, bulkInsert = 5, advanceDay = 6, setting = 7, buildIndex = 8, read = 9
         public var description: String {
             switch self {
             case .createTenant: "create-tenant"
@@ -26,6 +26,7 @@ public struct ChangeRecord: Sendable, Hashable {
             case .advanceDay: "advance-day"
             case .setting: "setting"
             case .buildIndex: "build-index"
+            case .read: "read"
             }
         }
     }
@@ -104,6 +105,24 @@ public struct ChangeRecord: Sendable, Hashable {
     public var writtenRecords: [(id: RecordID, bytes: [UInt8])] {
         if let payload, operation == .insert || operation == .update, let id = recordIDs.first { return [(id, payload)] }
         return Array(zip(recordIDs, payloads)).map { (id: $0.0, bytes: $0.1) }
+    }
+
+    /// For a ``Operation/read`` fact, how many records were read (``recordIDs`` holds the first
+    /// ten thousand or so); nil for other facts.
+    ///
+    /// ```swift
+    /// try tenant.write { w in try w.logRead(of: Note.self, ids: [4, 5, 6], what: "export", limit: 2) }
+    /// let fact = try tenant.changes(after: 0).last!
+    /// print(fact.recordIDs, fact.recordsRead ?? 0)   // [4, 5] 3
+    /// ```
+    public var recordsRead: Int? {
+        guard operation == .read else { return nil }
+        guard let payload else { return recordIDs.count }
+        return payload.withUnsafeBytes { raw -> Int? in
+            guard var r = try? RecordReader(raw, recordType: "read") else { return nil }
+            while let f = try? r.next() { if f.number == 1 { return try? f.int() } }
+            return nil
+        } ?? recordIDs.count
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

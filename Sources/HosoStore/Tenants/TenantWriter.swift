@@ -72,6 +72,26 @@ public struct TenantWriter: ~Copyable {
         return try session.delete(try session.core.type(R.schema.name), id: id)
     }
 
+    /// Logs a read of the personal fields of records `ids` of `type`: who (the handle's
+    /// principal), when, and `what` (a statement, an API call, an export); when more than
+    /// `limit` records were read the fact keeps the first `limit` ids and the number read.
+    /// The fact is a ``ChangeRecord/Operation/read`` of the change log, which nothing rewrites
+    /// or removes; replays skip it.
+    ///
+    /// ```swift
+    /// try tenant.write { w in try w.logRead(of: Note.self, ids: [4], what: "shown on the portal") }
+    /// let fact = try tenant.changes(after: 0).last!
+    /// print(fact.operation, fact.recordIDs, fact.detail ?? "")   // read [4] shown on the portal
+    /// ```
+    public func logRead<R: StoredRecord>(of type: R.Type, ids: some Collection<RecordID>, what: String, limit: Int = 10_000) throws {
+        try authorize(.read(recordType: R.schema.name))
+        let sorted = Array(Set(ids)).sorted()
+        guard !sorted.isEmpty else { return }
+        var count = RecordWriter(formatVersion: 1)
+        count.write(1, sorted.count)
+        try session.appendChange(.read, type: R.schema.name, ids: Array(sorted.prefix(limit)), payload: count.bytes, detail: what)
+    }
+
     /// Stores a named setting blob and logs the change.
     public func setSetting(_ name: String, _ bytes: [UInt8]) throws {
         try authorize(.administer("change setting \(name)"))

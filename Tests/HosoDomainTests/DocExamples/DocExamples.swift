@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 335 examples compiled, 327 of them run, 334 printed lines checked.
+// 337 examples compiled, 329 of them run, 336 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -2033,6 +2033,21 @@ private func example_Program_ProgramTenant_Metadata_12(store: Store) throws {
     try ProgramTenant.restore("lang-son", in: store, from: "/backups/lang-son-2026-12-01", as: "lang-son-copy")
 }
 
+// Sources/HosoDomain/Program/ProgramTenant+ProcessingLog.swift, example 1
+private func example_Program_ProgramTenant_ProcessingLog_1(program: ProgramTenant) throws {
+    try program.logPersonalRead("shown on the portal", personIDs: [7, 3])
+    let entry = try program.processingLog().last!
+    print(entry.user, entry.what, entry.personIDs, entry.personCount)   // system shown on the portal [3, 7] 2
+    DocOutput.expect("system shown on the portal [3, 7] 2", from: "print(entry.user, entry.what, entry.personIDs, entry.personCount)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+ProcessingLog.swift, example 2
+private func example_Program_ProgramTenant_ProcessingLog_2(program: ProgramTenant) throws {
+    try program.logPersonalRead("export persons p.csv", personIDs: [1, 2])
+    print(try program.processingLog(personID: 2).count, try program.processingLog(user: "someone else").count)   // 1 0
+    DocOutput.expect("1 0", from: "print(try program.processingLog(personID: 2).count, try program.processingLog(user: \"someone else\").count)")
+}
+
 // Sources/HosoDomain/Program/ProgramTenant+Program.swift, example 1
 private func example_Program_ProgramTenant_Program_1(program: ProgramTenant) throws {
     let set = try program.indicators()
@@ -3950,6 +3965,20 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in
             let store = try c.store
             try example_Program_ProgramTenant_Metadata_10(store: store)
+        }
+    }
+
+    @Test("Program/ProgramTenant+ProcessingLog.swift, example 1") func program_ProgramTenant_ProcessingLog_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_ProcessingLog_1(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+ProcessingLog.swift, example 2") func program_ProgramTenant_ProcessingLog_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_ProcessingLog_2(program: program)
         }
     }
 

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 49 examples compiled, 47 of them run, 55 printed lines checked.
+// 50 examples compiled, 48 of them run, 56 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   store: Store — a store in a directory of its own, its clock on 2026-03-15, holding tenant `demo`: a synthetic Lạng Sơn of 40 persons and 200 events
@@ -206,6 +206,12 @@ private func example_Planning_Predicate_1(context: QueryContext, day: Day) throw
     DocOutput.expect("true", from: "print(p.evaluate(row) ?? false)")
 }
 
+// Sources/HosoShell/Planning/Predicate.swift, example 2
+private func example_Planning_Predicate_2() throws {
+    print(Predicate.all([.compare(1, .eq, .text("An")), .isNull(4)]).columnsUsed.sorted())   // [1, 4]
+    DocOutput.expect("[1, 4]", from: "print(Predicate.all([.compare(1, .eq, .text(\"An\")), .isNull(4)]).columnsUsed.sorted())")
+}
+
 // Sources/HosoShell/Planning/QueryContext.swift, example 1
 private func example_Planning_QueryContext_1(store: Store) throws {
     let context = try QueryContext(program: ProgramTenant.open(in: store, name: "demo"))
@@ -244,8 +250,8 @@ private func example_SQL_SQLRewriter_1(context: QueryContext) throws {
 
 // Sources/HosoShell/SQL/SQLTables.swift, example 1
 private func example_SQL_SQLTables_1() throws {
-    print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population", "status_changes", "overdue", "indicators", "classification", "classification_criteria", "targets"]
-    DocOutput.expect("[\"persons\", \"person_drugs\", \"person_events\", \"status_history\", \"events\", \"event_persons\", \"communes\", \"commune_population\", \"status_changes\", \"overdue\", \"indicators\", \"classification\", \"classification_criteria\", \"targets\"]", from: "print(SQLTables.all.map(\\.name))")
+    print(SQLTables.all.map(\.name))   // ["persons", "person_drugs", "person_events", "status_history", "events", "event_persons", "communes", "commune_population", "status_changes", "overdue", "indicators", "classification", "classification_criteria", "targets", "processing_log"]
+    DocOutput.expect("[\"persons\", \"person_drugs\", \"person_events\", \"status_history\", \"events\", \"event_persons\", \"communes\", \"commune_population\", \"status_changes\", \"overdue\", \"indicators\", \"classification\", \"classification_criteria\", \"targets\", \"processing_log\"]", from: "print(SQLTables.all.map(\\.name))")
 }
 
 // Sources/HosoShell/SQL/VirtualTable.swift, example 1
@@ -554,6 +560,10 @@ private func example_Syntax_Token_2() throws {
             let day = try c.day
             try example_Planning_Predicate_1(context: context, day: day)
         }
+    }
+
+    @Test("Planning/Predicate.swift, example 2") func planning_Predicate_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Planning_Predicate_2() }
     }
 
     @Test("Planning/QueryContext.swift, example 1") func planning_QueryContext_1() throws {

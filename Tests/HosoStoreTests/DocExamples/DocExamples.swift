@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 140 examples compiled, 126 of them run, 131 printed lines checked.
+// 142 examples compiled, 128 of them run, 133 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -275,6 +275,14 @@ private func example_ChangeLog_ChangeRecord_6(tenant: Tenant) throws {
     for change in try tenant.changes(after: 0) {
         for (id, bytes) in change.writtenRecords { print(change.recordType ?? "", id, bytes.count) }
     }
+}
+
+// Sources/HosoStore/ChangeLog/ChangeRecord.swift, example 7
+private func example_ChangeLog_ChangeRecord_7(tenant: Tenant) throws {
+    try tenant.write { w in try w.logRead(of: Note.self, ids: [4, 5, 6], what: "export", limit: 2) }
+    let fact = try tenant.changes(after: 0).last!
+    print(fact.recordIDs, fact.recordsRead ?? 0)   // [4, 5] 3
+    DocOutput.expect("[4, 5] 3", from: "print(fact.recordIDs, fact.recordsRead ?? 0)")
 }
 
 // Sources/HosoStore/ChangeLog/Replay.swift, example 1
@@ -921,6 +929,14 @@ private func example_Tenants_TenantWriter_2(tenant: Tenant, note: Note) throws {
     DocOutput.expect("true", from: "print(stored)")
 }
 
+// Sources/HosoStore/Tenants/TenantWriter.swift, example 3
+private func example_Tenants_TenantWriter_3(tenant: Tenant) throws {
+    try tenant.write { w in try w.logRead(of: Note.self, ids: [4], what: "shown on the portal") }
+    let fact = try tenant.changes(after: 0).last!
+    print(fact.operation, fact.recordIDs, fact.detail ?? "")   // read [4] shown on the portal
+    DocOutput.expect("read [4] shown on the portal", from: "print(fact.operation, fact.recordIDs, fact.detail ?? \"\")")
+}
+
 // Sources/HosoStore/Tenants/Verify.swift, example 1
 private func example_Tenants_Verify_1(tenant: Tenant) throws {
     let report = try tenant.verify()
@@ -1319,6 +1335,13 @@ private func example_Time_DayRange_12() throws {
         try DocOutput.run(checks: 0) { c in
             let tenant = try c.tenant
             try example_ChangeLog_ChangeRecord_6(tenant: tenant)
+        }
+    }
+
+    @Test("ChangeLog/ChangeRecord.swift, example 7") func changeLog_ChangeRecord_7() throws {
+        try DocOutput.run(checks: 1) { c in
+            let tenant = try c.tenant
+            try example_ChangeLog_ChangeRecord_7(tenant: tenant)
         }
     }
 
@@ -1726,6 +1749,13 @@ private func example_Time_DayRange_12() throws {
             let tenant = try c.tenant
             let note = try c.note
             try example_Tenants_TenantWriter_2(tenant: tenant, note: note)
+        }
+    }
+
+    @Test("Tenants/TenantWriter.swift, example 3") func tenants_TenantWriter_3() throws {
+        try DocOutput.run(checks: 1) { c in
+            let tenant = try c.tenant
+            try example_Tenants_TenantWriter_3(tenant: tenant)
         }
     }
 
