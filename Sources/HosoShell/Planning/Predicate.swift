@@ -36,7 +36,7 @@ public indirect enum Predicate: Sendable, Hashable, CustomStringConvertible {
     /// The row positions the condition reads.
     ///
     /// ```swift
-    /// print(Predicate.all([.compare(1, .eq, .text("An")), .isNull(4)]).columnsUsed.sorted())   // [1, 4]
+    /// print(Predicate.all([.compare(1, .equal, .text("An")), .isNull(4)]).columnsUsed.sorted())   // [1, 4]
     /// ```
     public var columnsUsed: Set<Int> {
         switch self {

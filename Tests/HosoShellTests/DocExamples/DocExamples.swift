@@ -208,8 +208,8 @@ private func example_Planning_Predicate_1(context: QueryContext, day: Day) throw
 
 // Sources/HosoShell/Planning/Predicate.swift, example 2
 private func example_Planning_Predicate_2() throws {
-    print(Predicate.all([.compare(1, .eq, .text("An")), .isNull(4)]).columnsUsed.sorted())   // [1, 4]
-    DocOutput.expect("[1, 4]", from: "print(Predicate.all([.compare(1, .eq, .text(\"An\")), .isNull(4)]).columnsUsed.sorted())")
+    print(Predicate.all([.compare(1, .equal, .text("An")), .isNull(4)]).columnsUsed.sorted())   // [1, 4]
+    DocOutput.expect("[1, 4]", from: "print(Predicate.all([.compare(1, .equal, .text(\"An\")), .isNull(4)]).columnsUsed.sorted())")
 }
 
 // Sources/HosoShell/Planning/QueryContext.swift, example 1
