@@ -6,7 +6,7 @@ import HosoDomain
 ///
 /// ```swift
 /// let c = Completion(communes: context.communes)
-/// print(c.candidates(line: "SELECT * FROM pe", cursor: 16).matches)   // ["period", "permanent_commune", "permanent_village", "person_drugs", "person_events", "person_id", "person_ids", "persons"]
+/// print(c.candidates(line: "SELECT * FROM pe", cursor: 16).matches)   // ["period", "permanent_commune", "permanent_village", "person_count", "person_drugs", "person_events", "person_id", "person_ids", "persons"]
 /// let line = "SELECT * FROM persons WHERE commune_name = 'cong s"
 /// print(c.candidates(line: line, cursor: line.count).matches)   // ["Sơn"]
 /// let kinds = "SELECT * FROM events WHERE kind IN ('tip', 'dr"

@@ -266,8 +266,8 @@ private func example_SQL_VirtualTable_1() throws {
 // Sources/HosoShell/Shell/Completion.swift, example 1
 private func example_Shell_Completion_1(context: QueryContext) throws {
     let c = Completion(communes: context.communes)
-    print(c.candidates(line: "SELECT * FROM pe", cursor: 16).matches)   // ["period", "permanent_commune", "permanent_village", "person_drugs", "person_events", "person_id", "person_ids", "persons"]
-    DocOutput.expect("[\"period\", \"permanent_commune\", \"permanent_village\", \"person_drugs\", \"person_events\", \"person_id\", \"person_ids\", \"persons\"]", from: "print(c.candidates(line: \"SELECT * FROM pe\", cursor: 16).matches)")
+    print(c.candidates(line: "SELECT * FROM pe", cursor: 16).matches)   // ["period", "permanent_commune", "permanent_village", "person_count", "person_drugs", "person_events", "person_id", "person_ids", "persons"]
+    DocOutput.expect("[\"period\", \"permanent_commune\", \"permanent_village\", \"person_count\", \"person_drugs\", \"person_events\", \"person_id\", \"person_ids\", \"persons\"]", from: "print(c.candidates(line: \"SELECT * FROM pe\", cursor: 16).matches)")
     let line = "SELECT * FROM persons WHERE commune_name = 'cong s"
     print(c.candidates(line: line, cursor: line.count).matches)   // ["Sơn"]
     DocOutput.expect("[\"Sơn\"]", from: "print(c.candidates(line: line, cursor: line.count).matches)")
