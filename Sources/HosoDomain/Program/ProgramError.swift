@@ -35,6 +35,20 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
     /// ```
     case duplicateNationalID(nationalID: String, existing: RecordID, new: RecordID)
 
+    /// A merge of file `absorbed` into file `kept` that was refused, and why (nothing was written).
+    ///
+    /// ```swift
+    /// print(ProgramError.mergeRefused(kept: 1, absorbed: 1, reason: "a file cannot be merged into itself"))   // merge of person 1 into person 1 refused: …
+    /// ```
+    case mergeRefused(kept: RecordID, absorbed: RecordID, reason: String)
+
+    /// An undo of the merge that made alias `alias` that was refused, and why (nothing was written).
+    ///
+    /// ```swift
+    /// print(ProgramError.unmergeRefused(alias: 9, reason: "it is not the id of a merged file"))   // undo of the merge of person 9 refused: …
+    /// ```
+    case unmergeRefused(alias: RecordID, reason: String)
+
     /// What is wrong and what to do.
     ///
     /// ```swift
@@ -46,6 +60,11 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(record): \(field) \(code) is not a commune of this tenant; check the code against the tenant's communes (SELECT code, name FROM communes in hoso shell)"
         case let .duplicateNationalID(nationalID, existing, new):
             "national ID \(nationalID) of person \(new) is already held by person \(existing); correct the ID, or leave the row out if it is person \(existing)"
+                + " (or import with --duplicates keep and merge the two files: hoso persons merge \(existing) \(new))"
+        case let .mergeRefused(kept, absorbed, reason):
+            "merge of person \(absorbed) into person \(kept) refused: \(reason)"
+        case let .unmergeRefused(alias, reason):
+            "undo of the merge of person \(alias) refused: \(reason)"
         }
     }
 
@@ -58,6 +77,7 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case let .unknownCommune(_, field, _): field
         case .duplicateNationalID: "national_id"
+        case .mergeRefused, .unmergeRefused: "id"
         }
     }
 
