@@ -35,8 +35,10 @@ public struct DuplicatePair: Sendable, Hashable, CustomStringConvertible {
 /// case events it re-points, and what differed between the two files.
 ///
 /// ```swift
+/// try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day))
+/// try program.addPerson(Person(id: 2, fullName: "Nguyễn Văn Ân", commune: congSon, fileOpened: day))
 /// let plan = try program.planMerge(keeping: 1, absorbing: 2)
-/// print(plan.merged.events.count, plan.notes)
+/// print(plan.notes)   // ["full_name differs: kept 'Nguyễn Văn An', person 2 had 'Nguyễn Văn Ân'"]
 /// ```
 public struct MergePlan: Sendable {
     /// The kept file as stored now.
@@ -152,7 +154,16 @@ extension ProgramTenant {
 
     // MARK: Merging
 
-    /// What merging `absorbed` into `kept` would write, without writing it.
+    /// What merging `absorbed` into `kept` would write, without writing it (what
+    /// `hoso persons merge` prints before it asks).
+    ///
+    /// ```swift
+    /// try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day))
+    /// try program.addPerson(Person(id: 2, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day),
+    ///                       events: [PersonEvent(date: day, kind: .addictionDetermination, outcome: .addicted)])
+    /// let plan = try program.planMerge(keeping: 1, absorbing: 2)
+    /// print(plan.merged.events.count, plan.merged.status(on: day).code)   // 1 addict
+    /// ```
     ///
     /// - Throws: ``ProgramError/mergeRefused(kept:absorbed:reason:)`` when a file is missing,
     ///   the two carry different national IDs, or the combined history is refused.
