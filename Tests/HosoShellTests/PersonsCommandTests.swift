@@ -27,13 +27,16 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/copy", withIntermediateDirectories: true)
         let store = ["--store", dir + "/store", "--tenant", "demo"]
-        _ = try Self.run(hoso, ["demo", "--store", dir + "/store", "--persons", "200", "--events", "200", "--table"])
+        let (demo, _) = try Self.run(hoso, ["demo", "--store", dir + "/store", "--persons", "200", "--events", "200", "--table"])
         let (exported, code) = try Self.run(hoso, ["export", "persons", dir + "/all.csv"] + store)
         #expect(code == 0, "\(exported)")
         // The copy: persons 1–5 as ids 1001–1005, same national IDs, no events.
-        let lines = try String(contentsOfFile: dir + "/all.csv", encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOfFile: dir + "/all.csv", encoding: .utf8).split(whereSeparator: \.isNewline)
+        try #require(lines.count > 6, "demo: \(demo)\nexport: \(exported)")
         let copy = [String(lines[0])] + lines[1...5].map { "100" + $0 }
         try (copy.joined(separator: "\n") + "\n").write(toFile: dir + "/copy/persons.csv", atomically: true, encoding: .utf8)
+        let eventsHeader = try #require(try String(contentsOfFile: dir + "/person_events.csv", encoding: .utf8).split(whereSeparator: \.isNewline).first)
+        try (eventsHeader + "\n").write(toFile: dir + "/copy/person_events.csv", atomically: true, encoding: .utf8)
 
         let (rejected, rc) = try Self.run(hoso, ["import", dir + "/copy/persons.csv", "--table", "persons"] + store)
         #expect(rc == 2 && rejected.contains("0 loaded, 5 rejected"), "\(rejected)")

@@ -38,7 +38,7 @@ public struct DuplicatePair: Sendable, Hashable, CustomStringConvertible {
 /// try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day))
 /// try program.addPerson(Person(id: 2, fullName: "Nguyễn Văn Ân", commune: congSon, fileOpened: day))
 /// let plan = try program.planMerge(keeping: 1, absorbing: 2)
-/// print(plan.notes)   // ["full_name differs: kept 'Nguyễn Văn An', person 2 had 'Nguyễn Văn Ân'"]
+/// print(plan.notes[0])   // full_name differs: kept 'Nguyễn Văn An', person 2 had 'Nguyễn Văn Ân'
 /// ```
 public struct MergePlan: Sendable {
     /// The kept file as stored now.

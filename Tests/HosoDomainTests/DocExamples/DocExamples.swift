@@ -1939,8 +1939,8 @@ private func example_Program_ProgramTenant_Merge_2(program: ProgramTenant, congS
     try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day))
     try program.addPerson(Person(id: 2, fullName: "Nguyễn Văn Ân", commune: congSon, fileOpened: day))
     let plan = try program.planMerge(keeping: 1, absorbing: 2)
-    print(plan.notes)   // ["full_name differs: kept 'Nguyễn Văn An', person 2 had 'Nguyễn Văn Ân'"]
-    DocOutput.expect("[\"full_name differs: kept 'Nguyễn Văn An', person 2 had 'Nguyễn Văn Ân'\"]", from: "print(plan.notes)")
+    print(plan.notes[0])   // full_name differs: kept 'Nguyễn Văn An', person 2 had 'Nguyễn Văn Ân'
+    DocOutput.expect("full_name differs: kept 'Nguyễn Văn An', person 2 had 'Nguyễn Văn Ân'", from: "print(plan.notes[0])")
 }
 
 // Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 3
