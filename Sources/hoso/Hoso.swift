@@ -7,7 +7,7 @@ struct Hoso: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hoso",
         abstract: "Hoso: a multi-tenant store for the person-management files and case events of drug-free commune programs.",
-        subcommands: [Demo.self, Shell.self, Query.self, Import.self, Export.self, ProgramCommand.self, ReportCommand.self, Tenants.self, Users.self, Audit.self, Verify.self, Backup.self, Restore.self, Size.self])
+        subcommands: [Demo.self, Shell.self, Query.self, Import.self, Export.self, ProgramCommand.self, Persons.self, ReportCommand.self, Tenants.self, Users.self, Audit.self, Verify.self, Backup.self, Restore.self, Size.self])
 }
 
 /// Options every command that touches a store shares.
@@ -21,7 +21,6 @@ struct StoreOptions: ParsableArguments {
         var options = Store.Options()
         if let today { options.today = { today } }
         // Every command acts as the store's user for this operating-system account.
-        options.account = currentAccount()
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
            access(directory, R_OK | W_OK | X_OK) != 0 {
@@ -30,10 +29,19 @@ struct StoreOptions: ParsableArguments {
             fail("the store at \(directory) is \(owner)'s alone (its files are 0700/0600): run hoso as that account (sudo -u \(owner) hoso …), "
                  + "and ask an admin to add your account as a user (hoso users add NAME --role ROLE --account \(currentAccount()))")
         }
-        let store: Store
-        do {
-            store = try Store(directory: directory, options: options)
-        } catch HosoError.accessDenied(let who, _, let reason) {
+        var refusal: (String, String)?
+        var opened: Store?
+        for account in candidateAccounts() {
+            options.account = account
+            do {
+                opened = try Store(directory: directory, options: options)
+                break
+            } catch HosoError.accessDenied(let who, _, let reason) {
+                if refusal == nil { refusal = (who, reason) }
+            }
+        }
+        guard let store = opened else {
+            let (who, reason) = refusal ?? (currentAccount(), "")
             fail("account \(who) may not use the store at \(directory): \(reason) (hoso users add NAME --role ROLE --account \(who))")
         }
         for line in store.recovered { FileHandle.standardError.write(Data("hoso: recovered \(store.directory): \(line)\n".utf8)) }

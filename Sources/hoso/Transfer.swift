@@ -17,6 +17,11 @@ struct Import: ParsableCommand {
         Examples:
           hoso import persons.csv --table persons --tenant lang-son
           hoso import events.ndjson --table events --tenant lang-son --rejects bad-events.ndjson
+          hoso import district-b.csv --table persons --tenant lang-son --duplicates keep
+
+        A person whose national ID another file holds is rejected (--duplicates reject, the default) \
+        or loaded with the ID waiting for a merge (--duplicates keep): the summary lists those rows; \
+        hoso persons duplicates pairs them with the holder and hoso persons merge joins them.
         """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -26,9 +31,14 @@ struct Import: ParsableCommand {
     @Option(help: ArgumentHelp(InterchangeFormat.codes.joined(separator: " or ") + " (default: by extension).")) var format: String?
     @Option(help: "Reject file (default: FILE.rejects.csv or .ndjson).") var rejects: String?
     @Option(help: "Rows per batch: each batch lands whole or not at all.") var batchSize: Int = 50_000
+    @Option(help: "A person whose national ID another file holds: reject (default) or keep (load it, the ID waiting for a merge).")
+    var duplicates: String = "reject"
 
     func run() throws {
         let format = try parseFormat(format)
+        guard let policy = DuplicatePolicy(code: duplicates.lowercased()) else {
+            throw ValidationError("--duplicates must be reject or keep, not '\(duplicates)'")
+        }
         let program = try ProgramTenant.open(in: try storeOptions.open(), name: tenant)
         let terminal = isatty(STDERR_FILENO) != 0
         let summary: TableTransfer.Summary
@@ -39,7 +49,7 @@ struct Import: ParsableCommand {
         defer { bar.finish(0) }
         do {
             summary = try TableTransfer.importFile(file, table: try parseTable(table, "import reads"), into: program, format: format, rejects: rejects,
-                                                   batchSize: max(1, batchSize)) { n in bar.update(n) }
+                                                   batchSize: max(1, batchSize), duplicates: policy) { n in bar.update(n) }
         } catch let error as BulkLoadError {
             bar.finish(0)
             let loaded = "\(error.recordsLoaded) records in \(error.batch - 1) whole batches were written before it; nothing of batch \(error.batch) was"
@@ -60,6 +70,9 @@ struct Import: ParsableCommand {
         }
         bar.finish(0)
         print("\(file) → \(table): \(summary.text)")
+        for k in summary.keptDuplicates {
+            print("  line \(k.line): person \(k.id) kept, national ID \(k.nationalID) held by person \(k.holder): hoso persons merge \(k.holder) \(k.id) --tenant \(tenant)")
+        }
         if summary.rejected > 0 { Foundation.exit(2) }
     }
 }

@@ -2,14 +2,20 @@ import ArgumentParser
 import Foundation
 import HosoDomain
 
-/// The operating-system account acting: the person behind `sudo -u OWNER hoso …` (sudo's
-/// SUDO_USER: only sudo sets it for another account, and the owner is an admin anyway), else
-/// the account this process runs as (its effective user, not $USER).
-func currentAccount() -> String {
-    if let behind = ProcessInfo.processInfo.environment["SUDO_USER"], !behind.isEmpty { return behind }
-    guard let pw = getpwuid(geteuid()) else { return String(geteuid()) }
-    return String(cString: pw.pointee.pw_name)
+/// The operating-system accounts that may be acting, in order: the person behind
+/// `sudo -u OWNER hoso …` (sudo's SUDO_USER), then the account this process runs as (its
+/// effective user, not $USER). The first that is a user of the store acts; sudo run by someone
+/// who is not a user acts as the account sudo switched to (which could read the files anyway).
+func candidateAccounts() -> [String] {
+    var out: [String] = []
+    if let behind = ProcessInfo.processInfo.environment["SUDO_USER"], !behind.isEmpty { out.append(behind) }
+    let effective = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? String(geteuid())
+    if !out.contains(effective) { out.append(effective) }
+    return out
 }
+
+/// The account acting when no store says otherwise (messages).
+func currentAccount() -> String { candidateAccounts()[0] }
 
 struct Users: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -110,7 +116,7 @@ struct Users: ParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
         func run() throws {
             let store = try storeOptions.open()
-            print("\(currentAccount()) acts as \(store.principal)" + (store.principal.scopes.isEmpty ? "" : ", communes \(store.principal.scopes.joined(separator: ", "))"))
+            print("\(store.options.account ?? currentAccount()) acts as \(store.principal)" + (store.principal.scopes.isEmpty ? "" : ", communes \(store.principal.scopes.joined(separator: ", "))"))
         }
     }
 }

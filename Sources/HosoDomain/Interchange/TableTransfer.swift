@@ -37,11 +37,19 @@ public enum TableTransfer {
         public var rejectFile: String?
         /// Seconds taken.
         public var seconds: Double
-        /// The summary line.
         /// Rejected rows per input file (`persons.csv` and `person_events.csv` apart), with the
         /// reject file each went to, in the order first seen.
         public var rejectsByFile: [(file: String, rows: Int, rejectFile: String)] = []
-        public var text: String {
+        /// Rows loaded with a national ID another file holds (``DuplicatePolicy/keep``): their
+        /// line, id, national ID (now ``Person/pendingNationalID``) and the holder, in line
+        /// order. `hoso persons duplicates` lists them; `hoso persons merge` joins each pair.
+        public var keptDuplicates: [(line: Int, id: RecordID, nationalID: String, holder: RecordID)] = []
+        /// The summary line.
+        public var text: String { mainText + keptText }
+        var keptText: String {
+            keptDuplicates.isEmpty ? "" : "; \(keptDuplicates.count) kept with a national ID another file holds, waiting for a merge (hoso persons duplicates)"
+        }
+        var mainText: String {
             if rejectsByFile.count > 1 {
                 return "\(loaded) loaded, \(rejected) rejected: "
                     + rejectsByFile.map { "\($0.rows) rows of \(($0.file as NSString).lastPathComponent) (reasons and line numbers in \($0.rejectFile))" }.joined(separator: ", ")
@@ -73,8 +81,13 @@ public enum TableTransfer {
     /// if summary.rejected > 0 { print("see", summary.rejectFile!) }
     /// print(summary.rejected)   // 0
     /// ```
+    ///
+    /// With `duplicates: .keep`, a person whose national ID another file holds (in the tenant or
+    /// earlier in the file) is loaded with it as ``Person/pendingNationalID`` instead of being
+    /// rejected, and listed in ``Summary/keptDuplicates``.
     public static func importFile(_ path: String, table: TransferTable, into program: ProgramTenant, format: InterchangeFormat? = nil,
-                                  rejects: String? = nil, batchSize: Int = 50_000, progress: ((Int) -> Void)? = nil) throws -> Summary {
+                                  rejects: String? = nil, batchSize: Int = 50_000, duplicates: DuplicatePolicy = .reject,
+                                  progress: ((Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
         let format = format ?? Self.format(of: path)
         let rejectPath = rejects ?? path + (format == .csv ? ".rejects.csv" : ".rejects.ndjson")
@@ -100,7 +113,8 @@ public enum TableTransfer {
                 try rejectWriters[file]?.write(row)
             } catch { rejectFailure = rejectFailure ?? error }
         }
-        let unique = UniqueRows(program)
+        let unique = UniqueRows(program, duplicates: duplicates)
+        var keptLines: [RecordID: Int] = [:]
         // The rows of the batch being loaded, so that a record the store refuses at commit time
         // (a concurrent import of the same file got there first) goes to the reject file too.
         var inFlight: [RecordID: (line: Int, raw: [UInt8])] = [:]
@@ -110,6 +124,7 @@ public enum TableTransfer {
                     switch row {
                     case let .record(value, line):
                         inFlight[id(value)] = (line, reader.lastRowBytes)
+                        if unique.kept[id(value)] != nil { keptLines[id(value)] = line }
                         loaded += 1
                         if loaded % 10_000 == 0 { progress?(loaded) }
                         return value
@@ -125,6 +140,7 @@ public enum TableTransfer {
         }
         func refused(_ id: RecordID, _ error: any Error, file: String) {
             loaded -= 1
+            unique.kept[id] = nil
             let row = inFlight[id] ?? (0, [])
             reject(RowError(error, file: file, line: row.line, raw: row.raw))
         }
@@ -151,6 +167,8 @@ public enum TableTransfer {
         var summary = Summary(loaded: loaded, rejected: rejected, rejectFile: rejected == 0 ? nil : rejectsByFile.first?.rejectFile,
                               seconds: Date().timeIntervalSince(started))
         summary.rejectsByFile = rejectsByFile
+        summary.keptDuplicates = unique.kept.map { (keptLines[$0.key] ?? 0, $0.key, $0.value.nationalID, $0.value.holder) }
+            .sorted { ($0.line, $0.id) < ($1.line, $1.id) }
         return summary
     }
 
@@ -222,7 +240,11 @@ final class UniqueRows {
     let program: ProgramTenant
     var ids = Set<RecordID>()
     var nationalIDs: [String: RecordID] = [:]
-    init(_ program: ProgramTenant) { self.program = program }
+    /// What to do with a national ID already held.
+    let duplicates: DuplicatePolicy
+    /// The rows kept with a national ID already held (``DuplicatePolicy/keep``): id → (national ID, holder).
+    var kept: [RecordID: (nationalID: String, holder: RecordID)] = [:]
+    init(_ program: ProgramTenant, duplicates: DuplicatePolicy = .reject) { self.program = program; self.duplicates = duplicates }
 
     /// Set when the store could not be read because the tenant was replaced: the import stops.
     var stopped: HosoError?
@@ -237,15 +259,23 @@ final class UniqueRows {
     }
 
     func check(_ p: Person) throws -> Person {
+        var p = p
         if ids.contains(p.id) { throw HosoError.invalidField(record: "person \(p.id)", field: "id", value: String(p.id), reason: "appears twice in the file") }
         if try stored({ try program.person(id: p.id) != nil }) {
             throw HosoError.invalidField(record: "person \(p.id)", field: "id", value: String(p.id),
                                          reason: "is already in the tenant: an import adds new files only; give the row an unused id, or leave it out")
         }
+        if let alias = try stored({ try program.read { try $0.alias(id: p.id) } }) { throw ProgramTenant.aliasInUse(alias) }
         if let n = p.nationalID {
-            if let other = nationalIDs[n] { throw ProgramError.duplicateNationalID(nationalID: n, existing: other, new: p.id) }
-            if let other = try stored({ try program.person(nationalID: n) }) { throw ProgramError.duplicateNationalID(nationalID: n, existing: other.id, new: p.id) }
-            nationalIDs[n] = p.id
+            let holder = try nationalIDs[n] ?? stored({ try program.person(nationalID: n)?.id })
+            if let holder {
+                guard duplicates == .keep else { throw ProgramError.duplicateNationalID(nationalID: n, existing: holder, new: p.id) }
+                p.nationalID = nil
+                p.pendingNationalID = n
+                kept[p.id] = (n, holder)
+            } else {
+                nationalIDs[n] = p.id
+            }
         }
         ids.insert(p.id)
         return p

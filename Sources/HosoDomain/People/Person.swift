@@ -24,6 +24,17 @@ public struct Person: StoredRecord, Hashable {
     public var sex: Sex = .unknown
     /// The 12-digit national ID (CCCD), when known; unique within the tenant.
     public var nationalID: String?
+    /// A national ID this file carries that another file already holds: set by an import with
+    /// ``DuplicatePolicy/keep`` instead of refusing the row, so the unique index keeps holding
+    /// while the two files wait for ``ProgramTenant/merge(keeping:absorbing:as:)``. Indexed by
+    /// ``byPendingNationalID``; ``ProgramTenant/duplicates()`` pairs it with the holder.
+    ///
+    /// ```swift
+    /// var p = Person(id: 2, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
+    /// p.pendingNationalID = "020090001234"
+    /// print(p.nationalID == nil)   // true
+    /// ```
+    public var pendingNationalID: String?
     /// Commune holding the file when it was opened (current residence then).
     public var commune: CommuneRef
     /// Village or quarter of the current residence.
@@ -149,6 +160,7 @@ public struct Person: StoredRecord, Hashable {
         for e in events { w.writeMessage(14) { e.write(to: &$0) } }
         for i in history { w.writeMessage(15) { i.write(to: &$0) } }
         for c in statusChanges { w.writeMessage(16) { c.write(to: &$0) } }
+        w.write(17, pendingNationalID)
     }
 
     public init(id: RecordID, reader r: inout RecordReader) throws(HosoError) {
@@ -171,6 +183,7 @@ public struct Person: StoredRecord, Hashable {
             case 14: var m = try f.message(); events.append(try PersonEvent.read(&m))
             case 15: var m = try f.message(); history.append(try StatusInterval.read(&m))
             case 16: var m = try f.message(); statusChanges.append(try StatusChange.read(&m, personID: id))
+            case 17: pendingNationalID = try f.string()
             default: break
             }
         }

@@ -41,6 +41,19 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
     /// print(ProgramError.invalidUser(name: "minh", reason: "commune 1 is not a commune of the 2025 gazetteer"))   // user minh: commune 1 is not a commune of the 2025 gazetteer
     /// ```
     case invalidUser(name: String, reason: String)
+    /// A merge of file `absorbed` into file `kept` that was refused, and why (nothing was written).
+    ///
+    /// ```swift
+    /// print(ProgramError.mergeRefused(kept: 1, absorbed: 1, reason: "a file cannot be merged into itself"))   // merge of person 1 into person 1 refused: …
+    /// ```
+    case mergeRefused(kept: RecordID, absorbed: RecordID, reason: String)
+
+    /// An undo of the merge that made alias `alias` that was refused, and why (nothing was written).
+    ///
+    /// ```swift
+    /// print(ProgramError.unmergeRefused(alias: 9, reason: "it is not the id of a merged file"))   // undo of the merge of person 9 refused: …
+    /// ```
+    case unmergeRefused(alias: RecordID, reason: String)
 
     /// What is wrong and what to do.
     ///
@@ -53,7 +66,12 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(record): \(field) \(code) is not a commune of this tenant; check the code against the tenant's communes (SELECT code, name FROM communes in hoso shell)"
         case let .duplicateNationalID(nationalID, existing, new):
             "national ID \(nationalID) of person \(new) is already held by person \(existing); correct the ID, or leave the row out if it is person \(existing)"
+                + " (or import with --duplicates keep and merge the two files: hoso persons merge \(existing) \(new))"
         case let .invalidUser(name, reason): "user \(name): \(reason)"
+        case let .mergeRefused(kept, absorbed, reason):
+            "merge of person \(absorbed) into person \(kept) refused: \(reason)"
+        case let .unmergeRefused(alias, reason):
+            "undo of the merge of person \(alias) refused: \(reason)"
         }
     }
 
@@ -67,6 +85,7 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .unknownCommune(_, field, _): field
         case .duplicateNationalID: "national_id"
         case .invalidUser: "role"
+        case .mergeRefused, .unmergeRefused: "id"
         }
     }
 

@@ -15,6 +15,8 @@ extension Person {
     public static let byStatusCommune = IndexDefinition("status_commune", kind: .value, key: "(status, province, [district,] commune) now")
     /// National ID, unique: `(national ID)`.
     public static let byNationalID = IndexDefinition("national_id", kind: .unique, key: "(national ID)")
+    /// National IDs waiting for a merge (``Person/pendingNationalID``), not unique: `(national ID)`.
+    public static let byPendingNationalID = IndexDefinition("pending_national_id", kind: .value, key: "(national ID) waiting for a merge")
     /// Current persons per area and status: `(level, path prefix…, status)` → count, with level 1 =
     /// province, 2 = commune (or district), 3 = commune.
     public static let currentCounts = IndexDefinition("current_count", kind: .count, key: "(level, area path…, status) now")
@@ -48,7 +50,7 @@ extension Person {
     public static let schema = RecordSchema(
         Person.self, name: "person", formatVersion: 1,
         indexes: [byCommune, byStatus, byStatusCommune, byNationalID, currentCounts, statusIntervals, statusFlow, communeFlow, transitions,
-                  byStatusChange, changeFlow, communeChanges],
+                  byStatusChange, changeFlow, communeChanges, byPendingNationalID],
         transitionIndex: transitions)
 
     /// The index entries of the person as of the tenant's current day (`context.today`).
@@ -60,6 +62,7 @@ extension Person {
         entries.value(Self.byStatus, ProgramKeys.status(now))
         entries.value(Self.byStatusCommune, ProgramKeys.statusCommune(now, place))
         if let nationalID, !nationalID.isEmpty { entries.value(Self.byNationalID, ProgramKeys.nationalID(nationalID)) }
+        if let pendingNationalID, !pendingNationalID.isEmpty { entries.value(Self.byPendingNationalID, ProgramKeys.nationalID(pendingNationalID)) }
         for level in 1...place.depth {
             entries.count(Self.currentCounts, ProgramKeys.currentCount(level: level, place, now))
         }

@@ -22,7 +22,7 @@ public final class ProgramTenant: Sendable {
     private let communesByCode: [Int32: CommuneEntry]
 
     /// The record types of a program tenant.
-    public static let schema = Schema([Person.schema, CaseEvent.schema])
+    public static let schema = Schema([Person.schema, CaseEvent.schema, PersonAlias.schema])
 
     init(tenant: Tenant, settings: ProgramSettings) {
         self.tenant = tenant; self.settings = settings
@@ -198,6 +198,12 @@ public final class ProgramTenant: Sendable {
                 throw HosoError.invalidField(record: label, field: "national_id", value: id, reason: "is not a national ID: it must be exactly 12 digits")
             }
         }
+        if let id = p.pendingNationalID {
+            if id.isEmpty || id == p.nationalID { p.pendingNationalID = nil }
+            else if id.utf8.count != 12 || !id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                throw HosoError.invalidField(record: label, field: "pending_national_id", value: id, reason: "is not a national ID: it must be exactly 12 digits")
+            }
+        }
         if let birth = p.birthDate {
             guard birth <= p.fileOpened else {
                 throw HosoError.invalidDate(value: birth.description, field: "birth_date", record: label, reason: "it is after the file was opened (\(p.fileOpened))")
@@ -269,8 +275,19 @@ public final class ProgramTenant: Sendable {
         var p = person
         p.events += events
         let prepared = try prepare(p)
-        do { try tenant.write { try $0.insert(prepared) } } catch { throw mapUnique(error, prepared) }
+        do {
+            try tenant.write { txn in
+                if let alias = try txn.get(PersonAlias.self, id: prepared.id) { throw Self.aliasInUse(alias) }
+                try txn.insert(prepared)
+            }
+        } catch { throw mapUnique(error, prepared) }
         return prepared
+    }
+
+    /// The refusal of a new file whose id is the alias of a merged file.
+    static func aliasInUse(_ alias: PersonAlias) -> HosoError {
+        .invalidField(record: "person \(alias.id)", field: "id", value: String(alias.id),
+                      reason: "is the id of a file merged into person \(alias.person); give the file an unused id (or undo the merge: hoso persons unmerge \(alias.id))")
     }
 
     /// Replaces a file's identity fields. Its events are facts: the new record must keep every

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 337 examples compiled, 329 of them run, 336 printed lines checked.
+// 352 examples compiled, 344 of them run, 349 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1019,16 +1019,31 @@ private func example_People_Person_1(program: ProgramTenant, congSon: CommuneRef
 }
 
 // Sources/HosoDomain/People/Person.swift, example 2
-private func example_People_Person_2() throws {
+private func example_People_Person_2(congSon: CommuneRef, day: Day) throws {
+    var p = Person(id: 2, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
+    p.pendingNationalID = "020090001234"
+    print(p.nationalID == nil)   // true
+    DocOutput.expect("true", from: "print(p.nationalID == nil)")
+}
+
+// Sources/HosoDomain/People/Person.swift, example 3
+private func example_People_Person_3() throws {
     print(Person.Sex(code: "female") == .female)   // true
     DocOutput.expect("true", from: "print(Person.Sex(code: \"female\") == .female)")
 }
 
-// Sources/HosoDomain/People/Person.swift, example 3
-private func example_People_Person_3(data: SyntheticProvince) throws {
+// Sources/HosoDomain/People/Person.swift, example 4
+private func example_People_Person_4(data: SyntheticProvince) throws {
     let kept = data.person(1).redactedForDeletion()
     print(kept.fullName.isEmpty, kept.nationalID == nil, kept.birthDate == nil)   // true true true
     DocOutput.expect("true true true", from: "print(kept.fullName.isEmpty, kept.nationalID == nil, kept.birthDate == nil)")
+}
+
+// Sources/HosoDomain/People/PersonAlias.swift, example 1
+private func example_People_PersonAlias_1(program: ProgramTenant) throws {
+    for alias in try program.aliases() {
+        print(alias.id, "→", alias.person, "by", alias.actor)
+    }
 }
 
 // Sources/HosoDomain/People/PersonEvent.swift, example 1
@@ -1598,18 +1613,30 @@ private func example_Program_ProgramError_4() throws {
 
 // Sources/HosoDomain/Program/ProgramError.swift, example 5
 private func example_Program_ProgramError_5() throws {
-    print(ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3"))   // person 3: commune 99999 is not a commune of this tenant…
-    DocOutput.expect("person 3: commune 99999 is not a commune of this tenant…", from: "print(ProgramError.unknownCommune(code: 99999, field: \"commune\", record: \"person 3\"))")
+    print(ProgramError.mergeRefused(kept: 1, absorbed: 1, reason: "a file cannot be merged into itself"))   // merge of person 1 into person 1 refused: …
+    DocOutput.expect("merge of person 1 into person 1 refused: …", from: "print(ProgramError.mergeRefused(kept: 1, absorbed: 1, reason: \"a file cannot be merged into itself\"))")
 }
 
 // Sources/HosoDomain/Program/ProgramError.swift, example 6
 private func example_Program_ProgramError_6() throws {
+    print(ProgramError.unmergeRefused(alias: 9, reason: "it is not the id of a merged file"))   // undo of the merge of person 9 refused: …
+    DocOutput.expect("undo of the merge of person 9 refused: …", from: "print(ProgramError.unmergeRefused(alias: 9, reason: \"it is not the id of a merged file\"))")
+}
+
+// Sources/HosoDomain/Program/ProgramError.swift, example 7
+private func example_Program_ProgramError_7() throws {
+    print(ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3"))   // person 3: commune 99999 is not a commune of this tenant…
+    DocOutput.expect("person 3: commune 99999 is not a commune of this tenant…", from: "print(ProgramError.unknownCommune(code: 99999, field: \"commune\", record: \"person 3\"))")
+}
+
+// Sources/HosoDomain/Program/ProgramError.swift, example 8
+private func example_Program_ProgramError_8() throws {
     print(ProgramError.duplicateNationalID(nationalID: "020090001234", existing: 3, new: 7).field)   // national_id
     DocOutput.expect("national_id", from: "print(ProgramError.duplicateNationalID(nationalID: \"020090001234\", existing: 3, new: 7).field)")
 }
 
-// Sources/HosoDomain/Program/ProgramError.swift, example 7
-private func example_Program_ProgramError_7(program: ProgramTenant, day: Day) throws {
+// Sources/HosoDomain/Program/ProgramError.swift, example 9
+private func example_Program_ProgramError_9(program: ProgramTenant, day: Day) throws {
     let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: day)
     do {
         try program.load(persons: [person], events: [])
@@ -1619,8 +1646,8 @@ private func example_Program_ProgramError_7(program: ProgramTenant, day: Day) th
     }
 }
 
-// Sources/HosoDomain/Program/ProgramError.swift, example 8
-private func example_Program_ProgramError_8(program: ProgramTenant, day: Day) throws {
+// Sources/HosoDomain/Program/ProgramError.swift, example 10
+private func example_Program_ProgramError_10(program: ProgramTenant, day: Day) throws {
     let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: day)
     do {
         try program.load(persons: [person], events: [])
@@ -1957,6 +1984,91 @@ private func example_Program_ProgramSnapshot_28(program: ProgramTenant) throws {
     let (persons, events) = try program.read { q in (try q.personCount(), try q.eventCount()) }
     print(persons, events)   // 0 0
     DocOutput.expect("0 0", from: "print(persons, events)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 1
+private func example_Program_ProgramTenant_Merge_1(program: ProgramTenant) throws {
+    for pair in try program.duplicates() {
+        print(pair.kept, pair.other, pair.reason, pair.isProposal ? "proposal" : "same national ID")
+    }
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 2
+private func example_Program_ProgramTenant_Merge_2(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
+    try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day))
+    try program.addPerson(Person(id: 2, fullName: "Nguyễn Văn Ân", commune: congSon, fileOpened: day))
+    let plan = try program.planMerge(keeping: 1, absorbing: 2)
+    print(plan.notes[0])   // full_name differs: kept 'Nguyễn Văn An', person 2 had 'Nguyễn Văn Ân'
+    DocOutput.expect("full_name differs: kept 'Nguyễn Văn An', person 2 had 'Nguyễn Văn Ân'", from: "print(plan.notes[0])")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 3
+private func example_Program_ProgramTenant_Merge_3() throws {
+    print(DuplicatePolicy(code: "keep") == .keep)   // true
+    DocOutput.expect("true", from: "print(DuplicatePolicy(code: \"keep\") == .keep)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 4
+private func example_Program_ProgramTenant_Merge_4(program: ProgramTenant) throws {
+    print(try program.duplicates().count)   // 0
+    DocOutput.expect("0", from: "print(try program.duplicates().count)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 5
+private func example_Program_ProgramTenant_Merge_5(program: ProgramTenant) throws {
+    print(try program.aliases().isEmpty)   // true
+    DocOutput.expect("true", from: "print(try program.aliases().isEmpty)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 6
+private func example_Program_ProgramTenant_Merge_6(program: ProgramTenant) throws {
+    print(try program.resolvedPerson(id: 42) == nil)   // true
+    DocOutput.expect("true", from: "print(try program.resolvedPerson(id: 42) == nil)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 7
+private func example_Program_ProgramTenant_Merge_7(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
+    try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day))
+    try program.addPerson(Person(id: 2, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day),
+                          events: [PersonEvent(date: day, kind: .addictionDetermination, outcome: .addicted)])
+    let plan = try program.planMerge(keeping: 1, absorbing: 2)
+    print(plan.merged.events.count, plan.merged.status(on: day).code)   // 1 addict
+    DocOutput.expect("1 addict", from: "print(plan.merged.events.count, plan.merged.status(on: day).code)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 8
+private func example_Program_ProgramTenant_Merge_8(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
+    var a = Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
+    a.nationalID = "020090001234"
+    try program.addPerson(a, events: [PersonEvent(date: day, kind: .addictionDetermination, outcome: .addicted)])
+    var b = Person(id: 2, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
+    b.pendingNationalID = "020090001234"
+    try program.addPerson(b)
+    let alias = try program.merge(keeping: 1, absorbing: 2, as: Principal(name: "can.bo"))
+    print(alias.person, try program.resolvedPerson(id: 2)?.id ?? 0)   // 1 1
+    DocOutput.expect("1 1", from: "print(alias.person, try program.resolvedPerson(id: 2)?.id ?? 0)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 9
+private func example_Program_ProgramTenant_Merge_9(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
+    try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day))
+    try program.addPerson(Person(id: 2, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day))
+    try program.merge(keeping: 1, absorbing: 2)
+    try program.unmerge(2)
+    print(try program.personCount())   // 2
+    DocOutput.expect("2", from: "print(try program.personCount())")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 10
+private func example_Program_ProgramTenant_Merge_10(q: borrowing ProgramSnapshot) throws {
+    print(try q.resolvedPerson(id: 42) == nil)   // true
+    DocOutput.expect("true", from: "print(try q.resolvedPerson(id: 42) == nil)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 11
+private func example_Program_ProgramTenant_Merge_11(q: borrowing ProgramSnapshot) throws {
+    print(try q.alias(id: 42) == nil)   // true
+    DocOutput.expect("true", from: "print(try q.alias(id: 42) == nil)")
 }
 
 // Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 1
@@ -3308,13 +3420,28 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("People/Person.swift, example 2") func people_Person_2() throws {
-        try DocOutput.run(checks: 1) { c in try example_People_Person_2() }
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_People_Person_2(congSon: congSon, day: day)
+        }
     }
 
     @Test("People/Person.swift, example 3") func people_Person_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_Person_3() }
+    }
+
+    @Test("People/Person.swift, example 4") func people_Person_4() throws {
         try DocOutput.run(checks: 1) { c in
             let data = try c.data
-            try example_People_Person_3(data: data)
+            try example_People_Person_4(data: data)
+        }
+    }
+
+    @Test("People/PersonAlias.swift, example 1") func people_PersonAlias_1() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            try example_People_PersonAlias_1(program: program)
         }
     }
 
@@ -3643,18 +3770,26 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramError.swift, example 7") func program_ProgramError_7() throws {
-        try DocOutput.run(checks: 1) { c in
-            let program = try c.program
-            let day = try c.day
-            try example_Program_ProgramError_7(program: program, day: day)
-        }
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramError_7() }
     }
 
     @Test("Program/ProgramError.swift, example 8") func program_ProgramError_8() throws {
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramError_8() }
+    }
+
+    @Test("Program/ProgramError.swift, example 9") func program_ProgramError_9() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
             let day = try c.day
-            try example_Program_ProgramError_8(program: program, day: day)
+            try example_Program_ProgramError_9(program: program, day: day)
+        }
+    }
+
+    @Test("Program/ProgramError.swift, example 10") func program_ProgramError_10() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let day = try c.day
+            try example_Program_ProgramError_10(program: program, day: day)
         }
     }
 
@@ -3895,6 +4030,82 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
             let program = try c.program
             try example_Program_ProgramSnapshot_28(program: program)
         }
+    }
+
+    @Test("Program/ProgramTenant+Merge.swift, example 1") func program_ProgramTenant_Merge_1() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Merge_1(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Merge.swift, example 2") func program_ProgramTenant_Merge_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_Program_ProgramTenant_Merge_2(program: program, congSon: congSon, day: day)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Merge.swift, example 3") func program_ProgramTenant_Merge_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramTenant_Merge_3() }
+    }
+
+    @Test("Program/ProgramTenant+Merge.swift, example 4") func program_ProgramTenant_Merge_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Merge_4(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Merge.swift, example 5") func program_ProgramTenant_Merge_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Merge_5(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Merge.swift, example 6") func program_ProgramTenant_Merge_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Merge_6(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Merge.swift, example 7") func program_ProgramTenant_Merge_7() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_Program_ProgramTenant_Merge_7(program: program, congSon: congSon, day: day)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Merge.swift, example 8") func program_ProgramTenant_Merge_8() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_Program_ProgramTenant_Merge_8(program: program, congSon: congSon, day: day)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Merge.swift, example 9") func program_ProgramTenant_Merge_9() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_Program_ProgramTenant_Merge_9(program: program, congSon: congSon, day: day)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Merge.swift, example 10") func program_ProgramTenant_Merge_10() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramTenant_Merge_10(q: q) } }
+    }
+
+    @Test("Program/ProgramTenant+Merge.swift, example 11") func program_ProgramTenant_Merge_11() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramTenant_Merge_11(q: q) } }
     }
 
     @Test("Program/ProgramTenant+Metadata.swift, example 1") func program_ProgramTenant_Metadata_1() throws {
