@@ -48,6 +48,7 @@ struct Persons: ParsableCommand {
                                  a?.fullName ?? "", b?.fullName ?? "", a?.birthDate?.description ?? ""])
                 }
             }
+            try program.logPersonalRead("hoso persons duplicates", personIDs: pairs.flatMap { [$0.kept, $0.other] })
             print(TextTable(header: ["keep", "merge", "kind", "why", "name (keep)", "name (merge)", "birth date"], rows: rows).render())
             let sure = pairs.filter { !$0.isProposal }.count
             print("\(sure) pair(s) with the same national ID, \(pairs.count - sure) proposal(s) to check. "
@@ -68,6 +69,7 @@ struct Persons: ParsableCommand {
             let program = try options.open()
             let plan: MergePlan
             do { plan = try program.planMerge(keeping: kept, absorbing: absorbed) } catch let error as ProgramError { fail("\(error)") }
+            try program.logPersonalRead("hoso persons merge \(kept) \(absorbed) (plan shown)", personIDs: [kept, absorbed])
             print("Merge person \(absorbed) (\(plan.absorbed.fullName), \(plan.absorbed.events.count) events) into person \(kept) "
                   + "(\(plan.kept.fullName), \(plan.kept.events.count) events):")
             print("  person \(kept) will have \(plan.merged.events.count) events; status today \(plan.merged.status(on: try program.today()).code)")
@@ -124,6 +126,7 @@ struct Persons: ParsableCommand {
         func run() throws {
             let program = try options.open()
             guard let p = try program.resolvedPerson(id: id) else { fail("there is no person \(id) in tenant '\(program.name)'") }
+            try program.logPersonalRead("hoso persons show \(id)", personIDs: [p.id])
             if p.id != id { print("person \(id) was merged into person \(p.id)") }
             print("person \(p.id): \(p.fullName), born \(p.birthDate?.description ?? "?"), national ID \(p.nationalID ?? p.pendingNationalID.map { "\($0) (waiting for a merge)" } ?? "-"), "
                   + "commune \(p.commune.commune), \(p.events.count) events, status today \(p.status(on: try program.today()).code)")
