@@ -121,12 +121,10 @@ extension TenantReader {
     /// it cannot answer to `remainder`.
     public func datedCount(_ index: IndexDefinition, group: Tuple, subgroup: Tuple? = nil, in range: DayRange,
                            remainder: inout [DayRange]) throws -> Int64 {
+        let (m, read) = try open(index, as: (any DatedCounting).self, "a dated or running count index")
+        if let subgroup { return try m.total(group: group.encoded, subgroup: subgroup.encoded, in: range, remainder: &remainder, read) }
         var total: Int64 = 0
-        let want = subgroup?.encoded
-        try datedScan(index, group: group.encoded, in: range, remainder: &remainder) { sub, n in
-            if let want, !sub.equals(want) { return }
-            total += n
-        }
+        try m.totals(group: group.encoded, in: range, remainder: &remainder, read) { _, n in total += n }
         return total
     }
 
@@ -150,8 +148,8 @@ extension TenantReader {
 
     private func datedScan(_ index: IndexDefinition, group: [UInt8], in range: DayRange, remainder: inout [DayRange],
                            _ body: (UnsafeRawBufferPointer, Int64) -> Void) throws {
-        let (m, read) = try open(index, as: DatedCountIndex.self, "a dated count index")
-        try m.scan(group: group, in: range, remainder: &remainder, read, body)
+        let (m, read) = try open(index, as: (any DatedCounting).self, "a dated or running count index")
+        try m.totals(group: group, in: range, remainder: &remainder, read, body)
     }
 
     // MARK: Interval indexes
