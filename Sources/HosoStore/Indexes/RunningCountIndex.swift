@@ -154,12 +154,28 @@ final class RunningCountIndex: IndexMaintainer, DatedCounting {
     private func before(_ t: Int64, _ series: [UInt8], _ cursor: borrowing Cursor) throws -> Int64 {
         let c = Day(rawValue: Int32(t)).civil
         let month = Int64(c.year * 12 + c.month - 1)
-        var total = try Self.step(at: Int64(c.year), from: .min, level: Self.yearLevel, series, cursor)
-        if c.month != 1 { total += try Self.step(at: month, from: Int64(c.year * 12), level: Self.monthLevel, series, cursor) }
+        var buffer = KeyEncoder(prefix: series)   // one key buffer for the reads
+        var total = try Self.step(at: Int64(c.year), from: .min, level: Self.yearLevel, series.count, &buffer, cursor)
+        if c.month != 1 { total += try Self.step(at: month, from: Int64(c.year * 12), level: Self.monthLevel, series.count, &buffer, cursor) }
         if keepsDays && c.day != 1 {
-            total += try Self.step(at: t, from: DayBuckets.monthIndexStart(Int(month)), level: Self.dayLevel, series, cursor)
+            total += try Self.step(at: t, from: DayBuckets.monthIndexStart(Int(month)), level: Self.dayLevel, series.count, &buffer, cursor)
         }
         return total
+    }
+
+    /// ``step(at:from:level:_:_:)`` building its keys in `buffer`, which starts with the
+    /// series (`seriesLength` bytes): no allocation per read.
+    @inline(__always)
+    static func step(at point: Int64, from lo: Int64, level: Int64, _ seriesLength: Int, _ buffer: inout KeyEncoder,
+                     _ cursor: borrowing Cursor) throws -> Int64 {
+        buffer.bytes.removeSubrange(seriesLength...)
+        buffer.append(level); buffer.append(point + 1)
+        let found = try buffer.bytes.withUnsafeBytes { try cursor.seek(atLeast: $0) } != nil
+        guard let e = found ? try cursor.previous() : try cursor.last() else { return 0 }
+        buffer.bytes.removeSubrange(seriesLength...)
+        buffer.append(level); buffer.append(lo)
+        guard e.key.compare(buffer.bytes) >= 0 else { return 0 }
+        return FixedWidth.counter(e.value)
     }
 
     static func key(_ series: [UInt8], _ level: Int64, _ point: Int64) -> [UInt8] {
