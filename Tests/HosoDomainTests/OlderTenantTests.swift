@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import HosoDomain
-import HosoStore
+@testable import HosoStore
 
 /// Tenants created by builds that kept the province and the calendar in the engine's tenant
 /// metadata (fields 3–6 of the info) and not in the program settings still open with them.
@@ -58,5 +58,61 @@ import HosoStore
         let program = try ProgramTenant.open(in: store, name: "new")
         #expect(program.province == 20 && program.calendar == calendar)
         #expect(try program.info().otherFields.isEmpty)
+    }
+
+    /// A tenant whose flow indexes were written by builds that kept them as year/month/day
+    /// buckets (dated count format 1) opens, rebuilds them as running totals in one write
+    /// transaction, answers every as-of count as the persons' histories say and verifies.
+    @Test func flowIndexesOfTheBucketLayoutAreRebuiltOnOpen() throws {
+        let store = try temporaryStore(ManualClock(d("2026-12-03")))
+        let data = try SyntheticProvince(provinceCode: 20, persons: 300, events: 300, seed: 14)
+        let source = Array(data.persons())
+        var persons: [Person] = []
+        do {
+            let program = try ProgramTenant.create(in: store, name: "old", provinceCode: 20)
+            try program.load(persons: source, events: data.events())
+            // The persons as stored, with the histories the load derived: the oracle.
+            persons = try source.map { try #require(try program.person(id: $0.id)) }
+            // Rewrite both flow indexes as the landed code kept them, marked with its format 1.
+            let core = program.tenant.core
+            try core.environment.write { txn in
+                let session = WriteSession(core: core, transaction: txn, actor: "test")
+                let t = try core.type("person")
+                for flow in [Person.statusFlow, Person.communeFlow] {
+                    let old = try DatedCountIndex(flow, recordType: "person", environment: core.environment)
+                    try session.write.clear(old.db)
+                    let cursor = try session.write.cursor(t.records)
+                    var entry = try cursor.first()
+                    while let e = entry {
+                        let id = FixedWidth.uint64(e.key)
+                        try old.update(id, old: IndexEntries(), new: try t.schema.entriesOf(id, e.value, IndexContext(today: core.today.rawValue)), in: session)
+                        entry = try cursor.next()
+                    }
+                    try session.flushCounts()
+                    try session.write.put(core.meta, key: MetaKeys.indexBuilt("person", flow.name), value: [1])
+                }
+            }
+            // Read as running totals, the buckets give other answers: the test can fail.
+            let day = d("2025-06-15")
+            let wrong = data.communes.contains { c in
+                (try? program.countPersons(.addict, in: .commune(c.ref), on: day)) != persons.filter { $0.status(on: day) == .addict && $0.commune(on: day) == c.ref }.count
+            }
+            #expect(wrong)
+        }
+        let program = try ProgramTenant.open(in: store, name: "old")
+        let report = try program.verify()
+        #expect(report.differences.isEmpty, "\(report)")
+        for day in [d("2023-03-01"), d("2024-02-29"), d("2025-06-15"), d("2026-12-02"), d("2027-05-01")] {
+            for status in [Status.addict, .illegalUser, .compulsoryRehab, .methadone] {
+                #expect(try program.countPersons(status, in: .province(20), on: day) == persons.filter { $0.status(on: day) == status }.count)
+                for c in data.communes.prefix(40) {
+                    let expected = persons.filter { $0.status(on: day) == status && $0.commune(on: day) == c.ref }.count
+                    #expect(try program.countPersons(status, in: .commune(c.ref), on: day) == expected, "\(status) \(c.ref) \(day)")
+                }
+            }
+        }
+        #expect(try program.verify().differences.isEmpty)
+        let built = try program.tenant.changes(after: 0).filter { $0.operation == .buildIndex }.compactMap(\.detail)
+        #expect(built.contains("built index status_flow over 300 records") && built.contains("built index commune_flow over 300 records"), "\(built)")
     }
 }

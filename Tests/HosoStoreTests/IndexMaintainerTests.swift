@@ -53,7 +53,7 @@ import Testing
         #expect(Odd.weird.questions.isEmpty)
         #expect(Odd.schema.indexDescriptions.isEmpty)
         let store = try temporaryStore()
-        #expect(throws: HosoError.unknownSchemaElement("index kind 'bitmap' of odd.weird (known kinds: value, unique, count, datedCount, interval, transition)")) {
+        #expect(throws: HosoError.unknownSchemaElement("index kind 'bitmap' of odd.weird (known kinds: value, unique, count, datedCount, runningCount, interval, transition)")) {
             _ = try store.createTenant(TenantInfo(name: "t"), schema: Schema([Odd.schema]))
         }
     }

@@ -24,11 +24,12 @@ extension Person {
     public static let statusIntervals = IndexDefinition("status_interval", kind: .interval, key: "(status, province, [district,] commune)")
     /// Entries into (edge 0) and exits from (edge 1) a status per province (and district) and
     /// day: `(edge, level, path prefix…)` by `(status)`; a move inside the area is neither.
-    public static let statusFlow = IndexDefinition("status_flow", kind: .datedCount, key: "(edge, level, area path…) by (status)")
-    /// The same per commune and month: `(edge, level, province, [district,] commune)` by
-    /// `(status)`. Days inside a month come from the interval index (at commune level an
-    /// entry is exactly an interval's start, an exit its end).
-    public static let communeFlow = IndexDefinition("commune_flow", kind: .datedCount, key: "(edge, level, commune path) by (status)", finest: .month)
+    /// Kept as running totals per status (``IndexDefinition/Kind/runningCount``), so an as-of
+    /// count is a few key reads however long the history.
+    public static let statusFlow = IndexDefinition("status_flow", kind: .runningCount, key: "(edge, level, area path…) by (status)")
+    /// The same per commune: `(edge, level, province, [district,] commune)` by `(status)`, as
+    /// running totals per status and day.
+    public static let communeFlow = IndexDefinition("commune_flow", kind: .runningCount, key: "(edge, level, commune path) by (status)")
     /// Days on which the person's current-status entries change: `(day)`.
     public static let transitions = IndexDefinition("transition", kind: .value, key: "(day)")
     /// Status changes with their causes (``StatusChange``): `(province, [district,] commune, day,

@@ -158,7 +158,11 @@ public struct ProgramSnapshot: ~Copyable {
     /// print(n)   // 0
     /// ```
     public func countPersons(_ status: Status, in area: Area, on day: Day) throws -> Int {
-        let through = Self.through(day)
+        let through = Self.through(day), index = ProgramKeys.flowIndex(for: area), sub = ProgramKeys.statusSubgroup(status)
+        var remainder: [DayRange] = []
+        let n = try txn.datedCount(index, group: ProgramKeys.flowGroup(.start, in: area), subgroup: sub, in: through, remainder: &remainder)
+            - txn.datedCount(index, group: ProgramKeys.flowGroup(.end, in: area), subgroup: sub, in: through, remainder: &remainder)
+        if remainder.isEmpty { return Int(n) }
         return try flow(.start, area, status, through)[status, default: 0] - flow(.end, area, status, through)[status, default: 0]
     }
 

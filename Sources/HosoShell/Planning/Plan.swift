@@ -187,7 +187,7 @@ extension Plan {
         (Person.byCommune, "persons WHERE commune = … / commune_name = …"),
         (Person.currentCounts, "COUNT(*) FROM persons WHERE status/commune … GROUP BY status/commune"),
         (Person.statusFlow, "COUNT(*) FROM persons WHERE status = … AS OF 'day' (province)"),
-        (Person.communeFlow, "COUNT(*) FROM persons WHERE status = … AS OF 'day' GROUP BY commune (months + the interval index)"),
+        (Person.communeFlow, "COUNT(*) FROM persons WHERE status = … AS OF 'day' GROUP BY commune (running totals per commune)"),
         (Person.statusIntervals, "persons WHERE status = … AS OF 'day'; status_history WHERE status = … AND start|end in a period"),
         (Person.byStatusChange, "status_changes WHERE date in a period [AND commune = …]"),
         (CaseEvent.overdue, "overdue [WHERE kind = … AND commune = …] [AS OF 'day']"),

@@ -28,7 +28,7 @@ extension IndexQuestion {
 /// Keeps a dated count index: one LMDB database, `group, granularity (1 year, 2 month, 3 day),
 /// period, subgroup` → a little-endian signed 64-bit count. A write adds each record's change
 /// once per day to ``PendingCounts``; the flush expands it into the buckets the index keeps.
-final class DatedCountIndex: IndexMaintainer {
+final class DatedCountIndex: IndexMaintainer, DatedCounting {
     static let kind = IndexDefinition.Kind.datedCount
     static let keepsPendingCounts = true
     static func keyLayout(for index: IndexDefinition) -> String {
@@ -72,6 +72,17 @@ final class DatedCountIndex: IndexMaintainer {
         for entries in batch.entries {
             for (d, n) in entries.dated(of: entryID) { add(d, n, to: &session.pending) }
         }
+    }
+
+    func total(group: [UInt8], subgroup: [UInt8], in range: DayRange, remainder: inout [DayRange], _ read: IndexRead) throws -> Int64 {
+        var total: Int64 = 0
+        try scan(group: group, in: range, remainder: &remainder, read) { sub, n in if sub.equals(subgroup) { total += n } }
+        return total
+    }
+
+    func totals(group: [UInt8], in range: DayRange, remainder: inout [DayRange], _ read: IndexRead,
+                _ body: (UnsafeRawBufferPointer, Int64) -> Void) throws {
+        try scan(group: group, in: range, remainder: &remainder, read, body)
     }
 
     /// Visits the buckets of `group` covering `range` with the subgroup bytes of each and its

@@ -25,6 +25,9 @@ protocol IndexMaintainer: AnyObject, Sendable {
     /// Whether a write accumulates this index's changes and writes them at flush time: its
     /// reads inside a write then flush them first (``ReadScope/open(_:)``).
     static var keepsPendingCounts: Bool { get }
+    /// The layout version of its databases (1 unless a kind changed its layout): an index
+    /// built with an older one is rebuilt when the tenant opens (``TenantCore/buildMissingIndexes(principal:)``).
+    static var formatVersion: UInt8 { get }
 
     /// Opens (creating when missing) the index's databases.
     init(_ index: IndexDefinition, recordType: String, environment: Environment) throws
@@ -64,6 +67,7 @@ extension IndexMaintainer {
     }
 
     static var keepsPendingCounts: Bool { false }
+    static var formatVersion: UInt8 { 1 }
     static var databaseSuffixes: [String] { [""] }
 
     func validate(_ id: RecordID, old: IndexEntries?, new: IndexEntries, in session: WriteSession) throws {}

@@ -6,6 +6,7 @@ enum IndexRegistry {
         UniqueIndex.self,
         CountIndex.self,
         DatedCountIndex.self,
+        RunningCountIndex.self,
         IntervalIndex.self,
         TransitionIndex.self,
     ]

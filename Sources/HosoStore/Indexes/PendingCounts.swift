@@ -26,7 +26,10 @@ struct PendingCounts {
     /// each record costs one table update per dated entry.
     var days: [DayChange: Int64] = [:]
 
-    var isEmpty: Bool { counts.isEmpty && days.isEmpty }
+    /// Running-count changes per day and series, written at flush time (``flushRunning(into:databases:)``).
+    var running: [RunningChange: Int64] = [:]
+
+    var isEmpty: Bool { counts.isEmpty && days.isEmpty && running.isEmpty }
 
     @inline(__always)
     mutating func add(_ db: UInt32, _ key: KeyBytes, _ delta: Int64) {
@@ -36,6 +39,7 @@ struct PendingCounts {
     /// Writes the accumulated changes into the count databases `databases` (by handle); a
     /// count that reaches zero is deleted.
     mutating func flush(into write: borrowing WriteTransaction, databases: [UInt32: Database]) throws {
+        try flushRunning(into: write, databases: databases)
         expandDays()
         guard !counts.isEmpty else { return }
         let entries = counts.filter { $0.value != 0 }.map { ($0.key, $0.value) }

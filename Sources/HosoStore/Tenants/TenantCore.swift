@@ -81,14 +81,18 @@ final class TenantCore: Sendable {
     var today: Day { store.options.today() }
 
     /// Builds the indexes of the schema that this tenant has not built yet (an index added to a
-    /// record type after data was loaded), then marks them built. Nothing happens for indexes
-    /// already marked, so opening a tenant costs a few key reads.
+    /// record type after data was loaded, or one whose kind's ``IndexMaintainer/formatVersion``
+    /// is newer than the one it was built with), then marks them built with that version, all in
+    /// one write transaction. Nothing happens for indexes already marked, so opening a tenant
+    /// costs a few key reads.
     func buildMissingIndexes(principal: Principal) throws {
         var missing: [(ResolvedType, any IndexMaintainer)] = []
         try environment.read { txn in
             for t in types.values {
-                for m in t.maintainers where try txn.get(meta, key: MetaKeys.indexBuilt(t.schema.name, m.definition.name)) == nil {
-                    missing.append((t, m))
+                for m in t.maintainers {
+                    // Absent: never built; a lower version: built in an older layout of its kind.
+                    let built = try txn.get(meta, key: MetaKeys.indexBuilt(t.schema.name, m.definition.name)).map { $0.first ?? 0 }
+                    if built.map({ $0 < Swift.type(of: m).formatVersion }) ?? true { missing.append((t, m)) }
                 }
             }
         }
@@ -108,7 +112,7 @@ final class TenantCore: Sendable {
                     built += 1
                     entry = try cursor.next()
                 }
-                try session.write.put(meta, key: MetaKeys.indexBuilt(t.schema.name, m.definition.name), value: [1])
+                try session.write.put(meta, key: MetaKeys.indexBuilt(t.schema.name, m.definition.name), value: [Swift.type(of: m).formatVersion])
                 if built > 0 {
                     try session.appendChange(.buildIndex, type: t.schema.name, ids: [], detail: "built index \(m.definition.name) over \(built) records")
                 }

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 142 examples compiled, 128 of them run, 133 printed lines checked.
+// 143 examples compiled, 128 of them run, 133 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -128,6 +128,11 @@ private enum Example_Indexes_DatedCountIndex_1 {
 // Sources/HosoStore/Indexes/IntervalIndex.swift, example 1
 private enum Example_Indexes_IntervalIndex_1 {
     static let openSpans = IndexDefinition("open", kind: .interval, key: "(author)")
+}
+
+// Sources/HosoStore/Indexes/RunningCountIndex.swift, example 1
+private enum Example_Indexes_RunningCountIndex_1 {
+    static let perDayRunning = IndexDefinition("per_day_running", kind: .runningCount, key: "(author) by (tag)")
 }
 
 // Sources/HosoStore/Indexes/TransitionIndex.swift, example 1
