@@ -105,13 +105,17 @@ final class WriteSession {
             let key = FixedWidth.bytes(sequence)
             guard let bytes = try write.get(core.changeLog, key: key) else { continue }
             var fact = try ChangeRecord.decode(sequence: sequence, bytes)
+            var changed = false
             if let payload = fact.payload, fact.operation == .insert || fact.operation == .update, fact.recordIDs.first == id {
-                fact.payload = try payload.withUnsafeBytes { buffer throws(HosoError) in try t.schema.redactedOf(id, buffer) }
+                let kept = try payload.withUnsafeBytes { buffer throws(HosoError) in try t.schema.redactedOf(id, buffer) }
+                if kept != payload { fact.payload = kept; changed = true }
             }
             for (i, rid) in fact.recordIDs.enumerated() where rid == id && i < fact.payloads.count {
-                fact.payloads[i] = try fact.payloads[i].withUnsafeBytes { buffer throws(HosoError) in try t.schema.redactedOf(id, buffer) }
+                let kept = try fact.payloads[i].withUnsafeBytes { buffer throws(HosoError) in try t.schema.redactedOf(id, buffer) }
+                if kept != fact.payloads[i] { fact.payloads[i] = kept; changed = true }
             }
-            try write.put(core.changeLog, key: key, value: fact.encoded())
+            // A type without personal fields keeps its copies as they are: nothing to rewrite.
+            if changed { try write.put(core.changeLog, key: key, value: fact.encoded()) }
         }
     }
 
