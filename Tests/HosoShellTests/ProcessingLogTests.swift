@@ -76,18 +76,26 @@ import Testing
 
     @Test func exportsAreLoggedAndTheUserIsTheOneActing() throws {
         let t = try makeTenant("export")
-        try t.store.saveUser(StoreUser(name: "lan", role: "officer", scopes: ["1"], accounts: ["lan"]), by: .system)
+        // An officer exports the persons of the commune assigned (of every commune that managed them), no others.
+        let commune = t.persons[0].commune
+        let theirs = Set(t.persons.filter { $0.commune == commune || $0.history.contains { $0.commune == commune } }.map(\.id))
+        #expect(theirs.count < t.persons.count)
+        try t.store.saveUser(StoreUser(name: "lan", role: "officer", scopes: [String(commune.commune)], accounts: ["lan"]), by: .system)
         let lanStore = try Store(directory: t.dir, options: .init(today: { Day(year: 2026, month: 3, day: 15)! }, account: "lan"))
         let program = try ProgramTenant.open(in: lanStore, name: "t")
         let out = t.dir + "/p.ndjson"
         try TableTransfer.exportTable(.persons, to: out, from: program)
-        let entry = try #require(try program.processingLog().last)
-        #expect(entry.user == "lan" && entry.what == "export persons to \(out)" && entry.personCount == t.persons.count)
-        #expect(Set(entry.personIDs) == Set(t.persons.map(\.id)))
+        let exported = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count
+        #expect(exported == theirs.count, "\(exported) rows exported, \(theirs.count) persons of commune \(commune)")
+        // The officer may not read the processing log; the admin reads the officer's export in it.
+        #expect(throws: HosoError.self) { try program.processingLog() }
+        let entry = try #require(try t.program.processingLog().last)
+        #expect(entry.user == "lan" && entry.what == "export persons to \(out)" && entry.personCount == theirs.count)
+        #expect(Set(entry.personIDs) == theirs)
         // A replay of the feed skips the read facts.
         let copy = try ProgramTenant.create(in: t.store, info: TenantInfo(name: "copy"), settings: program.settings)
         var after: UInt64 = 0
-        while case let page = try program.tenant.changes(after: after, limit: 500), let last = page.last {
+        while case let page = try t.program.tenant.changes(after: after, limit: 500), let last = page.last {
             try copy.tenant.write { w in for c in page where c.operation != .createTenant && c.operation != .setting { try w.replay(c) } }
             after = last.sequence
         }

@@ -9,6 +9,7 @@ protocol ReadAPI: ~Copyable {
     func setting(_ name: String) throws -> [UInt8]?
     func lastChangeSequence() throws -> UInt64
     func changes(after sequence: UInt64, limit: Int) throws -> [ChangeRecord]
+    func readFacts(after sequence: UInt64, limit: Int) throws -> [ChangeRecord]
     func get<R: StoredRecord>(_ type: R.Type, id: RecordID) throws -> R?
     func withBytes<R: StoredRecord, T>(of type: R.Type, id: RecordID, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T?
     func contains<R: StoredRecord>(_ type: R.Type, id: RecordID) throws -> Bool
@@ -67,6 +68,7 @@ extension TenantWriter: ReadAPI {}
         moved.group = 1; moved.kind = 2; moved.start = inJune - 3; moved.amount = 9
         try w.update(moved)
         _ = try w.delete(Ledger.self, id: 7)
+        try w.logRead(of: Ledger.self, ids: [4, 100], what: "probe")
         try w.setSetting("s", [2, 3])
         try w.advanceDay(to: Day(rawValue: base + 200))
     }
@@ -83,6 +85,9 @@ extension TenantWriter: ReadAPI {}
             ("changes(after:UInt64,limit:Int)", { r in
                 try r.changes(after: 0, limit: 1000).map { "\($0.sequence) \($0.operation) \($0.recordIDs) \($0.payload?.count ?? 0) \($0.payloads.count)" }
                     .joined(separator: "; ")
+            }),
+            ("readFacts(after:UInt64,limit:Int)", { r in
+                try r.readFacts(after: 0, limit: 1000).map { "\($0.sequence) \($0.operation) \($0.recordIDs) \($0.detail ?? "")" }.joined(separator: "; ")
             }),
             ("get(_:R.Type,id:RecordID)", { r in "\(String(describing: try r.get(Ledger.self, id: 4)))" }),
             ("withBytes(of:R.Type,id:RecordID,_:closure)", { r in "\(try r.withBytes(of: Ledger.self, id: 4) { Array($0) } ?? [])" }),

@@ -4,8 +4,8 @@ import HosoStore
 /// role and place). A store's users carry one; an officer's scopes are the codes of the
 /// communes assigned.
 ///
-/// Recorded now with every write (the change log names the user); the per-role limits on
-/// reads are the next step of the data-protection work and are not enforced yet.
+/// Every write names the user in the change log, and every read and write of a handle passes
+/// the role's limits (``ProgramAccess``).
 ///
 /// ```swift
 /// print(ProgramRole.codes)   // ["admin", "analyst", "officer", "auditor"]

@@ -48,7 +48,7 @@ extension ProgramTenant {
         var out: [PersonalRead] = []
         var after: UInt64 = 0
         while true {
-            let page = try tenant.changes(after: after, limit: 5_000)
+            let page = try tenant.read { try $0.readFacts(after: after, limit: 5_000) }
             guard let last = page.last else { break }
             after = last.sequence
             for c in page where c.operation == .read && c.recordType == Person.schema.name {

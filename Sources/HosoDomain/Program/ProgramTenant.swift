@@ -70,12 +70,17 @@ public final class ProgramTenant: Sendable {
     /// ```
     public static func create(in store: Store, info: TenantInfo, settings: ProgramSettings, unfinished: String? = nil,
                               as principal: Principal? = nil) throws -> ProgramTenant {
+        let acting = principal ?? store.principal
+        let access = ProgramAccess(for: acting, settings: settings)
+        guard access.role == .admin else {
+            throw HosoError.accessDenied(principal: acting.name, operation: "create tenant \(info.name)", reason: "only an admin creates tenants")
+        }
         var version = RecordWriter(formatVersion: 1)
         version.write(1, derivationVersion)
         let tenant = try store.createTenant(info, schema: schema, settings: [ProgramSettings.settingName: settings.encoded(),
                                                                              derivationSetting: version.bytes],
-                                            unfinished: unfinished, as: principal)
-        return ProgramTenant(tenant: tenant, settings: settings)
+                                            unfinished: unfinished, as: acting)
+        return ProgramTenant(tenant: tenant.acting(as: acting, policy: access), settings: settings)
     }
 
     /// Recomputes every index from the records and compares (see ``HosoStore/Tenant/verify(progress:)``).
@@ -93,13 +98,23 @@ public final class ProgramTenant: Sendable {
     /// let again = try ProgramTenant.open(in: store, name: program.name)
     /// print(again.name)   // lang-son
     /// ```
+    ///
+    /// The handle acts as `principal` (by default the store's, ``HosoStore/Store/principal``)
+    /// under `policy`, by default the program's roles and places (``ProgramAccess``): every
+    /// read and write through it passes that decision.
     public static func open(in store: Store, name: String, as principal: Principal? = nil,
-                            policy: any AccessPolicy = AllowAll()) throws -> ProgramTenant {
-        let tenant = try store.openTenant(name, schema: schema, as: principal, policy: policy)
-        let program = ProgramTenant(tenant: tenant, settings: try settings(of: tenant, name: name))
+                            policy: (any AccessPolicy)? = nil) throws -> ProgramTenant {
+        let opened = try store.openTenant(name, schema: schema, as: principal, policy: AllowAll())
+        let settings = try settings(of: opened, name: name)
+        let tenant = opened.acting(as: opened.principal, policy: policy ?? ProgramAccess(for: opened.principal, settings: settings))
+        let program = ProgramTenant(tenant: tenant, settings: settings)
         try program.upgradeDerivedData()
         return program
     }
+
+    /// The access decisions of this handle's principal (``ProgramAccess``): what the shell asks
+    /// before it runs a statement.
+    public var access: ProgramAccess { tenant.policy as? ProgramAccess ?? ProgramAccess(for: tenant.principal, settings: settings) }
 
     /// The program settings of an open tenant.
     static func settings(of tenant: Tenant, name: String) throws -> ProgramSettings {
@@ -272,6 +287,7 @@ public final class ProgramTenant: Sendable {
     /// Validates and inserts a new file with its first events.
     @discardableResult
     public func addPerson(_ person: Person, events: [PersonEvent] = []) throws -> Person {
+        try authorizeWrite(Person.self)
         var p = person
         p.events += events
         let prepared = try prepare(p)
@@ -284,6 +300,12 @@ public final class ProgramTenant: Sendable {
         return prepared
     }
 
+    /// Refuses up front a write the handle's principal may not make at all (an analyst's, an
+    /// auditor's), before the record is read and compared; the engine checks each record too.
+    func authorizeWrite<R: StoredRecord>(_ type: R.Type) throws {
+        try tenant.policy.authorize(.write(recordType: R.schema.name), by: tenant.principal)
+    }
+
     /// The refusal of a new file whose id is the alias of a merged file.
     static func aliasInUse(_ alias: PersonAlias) -> HosoError {
         .invalidField(record: "person \(alias.id)", field: "id", value: String(alias.id),
@@ -294,6 +316,7 @@ public final class ProgramTenant: Sendable {
     /// recorded event unchanged (add events with ``record(_:for:)``; void one with a correction).
     @discardableResult
     public func updatePerson(_ person: Person) throws -> Person {
+        try authorizeWrite(Person.self)
         let prepared = try prepare(person)
         do {
             try tenant.write { txn in
@@ -311,7 +334,8 @@ public final class ProgramTenant: Sendable {
     /// Appends an event to a file and re-derives its history.
     @discardableResult
     public func record(_ event: PersonEvent, for personID: RecordID) throws -> Person {
-        try tenant.write { txn in
+        try authorizeWrite(Person.self)
+        return try tenant.write { txn in
             guard var p = try txn.get(Person.self, id: personID) else { throw HosoError.recordNotFound(type: "person", id: personID) }
             var e = event
             e.sequence = (p.events.map(\.sequence).max() ?? 0) + 1
@@ -367,6 +391,7 @@ public final class ProgramTenant: Sendable {
 
     /// Validates and inserts a case event.
     public func addEvent(_ event: CaseEvent) throws {
+        try authorizeWrite(CaseEvent.self)
         let e = try prepare(event)
         try tenant.write { txn in
             for p in e.personIDs where try !txn.contains(Person.self, id: p) {
@@ -378,6 +403,7 @@ public final class ProgramTenant: Sendable {
 
     /// Validates and replaces a case event.
     public func updateEvent(_ event: CaseEvent) throws {
+        try authorizeWrite(CaseEvent.self)
         let e = try prepare(event)
         try tenant.write { try $0.update(e) }
     }

@@ -96,6 +96,10 @@ public struct Executor {
             || plan.groupBy.contains { personalColumns.contains(plan.table.columns[$0].name) }
         // A condition on a personal field reads it on every row examined.
         let filters = plan.predicate.map { !$0.columnsUsed.filter { personalColumns.contains(plan.table.columns[$0].name) }.isEmpty } ?? false
+        var used = Set(plan.groupBy).union(plan.order.filter { !$0.isOutput }.map(\.index)).union(plan.predicate?.columnsUsed ?? [])
+        for case .column(let i) in plan.outputs { used.insert(i) }
+        if let refusal = PersonalReads.refusal(of: used.map { plan.table.columns[$0].name }, in: plan.table.name.rawValue,
+                                               allColumns: plan.table.columns.map(\.name), program: program) { throw refusal }
         func person(_ p: Person) throws -> Bool {
             let row = builder.person(p, on: plan.asOf)
             if filters || (personal && plan.predicate.map({ $0.evaluate(row) == true }) ?? true) { context.personalReads.insert(p.id) }

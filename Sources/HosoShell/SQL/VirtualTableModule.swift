@@ -74,7 +74,12 @@ enum VirtualTableModule {
         m.pointee.xDisconnect = { vtab in sqlite3_free(vtab); return SQLITE_OK }
         m.pointee.xDestroy = { vtab in sqlite3_free(vtab); return SQLITE_OK }
         m.pointee.xBestIndex = { vtab, info in
-            VirtualTableModule.bestIndex(VirtualTableModule.box(vtab), info!)
+            let box = VirtualTableModule.box(vtab)
+            if let refusal = VirtualTableModule.refusal(box, colUsed: info!.pointee.colUsed) {
+                VirtualTableModule.setError(vtab, refusal.message)
+                return SQLITE_ERROR
+            }
+            VirtualTableModule.bestIndex(box, info!)
             return SQLITE_OK
         }
         m.pointee.xOpen = { _, ppCursor in
@@ -137,6 +142,17 @@ enum VirtualTableModule {
             return SQLITE_OK
         }
         return m
+    }
+
+    // MARK: Access
+
+    /// The error when the statement uses columns (any bit of SQLite's `colUsed`: outputs,
+    /// conditions, ordering) that the principal may not read (an analyst and personal fields).
+    static func refusal(_ box: ModuleBox, colUsed: sqlite3_uint64) -> QueryError? {
+        let names = box.table.columnNames
+        guard !PersonalReads.withheld(in: box.table.name).isEmpty else { return nil }
+        let used = names.indices.filter { i in colUsed & (1 << UInt64(min(i, 63))) != 0 }.map { names[$0] }
+        return PersonalReads.refusal(of: used, in: box.table.name, allColumns: names, program: box.scope.context.program)
     }
 
     // MARK: Index choice

@@ -30,6 +30,9 @@ public enum AccessOperation: Sendable, Hashable, CustomStringConvertible {
     case read(recordType: String)
     /// Writing records of a record type.
     case write(recordType: String)
+    /// Reading the processing log: the change log's facts of reads (who read which records'
+    /// personal fields), without the records the log's other facts carry.
+    case readProcessingLog
     /// Changing the tenant's settings or reading its change log.
     case administer(String)
 
@@ -37,6 +40,7 @@ public enum AccessOperation: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .read(let t): "read \(t) records"
         case .write(let t): "write \(t) records"
+        case .readProcessingLog: "read the processing log"
         case .administer(let what): what
         }
     }
@@ -62,6 +66,14 @@ public enum AccessOperation: Sendable, Hashable, CustomStringConvertible {
 public protocol AccessPolicy: Sendable {
     /// Throws ``HosoError/accessDenied(principal:operation:reason:)`` to refuse.
     func authorize(_ operation: AccessOperation, by principal: Principal) throws(HosoError)
+    /// The record-by-record decision for `principal` on records of `recordType`, or `nil`
+    /// (the default) when every record the operation reaches is visible whole. Asked once per
+    /// read call, after ``authorize(_:by:)``.
+    func gate(for recordType: String, by principal: Principal) throws(HosoError) -> (any RecordGate)?
+}
+
+extension AccessPolicy {
+    public func gate(for recordType: String, by principal: Principal) throws(HosoError) -> (any RecordGate)? { nil }
 }
 
 /// Allows everything: the policy of a handle with no access layer in front of it.

@@ -169,6 +169,16 @@ public struct ChangeRecord: Sendable, Hashable {
         return false
     }
 
+    /// Whether the fact stored as `bytes` is a logged read; reads the header fields only.
+    static func isRead(_ bytes: UnsafeRawBufferPointer) throws(HosoError) -> Bool {
+        var r = try RecordReader(bytes, recordType: "change")
+        while let f = try r.next() {
+            if f.number == 3 { return try f.int() == Operation.read.rawValue }
+            if f.number > 3 { break }
+        }
+        return false
+    }
+
     static func decode(sequence: UInt64, _ bytes: UnsafeRawBufferPointer) throws(HosoError) -> ChangeRecord {
         var r = try RecordReader(bytes, recordType: "change")
         var c = ChangeRecord(sequence: sequence, timestamp: 0, actor: "", operation: .insert, recordType: nil, recordIDs: [], payload: nil, detail: nil)

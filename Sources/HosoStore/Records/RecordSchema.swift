@@ -22,6 +22,9 @@ public struct RecordSchema: Sendable {
     /// A stored record's bytes in the form the change log keeps after its deletion
     /// (``StoredRecord/redactedForDeletion()``).
     let redactedOf: @Sendable (RecordID, UnsafeRawBufferPointer) throws(HosoError) -> [UInt8]
+    /// A stored record decoded as its type, behind the existential (a ``RecordGate`` judging an
+    /// index entry's record).
+    let decodedOf: @Sendable (RecordID, UnsafeRawBufferPointer) throws(HosoError) -> any StoredRecord
 
     /// Describes record type `type`.
     public init<R: StoredRecord>(_ type: R.Type, name: String, formatVersion: UInt8 = 1, indexes: [IndexDefinition],
@@ -44,6 +47,7 @@ public struct RecordSchema: Sendable {
             return entries
         }
         self.redactedOf = { (id, bytes) throws(HosoError) in try R.decode(id: id, bytes).redactedForDeletion().encoded() }
+        self.decodedOf = { (id, bytes) throws(HosoError) in try R.decode(id: id, bytes) }
     }
 
     /// The index named `name`.

@@ -8,7 +8,8 @@ extension TenantReader {
     /// Visits the ids a value index holds for keys in `range`, in key then id order, after
     /// `continuation`, at most `limit`; `body` gets the key bytes and the id and returns `false`
     /// to stop. Returns a continuation when entries remain; it continues this query only (this
-    /// index and this range).
+    /// index and this range). Under a ``RecordGate`` the entries it hides are skipped (they
+    /// count towards `limit`).
     ///
     /// ```swift
     /// var ids: [RecordID] = []
@@ -18,8 +19,11 @@ extension TenantReader {
     @discardableResult
     public func ids(in index: IndexDefinition, _ range: KeyRange = .all, after continuation: Continuation? = nil, limit: Int? = nil,
                     _ body: (UnsafeRawBufferPointer, RecordID) throws -> Bool) throws -> Continuation? {
-        let (m, read) = try open(index, as: (any KeyedIndex).self, "a value or unique index")
-        return try m.ids(range, after: continuation, limit: limit, read, body)
+        let (m, read, gate) = try open(index, as: (any KeyedIndex).self, "a value or unique index")
+        guard let gate else { return try m.ids(range, after: continuation, limit: limit, read, body) }
+        return try m.ids(range, after: continuation, limit: limit, read) { key, id in
+            try admits(gate, index, recordType: m.recordType, key: key, id: id) ? try body(key, id) : true
+        }
     }
 
     /// Visits the records a value index holds for keys in `range` (see ``ids(in:_:after:limit:_:)``).
@@ -28,11 +32,14 @@ extension TenantReader {
                                          after continuation: Continuation? = nil, limit: Int? = nil,
                                          _ body: (R) throws -> Bool) throws -> Continuation? {
         let t = try core.type(R.schema.name)
+        let gate = try readGate(R.schema.name)
         return try ids(in: index, range, after: continuation, limit: limit) { _, id in
             guard let bytes = try txn.get(t.records, key: FixedWidth.bytes(id)) else {
                 throw HosoError.corruptRecord(type: R.schema.name, id: id, reason: "index \(index.name) names a missing record")
             }
-            return try body(try R.decode(id: id, bytes))
+            let record = try R.decode(id: id, bytes)
+            guard let gate else { return try body(record) }
+            return gate.admits(record) ? try body(gate.view(record)) : true
         }
     }
 
@@ -43,28 +50,34 @@ extension TenantReader {
         return n
     }
 
-    /// The id a unique index maps `key` to.
+    /// The id a unique index maps `key` to (`nil` as well when a ``RecordGate`` hides it).
     ///
     /// ```swift
     /// let id = try txn.lookup(Note.bySlug, ["minutes"])
     /// print(id ?? 0)   // 3
     /// ```
     public func lookup(_ index: IndexDefinition, _ key: Tuple) throws -> RecordID? {
-        let (m, read) = try open(index, as: (any KeyedIndex).self, "a value or unique index")
-        return try m.lookup(key.encoded, read)
+        let (m, read, gate) = try open(index, as: (any KeyedIndex).self, "a value or unique index")
+        let encoded = key.encoded
+        guard let id = try m.lookup(encoded, read) else { return nil }
+        guard let gate else { return id }
+        return try encoded.withUnsafeBytes { try admits(gate, index, recordType: m.recordType, key: $0, id: id) } ? id : nil
     }
 
     // MARK: Count indexes
 
-    /// The count stored under exactly `key`.
+    /// The count stored under exactly `key`. A ``RecordGate`` that does not show the key
+    /// refuses it (``HosoError/accessDenied(principal:operation:reason:)``).
     public func count(_ index: IndexDefinition, _ key: KeyBytes) throws -> Int64 {
-        let (m, read) = try open(index, as: CountIndex.self, "a count index")
+        let (m, read, gate) = try open(index, as: CountIndex.self, "a count index")
+        if gate != nil { try checkCount(gate, index, key: try Tuple.decode(key.array)) }
         return try m.count(key, read)
     }
 
     /// The count stored under exactly `key`.
     public func count(_ index: IndexDefinition, _ key: Tuple) throws -> Int64 {
-        let (m, read) = try open(index, as: CountIndex.self, "a count index")
+        let (m, read, gate) = try open(index, as: CountIndex.self, "a count index")
+        try checkCount(gate, index, key: key)
         return try m.count(KeyBytes(key), read)
     }
 
@@ -75,10 +88,16 @@ extension TenantReader {
         return total
     }
 
-    /// Visits every key of a count index in `range` with its count.
+    /// Visits every key of a count index in `range` with its count. Under a ``RecordGate``
+    /// every key of the range must be one it shows: a sum that left some out would be a wrong
+    /// answer given silently, so the read is refused instead.
     public func counts(_ index: IndexDefinition, _ range: KeyRange, _ body: (Tuple, Int64) throws -> Void) throws {
-        let (m, read) = try open(index, as: CountIndex.self, "a count index")
-        try m.counts(range, read, body)
+        let (m, read, gate) = try open(index, as: CountIndex.self, "a count index")
+        guard let gate else { return try m.counts(range, read, body) }
+        try m.counts(range, read) { key, n in
+            try checkCount(gate, index, key: key)
+            try body(key, n)
+        }
     }
 
     // MARK: Dated count indexes
@@ -121,7 +140,7 @@ extension TenantReader {
     /// it cannot answer to `remainder`.
     public func datedCount(_ index: IndexDefinition, group: Tuple, subgroup: Tuple? = nil, in range: DayRange,
                            remainder: inout [DayRange]) throws -> Int64 {
-        let (m, read) = try openDatedCounting(index)
+        let (m, read) = try openDatedCounting(index, group: group)
         if let subgroup { return try m.total(group: group.encoded, subgroup: subgroup.encoded, in: range, remainder: &remainder, read) }
         var total: Int64 = 0
         try m.totals(group: group.encoded, in: range, remainder: &remainder, read) { _, n in total += n }
@@ -142,9 +161,10 @@ extension TenantReader {
 
     /// The maintainer of a dated or running count index, cast to its class (a cast to the
     /// protocol existential costs more than the reads of an as-of count).
-    private func openDatedCounting(_ index: IndexDefinition) throws -> (any DatedCounting, IndexRead) {
+    /// Under a ``RecordGate`` the group must be one the gate shows.
+    private func openDatedCounting(_ index: IndexDefinition, group: @autoclosure () throws -> Tuple) throws -> (any DatedCounting, IndexRead) {
         let m = try core.maintainer(index)
-        try authorize(.read(recordType: m.recordType))
+        if let gate = try readGate(m.recordType) { try checkCount(gate, index, key: try group()) }
         if let r = m as? RunningCountIndex { return (r, try scope.open(r)) }
         if let d = m as? DatedCountIndex { return (d, try scope.open(d)) }
         throw HosoError.unknownSchemaElement("\(index) is not a dated or running count index")
@@ -158,7 +178,7 @@ extension TenantReader {
 
     private func datedScan(_ index: IndexDefinition, group: [UInt8], in range: DayRange, remainder: inout [DayRange],
                            _ body: (UnsafeRawBufferPointer, Int64) -> Void) throws {
-        let (m, read) = try openDatedCounting(index)
+        let (m, read) = try openDatedCounting(index, group: try Tuple.decode(group))
         try m.totals(group: group, in: range, remainder: &remainder, read, body)
     }
 
@@ -168,22 +188,37 @@ extension TenantReader {
     /// open on day D". Walks the start-sorted and end-sorted copies of each group side by side and stops
     /// with whichever finishes first, so the work is bounded by the smaller side.
     public func intervals(_ index: IndexDefinition, _ groups: KeyRange, on day: Day, _ body: (IntervalHit) throws -> Void) throws {
-        let (m, read) = try open(index, as: IntervalIndex.self, "an interval index")
-        try m.intervals(groups, on: day, read, body)
+        let (m, read, gate) = try open(index, as: IntervalIndex.self, "an interval index")
+        guard let gate else { return try m.intervals(groups, on: day, read, body) }
+        try m.intervals(groups, on: day, read) { hit in if try admits(gate, index, recordType: m.recordType, hit) { try body(hit) } }
+    }
+
+    /// Whether `gate` shows interval `hit`: by its group, or by its record.
+    private func admits(_ gate: any RecordGate, _ index: IndexDefinition, recordType: String, _ hit: IntervalHit) throws -> Bool {
+        switch gate.access(to: index, key: hit.group) {
+        case .visible: return true
+        case .hidden: return false
+        case .byRecord:
+            let t = try core.type(recordType)
+            guard let bytes = try txn.get(t.records, key: FixedWidth.bytes(hit.id)) else { return false }
+            return try admits(gate, t, id: hit.id, bytes)
+        }
     }
 
     /// Intervals of groups in `groups` that start (`edge: .start`) or end (`edge: .end`) within
     /// `range`: "which notes of these authors were written / archived during period P".
     public func intervals(_ index: IndexDefinition, _ groups: KeyRange, edge: IntervalEdge, in range: DayRange,
                           _ body: (IntervalHit) throws -> Void) throws {
-        let (m, read) = try open(index, as: IntervalIndex.self, "an interval index")
-        try m.intervals(groups, edge: edge, in: range, read, body)
+        let (m, read, gate) = try open(index, as: IntervalIndex.self, "an interval index")
+        guard let gate else { return try m.intervals(groups, edge: edge, in: range, read, body) }
+        try m.intervals(groups, edge: edge, in: range, read) { hit in if try admits(gate, index, recordType: m.recordType, hit) { try body(hit) } }
     }
 
     /// How many intervals of exactly `group` start (or end) within `range`: the counting form
     /// of ``intervals(_:_:edge:in:_:)``, building no hits.
     public func intervalCount(_ index: IndexDefinition, group: KeyBytes, edge: IntervalEdge, in range: DayRange) throws -> Int {
-        let (m, read) = try open(index, as: IntervalIndex.self, "an interval index")
+        let (m, read, gate) = try open(index, as: IntervalIndex.self, "an interval index")
+        if gate != nil { try checkCount(gate, index, key: try Tuple.decode(group.array)) }
         return try m.count(group: group, edge: edge, in: range, read)
     }
 
@@ -197,7 +232,7 @@ extension TenantReader {
     /// print(size.entries)   // 3
     /// ```
     public func size(of index: IndexDefinition) throws -> IndexSize {
-        let (m, read) = try open(index, as: (any IndexMaintainer).self, "an index")
+        let (m, read, _) = try open(index, as: (any IndexMaintainer).self, "an index")
         return try m.size(read)
     }
 }

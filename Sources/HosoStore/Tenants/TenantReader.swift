@@ -31,15 +31,54 @@ public struct TenantReader: ~Copyable {
         try policy.authorize(operation, by: principal)
     }
 
+    /// Authorizes reading records of `recordType` and returns the policy's record gate for it
+    /// (`nil`: every record visible whole).
+    @inline(__always)
+    func readGate(_ recordType: String) throws(HosoError) -> (any RecordGate)? {
+        try authorize(.read(recordType: recordType))
+        return try policy.gate(for: recordType, by: principal)
+    }
+
+    /// Whether the record stored as `bytes` passes `gate`.
+    func admits(_ gate: any RecordGate, _ type: ResolvedType, id: RecordID, _ bytes: UnsafeRawBufferPointer) throws -> Bool {
+        gate.admits(try type.schema.decodedOf(id, bytes))
+    }
+
+    /// Whether the index entry of `id` under `key` passes `gate`: by its key, or by its record.
+    func admits(_ gate: any RecordGate, _ index: IndexDefinition, recordType: String, key: UnsafeRawBufferPointer, id: RecordID) throws -> Bool {
+        switch gate.access(to: index, key: try Tuple.decode(key)) {
+        case .visible: return true
+        case .hidden: return false
+        case .byRecord:
+            let t = try core.type(recordType)
+            guard let bytes = try txn.get(t.records, key: FixedWidth.bytes(id)) else { return false }
+            return try admits(gate, t, id: id, bytes)
+        }
+    }
+
+    /// Refuses a count under `key` of `index` unless `gate` shows the key.
+    func checkCount(_ gate: (any RecordGate)?, _ index: IndexDefinition, key: Tuple) throws(HosoError) {
+        guard let gate else { return }
+        switch gate.access(to: index, key: key) {
+        case .visible: return
+        case .hidden:
+            throw .accessDenied(principal: principal.name, operation: "read the counts of \(index.name) under \(key)",
+                                reason: "they count records the \(principal.role) role may not read; ask within what it may read")
+        case .byRecord:
+            throw .accessDenied(principal: principal.name, operation: "read the counts of \(index.name)",
+                                reason: "they mix records the \(principal.role) role may read with others; ask through an index that is divided by what it may read, or count the records")
+        }
+    }
+
     /// The maintainer of `index`, which must be a `M`, and a read of its databases: the access
     /// policy is asked, and inside a write the pending counts are flushed first if the index
     /// keeps counts (``ReadScope/open(_:)``). Every index read method starts here.
     @inline(__always)
-    func open<M>(_ index: IndexDefinition, as kind: M.Type, _ expected: @autoclosure () -> String) throws -> (M, IndexRead) {
+    func open<M>(_ index: IndexDefinition, as kind: M.Type, _ expected: @autoclosure () -> String) throws -> (M, IndexRead, (any RecordGate)?) {
         let m = try core.maintainer(index)
-        try authorize(.read(recordType: m.recordType))
+        let gate = try readGate(m.recordType)
         guard let typed = m as? M else { throw HosoError.unknownSchemaElement("\(index) is not \(expected())") }
-        return (typed, try scope.open(m))
+        return (typed, try scope.open(m), gate)
     }
 
     // MARK: Tenant state
@@ -84,6 +123,27 @@ public struct TenantReader: ~Copyable {
         return out
     }
 
+    /// The change log's logged reads (``ChangeRecord/Operation/read``) after `sequence`, oldest
+    /// first, at most `limit`: the processing log, which an auditor reads without the records
+    /// the log's other facts carry (``AccessOperation/readProcessingLog``).
+    ///
+    /// ```swift
+    /// try tenant.write { try $0.logRead(of: Note.self, ids: [1, 2], what: "notes of ana") }
+    /// let reads = try tenant.read { try $0.readFacts(after: 0) }
+    /// print(reads.last?.detail ?? "", reads.last?.recordIDs ?? [])   // notes of ana [1, 2]
+    /// ```
+    public func readFacts(after sequence: UInt64, limit: Int = 1000) throws -> [ChangeRecord] {
+        try authorize(.readProcessingLog)
+        let cursor = try txn.cursor(core.changeLog)
+        var out: [ChangeRecord] = []
+        var entry = try cursor.seek(atLeast: FixedWidth.bytes(sequence &+ 1))
+        while let e = entry, out.count < limit {
+            if try ChangeRecord.isRead(e.value) { out.append(try ChangeRecord.decode(sequence: FixedWidth.uint64(e.key), e.value)) }
+            entry = try cursor.next()
+        }
+        return out
+    }
+
     // MARK: Records
 
     /// The record with `id`, or `nil`.
@@ -99,11 +159,22 @@ public struct TenantReader: ~Copyable {
 
     /// Calls `body` with the stored bytes of a record, without copying; `nil` when absent.
     public func withBytes<R: StoredRecord, T>(of type: R.Type, id: RecordID, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
-        try authorize(.read(recordType: R.schema.name))
+        let gate = try readGate(R.schema.name)
         let t = try core.type(R.schema.name)
         let key = FixedWidth.bytes(id)
         guard let bytes = try txn.get(t.records, key: key) else { return nil }
-        return try body(bytes)
+        guard let gate else { return try body(bytes) }
+        return try Self.through(gate, R.self, id: id, bytes, body)
+    }
+
+    /// Hands `body` the bytes of the record stored as `bytes` as `gate` lets it be seen: `nil`
+    /// when hidden, the view's encoding when the gate withholds fields.
+    static func through<R: StoredRecord, T>(_ gate: any RecordGate, _ type: R.Type, id: RecordID, _ bytes: UnsafeRawBufferPointer,
+                                            _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
+        let record = try R.decode(id: id, bytes)
+        guard gate.admits(record) else { return nil }
+        guard gate.withholdsFields else { return try body(bytes) }
+        return try gate.view(record).encoded().withUnsafeBytes { try body($0) }
     }
 
     /// Whether a record with `id` exists.
@@ -112,9 +183,12 @@ public struct TenantReader: ~Copyable {
     }
 
     /// How many records of `type` the tenant holds.
+    /// Under a ``RecordGate`` it counts the records the gate admits (a scan).
     public func recordCount<R: StoredRecord>(_ type: R.Type) throws -> Int {
-        try authorize(.read(recordType: R.schema.name))
-        return try txn.statistics(try core.type(R.schema.name).records).entries
+        guard try readGate(R.schema.name) != nil else { return try txn.statistics(try core.type(R.schema.name).records).entries }
+        var n = 0
+        try scanBytes(type) { _, _ in n += 1; return true }
+        return n
     }
 
     /// The largest id in use for `type` (0 when empty): a bulk load can append after it.
@@ -139,11 +213,22 @@ public struct TenantReader: ~Copyable {
     }
 
     /// Like ``scan(_:after:limit:_:)`` but hands out the stored bytes without decoding or
-    /// copying (zero-copy filters).
+    /// copying (zero-copy filters). Under a ``RecordGate`` the records it hides are skipped
+    /// (they count towards `limit`: a page may hold fewer) and a view's bytes are encoded.
     @discardableResult
     public func scanBytes<R: StoredRecord>(_ type: R.Type, after continuation: Continuation? = nil, limit: Int? = nil,
                                            _ body: (RecordID, UnsafeRawBufferPointer) throws -> Bool) throws -> Continuation? {
-        try authorize(.read(recordType: R.schema.name))
+        if let gate = try readGate(R.schema.name) {
+            return try walk(type, after: continuation, limit: limit) { id, bytes in
+                try Self.through(gate, R.self, id: id, bytes) { try body(id, $0) } ?? true
+            }
+        }
+        return try walk(type, after: continuation, limit: limit, body)
+    }
+
+    /// The records of `type` in id order, as stored.
+    private func walk<R: StoredRecord>(_ type: R.Type, after continuation: Continuation?, limit: Int?,
+                                       _ body: (RecordID, UnsafeRawBufferPointer) throws -> Bool) throws -> Continuation? {
         let t = try core.type(R.schema.name)
         let query = Continuation.Query(scope: "\(t.schema.name).records", range: .all)
         try continuation?.check(query)

@@ -31,6 +31,11 @@ extension TenantWriter {
         try reader.changes(after: sequence, limit: limit)
     }
 
+    /// ``TenantReader/readFacts(after:limit:)`` inside the write.
+    public func readFacts(after sequence: UInt64, limit: Int = 1000) throws -> [ChangeRecord] {
+        try reader.readFacts(after: sequence, limit: limit)
+    }
+
     // MARK: Records
 
     /// ``TenantReader/get(_:id:)`` inside the write.

@@ -44,31 +44,47 @@ public struct TenantWriter: ~Copyable {
 
     func authorize(_ operation: AccessOperation) throws(HosoError) { try reader.authorize(operation) }
 
+    /// Authorizes writing `record`, and, under a ``RecordGate``, refuses a record the gate
+    /// does not admit, as written and (for an update or a delete) as stored.
+    func authorizeWrite<R: StoredRecord>(_ record: R?, _ type: R.Type, id: RecordID, replacing: Bool) throws {
+        try authorize(.write(recordType: R.schema.name))
+        guard let gate = try reader.policy.gate(for: R.schema.name, by: principal) else { return }
+        func refuse(_ which: String) -> HosoError {
+            .accessDenied(principal: principal.name, operation: "write \(R.schema.name) \(id)",
+                          reason: "the \(which) is outside what the \(principal.role) role may read")
+        }
+        if let record, !gate.admits(record) { throw refuse("record as written") }
+        if replacing, let bytes = try reader.txn.get(try session.core.type(R.schema.name).records, key: FixedWidth.bytes(id)),
+           !gate.admits(try R.decode(id: id, bytes)) {
+            throw refuse("stored record")
+        }
+    }
+
     /// Inserts a new record.
     /// - Throws: ``HosoError/recordAlreadyExists(type:id:)``, ``HosoError/uniqueViolation(index:key:existing:new:)``,
     ///   ``HosoError/recordTooLarge(type:id:size:limit:)``; nothing is written then.
     public func insert<R: StoredRecord>(_ record: R) throws {
-        try authorize(.write(recordType: R.schema.name))
+        try authorizeWrite(record, R.self, id: record.id, replacing: false)
         try session.store(record, mode: .insert, log: true)
     }
 
     /// Replaces an existing record, re-indexing what changed.
     /// - Throws: ``HosoError/recordNotFound(type:id:)`` and the errors of ``insert(_:)``.
     public func update<R: StoredRecord>(_ record: R) throws {
-        try authorize(.write(recordType: R.schema.name))
+        try authorizeWrite(record, R.self, id: record.id, replacing: true)
         try session.store(record, mode: .update, log: true)
     }
 
     /// Inserts or replaces a record.
     public func put<R: StoredRecord>(_ record: R) throws {
-        try authorize(.write(recordType: R.schema.name))
+        try authorizeWrite(record, R.self, id: record.id, replacing: true)
         try session.store(record, mode: .upsert, log: true)
     }
 
     /// Deletes a record and its index entries; `false` when there was none.
     @discardableResult
     public func delete<R: StoredRecord>(_ type: R.Type, id: RecordID) throws -> Bool {
-        try authorize(.write(recordType: R.schema.name))
+        try authorizeWrite(nil, R.self, id: id, replacing: true)
         return try session.delete(try session.core.type(R.schema.name), id: id)
     }
 
@@ -109,6 +125,10 @@ public struct TenantWriter: ~Copyable {
     func insertBatch<R: StoredRecord>(_ records: [R]) throws {
         guard !records.isEmpty else { return }
         try authorize(.write(recordType: R.schema.name))
+        if let gate = try reader.policy.gate(for: R.schema.name, by: principal), let outside = records.first(where: { !gate.admits($0) }) {
+            throw HosoError.accessDenied(principal: principal.name, operation: "write \(R.schema.name) \(outside.id)",
+                                         reason: "the record is outside what the \(principal.role) role may read; nothing of the batch was written")
+        }
         try session.insertBatch(records)
     }
 

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 352 examples compiled, 344 of them run, 349 printed lines checked.
+// 353 examples compiled, 345 of them run, 351 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1575,6 +1575,19 @@ private func example_Program_Indicators_IndicatorEvaluation_1(q: borrowing Progr
     let v = try q.evaluate("new_addicts", in: set, area: .province(20), period: Period.year(2025).range())
     print(v.numerator)   // 0.0
     DocOutput.expect("0.0", from: "print(v.numerator)")
+}
+
+// Sources/HosoDomain/Program/ProgramAccess.swift, example 1
+private func example_Program_ProgramAccess_1(store: Store, program: ProgramTenant, congSon: CommuneRef) throws {
+    let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: Day(year: 2025, month: 5, day: 2)!)
+    try program.addPerson(person, events: [PersonEvent(date: person.fileOpened, kind: .addictionDetermination, outcome: .addicted)])
+    let lan = Principal(name: "lan", role: "officer", scopes: [String(congSon.commune)])
+    let officer = try ProgramTenant.open(in: store, name: program.name, as: lan)
+    print(try officer.person(id: 1)?.fullName ?? "hidden")   // Nguyễn Văn An
+    DocOutput.expect("Nguyễn Văn An", from: "print(try officer.person(id: 1)?.fullName ?? \"hidden\")")
+    let analyst = try ProgramTenant.open(in: store, name: program.name, as: Principal(name: "minh", role: "analyst"))
+    print(try analyst.person(id: 1)?.fullName.isEmpty ?? false, try analyst.currentCount(.addict, in: .province(20)))   // true 1
+    DocOutput.expect("true 1", from: "print(try analyst.person(id: 1)?.fullName.isEmpty ?? false, try analyst.currentCount(.addict, in: .province(20)))")
 }
 
 // Sources/HosoDomain/Program/ProgramError.swift, example 1
@@ -3738,6 +3751,15 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("Program/Indicators/IndicatorEvaluation.swift, example 1") func program_Indicators_IndicatorEvaluation_1() throws {
         try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_Indicators_IndicatorEvaluation_1(q: q) } }
+    }
+
+    @Test("Program/ProgramAccess.swift, example 1") func program_ProgramAccess_1() throws {
+        try DocOutput.run(checks: 2) { c in
+            let store = try c.store
+            let program = try c.program
+            let congSon = try c.congSon
+            try example_Program_ProgramAccess_1(store: store, program: program, congSon: congSon)
+        }
     }
 
     @Test("Program/ProgramError.swift, example 1") func program_ProgramError_1() throws {

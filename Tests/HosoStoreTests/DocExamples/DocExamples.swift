@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 143 examples compiled, 128 of them run, 133 printed lines checked.
+// 145 examples compiled, 130 of them run, 135 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -179,6 +179,33 @@ private func example_Access_Principal_2(tenant: Tenant, note: Note) throws {
         print(error)   // viewer may not write note records: read-only role
         DocOutput.expect("viewer may not write note records: read-only role", from: "print(error)")
     }
+}
+
+// Sources/HosoStore/Access/RecordGate.swift, example 1
+private func example_Access_RecordGate_1(tenant: Tenant) throws {
+    // Notes of one author only: records by their author, the by-author index by its key.
+    struct OwnNotes: RecordGate {
+        let author: String
+        func admits(_ record: any StoredRecord) -> Bool { (record as? Note)?.author == author }
+        func access(to index: IndexDefinition, key: Tuple) -> IndexKeyAccess {
+            guard index.name == Note.byAuthor.name || index.name == Note.perAuthorTag.name else { return .byRecord }
+            return key.elements.first == .string(author) ? .visible : .hidden
+        }
+    }
+    struct Authors: AccessPolicy {
+        func authorize(_ operation: AccessOperation, by principal: Principal) throws(HosoError) {}
+        func gate(for recordType: String, by principal: Principal) throws(HosoError) -> (any RecordGate)? {
+            principal.role == "author" ? OwnNotes(author: principal.name) : nil
+        }
+    }
+    let ana = tenant.acting(as: Principal(name: "ana", role: "author"), policy: Authors())
+    let seen = try ana.read { r in
+        var slugs: [String] = []
+        try r.scan(Note.self) { slugs.append($0.slug); return true }
+        return slugs
+    }
+    print(seen)   // ["welcome", "agenda"]
+    DocOutput.expect("[\"welcome\", \"agenda\"]", from: "print(seen)")
 }
 
 // Sources/HosoStore/Access/StoreUsers.swift, example 1
@@ -883,15 +910,23 @@ private func example_Tenants_TenantReader_1(tenant: Tenant) throws {
 }
 
 // Sources/HosoStore/Tenants/TenantReader.swift, example 2
-private func example_Tenants_TenantReader_2(txn: borrowing TenantReader) throws {
+private func example_Tenants_TenantReader_2(tenant: Tenant) throws {
+    try tenant.write { try $0.logRead(of: Note.self, ids: [1, 2], what: "notes of ana") }
+    let reads = try tenant.read { try $0.readFacts(after: 0) }
+    print(reads.last?.detail ?? "", reads.last?.recordIDs ?? [])   // notes of ana [1, 2]
+    DocOutput.expect("notes of ana [1, 2]", from: "print(reads.last?.detail ?? \"\", reads.last?.recordIDs ?? [])")
+}
+
+// Sources/HosoStore/Tenants/TenantReader.swift, example 3
+private func example_Tenants_TenantReader_3(txn: borrowing TenantReader) throws {
     if let welcome = try txn.get(Note.self, id: 1) {
         print(welcome.text)   // Welcome aboard
         DocOutput.expect("Welcome aboard", from: "print(welcome.text)")
     }
 }
 
-// Sources/HosoStore/Tenants/TenantReader.swift, example 3
-private func example_Tenants_TenantReader_3(txn: borrowing TenantReader) throws {
+// Sources/HosoStore/Tenants/TenantReader.swift, example 4
+private func example_Tenants_TenantReader_4(txn: borrowing TenantReader) throws {
     var slugs: [String] = []
     let token = try txn.scan(Note.self, limit: 2) { note in slugs.append(note.slug); return true }
     print(slugs, token != nil)   // ["welcome", "agenda"] true
@@ -1261,6 +1296,13 @@ private func example_Time_DayRange_12() throws {
             let tenant = try c.tenant
             let note = try c.note
             try example_Access_Principal_2(tenant: tenant, note: note)
+        }
+    }
+
+    @Test("Access/RecordGate.swift, example 1") func access_RecordGate_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let tenant = try c.tenant
+            try example_Access_RecordGate_1(tenant: tenant)
         }
     }
 
@@ -1726,11 +1768,18 @@ private func example_Time_DayRange_12() throws {
     }
 
     @Test("Tenants/TenantReader.swift, example 2") func tenants_TenantReader_2() throws {
-        try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_Tenants_TenantReader_2(txn: txn) } }
+        try DocOutput.run(checks: 1) { c in
+            let tenant = try c.tenant
+            try example_Tenants_TenantReader_2(tenant: tenant)
+        }
     }
 
     @Test("Tenants/TenantReader.swift, example 3") func tenants_TenantReader_3() throws {
         try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_Tenants_TenantReader_3(txn: txn) } }
+    }
+
+    @Test("Tenants/TenantReader.swift, example 4") func tenants_TenantReader_4() throws {
+        try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_Tenants_TenantReader_4(txn: txn) } }
     }
 
     @Test("Tenants/TenantWriter+Reading.swift, example 1") func tenants_TenantWriter_Reading_1() throws {
