@@ -26,8 +26,9 @@ struct Users: ParsableCommand {
         user claims it, and any other account is refused. The change log names that user on every \\
         write. Only an admin changes the users. Roles: \(ProgramRole.allCases.map(\.label).joined(separator: "; ")).
 
-        The limits of each role on reads are not enforced yet (the next step of the data-protection \\
-        work); the roles are recorded and every write names its user.
+        Every read and write passes the user's role: an officer reads and writes the communes \\
+        assigned only, an analyst counts everything and reads no personal field, an auditor reads \\
+        the processing log only (hoso audit).
 
         Exit codes: 0 done; 1 refused or invalid (the message says why).
 
