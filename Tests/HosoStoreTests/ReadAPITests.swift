@@ -15,6 +15,7 @@ protocol ReadAPI: ~Copyable {
     func contains<R: StoredRecord>(_ type: R.Type, id: RecordID) throws -> Bool
     func recordCount<R: StoredRecord>(_ type: R.Type) throws -> Int
     func lastID<R: StoredRecord>(_ type: R.Type) throws -> RecordID
+    func storedRecordCount<R: StoredRecord>(_ type: R.Type) throws -> Int
     func scan<R: StoredRecord>(_ type: R.Type, after continuation: Continuation?, limit: Int?, _ body: (R) throws -> Bool) throws -> Continuation?
     func scanBytes<R: StoredRecord>(_ type: R.Type, after continuation: Continuation?, limit: Int?,
                                     _ body: (RecordID, UnsafeRawBufferPointer) throws -> Bool) throws -> Continuation?
@@ -94,6 +95,7 @@ extension TenantWriter: ReadAPI {}
             ("contains(_:R.Type,id:RecordID)", { r in "\(try r.contains(Ledger.self, id: 100)) \(try r.contains(Ledger.self, id: 7))" }),
             ("recordCount(_:R.Type)", { r in "\(try r.recordCount(Ledger.self))" }),
             ("lastID(_:R.Type)", { r in "\(try r.lastID(Ledger.self))" }),
+            ("storedRecordCount(_:R.Type)", { r in "\(try r.storedRecordCount(Ledger.self))" }),
             ("scan(_:R.Type,after:Continuation?,limit:Int?,_:closure)", { r in
                 var out: [RecordID] = []
                 _ = try r.scan(Ledger.self, after: nil, limit: nil) { out.append($0.id); return true }

@@ -57,6 +57,10 @@ public struct ProgramSnapshot: ~Copyable {
     /// ```
     public func personCount() throws -> Int { try txn.recordCount(Person.self) }
 
+    /// How many persons the tenant stores, whatever the handle's role may read: the size a
+    /// planner weighs a scan by (page statistics, no scan), not an answer to show.
+    public func storedPersonCount() throws -> Int { try txn.storedRecordCount(Person.self) }
+
     /// Visits the persons with the given ids that are on file, in the order given.
     ///
     /// ```swift
@@ -276,6 +280,10 @@ public struct ProgramSnapshot: ~Copyable {
     /// print(n)   // 0
     /// ```
     public func eventCount() throws -> Int { try txn.recordCount(CaseEvent.self) }
+
+    /// How many case events the tenant stores, whatever the handle's role may read: a
+    /// planner's estimate (page statistics), not an answer to show.
+    public func storedEventCount() throws -> Int { try txn.storedRecordCount(CaseEvent.self) }
 
     /// Visits the case events with the given ids that are on file, in the order given.
     ///

@@ -231,7 +231,7 @@ public struct Planner {
                 return
             }
             plan.access = .personsScan
-            plan.estimate = try program.personCount()
+            plan.estimate = try program.read { try $0.storedPersonCount() }
         case .events:
             // The amounts the sum indexes keep are the columns named by their measures' codes.
             let measures: [CaseEvent.Measure] = plan.outputs.compactMap {
@@ -273,7 +273,7 @@ public struct Planner {
                 return
             }
             plan.access = .eventsScan
-            plan.estimate = try program.eventCount()
+            plan.estimate = try program.read { try $0.storedEventCount() }
         case .communes:
             plan.access = .communeList
             plan.estimate = context.communes.entries.count
@@ -290,7 +290,7 @@ public struct Planner {
                 return
             }
             plan.access = .historyScan
-            plan.estimate = try program.personCount()
+            plan.estimate = try program.read { try $0.storedPersonCount() }
         case .status_changes:
             if let range = r.ranges["date"] {
                 // Status and commune conjuncts stay in the full condition.
@@ -299,7 +299,7 @@ public struct Planner {
                 return
             }
             plan.access = .changesScan
-            plan.estimate = try program.personCount()
+            plan.estimate = try program.read { try $0.storedPersonCount() }
         case .overdue:
             let kinds = [CaseEvent.Kind.tip, .hotspot].filter { r.kinds?.contains($0) ?? true }
             plan.access = .overdueOnDay(kinds: kinds, communes: communes, day: plan.asOf)

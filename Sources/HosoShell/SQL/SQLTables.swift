@@ -106,7 +106,7 @@ public enum SQLTables {
         },
         VirtualAccess("persons.byCommune", keys: [.init("commune")], available: { $0.isToday }) { n, _, s in n / communeCount(s) },
         VirtualAccess("persons.byCommune", keys: [.init("commune_name")], available: { $0.isToday }) { n, _, s in n / communeCount(s) },
-    ], scanOrder: "id", id: { Int64(bitPattern: $0.id) }, rowCount: { q, _ in Double(try q.personCount()) },
+    ], scanOrder: "id", id: { Int64(bitPattern: $0.id) }, rowCount: { q, _ in Double(try q.storedPersonCount()) },
     page: { after, q, _, body in try q.allPersons(after: after, limit: pageSize, body) }, produce: persons)
 
     /// Records per page of a full scan.
@@ -130,7 +130,7 @@ public enum SQLTables {
         VirtualColumn("position", .integer, "position in the file's list, from 1") { r, _ in .int(Int64(r.1)) },
         VirtualColumn("drug", .text, "drug") { r, _ in .text(r.2) },
     ], accesses: [VirtualAccess("persons.id", keys: [.init("person_id")]) { _, _, _ in 2 }],
-    scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 1.5 },
+    scanOrder: "person_id", rowCount: { q, _ in Double(try q.storedPersonCount()) * 1.5 },
     page: personPages { p in p.drugs.enumerated().map { (p.id, $0 + 1, $1) } }) { r, q, scope, body in
         let request = VirtualRequest(access: r.access == nil ? nil : "persons.id", bounds: r.bounds["person_id"].map { ["id": $0] } ?? [:])
         try persons(request, q, scope) { p in
@@ -155,7 +155,7 @@ public enum SQLTables {
         VirtualColumn("voids", .integer, "sequence a correction voids") { r, _ in int(r.1.voids) },
         VirtualColumn("note", .text, "note") { (r: (RecordID, PersonEvent), s: SQLScope) -> Value in if r.1.note != nil { s.context.personalReads.insert(r.0) }; return text(r.1.note) },
     ], accesses: [VirtualAccess("persons.id", keys: [.init("person_id")]) { _, _, _ in 5 }],
-    scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 5 },
+    scanOrder: "person_id", rowCount: { q, _ in Double(try q.storedPersonCount()) * 5 },
     page: personPages { p in p.events.map { (p.id, $0) } }) { r, q, scope, body in
         let request = VirtualRequest(access: r.access == nil ? nil : "persons.id", bounds: r.bounds["person_id"].map { ["id": $0] } ?? [:])
         try persons(request, q, scope) { p in
@@ -181,7 +181,7 @@ public enum SQLTables {
         VirtualAccess("persons.statusIntervals/end", keys: [.init("status"), .init("end", [.eq, .lt, .le, .gt, .ge]), .init("commune", required: false)]) { n, used, s in
             n * statusShare / 4 / (used["commune"] != nil ? communeCount(s) : 1)
         },
-    ], scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 3 },
+    ], scanOrder: "person_id", rowCount: { q, _ in Double(try q.storedPersonCount()) * 3 },
     page: personPages { p in p.history.map { (p.id, $0) } }) { r, q, scope, body in
         func emit(_ p: Person) throws -> Bool {
             for i in p.history where try !body((p.id, i)) { return false }
@@ -237,7 +237,7 @@ public enum SQLTables {
         VirtualAccess("events.byDate", keys: [.init("date", [.eq, .lt, .le, .gt, .ge])], orderedBy: "date") { n, used, _ in
             used["date"]?.contains(.eq) == true ? n / 1000 : n / 4
         },
-    ], scanOrder: "id", id: { Int64(bitPattern: $0.id) }, rowCount: { q, _ in Double(try q.eventCount()) },
+    ], scanOrder: "id", id: { Int64(bitPattern: $0.id) }, rowCount: { q, _ in Double(try q.storedEventCount()) },
     page: { after, q, _, body in try q.allEvents(after: after, limit: pageSize, body) }) { r, q, scope, body in
         switch r.access {
         case "events.id":
@@ -265,7 +265,7 @@ public enum SQLTables {
     ], accesses: [
         VirtualAccess("events.id", keys: [.init("event_id")]) { _, _, _ in 2 },
         VirtualAccess("events.byPerson", keys: [.init("person_id")]) { _, _, _ in 3 },
-    ], scanOrder: "event_id", rowCount: { q, _ in Double(try q.eventCount()) / 2 }) { r, q, scope, body in
+    ], scanOrder: "event_id", rowCount: { q, _ in Double(try q.storedEventCount()) / 2 }) { r, q, scope, body in
         func emit(_ e: CaseEvent) throws -> Bool {
             for (i, p) in e.personIDs.enumerated() where try !body((e.id, p, i + 1)) { return false }
             return true
@@ -346,7 +346,7 @@ public enum SQLTables {
         VirtualAccess("person.status_change", keys: [.init("date", [.eq, .lt, .le, .gt, .ge]), .init("commune", required: false)]) { n, used, s in
             n / 8 / (used["commune"] != nil ? communeCount(s) : 1)
         },
-    ], scanOrder: "person_id", rowCount: { q, _ in Double(try q.personCount()) * 4 },
+    ], scanOrder: "person_id", rowCount: { q, _ in Double(try q.storedPersonCount()) * 4 },
     page: personPages { $0.statusChanges }) { r, q, scope, body in
         if r.access == "person.status_change", let range = r.days("date") {
             let areas = commune(r, code: "commune", name: "commune_name", scope).map { $0.map { Area.commune($0) } } ?? [.province(scope.context.province)]
@@ -373,7 +373,7 @@ public enum SQLTables {
         VirtualColumn("days_overdue", .integer, "days past the deadline on the AS OF day") { e, s in e.deadline.map { .int(Int64(s.asOf.rawValue - $0.rawValue)) } ?? .null },
     ], accesses: [
         VirtualAccess("event.overdue", keys: [.init("commune"), .init("kind", required: false)]) { n, _, s in n / communeCount(s) },
-    ], scanOrder: nil, rowCount: { q, _ in Double(try q.eventCount()) / 50 }) { r, q, scope, body in
+    ], scanOrder: nil, rowCount: { q, _ in Double(try q.storedEventCount()) / 50 }) { r, q, scope, body in
         var kinds: [CaseEvent.Kind] = [.tip, .hotspot]
         if let k = r.equalText("kind") { guard let kind = CaseEvent.Kind(code: k), kinds.contains(kind) else { return }; kinds = [kind] }
         let areas = (r.access == nil ? nil : commune(r, code: "commune", name: "commune_name", scope)).map { $0.map { Area.commune($0) } }

@@ -191,6 +191,17 @@ public struct TenantReader: ~Copyable {
         return n
     }
 
+    /// How many records of `type` are stored, from page statistics (no scan), whatever a
+    /// ``RecordGate`` would show: a planner's estimate of a scan's size, not an answer to give.
+    ///
+    /// ```swift
+    /// print(try txn.storedRecordCount(Note.self) >= (try txn.recordCount(Note.self)))   // true
+    /// ```
+    public func storedRecordCount<R: StoredRecord>(_ type: R.Type) throws -> Int {
+        try authorize(.read(recordType: R.schema.name))
+        return try txn.statistics(try core.type(R.schema.name).records).entries
+    }
+
     /// The largest id in use for `type` (0 when empty): a bulk load can append after it.
     public func lastID<R: StoredRecord>(_ type: R.Type) throws -> RecordID {
         try authorize(.read(recordType: R.schema.name))

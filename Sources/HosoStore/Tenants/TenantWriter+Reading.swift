@@ -52,6 +52,9 @@ extension TenantWriter {
     /// ``TenantReader/recordCount(_:)`` inside the write.
     public func recordCount<R: StoredRecord>(_ type: R.Type) throws -> Int { try reader.recordCount(type) }
 
+    /// ``TenantReader/storedRecordCount(_:)`` inside the write.
+    public func storedRecordCount<R: StoredRecord>(_ type: R.Type) throws -> Int { try reader.storedRecordCount(type) }
+
     /// ``TenantReader/lastID(_:)`` inside the write.
     public func lastID<R: StoredRecord>(_ type: R.Type) throws -> RecordID { try reader.lastID(type) }
 

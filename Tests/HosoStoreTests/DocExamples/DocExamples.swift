@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 145 examples compiled, 130 of them run, 135 printed lines checked.
+// 146 examples compiled, 131 of them run, 136 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -927,6 +927,12 @@ private func example_Tenants_TenantReader_3(txn: borrowing TenantReader) throws 
 
 // Sources/HosoStore/Tenants/TenantReader.swift, example 4
 private func example_Tenants_TenantReader_4(txn: borrowing TenantReader) throws {
+    print(try txn.storedRecordCount(Note.self) >= (try txn.recordCount(Note.self)))   // true
+    DocOutput.expect("true", from: "print(try txn.storedRecordCount(Note.self) >= (try txn.recordCount(Note.self)))")
+}
+
+// Sources/HosoStore/Tenants/TenantReader.swift, example 5
+private func example_Tenants_TenantReader_5(txn: borrowing TenantReader) throws {
     var slugs: [String] = []
     let token = try txn.scan(Note.self, limit: 2) { note in slugs.append(note.slug); return true }
     print(slugs, token != nil)   // ["welcome", "agenda"] true
@@ -1780,6 +1786,10 @@ private func example_Time_DayRange_12() throws {
 
     @Test("Tenants/TenantReader.swift, example 4") func tenants_TenantReader_4() throws {
         try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_Tenants_TenantReader_4(txn: txn) } }
+    }
+
+    @Test("Tenants/TenantReader.swift, example 5") func tenants_TenantReader_5() throws {
+        try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_Tenants_TenantReader_5(txn: txn) } }
     }
 
     @Test("Tenants/TenantWriter+Reading.swift, example 1") func tenants_TenantWriter_Reading_1() throws {
