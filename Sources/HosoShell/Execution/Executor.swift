@@ -83,9 +83,9 @@ public struct Executor {
     /// Visits the rows that satisfy the plan's condition; `body` returns false to stop.
     public func produce(_ plan: Plan, _ body: ([Value]) throws -> Bool) throws {
         let program = context.program
-        func emit(_ row: [Value]) throws -> Bool {
+        func emit(_ row: [Value], passes: Bool? = nil) throws -> Bool {
             try Interruption.check()
-            if let p = plan.predicate, p.evaluate(row) != true { return true }
+            guard passes ?? plan.predicate.map({ $0.evaluate(row) == true }) ?? true else { return true }
             return try body(row)
         }
         let province = Area.province(context.province)
@@ -102,15 +102,15 @@ public struct Executor {
                                                allColumns: plan.table.columns.map(\.name), program: program) { throw refusal }
         func person(_ p: Person) throws -> Bool {
             let row = builder.person(p, on: plan.asOf)
-            if filters || (personal && plan.predicate.map({ $0.evaluate(row) == true }) ?? true) { context.personalReads.insert(p.id) }
-            return try emit(row)
+            let passes = plan.predicate.map { $0.evaluate(row) == true } ?? true
+            if filters || (personal && passes) { context.personalReads.insert(p.id) }
+            return try emit(row, passes: passes)
         }
         func event(_ e: CaseEvent) throws -> Bool {
             let row = builder.event(e)
-            if e.note != nil, filters || (personal && plan.predicate.map({ $0.evaluate(row) == true }) ?? true) {
-                context.personalReads.insert(contentsOf: e.personIDs)
-            }
-            return try emit(row)
+            let passes = plan.predicate.map { $0.evaluate(row) == true } ?? true
+            if e.note != nil, filters || (personal && passes) { context.personalReads.insert(contentsOf: e.personIDs) }
+            return try emit(row, passes: passes)
         }
         func history(_ p: Person) throws -> Bool {
             for row in builder.history(p) where try !emit(row) { return false }
