@@ -122,7 +122,31 @@ import HosoDomain
             var ids: [String: String] = [:]
             for (p, ch) in brute { ids["\(p.id).\(ch.status.code).\(ch.date)"] = p.nationalID ?? "" }
             for r in t.rows { #expect(t[row: r.key, column: "national_id"] == .code(ids[r.key] ?? "?"), "\(r.key)") }
+            // the names it shows are a logged read of those persons
+            let named = Set(brute.map(\.0.id))
+            if !named.isEmpty {
+                #expect(try f.program.processingLog().contains { $0.what.hasPrefix("report \(request.kind.rawValue) \(request.period) ") && Set($0.personIDs) == named },
+                        "\(request): the report's names are not in the processing log")
+            }
         }
+    }
+
+    /// Reports by role: an analyst's figures are the admin's and its lists carry no names; an
+    /// officer's commune report is the admin's, and the province's is refused.
+    @Test func reportsByRole() throws {
+        let f = Demo.shared
+        let request = try ReportRequest.parse(kind: .monthly, period: "2025-06", calendar: f.program.calendar, scope: .province)
+        let admin = try ReportBuilder(program: f.program).build(request)
+        let analyst = try ReportBuilder(program: try ProgramTenant.open(in: f.store, name: "demo", as: Principal(name: "minh", role: "analyst"))).build(request)
+        #expect(analyst.figures == admin.figures)
+        let listed = try #require(analyst[table: "new_persons"])
+        #expect(!listed.rows.isEmpty && listed.rows.allSatisfy { listed[row: $0.key, column: "name"] == .text("") && listed[row: $0.key, column: "national_id"] == .code("") })
+        #expect(try f.program.processingLog().allSatisfy { $0.user != "minh" })
+        let commune = f.program.settings.communes[0].ref
+        let lan = try ProgramTenant.open(in: f.store, name: "demo", as: Principal(name: "lan", role: "officer", scopes: [String(commune.commune)]))
+        let own = try ReportRequest.parse(kind: .monthly, period: "2025-06", calendar: f.program.calendar, scope: .commune(commune.commune))
+        #expect(try ReportBuilder(program: lan).build(own).figures == (try ReportBuilder(program: f.program).build(own).figures))
+        #expect(throws: HosoError.self) { _ = try ReportBuilder(program: lan).build(request) }
     }
 
     @Test(arguments: requests.map { "\($0.0.rawValue) \($0.1)" })

@@ -54,14 +54,15 @@ public struct ReportBuilder: Sendable {
         let calendar = program.calendar
         let info = try program.info()
         let context = Context(request: request, province: province, communes: communes, template: template)
-        return try program.read { q in
+        var named: Set<RecordID> = []
+        let report = try program.read { q in
             var tables: [ReportTable] = []
             for section in template.sections {
                 var t: ReportTable
                 switch section {
                 case .personsByStatus: t = try personsByStatus(q, context)
                 case .statusChanges: t = try statusChanges(q, context)
-                case .newPersons: t = try newPersons(q, context)
+                case .newPersons: t = try newPersons(q, context, named: &named)
                 case .drugCases: t = try drugCases(q, context)
                 case .hotspots: t = try hotspots(q, context)
                 case .cultivation: t = try cultivation(q, context)
@@ -86,6 +87,10 @@ public struct ReportBuilder: Sendable {
             return Report(request: request, title: title, tenant: program.name, tenantLabel: info.displayName.isEmpty ? program.name : info.displayName, areaName: areaName,
                           template: template.kind.rawValue, tables: tables, trend: try trend(q, context), charts: template.charts)
         }
+        // A report that names persons (the new persons' names and national IDs) is a read of
+        // their personal fields: logged in the processing log before it is handed out.
+        try program.logPersonalRead("report \(request.kind.rawValue) \(request.period) (\(areaName)): names and national IDs of new persons", personIDs: named)
+        return report
     }
 
     struct Context {
@@ -138,7 +143,7 @@ public struct ReportBuilder: Sendable {
         return t
     }
 
-    func newPersons(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
+    func newPersons(_ q: borrowing ProgramSnapshot, _ c: Context, named: inout Set<RecordID>) throws -> ReportTable {
         var t = ReportTable(id: ReportSection.newPersons.rawValue, title: "",
                             note: "Người lần đầu vào một tình trạng quản lý trong kỳ \(c.range) (mới phát hiện; không gồm chuyển đến).",
                             columns: [ReportColumn("person", "Mã hồ sơ"), ReportColumn("name", "Họ và tên"), ReportColumn("national_id", "Số định danh"),
@@ -154,6 +159,7 @@ public struct ReportBuilder: Sendable {
         rows.sort { ($0.0.date, $0.0.personID, $0.0.status.rawValue) < ($1.0.date, $1.0.personID, $1.0.status.rawValue) }
         let names = Dictionary(c.communes.map { ($0.ref, $0.name) }, uniquingKeysWith: { a, _ in a })
         for (ch, p) in rows {
+            if let p, !p.fullName.isEmpty || p.nationalID != nil { named.insert(p.id) }
             t.rows.append(ReportRow(key: "\(ch.personID).\(ch.status.code).\(ch.date)",
                                     cells: [.code(String(ch.personID)), .text(p?.fullName ?? ""), .code(p?.nationalID ?? ""),
                                             .code(Self.code(ch.commune.commune)), .text(names[ch.commune] ?? ""), .text(ch.status.label), .text(ch.date.description)]))
