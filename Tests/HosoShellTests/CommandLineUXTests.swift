@@ -140,6 +140,15 @@ import Testing
         #expect(who.code == 0 && who.out == "lan acts as lan (officer), communes 6184\n", "\(who.out)")
         let denied = try Self.runBehindSudo(hoso, as: "lan", ["users", "add", "x", "--store", dir, "--role", "admin"])
         #expect(denied.code != 0 && denied.out.contains("only an admin changes the store's users"))
+        // The officer's queries see commune 6184 only; the processing log is not theirs.
+        let q = { (sql: String) in ["query", "--store", dir, "--mode", "csv", sql] }
+        let others = try Self.runBehindSudo(hoso, as: "lan", q("SELECT COUNT(*) FROM events WHERE commune <> 6184"))
+        #expect(others.code == 0 && others.out.hasSuffix("\n0\n"), "\(others.out)")
+        let own = try Self.runBehindSudo(hoso, as: "lan", q("SELECT COUNT(*) FROM events WHERE commune = 6184"))
+        let adminsCount = try InteractiveTests.run(hoso, q("SELECT COUNT(*) FROM events WHERE commune = 6184"))
+        #expect(own.code == 0 && own.out == adminsCount, "\(own.out) vs \(adminsCount)")
+        let audit = try Self.runBehindSudo(hoso, as: "lan", ["audit", "--store", dir, "--tenant", "demo"])
+        #expect(audit.code != 0 && audit.out.contains("lan may not read the processing log"), "\(audit.out)")
         let refused = try Self.runBehindSudo(hoso, as: "lan", ["tenants", "create", "t2", "--store", dir, "--province", "20"])
         #expect(refused.code != 0 && refused.out.contains("lan may not create tenant t2: only an admin creates tenants"), "\(refused.out)")
         _ = try InteractiveTests.run(hoso, ["users", "add", "ha", "--store", dir, "--role", "admin", "--account", "ha"])
