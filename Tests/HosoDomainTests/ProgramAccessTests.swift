@@ -183,4 +183,46 @@ import HosoStore
         // Only an admin creates tenants.
         #expect(Self.denied { _ = try ProgramTenant.create(in: s.store, info: TenantInfo(name: "u"), settings: s.admin.settings, as: Principal(name: "lan", role: "officer")) })
     }
+
+    /// The processing log of an embedding program: a logging handle's reads log the persons
+    /// whose personal fields they hand out, nothing for counts, existence checks or withheld
+    /// fields, and a handle that does not log logs nothing.
+    @Test func aLoggingHandleLogsThePersonsItsReadsHandOut() throws {
+        let s = try Self.setup("api-log")
+        func entries() throws -> [PersonalRead] { try s.admin.processingLog() }
+        let portal = s.admin.loggingReads("portal: person page")
+        let p = s.persons[3]
+        _ = try s.admin.person(id: p.id)
+        #expect(try entries().isEmpty)
+        _ = try portal.person(id: p.id)
+        var log = try entries()
+        #expect(log.count == 1 && log[0].what == "portal: person page" && log[0].personIDs == [p.id] && log[0].user == "system")
+        let c = try #require(s.mine.first)
+        var listed: Set<RecordID> = []
+        try portal.currentPersons(in: .commune(c)) { listed.insert($0.id); return true }
+        log = try entries()
+        #expect(log.count == 2 && Set(log[1].personIDs) == listed && listed == Set(s.persons.filter { $0.commune(on: Self.today) == c }.map(\.id)))
+        // Counts, existence and ids are not personal reads.
+        _ = try portal.currentCount(.addict, in: .commune(c))
+        _ = try portal.countPersons(.addict, in: .province(20), on: Self.today)
+        _ = try portal.containsPerson(id: p.id)
+        _ = try portal.tenant.read { try $0.recordCount(Person.self) }
+        #expect(try entries().count == 2)
+        // A case event's note is its persons'.
+        var noted = try #require(s.events.first { !$0.personIDs.isEmpty })
+        noted.note = "khai nhận"
+        try s.admin.tenant.write { try $0.put(noted) }
+        _ = try portal.tenant.read { try $0.get(CaseEvent.self, id: noted.id) }
+        #expect(try entries().last.map { Set($0.personIDs) } == Set(noted.personIDs))
+        // What the role withholds is not revealed, so not logged; what it hides is not handed out.
+        let before = try entries().count
+        _ = try s.open("minh", "analyst").loggingReads("analyst portal").person(id: p.id)
+        let officer = try s.open("lan", "officer", communes: Array(s.mine)).loggingReads("officer portal")
+        let stranger = try #require(s.persons.first { !s.officerSees($0) })
+        #expect(try officer.person(id: stranger.id) == nil)
+        #expect(try entries().count == before)
+        let own = try #require(s.persons.first { s.officerSees($0) })
+        _ = try officer.person(id: own.id)
+        #expect(try entries().last.map { ($0.user, $0.what, $0.personIDs) } ?? ("", "", []) == ("lan", "officer portal", [own.id]))
+    }
 }

@@ -112,6 +112,37 @@ public final class ProgramTenant: Sendable {
         return program
     }
 
+    /// A handle on the same tenant whose reads log, in the processing log under `label`, every
+    /// person whose personal fields they hand out (a person's record; a case event's note, for
+    /// the persons it names): what an embedding program (a portal showing files) opens its
+    /// users' handles with. `nil` stops it. The shell and `hoso` log their statements
+    /// themselves and do not use it.
+    ///
+    /// ```swift
+    /// let person = Person(id: 7, fullName: "Hoàng Văn Nam", commune: congSon, fileOpened: Day(year: 2025, month: 4, day: 1)!)
+    /// _ = try program.addPerson(person, events: [PersonEvent(date: person.fileOpened, kind: .addictionDetermination, outcome: .addicted)])
+    /// let portal = program.loggingReads("portal: person page")
+    /// _ = try portal.person(id: 7)
+    /// _ = try portal.currentCount(.addict, in: .commune(congSon))   // a count: not a personal read
+    /// print(try program.processingLog().map(\.what), try program.processingLog().last?.personIDs ?? [])   // ["portal: person page"] [7]
+    /// ```
+    public func loggingReads(_ label: String?) -> ProgramTenant {
+        ProgramTenant(tenant: tenant.loggingReads(label.map { ReadLogging(label: $0, recordType: Person.schema.name, subjects: Self.personsRevealed) }),
+                      settings: settings)
+    }
+
+    /// The persons whose personal fields `record`, as handed out, reveals.
+    @Sendable static func personsRevealed(_ record: any StoredRecord) -> [RecordID] {
+        switch record {
+        case let p as Person:
+            let personal = !p.fullName.isEmpty || p.nationalID != nil || p.pendingNationalID != nil || p.birthDate != nil || p.village != nil
+                || p.permanentVillage != nil || p.occupation != nil || p.events.contains { $0.note != nil }
+            return personal ? [p.id] : []
+        case let e as CaseEvent: return e.note != nil ? e.personIDs : []
+        default: return []
+        }
+    }
+
     /// The access decisions of this handle's principal (``ProgramAccess``): what the shell asks
     /// before it runs a statement.
     public var access: ProgramAccess { tenant.policy as? ProgramAccess ?? ProgramAccess(for: tenant.principal, settings: settings) }

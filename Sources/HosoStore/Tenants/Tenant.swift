@@ -16,9 +16,11 @@ public final class Tenant: Sendable {
     public let principal: Principal
     /// What the acting principal may do.
     public let policy: any AccessPolicy
+    /// Which records handed out by this handle's reads are logged (`nil`: none).
+    public let readLogging: ReadLogging?
 
-    init(core: TenantCore, principal: Principal, policy: any AccessPolicy) {
-        self.core = core; self.principal = principal; self.policy = policy
+    init(core: TenantCore, principal: Principal, policy: any AccessPolicy, readLogging: ReadLogging? = nil) {
+        self.core = core; self.principal = principal; self.policy = policy; self.readLogging = readLogging
     }
 
     /// The tenant's name.
@@ -30,7 +32,21 @@ public final class Tenant: Sendable {
 
     /// Another handle on the same tenant acting as `principal`, under `policy`.
     public func acting(as principal: Principal, policy: (any AccessPolicy)? = nil) -> Tenant {
-        Tenant(core: core, principal: principal, policy: policy ?? self.policy)
+        Tenant(core: core, principal: principal, policy: policy ?? self.policy, readLogging: readLogging)
+    }
+
+    /// Another handle on the same tenant whose reads log the records they hand out (see
+    /// ``ReadLogging``); `nil` stops logging.
+    public func loggingReads(_ logging: ReadLogging?) -> Tenant {
+        Tenant(core: core, principal: principal, policy: policy, readLogging: logging)
+    }
+
+    /// Appends the read fact of what a read of a logging handle noted.
+    private func log(_ notes: ReadNotes?) throws {
+        guard let notes else { return }
+        let ids = notes.take()
+        guard !ids.isEmpty else { return }
+        try write { try $0.logRead(typeName: notes.logging.recordType, ids: ids, what: notes.logging.label) }
     }
 
     /// Runs `body` on a consistent snapshot. Keep read transactions short: a long one holds
@@ -42,11 +58,14 @@ public final class Tenant: Sendable {
     /// ```
     @discardableResult
     public func read<T>(_ body: (borrowing TenantReader) throws -> T) throws -> T {
+        let notes = readLogging.map(ReadNotes.init)
         do {
-            return try core.environment.read { txn in
-                let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy)
+            let result = try core.environment.read { txn in
+                let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy, notes: notes)
                 return try body(reader)
             }
+            try log(notes)
+            return result
         } catch { throw HosoError.wrap(error) }
     }
 
@@ -64,12 +83,15 @@ public final class Tenant: Sendable {
     /// print(n > 0)   // true
     /// ```
     public func read<View: ~Copyable, T>(as view: (consuming TenantReader) -> View, _ body: (borrowing View) throws -> T) throws -> T {
+        let notes = readLogging.map(ReadNotes.init)
         do {
-            return try core.environment.read { txn in
-                let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy)
+            let result = try core.environment.read { txn in
+                let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy, notes: notes)
                 let wrapped = view(reader)
                 return try body(wrapped)
             }
+            try log(notes)
+            return result
         } catch { throw HosoError.wrap(error) }
     }
 

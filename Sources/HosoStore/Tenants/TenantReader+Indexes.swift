@@ -37,9 +37,13 @@ extension TenantReader {
             guard let bytes = try txn.get(t.records, key: FixedWidth.bytes(id)) else {
                 throw HosoError.corruptRecord(type: R.schema.name, id: id, reason: "index \(index.name) names a missing record")
             }
-            let record = try R.decode(id: id, bytes)
-            guard let gate else { return try body(record) }
-            return gate.admits(record) ? try body(gate.view(record)) : true
+            var record = try R.decode(id: id, bytes)
+            if let gate {
+                guard gate.admits(record) else { return true }
+                record = gate.view(record)
+            }
+            notes?.note(record)
+            return try body(record)
         }
     }
 

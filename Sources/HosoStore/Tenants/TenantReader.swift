@@ -19,9 +19,18 @@ public struct TenantReader: ~Copyable {
     /// Who is reading.
     public let principal: Principal
     let policy: any AccessPolicy
+    /// The records handed out, noted for the handle's ``ReadLogging`` (nil: not logged; always
+    /// nil for a writer's reader).
+    let notes: ReadNotes?
 
-    init(core: TenantCore, scope: ReadScope, principal: Principal, policy: any AccessPolicy) {
-        self.core = core; self.scope = scope; self.principal = principal; self.policy = policy
+    init(core: TenantCore, scope: ReadScope, principal: Principal, policy: any AccessPolicy, notes: ReadNotes? = nil) {
+        self.core = core; self.scope = scope; self.principal = principal; self.policy = policy; self.notes = notes
+    }
+
+    /// Notes the record handed out as `bytes` for the read log.
+    @inline(__always)
+    func note<R: StoredRecord>(_ type: R.Type, id: RecordID, _ bytes: UnsafeRawBufferPointer) throws {
+        if let notes { notes.note(try R.decode(id: id, bytes)) }
     }
 
     /// The transaction read through.
@@ -159,6 +168,15 @@ public struct TenantReader: ~Copyable {
 
     /// Calls `body` with the stored bytes of a record, without copying; `nil` when absent.
     public func withBytes<R: StoredRecord, T>(of type: R.Type, id: RecordID, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
+        guard notes != nil else { return try gatedBytes(of: type, id: id, body) }
+        return try gatedBytes(of: type, id: id) { bytes in
+            try note(R.self, id: id, bytes)
+            return try body(bytes)
+        }
+    }
+
+    /// ``withBytes(of:id:_:)`` without noting the read (existence checks).
+    func gatedBytes<R: StoredRecord, T>(of type: R.Type, id: RecordID, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
         let gate = try readGate(R.schema.name)
         let t = try core.type(R.schema.name)
         let key = FixedWidth.bytes(id)
@@ -179,7 +197,7 @@ public struct TenantReader: ~Copyable {
 
     /// Whether a record with `id` exists.
     public func contains<R: StoredRecord>(_ type: R.Type, id: RecordID) throws -> Bool {
-        try withBytes(of: type, id: id) { _ in true } ?? false
+        try gatedBytes(of: type, id: id) { _ in true } ?? false
     }
 
     /// How many records of `type` the tenant holds.
@@ -187,7 +205,7 @@ public struct TenantReader: ~Copyable {
     public func recordCount<R: StoredRecord>(_ type: R.Type) throws -> Int {
         guard try readGate(R.schema.name) != nil else { return try txn.statistics(try core.type(R.schema.name).records).entries }
         var n = 0
-        try scanBytes(type) { _, _ in n += 1; return true }
+        _ = try gatedScan(type, after: nil, limit: nil) { _, _ in n += 1; return true }
         return n
     }
 
@@ -229,6 +247,16 @@ public struct TenantReader: ~Copyable {
     @discardableResult
     public func scanBytes<R: StoredRecord>(_ type: R.Type, after continuation: Continuation? = nil, limit: Int? = nil,
                                            _ body: (RecordID, UnsafeRawBufferPointer) throws -> Bool) throws -> Continuation? {
+        guard notes != nil else { return try gatedScan(type, after: continuation, limit: limit, body) }
+        return try gatedScan(type, after: continuation, limit: limit) { id, bytes in
+            try note(R.self, id: id, bytes)
+            return try body(id, bytes)
+        }
+    }
+
+    /// ``scanBytes(_:after:limit:_:)`` without noting the reads (counts).
+    func gatedScan<R: StoredRecord>(_ type: R.Type, after continuation: Continuation?, limit: Int?,
+                                    _ body: (RecordID, UnsafeRawBufferPointer) throws -> Bool) throws -> Continuation? {
         if let gate = try readGate(R.schema.name) {
             return try walk(type, after: continuation, limit: limit) { id, bytes in
                 try Self.through(gate, R.self, id: id, bytes) { try body(id, $0) } ?? true

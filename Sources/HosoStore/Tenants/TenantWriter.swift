@@ -100,12 +100,16 @@ public struct TenantWriter: ~Copyable {
     /// print(fact.operation, fact.recordIDs, fact.detail ?? "")   // read [4] shown on the portal
     /// ```
     public func logRead<R: StoredRecord>(of type: R.Type, ids: some Collection<RecordID>, what: String, limit: Int = 10_000) throws {
-        try authorize(.read(recordType: R.schema.name))
+        try logRead(typeName: R.schema.name, ids: ids, what: what, limit: limit)
+    }
+
+    func logRead(typeName: String, ids: some Collection<RecordID>, what: String, limit: Int = 10_000) throws {
+        try authorize(.read(recordType: typeName))
         let sorted = Array(Set(ids)).sorted()
         guard !sorted.isEmpty else { return }
         var count = RecordWriter(formatVersion: 1)
         count.write(1, sorted.count)
-        try session.appendChange(.read, type: R.schema.name, ids: Array(sorted.prefix(limit)), payload: count.bytes, detail: what)
+        try session.appendChange(.read, type: typeName, ids: Array(sorted.prefix(limit)), payload: count.bytes, detail: what)
     }
 
     /// Stores a named setting blob and logs the change.

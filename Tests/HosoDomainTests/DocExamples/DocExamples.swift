@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 353 examples compiled, 345 of them run, 351 printed lines checked.
+// 354 examples compiled, 346 of them run, 352 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -2382,7 +2382,18 @@ private func example_Program_ProgramTenant_5(store: Store, program: ProgramTenan
 }
 
 // Sources/HosoDomain/Program/ProgramTenant.swift, example 6
-private func example_Program_ProgramTenant_6(store: Store, program: ProgramTenant, congSon: CommuneRef) throws {
+private func example_Program_ProgramTenant_6(program: ProgramTenant, congSon: CommuneRef) throws {
+    let person = Person(id: 7, fullName: "Hoàng Văn Nam", commune: congSon, fileOpened: Day(year: 2025, month: 4, day: 1)!)
+    _ = try program.addPerson(person, events: [PersonEvent(date: person.fileOpened, kind: .addictionDetermination, outcome: .addicted)])
+    let portal = program.loggingReads("portal: person page")
+    _ = try portal.person(id: 7)
+    _ = try portal.currentCount(.addict, in: .commune(congSon))   // a count: not a personal read
+    print(try program.processingLog().map(\.what), try program.processingLog().last?.personIDs ?? [])   // ["portal: person page"] [7]
+    DocOutput.expect("[\"portal: person page\"] [7]", from: "print(try program.processingLog().map(\\.what), try program.processingLog().last?.personIDs ?? [])")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant.swift, example 7
+private func example_Program_ProgramTenant_7(store: Store, program: ProgramTenant, congSon: CommuneRef) throws {
     try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: Day(year: 2025, month: 3, day: 10)!))
     let removed = try program.deletePerson(id: 1)
     let (before, after) = try store.scrubTenant(program.name)
@@ -2390,8 +2401,8 @@ private func example_Program_ProgramTenant_6(store: Store, program: ProgramTenan
     DocOutput.expect("true true", from: "print(removed, after <= before)")
 }
 
-// Sources/HosoDomain/Program/ProgramTenant.swift, example 7
-private func example_Program_ProgramTenant_7(program: ProgramTenant) throws {
+// Sources/HosoDomain/Program/ProgramTenant.swift, example 8
+private func example_Program_ProgramTenant_8(program: ProgramTenant) throws {
     let data = try SyntheticProvince(provinceCode: 20, persons: 10, events: 20)
     try program.load(persons: data.persons(), events: data.events(), batchSize: 100_000) { kind, p in
         print(kind, p.recordsLoaded)
@@ -4430,17 +4441,25 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("Program/ProgramTenant.swift, example 6") func program_ProgramTenant_6() throws {
         try DocOutput.run(checks: 1) { c in
-            let store = try c.store
             let program = try c.program
             let congSon = try c.congSon
-            try example_Program_ProgramTenant_6(store: store, program: program, congSon: congSon)
+            try example_Program_ProgramTenant_6(program: program, congSon: congSon)
         }
     }
 
     @Test("Program/ProgramTenant.swift, example 7") func program_ProgramTenant_7() throws {
         try DocOutput.run(checks: 1) { c in
+            let store = try c.store
             let program = try c.program
-            try example_Program_ProgramTenant_7(program: program)
+            let congSon = try c.congSon
+            try example_Program_ProgramTenant_7(store: store, program: program, congSon: congSon)
+        }
+    }
+
+    @Test("Program/ProgramTenant.swift, example 8") func program_ProgramTenant_8() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_8(program: program)
         }
     }
 

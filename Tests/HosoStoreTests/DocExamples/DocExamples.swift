@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 146 examples compiled, 131 of them run, 136 printed lines checked.
+// 147 examples compiled, 132 of them run, 137 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -179,6 +179,17 @@ private func example_Access_Principal_2(tenant: Tenant, note: Note) throws {
         print(error)   // viewer may not write note records: read-only role
         DocOutput.expect("viewer may not write note records: read-only role", from: "print(error)")
     }
+}
+
+// Sources/HosoStore/Access/ReadLogging.swift, example 1
+private func example_Access_ReadLogging_1(tenant: Tenant) throws {
+    let portal = tenant.loggingReads(ReadLogging(label: "portal: note page", recordType: "note") { record in
+        [record.id]
+    })
+    _ = try portal.read { try $0.get(Note.self, id: 2) }
+    let fact = try tenant.changes(after: 0).last!
+    print(fact.operation, fact.recordIDs, fact.detail ?? "")   // read [2] portal: note page
+    DocOutput.expect("read [2] portal: note page", from: "print(fact.operation, fact.recordIDs, fact.detail ?? \"\")")
 }
 
 // Sources/HosoStore/Access/RecordGate.swift, example 1
@@ -1302,6 +1313,13 @@ private func example_Time_DayRange_12() throws {
             let tenant = try c.tenant
             let note = try c.note
             try example_Access_Principal_2(tenant: tenant, note: note)
+        }
+    }
+
+    @Test("Access/ReadLogging.swift, example 1") func access_ReadLogging_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let tenant = try c.tenant
+            try example_Access_ReadLogging_1(tenant: tenant)
         }
     }
 
