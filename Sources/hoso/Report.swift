@@ -16,8 +16,8 @@ struct ReportCommand: ParsableCommand {
           hoso report monthly --period 2025-06 --commune 6934
           hoso report half-year --half 2025-H1 --format xlsx --output h1.xlsx
           hoso report span --from 2025-01-01 --to 2025-09-30 --format csv --excel --output plan.csv
-          hoso report submit half-year --half 2025-H1 --as xa.cong-son --role reporter
-          hoso report approve half-year --half 2025-H1 --as ca.tinh --role approver
+          hoso report submit half-year --half 2025-H1          (an officer: --commune CODE of theirs)
+          hoso report approve half-year --half 2025-H1         (an admin)
           hoso report status half-year --half 2025-H1      the approved figures and what changed since
           hoso report pending                               awaiting approval, by period
           hoso report due                                   reports due in the coming weeks, and late ones
@@ -66,12 +66,6 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    struct Actor: ParsableArguments {
-        @Option(name: .customLong("as"), help: "Who acts (a principal's name).") var name: String
-        @Option(help: "The principal's role: reporter (submit), approver (submit, approve), admin (also lock).") var role: String
-        var principal: Principal { Principal(name: name, role: role) }
-    }
-
     static func guarded(_ body: () throws -> Void) throws {
         do { try body() } catch let e as ReportError { fail(e.description) }
     }
@@ -113,12 +107,11 @@ struct ReportCommand: ParsableCommand {
     struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Submit a report for approval (its figures as they are now).")
         @OptionGroup var which: Which
-        @OptionGroup var actor: Actor
         func run() throws {
             try ReportCommand.guarded {
                 let program = try which.open()
-                let rec = try ReportApprovals(program: program).submit(try which.request(program), by: actor.principal)
-                print("submitted \(rec.request) by \(actor.principal): \(rec.frozen.figures.count) figures, awaiting approval")
+                let rec = try ReportApprovals(program: program).submit(try which.request(program))
+                print("submitted \(rec.request) by \(program.tenant.principal): \(rec.frozen.figures.count) figures, awaiting approval")
             }
         }
     }
@@ -126,12 +119,11 @@ struct ReportCommand: ParsableCommand {
     struct Approve: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Approve a submitted report: its figures are frozen as they are now.")
         @OptionGroup var which: Which
-        @OptionGroup var actor: Actor
         func run() throws {
             try ReportCommand.guarded {
                 let program = try which.open()
-                let rec = try ReportApprovals(program: program).approve(try which.request(program), by: actor.principal)
-                print("approved \(rec.request) by \(actor.principal): \(rec.frozen.figures.count) figures frozen")
+                let rec = try ReportApprovals(program: program).approve(try which.request(program))
+                print("approved \(rec.request) by \(program.tenant.principal): \(rec.frozen.figures.count) figures frozen")
             }
         }
     }
@@ -139,12 +131,11 @@ struct ReportCommand: ParsableCommand {
     struct Lock: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Lock an approved report.")
         @OptionGroup var which: Which
-        @OptionGroup var actor: Actor
         func run() throws {
             try ReportCommand.guarded {
                 let program = try which.open()
-                let rec = try ReportApprovals(program: program).lock(try which.request(program), by: actor.principal)
-                print("locked \(rec.request) by \(actor.principal)")
+                let rec = try ReportApprovals(program: program).lock(try which.request(program))
+                print("locked \(rec.request) by \(program.tenant.principal)")
             }
         }
     }

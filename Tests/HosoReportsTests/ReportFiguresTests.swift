@@ -147,6 +147,14 @@ import HosoDomain
         let own = try ReportRequest.parse(kind: .monthly, period: "2025-06", calendar: f.program.calendar, scope: .commune(commune.commune))
         #expect(try ReportBuilder(program: lan).build(own).figures == (try ReportBuilder(program: f.program).build(own).figures))
         #expect(throws: HosoError.self) { _ = try ReportBuilder(program: lan).build(request) }
+        // Its 6-month report: the commune's classification is the admin's; of the targets, the
+        // province's progress is left empty and whether the commune holds them back is the admin's.
+        let half = try ReportRequest.parse(kind: .halfYear, period: "2025-H1", calendar: f.program.calendar, scope: .commune(commune.commune))
+        let theirs = try ReportBuilder(program: lan).build(half).figures, admins = try ReportBuilder(program: f.program).build(half).figures
+        let provinceProgress = admins.keys.filter { $0.hasPrefix("targets/") && !$0.hasSuffix("/holding_back") && !$0.hasSuffix("/goal") }
+        #expect(!provinceProgress.isEmpty && admins.keys.contains { $0.hasPrefix("classification/") })
+        let differ = Set(admins.keys).union(theirs.keys).filter { admins[$0] != theirs[$0] && !provinceProgress.contains($0) }
+        #expect(differ.isEmpty, "\(differ.sorted().prefix(5).map { "\($0): officer \(theirs[$0].map { "\($0)" } ?? "none"), admin \(admins[$0].map { "\($0)" } ?? "none")" })")
     }
 
     @Test(arguments: requests.map { "\($0.0.rawValue) \($0.1)" })

@@ -48,6 +48,9 @@ public struct ProgramAccess: AccessPolicy {
     /// Whether the role reads names, national IDs, birth dates, villages, occupations and notes.
     public var readsPersonalFields: Bool { role == .admin || role == .officer }
 
+    /// Whether the role reads the province's (and districts') figures, which count every commune.
+    public var readsProvinceFigures: Bool { role == .admin || role == .analyst }
+
     /// Whether the role reads a commune's figures: every commune, or the officer's own.
     public func readsFigures(of commune: CommuneRef) -> Bool {
         switch role {

@@ -256,7 +256,9 @@ public struct ReportBuilder: Sendable {
                             note: "Phân loại theo bộ tiêu chí \(ruleSet.name) cho kỳ \(c.range); tiêu chí chưa đạt kèm giá trị.",
                             columns: Self.areaColumns() + [ReportColumn("class", "Phân loại"), ReportColumn("criteria_met", "Tiêu chí đạt"),
                                                            ReportColumn("criteria", "Số tiêu chí"), ReportColumn("unmet", "Tiêu chí chưa đạt")])
-        let all = try q.classifyAll(period: c.range, ruleSet: ruleSet, indicators: indicators)
+        // a commune's report classifies its commune only (an officer reads no other commune's figures)
+        let all = c.isProvince ? try q.classifyAll(period: c.range, ruleSet: ruleSet, indicators: indicators)
+                               : try c.communes.map { try q.classify($0, period: c.range, ruleSet: ruleSet, indicators: indicators) }
         var perClass: [String: Int] = [:]
         for cl in all where c.communes.contains(where: { $0.ref == cl.commune.ref }) {
             let mine = cl.criteria.filter { $0.classCode == cl.classCode }
@@ -285,6 +287,17 @@ public struct ReportBuilder: Sendable {
         let calendar = program.calendar
         var chosen = targets.filter { $0.period(in: calendar).overlaps(c.range) }
         if chosen.isEmpty { chosen = targets }
+        // An officer's report of a commune: the province's progress counts other communes, which
+        // the officer does not read; the row says whether the commune itself holds the target back.
+        if !c.isProvince && !program.access.readsProvinceFigures {
+            t.note += " Cán bộ xã chỉ xem phần của xã mình: tiến độ toàn tỉnh để trống; cột Xã chưa đạt cho biết xã này có chưa đạt hay không."
+            for target in chosen {
+                let back = try q.holdsBack(target, commune: c.communes[0], indicators: indicators, rules: rules)
+                t.rows.append(ReportRow(key: target.name, cells: [.text(target.name), .text(target.label), .text(target.period(in: calendar).description),
+                                                                  .decimal(nil), .decimal(target.threshold), .decimal(nil), .text(""), .int(back == true ? 1 : 0)]))
+            }
+            return t
+        }
         for target in chosen {
             let p = try q.progress(of: target, indicators: indicators, rules: rules)
             let back = c.isProvince ? p.holdingBack.count : p.holdingBack.filter { $0.commune.ref == c.communes[0].ref }.count

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 354 examples compiled, 346 of them run, 352 printed lines checked.
+// 355 examples compiled, 347 of them run, 353 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -2421,6 +2421,17 @@ private func example_Program_Targets_Target_1(q: borrowing ProgramSnapshot) thro
     DocOutput.expect("false 16", from: "print(p.met, p.holdingBack.count)")
 }
 
+// Sources/HosoDomain/Program/Targets/Target.swift, example 2
+private func example_Program_Targets_Target_2(program: ProgramTenant, q: borrowing ProgramSnapshot) throws {
+    let indicators = try IndicatorSet.bundled()
+    let rules = try RuleBook.bundled(indicators: indicators)
+    let targets = try TargetBook.bundled(indicators: indicators, rules: rules)
+    let target = targets["lang-son-2025"]!
+    let named = program.commune(code: target.communes[0])!
+    print(try q.holdsBack(target, commune: named, indicators: indicators, rules: rules) ?? false)   // true
+    DocOutput.expect("true", from: "print(try q.holdsBack(target, commune: named, indicators: indicators, rules: rules) ?? false)")
+}
+
 // Sources/HosoDomain/Synthetic/SyntheticProvince.swift, example 1
 private func example_Synthetic_SyntheticProvince_1(program: ProgramTenant) throws {
     let data = try SyntheticProvince(provinceCode: 20, persons: 100, events: 500, seed: 2025)
@@ -4465,6 +4476,13 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("Program/Targets/Target.swift, example 1") func program_Targets_Target_1() throws {
         try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_Targets_Target_1(q: q) } }
+    }
+
+    @Test("Program/Targets/Target.swift, example 2") func program_Targets_Target_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try c.program.read { q in try example_Program_Targets_Target_2(program: program, q: q) }
+        }
     }
 
     @Test("Synthetic/SyntheticProvince.swift, example 1") func synthetic_SyntheticProvince_1() throws {

@@ -22,8 +22,8 @@ import Testing
 private func example_Approval_ReportApproval_1(program: ProgramTenant) throws {
     let approvals = ReportApprovals(program: program)
     let h1 = try ReportRequest.parse(kind: .halfYear, period: "2025-H1", calendar: program.calendar)
-    try approvals.submit(h1, by: Principal(name: "xa.cong-son", role: "reporter"))
-    let approved = try approvals.approve(h1, by: Principal(name: "ca.tinh.pc04", role: "approver"))
+    try approvals.submit(h1, by: Principal(name: "minh", role: "analyst"))
+    let approved = try approvals.approve(h1, by: Principal(name: "ca.tinh.pc04", role: "admin"))
     print(approved.state)   // approved
     DocOutput.expect("approved", from: "print(approved.state)")
     print(try approvals.differences(approved).count)   // 0

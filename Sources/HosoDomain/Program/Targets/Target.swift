@@ -203,11 +203,7 @@ extension ProgramSnapshot {
             var inClass = 0
             var back: [HoldBack] = []
             for e in entries {
-                let c = try classify(e, period, rs, indicators, inputs, cache: nil)
-                if c.classCode == t.classCode { inClass += 1; continue }
-                let unmet = c.criteria.filter { $0.classCode == t.classCode && !$0.met }
-                back.append(HoldBack(commune: e, value: Double(unmet.count),
-                                     detail: "\(c.classCode); \(t.classCode!) criteria not met: " + unmet.map { $0.criterion.split(separator: ".").last.map(String.init) ?? $0.criterion }.joined(separator: ", ")))
+                if let b = try inClassHoldBack(t, e, period, rs, indicators, inputs) { back.append(b) } else { inClass += 1 }
             }
             let missing = t.communes.filter { program.commune(code: $0) == nil }
             let share = t.written.hasSuffix("%")
@@ -236,17 +232,60 @@ extension ProgramSnapshot {
             let communes: [CommuneEntry] = { if case .commune(let r) = area { return program.commune(code: r.commune).map { [$0] } ?? [] }; return program.settings.communes }()
             let bound = t.op == .le || t.op == .lt
             for e in communes {
-                guard let v = try figure(d, t.kind == .growth, indicators, .commune(e.ref), period, previous, inputs) else { continue }
-                let fails: Bool
-                if d.per != nil || t.kind == .growth || t.commune != nil { fails = !test.holds(v) }
-                else { fails = bound && v > 0 }
-                if fails { back.append(HoldBack(commune: e, value: v, detail: "\(t.indicator!) \(t.kind == .growth ? "growth " : "")= \(ProgramText.format(v))")) }
+                if let b = try indicatorHoldBack(t, e, d, test, period, previous, indicators, inputs) { back.append(b) }
             }
             back.sort { bound ? ($0.value ?? 0) > ($1.value ?? 0) : ($0.value ?? 0) < ($1.value ?? 0) }
             let met = value.map(test.holds) ?? false
             let detail = t.kind == .growth ? "\(t.indicator!) change on \(previous)" : "\(t.indicator!) in \(area)"
             return TargetProgress(target: t, period: period, value: value, met: met, holdingBack: back, detail: detail)
         }
+    }
+
+    /// Whether commune `e` holds target `t` back (it is among ``TargetProgress/holdingBack``),
+    /// judged from that commune's figures alone: what a commune's report shows to an officer,
+    /// who does not read the other communes the target's progress counts. `nil` when the target
+    /// does not concern the commune.
+    ///
+    /// ```swift
+    /// let indicators = try IndicatorSet.bundled()
+    /// let rules = try RuleBook.bundled(indicators: indicators)
+    /// let targets = try TargetBook.bundled(indicators: indicators, rules: rules)
+    /// let target = targets["lang-son-2025"]!
+    /// let named = program.commune(code: target.communes[0])!
+    /// print(try q.holdsBack(target, commune: named, indicators: indicators, rules: rules) ?? false)   // true
+    /// ```
+    public func holdsBack(_ t: Target, commune e: CommuneEntry, indicators: IndicatorSet, rules: RuleBook) throws -> Bool? {
+        let period = t.period(in: program.calendar)
+        let inputs = try CommuneInputs.stored(in: txn)
+        switch t.kind {
+        case .communesInClass:
+            guard t.communes.isEmpty || t.communes.contains(e.ref.commune) else { return nil }
+            return try inClassHoldBack(t, e, period, rules[t.ruleSet!]!, indicators, inputs) != nil
+        case .indicator, .growth:
+            if let c = t.commune, c != e.ref.commune { return nil }
+            let test = RuleSet.Term(operand: t.indicator ?? "communes", op: t.op, threshold: t.threshold, written: t.written)
+            let previous = DayRange(period.start.adding(years: -1), period.end.adding(years: -1))
+            return try indicatorHoldBack(t, e, indicators[t.indicator!]!, test, period, previous, indicators, inputs) != nil
+        }
+    }
+
+    /// The hold-back of commune `e` on a communes-in-class target, nil when it is in the class.
+    func inClassHoldBack(_ t: Target, _ e: CommuneEntry, _ period: DayRange, _ rs: RuleSet, _ indicators: IndicatorSet,
+                         _ inputs: CommuneInputs) throws -> HoldBack? {
+        let c = try classify(e, period, rs, indicators, inputs, cache: nil)
+        if c.classCode == t.classCode { return nil }
+        let unmet = c.criteria.filter { $0.classCode == t.classCode && !$0.met }
+        return HoldBack(commune: e, value: Double(unmet.count),
+                        detail: "\(c.classCode); \(t.classCode!) criteria not met: " + unmet.map { $0.criterion.split(separator: ".").last.map(String.init) ?? $0.criterion }.joined(separator: ", "))
+    }
+
+    /// The hold-back of commune `e` on an indicator or growth target, nil when it does not fail it.
+    func indicatorHoldBack(_ t: Target, _ e: CommuneEntry, _ d: IndicatorDefinition, _ test: RuleSet.Term, _ period: DayRange, _ previous: DayRange,
+                           _ indicators: IndicatorSet, _ inputs: CommuneInputs) throws -> HoldBack? {
+        guard let v = try figure(d, t.kind == .growth, indicators, .commune(e.ref), period, previous, inputs) else { return nil }
+        let bound = t.op == .le || t.op == .lt
+        let fails = d.per != nil || t.kind == .growth || t.commune != nil ? !test.holds(v) : bound && v > 0
+        return fails ? HoldBack(commune: e, value: v, detail: "\(t.indicator!) \(t.kind == .growth ? "growth " : "")= \(ProgramText.format(v))") : nil
     }
 
     /// The indicator's value in `area` for `period`, or its growth on `previous`.
