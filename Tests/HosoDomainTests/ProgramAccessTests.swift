@@ -161,6 +161,9 @@ import HosoStore
         let first = try #require(s.persons.first { !$0.fullName.isEmpty })
         let bytes = try analyst.tenant.read { r in try r.withBytes(of: Person.self, id: first.id) { Array($0) } }
         #expect(bytes.map { String(decoding: $0, as: UTF8.self).contains(first.fullName) } == false)
+        #expect(Self.denied { _ = try TableTransfer.exportTable(.persons, to: s.store.directory + "/a.ndjson", from: analyst) })
+        #expect(Self.denied { _ = try TableTransfer.exportTable(.events, to: s.store.directory + "/a-events.ndjson", from: analyst) })
+        #expect(!FileManager.default.fileExists(atPath: s.store.directory + "/a.ndjson"))
         #expect(Self.denied { _ = try analyst.updatePerson(s.persons[0]) })
         #expect(Self.denied { try analyst.tenant.write { try $0.update(s.persons[0]) } })
         #expect(Self.denied { _ = try analyst.processingLog() })

@@ -191,6 +191,13 @@ public enum TableTransfer {
                                    personEventsPath: String? = nil, replacing: Bool = false,
                                    checkpoint: () throws -> Void = {}) throws -> Int {
         let format = format ?? Self.format(of: path)
+        // An export is the whole record: a role that reads no personal field (an analyst) would
+        // get files with the names, national IDs and notes blanked without being told.
+        guard program.access.readsPersonalFields else {
+            let principal = program.tenant.principal
+            throw HosoError.accessDenied(principal: principal.name, operation: "export \(table.rawValue) to \(path)",
+                                         reason: "an export holds names, national IDs, birth dates, villages and notes, which the \(principal.role) role does not read; count and sum in the shell (hoso query) or make a report (hoso report)")
+        }
         switch table {
         case .persons:
             if format == .csv, personEventsPath == nil, !replacing {
