@@ -8,6 +8,14 @@
 enum SQLiteSchema {
     static let openEnd = Int64(Int32.max)
 
+    /// The memory map the query connection reads through (`PRAGMA mmap_size`).
+    static let queryMapBytes = 1 << 30
+
+    /// The secondary indexes, by name, with what each serves.
+    static let indexNames = ["persons_national_id (get by national ID)", "persons_current(current_commune, current_status) (count by commune + status)",
+                             "status_intervals_status_commune(status, commune, start, end_day) (as-of and entering counts)",
+                             "events_commune_date_kind(commune, date, kind) (events of a commune by kind)", "event_persons_person"]
+
     static let tables = """
     CREATE TABLE persons(
         id INTEGER PRIMARY KEY,
