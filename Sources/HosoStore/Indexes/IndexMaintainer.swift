@@ -101,8 +101,20 @@ struct IndexStorage {
     let describeValue: (UnsafeRawBufferPointer) -> String
 }
 
+/// A maintainer whose bulk load only adds to pending counts (count, dated and running count
+/// indexes): it touches no database while loading, so a bulk batch runs these loads on a
+/// second core while the other maintainers write (`WriteSession.loadIndexes`).
+protocol PendingCountLoading: IndexMaintainer {
+    /// Adds the count changes of a batch of new records to `pending`.
+    func load(_ batch: LoadBatch, into pending: inout PendingCounts)
+}
+
+extension PendingCountLoading {
+    func load(_ batch: LoadBatch, in session: WriteSession) throws { load(batch, into: &session.pending) }
+}
+
 /// The entries of a batch of new records of one type, in id order, for ``IndexMaintainer/load(_:in:)``.
-struct LoadBatch {
+struct LoadBatch: Sendable {
     let ids: [RecordID]
     let entries: [IndexEntries]
 }
