@@ -69,8 +69,8 @@ import Testing
         // Populated by ordinary writes first (counts, intervals, unique codes already stored)…
         try loaded.write { w in for l in ledgers[..<500] { try w.insert(l) } }
         try loaded.write { w in for x in tallies[..<500] { try w.insert(x) } }
-        // …then appended in bulk above the stored ids (the parallel path, merging into stored
-        // counts), then a batch whose ids fall between stored ones (the ordinary path).
+        // …then appended in bulk above the stored ids (merging into stored counts), then
+        // batches whose ids fall between stored ones (put where they belong, not appended).
         try loaded.bulkLoad(Array(ledgers[2_000..<6_000]), batchSize: 2_000)
         try loaded.bulkLoad(Array(ledgers[500..<2_000]), batchSize: 2_000)
         try loaded.bulkLoad(Array(ledgers[6_000...]), batchSize: 3_000)
@@ -110,5 +110,24 @@ import Testing
         try loaded.bulkLoad(Array(ledgers[3_000...]), batchSize: 3_000)
         let full = try Self.insertedOneByOne(ledgers, [], name: "fulloracle")
         #expect(try Self.differences(loaded, full).differences.isEmpty, "seed \(seed)")
+    }
+
+    @Test func anIDStoredAlreadyFailsItsBatchBetweenStoredIDs() throws {
+        let seed: UInt64 = 0x1D
+        var rng = SplitMix64(seed: seed)
+        let ledgers = (1...6_000).map { Self.ledger($0, &rng) }
+        let loaded = try temporaryStore().createTenant(TenantInfo(name: "bulk"), schema: Self.schema)
+        try loaded.bulkLoad(ledgers.filter { $0.id % 2 == 0 }, batchSize: 3_000)
+        // Odd ids fall between the stored even ones; one even id among them is stored already.
+        var odd = ledgers.filter { $0.id % 2 == 1 }
+        odd.append(ledgers[2_999])
+        #expect(throws: BulkLoadError.self) { try loaded.bulkLoad(odd, batchSize: 4_000) }
+        #expect(try loaded.read { try $0.recordCount(Ledger.self) } == 3_000, "seed \(seed)")
+        let oracle = try Self.insertedOneByOne(ledgers.filter { $0.id % 2 == 0 }, [], name: "evenoracle")
+        #expect(try Self.differences(loaded, oracle).differences.isEmpty, "seed \(seed)")
+        try loaded.bulkLoad(odd.dropLast(), batchSize: 4_000)
+        let full = try Self.insertedOneByOne(ledgers, [], name: "alloracle")
+        #expect(try Self.differences(loaded, full).differences.isEmpty, "seed \(seed)")
+        #expect(try loaded.verify().isConsistent, "seed \(seed)")
     }
 }

@@ -61,22 +61,20 @@ extension WriteSession {
         try insertSorted(t, ids: sortedIDs, bytes: sortedBytes, entries: entries)
     }
 
-    /// Inserts records sorted by id, without duplicates. When every id is above the largest
-    /// stored one the records are appended without searching and each maintainer loads its
-    /// index from the whole batch (sorted cursor writes); otherwise each goes through the
-    /// ordinary insert path.
+    /// Inserts records sorted by id, without duplicates, and hands the whole batch to each
+    /// maintainer (sorted cursor writes, counts loaded on a second core). When every id is above
+    /// the largest stored one the records are appended without searching; otherwise each is put
+    /// where it belongs, and an id stored already fails the batch.
     private func insertSorted(_ t: ResolvedType, ids: [RecordID], bytes: [[UInt8]], entries: [IndexEntries]) throws {
         let lastStored = try write.cursor(t.records).last().map { FixedWidth.uint64($0.key) }
-        if let lastStored, ids[0] <= lastStored {
-            for i in ids.indices { try store(t, id: ids[i], bytes: bytes[i], entries: entries[i], mode: .insert, log: false) }
-        } else {
-            try loadIndexes(t, LoadBatch(ids: ids, entries: entries)) {
-                for i in ids.indices {
-                    guard bytes[i].count <= t.schema.maximumRecordSize else {
-                        throw HosoError.recordTooLarge(type: t.schema.name, id: ids[i], size: bytes[i].count, limit: t.schema.maximumRecordSize)
-                    }
-                    try write.put(t.records, key: FixedWidth.bytes(ids[i]), value: bytes[i], flags: .append)
+        let appending = lastStored.map { ids[0] > $0 } ?? true
+        try loadIndexes(t, LoadBatch(ids: ids, entries: entries)) {
+            for i in ids.indices {
+                guard bytes[i].count <= t.schema.maximumRecordSize else {
+                    throw HosoError.recordTooLarge(type: t.schema.name, id: ids[i], size: bytes[i].count, limit: t.schema.maximumRecordSize)
                 }
+                let stored = try write.put(t.records, key: FixedWidth.bytes(ids[i]), value: bytes[i], flags: appending ? .append : .noOverwrite)
+                if !stored { throw HosoError.recordAlreadyExists(type: t.schema.name, id: ids[i]) }
             }
         }
         try appendChange(.bulkInsert, type: t.schema.name, ids: ids, payloads: bytes, detail: "\(ids.count) records")

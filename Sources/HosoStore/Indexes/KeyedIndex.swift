@@ -76,8 +76,9 @@ extension KeyedIDs {
                 try withUnsafeBytes(of: ids[i].bigEndian) { id in try cursor.put(key: k, value: id, flags: flags) }
             }
             if !stored && oneIDPerKey {
+                // A record may carry one key twice; another record holding it is a violation.
                 let existing = try session.write.get(db, key: keys[i]).map { FixedWidth.uint64($0) } ?? 0
-                throw HosoError.uniqueViolation(index: scope, key: keys[i].tuple, existing: existing, new: ids[i])
+                if existing != ids[i] { throw HosoError.uniqueViolation(index: scope, key: keys[i].tuple, existing: existing, new: ids[i]) }
             }
         }
     }
