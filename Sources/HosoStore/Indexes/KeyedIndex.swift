@@ -62,23 +62,29 @@ extension KeyedIDs {
     /// order; a unique index refuses a key stored already (the batch then fails whole).
     static func load(_ db: Database, index: ObjectIdentifier, oneIDPerKey: Bool, scope: String,
                      _ batch: LoadBatch, in session: WriteSession) throws {
-        var keys: [KeyBytes] = [], ids: [RecordID] = []
-        keys.reserveCapacity(batch.ids.count); ids.reserveCapacity(batch.ids.count)
+        // Where each entry of the index sits in the batch (record, value): keys are read in
+        // place, never copied out.
+        var refs: [(record: Int32, value: Int32)] = []
+        refs.reserveCapacity(batch.ids.count)
         for (i, entries) in batch.entries.enumerated() {
-            for v in entries.values(of: index) { keys.append(v.bytes); ids.append(batch.ids[i]) }
+            for (j, v) in entries.values.enumerated() where v.index == index { refs.append((Int32(i), Int32(j))) }
         }
-        guard !keys.isEmpty else { return }
-        let order = KeyOrder.sorted(keys.count, db: { _ in 0 }, key: { keys[$0] }, id: { ids[$0] })
+        guard !refs.isEmpty else { return }
+        @inline(__always) func key(_ n: Int) -> KeyBytes { batch.entries[Int(refs[n].record)].values[Int(refs[n].value)].bytes }
+        let order = KeyOrder.sorted(refs.count, db: { _ in 0 }, key: key, id: { batch.ids[Int(refs[$0].record)] })
         let cursor = try session.write.cursor(db)
         let flags: PutFlags = oneIDPerKey ? .noOverwrite : .noDupData
-        for i in order {
-            let stored = try keys[i].withBytes { k in
-                try withUnsafeBytes(of: ids[i].bigEndian) { id in try cursor.put(key: k, value: id, flags: flags) }
+        for n in order {
+            let (record, value) = refs[n]
+            let id = batch.ids[Int(record)]
+            let stored = try batch.entries[Int(record)].values[Int(value)].bytes.withBytes { k in
+                try withUnsafeBytes(of: id.bigEndian) { v in try cursor.put(key: k, value: v, flags: flags) }
             }
             if !stored && oneIDPerKey {
                 // A record may carry one key twice; another record holding it is a violation.
-                let existing = try session.write.get(db, key: keys[i]).map { FixedWidth.uint64($0) } ?? 0
-                if existing != ids[i] { throw HosoError.uniqueViolation(index: scope, key: keys[i].tuple, existing: existing, new: ids[i]) }
+                let k = key(n)
+                let existing = try session.write.get(db, key: k).map { FixedWidth.uint64($0) } ?? 0
+                if existing != id { throw HosoError.uniqueViolation(index: scope, key: k.tuple, existing: existing, new: id) }
             }
         }
     }
