@@ -115,8 +115,39 @@ extension PendingCountLoading {
 
 /// The entries of a batch of new records of one type, in id order, for ``IndexMaintainer/load(_:in:)``.
 struct LoadBatch: Sendable {
+    /// Where one value entry sits: the record's place in the batch, the entry's among its values.
+    typealias ValueRef = (record: Int32, value: Int32)
+
     let ids: [RecordID]
     let entries: [IndexEntries]
+    /// The value entries of each index, found in one pass over the batch (not one per index);
+    /// a schema has a handful of indexes, so a list searched from the last one hit.
+    private let refsByIndex: [(index: ObjectIdentifier, refs: [ValueRef])]
+
+    init(ids: [RecordID], entries: [IndexEntries]) {
+        self.ids = ids
+        self.entries = entries
+        var lists: [(index: ObjectIdentifier, refs: [ValueRef])] = []
+        var last = 0
+        for i in entries.indices {
+            for j in entries[i].values.indices {
+                let index = entries[i].values[j].index
+                if last >= lists.count || lists[last].index != index {
+                    if let found = lists.firstIndex(where: { $0.index == index }) { last = found }
+                    else { lists.append((index, [])); last = lists.count - 1 }
+                }
+                lists[last].refs.append((Int32(i), Int32(j)))
+            }
+        }
+        refsByIndex = lists
+    }
+
+    /// The value entries of index `index`, in record then emission order.
+    func valueRefs(of index: ObjectIdentifier) -> [ValueRef] { refsByIndex.first { $0.index == index }?.refs ?? [] }
+
+    /// The key of a value entry, read in place.
+    @inline(__always)
+    func key(_ ref: ValueRef) -> KeyBytes { entries[Int(ref.record)].values[Int(ref.value)].bytes }
 }
 
 extension IndexEntries {

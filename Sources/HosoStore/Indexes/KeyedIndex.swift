@@ -62,15 +62,9 @@ extension KeyedIDs {
     /// order; a unique index refuses a key stored already (the batch then fails whole).
     static func load(_ db: Database, index: ObjectIdentifier, oneIDPerKey: Bool, scope: String,
                      _ batch: LoadBatch, in session: WriteSession) throws {
-        // Where each entry of the index sits in the batch (record, value): keys are read in
-        // place, never copied out.
-        var refs: [(record: Int32, value: Int32)] = []
-        refs.reserveCapacity(batch.ids.count)
-        for (i, entries) in batch.entries.enumerated() {
-            for (j, v) in entries.values.enumerated() where v.index == index { refs.append((Int32(i), Int32(j))) }
-        }
+        let refs = batch.valueRefs(of: index)
         guard !refs.isEmpty else { return }
-        @inline(__always) func key(_ n: Int) -> KeyBytes { batch.entries[Int(refs[n].record)].values[Int(refs[n].value)].bytes }
+        @inline(__always) func key(_ n: Int) -> KeyBytes { batch.key(refs[n]) }
         let order = KeyOrder.sorted(refs.count, db: { _ in 0 }, key: key, id: { batch.ids[Int(refs[$0].record)] })
         let cursor = try session.write.cursor(db)
         let flags: PutFlags = oneIDPerKey ? .noOverwrite : .noDupData
