@@ -61,26 +61,59 @@ extension WriteSession {
         try insertSorted(t, ids: sortedIDs, bytes: sortedBytes, entries: entries)
     }
 
-    /// Inserts records sorted by id, without duplicates. When every id is above the largest
-    /// stored one the records are appended without searching and each maintainer loads its
-    /// index from the whole batch (sorted cursor writes); otherwise each goes through the
-    /// ordinary insert path.
+    /// Inserts records sorted by id, without duplicates, and hands the whole batch to each
+    /// maintainer (sorted cursor writes, counts loaded on a second core). When every id is above
+    /// the largest stored one the records are appended without searching; otherwise each is put
+    /// where it belongs, and an id stored already fails the batch.
     private func insertSorted(_ t: ResolvedType, ids: [RecordID], bytes: [[UInt8]], entries: [IndexEntries]) throws {
         let lastStored = try write.cursor(t.records).last().map { FixedWidth.uint64($0.key) }
-        if let lastStored, ids[0] <= lastStored {
-            for i in ids.indices { try store(t, id: ids[i], bytes: bytes[i], entries: entries[i], mode: .insert, log: false) }
-        } else {
+        let appending = lastStored.map { ids[0] > $0 } ?? true
+        try loadIndexes(t, LoadBatch(ids: ids, entries: entries)) {
             for i in ids.indices {
                 guard bytes[i].count <= t.schema.maximumRecordSize else {
                     throw HosoError.recordTooLarge(type: t.schema.name, id: ids[i], size: bytes[i].count, limit: t.schema.maximumRecordSize)
                 }
-                try write.put(t.records, key: FixedWidth.bytes(ids[i]), value: bytes[i], flags: .append)
+                let stored = try write.put(t.records, key: FixedWidth.bytes(ids[i]), value: bytes[i], flags: appending ? .append : .noOverwrite)
+                if !stored { throw HosoError.recordAlreadyExists(type: t.schema.name, id: ids[i]) }
             }
-            let batch = LoadBatch(ids: ids, entries: entries)
-            for m in t.maintainers { try m.load(batch, in: self) }
         }
         try appendChange(.bulkInsert, type: t.schema.name, ids: ids, payloads: bytes, detail: "\(ids.count) records")
     }
+
+    /// Runs `records` (the appends of the batch's records), then loads `batch` into every index
+    /// of `t`. The maintainers that only count (``PendingCountLoading``) load on a second core
+    /// into pending counts of their own, expanded there into the buckets they keep, while this
+    /// thread, the transaction's, does the writes; their counts are merged when both are done,
+    /// and written at flush like any other. A failure on either side fails the batch.
+    private func loadIndexes(_ t: ResolvedType, _ batch: LoadBatch, after records: () throws -> Void) throws {
+        let counting = t.maintainers.compactMap { $0 as? any PendingCountLoading }
+        guard !counting.isEmpty, batch.ids.count >= Self.parallelLoadThreshold,
+              ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            try records()
+            for m in t.maintainers { try m.load(batch, in: self) }
+            return
+        }
+        let counted = CountedSlot()
+        let done = DispatchGroup()
+        DispatchQueue.global().async(group: done) {
+            var local = PendingCounts()
+            local.days.reserveCapacity(batch.ids.count)
+            for m in counting { m.load(batch, into: &local) }
+            local.expandDays()
+            counted.pending = local
+        }
+        var failure: (any Error)? = nil
+        do {
+            try records()
+            for m in t.maintainers where !(m is any PendingCountLoading) { try m.load(batch, in: self) }
+        } catch { failure = error }
+        done.wait()
+        if let failure { throw failure }
+        pending.merge(counted.pending)
+    }
+
+    /// Batches smaller than this load their indexes on one thread: a thread hop costs more than it saves.
+    static let parallelLoadThreshold = 2_000
 
     /// Encodes records and collects their index entries on all cores (chunks of the batch in
     /// parallel); results come back in the records' order.
@@ -108,6 +141,12 @@ extension WriteSession {
         }
         return (slots.bytes, slots.entries)
     }
+}
+
+/// The pending counts a batch's counting maintainers produced on the second core; written by
+/// that thread only, read after it is done.
+final class CountedSlot: @unchecked Sendable {
+    var pending = PendingCounts()
 }
 
 /// Result slots filled by parallel encoding; each slot is written by exactly one chunk.

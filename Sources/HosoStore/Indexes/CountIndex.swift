@@ -24,7 +24,7 @@ extension IndexQuestion {
 
 /// Keeps a count index: one LMDB database, key → a little-endian signed 64-bit count; keys whose
 /// count reaches zero are deleted. Writes add to ``PendingCounts``, flushed once per key.
-final class CountIndex: IndexMaintainer {
+final class CountIndex: PendingCountLoading {
     static let kind = IndexDefinition.Kind.count
     static let keepsPendingCounts = true
     static func keyLayout(for index: IndexDefinition) -> String { "tuple key" }
@@ -52,10 +52,10 @@ final class CountIndex: IndexMaintainer {
         for (k, v) in after { session.pending.add(db.dbi, k.bytes, v) }
     }
 
-    func load(_ batch: LoadBatch, in session: WriteSession) throws {
+    func load(_ batch: LoadBatch, into pending: inout PendingCounts) {
         let dbi = db.dbi
         for entries in batch.entries {
-            for (k, n) in entries.counts(of: entryID) { session.pending.add(dbi, k.bytes, n) }
+            for (k, n) in entries.counts(of: entryID) { pending.add(dbi, k.bytes, n) }
         }
     }
 

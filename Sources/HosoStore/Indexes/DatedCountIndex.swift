@@ -28,7 +28,7 @@ extension IndexQuestion {
 /// Keeps a dated count index: one LMDB database, `group, granularity (1 year, 2 month, 3 day),
 /// period, subgroup` → a little-endian signed 64-bit count. A write adds each record's change
 /// once per day to ``PendingCounts``; the flush expands it into the buckets the index keeps.
-final class DatedCountIndex: IndexMaintainer, DatedCounting {
+final class DatedCountIndex: PendingCountLoading, DatedCounting {
     static let kind = IndexDefinition.Kind.datedCount
     static let keepsPendingCounts = true
     static func keyLayout(for index: IndexDefinition) -> String {
@@ -57,7 +57,9 @@ final class DatedCountIndex: IndexMaintainer, DatedCounting {
     private func add(_ d: IndexEntries.Dated, _ delta: Int64, to pending: inout PendingCounts) {
         var key = d.group
         key.append(contentsOf: d.subgroup)
-        pending.days[PendingCounts.DayChange(db: db.dbi, day: d.day, split: Int32(d.group.count), keepsDays: keepsDays, key: key),
+        // An index of months keeps no day bucket: every day of a month adds to the same keys.
+        let day = keepsDays ? d.day : DayBuckets.monthStart(of: d.day)
+        pending.days[PendingCounts.DayChange(db: db.dbi, day: day, split: Int32(d.group.count), keepsDays: keepsDays, key: key),
                      default: 0] += delta
     }
 
@@ -68,9 +70,9 @@ final class DatedCountIndex: IndexMaintainer, DatedCounting {
         for (d, v) in after { add(d, v, to: &session.pending) }
     }
 
-    func load(_ batch: LoadBatch, in session: WriteSession) throws {
+    func load(_ batch: LoadBatch, into pending: inout PendingCounts) {
         for entries in batch.entries {
-            for (d, n) in entries.dated(of: entryID) { add(d, n, to: &session.pending) }
+            for (d, n) in entries.dated(of: entryID) { add(d, n, to: &pending) }
         }
     }
 
@@ -127,11 +129,15 @@ extension PendingCounts {
             d.key.withBytes { raw in
                 let group = UnsafeRawBufferPointer(rebasing: raw[..<Int(d.split)])
                 let subgroup = UnsafeRawBufferPointer(rebasing: raw[Int(d.split)...])
-                for (granularity, period) in DayBuckets.buckets(of: d.day) where d.keepsDays || granularity != DayBuckets.day {
+                let periods = DayBuckets.periods(of: d.day)
+                func add(_ granularity: Int64, _ period: Int64) {
                     var key = KeyBytes(bytes: group)
                     key.append(granularity); key.append(period); key.appendRaw(subgroup)
                     counts[Count(db: d.db, key: key), default: 0] += delta
                 }
+                add(DayBuckets.year, periods.year)
+                add(DayBuckets.month, periods.month)
+                if d.keepsDays { add(DayBuckets.day, periods.day) }
             }
         }
         days.removeAll(keepingCapacity: true)

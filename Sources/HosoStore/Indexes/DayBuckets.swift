@@ -4,12 +4,17 @@
 enum DayBuckets {
     static let year: Int64 = 1, month: Int64 = 2, day: Int64 = 3
 
-    /// The three bucket keys (granularity, period) a day counts in.
+    /// The periods of the three buckets a day counts in: its year, its month index
+    /// (`year * 12 + month - 1`) and the day itself (no array: a bulk load asks this per count change).
     @inline(__always)
-    static func buckets(of day: Int32) -> [(Int64, Int64)] {
+    static func periods(of day: Int32) -> (year: Int64, month: Int64, day: Int64) {
         let c = Day(rawValue: day).civil
-        return [(year, Int64(c.year)), (month, Int64(c.year * 12 + c.month - 1)), (Self.day, Int64(day))]
+        return (Int64(c.year), Int64(c.year * 12 + c.month - 1), Int64(day))
     }
+
+    /// The first day of the month of `day`.
+    @inline(__always)
+    static func monthStart(of day: Int32) -> Int32 { day - Int32(Day(rawValue: day).civil.day - 1) }
 
     /// Splits `[start, end)` into bucket ranges `(granularity, first period, last period)`.
     /// Open ends (``Day/distantPast``, ``Day/distantFuture``) are clamped to years -9999 and

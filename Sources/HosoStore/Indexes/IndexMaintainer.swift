@@ -101,10 +101,53 @@ struct IndexStorage {
     let describeValue: (UnsafeRawBufferPointer) -> String
 }
 
+/// A maintainer whose bulk load only adds to pending counts (count, dated and running count
+/// indexes): it touches no database while loading, so a bulk batch runs these loads on a
+/// second core while the other maintainers write (`WriteSession.loadIndexes`).
+protocol PendingCountLoading: IndexMaintainer {
+    /// Adds the count changes of a batch of new records to `pending`.
+    func load(_ batch: LoadBatch, into pending: inout PendingCounts)
+}
+
+extension PendingCountLoading {
+    func load(_ batch: LoadBatch, in session: WriteSession) throws { load(batch, into: &session.pending) }
+}
+
 /// The entries of a batch of new records of one type, in id order, for ``IndexMaintainer/load(_:in:)``.
-struct LoadBatch {
+struct LoadBatch: Sendable {
+    /// Where one value entry sits: the record's place in the batch, the entry's among its values.
+    typealias ValueRef = (record: Int32, value: Int32)
+
     let ids: [RecordID]
     let entries: [IndexEntries]
+    /// The value entries of each index, found in one pass over the batch (not one per index);
+    /// a schema has a handful of indexes, so a list searched from the last one hit.
+    private let refsByIndex: [(index: ObjectIdentifier, refs: [ValueRef])]
+
+    init(ids: [RecordID], entries: [IndexEntries]) {
+        self.ids = ids
+        self.entries = entries
+        var lists: [(index: ObjectIdentifier, refs: [ValueRef])] = []
+        var last = 0
+        for i in entries.indices {
+            for j in entries[i].values.indices {
+                let index = entries[i].values[j].index
+                if last >= lists.count || lists[last].index != index {
+                    if let found = lists.firstIndex(where: { $0.index == index }) { last = found }
+                    else { lists.append((index, [])); last = lists.count - 1 }
+                }
+                lists[last].refs.append((Int32(i), Int32(j)))
+            }
+        }
+        refsByIndex = lists
+    }
+
+    /// The value entries of index `index`, in record then emission order.
+    func valueRefs(of index: ObjectIdentifier) -> [ValueRef] { refsByIndex.first { $0.index == index }?.refs ?? [] }
+
+    /// The key of a value entry, read in place.
+    @inline(__always)
+    func key(_ ref: ValueRef) -> KeyBytes { entries[Int(ref.record)].values[Int(ref.value)].bytes }
 }
 
 extension IndexEntries {

@@ -62,22 +62,23 @@ extension KeyedIDs {
     /// order; a unique index refuses a key stored already (the batch then fails whole).
     static func load(_ db: Database, index: ObjectIdentifier, oneIDPerKey: Bool, scope: String,
                      _ batch: LoadBatch, in session: WriteSession) throws {
-        var keys: [KeyBytes] = [], ids: [RecordID] = []
-        keys.reserveCapacity(batch.ids.count); ids.reserveCapacity(batch.ids.count)
-        for (i, entries) in batch.entries.enumerated() {
-            for v in entries.values(of: index) { keys.append(v.bytes); ids.append(batch.ids[i]) }
-        }
-        guard !keys.isEmpty else { return }
-        let order = KeyOrder.sorted(keys.count, db: { _ in 0 }, key: { keys[$0] }, id: { ids[$0] })
+        let refs = batch.valueRefs(of: index)
+        guard !refs.isEmpty else { return }
+        @inline(__always) func key(_ n: Int) -> KeyBytes { batch.key(refs[n]) }
+        let order = KeyOrder.sorted(refs.count, db: { _ in 0 }, key: key, id: { batch.ids[Int(refs[$0].record)] })
         let cursor = try session.write.cursor(db)
         let flags: PutFlags = oneIDPerKey ? .noOverwrite : .noDupData
-        for i in order {
-            let stored = try keys[i].withBytes { k in
-                try withUnsafeBytes(of: ids[i].bigEndian) { id in try cursor.put(key: k, value: id, flags: flags) }
+        for n in order {
+            let (record, value) = refs[n]
+            let id = batch.ids[Int(record)]
+            let stored = try batch.entries[Int(record)].values[Int(value)].bytes.withBytes { k in
+                try withUnsafeBytes(of: id.bigEndian) { v in try cursor.put(key: k, value: v, flags: flags) }
             }
             if !stored && oneIDPerKey {
-                let existing = try session.write.get(db, key: keys[i]).map { FixedWidth.uint64($0) } ?? 0
-                throw HosoError.uniqueViolation(index: scope, key: keys[i].tuple, existing: existing, new: ids[i])
+                // A record may carry one key twice; another record holding it is a violation.
+                let k = key(n)
+                let existing = try session.write.get(db, key: k).map { FixedWidth.uint64($0) } ?? 0
+                if existing != id { throw HosoError.uniqueViolation(index: scope, key: k.tuple, existing: existing, new: id) }
             }
         }
     }

@@ -9,6 +9,8 @@ struct PendingCounts {
     struct Count: Hashable {
         let db: UInt32
         let key: KeyBytes
+
+        func hash(into hasher: inout Hasher) { hasher.combine(key.mixedWord ^ UInt64(db) &* 0xFF51_AFD7_ED55_8CCD) }
     }
 
     /// A dated-count change on one day: `key` holds the group then the subgroup bytes;
@@ -19,6 +21,11 @@ struct PendingCounts {
         let split: Int32
         let keepsDays: Bool
         let key: KeyBytes
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(key.mixedWord ^ (UInt64(db) << 40 ^ UInt64(UInt32(bitPattern: day)) ^ UInt64(UInt32(bitPattern: split)) << 20)
+                           &* 0xFF51_AFD7_ED55_8CCD)
+        }
     }
 
     var counts: [Count: Int64] = [:]
@@ -30,6 +37,14 @@ struct PendingCounts {
     var running: [RunningChange: Int64] = [:]
 
     var isEmpty: Bool { counts.isEmpty && days.isEmpty && running.isEmpty }
+
+    /// Adds the changes of `other` (count changes made apart, on another thread).
+    mutating func merge(_ other: PendingCounts) {
+        if isEmpty { self = other; return }
+        for (k, v) in other.counts { counts[k, default: 0] += v }
+        for (k, v) in other.days { days[k, default: 0] += v }
+        for (k, v) in other.running { running[k, default: 0] += v }
+    }
 
     @inline(__always)
     mutating func add(_ db: UInt32, _ key: KeyBytes, _ delta: Int64) {

@@ -33,7 +33,7 @@ extension IndexDefinition.Kind {
 /// difference of two of those. Keys are canonical: a rebuild writes exactly what incremental
 /// writes leave. A write adds each record's change once per day to ``PendingCounts``; the
 /// flush rewrites the points after each changed day, level by level.
-final class RunningCountIndex: IndexMaintainer, DatedCounting {
+final class RunningCountIndex: PendingCountLoading, DatedCounting {
     static let kind = IndexDefinition.Kind.runningCount
     static let keepsPendingCounts = true
     /// 2: the running layout replaced the bucket layout of ``DatedCountIndex`` for the indexes
@@ -83,9 +83,9 @@ final class RunningCountIndex: IndexMaintainer, DatedCounting {
         for (d, v) in after { add(d, v, to: &session.pending) }
     }
 
-    func load(_ batch: LoadBatch, in session: WriteSession) throws {
+    func load(_ batch: LoadBatch, into pending: inout PendingCounts) {
         for entries in batch.entries {
-            for (d, n) in entries.dated(of: entryID) { add(d, n, to: &session.pending) }
+            for (d, n) in entries.dated(of: entryID) { add(d, n, to: &pending) }
         }
     }
 
@@ -219,6 +219,10 @@ extension PendingCounts {
         let day: Int32
         let keepsDays: Bool
         let series: KeyBytes
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(series.mixedWord ^ (UInt64(db) << 40 ^ UInt64(UInt32(bitPattern: day))) &* 0xFF51_AFD7_ED55_8CCD)
+        }
     }
 
     /// Writes the running-count changes: per series, the later points of each level touched.
