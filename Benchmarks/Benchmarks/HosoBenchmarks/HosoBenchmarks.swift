@@ -86,6 +86,39 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("entering count: persons entering status S in commune C in a quarter", configuration: perThousand) { benchmark in
+        var rng = SplitMix64(seed: 5)
+        let managed = Status.allCases.filter { $0 != .none }
+        for _ in benchmark.scaledIterations {
+            let c = fixture.communes[Int.random(in: 0..<fixture.communes.count, using: &rng)]
+            let s = managed[Int.random(in: 0..<managed.count, using: &rng)]
+            let start = Day(rawValue: Int32.random(in: fixture.data.firstDay.rawValue...fixture.data.lastDay.rawValue, using: &rng))
+            blackHole(try fixture.program.countFlow(s, .start, in: .commune(c), during: DayRange(from: start, through: start.adding(days: 90))))
+        }
+    }
+
+    Benchmark("full scan with a filter (stored bytes: 2 fields read, \(Fixture.persons) persons)", configuration: .init(setup: { _ = fixture })) { benchmark in
+        let target = Array(fixture.occupation.utf8)
+        let limit = Int64(Day(year: 1990, month: 1, day: 1)!.rawValue)
+        for _ in benchmark.scaledIterations {
+            var n = 0
+            try fixture.program.tenant.read { txn in
+                try txn.scanBytes(Person.self) { _, bytes in
+                    var reader = try RecordReader(bytes, recordType: "person")
+                    var birth: Int64? = nil, matches = false
+                    while let f = try reader.next() {
+                        if f.number == 2 { birth = try f.int64() }
+                        if f.number == 9 { matches = try f.bytes().elementsEqual(target) }
+                        if f.number >= 9 { break }
+                    }
+                    if matches, let birth, birth < limit { n += 1 }
+                    return true
+                }
+            }
+            blackHole(n)
+        }
+    }
+
     Benchmark("full scan with a filter (decoded, \(Fixture.persons) persons)", configuration: .init(setup: { _ = fixture })) { benchmark in
         let cutoff = Day(year: 1990, month: 1, day: 1)!
         for _ in benchmark.scaledIterations {
