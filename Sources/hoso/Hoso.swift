@@ -7,7 +7,7 @@ struct Hoso: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hoso",
         abstract: "Hoso: a multi-tenant store for the person-management files and case events of drug-free commune programs.",
-        subcommands: [Demo.self, Shell.self, Query.self, Import.self, Export.self, ProgramCommand.self, Persons.self, ReportCommand.self, Tenants.self, Users.self, Audit.self, Verify.self, Backup.self, Restore.self, Size.self])
+        subcommands: [Demo.self, Shell.self, Query.self, Import.self, Export.self, ProgramCommand.self, Persons.self, ReportCommand.self, Tenants.self, Users.self, Audit.self, Places.self, Verify.self, Backup.self, Restore.self, Size.self])
 }
 
 /// Options every command that touches a store shares.

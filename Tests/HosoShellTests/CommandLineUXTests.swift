@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import HosoDomain
 
 /// The small things a new user hit at the command line, each reproduced with the built `hoso`.
 @Suite struct CommandLineUXTests {
@@ -10,6 +11,22 @@ import Testing
         let out = try InteractiveTests.run(hoso, ["query", "--store", dir, "SELECT 1"])
         #expect(out.contains("no store at \(dir)"))
         #expect(!FileManager.default.fileExists(atPath: dir))
+    }
+
+    /// `hoso places`: an old commune's successor, a new commune's predecessors and the unmapped
+    /// old communes, against the mapping as PlaceHistory reads it.
+    @Test(.enabled(if: InteractiveTests.hoso != nil, "the hoso executable is not built beside the test bundle"))
+    func placesAcrossTheReform() throws {
+        let hoso = try #require(InteractiveTests.hoso)
+        let places = try PlaceHistory.official()
+        let whole = try #require(places.before.communes(inProvince: 20).first { if case .whole = places.placement(ofOldCommune: $0.code) { true } else { false } })
+        let out = try InteractiveTests.run(hoso, ["places", "old", String(whole.code)])
+        #expect(out.contains("went whole into \(places.placement(ofOldCommune: whole.code).commune!) "), "\(out)")
+        let new = try InteractiveTests.run(hoso, ["places", "new", "6184"])
+        for p in places.predecessors(ofNewCommune: 6184) { #expect(new.contains(String(p.oldCode)) && new.contains(p.name), "\(new)") }
+        let unmapped = try InteractiveTests.run(hoso, ["places", "unmapped", "--province", "20"])
+        for c in places.unmappedOldCommunes(inProvince: 20) { #expect(unmapped.contains("\(c.code)  \(c.name)"), "\(unmapped)") }
+        #expect(try InteractiveTests.run(hoso, ["places", "old", "99999"]).contains("99999 is not a commune of the 2024 gazetteer"))
     }
 
     @Test(.enabled(if: InteractiveTests.hoso != nil, "the hoso executable is not built beside the test bundle"))

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 355 examples compiled, 347 of them run, 353 printed lines checked.
+// 356 examples compiled, 348 of them run, 356 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1523,6 +1523,19 @@ private func example_Places_GazetteerError_6() throws {
     let error = GazetteerError(resource: "x.csv", line: 3, reason: "malformed quoted field")
     print(error.description)   // x.csv line 3: malformed quoted field
     DocOutput.expect("x.csv line 3: malformed quoted field", from: "print(error.description)")
+}
+
+// Sources/HosoDomain/Places/PlaceHistory.swift, example 1
+private func example_Places_PlaceHistory_1() throws {
+    let places = try PlaceHistory.official()
+    print(places.hierarchy(on: Day(year: 2025, month: 6, day: 30)!), places.hierarchy(on: PlaceHistory.reformDay))   // before2025 since2025
+    DocOutput.expect("before2025 since2025", from: "print(places.hierarchy(on: Day(year: 2025, month: 6, day: 30)!), places.hierarchy(on: PlaceHistory.reformDay))")
+    let old = places.before.communes(inProvince: 20)[0]
+    let placed = places.placement(ofOldCommune: old.code)
+    print(placed.commune.map { places.after.commune(code: $0)!.provinceCode } ?? 0)   // 20
+    DocOutput.expect("20", from: "print(placed.commune.map { places.after.commune(code: $0)!.provinceCode } ?? 0)")
+    print(places.predecessors(ofNewCommune: placed.commune!).contains { $0.oldCode == old.code })   // true
+    DocOutput.expect("true", from: "print(places.predecessors(ofNewCommune: placed.commune!).contains { $0.oldCode == old.code })")
 }
 
 // Sources/HosoDomain/Places/Province.swift, example 1
@@ -3742,6 +3755,10 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("Places/GazetteerError.swift, example 6") func places_GazetteerError_6() throws {
         try DocOutput.run(checks: 1) { c in try example_Places_GazetteerError_6() }
+    }
+
+    @Test("Places/PlaceHistory.swift, example 1") func places_PlaceHistory_1() throws {
+        try DocOutput.run(checks: 3) { c in try example_Places_PlaceHistory_1() }
     }
 
     @Test("Places/Province.swift, example 1") func places_Province_1() throws {
