@@ -34,7 +34,9 @@ extension ProgramTenant {
     /// embedding program calls it for what it shows. Nothing is logged for an empty set.
     public func logPersonalRead(_ what: String, personIDs: some Collection<RecordID>) throws {
         guard !personIDs.isEmpty else { return }
-        try tenant.write { try $0.logRead(of: Person.self, ids: personIDs, what: what) }
+        // Concurrent statements share one commit for their facts (group commit).
+        let ids = Array(personIDs)
+        try tenant.writeGrouped { try $0.logRead(of: Person.self, ids: ids, what: what) }
     }
 
     /// The processing log: every logged read of personal fields, oldest first, optionally from

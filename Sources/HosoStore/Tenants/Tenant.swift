@@ -46,7 +46,9 @@ public final class Tenant: Sendable {
         guard let notes else { return }
         let ids = notes.take()
         guard !ids.isEmpty else { return }
-        try write { try $0.logRead(typeName: notes.logging.recordType, ids: ids, what: notes.logging.label) }
+        // Concurrent readers of a portal share one commit for their facts (group commit).
+        let type = notes.logging.recordType, label = notes.logging.label
+        try writeGrouped { try $0.logRead(typeName: type, ids: ids, what: label) }
     }
 
     /// Runs `body` on a consistent snapshot. Keep read transactions short: a long one holds
