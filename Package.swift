@@ -16,11 +16,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // AES-GCM, Curve25519 and HMAC for sealing personal fields (BoringSSL on Linux).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
-        .target(name: "HosoStore", dependencies: ["LMDB"]),
+        .target(name: "HosoStore", dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "HosoDomain", dependencies: ["HosoStore"], exclude: ["Interchange/FORMATS.md"], resources: [.copy("Resources")]),
         .target(name: "HosoReports", dependencies: ["HosoDomain"],
                 resources: [.copy("Resources")]),

@@ -211,3 +211,26 @@ extension ProgramTenant {
     }
 }
 
+
+/// A principal's sealing key pair (``HosoStore/SealingIdentity``): the private half in a key
+/// file of its own, the public half with the store's user.
+///
+/// ```swift
+/// let key = SealingIdentity.generate()
+/// print(key.publicKey.count)   // 44
+/// ```
+public typealias SealingIdentity = HosoStore.SealingIdentity
+
+/// A sealed tenant's keys and records, without key material (``HosoStore/SealingStatus``).
+///
+/// ```swift
+/// print(try program.sealingStatus().isSealed)   // false
+/// ```
+public typealias SealingStatus = HosoStore.SealingStatus
+
+/// What a change of a tenant's keys did (``HosoStore/KeyChange``).
+///
+/// ```swift
+/// print(try program.syncKeys().wrapsAdded)   // 0
+/// ```
+public typealias KeyChange = HosoStore.KeyChange

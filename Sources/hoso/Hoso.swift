@@ -7,7 +7,7 @@ struct Hoso: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hoso",
         abstract: "Hoso: a multi-tenant store for the person-management files and case events of drug-free commune programs.",
-        subcommands: [Demo.self, Shell.self, Query.self, Import.self, Export.self, ProgramCommand.self, Persons.self, ReportCommand.self, Tenants.self, Users.self, Audit.self, Places.self, Verify.self, Backup.self, Restore.self, Size.self])
+        subcommands: [Demo.self, Shell.self, Query.self, Import.self, Export.self, ProgramCommand.self, Persons.self, ReportCommand.self, Tenants.self, Users.self, Audit.self, Places.self, Verify.self, Backup.self, Restore.self, Size.self, Keys.self])
 }
 
 /// Options every command that touches a store shares.
@@ -17,9 +17,32 @@ struct StoreOptions: ParsableArguments {
 
     var directory: String { store ?? ProcessInfo.processInfo.environment["HOSO_STORE"] ?? "hoso-store" }
 
+    @Option(name: .long, help: "Your sealing key file (default: $HOSO_KEY, or ~/.hoso/key); it opens the personal fields of sealed tenants that are yours to read.")
+    var key: String?
+
+    /// The key file of the account running hoso.
+    var keyFile: String {
+        if let key { return key }
+        if let env = ProcessInfo.processInfo.environment["HOSO_KEY"], !env.isEmpty { return env }
+        let home = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_dir) } ?? NSHomeDirectory()
+        return home + "/.hoso/key"
+    }
+
+    /// The account's sealing key, when its file exists (a file others may read is refused).
+    func identity() -> SealingIdentity? {
+        let path = keyFile
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            if key != nil { fail("no key file at \(path): hoso keys init makes one") }
+            return nil
+        }
+        do { return try SealingIdentity(contentsOf: path) } catch { fail("\(error)") }
+    }
+
     func open(today: Day? = nil) throws -> Store {
         var options = Store.Options()
         if let today { options.today = { today } }
+        options.identity = identity()
         // Every command acts as the store's user for this operating-system account.
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,

@@ -211,6 +211,9 @@ public struct CaseEvent: StoredRecord, Hashable {
     /// ```
     public func redactedForDeletion() -> CaseEvent { var e = self; e.note = nil; return e }
 
+    /// The note of an event is sealed under the key of its commune in a sealed tenant.
+    public var sealingScope: String? { String(commune.commune) }
+
     public func encode(to w: inout RecordWriter) {
         w.write(1, kind.rawValue)
         w.writeMessage(2) { commune.write(to: &$0) }

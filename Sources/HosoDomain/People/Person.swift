@@ -35,6 +35,12 @@ public struct Person: StoredRecord, Hashable {
     /// print(p.nationalID == nil)   // true
     /// ```
     public var pendingNationalID: String?
+    /// The keyed digest of ``nationalID`` a sealed tenant indexes in its place (set by the
+    /// engine on every write to a sealed tenant; `nil` elsewhere). It stays in clear in the
+    /// stored record, so the index is rebuilt without keys.
+    public internal(set) var nationalIDDigest: String?
+    /// The keyed digest of ``pendingNationalID``, likewise.
+    public internal(set) var pendingNationalIDDigest: String?
     /// Commune holding the file when it was opened (current residence then).
     public var commune: CommuneRef
     /// Village or quarter of the current residence.
@@ -135,9 +141,36 @@ public struct Person: StoredRecord, Hashable {
     /// print(kept.fullName.isEmpty, kept.nationalID == nil, kept.birthDate == nil)   // true true true
     /// ```
     public func redactedForDeletion() -> Person {
+        var p = withoutSealedFields()
+        p.nationalIDDigest = nil; p.pendingNationalIDDigest = nil
+        return p
+    }
+
+    /// The personal fields of a file are sealed under the key of the file's commune (its
+    /// officers' scope) in a sealed tenant.
+    public var sealingScope: String? { String(commune.commune) }
+
+    /// The file without its personal fields (full name, national IDs, birth date, villages,
+    /// occupation, event notes), keeping the national IDs' digests: what a sealed tenant keeps
+    /// in clear.
+    ///
+    /// ```swift
+    /// let clear = data.person(1).withoutSealedFields()
+    /// print(clear.fullName.isEmpty, clear.nationalID == nil, clear.history == data.person(1).history)   // true true true
+    /// ```
+    public func withoutSealedFields() -> Person {
         var p = self
-        p.fullName = ""; p.birthDate = nil; p.nationalID = nil; p.village = nil; p.permanentVillage = nil; p.occupation = nil
+        p.fullName = ""; p.birthDate = nil; p.nationalID = nil; p.pendingNationalID = nil
+        p.village = nil; p.permanentVillage = nil; p.occupation = nil
         for i in p.events.indices { p.events[i].note = nil }
+        return p
+    }
+
+    /// The file with the digests of its national IDs.
+    public func digested(_ digest: (String) -> String) -> Person {
+        var p = self
+        p.nationalIDDigest = nationalID.flatMap { $0.isEmpty ? nil : digest($0) }
+        p.pendingNationalIDDigest = pendingNationalID.flatMap { $0.isEmpty ? nil : digest($0) }
         return p
     }
 
@@ -161,6 +194,8 @@ public struct Person: StoredRecord, Hashable {
         for i in history { w.writeMessage(15) { i.write(to: &$0) } }
         for c in statusChanges { w.writeMessage(16) { c.write(to: &$0) } }
         w.write(17, pendingNationalID)
+        w.write(30, nationalIDDigest)
+        w.write(31, pendingNationalIDDigest)
     }
 
     public init(id: RecordID, reader r: inout RecordReader) throws(HosoError) {
@@ -184,6 +219,8 @@ public struct Person: StoredRecord, Hashable {
             case 15: var m = try f.message(); history.append(try StatusInterval.read(&m))
             case 16: var m = try f.message(); statusChanges.append(try StatusChange.read(&m, personID: id))
             case 17: pendingNationalID = try f.string()
+            case 30: nationalIDDigest = try f.string()
+            case 31: pendingNationalIDDigest = try f.string()
             default: break
             }
         }

@@ -62,8 +62,9 @@ extension Person {
         entries.value(Self.byCommune, ProgramKeys.commune(place))
         entries.value(Self.byStatus, ProgramKeys.status(now))
         entries.value(Self.byStatusCommune, ProgramKeys.statusCommune(now, place))
-        if let nationalID, !nationalID.isEmpty { entries.value(Self.byNationalID, ProgramKeys.nationalID(nationalID)) }
-        if let pendingNationalID, !pendingNationalID.isEmpty { entries.value(Self.byPendingNationalID, ProgramKeys.nationalID(pendingNationalID)) }
+        // A sealed tenant indexes the digests (the values are sealed; the digests stay in clear).
+        if let key = nationalIDDigest ?? nationalID, !key.isEmpty { entries.value(Self.byNationalID, ProgramKeys.nationalID(key)) }
+        if let key = pendingNationalIDDigest ?? pendingNationalID, !key.isEmpty { entries.value(Self.byPendingNationalID, ProgramKeys.nationalID(key)) }
         for level in 1...place.depth {
             entries.count(Self.currentCounts, ProgramKeys.currentCount(level: level, place, now))
         }

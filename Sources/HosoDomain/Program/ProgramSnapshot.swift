@@ -45,7 +45,13 @@ public struct ProgramSnapshot: ~Copyable {
     /// print(p == nil)   // true
     /// ```
     public func person(nationalID: String) throws -> Person? {
-        guard let id = try txn.lookup(Person.byNationalID, ProgramKeys.nationalIDKey(nationalID)) else { return nil }
+        let key: String
+        do {
+            key = try txn.lookupValue(nationalID)   // a sealed tenant indexes the digest
+        } catch HosoError.sealing where !ProgramAccess(for: txn.principal, settings: program.settings).readsPersonalFields {
+            return nil   // a role without personal fields finds no one by national ID, sealed or not
+        }
+        guard let id = try txn.lookup(Person.byNationalID, ProgramKeys.nationalIDKey(key)) else { return nil }
         return try txn.get(Person.self, id: id)
     }
 

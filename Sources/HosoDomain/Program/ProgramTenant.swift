@@ -112,6 +112,20 @@ public final class ProgramTenant: Sendable {
         return program
     }
 
+    /// A handle on the same tenant that opens the personal fields sealed under the keys wrapped
+    /// for its principal (see ``HosoStore/Tenant/seal(recoveryPublicKey:)``): the officer's key
+    /// opens the communes assigned, an admin's every commune. A store opened with
+    /// ``HosoStore/Store/Options/identity`` does this for every tenant.
+    ///
+    /// ```swift
+    /// let key = SealingIdentity.generate()
+    /// let mine = program.unlocked(with: key)
+    /// print(mine.name)   // lang-son
+    /// ```
+    public func unlocked(with identity: SealingIdentity) -> ProgramTenant {
+        ProgramTenant(tenant: tenant.unlocked(with: identity), settings: settings)
+    }
+
     /// A handle on the same tenant whose reads log, in the processing log under `label`, every
     /// person whose personal fields they hand out (a person's record; a case event's note, for
     /// the persons it names): what an embedding program (a portal showing files) opens its

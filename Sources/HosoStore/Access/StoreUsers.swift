@@ -19,10 +19,13 @@ public struct StoreUser: Sendable, Hashable, Codable, CustomStringConvertible {
     public var scopes: [String]
     /// Operating-system accounts that act as this user.
     public var accounts: [String]
+    /// The public half of the user's ``SealingIdentity`` (base64): what the data keys of a
+    /// sealed tenant are wrapped for. `nil` until the user makes a key.
+    public var publicKey: String?
 
     /// Creates a user.
-    public init(name: String, role: String, scopes: [String] = [], accounts: [String] = []) {
-        self.name = name; self.role = role; self.scopes = scopes; self.accounts = accounts
+    public init(name: String, role: String, scopes: [String] = [], accounts: [String] = [], publicKey: String? = nil) {
+        self.name = name; self.role = role; self.scopes = scopes; self.accounts = accounts; self.publicKey = publicKey
     }
 
     /// The principal the user acts as.
@@ -85,6 +88,33 @@ extension Store {
             }
             users.removeAll { $0.name == user.name }
             users.append(user)
+        }
+    }
+
+    /// Records `publicKey` as the sealing key of `principal`'s user: any user sets its own
+    /// (only it holds the private half); the store's owner acting as an admin without a user
+    /// gets one, with its account. Keys are wrapped for it at the next key sync of each sealed
+    /// tenant (``Tenant/syncKeys()``).
+    ///
+    /// ```swift
+    /// try store.setPublicKey(SealingIdentity.generate().publicKey, of: Principal(name: "root", role: "admin"))
+    /// print(try store.user(named: "root")?.publicKey != nil)   // true
+    /// ```
+    public func setPublicKey(_ publicKey: String, of principal: Principal) throws {
+        _ = try KeyWrap.publicKey(publicKey, of: principal.name)
+        try lock.exclusively {
+            var users = try self.users()
+            if let i = users.firstIndex(where: { $0.name == principal.name }) {
+                users[i].publicKey = publicKey
+            } else if principal.role == "admin" {
+                users.append(StoreUser(name: principal.name, role: "admin", scopes: principal.scopes,
+                                       accounts: ownerAccount == principal.name ? [principal.name] : [], publicKey: publicKey))
+            } else {
+                throw HosoError.accessDenied(principal: principal.name, operation: "set a sealing key", reason: "it is not a user of the store")
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try Durably.replace(file: usersFile, with: Array(try encoder.encode(users.sorted { $0.name < $1.name })))
         }
     }
 

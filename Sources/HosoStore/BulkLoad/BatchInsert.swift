@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import LMDB
 
@@ -11,6 +12,8 @@ extension WriteSession {
         let context = IndexContext(today: day)
         var kept: [R] = [], refused: [(R, HosoError)] = []
         var ids = Set<RecordID>(), claimed: [IndexEntries.Key: RecordID] = [:]
+        // In a sealed tenant unique keys are digests: compare what will be stored.
+        let records = try digested(records)
         for r in records {
             let stored = try write.get(t.records, key: FixedWidth.bytes(r.id)) != nil
             if ids.contains(r.id) || stored {
@@ -35,13 +38,23 @@ extension WriteSession {
     func insertBatch<R: StoredRecord>(_ records: [R]) throws {
         guard !records.isEmpty else { return }
         let t = try core.type(R.schema.name)
-        let sorted = records.sorted { $0.id < $1.id }
+        let sorted = try digested(records).sorted { $0.id < $1.id }
         var previous: RecordID? = nil
         for r in sorted {
             if r.id == previous { throw HosoError.recordAlreadyExists(type: t.schema.name, id: r.id) }
             previous = r.id
         }
-        let encoded = Self.encodeInParallel(sorted, formatVersion: t.schema.formatVersion, context: IndexContext(today: day))
+        var encoded = Self.encodeInParallel(sorted, formatVersion: t.schema.formatVersion, context: IndexContext(today: day))
+        if sealing != nil, sorted[0].sealingScope != nil {
+            var scopeKeys: [String: (UInt64, SymmetricKey)] = [:]
+            for (i, r) in sorted.enumerated() {
+                guard let scope = r.sealingScope else { continue }
+                if scopeKeys[scope] == nil { scopeKeys[scope] = try sealingKey(for: scope, what: "write \(t.schema.name) \(r.id)") }
+                let (id, key) = scopeKeys[scope]!
+                encoded.bytes[i] = try SealedRecord.seal(full: encoded.bytes[i], clear: r.withoutSealedFields().encoded(),
+                                                         type: t.schema.name, id: r.id, keyID: id, key: key)
+            }
+        }
         try insertSorted(t, ids: sorted.map(\.id), bytes: encoded.bytes, entries: encoded.entries)
     }
 

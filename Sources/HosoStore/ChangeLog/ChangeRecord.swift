@@ -15,7 +15,7 @@ import Foundation
 public struct ChangeRecord: Sendable, Hashable {
     /// What kind of change.
     public enum Operation: Int, Sendable, Hashable, CustomStringConvertible {
-        case createTenant = 1, insert = 2, update = 3, delete = 4, bulkInsert = 5, advanceDay = 6, setting = 7, buildIndex = 8, read = 9
+        case createTenant = 1, insert = 2, update = 3, delete = 4, bulkInsert = 5, advanceDay = 6, setting = 7, buildIndex = 8, read = 9, keys = 10
         public var description: String {
             switch self {
             case .createTenant: "create-tenant"
@@ -27,6 +27,7 @@ public struct ChangeRecord: Sendable, Hashable {
             case .setting: "setting"
             case .buildIndex: "build-index"
             case .read: "read"
+            case .keys: "keys"
             }
         }
     }

@@ -25,7 +25,7 @@ extension TenantWriter {
             .corruptRecord(type: "change", id: change.sequence, reason: "the \(change.operation) fact carries no \(what), so it cannot be replayed")
         }
         switch change.operation {
-        case .createTenant, .buildIndex, .read:
+        case .createTenant, .buildIndex, .read, .keys:
             return
         case .insert, .update:
             guard let name = change.recordType else { throw missing("record type") }

@@ -56,6 +56,9 @@ public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {
     case tenantReplaced(name: String)
     /// The disk is full: the write was not committed (whatever committed before stays).
     case diskFull(path: String, freeBytes: Int)
+    /// Sealing or opening personal fields failed, or the handle holds no key for them
+    /// (`what` names the record or key, `reason` what to do).
+    case sealing(what: String, reason: String)
     /// An error from the storage layer.
     case storage(LMDBError)
 
@@ -98,6 +101,8 @@ public enum HosoError: Error, Sendable, Equatable, CustomStringConvertible {
             return "tenant '\(name)' was compacted, restored or dropped (by this or another process) after it was opened here; nothing was written: open it again and retry"
         case let .diskFull(path, free):
             return "the disk holding \(path) is full (\(free) bytes free): nothing of the last write was committed; free disk space and retry"
+        case let .sealing(what, reason):
+            return "cannot \(what): \(reason)"
         case let .storage(error):
             return error.description
         }

@@ -62,11 +62,32 @@ public protocol StoredRecord: Sendable {
     /// }
     /// ```
     func redactedForDeletion() -> Self
+
+    /// The scope whose key seals the record's personal fields in a sealed tenant (see
+    /// <doc:Sealing>): a commune, a unit; `nil` (the default) keeps the record in clear. The
+    /// fields sealed are those ``withoutSealedFields()`` leaves out.
+    var sealingScope: String? { get }
+
+    /// The record as a sealed tenant keeps it in clear: every index entry must come out the
+    /// same from it as from the whole record (indexes, counts and verification read only it).
+    /// The default is ``redactedForDeletion()``.
+    func withoutSealedFields() -> Self
+
+    /// The record with blind digests of the values it is looked up by, computed with `digest`
+    /// (keyed, one-way), for its index entries to use in place of the values: a sealed tenant
+    /// calls it before every write. The default returns the record unchanged.
+    func digested(_ digest: (String) -> String) -> Self
 }
 
 extension StoredRecord {
     /// Keeps the record whole: a type with personal fields overrides this.
     public func redactedForDeletion() -> Self { self }
+    /// Not sealed.
+    public var sealingScope: String? { nil }
+    /// The deletion's redaction.
+    public func withoutSealedFields() -> Self { redactedForDeletion() }
+    /// No digests.
+    public func digested(_ digest: (String) -> String) -> Self { self }
 }
 
 /// What index entries may depend on besides the record itself.

@@ -22,6 +22,10 @@ public final class Store: Sendable {
         /// ``Store/principal`` (see ``Store/principal(forAccount:)``); `nil` acts as
         /// ``Principal/system`` (an embedding program that decides for itself).
         public var account: String?
+        /// The acting principal's sealing key: every tenant opened through the store opens the
+        /// sealed fields whose keys are wrapped for the principal (see <doc:Sealing>); `nil`
+        /// leaves them sealed.
+        public var identity: SealingIdentity?
         /// Creates options.
         public init(growth: MapGrowthPolicy = .default, durability: Environment.Durability = .full,
                     today: @escaping @Sendable () -> Day = { Day.today() }, account: String? = nil) {
@@ -187,7 +191,8 @@ public final class Store: Sendable {
             let env = try Environment.open(path: path(of: name), options: environmentOptions)
             let core = try TenantCore(name: name, environment: env, schema: schema, store: self)
             try core.buildMissingIndexes(principal: principal)
-            return Tenant(core: core, principal: principal, policy: policy)
+            return Tenant(core: core, principal: principal, policy: policy,
+                          keys: options.identity.map { Keyring(identity: $0, recipient: principal.name) })
         } catch {
             throw HosoError.wrap(error)
         }

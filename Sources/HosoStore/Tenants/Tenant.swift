@@ -18,9 +18,11 @@ public final class Tenant: Sendable {
     public let policy: any AccessPolicy
     /// Which records handed out by this handle's reads are logged (`nil`: none).
     public let readLogging: ReadLogging?
+    /// The sealing keys the handle holds (`nil`: none; sealed fields stay sealed).
+    let keys: Keyring?
 
-    init(core: TenantCore, principal: Principal, policy: any AccessPolicy, readLogging: ReadLogging? = nil) {
-        self.core = core; self.principal = principal; self.policy = policy; self.readLogging = readLogging
+    init(core: TenantCore, principal: Principal, policy: any AccessPolicy, readLogging: ReadLogging? = nil, keys: Keyring? = nil) {
+        self.core = core; self.principal = principal; self.policy = policy; self.readLogging = readLogging; self.keys = keys
     }
 
     /// The tenant's name.
@@ -32,13 +34,13 @@ public final class Tenant: Sendable {
 
     /// Another handle on the same tenant acting as `principal`, under `policy`.
     public func acting(as principal: Principal, policy: (any AccessPolicy)? = nil) -> Tenant {
-        Tenant(core: core, principal: principal, policy: policy ?? self.policy, readLogging: readLogging)
+        Tenant(core: core, principal: principal, policy: policy ?? self.policy, readLogging: readLogging, keys: keys)
     }
 
     /// Another handle on the same tenant whose reads log the records they hand out (see
     /// ``ReadLogging``); `nil` stops logging.
     public func loggingReads(_ logging: ReadLogging?) -> Tenant {
-        Tenant(core: core, principal: principal, policy: policy, readLogging: logging)
+        Tenant(core: core, principal: principal, policy: policy, readLogging: logging, keys: keys)
     }
 
     /// Appends the read fact of what a read of a logging handle noted.
@@ -63,7 +65,7 @@ public final class Tenant: Sendable {
         let notes = readLogging.map(ReadNotes.init)
         do {
             let result = try core.environment.read { txn in
-                let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy, notes: notes)
+                let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy, notes: notes, keys: keys)
                 return try body(reader)
             }
             try log(notes)
@@ -88,7 +90,7 @@ public final class Tenant: Sendable {
         let notes = readLogging.map(ReadNotes.init)
         do {
             let result = try core.environment.read { txn in
-                let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy, notes: notes)
+                let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy, notes: notes, keys: keys)
                 let wrapped = view(reader)
                 return try body(wrapped)
             }
@@ -113,7 +115,7 @@ public final class Tenant: Sendable {
     @discardableResult
     public func write<T>(_ body: (borrowing TenantWriter) throws -> T) throws -> T {
         do {
-            return try core.environment.write { txn in try core.run(in: txn, principal: principal, policy: policy, body) }
+            return try core.environment.write { txn in try core.run(in: txn, principal: principal, policy: policy, keys: keys, body) }
         } catch { throw HosoError.wrap(error) }
     }
 
@@ -191,9 +193,9 @@ extension TenantCore {
     /// Runs `body` as a write of `principal` in `txn` (the whole transaction, or a request's
     /// nested one in a group commit): begins the session, hands the writer to `body` and writes
     /// the pending counts.
-    func run<T>(in txn: borrowing WriteTransaction, principal: Principal, policy: any AccessPolicy,
+    func run<T>(in txn: borrowing WriteTransaction, principal: Principal, policy: any AccessPolicy, keys: Keyring? = nil,
                 _ body: (borrowing TenantWriter) throws -> T) throws -> T {
-        let session = WriteSession(core: self, transaction: txn, actor: principal.name)
+        let session = WriteSession(core: self, transaction: txn, actor: principal.name, keys: keys)
         try session.begin()
         let writer = TenantWriter(session: session, principal: principal, policy: policy)
         let result = try body(writer)

@@ -37,7 +37,7 @@ extension TenantReader {
             guard let bytes = try txn.get(t.records, key: FixedWidth.bytes(id)) else {
                 throw HosoError.corruptRecord(type: R.schema.name, id: id, reason: "index \(index.name) names a missing record")
             }
-            var record = try R.decode(id: id, bytes)
+            var record = try opened(t.schema.name, id: id, bytes) { bytes throws(HosoError) in try R.decode(id: id, bytes) }
             if let gate {
                 guard gate.admits(record) else { return true }
                 record = gate.view(record)

@@ -22,9 +22,21 @@ public struct TenantReader: ~Copyable {
     /// The records handed out, noted for the handle's ``ReadLogging`` (nil: not logged; always
     /// nil for a writer's reader).
     let notes: ReadNotes?
+    /// The sealing keys of the handle (`nil`: sealed fields stay sealed).
+    let keys: Keyring?
 
-    init(core: TenantCore, scope: ReadScope, principal: Principal, policy: any AccessPolicy, notes: ReadNotes? = nil) {
-        self.core = core; self.scope = scope; self.principal = principal; self.policy = policy; self.notes = notes
+    init(core: TenantCore, scope: ReadScope, principal: Principal, policy: any AccessPolicy, notes: ReadNotes? = nil, keys: Keyring? = nil) {
+        self.core = core; self.scope = scope; self.principal = principal; self.policy = policy; self.notes = notes; self.keys = keys
+    }
+
+    /// Hands `body` the record stored as `bytes` with its sealed fields opened when the handle
+    /// holds their key; else as stored (its readers skip the envelope and see the clear part).
+    @inline(__always)
+    func opened<T>(_ type: String, id: RecordID, _ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        guard let keys, SealedRecord.isSealed(bytes) else { return try body(bytes) }
+        let e = try SealedRecord.envelope(bytes, type: type)
+        guard let key = try keys.key(e.keyID, in: txn, meta: core.meta) else { return try body(bytes) }
+        return try SealedRecord.open(bytes, type: type, id: id, key: key, envelope: e).withUnsafeBytes { try body($0) }
     }
 
     /// Notes the record handed out as `bytes` for the read log.
@@ -180,9 +192,11 @@ public struct TenantReader: ~Copyable {
         let gate = try readGate(R.schema.name)
         let t = try core.type(R.schema.name)
         let key = FixedWidth.bytes(id)
-        guard let bytes = try txn.get(t.records, key: key) else { return nil }
-        guard let gate else { return try body(bytes) }
-        return try Self.through(gate, R.self, id: id, bytes, body)
+        guard let stored = try txn.get(t.records, key: key) else { return nil }
+        return try opened(t.schema.name, id: id, stored) { bytes in
+            guard let gate else { return try body(bytes) }
+            return try Self.through(gate, R.self, id: id, bytes, body)
+        }
     }
 
     /// Hands `body` the bytes of the record stored as `bytes` as `gate` lets it be seen: `nil`
@@ -285,7 +299,7 @@ public struct TenantReader: ~Copyable {
             if let limit, seen >= limit { return Continuation(query, key: [], id: lastID) }
             lastID = FixedWidth.uint64(e.key)
             seen += 1
-            if try !body(lastID, e.value) { return Continuation(query, key: [], id: lastID) }
+            if try !opened(t.schema.name, id: lastID, e.value, { try body(lastID, $0) }) { return Continuation(query, key: [], id: lastID) }
             entry = try cursor.next()
         }
         return nil

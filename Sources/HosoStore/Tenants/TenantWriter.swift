@@ -36,7 +36,7 @@ public struct TenantWriter: ~Copyable {
 
     init(session: WriteSession, principal: Principal, policy: any AccessPolicy) {
         self.session = session
-        reader = TenantReader(core: session.core, scope: session.scope, principal: principal, policy: policy)
+        reader = TenantReader(core: session.core, scope: session.scope, principal: principal, policy: policy, keys: session.keys)
     }
 
     /// Who is writing.

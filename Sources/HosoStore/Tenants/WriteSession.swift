@@ -14,9 +14,13 @@ final class WriteSession {
     var pending = PendingCounts()
     private(set) var sequence: UInt64 = 0
     private(set) var day: Int32 = 0
+    /// The sealing keys of the writing handle (`nil`: none).
+    let keys: Keyring?
+    /// The tenant's sealing state, read when the session begins (`nil`: records are kept in clear).
+    var sealing: KeyVault.State?
 
-    init(core: TenantCore, transaction: borrowing WriteTransaction, actor: String) {
-        self.core = core; self.actor = actor
+    init(core: TenantCore, transaction: borrowing WriteTransaction, actor: String, keys: Keyring? = nil) {
+        self.core = core; self.actor = actor; self.keys = keys
         write = WriteTransaction(handle: transaction.rawHandle, environment: transaction.environment)
     }
 
@@ -28,6 +32,7 @@ final class WriteSession {
     func begin() throws {
         sequence = try write.cursor(core.changeLog).last().map { FixedWidth.uint64($0.key) } ?? 0
         day = try write.get(core.meta, key: MetaKeys.today).map { Int32(FixedWidth.counter($0)) } ?? core.today.rawValue
+        sealing = try KeyVault.state(in: write, meta: core.meta)
         let now = core.today.rawValue
         if now > day { try advanceDay(to: Day(rawValue: now)) }
     }
@@ -45,10 +50,13 @@ final class WriteSession {
     /// How a record write treats an existing record.
     enum Mode { case insert, update, upsert }
 
-    /// Stores a typed record.
+    /// Stores a typed record (digested and sealed in a sealed tenant).
     func store<R: StoredRecord>(_ record: R, mode: Mode, log: Bool) throws {
         let t = try core.type(R.schema.name)
-        let bytes = record.encoded()
+        if sealing != nil, let old = try write.get(t.records, key: FixedWidth.bytes(record.id)) {
+            try checkReplaceable(t, id: record.id, stored: old)
+        }
+        let (record, bytes) = try sealedForm(record)
         guard bytes.count <= t.schema.maximumRecordSize else {
             throw HosoError.recordTooLarge(type: t.schema.name, id: record.id, size: bytes.count, limit: t.schema.maximumRecordSize)
         }
