@@ -30,6 +30,48 @@ import HosoDomain
     }
 
     @Test(.enabled(if: InteractiveTests.hoso != nil, "the hoso executable is not built beside the test bundle"))
+    func sealingKeepsNamesOutOfTheFile() throws {
+        let hoso = try #require(InteractiveTests.hoso)
+        let dir = NSTemporaryDirectory() + "hoso-sealing-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = dir + "/store", key = dir + "/me.key", recovery = dir + "/recovery.key"
+        _ = try InteractiveTests.run(hoso, ["demo", "--store", store, "--persons", "200", "--events", "400", "--table"])
+        let first = try InteractiveTests.run(hoso, ["query", "--store", store, "--tenant", "demo", "--mode", "csv",
+                                                    "SELECT full_name, national_id FROM persons WHERE national_id IS NOT NULL LIMIT 1"])
+        let row = try #require(first.split(separator: "\n").last.map { $0.split(separator: ",").map(String.init) })
+        #expect(row.count == 2 && row[1].count == 12, "\(first)")
+        let file = store + "/tenants/demo/data.mdb"
+        func inFile(_ text: String) -> Bool {
+            let bytes = Array(FileManager.default.contents(atPath: file) ?? Data()), needle = Array(text.utf8)
+            return bytes.count >= needle.count && (0...(bytes.count - needle.count)).contains { bytes[$0] == needle[0] && Array(bytes[$0..<$0 + needle.count]) == needle }
+        }
+        #expect(inFile(row[1]), "the check must see a national ID stored in clear")
+        let made = try InteractiveTests.run(hoso, ["keys", "init", "--store", store, "--key", key])
+        #expect(made.contains("wrote your key to \(key)"), "\(made)")
+        let sealed = try InteractiveTests.run(hoso, ["keys", "seal", "--store", store, "--key", key, "--tenant", "demo", "--recovery-key", recovery])
+        #expect(sealed.contains("sealed demo: ") && sealed.contains("keys wrapped for: "), "\(sealed)")
+        #expect(!inFile(row[1]) && !inFile(row[0]), "the name or national ID is still in clear in data.mdb")
+        for path in [key, recovery] {
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(path)")
+        }
+        let withKey = try InteractiveTests.run(hoso, ["query", "--store", store, "--key", key, "--tenant", "demo",
+                                                      "SELECT full_name FROM persons WHERE national_id = '\(row[1])'"])
+        #expect(withKey.contains(row[0]), "\(withKey)")
+        let other = dir + "/other.key"
+        _ = try InteractiveTests.run(hoso, ["keys", "init", "--store", store, "--key", other, "--replace"])
+        let stale = try InteractiveTests.run(hoso, ["query", "--store", store, "--key", other, "--tenant", "demo", "SELECT full_name FROM persons LIMIT 1"])
+        #expect(stale.contains("does not open with this key file"), "\(stale)")
+        let recovered = try InteractiveTests.run(hoso, ["keys", "recover", "--store", store, "--key", other, "--tenant", "demo", "--recovery-key", recovery])
+        #expect(recovered.contains("key wraps added"), "\(recovered)")
+        let again = try InteractiveTests.run(hoso, ["query", "--store", store, "--key", other, "--tenant", "demo", "--mode", "csv",
+                                                    "SELECT full_name FROM persons WHERE national_id = '\(row[1])'"])
+        #expect(again.contains(row[0]), "\(again)")
+        let status = try InteractiveTests.run(hoso, ["keys", "status", "--store", store, "--key", other, "--tenant", "demo"])
+        #expect(status.contains("demo is sealed") && status.contains("#recovery"), "\(status)")
+    }
+
+    @Test(.enabled(if: InteractiveTests.hoso != nil, "the hoso executable is not built beside the test bundle"))
     func helpGivesExitCodesExamplesAndTheRightUsage() throws {
         let hoso = try #require(InteractiveTests.hoso)
         let help = try InteractiveTests.run(hoso, ["import", "--help"])

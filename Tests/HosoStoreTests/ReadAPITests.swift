@@ -16,6 +16,8 @@ protocol ReadAPI: ~Copyable {
     func recordCount<R: StoredRecord>(_ type: R.Type) throws -> Int
     func lastID<R: StoredRecord>(_ type: R.Type) throws -> RecordID
     func storedRecordCount<R: StoredRecord>(_ type: R.Type) throws -> Int
+    func lookupValue(_ value: String) throws -> String
+    func isSealed() throws -> Bool
     func scan<R: StoredRecord>(_ type: R.Type, after continuation: Continuation?, limit: Int?, _ body: (R) throws -> Bool) throws -> Continuation?
     func scanBytes<R: StoredRecord>(_ type: R.Type, after continuation: Continuation?, limit: Int?,
                                     _ body: (RecordID, UnsafeRawBufferPointer) throws -> Bool) throws -> Continuation?
@@ -96,6 +98,8 @@ extension TenantWriter: ReadAPI {}
             ("recordCount(_:R.Type)", { r in "\(try r.recordCount(Ledger.self))" }),
             ("lastID(_:R.Type)", { r in "\(try r.lastID(Ledger.self))" }),
             ("storedRecordCount(_:R.Type)", { r in "\(try r.storedRecordCount(Ledger.self))" }),
+            ("lookupValue(_:String)", { r in try r.lookupValue("g1") }),
+            ("isSealed()", { r in "\(try r.isSealed())" }),
             ("scan(_:R.Type,after:Continuation?,limit:Int?,_:closure)", { r in
                 var out: [RecordID] = []
                 _ = try r.scan(Ledger.self, after: nil, limit: nil) { out.append($0.id); return true }
@@ -163,7 +167,7 @@ extension TenantWriter: ReadAPI {}
     }
 
     /// Reads whose answer the change cannot move.
-    static let unaffected: Set<String> = ["info()"]
+    static let unaffected: Set<String> = ["info()", "lookupValue(_:String)", "isSealed()"]
 
     struct Abort: Error {}
 

@@ -146,6 +146,7 @@ struct Comparison {
             ⁴ ru_maxrss of the child process that loaded (wait4). LMDB's memory map counts the file pages it touched \
             (page cache, reclaimable); SQLite's page cache is set to 64 MiB.
             SQLite's setup for the reads: \(setup).
+            Hoso's tenant: \(HosoSide.sealed ? "sealed (personal fields AES-GCM per commune, national IDs indexed as HMAC digests; the handle holds the keys)" : "not sealed").
             """)
         }
         if let path = o.jsonPath {

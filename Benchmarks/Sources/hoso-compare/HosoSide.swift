@@ -1,3 +1,4 @@
+import Foundation
 import HosoDomain
 import HosoStore
 import LMDB
@@ -11,16 +12,31 @@ enum HosoSide {
         Store.Options(durability: durability, today: { today })
     }
 
-    /// Creates the store at `directory` with an empty program tenant for `provinceCode`.
+    /// Whether Hoso's tenants are sealed in this run (`--sealed`, passed to child processes
+    /// through the environment).
+    static var sealed: Bool { ProcessInfo.processInfo.environment["HOSO_COMPARE_SEALED"] == "1" }
+
+    static func keyFile(_ directory: String) -> String { directory + ".key" }
+
+    /// Creates the store at `directory` with an empty program tenant for `provinceCode`; with
+    /// `--sealed` the tenant is sealed before anything is loaded, and the handle holds the key.
     static func create(at directory: String, provinceCode: Int32, today: Day, durability: Environment.Durability) throws -> ProgramTenant {
         let store = try Store(directory: directory, options: options(today: today, durability: durability))
-        return try ProgramTenant.create(in: store, name: tenantName, provinceCode: provinceCode)
+        let program = try ProgramTenant.create(in: store, name: tenantName, provinceCode: provinceCode)
+        guard sealed else { return program }
+        let key = SealingIdentity.generate()
+        try key.save(to: keyFile(directory))
+        try store.setPublicKey(key.publicKey, of: store.principal)
+        try program.seal(recoveryPublicKey: SealingIdentity.generate().publicKey)
+        return try ProgramTenant.open(in: store, name: tenantName).unlocked(with: key)
     }
 
     /// Opens the tenant created by ``create(at:provinceCode:today:durability:)``.
     static func open(at directory: String, today: Day, durability: Environment.Durability) throws -> ProgramTenant {
         let store = try Store(directory: directory, options: options(today: today, durability: durability))
-        return try ProgramTenant.open(in: store, name: tenantName)
+        let program = try ProgramTenant.open(in: store, name: tenantName)
+        guard FileManager.default.fileExists(atPath: keyFile(directory)) else { return program }
+        return program.unlocked(with: try SealingIdentity(contentsOf: keyFile(directory)))
     }
 
     /// The tenant's own directory (its LMDB environment).

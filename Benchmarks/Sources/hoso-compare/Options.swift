@@ -20,7 +20,7 @@ struct Options {
     static let usage = """
     usage: hoso-compare [--size small|medium|large] [--allow-large] [--persons N --events M]
                         [--province CODE] [--seed S] [--json FILE] [--work DIR] [--keep]
-                        [--query-seconds S] [--write-seconds S] [--write-rounds N] [--verify-only]
+                        [--query-seconds S] [--write-seconds S] [--write-rounds N] [--verify-only] [--sealed]
 
     Builds identical synthetic data (SyntheticProvince), loads it into Hoso and into SQLite,
     asks both the same questions, checks that the answers agree, and prints one table.
@@ -33,6 +33,7 @@ struct Options {
       --json FILE       also write the figures as JSON
       --work DIR        where the stores go (default: a new directory under /tmp, removed at the end)
       --keep            keep the work directory
+      --sealed          Hoso's tenants seal personal fields (AES-GCM per commune); the handle holds the keys
       --verify-only     tiny data (2k persons / 10k events), every question asked exhaustively,
                         no timings: exits 0 only when both systems agree on every answer
     """
@@ -71,6 +72,7 @@ struct Options {
             case "--keep": o.keep = true
             case "--json": o.jsonPath = try value(a)
             case "--verify-only": o.verifyOnly = true
+            case "--sealed": setenv("HOSO_COMPARE_SEALED", "1", 1)
             case "--query-seconds": o.querySeconds = try seconds(a)
             case "--write-seconds": o.writeSeconds = try seconds(a)
             case "--write-rounds": o.writeRounds = max(1, try number(a))

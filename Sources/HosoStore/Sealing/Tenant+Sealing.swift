@@ -158,7 +158,8 @@ extension Tenant {
     /// next: until then free pages hold the old sealed forms. The handle must hold the keys.
     ///
     /// ```swift
-    /// print(try tenant.rotateKeys().recordsSealed >= 0)   // true
+    /// try tenant.seal(recoveryPublicKey: SealingIdentity.generate().publicKey)
+    /// print(try tenant.rotateKeys().recordsSealed)   // 0
     /// ```
     @discardableResult
     public func rotateKeys(scopes: [String]? = nil) throws -> KeyChange {

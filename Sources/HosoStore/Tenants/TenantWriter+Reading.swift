@@ -52,6 +52,10 @@ extension TenantWriter {
     /// ``TenantReader/recordCount(_:)`` inside the write.
     public func recordCount<R: StoredRecord>(_ type: R.Type) throws -> Int { try reader.recordCount(type) }
 
+    /// ``TenantReader/lookupValue(_:)`` inside the write.
+    public func lookupValue(_ value: String) throws -> String { try reader.lookupValue(value) }
+    /// ``TenantReader/isSealed()`` inside the write.
+    public func isSealed() throws -> Bool { try reader.isSealed() }
     /// ``TenantReader/storedRecordCount(_:)`` inside the write.
     public func storedRecordCount<R: StoredRecord>(_ type: R.Type) throws -> Int { try reader.storedRecordCount(type) }
 

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 356 examples compiled, 348 of them run, 356 printed lines checked.
+// 362 examples compiled, 354 of them run, 362 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -329,6 +329,25 @@ private func example_EngineTypes_21() throws {
 private func example_EngineTypes_22() throws {
     print(ProgramTenant.qualifiedName(of: CaseEvent.byDate))   // event.date
     DocOutput.expect("event.date", from: "print(ProgramTenant.qualifiedName(of: CaseEvent.byDate))")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 23
+private func example_EngineTypes_23() throws {
+    let key = SealingIdentity.generate()
+    print(key.publicKey.count)   // 44
+    DocOutput.expect("44", from: "print(key.publicKey.count)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 24
+private func example_EngineTypes_24(program: ProgramTenant) throws {
+    print(try program.sealingStatus().isSealed)   // false
+    DocOutput.expect("false", from: "print(try program.sealingStatus().isSealed)")
+}
+
+// Sources/HosoDomain/EngineTypes.swift, example 25
+private func example_EngineTypes_25(program: ProgramTenant) throws {
+    print(try program.syncKeys().wrapsAdded)   // 0
+    DocOutput.expect("0", from: "print(try program.syncKeys().wrapsAdded)")
 }
 
 // Sources/HosoDomain/Events/CaseEvent.swift, example 1
@@ -1037,6 +1056,13 @@ private func example_People_Person_4(data: SyntheticProvince) throws {
     let kept = data.person(1).redactedForDeletion()
     print(kept.fullName.isEmpty, kept.nationalID == nil, kept.birthDate == nil)   // true true true
     DocOutput.expect("true true true", from: "print(kept.fullName.isEmpty, kept.nationalID == nil, kept.birthDate == nil)")
+}
+
+// Sources/HosoDomain/People/Person.swift, example 5
+private func example_People_Person_5(data: SyntheticProvince) throws {
+    let clear = data.person(1).withoutSealedFields()
+    print(clear.fullName.isEmpty, clear.nationalID == nil, clear.history == data.person(1).history)   // true true true
+    DocOutput.expect("true true true", from: "print(clear.fullName.isEmpty, clear.nationalID == nil, clear.history == data.person(1).history)")
 }
 
 // Sources/HosoDomain/People/PersonAlias.swift, example 1
@@ -2012,6 +2038,13 @@ private func example_Program_ProgramSnapshot_28(program: ProgramTenant) throws {
     DocOutput.expect("0 0", from: "print(persons, events)")
 }
 
+// Sources/HosoDomain/Program/ProgramTenant+Keys.swift, example 1
+private func example_Program_ProgramTenant_Keys_1(program: ProgramTenant) throws {
+    let recovery = SealingIdentity.generate()
+    print(try program.seal(recoveryPublicKey: recovery.publicKey).recordsSealed)   // 0
+    DocOutput.expect("0", from: "print(try program.seal(recoveryPublicKey: recovery.publicKey).recordsSealed)")
+}
+
 // Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 1
 private func example_Program_ProgramTenant_Merge_1(program: ProgramTenant) throws {
     for pair in try program.duplicates() {
@@ -2395,7 +2428,15 @@ private func example_Program_ProgramTenant_5(store: Store, program: ProgramTenan
 }
 
 // Sources/HosoDomain/Program/ProgramTenant.swift, example 6
-private func example_Program_ProgramTenant_6(program: ProgramTenant, congSon: CommuneRef) throws {
+private func example_Program_ProgramTenant_6(program: ProgramTenant) throws {
+    let key = SealingIdentity.generate()
+    let mine = program.unlocked(with: key)
+    print(mine.name)   // lang-son
+    DocOutput.expect("lang-son", from: "print(mine.name)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant.swift, example 7
+private func example_Program_ProgramTenant_7(program: ProgramTenant, congSon: CommuneRef) throws {
     let person = Person(id: 7, fullName: "Hoàng Văn Nam", commune: congSon, fileOpened: Day(year: 2025, month: 4, day: 1)!)
     _ = try program.addPerson(person, events: [PersonEvent(date: person.fileOpened, kind: .addictionDetermination, outcome: .addicted)])
     let portal = program.loggingReads("portal: person page")
@@ -2405,8 +2446,8 @@ private func example_Program_ProgramTenant_6(program: ProgramTenant, congSon: Co
     DocOutput.expect("[\"portal: person page\"] [7]", from: "print(try program.processingLog().map(\\.what), try program.processingLog().last?.personIDs ?? [])")
 }
 
-// Sources/HosoDomain/Program/ProgramTenant.swift, example 7
-private func example_Program_ProgramTenant_7(store: Store, program: ProgramTenant, congSon: CommuneRef) throws {
+// Sources/HosoDomain/Program/ProgramTenant.swift, example 8
+private func example_Program_ProgramTenant_8(store: Store, program: ProgramTenant, congSon: CommuneRef) throws {
     try program.addPerson(Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: Day(year: 2025, month: 3, day: 10)!))
     let removed = try program.deletePerson(id: 1)
     let (before, after) = try store.scrubTenant(program.name)
@@ -2414,8 +2455,8 @@ private func example_Program_ProgramTenant_7(store: Store, program: ProgramTenan
     DocOutput.expect("true true", from: "print(removed, after <= before)")
 }
 
-// Sources/HosoDomain/Program/ProgramTenant.swift, example 8
-private func example_Program_ProgramTenant_8(program: ProgramTenant) throws {
+// Sources/HosoDomain/Program/ProgramTenant.swift, example 9
+private func example_Program_ProgramTenant_9(program: ProgramTenant) throws {
     let data = try SyntheticProvince(provinceCode: 20, persons: 10, events: 20)
     try program.load(persons: data.persons(), events: data.events(), batchSize: 100_000) { kind, p in
         print(kind, p.recordsLoaded)
@@ -2956,6 +2997,24 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in try example_EngineTypes_22() }
     }
 
+    @Test("EngineTypes.swift, example 23") func engineTypes_23() throws {
+        try DocOutput.run(checks: 1) { c in try example_EngineTypes_23() }
+    }
+
+    @Test("EngineTypes.swift, example 24") func engineTypes_24() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_EngineTypes_24(program: program)
+        }
+    }
+
+    @Test("EngineTypes.swift, example 25") func engineTypes_25() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_EngineTypes_25(program: program)
+        }
+    }
+
     @Test("Events/CaseEvent.swift, example 1") func events_CaseEvent_1() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
@@ -3483,6 +3542,13 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in
             let data = try c.data
             try example_People_Person_4(data: data)
+        }
+    }
+
+    @Test("People/Person.swift, example 5") func people_Person_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let data = try c.data
+            try example_People_Person_5(data: data)
         }
     }
 
@@ -4093,6 +4159,13 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         }
     }
 
+    @Test("Program/ProgramTenant+Keys.swift, example 1") func program_ProgramTenant_Keys_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Keys_1(program: program)
+        }
+    }
+
     @Test("Program/ProgramTenant+Merge.swift, example 1") func program_ProgramTenant_Merge_1() throws {
         try DocOutput.run(checks: 0) { c in
             let program = try c.program
@@ -4470,24 +4543,31 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     @Test("Program/ProgramTenant.swift, example 6") func program_ProgramTenant_6() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
-            let congSon = try c.congSon
-            try example_Program_ProgramTenant_6(program: program, congSon: congSon)
+            try example_Program_ProgramTenant_6(program: program)
         }
     }
 
     @Test("Program/ProgramTenant.swift, example 7") func program_ProgramTenant_7() throws {
         try DocOutput.run(checks: 1) { c in
-            let store = try c.store
             let program = try c.program
             let congSon = try c.congSon
-            try example_Program_ProgramTenant_7(store: store, program: program, congSon: congSon)
+            try example_Program_ProgramTenant_7(program: program, congSon: congSon)
         }
     }
 
     @Test("Program/ProgramTenant.swift, example 8") func program_ProgramTenant_8() throws {
         try DocOutput.run(checks: 1) { c in
+            let store = try c.store
             let program = try c.program
-            try example_Program_ProgramTenant_8(program: program)
+            let congSon = try c.congSon
+            try example_Program_ProgramTenant_8(store: store, program: program, congSon: congSon)
+        }
+    }
+
+    @Test("Program/ProgramTenant.swift, example 9") func program_ProgramTenant_9() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_9(program: program)
         }
     }
 

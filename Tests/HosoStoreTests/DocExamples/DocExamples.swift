@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 147 examples compiled, 132 of them run, 137 printed lines checked.
+// 153 examples compiled, 138 of them run, 143 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -241,6 +241,13 @@ private func example_Access_StoreUsers_3(store: Store) throws {
 
 // Sources/HosoStore/Access/StoreUsers.swift, example 4
 private func example_Access_StoreUsers_4(store: Store) throws {
+    try store.setPublicKey(SealingIdentity.generate().publicKey, of: Principal(name: "root", role: "admin"))
+    print(try store.user(named: "root")?.publicKey != nil)   // true
+    DocOutput.expect("true", from: "print(try store.user(named: \"root\")?.publicKey != nil)")
+}
+
+// Sources/HosoStore/Access/StoreUsers.swift, example 5
+private func example_Access_StoreUsers_5(store: Store) throws {
     try store.saveUser(StoreUser(name: "lan", role: "officer", scopes: ["6184"], accounts: ["lan"]), by: .system)
     print(try store.principal(forAccount: "lan"))   // lan (officer)
     DocOutput.expect("lan (officer)", from: "print(try store.principal(forAccount: \"lan\"))")
@@ -704,6 +711,42 @@ private func example_Records_RecordSchema_4() throws {
 // Sources/HosoStore/Records/RecordSchema.swift, example 5
 private func example_Records_RecordSchema_5() throws {
     for d in Schema([Note.schema]).indexDescriptions { print(d.recordType, d.name, d.questions.map(\.name)) }
+}
+
+// Sources/HosoStore/Sealing/SealingIdentity.swift, example 1
+private func example_Sealing_SealingIdentity_1() throws {
+    let lan = SealingIdentity.generate()
+    let again = try SealingIdentity(encoded: lan.encoded)
+    print(again.publicKey == lan.publicKey, lan.publicKey.count)   // true 44
+    DocOutput.expect("true 44", from: "print(again.publicKey == lan.publicKey, lan.publicKey.count)")
+}
+
+// Sources/HosoStore/Sealing/Tenant+Sealing.swift, example 1
+private func example_Sealing_Tenant_Sealing_1(tenant: Tenant) throws {
+    let status = try tenant.sealingStatus()
+    print(status.isSealed, status.scopes.isEmpty)   // false true
+    DocOutput.expect("false true", from: "print(status.isSealed, status.scopes.isEmpty)")
+}
+
+// Sources/HosoStore/Sealing/Tenant+Sealing.swift, example 2
+private func example_Sealing_Tenant_Sealing_2(tenant: Tenant) throws {
+    let recovery = SealingIdentity.generate()
+    let done = try tenant.seal(recoveryPublicKey: recovery.publicKey)
+    print(done.recordsSealed >= 0, try tenant.sealingStatus().isSealed)   // true true
+    DocOutput.expect("true true", from: "print(done.recordsSealed >= 0, try tenant.sealingStatus().isSealed)")
+}
+
+// Sources/HosoStore/Sealing/Tenant+Sealing.swift, example 3
+private func example_Sealing_Tenant_Sealing_3(tenant: Tenant) throws {
+    print(try tenant.syncKeys().wrapsAdded >= 0)   // true
+    DocOutput.expect("true", from: "print(try tenant.syncKeys().wrapsAdded >= 0)")
+}
+
+// Sources/HosoStore/Sealing/Tenant+Sealing.swift, example 4
+private func example_Sealing_Tenant_Sealing_4(tenant: Tenant) throws {
+    try tenant.seal(recoveryPublicKey: SealingIdentity.generate().publicKey)
+    print(try tenant.rotateKeys().recordsSealed)   // 0
+    DocOutput.expect("0", from: "print(try tenant.rotateKeys().recordsSealed)")
 }
 
 // Sources/HosoStore/Support/ManualClock.swift, example 1
@@ -1355,6 +1398,13 @@ private func example_Time_DayRange_12() throws {
         }
     }
 
+    @Test("Access/StoreUsers.swift, example 5") func access_StoreUsers_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let store = try c.store
+            try example_Access_StoreUsers_5(store: store)
+        }
+    }
+
     @Test("BulkLoad/BulkLoad.swift, example 1") func bulkLoad_BulkLoad_1() throws {
         try DocOutput.run(checks: 1) { c in
             let tenant = try c.tenant
@@ -1624,6 +1674,38 @@ private func example_Time_DayRange_12() throws {
 
     @Test("Records/RecordSchema.swift, example 5") func records_RecordSchema_5() throws {
         try DocOutput.run(checks: 0) { c in try example_Records_RecordSchema_5() }
+    }
+
+    @Test("Sealing/SealingIdentity.swift, example 1") func sealing_SealingIdentity_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Sealing_SealingIdentity_1() }
+    }
+
+    @Test("Sealing/Tenant+Sealing.swift, example 1") func sealing_Tenant_Sealing_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let tenant = try c.tenant
+            try example_Sealing_Tenant_Sealing_1(tenant: tenant)
+        }
+    }
+
+    @Test("Sealing/Tenant+Sealing.swift, example 2") func sealing_Tenant_Sealing_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let tenant = try c.tenant
+            try example_Sealing_Tenant_Sealing_2(tenant: tenant)
+        }
+    }
+
+    @Test("Sealing/Tenant+Sealing.swift, example 3") func sealing_Tenant_Sealing_3() throws {
+        try DocOutput.run(checks: 1) { c in
+            let tenant = try c.tenant
+            try example_Sealing_Tenant_Sealing_3(tenant: tenant)
+        }
+    }
+
+    @Test("Sealing/Tenant+Sealing.swift, example 4") func sealing_Tenant_Sealing_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let tenant = try c.tenant
+            try example_Sealing_Tenant_Sealing_4(tenant: tenant)
+        }
     }
 
     @Test("Support/ManualClock.swift, example 1") func support_ManualClock_1() throws {
