@@ -164,10 +164,17 @@ import HosoStore
         mine.occupation = "làm nương"
         _ = try lan.updatePerson(mine)
         #expect(try root.person(id: 9_001)?.occupation == "làm nương")
+        // Grouped commits (concurrent writers sharing a commit) seal with the handle's keys too.
+        var noted = CaseEvent(id: 90_001, kind: .tip, commune: s.lanCommune, date: d("2026-02-01"))
+        noted.note = "tin báo của người dân xóm Nà Pàn"
+        let record = noted
+        try root.tenant.writeGrouped { try $0.insert(record) }
+        #expect(try s.root.tenant.read { try $0.get(CaseEvent.self, id: 90_001)?.note } == noted.note)
+        #expect(try keyless.tenant.read { try $0.get(CaseEvent.self, id: 90_001)?.note } == nil)
         // A deletion leaves nothing of the name once scrubbed.
         #expect(try root.deletePerson(id: 9_001))
         try s.store.scrubTenant("t")
-        #expect(Self.occurrences(of: ["Lò Thị Tuyết Nhung", "020199001122", "làm nương"], in: s.file).isEmpty)
+        #expect(Self.occurrences(of: ["Lò Thị Tuyết Nhung", "020199001122", "làm nương", "xóm Nà Pàn"], in: s.file).isEmpty)
         #expect(try s.root.verify().isConsistent)
     }
 

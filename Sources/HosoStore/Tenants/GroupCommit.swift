@@ -24,13 +24,16 @@ final class GroupCommitter: Sendable {
         let body: @Sendable (borrowing TenantWriter) throws -> any Sendable
         let principal: Principal
         let policy: any AccessPolicy
+        /// The sealing keys of the handle that asked.
+        let keys: Keyring?
         var result: Result<any Sendable, any Error> = .failure(CancellationError())
         /// Set by an asynchronous caller before it is enqueued; otherwise the caller waits on `done`.
         var continuation: CheckedContinuation<any Sendable, any Error>?
         let done = DispatchSemaphore(value: 0)
 
-        init(principal: Principal, policy: any AccessPolicy, _ body: @escaping @Sendable (borrowing TenantWriter) throws -> any Sendable) {
-            self.principal = principal; self.policy = policy; self.body = body
+        init(principal: Principal, policy: any AccessPolicy, keys: Keyring? = nil,
+             _ body: @escaping @Sendable (borrowing TenantWriter) throws -> any Sendable) {
+            self.principal = principal; self.policy = policy; self.keys = keys; self.body = body
         }
 
         func complete() {
@@ -102,7 +105,7 @@ extension TenantCore {
                 for r in group {
                     do {
                         r.result = .success(try txn.nested { child in
-                            try run(in: child, principal: r.principal, policy: r.policy) { writer in try r.body(writer) }
+                            try run(in: child, principal: r.principal, policy: r.policy, keys: r.keys) { writer in try r.body(writer) }
                         })
                     } catch let error as LMDBError where error.isMapFull {
                         throw error          // the whole group is retried after the map grows
@@ -144,7 +147,7 @@ extension Tenant {
     /// ```
     @discardableResult
     public func writeGrouped<T: Sendable>(_ body: @escaping @Sendable (borrowing TenantWriter) throws -> T) throws -> T {
-        let request = GroupCommitter.Request(principal: principal, policy: policy) { try body($0) }
+        let request = GroupCommitter.Request(principal: principal, policy: policy, keys: keys) { try body($0) }
         let core = self.core
         core.committer.submit(request) { group in core.commit(group) }
         return try request.result.get() as! T
@@ -168,7 +171,7 @@ extension Tenant {
     /// ```
     @discardableResult
     public func writeGrouped<T: Sendable>(_ body: @escaping @Sendable (borrowing TenantWriter) throws -> T) async throws -> T {
-        let request = GroupCommitter.Request(principal: principal, policy: policy) { try body($0) }
+        let request = GroupCommitter.Request(principal: principal, policy: policy, keys: keys) { try body($0) }
         let core = self.core
         return try await core.committer.submit(request) { group in core.commit(group) } as! T
     }
