@@ -35,7 +35,7 @@ let package = Package(
         ]),
         .target(name: "DocExampleSupport", path: "Tests/DocExampleSupport"),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "DocExampleSupport"]),
-        .testTarget(name: "HosoStoreTests", dependencies: ["HosoStore", "DocExampleSupport"]),
+        .testTarget(name: "HosoStoreTests", dependencies: ["HosoStore", "DocExampleSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "HosoDomainTests", dependencies: ["HosoDomain", "DocExampleSupport"]),
         .testTarget(name: "HosoReportsTests", dependencies: ["HosoReports", "DocExampleSupport"], exclude: ["Scripts"]),
         .testTarget(name: "HosoShellTests", dependencies: ["HosoShell", "CSQLite", "DocExampleSupport"]),

@@ -33,6 +33,42 @@ import HosoStore
         #expect(read.nationalID == nil && read.events.isEmpty && read.sex == .unknown && !read.notPresent)
     }
 
+    @Test func eventNotesAreWrittenApartAndOlderRecordsKeepThemInside() throws {
+        var p = sample()
+        p.events.append(PersonEvent(date: d("2024-09-01"), kind: .educationMeasure, note: "giáo dục tại xã", sequence: 2))
+        p.events.append(PersonEvent(date: d("2024-10-01"), kind: .testResult, sequence: 3))
+        p.events[0].note = "quyết định quản lý"
+        let bytes = p.encoded()
+        // The notes are not inside the events (field 14) but in field 18, by the event's place.
+        var events: [[UInt8]] = [], notes = 0
+        try bytes.withUnsafeBytes { buffer in
+            var r = try RecordReader(buffer, recordType: "person")
+            while let f = try r.next() {
+                if f.number == 14 { events.append(Array(try f.bytes())) }
+                if f.number == 18 { notes += 1 }
+            }
+        }
+        #expect(events.count == 3 && notes == 2)
+        #expect(!events.contains { String(decoding: $0, as: UTF8.self).contains("giáo dục") })
+        #expect(try bytes.withUnsafeBytes { try Person.decode(id: 7, $0) } == p)
+        // A record written before: the note inside its event (field 11 of field 14).
+        var w = RecordWriter(formatVersion: 1)
+        w.write(1, "Lý Thị Hoa")
+        w.writeMessage(5) { m in m.write(1, Int64(20)); m.write(3, Int64(6253)) }
+        w.write(11, Int64(d("2023-05-01").rawValue))
+        w.writeMessage(14) { m in
+            m.write(1, 1); m.write(2, Int64(d("2023-05-01").rawValue)); m.write(3, PersonEvent.Kind.managementDecision.rawValue)
+            m.write(11, "ghi chú cũ")
+        }
+        let older = try w.bytes.withUnsafeBytes { try Person.decode(id: 3, $0) }
+        #expect(older.events.map(\.note) == ["ghi chú cũ"])
+        // A note naming an event the file does not have is an error, not a crash.
+        var bad = RecordWriter(formatVersion: 1)
+        bad.write(1, "X")
+        bad.writeMessage(18) { m in m.write(1, 4); m.write(2, "?") }
+        #expect(throws: HosoError.self) { try bad.bytes.withUnsafeBytes { try Person.decode(id: 4, $0) } }
+    }
+
     @Test func caseEventsRoundTrip() throws {
         var e = CaseEvent(id: 5, kind: .drugCase, commune: CommuneRef(province: 20, commune: 6253), date: d("2025-06-03"))
         e.offenceArticle = 251; e.stage = .tried; e.arrested = 2; e.personIDs = [7, 9]; e.mobileTrial = true; e.note = "xét xử lưu động"

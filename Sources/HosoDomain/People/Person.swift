@@ -190,16 +190,22 @@ public struct Person: StoredRecord, Hashable {
         w.write(11, Int64(fileOpened.rawValue))
         w.write(12, notPresent)
         w.write(13, fromAnotherLocality)
-        for e in events { w.writeMessage(14) { e.write(to: &$0) } }
+        // An event's note is written apart from the event (field 18, by the event's place in
+        // `events`): a sealed file then seals the notes alone, not every event with them.
+        for e in events { w.writeMessage(14) { e.write(to: &$0, note: false) } }
         for i in history { w.writeMessage(15) { i.write(to: &$0) } }
         for c in statusChanges { w.writeMessage(16) { c.write(to: &$0) } }
         w.write(17, pendingNationalID)
+        for (index, e) in events.enumerated() {
+            if let note = e.note { w.writeMessage(18) { $0.write(1, index); $0.write(2, note) } }
+        }
         w.write(30, nationalIDDigest)
         w.write(31, pendingNationalIDDigest)
     }
 
     public init(id: RecordID, reader r: inout RecordReader) throws(HosoError) {
         self.init(id: id, fullName: "", commune: CommuneRef(province: 0, commune: 0), fileOpened: Day(rawValue: 0))
+        var notes: [(index: Int, note: String)] = []
         while let f = try r.next() {
             switch f.number {
             case 1: fullName = try f.string()
@@ -219,10 +225,28 @@ public struct Person: StoredRecord, Hashable {
             case 15: var m = try f.message(); history.append(try StatusInterval.read(&m))
             case 16: var m = try f.message(); statusChanges.append(try StatusChange.read(&m, personID: id))
             case 17: pendingNationalID = try f.string()
+            case 18:
+                var m = try f.message()
+                var index = 0, note = ""
+                while let g = try m.next() {
+                    switch g.number {
+                    case 1: index = try g.int()
+                    case 2: note = try g.string()
+                    default: break
+                    }
+                }
+                notes.append((index, note))
             case 30: nationalIDDigest = try f.string()
             case 31: pendingNationalIDDigest = try f.string()
             default: break
             }
+        }
+        // Records written before notes moved out of the events keep them inside (field 14's 11).
+        for n in notes {
+            guard events.indices.contains(n.index) else {
+                throw HosoError.corruptRecord(type: "person", id: id, reason: "a note names event \(n.index + 1) of \(events.count)")
+            }
+            events[n.index].note = n.note
         }
     }
 }

@@ -194,13 +194,16 @@ public struct PersonEvent: Sendable, Hashable {
         self.carriedTermEnd = carriedTermEnd; self.voids = voids; self.note = note
     }
 
-    func write(to w: inout RecordWriter) {
+    /// Writes the event; its note too unless `note` is false (a person's file writes the notes
+    /// of its events apart).
+    func write(to w: inout RecordWriter, note writesNote: Bool = true) {
         w.write(1, sequence); w.write(2, Int64(date.rawValue)); w.write(3, kind.rawValue)
         w.write(4, outcome.map { Int64($0.rawValue) }); w.write(5, program.map { Int64($0.rawValue) })
         w.write(6, termMonths.map(Int64.init))
         if let commune { w.writeMessage(7) { commune.write(to: &$0) } }
         w.write(8, carriedStatus.map { Int64($0.rawValue) }); w.write(9, carriedTermEnd.map { Int64($0.rawValue) })
-        w.write(10, voids.map(Int64.init)); w.write(11, note)
+        w.write(10, voids.map(Int64.init))
+        if writesNote { w.write(11, note) }
     }
 
     static func read(_ r: inout RecordReader) throws(HosoError) -> PersonEvent {

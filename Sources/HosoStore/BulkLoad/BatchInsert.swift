@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 import LMDB
 
 /// Batches of new records: encoded on all cores, appended in id order, handed to each index's
@@ -46,14 +47,13 @@ extension WriteSession {
         }
         var encoded = Self.encodeInParallel(sorted, formatVersion: t.schema.formatVersion, context: IndexContext(today: day))
         if sealing != nil, sorted[0].sealingScope != nil {
-            var scopeKeys: [String: (UInt64, SymmetricKey)] = [:]
-            for (i, r) in sorted.enumerated() {
-                guard let scope = r.sealingScope else { continue }
-                if scopeKeys[scope] == nil { scopeKeys[scope] = try sealingKey(for: scope, what: "write \(t.schema.name) \(r.id)") }
-                let (id, key) = scopeKeys[scope]!
-                encoded.bytes[i] = try SealedRecord.seal(full: encoded.bytes[i], clear: r.withoutSealedFields().encoded(),
-                                                         type: t.schema.name, id: r.id, keyID: id, key: key)
+            var scopeKeys: [String: SealingKey] = [:]
+            for r in sorted {
+                guard let scope = r.sealingScope, scopeKeys[scope] == nil else { continue }
+                let (id, key) = try sealingKey(for: scope, what: "write \(t.schema.name) \(r.id)")
+                scopeKeys[scope] = SealingKey(id: id, key: key)
             }
+            try Self.sealInParallel(&encoded.bytes, sorted, keys: scopeKeys, type: t.schema.name)
         }
         try insertSorted(t, ids: sorted.map(\.id), bytes: encoded.bytes, entries: encoded.entries)
     }
@@ -153,6 +153,31 @@ extension WriteSession {
             }
         }
         return (slots.bytes, slots.entries)
+    }
+}
+
+extension WriteSession {
+    /// Seals the encoded `bytes` of `records` (same order) under their scopes' `keys`, on every
+    /// core; records without a scope stay as they are.
+    static func sealInParallel<R: StoredRecord>(_ bytes: inout [[UInt8]], _ records: [R], keys: [String: SealingKey], type: String) throws {
+        let chunks = records.count < 2_000 ? 1 : max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+        let chunkSize = (records.count + chunks - 1) / max(chunks, 1)
+        let failure = Mutex<(any Error)?>(nil)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                do {
+                    for i in (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize) {
+                        guard let scope = records[i].sealingScope, let k = keys[scope] else { continue }
+                        out[i] = try SealedRecord.seal(full: out[i], clear: records[i].withoutSealedFields().encoded(),
+                                                       type: type, id: records[i].id, keyID: k.id, key: k.key)
+                    }
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 }
 

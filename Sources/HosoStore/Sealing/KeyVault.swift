@@ -10,20 +10,22 @@ final class Keyring: Sendable {
     let identity: SealingIdentity
     /// The recipient name the keys are wrapped for (the principal's, or ``KeyVault/recoveryName``).
     let recipient: String
-    /// Raw key bytes by key id (`SymmetricKey` is not `Sendable` here).
-    private let keys = Mutex<[UInt64: [UInt8]]>([:])
+    /// An opened key. `SymmetricKey` is not `Sendable` here, but it is immutable: its storage
+    /// is never written after it is made, so threads may share it.
+    private struct Opened: @unchecked Sendable { let key: SymmetricKey }
+    /// The opened keys by key id.
+    private let keys = Mutex<[UInt64: Opened]>([:])
 
     init(identity: SealingIdentity, recipient: String) { self.identity = identity; self.recipient = recipient }
 
     func add(_ key: SymmetricKey, id: UInt64) {
-        let raw = key.withUnsafeBytes { Array($0) }
-        keys.withLock { $0[id] = raw }
+        keys.withLock { $0[id] = Opened(key: key) }
     }
 
     /// The key `id`, opened from its wrap for ``recipient`` in `txn` on first use; `nil` when
     /// none is wrapped for the recipient (not granted). A wrap that does not open is an error.
     func key(_ id: UInt64, in txn: borrowing some TransactionProtocol & ~Copyable, meta: Database) throws -> SymmetricKey? {
-        if let raw = keys.withLock({ $0[id] }) { return SymmetricKey(data: raw) }
+        if let opened = keys.withLock({ $0[id] }) { return opened.key }
         guard let blob = try txn.get(meta, key: KeyVault.wrapKey(recipient: recipient, keyID: id)) else { return nil }
         let scope = try txn.get(meta, key: KeyVault.scopeOfKey(id)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let key = try KeyWrap.unwrap(blob, with: identity, context: KeyVault.wrapContext(keyID: id, scope: scope, recipient: recipient))

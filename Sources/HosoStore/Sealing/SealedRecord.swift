@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// The stored form of a record whose personal fields are sealed: its format version byte, an
 /// envelope field (number ``envelopeField``, first after the version byte) holding the key's id
@@ -56,30 +57,53 @@ enum SealedRecord {
         try full.withUnsafeBytes { fullBuffer in
             try clear.withUnsafeBytes { clearBuffer in
                 let fullFields = try fields(fullBuffer, versioned: true, type: type)
-                let clearFields = try fields(clearBuffer, versioned: true, type: type)
-                var clearGroups: [Int: [UInt8]] = [:]
-                for f in clearFields { clearGroups[f.number, default: []].append(contentsOf: clearBuffer[f.range]) }
-                var fullGroups: [Int: [UInt8]] = [:]
-                for f in fullFields { fullGroups[f.number, default: []].append(contentsOf: fullBuffer[f.range]) }
-                let differing = Set(fullGroups.keys.filter { fullGroups[$0] != clearGroups[$0] })
+                let differing = differingNumbers(fullBuffer, fullFields, clearBuffer, try fields(clearBuffer, versioned: true, type: type))
                 guard !differing.isEmpty else { return clear }
-                var plain: [UInt8] = []
-                for f in fullFields where differing.contains(f.number) { plain.append(contentsOf: fullBuffer[f.range]) }
+                var plain: [UInt8] = []; plain.reserveCapacity(full.count)
+                for f in fullFields where differing.contains(f.number) { plain.append(contentsOf: UnsafeRawBufferPointer(rebasing: fullBuffer[f.range])) }
                 let box: AES.GCM.SealedBox
                 do {
-                    box = try AES.GCM.seal(plain, using: key, authenticating: associatedData(type: type, id: id))
+                    box = try withAssociatedData(type: type, id: id) { try AES.GCM.seal(plain, using: key, authenticating: $0) }
                 } catch {
                     throw HosoError.sealing(what: "seal \(type) \(id)", reason: "\(error)")
                 }
                 guard let combined = box.combined else { throw HosoError.sealing(what: "seal \(type) \(id)", reason: "no combined form") }
-                var envelope = [UInt8](); envelope.reserveCapacity(8 + combined.count)
-                envelope.append(contentsOf: FixedWidth.bytes(keyID))
-                envelope.append(contentsOf: combined)
                 var writer = RecordWriter(formatVersion: clear[0])
-                writer.write(envelopeField, bytes: envelope)
-                return writer.bytes + clear.dropFirst()
+                writer.tag(envelopeField, 2)
+                writer.varint(UInt64(8 + combined.count))
+                var out = writer.bytes
+                out.reserveCapacity(out.count + 8 + combined.count + clear.count)
+                FixedWidth.append(keyID, to: &out)
+                out.append(contentsOf: combined)
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: clearBuffer[1...]))
+                return out
             }
         }
+    }
+
+    /// The field numbers whose groups (every field of the number, in order) differ between
+    /// two encodings of a record.
+    static func differingNumbers(_ a: UnsafeRawBufferPointer, _ aFields: [(number: Int, range: Range<Int>)],
+                                 _ b: UnsafeRawBufferPointer, _ bFields: [(number: Int, range: Range<Int>)]) -> Set<Int> {
+        // Stable by number: each group's fields stay in their order.
+        let x = aFields.indices.sorted { (aFields[$0].number, $0) < (aFields[$1].number, $1) }
+        let y = bFields.indices.sorted { (bFields[$0].number, $0) < (bFields[$1].number, $1) }
+        var out = Set<Int>()
+        var i = 0, j = 0
+        while i < x.count || j < y.count {
+            let n = min(i < x.count ? aFields[x[i]].number : .max, j < y.count ? bFields[y[j]].number : .max)
+            var same = true
+            while i < x.count, aFields[x[i]].number == n, j < y.count, bFields[y[j]].number == n {
+                let ra = aFields[x[i]].range, rb = bFields[y[j]].range
+                if ra.count != rb.count || memcmp(a.baseAddress! + ra.lowerBound, b.baseAddress! + rb.lowerBound, ra.count) != 0 { same = false }
+                i += 1; j += 1
+            }
+            if (i < x.count && aFields[x[i]].number == n) || (j < y.count && bFields[y[j]].number == n) { same = false }
+            while i < x.count, aFields[x[i]].number == n { i += 1 }
+            while j < y.count, bFields[y[j]].number == n { j += 1 }
+            if !same { out.insert(n) }
+        }
+        return out
     }
 
     /// The envelope of sealed `bytes`: the key id, the sealed box and where the clear part starts.
@@ -100,28 +124,69 @@ enum SealedRecord {
         return try envelope(bytes, type: type).keyID
     }
 
+    /// Hands `body` the associated data of a record's envelope (see ``associatedData(type:id:)``)
+    /// without allocating it.
+    @inline(__always)
+    static func withAssociatedData<T>(type: String, id: RecordID, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        var name = type
+        return try name.withUTF8 { utf8 in
+            try withUnsafeTemporaryAllocation(byteCount: utf8.count + 9, alignment: 1) { buffer in
+                UnsafeMutableRawBufferPointer(rebasing: buffer[0..<utf8.count]).copyMemory(from: UnsafeRawBufferPointer(utf8))
+                buffer[utf8.count] = 0
+                withUnsafeBytes(of: id.bigEndian) { UnsafeMutableRawBufferPointer(rebasing: buffer[(utf8.count + 1)...]).copyMemory(from: $0) }
+                return try body(UnsafeRawBufferPointer(buffer))
+            }
+        }
+    }
+
+    /// The field numbers of a message, as a set that costs no allocation for numbers below 64.
+    struct FieldNumbers {
+        private var low: UInt64 = 0
+        private var high: [Int] = []
+
+        init(of message: UnsafeRawBufferPointer, type: String) throws(HosoError) {
+            var reader = RecordReader(nested: message, context: type)
+            while let f = try reader.next() {
+                if f.number < 64 { low |= 1 << UInt64(f.number) } else if !high.contains(f.number) { high.append(f.number) }
+            }
+        }
+
+        @inline(__always)
+        func contains(_ number: Int) -> Bool {
+            number < 64 ? low & (1 << UInt64(number)) != 0 : high.contains(number)
+        }
+    }
+
     /// The whole record of sealed `bytes` opened with `key`: the clear part's fields but those
-    /// the sealed fields replace, then the sealed fields.
+    /// the sealed fields replace, then the sealed fields. One allocation besides the decryption.
     static func open(_ bytes: UnsafeRawBufferPointer, type: String, id: RecordID, key: SymmetricKey,
                      envelope e: (keyID: UInt64, box: UnsafeRawBufferPointer, clearStart: Int)) throws -> [UInt8] {
-        let plain: [UInt8]
+        let plain: Data
         do {
             let box = try AES.GCM.SealedBox(combined: e.box)
-            plain = Array(try AES.GCM.open(box, using: key, authenticating: associatedData(type: type, id: id)))
+            plain = try withAssociatedData(type: type, id: id) { try AES.GCM.open(box, using: key, authenticating: $0) }
         } catch {
             throw HosoError.sealing(what: "open \(type) \(id)",
                                     reason: "its sealed fields do not open with key \(String(e.keyID, radix: 16)) (\(error)): the record or the key is damaged; restore it from a backup")
         }
         return try plain.withUnsafeBytes { (plainBuffer: UnsafeRawBufferPointer) throws -> [UInt8] in
-            let sealedFields = try fields(plainBuffer, versioned: false, type: type)
-            let replaced = Set(sealedFields.map(\.number))
-            var out = [UInt8](); out.reserveCapacity(bytes.count + plain.count)
-            out.append(bytes[0])
+            let sealed = try FieldNumbers(of: plainBuffer, type: type)
             let rest = UnsafeRawBufferPointer(rebasing: bytes[e.clearStart...])
-            for f in try fields(rest, versioned: false, type: type) where !replaced.contains(f.number) {
-                out.append(contentsOf: rest[f.range])
+            var out = [UInt8](); out.reserveCapacity(1 + rest.count + plainBuffer.count)
+            out.append(bytes[0])
+            // The clear part in runs, leaving out the fields the sealed ones replace.
+            var reader = RecordReader(nested: rest, context: type)
+            var copied = 0
+            while true {
+                let start = reader.offset
+                guard let f = try reader.next() else { break }
+                if sealed.contains(f.number) {
+                    if start > copied { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[copied..<start])) }
+                    copied = reader.offset
+                }
             }
-            out.append(contentsOf: plain)
+            if rest.count > copied { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[copied...])) }
+            out.append(contentsOf: plainBuffer)
             return out
         }
     }

@@ -60,6 +60,13 @@ extension WriteSession {
     }
 }
 
+/// A scope's sealing key and its id, shared by the threads that seal a batch. `SymmetricKey` is
+/// not `Sendable` here, but it is immutable once made.
+struct SealingKey: @unchecked Sendable {
+    let id: UInt64
+    let key: SymmetricKey
+}
+
 /// Keyed one-way digests of looked-up values (a national ID): what a sealed tenant indexes in
 /// their place, so a lookup by value works for a holder of the digest key and a copy of the
 /// file reveals nothing to test values against.

@@ -1,0 +1,83 @@
+import Crypto
+import Testing
+@testable import HosoStore
+
+/// The sealed stored form against a model: random records, random clear parts, and the opened
+/// record compared field group by field group with the whole one.
+@Suite struct SealedRecordTests {
+    /// A field of a random record: its number and its value (an integer or bytes).
+    struct Field: Equatable { var number: Int; var int: UInt64?; var bytes: [UInt8]? }
+
+    static func encode(_ fields: [Field]) -> [UInt8] {
+        var w = RecordWriter(formatVersion: 3)
+        for f in fields {
+            if let v = f.int { w.write(f.number, v) } else { w.write(f.number, bytes: f.bytes ?? []) }
+        }
+        return w.bytes
+    }
+
+    /// The groups of an encoding: every field number's fields' bytes, in order.
+    static func groups(_ bytes: [UInt8]) throws -> [Int: [[UInt8]]] {
+        try bytes.withUnsafeBytes { buffer in
+            var out: [Int: [[UInt8]]] = [:]
+            for f in try SealedRecord.fields(buffer, versioned: true, type: "t") where f.number != SealedRecord.envelopeField {
+                out[f.number, default: []].append(Array(buffer[f.range]))
+            }
+            return out
+        }
+    }
+
+    static func randomFields(_ rng: inout SplitMix64) -> [Field] {
+        (0..<Int(rng.next() % 14)).map { _ in
+            // Numbers below and above 64 (the opened path's two kinds of sets), often repeated.
+            let number = [1, 2, 3, 5, 8, 14, 18, 63, 64, 70, 130][Int(rng.next() % 11)]
+            return rng.next() % 2 == 0
+                ? Field(number: number, int: 1 + rng.next() % 1000, bytes: nil)
+                : Field(number: number, int: nil, bytes: (0..<Int(rng.next() % 40)).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+        }
+    }
+
+    @Test(arguments: [1 as UInt64, 7, 2024])
+    func openedRecordsEqualTheWholeOneGroupByGroup(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let key = SymmetricKey(size: .bits256)
+        for step in 0..<400 {
+            let full = Self.randomFields(&rng)
+            // The clear part: some groups dropped, some changed, the rest kept.
+            let numbers = Set(full.map(\.number))
+            var clear: [Field] = []
+            var dropped = Set<Int>(), changed = Set<Int>()
+            for n in numbers {
+                switch rng.next() % 3 {
+                case 0: dropped.insert(n)
+                case 1: changed.insert(n)
+                default: break
+                }
+            }
+            for f in full where !dropped.contains(f.number) {
+                clear.append(changed.contains(f.number) ? Field(number: f.number, int: nil, bytes: []) : f)
+            }
+            let fullBytes = Self.encode(full), clearBytes = Self.encode(clear)
+            let id = rng.next() % 10_000
+            let stored = try SealedRecord.seal(full: fullBytes, clear: clearBytes, type: "t", id: id, keyID: 42, key: key)
+            let expectedSealed = try Self.groups(fullBytes) != Self.groups(clearBytes)
+            try stored.withUnsafeBytes { buffer in
+                #expect(SealedRecord.isSealed(buffer) == expectedSealed, "seed \(seed) step \(step)")
+                // A reader without the key sees the clear part.
+                #expect(try Self.groups(SealedRecord.clearPart(buffer, type: "t")) == Self.groups(clearBytes), "seed \(seed) step \(step)")
+                guard expectedSealed else { #expect(stored == clearBytes); return }
+                let e = try SealedRecord.envelope(buffer, type: "t")
+                #expect(e.keyID == 42)
+                let opened = try SealedRecord.open(buffer, type: "t", id: id, key: key, envelope: e)
+                #expect(try Self.groups(opened) == Self.groups(fullBytes), "seed \(seed) step \(step): \(full) / \(clear)")
+                #expect(opened[0] == 3)
+                // The envelope is bound to its record: another id or key does not open it.
+                #expect(throws: HosoError.self) { try SealedRecord.open(buffer, type: "t", id: id + 1, key: key, envelope: e) }
+                #expect(throws: HosoError.self) { try SealedRecord.open(buffer, type: "u", id: id, key: key, envelope: e) }
+                #expect(throws: HosoError.self) {
+                    try SealedRecord.open(buffer, type: "t", id: id, key: SymmetricKey(size: .bits256), envelope: e)
+                }
+            }
+        }
+    }
+}
