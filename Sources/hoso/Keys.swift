@@ -37,14 +37,15 @@ struct Keys: ParsableCommand {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make your key pair: the private key file, the public key with your user.")
         @OptionGroup var storeOptions: StoreOptions
-        @Flag(help: "Replace a lost or copied key: the old file is moved to FILE.old; an admin then runs hoso keys sync.") var replace = false
+        @Flag(help: "Replace a lost or copied key: the old file is moved to FILE.old (FILE.old.2, … when taken; never over another file); an admin then runs hoso keys sync.") var replace = false
         func run() throws {
             let path = storeOptions.keyFile
             var options = storeOptions
             options.key = nil
             let store = try options.open()
             if replace, FileManager.default.fileExists(atPath: path) {
-                guard rename(path, path + ".old") == 0 else { fail("cannot move \(path) away: \(String(cString: strerror(errno)))") }
+                let moved = Self.moveAside(path)
+                print("moved your previous key to \(moved)")
             }
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
@@ -53,6 +54,21 @@ struct Keys: ParsableCommand {
             try store.setPublicKey(identity.publicKey, of: store.principal)
             print("wrote your key to \(path) (0600; keep a copy offline) and gave \(store.principal.name) its public key")
             print("an admin now runs hoso keys sync --tenant T for each sealed tenant")
+        }
+
+        /// Moves the key file at `path` to the first free name of FILE.old, FILE.old.2, …: a
+        /// hard link made only where nothing is (so no older key is ever overwritten), then the
+        /// old name removed. Returns the new name.
+        static func moveAside(_ path: String) -> String {
+            for n in 1...1_000 {
+                let candidate = n == 1 ? path + ".old" : path + ".old.\(n)"
+                if link(path, candidate) == 0 {
+                    guard unlink(path) == 0 else { fail("cannot remove \(path) after keeping it as \(candidate): \(String(cString: strerror(errno)))") }
+                    return candidate
+                }
+                guard errno == EEXIST else { fail("cannot keep \(path) as \(candidate): \(String(cString: strerror(errno)))") }
+            }
+            fail("cannot move \(path) away: \(path).old to \(path).old.1000 are all taken; move older keys offline")
         }
     }
 

@@ -60,6 +60,15 @@ import HosoDomain
         #expect(withKey.contains(row[0]), "\(withKey)")
         let other = dir + "/other.key"
         _ = try InteractiveTests.run(hoso, ["keys", "init", "--store", store, "--key", other, "--replace"])
+        // Replacing twice keeps both earlier keys: none is moved over another.
+        let firstKey = try String(contentsOfFile: other, encoding: .utf8)
+        let replaced = try InteractiveTests.run(hoso, ["keys", "init", "--store", store, "--key", other, "--replace"])
+        let second = try String(contentsOfFile: other, encoding: .utf8)
+        _ = try InteractiveTests.run(hoso, ["keys", "init", "--store", store, "--key", other, "--replace"])
+        #expect(replaced.contains("moved your previous key to \(other).old"), "\(replaced)")
+        #expect(try String(contentsOfFile: other + ".old", encoding: .utf8) == firstKey)
+        #expect(try String(contentsOfFile: other + ".old.2", encoding: .utf8) == second)
+        #expect(try String(contentsOfFile: other, encoding: .utf8) != second)
         let stale = try InteractiveTests.run(hoso, ["query", "--store", store, "--key", other, "--tenant", "demo", "SELECT full_name FROM persons LIMIT 1"])
         #expect(stale.contains("does not open with this key file"), "\(stale)")
         let recovered = try InteractiveTests.run(hoso, ["keys", "recover", "--store", store, "--key", other, "--tenant", "demo", "--recovery-key", recovery])

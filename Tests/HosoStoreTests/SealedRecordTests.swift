@@ -80,4 +80,17 @@ import Testing
             }
         }
     }
+
+    /// Blind digests against RFC 4231's HMAC-SHA256 test case 2 (key "Jefe"): the index keys of
+    /// tenants sealed before must stay what they were.
+    @Test func blindDigestsAreTheFirstHalfOfHMACSHA256InHex() {
+        let key = SymmetricKey(data: Array("Jefe".utf8))
+        let expected = "#5bdcc146bf60754e6a042426089575c7"
+        #expect(BlindDigest.of("what do ya want for nothing?", key: key) == expected)
+        let prepared = HMAC<SHA256>(key: key)
+        #expect(BlindDigest.of("what do ya want for nothing?", using: prepared) == expected)
+        // The prepared HMAC is copied, not fed: it digests the next value afresh.
+        #expect(BlindDigest.of("what do ya want for nothing?", using: prepared) == expected)
+        #expect(BlindDigest.of("020091000123", using: prepared) != expected)
+    }
 }

@@ -10,27 +10,42 @@ final class Keyring: Sendable {
     let identity: SealingIdentity
     /// The recipient name the keys are wrapped for (the principal's, or ``KeyVault/recoveryName``).
     let recipient: String
-    /// An opened key. `SymmetricKey` is not `Sendable` here, but it is immutable: its storage
-    /// is never written after it is made, so threads may share it.
-    private struct Opened: @unchecked Sendable { let key: SymmetricKey }
+    /// An opened key, with an HMAC keyed by it (for blind digests). `SymmetricKey` and `HMAC`
+    /// are not `Sendable` here, but neither is written after it is made (an HMAC is copied
+    /// before it is fed; its storage is copy-on-write), so threads may share them.
+    private struct Opened: @unchecked Sendable {
+        let key: SymmetricKey
+        let mac: HMAC<SHA256>
+        init(_ key: SymmetricKey) { self.key = key; mac = HMAC<SHA256>(key: key) }
+    }
     /// The opened keys by key id.
     private let keys = Mutex<[UInt64: Opened]>([:])
 
     init(identity: SealingIdentity, recipient: String) { self.identity = identity; self.recipient = recipient }
 
     func add(_ key: SymmetricKey, id: UInt64) {
-        keys.withLock { $0[id] = Opened(key: key) }
+        keys.withLock { $0[id] = Opened(key) }
     }
 
     /// The key `id`, opened from its wrap for ``recipient`` in `txn` on first use; `nil` when
     /// none is wrapped for the recipient (not granted). A wrap that does not open is an error.
     func key(_ id: UInt64, in txn: borrowing some TransactionProtocol & ~Copyable, meta: Database) throws -> SymmetricKey? {
-        if let opened = keys.withLock({ $0[id] }) { return opened.key }
+        try opened(id, in: txn, meta: meta)?.key
+    }
+
+    /// An HMAC keyed by key `id` (see ``key(_:in:meta:)``), to copy and feed.
+    func mac(_ id: UInt64, in txn: borrowing some TransactionProtocol & ~Copyable, meta: Database) throws -> HMAC<SHA256>? {
+        try opened(id, in: txn, meta: meta)?.mac
+    }
+
+    private func opened(_ id: UInt64, in txn: borrowing some TransactionProtocol & ~Copyable, meta: Database) throws -> Opened? {
+        if let opened = keys.withLock({ $0[id] }) { return opened }
         guard let blob = try txn.get(meta, key: KeyVault.wrapKey(recipient: recipient, keyID: id)) else { return nil }
         let scope = try txn.get(meta, key: KeyVault.scopeOfKey(id)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let key = try KeyWrap.unwrap(blob, with: identity, context: KeyVault.wrapContext(keyID: id, scope: scope, recipient: recipient))
-        add(key, id: id)
-        return key
+        let opened = Opened(key)
+        keys.withLock { $0[id] = opened }
+        return opened
     }
 }
 
@@ -86,6 +101,15 @@ enum KeyVault {
     static func state(in txn: borrowing some TransactionProtocol & ~Copyable, meta: Database) throws -> State? {
         guard let bytes = try txn.get(meta, key: stateKey) else { return nil }
         return try State.decode(bytes)
+    }
+
+    /// The digest key's id of a sealed tenant (`nil`: not sealed), read without decoding the
+    /// rest of the state.
+    static func digestKeyID(in txn: borrowing some TransactionProtocol & ~Copyable, meta: Database) throws -> UInt64? {
+        guard let bytes = try txn.get(meta, key: stateKey) else { return nil }
+        var r = try RecordReader(bytes, recordType: "sealing state")
+        while let f = try r.next() { if f.number == 1 { return try f.uint64() } }
+        return 0
     }
 
     static func current(_ scope: String, in txn: borrowing some TransactionProtocol & ~Copyable, meta: Database) throws -> UInt64? {

@@ -234,11 +234,11 @@ extension TenantReader {
     /// - Throws: ``HosoError/sealing(what:reason:)`` when the tenant is sealed and the handle
     ///   does not hold the digest key.
     public func lookupValue(_ value: String) throws -> String {
-        guard let state = try KeyVault.state(in: txn, meta: core.meta) else { return value }
-        guard let key = try keys?.key(state.digestKeyID, in: txn, meta: core.meta) else {
+        guard let digestKeyID = try KeyVault.digestKeyID(in: txn, meta: core.meta) else { return value }
+        guard let mac = try keys?.mac(digestKeyID, in: txn, meta: core.meta) else {
             throw HosoError.sealing(what: "look up a sealed value", reason: "the tenant is sealed and \(principal.name) holds no digest key (hoso keys init, then an admin runs hoso keys sync)")
         }
-        return BlindDigest.of(value, key: key)
+        return BlindDigest.of(value, using: mac)
     }
 
     /// Whether the tenant seals personal fields.

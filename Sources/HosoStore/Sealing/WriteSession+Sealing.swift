@@ -20,8 +20,8 @@ extension WriteSession {
     /// entries and encodings of a batch are computed from).
     func digested<R: StoredRecord>(_ records: [R]) throws -> [R] {
         guard let state = sealing, let first = records.first, first.sealingScope != nil else { return records }
-        let key = try digestKey(state, for: "write \(R.schema.name) \(first.id)")
-        return records.map { $0.digested { BlindDigest.of($0, key: key) } }
+        let mac = HMAC<SHA256>(key: try digestKey(state, for: "write \(R.schema.name) \(first.id)"))
+        return records.map { $0.digested { BlindDigest.of($0, using: mac) } }
     }
 
     /// The key sealing the records of `scope`: its current one, a new one for a scope without,
@@ -71,11 +71,29 @@ struct SealingKey: @unchecked Sendable {
 /// their place, so a lookup by value works for a holder of the digest key and a copy of the
 /// file reveals nothing to test values against.
 enum BlindDigest {
-    /// HMAC-SHA256 of `value` under `key`, its first 16 bytes in hex.
+    /// HMAC-SHA256 of `value` under `key`, its first 16 bytes in hex after a `#`.
     static func of(_ value: String, key: SymmetricKey) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(value.utf8), using: key)
-        var out = "#"
-        for b in Array(mac).prefix(16) { out += String(b, radix: 16).count == 1 ? "0" + String(b, radix: 16) : String(b, radix: 16) }
-        return out
+        of(value, using: HMAC<SHA256>(key: key))
     }
+
+    /// The digest of `value` with `prepared`, an HMAC keyed and not yet fed (copied, not
+    /// changed: the key's pads are hashed once).
+    static func of(_ value: String, using prepared: HMAC<SHA256>) -> String {
+        var mac = prepared
+        var text = value
+        text.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+        return mac.finalize().withUnsafeBytes { code in
+            String(unsafeUninitializedCapacity: 33) { out in
+                out[0] = UInt8(ascii: "#")
+                for i in 0..<16 {
+                    out[1 + 2 * i] = hexDigit(code[i] >> 4)
+                    out[2 + 2 * i] = hexDigit(code[i] & 15)
+                }
+                return 33
+            }
+        }
+    }
+
+    @inline(__always)
+    static func hexDigit(_ n: UInt8) -> UInt8 { n < 10 ? UInt8(ascii: "0") + n : UInt8(ascii: "a") + n - 10 }
 }
