@@ -101,6 +101,36 @@ struct Comparison {
         compared += byID.compared + byNID.compared + current.compared + kinds.compared + asOf.compared + flow.compared
         rows += scan.rows
 
+        // With --sealed: the same questions of a second, unsealed Hoso store, passes interleaved.
+        var sealingCost: SealingCost? = nil
+        if HosoSide.sealed {
+            let clearStore = work + "/hoso-not-sealed"
+            let (clearLoad, _) = try withoutSealing { try load("hoso", at: clearStore, today: today, work: work, label: "hoso-not-sealed") }
+            let clear = HosoAsker(program: try HosoSide.open(at: clearStore, today: today, durability: .noMetaSync))
+            var cost = SealingCost()
+            cost.lines.append(.init(question: "bulk load, persons + events", unit: "rows/s", clear: loadRows / clearLoad.seconds,
+                                    sealed: loadRows / hosoLoad.seconds, kept: clearLoad.seconds / hosoLoad.seconds))
+            let seconds = budget ?? 0.2
+            try cost.measure("point get by id, full record", unit: "gets/s", parameters: p.personIDs, budget: seconds,
+                             describe: { "id \($0)" }, clear: clear.person(id:), sealed: hoso.person(id:))
+            try cost.measure("get by national ID", unit: "gets/s", parameters: p.nationalIDs, budget: seconds,
+                             describe: { "national ID \($0)" }, clear: clear.person(nationalID:), sealed: hoso.person(nationalID:))
+            try cost.measure("count by commune + current status", unit: "counts/s", parameters: p.communeStatus, budget: seconds,
+                             describe: { "\($0.1.code) in commune \($0.0.commune)" },
+                             clear: { try clear.currentCount($0.1, $0.0) }, sealed: { try hoso.currentCount($0.1, $0.0) })
+            try cost.measure("persons in status S in commune C on a day", unit: "counts/s", parameters: p.statusCommuneDays, budget: seconds,
+                             describe: { "\($0.0.code) in commune \($0.1.commune) on \($0.2)" },
+                             clear: { try clear.personsOn($0.0, $0.1, $0.2) }, sealed: { try hoso.personsOn($0.0, $0.1, $0.2) })
+            try cost.measure("persons entering status S in commune C in a quarter", unit: "counts/s", parameters: p.statusCommuneQuarters,
+                             budget: seconds, describe: { "\($0.0.code) in commune \($0.1.commune) during \($0.2)" },
+                             clear: { try clear.entries($0.0, $0.1, $0.2) }, sealed: { try hoso.entries($0.0, $0.1, $0.2) })
+            let clearBytes = Disk.bytes(HosoSide.tenantDirectory(store: clearStore))
+            cost.lines.append(.init(question: "disk bytes (MiB, smaller is better)", unit: "MiB", clear: Double(clearBytes) / 1_048_576,
+                                    sealed: Double(hosoBytes) / 1_048_576, kept: Double(clearBytes) / Double(max(hosoBytes, 1))))
+            disagreements += cost.disagreements; compared += cost.compared
+            sealingCost = cost
+        }
+
         // Durable writes, on their own small stores.
         progress("preparing the write stores")
         let writes = try WriteBench(directory: work + "/writes", provinceCode: o.provinceCode, seed: o.seed, today: today,
@@ -148,13 +178,22 @@ struct Comparison {
             SQLite's setup for the reads: \(setup).
             Hoso's tenant: \(HosoSide.sealed ? "sealed (personal fields AES-GCM per commune, national IDs indexed as HMAC digests; the handle holds the keys)" : "not sealed").
             """)
+            if let sealingCost {
+                print("""
+
+                Sealing's cost in this run: the same data loaded into a second Hoso store, not sealed; each question asked \
+                of both in interleaved passes (3 pairs of \(fmt(o.querySeconds / 3)) s after a warm-up), their answers compared.
+
+                \(sealingCost.render())
+                """)
+            }
         }
         if let path = o.jsonPath {
             let report = JSONReport(
                 machine: machine,
                 parameters: .init(size: o.sizeName, persons: o.persons, events: o.events, provinceCode: o.provinceCode, seed: o.seed,
                                   today: today.description, querySeconds: o.querySeconds, writeSeconds: o.writeSeconds, writeRounds: o.writeRounds),
-                rows: rows, loads: [hosoLoad, sqliteLoad], writes: writeResults, statusIntervals: sqliteLoad.intervalRows, storage: storage,
+                rows: rows, sealingCost: sealingCost?.lines, loads: [hosoLoad, sqliteLoad], writes: writeResults, statusIntervals: sqliteLoad.intervalRows, storage: storage,
                 disagreements: disagreements)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -181,17 +220,25 @@ struct Comparison {
         return standardized
     }
 
-    private func load(_ system: String, at path: String, today: Day, work: String) throws -> (LoadResult, ChildProcess.Outcome) {
+    /// Runs `body` (which starts child processes) with `--sealed` off for its children.
+    private func withoutSealing<T>(_ body: () throws -> T) rethrows -> T {
+        unsetenv("HOSO_COMPARE_SEALED")
+        defer { setenv("HOSO_COMPARE_SEALED", "1", 1) }
+        return try body()
+    }
+
+    private func load(_ system: String, at path: String, today: Day, work: String, label: String? = nil) throws -> (LoadResult, ChildProcess.Outcome) {
         let o = options
+        let name = label ?? system
         let job = LoadChild.Job(system: system, path: path, provinceCode: o.provinceCode, seed: o.seed, persons: o.persons,
-                                events: o.events, today: today.rawValue, batchSize: o.batchSize, resultPath: work + "/\(system)-load.json")
-        progress("loading \(system) in a child process")
+                                events: o.events, today: today.rawValue, batchSize: o.batchSize, resultPath: work + "/\(name)-load.json")
+        progress("loading \(name) in a child process")
         let outcome = try ChildProcess.runSelf([LoadChild.command, String(decoding: try JSONEncoder().encode(job), as: UTF8.self)])
         guard outcome.exitStatus == 0 else {
             throw ChildError(description: "the \(system) load failed (exit status \(outcome.exitStatus)); its messages are above")
         }
         let result = try JSONDecoder().decode(LoadResult.self, from: Data(contentsOf: URL(fileURLWithPath: job.resultPath)))
-        progress("\(system) loaded in \(fmt(result.seconds)) s (timed part), peak RSS \(outcome.maxRSSBytes / 1_048_576) MiB")
+        progress("\(name) loaded in \(fmt(result.seconds)) s (timed part), peak RSS \(outcome.maxRSSBytes / 1_048_576) MiB")
         return (result, outcome)
     }
 

@@ -33,7 +33,9 @@ struct Options {
       --json FILE       also write the figures as JSON
       --work DIR        where the stores go (default: a new directory under /tmp, removed at the end)
       --keep            keep the work directory
-      --sealed          Hoso's tenants seal personal fields (AES-GCM per commune); the handle holds the keys
+      --sealed          Hoso's tenants seal personal fields (AES-GCM per commune); the handle holds the keys;
+                        a second, unsealed Hoso store is loaded too and sealing's cost printed, question
+                        by question, from interleaved passes in the same run
       --verify-only     tiny data (2k persons / 10k events), every question asked exhaustively,
                         no timings: exits 0 only when both systems agree on every answer
     """

@@ -55,6 +55,8 @@ struct JSONReport: Codable {
     var machine: MachineInfo
     var parameters: Parameters
     var rows: [Row]
+    /// With `--sealed`: each question not sealed and sealed, measured in the same run.
+    var sealingCost: [SealingCost.Line]?
     var loads: [LoadResult]
     var writes: [WriteBench.Result]
     var statusIntervals: Int

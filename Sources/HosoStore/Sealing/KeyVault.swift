@@ -13,7 +13,7 @@ final class Keyring: Sendable {
     /// An opened key, with an HMAC keyed by it (for blind digests). `SymmetricKey` and `HMAC`
     /// are not `Sendable` here, but neither is written after it is made (an HMAC is copied
     /// before it is fed; its storage is copy-on-write), so threads may share them.
-    private struct Opened: @unchecked Sendable {
+    private final class Opened: @unchecked Sendable {
         let key: SymmetricKey
         let mac: HMAC<SHA256>
         init(_ key: SymmetricKey) { self.key = key; mac = HMAC<SHA256>(key: key) }

@@ -163,7 +163,10 @@ enum SealedRecord {
                      envelope e: (keyID: UInt64, box: UnsafeRawBufferPointer, clearStart: Int)) throws -> [UInt8] {
         let plain: Data
         do {
-            let box = try AES.GCM.SealedBox(combined: e.box)
+            // The box is read where it is stored (the map, for as long as the transaction
+            // lives): no copy.
+            let stored = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: e.box.baseAddress!), count: e.box.count, deallocator: .none)
+            let box = try AES.GCM.SealedBox(combined: stored)
             plain = try withAssociatedData(type: type, id: id) { try AES.GCM.open(box, using: key, authenticating: $0) }
         } catch {
             throw HosoError.sealing(what: "open \(type) \(id)",
@@ -174,19 +177,41 @@ enum SealedRecord {
             let rest = UnsafeRawBufferPointer(rebasing: bytes[e.clearStart...])
             var out = [UInt8](); out.reserveCapacity(1 + rest.count + plainBuffer.count)
             out.append(bytes[0])
-            // The clear part in runs, leaving out the fields the sealed ones replace.
-            var reader = RecordReader(nested: rest, context: type)
-            var copied = 0
-            while true {
-                let start = reader.offset
-                guard let f = try reader.next() else { break }
-                if sealed.contains(f.number) {
-                    if start > copied { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[copied..<start])) }
-                    copied = reader.offset
+            // The clear part's fields but those the sealed ones replace, merged with the sealed
+            // fields by number: a record written in field order opens in field order (what
+            // readers of stored bytes that stop early rely on), the same bytes as unsealed.
+            var clear = RecordReader(nested: rest, context: type), inner = RecordReader(nested: plainBuffer, context: type)
+            func nextClear() throws(HosoError) -> (number: Int, range: Range<Int>)? {
+                while true {
+                    let start = clear.offset
+                    guard let f = try clear.next() else { return nil }
+                    if !sealed.contains(f.number) { return (f.number, start..<clear.offset) }
                 }
             }
-            if rest.count > copied { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[copied...])) }
-            out.append(contentsOf: plainBuffer)
+            func nextSealed() throws(HosoError) -> (number: Int, range: Range<Int>)? {
+                let start = inner.offset
+                guard let f = try inner.next() else { return nil }
+                return (f.number, start..<inner.offset)
+            }
+            // Runs of adjacent fields of one side are copied at once.
+            var run: (fromClear: Bool, range: Range<Int>)? = nil
+            func flush() {
+                guard let r = run else { return }
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: (r.fromClear ? rest : plainBuffer)[r.range]))
+            }
+            var c = try nextClear(), q = try nextSealed()
+            while c != nil || q != nil {
+                let fromClear = q == nil || (c != nil && c!.number <= q!.number)
+                let piece = fromClear ? c!.range : q!.range
+                if let r = run, r.fromClear == fromClear, r.range.upperBound == piece.lowerBound {
+                    run = (fromClear, r.range.lowerBound..<piece.upperBound)
+                } else {
+                    flush()
+                    run = (fromClear, piece)
+                }
+                if fromClear { c = try nextClear() } else { q = try nextSealed() }
+            }
+            flush()
             return out
         }
     }
