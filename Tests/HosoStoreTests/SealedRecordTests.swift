@@ -98,4 +98,37 @@ import Testing
         #expect(BlindDigest.of("what do ya want for nothing?", using: prepared) == expected)
         #expect(BlindDigest.of("020091000123", using: prepared) != expected)
     }
+
+    /// The opened records kept against a model: a hit only for the very stored bytes, the
+    /// bytes kept never over the budget, the newest entries kept.
+    @Test func openedRecordsAreKeptForTheVeryStoredBytesWithinTheBudget() {
+        let cache = OpenedRecords(budget: 10_000)
+        var rng = SplitMix64(seed: 99)
+        var stored: [RecordID: [UInt8]] = [:]
+        for step in 0..<2_000 {
+            let id = RecordID(rng.next() % 200)
+            let bytes = (0..<(20 + Int(rng.next() % 60))).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let opened = bytes.reversed() + [1, 2, 3]
+            if rng.next() % 3 == 0 || stored[id] == nil {
+                stored[id] = bytes
+                bytes.withUnsafeBytes { cache.keep("t", id: id, stored: $0, opened: Array(opened)) }
+            }
+            let current = stored[id]!
+            let hit = current.withUnsafeBytes { cache.opened("t", id: id, stored: $0) }
+            // The entry just kept or read is found, and it is what was opened from these bytes.
+            if let hit { #expect(hit == current.reversed() + [1, 2, 3], "step \(step)") }
+            // Other bytes under the same id, or another type, never hit.
+            var changed = current; changed[0] ^= 0xff
+            #expect(changed.withUnsafeBytes { cache.opened("t", id: id, stored: $0) } == nil, "step \(step)")
+            #expect(current.withUnsafeBytes { cache.opened("u", id: id, stored: $0) } == nil, "step \(step)")
+        }
+        // The last record kept is found; with no budget nothing is.
+        let last = stored.first!
+        last.value.withUnsafeBytes { cache.keep("t", id: last.key, stored: $0, opened: [7]) }
+        #expect(last.value.withUnsafeBytes { cache.opened("t", id: last.key, stored: $0) } == [7])
+        #expect(cache.keptBytes <= 10_000)
+        let none = OpenedRecords(budget: 0)
+        last.value.withUnsafeBytes { none.keep("t", id: last.key, stored: $0, opened: [7]) }
+        #expect(last.value.withUnsafeBytes { none.opened("t", id: last.key, stored: $0) } == nil)
+    }
 }

@@ -21,7 +21,12 @@ final class Keyring: Sendable {
     /// The opened keys by key id.
     private let keys = Mutex<[UInt64: Opened]>([:])
 
-    init(identity: SealingIdentity, recipient: String) { self.identity = identity; self.recipient = recipient }
+    /// The records this handle opened lately (see ``Store/Options/openedRecordCacheBytes``).
+    let openedRecords: OpenedRecords
+
+    init(identity: SealingIdentity, recipient: String, cacheBytes: Int = 0) {
+        self.identity = identity; self.recipient = recipient; openedRecords = OpenedRecords(budget: cacheBytes)
+    }
 
     func add(_ key: SymmetricKey, id: UInt64) {
         keys.withLock { $0[id] = Opened(key) }

@@ -57,7 +57,7 @@ extension Tenant {
     /// its principal, with `identity` (see ``Store/Options/identity``).
     public func unlocked(with identity: SealingIdentity) -> Tenant {
         Tenant(core: core, principal: principal, policy: policy, readLogging: readLogging,
-               keys: Keyring(identity: identity, recipient: principal.name))
+               keys: Keyring(identity: identity, recipient: principal.name, cacheBytes: core.store.options.openedRecordCacheBytes))
     }
 
     /// A handle holding every key, opened with the recovery key made when the tenant was
@@ -65,7 +65,7 @@ extension Tenant {
     /// entitled (``syncKeys()``).
     public func recovering(with recoveryKey: SealingIdentity) -> Tenant {
         Tenant(core: core, principal: principal, policy: policy, readLogging: readLogging,
-               keys: Keyring(identity: recoveryKey, recipient: KeyVault.recoveryName))
+               keys: Keyring(identity: recoveryKey, recipient: KeyVault.recoveryName, cacheBytes: core.store.options.openedRecordCacheBytes))
     }
 
     /// Whether this handle holds the key of `scope` (it opens the sealed fields of that scope).

@@ -26,6 +26,10 @@ public final class Store: Sendable {
         /// sealed fields whose keys are wrapped for the principal (see <doc:Sealing>); `nil`
         /// leaves them sealed.
         public var identity: SealingIdentity?
+        /// How many bytes of sealed records a handle keeps opened, so that reading one again
+        /// does not decrypt it again (64 MiB by default; 0 keeps none). The opened fields stay
+        /// in the process's memory only, as any record read, and go with the handle.
+        public var openedRecordCacheBytes = 64 << 20
         /// Creates options.
         public init(growth: MapGrowthPolicy = .default, durability: Environment.Durability = .full,
                     today: @escaping @Sendable () -> Day = { Day.today() }, account: String? = nil) {
@@ -192,7 +196,7 @@ public final class Store: Sendable {
             let core = try TenantCore(name: name, environment: env, schema: schema, store: self)
             try core.buildMissingIndexes(principal: principal)
             return Tenant(core: core, principal: principal, policy: policy,
-                          keys: options.identity.map { Keyring(identity: $0, recipient: principal.name) })
+                          keys: options.identity.map { Keyring(identity: $0, recipient: principal.name, cacheBytes: options.openedRecordCacheBytes) })
         } catch {
             throw HosoError.wrap(error)
         }

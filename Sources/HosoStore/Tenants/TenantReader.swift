@@ -31,12 +31,18 @@ public struct TenantReader: ~Copyable {
 
     /// Hands `body` the record stored as `bytes` with its sealed fields opened when the handle
     /// holds their key; else as stored (its readers skip the envelope and see the clear part).
+    /// A record opened lately is handed out again as it was opened; `keep` (point reads) adds
+    /// the record opened to those kept, scans do not (they would push out what gets reuse).
     @inline(__always)
-    func opened<T>(_ type: String, id: RecordID, _ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+    func opened<T>(_ type: String, id: RecordID, _ bytes: UnsafeRawBufferPointer, keep: Bool = false,
+                   _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         guard let keys, SealedRecord.isSealed(bytes) else { return try body(bytes) }
+        if let kept = keys.openedRecords.opened(type, id: id, stored: bytes) { return try kept.withUnsafeBytes { try body($0) } }
         let e = try SealedRecord.envelope(bytes, type: type)
         guard let key = try keys.key(e.keyID, in: txn, meta: core.meta) else { return try body(bytes) }
-        return try SealedRecord.open(bytes, type: type, id: id, key: key, envelope: e).withUnsafeBytes { try body($0) }
+        let opened = try SealedRecord.open(bytes, type: type, id: id, key: key, envelope: e)
+        if keep { keys.openedRecords.keep(type, id: id, stored: bytes, opened: opened) }
+        return try opened.withUnsafeBytes { try body($0) }
     }
 
     /// Notes the record handed out as `bytes` for the read log.
@@ -193,7 +199,7 @@ public struct TenantReader: ~Copyable {
         let t = try core.type(R.schema.name)
         let key = FixedWidth.bytes(id)
         guard let stored = try txn.get(t.records, key: key) else { return nil }
-        return try opened(t.schema.name, id: id, stored) { bytes in
+        return try opened(t.schema.name, id: id, stored, keep: true) { bytes in
             guard let gate else { return try body(bytes) }
             return try Self.through(gate, R.self, id: id, bytes, body)
         }
