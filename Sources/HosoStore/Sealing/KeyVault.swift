@@ -23,6 +23,28 @@ final class Keyring: Sendable {
 
     /// The records this handle opened lately (see ``Store/Options/openedRecordCacheBytes``).
     let openedRecords: OpenedRecords
+    /// The blind digests of values this handle looked up lately, by digest key id and value:
+    /// two generations of at most `digestMemoCount` each (no more than the records kept).
+    private let digests = Mutex<(newer: [DigestKey: String], older: [DigestKey: String])>(([:], [:]))
+    private struct DigestKey: Hashable { let keyID: UInt64; let value: String }
+    private var digestMemoCount: Int { openedRecords.budget / 1_024 }
+
+    /// The blind digest of `value` under digest key `keyID`, remembered for the next lookup
+    /// of the same value; `nil` when the handle does not hold the key.
+    func digest(of value: String, keyID: UInt64, in txn: borrowing some TransactionProtocol & ~Copyable, meta: Database) throws -> String? {
+        let key = DigestKey(keyID: keyID, value: value)
+        if let known = digests.withLock({ $0.newer[key] ?? $0.older[key] }) { return known }
+        guard let mac = try mac(keyID, in: txn, meta: meta) else { return nil }
+        let digest = BlindDigest.of(value, using: mac)
+        let limit = digestMemoCount
+        if limit > 0 {
+            digests.withLock { d in
+                if d.newer.count >= limit { d.older = d.newer; d.newer = [:] }
+                d.newer[key] = digest
+            }
+        }
+        return digest
+    }
 
     init(identity: SealingIdentity, recipient: String, cacheBytes: Int = 0) {
         self.identity = identity; self.recipient = recipient; openedRecords = OpenedRecords(budget: cacheBytes)

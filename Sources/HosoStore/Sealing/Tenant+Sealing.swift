@@ -235,10 +235,10 @@ extension TenantReader {
     ///   does not hold the digest key.
     public func lookupValue(_ value: String) throws -> String {
         guard let digestKeyID = try KeyVault.digestKeyID(in: txn, meta: core.meta) else { return value }
-        guard let mac = try keys?.mac(digestKeyID, in: txn, meta: core.meta) else {
+        guard let digest = try keys?.digest(of: value, keyID: digestKeyID, in: txn, meta: core.meta) else {
             throw HosoError.sealing(what: "look up a sealed value", reason: "the tenant is sealed and \(principal.name) holds no digest key (hoso keys init, then an admin runs hoso keys sync)")
         }
-        return BlindDigest.of(value, using: mac)
+        return digest
     }
 
     /// Whether the tenant seals personal fields.
