@@ -127,6 +127,17 @@ import Testing
         last.value.withUnsafeBytes { cache.keep("t", id: last.key, stored: $0, opened: [7]) }
         #expect(last.value.withUnsafeBytes { cache.opened("t", id: last.key, stored: $0) } == [7])
         #expect(cache.keptBytes <= 10_000)
+        // A record read between every keep of others stays kept (the hand spares it).
+        let hot: [UInt8] = Array(repeating: 5, count: 40)
+        hot.withUnsafeBytes { cache.keep("t", id: 10_000, stored: $0, opened: [9]) }
+        for i in 0..<500 {
+            #expect(hot.withUnsafeBytes { cache.opened("t", id: 10_000, stored: $0) } == [9], "after \(i) others")
+            let other = (0..<60).map { UInt8(truncatingIfNeeded: $0 &+ i) }
+            other.withUnsafeBytes { cache.keep("t", id: RecordID(20_000 + i), stored: $0, opened: [1]) }
+            #expect(cache.keptBytes <= 10_000)
+        }
+        // One not read again is gone once the others outgrow the budget.
+        #expect((0..<60).map { UInt8(truncatingIfNeeded: $0) }.withUnsafeBytes { cache.opened("t", id: 20_000, stored: $0) } == nil)
         let none = OpenedRecords(budget: 0)
         last.value.withUnsafeBytes { none.keep("t", id: last.key, stored: $0, opened: [7]) }
         #expect(last.value.withUnsafeBytes { none.opened("t", id: last.key, stored: $0) } == nil)

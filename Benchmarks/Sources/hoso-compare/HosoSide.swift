@@ -8,8 +8,10 @@ import LMDB
 enum HosoSide {
     static let tenantName = "compare"
 
-    static func options(today: Day, durability: Environment.Durability) -> Store.Options {
-        Store.Options(durability: durability, today: { today })
+    static func options(today: Day, durability: Environment.Durability, openedRecordCacheBytes: Int? = nil) -> Store.Options {
+        var options = Store.Options(durability: durability, today: { today })
+        if let openedRecordCacheBytes { options.openedRecordCacheBytes = openedRecordCacheBytes }
+        return options
     }
 
     /// Whether Hoso's tenants are sealed in this run (`--sealed`, passed to child processes
@@ -32,8 +34,8 @@ enum HosoSide {
     }
 
     /// Opens the tenant created by ``create(at:provinceCode:today:durability:)``.
-    static func open(at directory: String, today: Day, durability: Environment.Durability) throws -> ProgramTenant {
-        let store = try Store(directory: directory, options: options(today: today, durability: durability))
+    static func open(at directory: String, today: Day, durability: Environment.Durability, openedRecordCacheBytes: Int? = nil) throws -> ProgramTenant {
+        let store = try Store(directory: directory, options: options(today: today, durability: durability, openedRecordCacheBytes: openedRecordCacheBytes))
         let program = try ProgramTenant.open(in: store, name: tenantName)
         guard FileManager.default.fileExists(atPath: keyFile(directory)) else { return program }
         return program.unlocked(with: try SealingIdentity(contentsOf: keyFile(directory)))

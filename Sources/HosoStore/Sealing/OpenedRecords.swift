@@ -9,9 +9,8 @@ import Synchronization
 /// like any record read, never on disk; the cache belongs to the handle whose keys opened them
 /// and goes with it.
 ///
-/// Bounded by bytes: two generations of at most half the budget each; when the newer one is
-/// full, the older one is dropped (an approximate least-recently-used order: a hit in the
-/// older one moves the entry into the newer).
+/// Bounded by bytes, evicting in CLOCK order (an approximation of least recently used: an
+/// entry read since the hand last passed it is spared once).
 final class OpenedRecords: Sendable {
     struct Key: Hashable {
         let id: RecordID
@@ -20,15 +19,45 @@ final class OpenedRecords: Sendable {
     struct Entry {
         let stored: [UInt8]
         let opened: [UInt8]
-        var bytes: Int { stored.count + opened.count + 96 }
+        /// What the entry takes: its bytes, the arrays' headers and the slot's and the index's share.
+        var bytes: Int { stored.count + opened.count + 160 }
+    }
+    private struct Slot {
+        let key: Key
+        let entry: Entry
+        var referenced: Bool
     }
     private struct State {
-        var newer: [Key: Entry] = [:]
-        var older: [Key: Entry] = [:]
-        var newerBytes = 0
+        var slots: [Slot?] = []
+        var free: [Int] = []
+        var index: [Key: Int] = [:]
+        var hand = 0
+        var bytes = 0
+
+        mutating func remove(at i: Int) {
+            guard let slot = slots[i] else { return }
+            index[slot.key] = nil
+            bytes -= slot.entry.bytes
+            slots[i] = nil
+            free.append(i)
+        }
+
+        /// Frees room for `needed` more bytes within `budget`, the hand sparing each entry read
+        /// since it last passed.
+        mutating func makeRoom(_ needed: Int, budget: Int) {
+            while bytes + needed > budget, !index.isEmpty {
+                if hand >= slots.count { hand = 0 }
+                if slots[hand]?.referenced == true {
+                    slots[hand]!.referenced = false
+                } else if slots[hand] != nil {
+                    remove(at: hand)
+                }
+                hand += 1
+            }
+        }
     }
     private let state = Mutex(State())
-    /// The most the entries take (their stored and opened bytes and a fixed overhead each).
+    /// The most the entries take.
     let budget: Int
 
     init(budget: Int) { self.budget = max(0, budget) }
@@ -39,34 +68,30 @@ final class OpenedRecords: Sendable {
         guard budget > 0 else { return nil }
         let key = Key(id: id, type: type)
         return state.withLock { s -> [UInt8]? in
-            if let e = s.newer[key] { return Self.same(e.stored, stored) ? e.opened : nil }
-            guard let e = s.older.removeValue(forKey: key), Self.same(e.stored, stored) else { return nil }
-            Self.insert(e, key, into: &s, budget: budget)
-            return e.opened
+            guard let i = s.index[key], let slot = s.slots[i], Self.same(slot.entry.stored, stored) else { return nil }
+            if !slot.referenced { s.slots[i]!.referenced = true }
+            return slot.entry.opened
         }
     }
 
-    /// The bytes the entries take now (both generations).
-    var keptBytes: Int {
-        state.withLock { s in s.newerBytes + s.older.values.reduce(0) { $0 + $1.bytes } }
-    }
+    /// The bytes the entries take now.
+    var keptBytes: Int { state.withLock { $0.bytes } }
 
-    /// Keeps `opened`, the record opened from `stored`.
+    /// Keeps `opened`, the record opened from `stored` (in place of what was kept for the record).
     func keep(_ type: String, id: RecordID, stored: UnsafeRawBufferPointer, opened: [UInt8]) {
         let entry = Entry(stored: Array(stored), opened: opened)
-        guard entry.bytes * 2 <= budget else { return }
+        guard entry.bytes * 8 <= budget else { return }
         let key = Key(id: id, type: type)
-        state.withLock { Self.insert(entry, key, into: &$0, budget: budget) }
-    }
-
-    private static func insert(_ entry: Entry, _ key: Key, into s: inout State, budget: Int) {
-        if s.newerBytes + entry.bytes > budget / 2 {
-            s.older = s.newer
-            s.newer = [:]
-            s.newerBytes = 0
+        let budget = budget
+        state.withLock { s in
+            if let i = s.index[key] { s.remove(at: i) }
+            s.makeRoom(entry.bytes, budget: budget)
+            let slot = Slot(key: key, entry: entry, referenced: false)
+            let i: Int
+            if let f = s.free.popLast() { i = f; s.slots[i] = slot } else { i = s.slots.count; s.slots.append(slot) }
+            s.index[key] = i
+            s.bytes += entry.bytes
         }
-        s.newer[key] = entry
-        s.newerBytes += entry.bytes
     }
 
     @inline(__always)
