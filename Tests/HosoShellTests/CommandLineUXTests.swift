@@ -76,6 +76,11 @@ import HosoDomain
         let again = try InteractiveTests.run(hoso, ["query", "--store", store, "--key", other, "--tenant", "demo", "--mode", "csv",
                                                     "SELECT full_name FROM persons WHERE national_id = '\(row[1])'"])
         #expect(again.contains(row[0]), "\(again)")
+        // The processing log keeps the statements that named the national ID with its digest in
+        // its place: still no national ID in the file, and the auditor sees the digest.
+        #expect(!inFile(row[1]) && !inFile(row[0]), "a logged statement wrote the national ID or name in clear")
+        let audit = try InteractiveTests.run(hoso, ["audit", "--store", store, "--key", other, "--tenant", "demo"])
+        #expect(audit.contains("national_id = '#") && !audit.contains(row[1]), "\(audit)")
         let status = try InteractiveTests.run(hoso, ["keys", "status", "--store", store, "--key", other, "--tenant", "demo"])
         #expect(status.contains("demo is sealed") && status.contains("#recovery"), "\(status)")
     }

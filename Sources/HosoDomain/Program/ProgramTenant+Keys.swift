@@ -33,4 +33,23 @@ extension ProgramTenant {
 
     /// The tenant's keys and sealed records.
     public func sealingStatus() throws -> SealingStatus { try tenant.sealingStatus() }
+
+    /// Whether the tenant seals personal fields.
+    public func isSealed() throws -> Bool { try tenant.read { try $0.isSealed() } }
+
+    /// How a value a statement names (a national ID, a name) is written into the processing
+    /// log: as it is in a tenant that is not sealed; in a sealed one, as its keyed digest (the
+    /// one a national-ID lookup uses), so that the log keeps no personal value in clear yet a
+    /// holder of the digest key can tell whether a given value was asked for; `#?` for a
+    /// handle without the digest key.
+    ///
+    /// ```swift
+    /// print(try program.valueForLog("020091000123"))   // 020091000123
+    /// ```
+    public func valueForLog(_ value: String) throws -> String {
+        try tenant.read { txn in
+            guard try txn.isSealed() else { return value }
+            do { return try txn.lookupValue(value) } catch HosoError.sealing { return "#?" }
+        }
+    }
 }

@@ -259,11 +259,33 @@ public final class ShellSession {
         if let context {
             let read = context.personalReads.take()
             if !read.isEmpty {
-                let text = String(chars[start..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = try Self.loggable(chars, from: start, to: end, line: line, lineStart: lineStart, program: context.program)
                 try context.program.logPersonalRead(text, personIDs: read)
             }
         }
         return result
+    }
+
+    /// The statement in `chars[start..<end]` as the processing log keeps it: in a sealed
+    /// tenant, each string and each long number (a national ID written as one) is replaced by
+    /// its keyed digest (``HosoDomain/ProgramTenant/valueForLog(_:)``), so that no name or
+    /// national ID a statement names is written in clear into the store.
+    static func loggable(_ chars: [Character], from start: Int, to end: Int, line: Int, lineStart: Int,
+                         program: ProgramTenant) throws -> String {
+        let plain = { String(chars[start..<end]).trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard try program.isSealed() else { return plain() }
+        let tokens: [Token]
+        do { tokens = try Lexer.tokens(chars, from: start, to: end, line: line, lineStart: lineStart) } catch { return "(a statement that does not parse)" }
+        var out: [Character] = []
+        var at = start
+        for t in tokens where t.kind == .string || (t.kind == .integer && t.text.count >= 9) {
+            out += chars[at..<t.location.offset]
+            let digest = try program.valueForLog(t.text)
+            out += Array(t.kind == .string ? "'\(digest)'" : digest)
+            at = t.location.offset + t.length
+        }
+        out += chars[at..<end]
+        return String(out).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func answerUnlogged(_ chars: [Character], from start: Int, to end: Int, line: Int, lineStart: Int) throws -> ResultSet? {

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 362 examples compiled, 354 of them run, 362 printed lines checked.
+// 363 examples compiled, 355 of them run, 363 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -2043,6 +2043,12 @@ private func example_Program_ProgramTenant_Keys_1(program: ProgramTenant) throws
     let recovery = SealingIdentity.generate()
     print(try program.seal(recoveryPublicKey: recovery.publicKey).recordsSealed)   // 0
     DocOutput.expect("0", from: "print(try program.seal(recoveryPublicKey: recovery.publicKey).recordsSealed)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Keys.swift, example 2
+private func example_Program_ProgramTenant_Keys_2(program: ProgramTenant) throws {
+    print(try program.valueForLog("020091000123"))   // 020091000123
+    DocOutput.expect("020091000123", from: "print(try program.valueForLog(\"020091000123\"))")
 }
 
 // Sources/HosoDomain/Program/ProgramTenant+Merge.swift, example 1
@@ -4163,6 +4169,13 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
             try example_Program_ProgramTenant_Keys_1(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Keys.swift, example 2") func program_ProgramTenant_Keys_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Keys_2(program: program)
         }
     }
 
