@@ -143,7 +143,7 @@ public final class PersonWriter {
         case .csv:
             let sink = try ByteSink(path: personEventsPath ?? siblingPath(of: path, named: "person_events.csv"))
             if byteOrderMark { main.append([0xEF, 0xBB, 0xBF]); sink.append([0xEF, 0xBB, 0xBF]) }
-            main.appendCSVLine(PersonColumn.names)
+            main.appendCSVLine(PersonColumn.written)
             sink.appendCSVLine(PersonEventColumn.names)
             events = sink
         case .ndjson:
@@ -310,7 +310,7 @@ public final class CaseEventWriter {
         sink = try ByteSink(path: path)
         if format == .csv {
             if byteOrderMark { sink.append([0xEF, 0xBB, 0xBF]) }
-            sink.appendCSVLine(CaseEventColumn.names)
+            sink.appendCSVLine(CaseEventColumn.written)
         }
     }
 

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 362 examples compiled, 354 of them run, 362 printed lines checked.
+// 371 examples compiled, 363 of them run, 369 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -378,14 +378,22 @@ private func example_Events_CaseEvent_4() throws {
 }
 
 // Sources/HosoDomain/Events/CaseEvent.swift, example 5
-private func example_Events_CaseEvent_5(data: SyntheticProvince) throws {
+private func example_Events_CaseEvent_5(congSon: CommuneRef, day: Day) throws {
+    var e = CaseEvent(id: 1, kind: .tip, commune: congSon, date: day)
+    e.namedPlace = NamedPlace(commune: CommuneRef(province: 20, district: 178, commune: 6178), placedBy: .whole)
+    print(e.namedPlace?.placedBy.code ?? "")   // whole
+    DocOutput.expect("whole", from: "print(e.namedPlace?.placedBy.code ?? \"\")")
+}
+
+// Sources/HosoDomain/Events/CaseEvent.swift, example 6
+private func example_Events_CaseEvent_6(data: SyntheticProvince) throws {
     let kept = data.event(1).redactedForDeletion()
     print(kept.note == nil)   // true
     DocOutput.expect("true", from: "print(kept.note == nil)")
 }
 
-// Sources/HosoDomain/Events/CaseEvent.swift, example 6
-private func example_Events_CaseEvent_6(congSon: CommuneRef) throws {
+// Sources/HosoDomain/Events/CaseEvent.swift, example 7
+private func example_Events_CaseEvent_7(congSon: CommuneRef) throws {
     var hotspot = CaseEvent(id: 1, kind: .hotspot, commune: congSon, date: Day(year: 2025, month: 1, day: 10)!)
     hotspot.resolvedDate = Day(year: 2025, month: 2, day: 1)!
     print(hotspot.isOpen(on: Day(year: 2025, month: 1, day: 31)!), hotspot.isOpen(on: Day(year: 2025, month: 2, day: 1)!))   // true false
@@ -1027,6 +1035,19 @@ private func example_People_CommuneRef_1() throws {
     DocOutput.expect("[20, 6253]", from: "print(congSon.path)")
 }
 
+// Sources/HosoDomain/People/NamedPlace.swift, example 1
+private func example_People_NamedPlace_1() throws {
+    let named = NamedPlace(commune: CommuneRef(province: 20, district: 178, commune: 6178), placedBy: .primary)
+    print(named.commune.path, named.placedBy.needsReview)   // [20, 178, 6178] true
+    DocOutput.expect("[20, 178, 6178] true", from: "print(named.commune.path, named.placedBy.needsReview)")
+}
+
+// Sources/HosoDomain/People/NamedPlace.swift, example 2
+private func example_People_NamedPlace_2() throws {
+    print(NamedPlace.PlacedBy.primary.code)   // primary
+    DocOutput.expect("primary", from: "print(NamedPlace.PlacedBy.primary.code)")
+}
+
 // Sources/HosoDomain/People/Person.swift, example 1
 private func example_People_Person_1(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
     var p = Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
@@ -1046,20 +1067,28 @@ private func example_People_Person_2(congSon: CommuneRef, day: Day) throws {
 }
 
 // Sources/HosoDomain/People/Person.swift, example 3
-private func example_People_Person_3() throws {
+private func example_People_Person_3(congSon: CommuneRef, day: Day) throws {
+    var p = Person(id: 3, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
+    p.namedPlace = NamedPlace(commune: CommuneRef(province: 20, district: 178, commune: 6178), placedBy: .whole)
+    print(p.namedPlace?.commune.commune ?? 0)   // 6178
+    DocOutput.expect("6178", from: "print(p.namedPlace?.commune.commune ?? 0)")
+}
+
+// Sources/HosoDomain/People/Person.swift, example 4
+private func example_People_Person_4() throws {
     print(Person.Sex(code: "female") == .female)   // true
     DocOutput.expect("true", from: "print(Person.Sex(code: \"female\") == .female)")
 }
 
-// Sources/HosoDomain/People/Person.swift, example 4
-private func example_People_Person_4(data: SyntheticProvince) throws {
+// Sources/HosoDomain/People/Person.swift, example 5
+private func example_People_Person_5(data: SyntheticProvince) throws {
     let kept = data.person(1).redactedForDeletion()
     print(kept.fullName.isEmpty, kept.nationalID == nil, kept.birthDate == nil)   // true true true
     DocOutput.expect("true true true", from: "print(kept.fullName.isEmpty, kept.nationalID == nil, kept.birthDate == nil)")
 }
 
-// Sources/HosoDomain/People/Person.swift, example 5
-private func example_People_Person_5(data: SyntheticProvince) throws {
+// Sources/HosoDomain/People/Person.swift, example 6
+private func example_People_Person_6(data: SyntheticProvince) throws {
     let clear = data.person(1).withoutSealedFields()
     print(clear.fullName.isEmpty, clear.nationalID == nil, clear.history == data.person(1).history)   // true true true
     DocOutput.expect("true true true", from: "print(clear.fullName.isEmpty, clear.nationalID == nil, clear.history == data.person(1).history)")
@@ -1677,18 +1706,24 @@ private func example_Program_ProgramError_6() throws {
 
 // Sources/HosoDomain/Program/ProgramError.swift, example 7
 private func example_Program_ProgramError_7() throws {
-    print(ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3"))   // person 3: commune 99999 is not a commune of this tenant…
-    DocOutput.expect("person 3: commune 99999 is not a commune of this tenant…", from: "print(ProgramError.unknownCommune(code: 99999, field: \"commune\", record: \"person 3\"))")
+    print(ProgramError.placementRefused(record: "person 9", reason: "it names no pre-2025 commune"))   // person 9: assignment refused: it names no pre-2025 commune
+    DocOutput.expect("person 9: assignment refused: it names no pre-2025 commune", from: "print(ProgramError.placementRefused(record: \"person 9\", reason: \"it names no pre-2025 commune\"))")
 }
 
 // Sources/HosoDomain/Program/ProgramError.swift, example 8
 private func example_Program_ProgramError_8() throws {
+    print(ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3"))   // person 3: commune 99999 is not a commune of this tenant…
+    DocOutput.expect("person 3: commune 99999 is not a commune of this tenant…", from: "print(ProgramError.unknownCommune(code: 99999, field: \"commune\", record: \"person 3\"))")
+}
+
+// Sources/HosoDomain/Program/ProgramError.swift, example 9
+private func example_Program_ProgramError_9() throws {
     print(ProgramError.duplicateNationalID(nationalID: "020090001234", existing: 3, new: 7).field)   // national_id
     DocOutput.expect("national_id", from: "print(ProgramError.duplicateNationalID(nationalID: \"020090001234\", existing: 3, new: 7).field)")
 }
 
-// Sources/HosoDomain/Program/ProgramError.swift, example 9
-private func example_Program_ProgramError_9(program: ProgramTenant, day: Day) throws {
+// Sources/HosoDomain/Program/ProgramError.swift, example 10
+private func example_Program_ProgramError_10(program: ProgramTenant, day: Day) throws {
     let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: day)
     do {
         try program.load(persons: [person], events: [])
@@ -1698,8 +1733,8 @@ private func example_Program_ProgramError_9(program: ProgramTenant, day: Day) th
     }
 }
 
-// Sources/HosoDomain/Program/ProgramError.swift, example 10
-private func example_Program_ProgramError_10(program: ProgramTenant, day: Day) throws {
+// Sources/HosoDomain/Program/ProgramError.swift, example 11
+private func example_Program_ProgramError_11(program: ProgramTenant, day: Day) throws {
     let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: day)
     do {
         try program.load(persons: [person], events: [])
@@ -2202,6 +2237,29 @@ private func example_Program_ProgramTenant_Metadata_11(store: Store) throws {
 // Sources/HosoDomain/Program/ProgramTenant+Metadata.swift, example 12
 private func example_Program_ProgramTenant_Metadata_12(store: Store) throws {
     try ProgramTenant.restore("lang-son", in: store, from: "/backups/lang-son-2026-12-01", as: "lang-son-copy")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 1
+private func example_Program_ProgramTenant_Places_1(program: ProgramTenant) throws {
+    for r in try program.placementReviews() { print(r.record, r.named.commune, r.among) }
+    print(try program.placementReviews().count)   // 0
+    DocOutput.expect("0", from: "print(try program.placementReviews().count)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 2
+private func example_Program_ProgramTenant_Places_2(program: ProgramTenant) throws {
+    print(try program.placementReviews().isEmpty)   // true
+    DocOutput.expect("true", from: "print(try program.placementReviews().isEmpty)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 3
+private func example_Program_ProgramTenant_Places_3(program: ProgramTenant) throws {
+    do { try program.assignPlace(person: 1, to: 6184) } catch { print(error) }   // person 1: assignment refused: …
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 4
+private func example_Program_ProgramTenant_Places_4(program: ProgramTenant) throws {
+    do { try program.assignPlace(event: 1, to: 6184) } catch { print(error) }   // event 1: assignment refused: …
 }
 
 // Sources/HosoDomain/Program/ProgramTenant+ProcessingLog.swift, example 1
@@ -3038,15 +3096,23 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("Events/CaseEvent.swift, example 5") func events_CaseEvent_5() throws {
         try DocOutput.run(checks: 1) { c in
-            let data = try c.data
-            try example_Events_CaseEvent_5(data: data)
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_Events_CaseEvent_5(congSon: congSon, day: day)
         }
     }
 
     @Test("Events/CaseEvent.swift, example 6") func events_CaseEvent_6() throws {
         try DocOutput.run(checks: 1) { c in
+            let data = try c.data
+            try example_Events_CaseEvent_6(data: data)
+        }
+    }
+
+    @Test("Events/CaseEvent.swift, example 7") func events_CaseEvent_7() throws {
+        try DocOutput.run(checks: 1) { c in
             let congSon = try c.congSon
-            try example_Events_CaseEvent_6(congSon: congSon)
+            try example_Events_CaseEvent_7(congSon: congSon)
         }
     }
 
@@ -3517,6 +3583,14 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in try example_People_CommuneRef_1() }
     }
 
+    @Test("People/NamedPlace.swift, example 1") func people_NamedPlace_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_NamedPlace_1() }
+    }
+
+    @Test("People/NamedPlace.swift, example 2") func people_NamedPlace_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_NamedPlace_2() }
+    }
+
     @Test("People/Person.swift, example 1") func people_Person_1() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
@@ -3535,20 +3609,28 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("People/Person.swift, example 3") func people_Person_3() throws {
-        try DocOutput.run(checks: 1) { c in try example_People_Person_3() }
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_People_Person_3(congSon: congSon, day: day)
+        }
     }
 
     @Test("People/Person.swift, example 4") func people_Person_4() throws {
-        try DocOutput.run(checks: 1) { c in
-            let data = try c.data
-            try example_People_Person_4(data: data)
-        }
+        try DocOutput.run(checks: 1) { c in try example_People_Person_4() }
     }
 
     @Test("People/Person.swift, example 5") func people_Person_5() throws {
         try DocOutput.run(checks: 1) { c in
             let data = try c.data
             try example_People_Person_5(data: data)
+        }
+    }
+
+    @Test("People/Person.swift, example 6") func people_Person_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let data = try c.data
+            try example_People_Person_6(data: data)
         }
     }
 
@@ -3905,11 +3987,7 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramError.swift, example 9") func program_ProgramError_9() throws {
-        try DocOutput.run(checks: 1) { c in
-            let program = try c.program
-            let day = try c.day
-            try example_Program_ProgramError_9(program: program, day: day)
-        }
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramError_9() }
     }
 
     @Test("Program/ProgramError.swift, example 10") func program_ProgramError_10() throws {
@@ -3917,6 +3995,14 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
             let program = try c.program
             let day = try c.day
             try example_Program_ProgramError_10(program: program, day: day)
+        }
+    }
+
+    @Test("Program/ProgramError.swift, example 11") func program_ProgramError_11() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let day = try c.day
+            try example_Program_ProgramError_11(program: program, day: day)
         }
     }
 
@@ -4310,6 +4396,34 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in
             let store = try c.store
             try example_Program_ProgramTenant_Metadata_10(store: store)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Places.swift, example 1") func program_ProgramTenant_Places_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Places_1(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Places.swift, example 2") func program_ProgramTenant_Places_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Places_2(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Places.swift, example 3") func program_ProgramTenant_Places_3() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Places_3(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Places.swift, example 4") func program_ProgramTenant_Places_4() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Places_4(program: program)
         }
     }
 
