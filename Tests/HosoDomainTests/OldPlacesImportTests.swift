@@ -138,6 +138,9 @@ import HosoStore
             let other = review.among.randomElement(using: &rng)!
             let p = try program.assignPlace(person: id, to: other)
             #expect(p.commune.commune == other && p.namedPlace?.placedBy == .officer && p.namedPlace?.commune == review.named, "seed \(seed)")
+            let fact = try #require(try program.tenant.changes(after: 0, limit: 1_000_000).last { $0.operation != .read })
+            #expect(fact.operation == .update && fact.recordType == "person" && fact.recordIDs == [id] && fact.actor == program.tenant.principal.name,
+                    "seed \(seed): the assignment is a logged update: \(fact)")
         }
         #expect(try program.placementReviews().isEmpty, "seed \(seed)")
         if let whole = placed.first(where: { $0.3 == .whole }) {
