@@ -168,4 +168,82 @@ import HosoStore
         #expect(records.map(\.value.namedPlace!.placedBy) == [.whole, .primary, .file])
         #expect(errors.map(\.line) == [5] && errors[0].field == "commune_code" && errors[0].reason.contains("6616") && errors[0].reason.contains("assigned_commune_code"), "\(errors)")
     }
+
+    /// The brute force of ``ProgramSnapshot/currentCountsByPlaces(on:in:)``: every file read,
+    /// counted in the old commune it named (while still in the commune it was placed in), else in
+    /// the only old commune its 2025 commune took over, else under its 2025 commune.
+    static func bruteForce(_ persons: [Person], on day: Day, today: Day, places: PlaceHistory) -> [PlaceAsOf: [Status: Int]] {
+        var out: [PlaceAsOf: [Status: Int]] = [:]
+        for p in persons {
+            let place = p.commune(on: today), status = p.status(on: today)
+            let key: PlaceAsOf
+            if day >= PlaceHistory.reformDay {
+                key = PlaceAsOf(commune: place, hierarchy: .since2025)
+            } else if let n = p.namedPlace, place == p.commune {
+                key = PlaceAsOf(commune: n.commune, hierarchy: .before2025)
+            } else if places.mapping.rows.filter({ $0.newCommuneCode == place.commune }).count == 1,
+                      let row = places.mapping.rows.first(where: { $0.newCommuneCode == place.commune }) {
+                key = PlaceAsOf(commune: CommuneRef(province: row.oldProvinceCode, district: row.oldDistrictCode, commune: row.oldCommuneCode), hierarchy: .before2025)
+            } else {
+                key = PlaceAsOf(commune: place, hierarchy: .since2025)
+            }
+            out[key, default: [:]][status, default: 0] += 1
+        }
+        return out
+    }
+
+    static func nonZero(_ d: [PlaceAsOf: [Status: Int]]) -> [PlaceAsOf: [Status: Int]] {
+        d.mapValues { $0.filter { $0.value != 0 } }.filter { !$0.value.isEmpty }
+    }
+
+    @Test(arguments: [2025 as UInt64, 11])
+    func countsByEitherHierarchyEqualABruteForce(seed: UInt64) throws {
+        let oracle = try Oracle()
+        let places = try PlaceHistory.official()
+        let today = Day(year: 2025, month: 12, day: 10)!
+        let rows = Self.rows(seed: seed, count: 300, oracle: oracle)
+        let dir = try InterchangeFixtures.directory("bothways\(seed)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try InterchangeFixtures.write(Self.csv(rows), to: dir + "persons.csv")
+        // Decisions in 2024 and 2025: some terms still run on the day asked, some ended.
+        try InterchangeFixtures.write("person_id,date,kind,outcome\n" + rows.filter { $0.id % 2 == 0 }.map {
+            "\($0.id),\($0.id % 4 == 0 ? "2025" : "2024")-10-02,test_result,positive\n\($0.id),\($0.id % 4 == 0 ? "2025" : "2024")-10-03,management_decision,\n"
+        }.joined(), to: dir + "person_events.csv")
+        let store = try temporaryStore(ManualClock(today), name: "bothways\(seed)")
+        // 2025 files beside the old ones: moves, several statuses, communes that took over several old ones.
+        let data = try SyntheticProvince(provinceCode: 20, persons: 250, events: 1, seed: seed, through: Day(year: 2025, month: 12, day: 1)!)
+        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "t"), settings: data.settings())
+        try program.load(persons: data.persons().map { var p = $0; p.id += 10_000; return p }, events: [CaseEvent]())
+        _ = try TableTransfer.importFile(dir + "persons.csv", table: .persons, into: program, places: .before2025)
+        func check(_ context: String) throws {
+            var all: [Person] = []
+            _ = try program.read { q in try q.allPersons { all.append($0); return true } }
+            #expect(all.contains { $0.namedPlace != nil } && all.contains { $0.namedPlace == nil }, "seed \(seed)")
+            for day in [Day(year: 2025, month: 3, day: 1)!, Day(year: 2024, month: 12, day: 10)!, PlaceHistory.reformDay, today] {
+                let got = Self.nonZero(try program.currentCountsByPlaces(on: day, in: .province(20)))
+                let want = Self.nonZero(Self.bruteForce(all, on: day, today: today, places: places))
+                let same = got == want
+                #expect(same, "seed \(seed), \(context), by the communes of \(day): \(got.count) places ≠ \(want.count); first difference: \(String(describing: want.first { got[$0.key] != $0.value }))")
+                #expect(got.values.flatMap(\.values).reduce(0, +) == all.count, "seed \(seed), \(context): every file counted once")
+            }
+            if let c = program.settings.communes.first(where: { places.predecessors(ofNewCommune: $0.ref.commune).count > 1 }) {
+                let one = Self.nonZero(try program.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .commune(c.ref)))
+                let want = Self.nonZero(Self.bruteForce(all.filter { $0.commune(on: today) == c.ref }, on: Day(year: 2025, month: 3, day: 1)!, today: today, places: places))
+                let same = one == want
+                #expect(same, "seed \(seed), \(context), commune \(c.ref)")
+            }
+        }
+        try check("after the import")
+        var rng = SplitMix64(seed: seed)
+        for review in try program.placementReviews() {
+            if case .person(let id) = review.record { try program.assignPlace(person: id, to: review.among.randomElement(using: &rng)!) }
+        }
+        // A file imported from old data that moves away no longer counts in its old commune.
+        if let moved = try program.read({ q -> Person? in var f: Person?; _ = try q.allPersons { if $0.namedPlace != nil { f = $0; return false }; return true }; return f }),
+           let other = program.settings.communes.first(where: { $0.ref != moved.commune }) {
+            try program.record(PersonEvent(date: Day(year: 2025, month: 11, day: 1)!, kind: .moveOut, commune: other.ref), for: moved.id)
+        }
+        try check("after assignments and a move")
+        #expect(try program.verify().isConsistent, "seed \(seed): the indexes differ from a rebuild")
+    }
 }

@@ -119,3 +119,16 @@ extension ProgramTenant {
         return entry.ref
     }
 }
+
+extension ProgramTenant {
+    /// Current persons per status in `area` by the communes in force on `day` (see
+    /// ``ProgramSnapshot/currentCountsByPlaces(on:in:)``), from one snapshot.
+    ///
+    /// ```swift
+    /// let byOld = try program.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .province(20))
+    /// print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))   // true
+    /// ```
+    public func currentCountsByPlaces(on day: Day, in area: Area) throws -> [PlaceAsOf: [Status: Int]] {
+        try read { try $0.currentCountsByPlaces(on: day, in: area) }
+    }
+}

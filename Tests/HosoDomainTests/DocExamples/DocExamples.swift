@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 371 examples compiled, 363 of them run, 369 printed lines checked.
+// 374 examples compiled, 366 of them run, 372 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1835,6 +1835,20 @@ private func example_Program_ProgramSnapshot_Lifecycles_8(program: ProgramTenant
     DocOutput.expect("0", from: "print(late.count)")
 }
 
+// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 1
+private func example_Program_ProgramSnapshot_Places_1() throws {
+    let place = PlaceAsOf(commune: CommuneRef(province: 20, district: 181, commune: 6079), hierarchy: .before2025)
+    print(place)   // 20/181/6079 (before2025)
+    DocOutput.expect("20/181/6079 (before2025)", from: "print(place)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 2
+private func example_Program_ProgramSnapshot_Places_2(q: borrowing ProgramSnapshot) throws {
+    let byOld = try q.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .province(20))
+    print(byOld.values.flatMap(\.values).reduce(0, +) == (try q.currentCounts(in: .province(20)).values.reduce(0, +)))   // true
+    DocOutput.expect("true", from: "print(byOld.values.flatMap(\\.values).reduce(0, +) == (try q.currentCounts(in: .province(20)).values.reduce(0, +)))")
+}
+
 // Sources/HosoDomain/Program/ProgramSnapshot+StatusChanges.swift, example 1
 private func example_Program_ProgramSnapshot_StatusChanges_1(q: borrowing ProgramSnapshot) throws {
     let tally = try q.countStatusChanges(in: .province(20), during: Period.year(2025).range())
@@ -2260,6 +2274,13 @@ private func example_Program_ProgramTenant_Places_3(program: ProgramTenant) thro
 // Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 4
 private func example_Program_ProgramTenant_Places_4(program: ProgramTenant) throws {
     do { try program.assignPlace(event: 1, to: 6184) } catch { print(error) }   // event 1: assignment refused: …
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 5
+private func example_Program_ProgramTenant_Places_5(program: ProgramTenant) throws {
+    let byOld = try program.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .province(20))
+    print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))   // true
+    DocOutput.expect("true", from: "print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))")
 }
 
 // Sources/HosoDomain/Program/ProgramTenant+ProcessingLog.swift, example 1
@@ -4072,6 +4093,14 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         }
     }
 
+    @Test("Program/ProgramSnapshot+Places.swift, example 1") func program_ProgramSnapshot_Places_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramSnapshot_Places_1() }
+    }
+
+    @Test("Program/ProgramSnapshot+Places.swift, example 2") func program_ProgramSnapshot_Places_2() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Places_2(q: q) } }
+    }
+
     @Test("Program/ProgramSnapshot+StatusChanges.swift, example 1") func program_ProgramSnapshot_StatusChanges_1() throws {
         try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_StatusChanges_1(q: q) } }
     }
@@ -4424,6 +4453,13 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 0) { c in
             let program = try c.program
             try example_Program_ProgramTenant_Places_4(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Places.swift, example 5") func program_ProgramTenant_Places_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Places_5(program: program)
         }
     }
 
