@@ -26,6 +26,31 @@ public struct PlaceAsOf: Sendable, Hashable, Comparable, CustomStringConvertible
     public var description: String { "\(commune) (\(hierarchy))" }
 }
 
+extension PlaceHistory {
+    /// Where a record managed by 2025 commune `current` is counted among the communes in force on
+    /// `day`: `current` from 1 July 2025; before, the old commune the record named (`named`)
+    /// while it is still in the commune it was placed in (`placedIn`), else the only old commune
+    /// `current` took over, else `current` itself (a 2025 commune the record cannot be placed
+    /// back from).
+    ///
+    /// ```swift
+    /// let places = try PlaceHistory.official()
+    /// let named = NamedPlace(commune: CommuneRef(province: 20, district: 181, commune: 6079), placedBy: .primary)
+    /// let here = CommuneRef(province: 20, commune: 6079)
+    /// print(places.place(on: Day(year: 2025, month: 3, day: 1)!, current: here, named: named, placedIn: here))   // 20/181/6079 (before2025)
+    /// print(places.place(on: PlaceHistory.reformDay, current: here, named: named, placedIn: here))   // 20/6079 (since2025)
+    /// ```
+    public func place(on day: Day, current: CommuneRef, named: NamedPlace?, placedIn: CommuneRef) -> PlaceAsOf {
+        guard hierarchy(on: day) == .before2025 else { return PlaceAsOf(commune: current, hierarchy: .since2025) }
+        if let named, current == placedIn { return PlaceAsOf(commune: named.commune, hierarchy: .before2025) }
+        let predecessors = predecessors(ofNewCommune: current.commune)
+        if predecessors.count == 1, let old = before.commune(code: predecessors[0].oldCode) {
+            return PlaceAsOf(commune: CommuneRef(province: old.provinceCode, district: old.districtCode ?? 0, commune: old.code), hierarchy: .before2025)
+        }
+        return PlaceAsOf(commune: current, hierarchy: .since2025)
+    }
+}
+
 extension ProgramSnapshot {
     /// Current persons per status in `area`, by the communes in force on `day`: today's
     /// communes from 1 July 2025 (old history rolled in, as ``currentCounts(in:)``); before then
@@ -60,13 +85,7 @@ extension ProgramSnapshot {
             }
             let rest = counts.filter { $0.value != 0 }
             guard !rest.isEmpty else { continue }
-            let place: PlaceAsOf
-            let predecessors = places.predecessors(ofNewCommune: c.commune)
-            if before, predecessors.count == 1, let old = places.before.commune(code: predecessors[0].oldCode) {
-                place = PlaceAsOf(commune: CommuneRef(province: old.provinceCode, district: old.districtCode ?? 0, commune: old.code), hierarchy: .before2025)
-            } else {
-                place = PlaceAsOf(commune: c, hierarchy: .since2025)
-            }
+            let place = places.place(on: day, current: c, named: nil, placedIn: c)
             for (s, n) in rest { out[place, default: [:]][s, default: 0] += n }
         }
         return out

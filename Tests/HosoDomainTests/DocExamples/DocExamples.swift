@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 374 examples compiled, 366 of them run, 372 printed lines checked.
+// 377 examples compiled, 369 of them run, 376 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1843,7 +1843,18 @@ private func example_Program_ProgramSnapshot_Places_1() throws {
 }
 
 // Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 2
-private func example_Program_ProgramSnapshot_Places_2(q: borrowing ProgramSnapshot) throws {
+private func example_Program_ProgramSnapshot_Places_2() throws {
+    let places = try PlaceHistory.official()
+    let named = NamedPlace(commune: CommuneRef(province: 20, district: 181, commune: 6079), placedBy: .primary)
+    let here = CommuneRef(province: 20, commune: 6079)
+    print(places.place(on: Day(year: 2025, month: 3, day: 1)!, current: here, named: named, placedIn: here))   // 20/181/6079 (before2025)
+    DocOutput.expect("20/181/6079 (before2025)", from: "print(places.place(on: Day(year: 2025, month: 3, day: 1)!, current: here, named: named, placedIn: here))")
+    print(places.place(on: PlaceHistory.reformDay, current: here, named: named, placedIn: here))   // 20/6079 (since2025)
+    DocOutput.expect("20/6079 (since2025)", from: "print(places.place(on: PlaceHistory.reformDay, current: here, named: named, placedIn: here))")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 3
+private func example_Program_ProgramSnapshot_Places_3(q: borrowing ProgramSnapshot) throws {
     let byOld = try q.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .province(20))
     print(byOld.values.flatMap(\.values).reduce(0, +) == (try q.currentCounts(in: .province(20)).values.reduce(0, +)))   // true
     DocOutput.expect("true", from: "print(byOld.values.flatMap(\\.values).reduce(0, +) == (try q.currentCounts(in: .province(20)).values.reduce(0, +)))")
@@ -2563,6 +2574,23 @@ private func example_Program_Targets_Target_2(program: ProgramTenant, q: borrowi
     let named = program.commune(code: target.communes[0])!
     print(try q.holdsBack(target, commune: named, indicators: indicators, rules: rules) ?? false)   // true
     DocOutput.expect("true", from: "print(try q.holdsBack(target, commune: named, indicators: indicators, rules: rules) ?? false)")
+}
+
+// Sources/HosoDomain/Synthetic/SyntheticOldProvince.swift, example 1
+private func example_Synthetic_SyntheticOldProvince_1() throws {
+    let old = try SyntheticOldProvince(provinceCode: 20, persons: 50, seed: 2024)
+    let p = old.person(1)
+    print(p.commune.district != 0, old.history.before.commune(code: p.commune.commune)?.provinceCode ?? 0)   // true 20
+    DocOutput.expect("true 20", from: "print(p.commune.district != 0, old.history.before.commune(code: p.commune.commune)?.provinceCode ?? 0)")
+}
+
+// Sources/HosoDomain/Synthetic/SyntheticOldProvince.swift, example 2
+private func example_Synthetic_SyntheticOldProvince_2(directory: String, program: ProgramTenant) throws {
+    let old = try SyntheticOldProvince(provinceCode: 20, persons: 20)
+    let file = try old.write(to: directory)
+    let summary = try TableTransfer.importFile(file, table: .persons, into: program, places: .before2025)
+    print(summary.loaded)   // 20
+    DocOutput.expect("20", from: "print(summary.loaded)")
 }
 
 // Sources/HosoDomain/Synthetic/SyntheticProvince.swift, example 1
@@ -4098,7 +4126,11 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramSnapshot+Places.swift, example 2") func program_ProgramSnapshot_Places_2() throws {
-        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Places_2(q: q) } }
+        try DocOutput.run(checks: 2) { c in try example_Program_ProgramSnapshot_Places_2() }
+    }
+
+    @Test("Program/ProgramSnapshot+Places.swift, example 3") func program_ProgramSnapshot_Places_3() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Places_3(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot+StatusChanges.swift, example 1") func program_ProgramSnapshot_StatusChanges_1() throws {
@@ -4729,6 +4761,18 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
             try c.program.read { q in try example_Program_Targets_Target_2(program: program, q: q) }
+        }
+    }
+
+    @Test("Synthetic/SyntheticOldProvince.swift, example 1") func synthetic_SyntheticOldProvince_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Synthetic_SyntheticOldProvince_1() }
+    }
+
+    @Test("Synthetic/SyntheticOldProvince.swift, example 2") func synthetic_SyntheticOldProvince_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let program = try c.program
+            try example_Synthetic_SyntheticOldProvince_2(directory: directory, program: program)
         }
     }
 
