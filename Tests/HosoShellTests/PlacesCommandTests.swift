@@ -73,4 +73,24 @@ import Testing
         let (verified, _) = try PersonsCommandTests.run(hoso, ["verify"] + tenant)
         #expect(verified.contains("consistent") && !verified.contains("inconsistent"), "\(verified)")
     }
+
+    @Test(.enabled(if: InteractiveTests.hoso != nil, "the hoso executable is not built beside the test bundle"))
+    func demoOfPre2025DataAsksReportYear2025BothWays() throws {
+        let hoso = try #require(InteractiveTests.hoso)
+        let dir = NSTemporaryDirectory() + "hoso-places-demo-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (out, code) = try PersonsCommandTests.run(hoso, ["demo", "--pre-2025", "--persons", "400", "--store", dir + "/store"])
+        #expect(code == 0, "\(out)")
+        #expect(out.contains("400 rows read, 400 loaded, 0 rejected"), "\(out)")
+        #expect(out.contains("BY PLACES AS OF '2025-03-01'") && out.contains("person.named_count") && out.contains("fast path"), "\(out)")
+        let files = dir + "/store/demo-pre-2025/persons.csv"
+        let attributes = try FileManager.default.attributesOfItem(atPath: files)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let header = try String(contentsOfFile: files, encoding: .utf8).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        #expect(header.contains("commune_code,district_code,assigned_commune_code"), "\(header)")
+        // Both ways, the province holds the same files; by the old communes no row names a 2025 commune's code twice.
+        let (totals, _) = try PersonsCommandTests.run(hoso, ["query", "--store", dir + "/store", "--tenant", "demo", "--mode", "csv",
+                                                             "SELECT COUNT(*) FROM persons BY PLACES AS OF '2025-03-01'"])
+        #expect(totals.contains("400"), "\(totals)")
+    }
 }

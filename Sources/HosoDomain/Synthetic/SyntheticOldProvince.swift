@@ -36,9 +36,9 @@ public struct SyntheticOldProvince: Sendable {
 
     /// An old commune that new commune `code` took over (or, rarely, an unmapped one), with the
     /// successor the file assigns (nil: none).
-    func oldPlace(of code: Int32, _ rng: inout SplitMix64) -> (old: Commune, assigned: Int32?) {
+    func oldPlace(of code: Int32, _ rng: inout SplitMix64, unmappedToo: Bool = true) -> (old: Commune, assigned: Int32?) {
         let predecessors = history.predecessors(ofNewCommune: code)
-        if predecessors.isEmpty || (!unmapped.isEmpty && Double.random(in: 0..<1, using: &rng) < 0.01) {
+        if predecessors.isEmpty || (unmappedToo && !unmapped.isEmpty && Double.random(in: 0..<1, using: &rng) < 0.01) {
             if let u = unmapped.randomElement(using: &rng) { return (u, code) }
         }
         let p = predecessors.randomElement(using: &rng)!
@@ -58,7 +58,8 @@ public struct SyntheticOldProvince: Sendable {
         p.namedPlace = assigned.map { NamedPlace(commune: CommuneRef(province: 0, commune: $0), placedBy: .file) }
         for i in p.events.indices {
             if let c = p.events[i].commune, c.province == base.provinceCode {
-                let o = oldPlace(of: c.commune, &rng).old
+                // A move names a commune the mapping places (the file has no column to assign one).
+                let o = oldPlace(of: c.commune, &rng, unmappedToo: false).old
                 p.events[i].commune = CommuneRef(province: o.provinceCode, district: o.districtCode ?? 0, commune: o.code)
             }
         }
