@@ -246,4 +246,47 @@ import HosoStore
         try check("after assignments and a move")
         #expect(try program.verify().isConsistent, "seed \(seed): the indexes differ from a rebuild")
     }
+
+    @Test(arguments: [InterchangeFormat.csv, .ndjson])
+    func anExportOfOldDataImportsAsItWas(format: InterchangeFormat) throws {
+        let oracle = try Oracle()
+        let rows = Self.rows(seed: 99, count: 200, oracle: oracle)
+        let dir = try InterchangeFixtures.directory("roundtrip\(format)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try InterchangeFixtures.write(Self.csv(rows), to: dir + "persons.csv")
+        try InterchangeFixtures.write("person_id,date,kind,outcome\n", to: dir + "person_events.csv")
+        try InterchangeFixtures.write("id,kind,commune_code,district_code,assigned_commune_code,date\n1,tip,5971,178,,2024-03-01\n2,tip,6079,,,2024-03-01\n3,tip,6079,,6184,2024-03-01\n", to: dir + "events.csv")
+        let data = try SyntheticProvince(provinceCode: 20, persons: 1, events: 1, seed: 99)
+        func tenant(_ name: String) throws -> ProgramTenant {
+            let store = try temporaryStore(ManualClock(Day(year: 2025, month: 12, day: 10)!), name: name)
+            return try ProgramTenant.create(in: store, info: TenantInfo(name: "t"), settings: data.settings())
+        }
+        let first = try tenant("roundtripA\(format)")
+        _ = try TableTransfer.importFile(dir + "persons.csv", table: .persons, into: first, places: .before2025)
+        _ = try TableTransfer.importFile(dir + "events.csv", table: .events, into: first, places: .before2025)
+        if let r = try first.placementReviews().first, case .person(let id) = r.record { try first.assignPlace(person: id, to: r.among.last!) }
+        let ext = format == .csv ? "csv" : "ndjson"
+        try FileManager.default.createDirectory(atPath: dir + "out", withIntermediateDirectories: true)
+        try TableTransfer.exportTable(.persons, to: dir + "out/persons.\(ext)", from: first)
+        try TableTransfer.exportTable(.events, to: dir + "out/events.\(ext)", from: first)
+        let second = try tenant("roundtripB\(format)")
+        let p = try TableTransfer.importFile(dir + "out/persons.\(ext)", table: .persons, into: second)
+        let e = try TableTransfer.importFile(dir + "out/events.\(ext)", table: .events, into: second)
+        #expect(p.rejected == 0 && e.rejected == 0, "\(p.text) \(e.text)")
+        var a: [Person] = [], b: [Person] = []
+        _ = try first.read { q in try q.allPersons { a.append($0); return true } }
+        _ = try second.read { q in try q.allPersons { b.append($0); return true } }
+        #expect(a.count == b.count && a.contains { $0.namedPlace?.placedBy == .officer })
+        for (x, y) in zip(a, b) { #expect(personDifferences(x, y).isEmpty, "\(format), person \(x.id): \(personDifferences(x, y))") }
+        var ea: [CaseEvent] = [], eb: [CaseEvent] = []
+        _ = try first.read { q in try q.allEvents { ea.append($0); return true } }
+        _ = try second.read { q in try q.allEvents { eb.append($0); return true } }
+        #expect(ea == eb && ea.count == 3, "\(format)")
+        #expect(try first.placementReviews() == second.placementReviews())
+        #expect(try first.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .province(20)) == second.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .province(20)))
+        // A named commune that is not an old one, or a district that is not its own, is refused.
+        try InterchangeFixtures.write("id,kind,commune_code,date,named_commune_code,named_district_code,placed_by\n7,tip,6079,2024-03-01,99999,,whole\n8,tip,6079,2024-03-01,6079,178,primary\n9,tip,6079,2024-03-01,,,primary\n", to: dir + "bad.csv")
+        let (_, errors) = InterchangeFixtures.readAll(try ImportReader.caseEvents(at: dir + "bad.csv", format: .csv, provinceCode: 20))
+        #expect(errors.map(\.field) == ["named_commune_code", "named_district_code", "named_commune_code"], "\(errors)")
+    }
 }

@@ -79,4 +79,36 @@ struct PlaceCodes: Sendable {
         guard history != nil else { return CommuneRef(province: province, commune: code) }
         return try place(code, district: nil, assigned: nil, field: field, inTenant: false).0
     }
+
+    /// The named place of a row: the one placing an old code made, or the one an export wrote
+    /// (`named_commune_code`, `named_district_code`, `placed_by`), checked against the 2024
+    /// gazetteer; the two together are refused.
+    func named(_ fields: NamedFields, placed: NamedPlace?) throws(FieldFailure) -> NamedPlace? {
+        guard let code = fields.commune else {
+            if fields.district != nil { throw FieldFailure(field: "named_commune_code", reason: "is missing: named_district_code is the district of the old commune it names") }
+            if fields.placedBy != nil { throw FieldFailure(field: "named_commune_code", reason: "is missing: placed_by says how the record named in it was placed") }
+            return placed
+        }
+        guard placed == nil else {
+            throw FieldFailure(field: "named_commune_code", reason: "is written by hoso export for a file of 2025 communes; a file naming pre-2025 communes gives them in commune_code: leave it empty")
+        }
+        let old: Commune?
+        do { old = try PlaceHistory.official().before.commune(code: code) } catch {
+            throw FieldFailure(field: "named_commune_code", reason: "cannot be checked: the bundled 2024 gazetteer cannot be read (\(error))")
+        }
+        guard let old else {
+            throw FieldFailure(field: "named_commune_code", reason: "\(code) is not a commune of the 2024 gazetteer: the old commune a record named (check it with hoso places old \(code))")
+        }
+        if let d = fields.district, d != (old.districtCode ?? 0) {
+            throw FieldFailure(field: "named_district_code", reason: "\(d) is not the district of old commune \(code) \(old.name), which lies in district \(old.districtCode ?? 0)")
+        }
+        return NamedPlace(commune: CommuneRef(province: old.provinceCode, district: old.districtCode ?? 0, commune: code), placedBy: fields.placedBy ?? .whole)
+    }
+}
+
+/// The named-place columns an export writes, as read.
+struct NamedFields: Sendable {
+    var commune: Int32?
+    var district: Int32?
+    var placedBy: NamedPlace.PlacedBy?
 }

@@ -59,12 +59,15 @@ func missing(_ name: String) -> FieldFailure {
 
 enum PersonColumn: Int, InterchangeColumn {
     case id, fullName, birthDate, sex, nationalID, communeCode, village, permanentCommuneCode, permanentVillage,
-         occupation, drugs, fileOpened, notPresent, fromAnotherLocality, districtCode, assignedCommuneCode
+         occupation, drugs, fileOpened, notPresent, fromAnotherLocality, districtCode, assignedCommuneCode,
+         namedCommuneCode, namedDistrictCode, placedBy
     static let names = ["id", "full_name", "birth_date", "sex", "national_id", "commune_code", "village",
                         "permanent_commune_code", "permanent_village", "occupation", "drugs", "file_opened",
-                        "not_present", "from_another_locality", "district_code", "assigned_commune_code"]
-    /// The columns an export writes (the last two are read from files naming pre-2025 communes only).
-    static let written = Array(names.prefix(14))
+                        "not_present", "from_another_locality", "district_code", "assigned_commune_code",
+                        "named_commune_code", "named_district_code", "placed_by"]
+    /// The columns an export writes: all but `district_code` and `assigned_commune_code`, which
+    /// are read from files naming pre-2025 communes only.
+    static let written = names.filter { $0 != "district_code" && $0 != "assigned_commune_code" }
     static let required: [PersonColumn] = [.id, .fullName, .communeCode, .fileOpened]
     static let table = makeTable()
     var isList: Bool { self == .drugs }
@@ -87,6 +90,7 @@ struct PersonFields: FieldsBuilder {
     var fromAnotherLocality = false
     var district: Int32?
     var assignedCommune: Int32?
+    var named = NamedFields()
     /// NDJSON only: the person's events.
     var events: [PersonEvent] = []
     var sawEvents = false
@@ -110,6 +114,9 @@ struct PersonFields: FieldsBuilder {
         case .fromAnotherLocality: fromAnotherLocality = try FieldText.bool(c.name, b)
         case .districtCode: district = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
         case .assignedCommuneCode: assignedCommune = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .namedCommuneCode: named.commune = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .namedDistrictCode: named.district = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .placedBy: named.placedBy = b.isEmpty ? nil : try FieldText.code(NamedPlace.PlacedBy.self, c.name, b)
         }
     }
 
@@ -149,9 +156,9 @@ struct PersonFields: FieldsBuilder {
         guard let fullName else { throw missing("full_name") }
         guard let commune else { throw missing("commune_code") }
         guard let fileOpened else { throw missing("file_opened") }
-        let (place, named) = try places.place(commune, district: district, assigned: assignedCommune)
+        let (place, placed) = try places.place(commune, district: district, assigned: assignedCommune)
         var p = Person(id: id, fullName: fullName, commune: place, fileOpened: fileOpened)
-        p.namedPlace = named
+        p.namedPlace = try places.named(named, placed: placed)
         p.birthDate = birthDate
         p.sex = sex
         p.nationalID = nationalID
@@ -237,12 +244,14 @@ struct PersonEventFields: FieldsBuilder {
 
 enum CaseEventColumn: Int, InterchangeColumn {
     case id, kind, communeCode, date, personIDs, offenceArticle, stage, arrested, areaM2, plants, quantity,
-         tipOutcome, resolvedDate, mobileTrial, note, extensions, reforms, districtCode, assignedCommuneCode
+         tipOutcome, resolvedDate, mobileTrial, note, extensions, reforms, districtCode, assignedCommuneCode,
+         namedCommuneCode, namedDistrictCode, placedBy
     static let names = ["id", "kind", "commune_code", "date", "person_ids", "offence_article", "stage", "arrested",
                         "area_m2", "plants", "quantity", "tip_outcome", "resolved_date", "mobile_trial", "note", "extensions", "reforms",
-                        "district_code", "assigned_commune_code"]
-    /// The columns an export writes (the last two are read from files naming pre-2025 communes only).
-    static let written = Array(names.prefix(17))
+                        "district_code", "assigned_commune_code", "named_commune_code", "named_district_code", "placed_by"]
+    /// The columns an export writes: all but `district_code` and `assigned_commune_code`, which
+    /// are read from files naming pre-2025 communes only.
+    static let written = names.filter { $0 != "district_code" && $0 != "assigned_commune_code" }
     static let required: [CaseEventColumn] = [.id, .kind, .communeCode, .date]
     static let table = makeTable()
     var isList: Bool { self == .personIDs }
@@ -265,6 +274,7 @@ struct CaseEventFields: FieldsBuilder {
     var reforms: RecordID?
     var district: Int32?
     var assignedCommune: Int32?
+    var named = NamedFields()
 
     @inline(__always)
     mutating func set(_ c: CaseEventColumn, _ b: Bytes) throws(FieldFailure) {
@@ -288,6 +298,9 @@ struct CaseEventFields: FieldsBuilder {
         case .reforms: reforms = b.isEmpty ? nil : try FieldText.id(c.name, b)
         case .districtCode: district = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
         case .assignedCommuneCode: assignedCommune = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .namedCommuneCode: named.commune = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .namedDistrictCode: named.district = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .placedBy: named.placedBy = b.isEmpty ? nil : try FieldText.code(NamedPlace.PlacedBy.self, c.name, b)
         }
     }
 
@@ -301,9 +314,9 @@ struct CaseEventFields: FieldsBuilder {
         guard let kind else { throw missing("kind") }
         guard let commune else { throw missing("commune_code") }
         guard let date else { throw missing("date") }
-        let (place, named) = try places.place(commune, district: district, assigned: assignedCommune)
+        let (place, placed) = try places.place(commune, district: district, assigned: assignedCommune)
         var e = CaseEvent(id: id, kind: kind, commune: place, date: date)
-        e.namedPlace = named
+        e.namedPlace = try places.named(named, placed: placed)
         e.personIDs = personIDs
         e.offenceArticle = offenceArticle
         e.stage = stage
