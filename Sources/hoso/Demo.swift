@@ -16,6 +16,12 @@ struct Demo: ParsableCommand {
         --events (or --profile benchmark) build the benchmark's data of the sizes given instead. From a terminal it then opens the shell (hoso shell); when \
         stdin is not a terminal it runs a short showcase of queries and prints their results. \
         --table prints persons by commune and status on the --on day instead.
+
+        --pre-2025 builds old data instead: a synthetic pre-2025 data set of the province (files \
+        opened 2022 – 30/6/2025 naming the old communes and districts of the 2024 gazetteer, --persons \
+        files, default 3,000), written as files and imported into the 2025 tenant with hoso import \
+        --places before2025; the showcase then asks Lạng Sơn's report year 2025 (10/12/2024–9/12/2025) \
+        by today's communes and by the communes as they were (BY PLACES AS OF).
         """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -28,12 +34,23 @@ struct Demo: ParsableCommand {
     @Option(help: "Reporting day of the table (YYYY-MM-DD or DD/MM/YYYY).") var on: String = "2025-12-10"
     @Flag(help: "Keep an existing demo tenant instead of rebuilding it.") var keep = false
     @Flag(help: "Print persons by commune and status on the --on day instead of the shell or showcase.") var table = false
+    @Flag(name: .customLong("pre-2025"), help: "Build a synthetic pre-2025 data set (old communes) and import it into the 2025 tenant.") var pre2025 = false
 
     func run() throws {
         let day: Day
         do { day = try Day.parse(on) } catch { throw ValidationError("--on: \(error)") }
         let store = try storeOptions.open(today: Day(year: 2026, month: 11, day: 24)!)
         let profile = self.profile ?? (persons == nil && events == nil ? .realistic : .benchmark)
+        if pre2025 {
+            let program = try DemoProvince.buildPre2025(in: store, province: province, persons: persons ?? 3_000, seed: seed)
+            if table { try DemoProvince.printCounts(program, on: day); return }
+            let session = try ShellSession(store: store, tenant: program.name)
+            if isatty(STDIN_FILENO) != 0 {
+                print("Opening the shell on it (the same as: hoso shell --store \(store.directory) --tenant \(program.name)).")
+                Foundation.exit(ShellRunner.run(session, interactive: isatty(STDOUT_FILENO) != 0))
+            }
+            Foundation.exit(DemoProvince.showcase(session, DemoProvince.pre2025Statements) ? 0 : 1)
+        }
         let program = try DemoProvince.build(in: store, province: province, persons: persons ?? 100_000, events: events ?? 500_000,
                                              seed: seed, rebuild: !keep, profile: profile)
         if table { try DemoProvince.printCounts(program, on: day); return }
@@ -108,11 +125,53 @@ enum DemoProvince {
          "SELECT name, value, target, met FROM targets WHERE name = 'lang-son-2025';"),
     ]
 
+    /// Creates the demo tenant afresh and imports a synthetic pre-2025 data set into it, through
+    /// the files `hoso import --places before2025` reads.
+    static func buildPre2025(in store: Store, province: Int32, persons: Int, seed: UInt64) throws -> ProgramTenant {
+        if try store.tenants().contains(where: { $0.name == tenantName }) { try store.dropTenant(tenantName) }
+        let old = try SyntheticOldProvince(provinceCode: province, persons: persons, seed: seed)
+        let calendar = province == 20 ? try ReportingCalendar(yearStartMonth: 12, yearStartDay: 10, monthStartDay: 10) : .gregorian
+        let name = old.history.after.province(code: province)?.name ?? "Province \(province)"
+        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: tenantName, displayName: "\(name) (demo data from before the 2025 reform)"),
+                                               settings: old.base.settings(calendar: calendar))
+        let directory = (store.directory as NSString).appendingPathComponent("demo-pre-2025")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let file = try old.write(to: directory)
+        print("Wrote \(persons) synthetic pre-2025 files of \(name) naming the old communes (2024 gazetteer) to \(file) and person_events.csv beside it.")
+        print("hoso import \(file) --table persons --tenant \(tenantName) --places before2025:")
+        let summary = try TableTransfer.importFile(file, table: .persons, into: program, places: .before2025)
+        print("  " + summary.text)
+        let reviews = try program.placementReviews()
+        let assigned = try program.read { q in var n = 0; _ = try q.allPersons { if $0.namedPlace?.placedBy == .file { n += 1 }; return true }; return n }
+        print("  \(assigned) placed by the file's assigned_commune_code; the \(reviews.count) placed by default are listed by hoso places review --tenant \(tenantName).")
+        return try ProgramTenant.open(in: store, name: tenantName)
+    }
+
+    /// Lạng Sơn's report year 2025 (10/12/2024–9/12/2025) asked both ways.
+    static let pre2025Statements = [
+        ("Files by today's communes (the old files rolled into the 2025 communes that took theirs over), top 8:",
+         "SELECT commune, commune_name, COUNT(*) FROM persons GROUP BY commune, commune_name ORDER BY count DESC, commune LIMIT 8;"),
+        ("The same files by the communes as they were on 1/3/2025 (each in the old commune it named), top 8:",
+         "SELECT commune, commune_name, COUNT(*) FROM persons GROUP BY commune ORDER BY count DESC, commune LIMIT 8 BY PLACES AS OF '2025-03-01';"),
+        ("How that is answered:",
+         "EXPLAIN SELECT commune, COUNT(*) FROM persons GROUP BY commune BY PLACES AS OF '2025-03-01';"),
+        ("Both ways the province has the same files:",
+         "SELECT COUNT(*) FROM persons; SELECT COUNT(*) FROM persons BY PLACES AS OF '2025-03-01';"),
+        ("Report year 2025 begins on 10/12/2024: addicts with a file that day, by the communes of that day (old communes), top 5:",
+         "SELECT commune, commune_name, COUNT(*) FROM persons WHERE status = 'addict' AS OF '2024-12-10' GROUP BY commune ORDER BY count DESC, commune_name LIMIT 5 BY PLACES AS OF '2024-12-10';"),
+        ("The same day by today's communes, top 5:",
+         "SELECT commune, commune_name, COUNT(*) FROM persons WHERE status = 'addict' AS OF '2024-12-10' GROUP BY commune, commune_name ORDER BY count DESC, commune_name LIMIT 5;"),
+        ("It ends on 9/12/2025: addicts with a file then, by today's communes (the default), top 5:",
+         "SELECT commune_name, COUNT(*) FROM persons WHERE status = 'addict' AS OF '2025-12-09' GROUP BY commune_name ORDER BY count DESC, commune_name LIMIT 5;"),
+        ("Files opened in report year 2025, by the communes before the reform:",
+         "SELECT commune_name, COUNT(*) FROM persons WHERE file_opened IN REPORT YEAR 2025 GROUP BY commune ORDER BY count DESC, commune_name LIMIT 5 BY PLACES AS OF '2025-06-30';"),
+    ]
+
     /// Runs the showcase, echoing each statement; false when one failed.
-    static func showcase(_ session: ShellSession) -> Bool {
+    static func showcase(_ session: ShellSession, _ statements: [(String, String)] = showcaseStatements) -> Bool {
         fflush(nil)
         session.output("stdin is not a terminal, so here is a short showcase instead of the shell (run `hoso shell` from a terminal for the real thing).\n")
-        for (title, statement) in showcaseStatements {
+        for (title, statement) in statements {
             session.output("\n-- \(title)\nhoso> \(statement)\n")
             guard session.run(statement) else { return false }
         }

@@ -12,14 +12,20 @@ struct Places: ParsableCommand {
         across several has a primary successor, which takes its records unless assigned by village \\
         or by an officer. Old communes without a row must be reported, never dropped.
 
-        Exit codes: 0 printed; 1 a code is not in the gazetteer.
+        Records imported from old data (hoso import --places before2025) keep the old commune they \
+        named; those placed in a split commune's primary successor by default are listed by hoso places \
+        review, and hoso places assign moves one to another successor (a logged update).
+
+        Exit codes: 0 printed (or assigned); 1 a code is not in the gazetteer, or an assignment was refused.
 
         Examples:
           hoso places old 6178              (an old commune: whole into one new commune, split, or unmapped)
           hoso places new 6184              (a new commune: the old communes it took over)
           hoso places unmapped --province 20
+          hoso places review --tenant lang-son
+          hoso places assign 4711 6184 --tenant lang-son
         """,
-        subcommands: [Old.self, New.self, Unmapped.self])
+        subcommands: [Old.self, New.self, Unmapped.self, Review.self, Assign.self])
 
     static func history() throws -> PlaceHistory {
         do { return try PlaceHistory.official() } catch { fail("the bundled gazetteer cannot be read: \(error)") }
@@ -76,6 +82,50 @@ struct Places: ParsableCommand {
                 [String(c.code), c.name, c.districtCode.flatMap { places.before.district(code: $0) }?.name ?? "", c.provinceName]
             }
             print(TextTable(header: ["code", "commune", "district", "province"], rows: rows).render())
+        }
+    }
+}
+
+extension Places {
+    struct Review: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Records imported from old data placed in a split commune's primary successor by default, with the candidate successors.")
+        @OptionGroup var options: Persons.TenantOptions
+        func run() throws {
+            let program = try options.open()
+            let places = try Places.history()
+            let reviews = try program.placementReviews()
+            func name(_ c: Int32, _ g: Gazetteer) -> String { g.commune(code: c).map { "\(c) \($0.name)" } ?? String(c) }
+            print("\(reviews.count) record\(reviews.count == 1 ? "" : "s") placed through a split commune, awaiting review"
+                  + (reviews.isEmpty ? "." : " (move one: hoso places assign ID NEWCODE --tenant \(options.tenant)):"))
+            guard !reviews.isEmpty else { return }
+            let rows = reviews.map { r in
+                [r.record.description, name(r.named.commune, places.before), name(r.placedIn.commune, places.after),
+                 r.among.filter { $0 != r.placedIn.commune }.map { name($0, places.after) }.joined(separator: "; ")]
+            }
+            print(TextTable(header: ["record", "old commune named", "counted in (primary)", "other successors"], rows: rows).render())
+        }
+    }
+
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a record imported from old data to another 2025 commune its old commune went into (an officer's decision, logged).")
+        @OptionGroup var options: Persons.TenantOptions
+        @Argument(help: "The person's id (or the event's, with --event).") var id: UInt64
+        @Argument(help: "The 2025 commune: one of the successors of the old commune the record named.") var newCode: Int32
+        @Flag(help: "ID is a case event's.") var event = false
+        func run() throws {
+            let program = try options.open()
+            let record = event ? "event \(id)" : "person \(id)"
+            do {
+                if event { try program.assignPlace(event: id, to: newCode) } else { try program.assignPlace(person: id, to: newCode) }
+            } catch let error as ProgramError {
+                fail("\(error)")
+            } catch HosoError.recordNotFound {
+                fail("\(record) is not on file in tenant '\(options.tenant)' (hoso places review lists the records to review)")
+            }
+            let name = try Places.history().after.commune(code: newCode)?.name ?? ""
+            print("Assigned \(record) to \(newCode) \(name) (by \(program.tenant.principal.name)).")
         }
     }
 }

@@ -18,10 +18,19 @@ struct Import: ParsableCommand {
           hoso import persons.csv --table persons --tenant lang-son
           hoso import events.ndjson --table events --tenant lang-son --rejects bad-events.ndjson
           hoso import district-b.csv --table persons --tenant lang-son --duplicates keep
+          hoso import old-persons.csv --table persons --tenant lang-son --places before2025
 
         A person whose national ID another file holds is rejected (--duplicates reject, the default) \
         or loaded with the ID waiting for a merge (--duplicates keep): the summary lists those rows; \
         hoso persons duplicates pairs them with the holder and hoso persons merge joins them.
+
+        Old data (--places before2025): the file's commune codes are pre-2025 communes (2024 \
+        gazetteer), optionally with a district_code column that is checked against them. Each record \
+        is counted in the 2025 commune that took its commune over and keeps the old one; a split \
+        commune's records go to its primary successor unless an assigned_commune_code column names \
+        another successor, and the summary lists them for review (hoso places review, hoso places \
+        assign). An old commune without a row in the official mapping is a rejected row unless \
+        assigned_commune_code places it (hoso places unmapped lists them).
         """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -33,8 +42,13 @@ struct Import: ParsableCommand {
     @Option(help: "Rows per batch: each batch lands whole or not at all.") var batchSize: Int = 50_000
     @Option(help: "A person whose national ID another file holds: reject (default) or keep (load it, the ID waiting for a merge).")
     var duplicates: String = "reject"
+    @Option(help: "The communes the file names: since2025 (default, 2025 codes) or before2025 (old codes, placed in their 2025 successors).")
+    var places: String = "since2025"
 
     func run() throws {
+        guard let hierarchy = PlaceHistory.Hierarchy(rawValue: places) else {
+            throw ValidationError("--places must be since2025 or before2025, not '\(places)'")
+        }
         let format = try parseFormat(format)
         guard let policy = DuplicatePolicy(code: duplicates.lowercased()) else {
             throw ValidationError("--duplicates must be reject or keep, not '\(duplicates)'")
@@ -49,7 +63,7 @@ struct Import: ParsableCommand {
         defer { bar.finish(0) }
         do {
             summary = try TableTransfer.importFile(file, table: try parseTable(table, "import reads"), into: program, format: format, rejects: rejects,
-                                                   batchSize: max(1, batchSize), duplicates: policy) { n in bar.update(n) }
+                                                   batchSize: max(1, batchSize), duplicates: policy, places: hierarchy) { n in bar.update(n) }
         } catch let error as BulkLoadError {
             bar.finish(0)
             let loaded = "\(error.recordsLoaded) records in \(error.batch - 1) whole batches were written before it; nothing of batch \(error.batch) was"
@@ -72,6 +86,15 @@ struct Import: ParsableCommand {
         print("\(file) → \(table): \(summary.text)")
         for k in summary.keptDuplicates {
             print("  line \(k.line): person \(k.id) kept, national ID \(k.nationalID) held by person \(k.holder): hoso persons merge \(k.holder) \(k.id) --tenant \(tenant)")
+        }
+        for s in summary.placedThroughSplit.prefix(20) {
+            print("  line \(s.line): \(table == "events" ? "event" : "person") \(s.id) named old commune \(s.named.commune), split across \(s.among.map(String.init).joined(separator: ", ")): "
+                  + "counted in \(s.placedIn) (primary); another: hoso places assign \(s.id) NEWCODE --tenant \(tenant)")
+        }
+        if summary.placedThroughSplit.count > 20 { print("  … \(summary.placedThroughSplit.count - 20) more: hoso places review --tenant \(tenant)") }
+        for r in summary.firstRejects { FileHandle.standardError.write(Data("  rejected: \(r)\n".utf8)) }
+        if summary.rejected > summary.firstRejects.count {
+            FileHandle.standardError.write(Data("  … \(summary.rejected - summary.firstRejects.count) more rejected rows: see the reject file\n".utf8))
         }
         if summary.rejected > 0 { Foundation.exit(2) }
     }

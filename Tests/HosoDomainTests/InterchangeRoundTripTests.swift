@@ -120,10 +120,10 @@ struct InterchangeRoundTripTests {
         try PersonWriter.export(Self.awkwardPersons().prefix(2), to: dir + "persons.csv", format: .csv, byteOrderMark: true)
         let text = String(decoding: try InterchangeFixtures.bytes(dir + "persons.csv"), as: UTF8.self)
         let communes = (Self.data.communes[0].ref.commune, Self.data.communes[1].ref.commune)
-        let expected = "\u{FEFF}id,full_name,birth_date,sex,national_id,commune_code,village,permanent_commune_code,permanent_village,occupation,drugs,file_opened,not_present,from_another_locality\r\n"
+        let expected = "\u{FEFF}id,full_name,birth_date,sex,national_id,commune_code,village,permanent_commune_code,permanent_village,occupation,drugs,file_opened,not_present,from_another_locality,named_commune_code,named_district_code,placed_by\r\n"
             + "900001,\"Đỗ Thị \"\"Hoa\"\", con ông Nguyễn Văn Ất\",2008-02-29,female,020308001234,\(communes.0),\"Xóm 2,\r\nngõ 5\nnhà 3\","
-            + "\(communes.1),\"Bản Ðà \"\"Lạt\"\"\",\"Lao động tự do, làm thuê\",\"ma túy đá;heroin;cần sa, thuốc lắc\",2024-02-29,1,1\r\n"
-            + "900002,A,,unknown,,\(communes.0),,,,,,1999-12-31,0,0\r\n"
+            + "\(communes.1),\"Bản Ðà \"\"Lạt\"\"\",\"Lao động tự do, làm thuê\",\"ma túy đá;heroin;cần sa, thuốc lắc\",2024-02-29,1,1,,,\r\n"
+            + "900002,A,,unknown,,\(communes.0),,,,,,1999-12-31,0,0,,,\r\n"
         #expect(text == expected)
         let events = String(decoding: try InterchangeFixtures.bytes(dir + "person_events.csv"), as: UTF8.self)
         #expect(events.hasPrefix("\u{FEFF}person_id,sequence,date,kind,outcome,program,term_months,commune_code,carried_status,carried_term_end,voids,note\r\n"

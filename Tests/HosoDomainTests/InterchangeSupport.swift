@@ -53,6 +53,7 @@ func personDifferences(_ a: Person, _ b: Person) -> [String] {
     check("file_opened", a.fileOpened, b.fileOpened)
     check("not_present", a.notPresent, b.notPresent)
     check("from_another_locality", a.fromAnotherLocality, b.fromAnotherLocality)
+    check("named_place", a.namedPlace, b.namedPlace)
     check("events.count", a.events.count, b.events.count)
     for (i, (x, y)) in zip(a.events, b.events).enumerated() {
         check("events[\(i)].sequence", x.sequence, y.sequence)

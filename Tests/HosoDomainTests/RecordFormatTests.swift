@@ -69,6 +69,19 @@ import HosoStore
         #expect(throws: HosoError.self) { try bad.bytes.withUnsafeBytes { try Person.decode(id: 4, $0) } }
     }
 
+    @Test func theNamedPlaceOfOldDataRoundTripsAndOlderRecordsHaveNone() throws {
+        var p = sample()
+        #expect(try p.encoded().withUnsafeBytes { try Person.decode(id: 7, $0) }.namedPlace == nil)
+        p.namedPlace = NamedPlace(commune: CommuneRef(province: 20, district: 181, commune: 6079), placedBy: .officer)
+        let read = try p.encoded().withUnsafeBytes { try Person.decode(id: 7, $0) }
+        #expect(read == p && read.namedPlace?.commune.path == [20, 181, 6079])
+        #expect(p.withoutSealedFields().namedPlace == p.namedPlace, "a commune code stays in clear")
+        var e = CaseEvent(id: 5, kind: .tip, commune: CommuneRef(province: 20, commune: 6184), date: d("2024-06-03"))
+        #expect(try e.encoded().withUnsafeBytes { try CaseEvent.decode(id: 5, $0) }.namedPlace == nil)
+        e.namedPlace = NamedPlace(commune: CommuneRef(province: 20, district: 181, commune: 6079), placedBy: .primary)
+        #expect(try e.encoded().withUnsafeBytes { try CaseEvent.decode(id: 5, $0) } == e)
+    }
+
     @Test func caseEventsRoundTrip() throws {
         var e = CaseEvent(id: 5, kind: .drugCase, commune: CommuneRef(province: 20, commune: 6253), date: d("2025-06-03"))
         e.offenceArticle = 251; e.stage = .tried; e.arrested = 2; e.personIDs = [7, 9]; e.mobileTrial = true; e.note = "xét xử lưu động"

@@ -148,8 +148,17 @@ public struct CaseEvent: StoredRecord, Hashable {
     public var id: RecordID
     /// What kind of event.
     public var kind: Kind
-    /// The commune it happened in.
+    /// The commune it happened in (the 2025 successor, for an event imported from old data).
     public var commune: CommuneRef
+    /// The pre-2025 commune the event named when it was imported from old data, with how
+    /// ``commune`` was chosen; `nil` for an event naming a 2025 commune.
+    ///
+    /// ```swift
+    /// var e = CaseEvent(id: 1, kind: .tip, commune: congSon, date: day)
+    /// e.namedPlace = NamedPlace(commune: CommuneRef(province: 20, district: 178, commune: 6178), placedBy: .whole)
+    /// print(e.namedPlace?.placedBy.code ?? "")   // whole
+    /// ```
+    public var namedPlace: NamedPlace?
     /// The day it happened (received, for tips; found, for hotspots and cultivation).
     public var date: Day
     /// Persons involved.
@@ -229,6 +238,7 @@ public struct CaseEvent: StoredRecord, Hashable {
         if extensions != 0 { w.write(15, extensions) }
         w.write(16, reforms.map { Int64(bitPattern: $0) })
         w.write(17, deadline.map { Int64($0.rawValue) })
+        if let namedPlace { w.writeMessage(18) { namedPlace.write(to: &$0) } }
     }
 
     // MARK: Lifecycle (tips, hotspots)
@@ -274,6 +284,7 @@ public struct CaseEvent: StoredRecord, Hashable {
             case 15: extensions = try f.int()
             case 16: reforms = UInt64(bitPattern: try f.int64())
             case 17: deadline = Day(rawValue: Int32(truncatingIfNeeded: try f.int64()))
+            case 18: var m = try f.message(); namedPlace = try NamedPlace.read(&m)
             default: break
             }
         }

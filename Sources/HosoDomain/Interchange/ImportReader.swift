@@ -108,7 +108,12 @@ extension ImportReader where Value == Person {
     /// in NDJSON each line holds a person with its events.
     ///
     /// Commune codes are read into ``CommuneRef``s of province `provinceCode` (0 lets
-    /// the tenant's `prepare` fill in the tenant's province and district).
+    /// the tenant's `prepare` fill in the tenant's province and district). With `places:
+    /// .before2025` they are read as pre-2025 communes (an optional `district_code` column is
+    /// checked against them): each person is placed in the 2025 commune that took its commune
+    /// over and keeps the old one as ``Person/namedPlace``; a split commune's persons go to its
+    /// primary successor unless `assigned_commune_code` names another of its successors; a
+    /// commune the mapping has no row for is a rejected row unless that column places it.
     ///
     /// - Throws: ``InterchangeError`` when a file cannot be opened or its header is not usable.
     ///
@@ -120,13 +125,14 @@ extension ImportReader where Value == Person {
     /// }
     /// ```
     public static func persons(at path: String, format: InterchangeFormat, personEventsPath: String? = nil,
-                               provinceCode: Int32 = 0) throws(InterchangeError) -> ImportReader<Person> {
+                               provinceCode: Int32 = 0, places: PlaceHistory.Hierarchy = .since2025) throws(InterchangeError) -> ImportReader<Person> {
+        let codes = try PlaceCodes.reading(places, province: provinceCode, path: path)
         switch format {
         case .csv:
             let events = personEventsPath ?? siblingPath(of: path, named: "person_events.csv")
-            return ImportReader(try MergedPersonSource(personsPath: path, eventsPath: events, province: provinceCode))
+            return ImportReader(try MergedPersonSource(personsPath: path, eventsPath: events, places: codes))
         case .ndjson:
-            return ImportReader(try NDJSONSource<PersonFields>(path: path, province: provinceCode))
+            return ImportReader(try NDJSONSource<PersonFields>(path: path, places: codes))
         }
     }
 
@@ -147,7 +153,8 @@ extension ImportReader where Value == Person {
 
 extension ImportReader where Value == CaseEvent {
     /// Reads case events from a CSV or NDJSON file. Commune codes are read into ``CommuneRef``s
-    /// of province `provinceCode` (0 lets the tenant's `prepare` fill it in).
+    /// of province `provinceCode` (0 lets the tenant's `prepare` fill it in); with `places:
+    /// .before2025` as pre-2025 communes, placed as for persons (``CaseEvent/namedPlace``).
     ///
     /// - Throws: ``InterchangeError`` when the file cannot be opened or its header is not usable.
     ///
@@ -159,10 +166,11 @@ extension ImportReader where Value == CaseEvent {
     /// print(events.count)   // 20
     /// ```
     public static func caseEvents(at path: String, format: InterchangeFormat,
-                                  provinceCode: Int32 = 0) throws(InterchangeError) -> ImportReader<CaseEvent> {
-        switch format {
-        case .csv: ImportReader(try CSVSource<CaseEventFields>(path: path, province: provinceCode))
-        case .ndjson: ImportReader(try NDJSONSource<CaseEventFields>(path: path, province: provinceCode))
+                                  provinceCode: Int32 = 0, places: PlaceHistory.Hierarchy = .since2025) throws(InterchangeError) -> ImportReader<CaseEvent> {
+        let codes = try PlaceCodes.reading(places, province: provinceCode, path: path)
+        return switch format {
+        case .csv: ImportReader(try CSVSource<CaseEventFields>(path: path, places: codes))
+        case .ndjson: ImportReader(try NDJSONSource<CaseEventFields>(path: path, places: codes))
         }
     }
 

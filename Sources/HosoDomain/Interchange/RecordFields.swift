@@ -27,13 +27,13 @@ protocol FieldsBuilder {
     /// Appends one element of a list column.
     mutating func append(_ column: Column, _ b: Bytes) throws(FieldFailure)
     /// Reads a key that is not a column (NDJSON only); `false` when it is unknown.
-    mutating func readExtra(_ key: Bytes, _ cursor: inout JSONCursor, province: Int32) throws(FieldFailure) -> Bool
+    mutating func readExtra(_ key: Bytes, _ cursor: inout JSONCursor, places: PlaceCodes) throws(FieldFailure) -> Bool
     /// The record, once every field is set; throws for a required field without a value.
-    func make(province: Int32) throws(FieldFailure) -> Value
+    func make(places: PlaceCodes) throws(FieldFailure) -> Value
 }
 
 extension FieldsBuilder {
-    mutating func readExtra(_ key: Bytes, _ cursor: inout JSONCursor, province: Int32) throws(FieldFailure) -> Bool { false }
+    mutating func readExtra(_ key: Bytes, _ cursor: inout JSONCursor, places: PlaceCodes) throws(FieldFailure) -> Bool { false }
 
     /// Sets a column from CSV text, splitting list columns at `;`.
     @inline(__always)
@@ -59,10 +59,15 @@ func missing(_ name: String) -> FieldFailure {
 
 enum PersonColumn: Int, InterchangeColumn {
     case id, fullName, birthDate, sex, nationalID, communeCode, village, permanentCommuneCode, permanentVillage,
-         occupation, drugs, fileOpened, notPresent, fromAnotherLocality
+         occupation, drugs, fileOpened, notPresent, fromAnotherLocality, districtCode, assignedCommuneCode,
+         namedCommuneCode, namedDistrictCode, placedBy
     static let names = ["id", "full_name", "birth_date", "sex", "national_id", "commune_code", "village",
                         "permanent_commune_code", "permanent_village", "occupation", "drugs", "file_opened",
-                        "not_present", "from_another_locality"]
+                        "not_present", "from_another_locality", "district_code", "assigned_commune_code",
+                        "named_commune_code", "named_district_code", "placed_by"]
+    /// The columns an export writes: all but `district_code` and `assigned_commune_code`, which
+    /// are read from files naming pre-2025 communes only.
+    static let written = names.filter { $0 != "district_code" && $0 != "assigned_commune_code" }
     static let required: [PersonColumn] = [.id, .fullName, .communeCode, .fileOpened]
     static let table = makeTable()
     var isList: Bool { self == .drugs }
@@ -83,6 +88,9 @@ struct PersonFields: FieldsBuilder {
     var fileOpened: Day?
     var notPresent = false
     var fromAnotherLocality = false
+    var district: Int32?
+    var assignedCommune: Int32?
+    var named = NamedFields()
     /// NDJSON only: the person's events.
     var events: [PersonEvent] = []
     var sawEvents = false
@@ -104,6 +112,11 @@ struct PersonFields: FieldsBuilder {
         case .fileOpened: fileOpened = try FieldText.optionalDay(c.name, b)
         case .notPresent: notPresent = try FieldText.bool(c.name, b)
         case .fromAnotherLocality: fromAnotherLocality = try FieldText.bool(c.name, b)
+        case .districtCode: district = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .assignedCommuneCode: assignedCommune = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .namedCommuneCode: named.commune = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .namedDistrictCode: named.district = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .placedBy: named.placedBy = b.isEmpty ? nil : try FieldText.code(NamedPlace.PlacedBy.self, c.name, b)
         }
     }
 
@@ -112,7 +125,7 @@ struct PersonFields: FieldsBuilder {
         drugs.append(try FieldText.text(c.name, b))
     }
 
-    mutating func readExtra(_ key: Bytes, _ cursor: inout JSONCursor, province: Int32) throws(FieldFailure) -> Bool {
+    mutating func readExtra(_ key: Bytes, _ cursor: inout JSONCursor, places: PlaceCodes) throws(FieldFailure) -> Bool {
         guard bytesEqual(key, "events") else { return false }
         guard !sawEvents else { throw FieldFailure(field: "events", reason: "appears twice in the object") }
         sawEvents = true
@@ -124,11 +137,11 @@ struct PersonFields: FieldsBuilder {
         repeat {
             var fields = PersonEventFields()
             do throws(FieldFailure) {
-                try NDJSON.readObject(&cursor, into: &fields, province: province)
+                try NDJSON.readObject(&cursor, into: &fields, places: places)
                 if fields.personID != nil {
                     throw FieldFailure(field: "person_id", reason: "is not used inside a person's events: the event belongs to the person around it")
                 }
-                events.append(try fields.makeEvent(province: province))
+                events.append(try fields.makeEvent(places: places))
             } catch {
                 var e = error
                 e.field = "events[\(events.count)]" + (e.field.isEmpty ? "" : "." + e.field)
@@ -138,17 +151,19 @@ struct PersonFields: FieldsBuilder {
         return true
     }
 
-    func make(province: Int32) throws(FieldFailure) -> Person {
+    func make(places: PlaceCodes) throws(FieldFailure) -> Person {
         guard let id else { throw missing("id") }
         guard let fullName else { throw missing("full_name") }
         guard let commune else { throw missing("commune_code") }
         guard let fileOpened else { throw missing("file_opened") }
-        var p = Person(id: id, fullName: fullName, commune: CommuneRef(province: province, commune: commune), fileOpened: fileOpened)
+        let (place, placed) = try places.place(commune, district: district, assigned: assignedCommune)
+        var p = Person(id: id, fullName: fullName, commune: place, fileOpened: fileOpened)
+        p.namedPlace = try places.named(named, placed: placed)
         p.birthDate = birthDate
         p.sex = sex
         p.nationalID = nationalID
         p.village = village
-        p.permanentCommune = permanentCommune.map { CommuneRef(province: province, commune: $0) }
+        p.permanentCommune = try permanentCommune.map { (c) throws(FieldFailure) in try places.commune(c, field: "permanent_commune_code") }
         p.permanentVillage = permanentVillage
         p.occupation = occupation
         p.drugs = drugs
@@ -210,18 +225,18 @@ struct PersonEventFields: FieldsBuilder {
 
     mutating func append(_ c: PersonEventColumn, _ b: Bytes) throws(FieldFailure) { try set(c, b) }
 
-    func makeEvent(province: Int32) throws(FieldFailure) -> PersonEvent {
+    func makeEvent(places: PlaceCodes) throws(FieldFailure) -> PersonEvent {
         guard let date else { throw missing("date") }
         guard let kind else { throw missing("kind") }
         return PersonEvent(date: date, kind: kind, outcome: outcome, program: program, termMonths: termMonths,
-                           commune: commune.map { CommuneRef(province: province, commune: $0) },
+                           commune: try commune.map { (c) throws(FieldFailure) in try places.commune(c, field: "commune_code") },
                            carriedStatus: carriedStatus, carriedTermEnd: carriedTermEnd, voids: voids, note: note,
                            sequence: sequence)
     }
 
-    func make(province: Int32) throws(FieldFailure) -> PersonEventRow {
+    func make(places: PlaceCodes) throws(FieldFailure) -> PersonEventRow {
         guard let personID else { throw missing("person_id") }
-        return PersonEventRow(personID: personID, event: try makeEvent(province: province))
+        return PersonEventRow(personID: personID, event: try makeEvent(places: places))
     }
 }
 
@@ -229,9 +244,14 @@ struct PersonEventFields: FieldsBuilder {
 
 enum CaseEventColumn: Int, InterchangeColumn {
     case id, kind, communeCode, date, personIDs, offenceArticle, stage, arrested, areaM2, plants, quantity,
-         tipOutcome, resolvedDate, mobileTrial, note, extensions, reforms
+         tipOutcome, resolvedDate, mobileTrial, note, extensions, reforms, districtCode, assignedCommuneCode,
+         namedCommuneCode, namedDistrictCode, placedBy
     static let names = ["id", "kind", "commune_code", "date", "person_ids", "offence_article", "stage", "arrested",
-                        "area_m2", "plants", "quantity", "tip_outcome", "resolved_date", "mobile_trial", "note", "extensions", "reforms"]
+                        "area_m2", "plants", "quantity", "tip_outcome", "resolved_date", "mobile_trial", "note", "extensions", "reforms",
+                        "district_code", "assigned_commune_code", "named_commune_code", "named_district_code", "placed_by"]
+    /// The columns an export writes: all but `district_code` and `assigned_commune_code`, which
+    /// are read from files naming pre-2025 communes only.
+    static let written = names.filter { $0 != "district_code" && $0 != "assigned_commune_code" }
     static let required: [CaseEventColumn] = [.id, .kind, .communeCode, .date]
     static let table = makeTable()
     var isList: Bool { self == .personIDs }
@@ -252,6 +272,9 @@ struct CaseEventFields: FieldsBuilder {
     var note: String?
     var extensions = 0
     var reforms: RecordID?
+    var district: Int32?
+    var assignedCommune: Int32?
+    var named = NamedFields()
 
     @inline(__always)
     mutating func set(_ c: CaseEventColumn, _ b: Bytes) throws(FieldFailure) {
@@ -273,6 +296,11 @@ struct CaseEventFields: FieldsBuilder {
         case .note: note = try FieldText.optionalText(c.name, b)
         case .extensions: extensions = b.isEmpty ? 0 : try FieldText.int(c.name, b)
         case .reforms: reforms = b.isEmpty ? nil : try FieldText.id(c.name, b)
+        case .districtCode: district = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .assignedCommuneCode: assignedCommune = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .namedCommuneCode: named.commune = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .namedDistrictCode: named.district = b.isEmpty ? nil : try FieldText.communeCode(c.name, b)
+        case .placedBy: named.placedBy = b.isEmpty ? nil : try FieldText.code(NamedPlace.PlacedBy.self, c.name, b)
         }
     }
 
@@ -281,12 +309,14 @@ struct CaseEventFields: FieldsBuilder {
         personIDs.append(try FieldText.id(c.name, b))
     }
 
-    func make(province: Int32) throws(FieldFailure) -> CaseEvent {
+    func make(places: PlaceCodes) throws(FieldFailure) -> CaseEvent {
         guard let id else { throw missing("id") }
         guard let kind else { throw missing("kind") }
         guard let commune else { throw missing("commune_code") }
         guard let date else { throw missing("date") }
-        var e = CaseEvent(id: id, kind: kind, commune: CommuneRef(province: province, commune: commune), date: date)
+        let (place, placed) = try places.place(commune, district: district, assigned: assignedCommune)
+        var e = CaseEvent(id: id, kind: kind, commune: place, date: date)
+        e.namedPlace = try places.named(named, placed: placed)
         e.personIDs = personIDs
         e.offenceArticle = offenceArticle
         e.stage = stage

@@ -56,16 +56,16 @@ final class CSVSource<B: FieldsBuilder>: RowSource {
     typealias Value = B.Value
     let scanner: CSVScanner
     let columns: [B.Column]
-    let province: Int32
+    let places: PlaceCodes
     let header: String
     private var finished = false
     /// A read error that ended the file early.
     private(set) var readError: InterchangeError?
 
-    init(path: String, province: Int32) throws(InterchangeError) {
+    init(path: String, places: PlaceCodes) throws(InterchangeError) {
         let scanner = try CSVScanner(path: path)
         self.scanner = scanner
-        self.province = province
+        self.places = places
         let expected = B.Column.allCases.map(\.name).joined(separator: ",")
         guard try scanner.next() else {
             throw .badHeader(RowError(file: path, line: 1, field: nil,
@@ -141,7 +141,7 @@ final class CSVSource<B: FieldsBuilder>: RowSource {
             let column = columns[k]
             try scanner.withField(k) { (b) throws(FieldFailure) in try builder.setCSV(column, b) }
         }
-        return try builder.make(province: province)
+        return try builder.make(places: places)
     }
 
     func lastRaw() -> [UInt8] { scanner.raw }
@@ -221,7 +221,7 @@ final class LineScanner {
 
 enum NDJSON {
     /// Reads one object into `fields`: known keys by column, others through `readExtra`.
-    static func readObject<B: FieldsBuilder>(_ c: inout JSONCursor, into fields: inout B, province: Int32) throws(FieldFailure) {
+    static func readObject<B: FieldsBuilder>(_ c: inout JSONCursor, into fields: inout B, places: PlaceCodes) throws(FieldFailure) {
         guard try c.open(UInt8(ascii: "{"), UInt8(ascii: "}")) else { return }
         var seen: UInt64 = 0
         repeat {
@@ -229,7 +229,7 @@ enum NDJSON {
             try c.expect(UInt8(ascii: ":"))
             guard let column = B.Column.table.lookup(key) else {
                 let name = FieldText.shown(key)
-                guard try fields.readExtra(key, &c, province: province) else {
+                guard try fields.readExtra(key, &c, places: places) else {
                     throw FieldFailure(field: name, reason: "is not a known field; the fields are: "
                                        + B.Column.allCases.map(\.name).joined(separator: ", "))
                 }
@@ -272,14 +272,14 @@ enum NDJSON {
 final class NDJSONSource<B: FieldsBuilder>: RowSource {
     typealias Value = B.Value
     let lines: LineScanner
-    let province: Int32
+    let places: PlaceCodes
     @exclusivity(unchecked) private var scratch: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var scratchCapacity = 1 << 16
     private var finished = false
 
-    init(path: String, province: Int32) throws(InterchangeError) {
+    init(path: String, places: PlaceCodes) throws(InterchangeError) {
         lines = try LineScanner(path: path)
-        self.province = province
+        self.places = places
         scratch = .allocate(capacity: scratchCapacity)
     }
 
@@ -312,9 +312,9 @@ final class NDJSONSource<B: FieldsBuilder>: RowSource {
             guard cursor.peek() == UInt8(ascii: "{") else {
                 throw FieldFailure(field: "", reason: "is not a JSON object: each line must hold one object {…}")
             }
-            try NDJSON.readObject(&cursor, into: &fields, province: province)
+            try NDJSON.readObject(&cursor, into: &fields, places: places)
             guard cursor.atEnd() else { throw JSONCursor.syntax("text after the object", at: cursor.i) }
-            return .record(try fields.make(province: province), line: lines.lineNumber)
+            return .record(try fields.make(places: places), line: lines.lineNumber)
         } catch {
             return .rejected(RowError(file: file, line: lines.lineNumber, field: error.field.isEmpty ? nil : error.field,
                                       reason: error.reason, raw: lines.raw))
@@ -347,10 +347,10 @@ final class MergedPersonSource: RowSource {
     private var rescan: CSVScanner?
     private var rescanFailed = false
 
-    init(personsPath: String, eventsPath: String, province: Int32) throws(InterchangeError) {
-        persons = try CSVSource(path: personsPath, province: province)
+    init(personsPath: String, eventsPath: String, places: PlaceCodes) throws(InterchangeError) {
+        persons = try CSVSource(path: personsPath, places: places)
         self.eventsPath = eventsPath
-        let events = try CSVSource<PersonEventFields>(path: eventsPath, province: province)
+        let events = try CSVSource<PersonEventFields>(path: eventsPath, places: places)
         eventsHeader = events.header
         while let row = events.next() {
             switch row {

@@ -44,8 +44,18 @@ public enum TableTransfer {
         /// line, id, national ID (now ``Person/pendingNationalID``) and the holder, in line
         /// order. `hoso persons duplicates` lists them; `hoso persons merge` joins each pair.
         public var keptDuplicates: [(line: Int, id: RecordID, nationalID: String, holder: RecordID)] = []
+        /// Records naming a pre-2025 commune that was split, placed in its primary successor by
+        /// default (an import with `places: .before2025`): their line, id, the old commune and
+        /// the successors it was split across, in line order. An officer checks them with
+        /// `hoso places review` and moves one with `hoso places assign`.
+        public var placedThroughSplit: [(line: Int, id: RecordID, named: CommuneRef, placedIn: Int32, among: [Int32])] = []
+        /// The first rejected rows (up to 5), each naming its file, line, field and reason.
+        public var firstRejects: [RowError] = []
         /// The summary line.
-        public var text: String { mainText + keptText }
+        public var text: String { mainText + keptText + splitText }
+        var splitText: String {
+            placedThroughSplit.isEmpty ? "" : "; \(placedThroughSplit.count) placed through a split commune in its primary successor, for review (hoso places review)"
+        }
         var keptText: String {
             keptDuplicates.isEmpty ? "" : "; \(keptDuplicates.count) kept with a national ID another file holds, waiting for a merge (hoso persons duplicates)"
         }
@@ -85,9 +95,14 @@ public enum TableTransfer {
     /// With `duplicates: .keep`, a person whose national ID another file holds (in the tenant or
     /// earlier in the file) is loaded with it as ``Person/pendingNationalID`` instead of being
     /// rejected, and listed in ``Summary/keptDuplicates``.
+    ///
+    /// With `places: .before2025` the file's commune codes are pre-2025 communes (see
+    /// ``ImportReader/persons(at:format:personEventsPath:provinceCode:places:)``): each record is
+    /// counted in the 2025 commune that took its commune over and keeps the old one as its
+    /// named place; the records placed through a split are listed in ``Summary/placedThroughSplit``.
     public static func importFile(_ path: String, table: TransferTable, into program: ProgramTenant, format: InterchangeFormat? = nil,
                                   rejects: String? = nil, batchSize: Int = 50_000, duplicates: DuplicatePolicy = .reject,
-                                  progress: ((Int) -> Void)? = nil) throws -> Summary {
+                                  places: PlaceHistory.Hierarchy = .since2025, progress: ((Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
         let format = format ?? Self.format(of: path)
         let rejectPath = rejects ?? path + (format == .csv ? ".rejects.csv" : ".rejects.ndjson")
@@ -102,8 +117,10 @@ public enum TableTransfer {
         var rejectFailure: (any Error)?
         var headers: [String: String] = [:]
         var mainFile = path
+        var firstRejects: [RowError] = []
         func reject(_ row: RowError) {
             rejected += 1
+            if firstRejects.count < 5 { firstRejects.append(row) }
             let file = row.file.isEmpty ? mainFile : row.file
             let target = file == mainFile ? rejectPath : file + (format == .csv ? ".rejects.csv" : ".rejects.ndjson")
             if let i = rejectsByFile.firstIndex(where: { $0.file == file }) { rejectsByFile[i].rows += 1 }
@@ -115,6 +132,7 @@ public enum TableTransfer {
         }
         let unique = UniqueRows(program, duplicates: duplicates)
         var keptLines: [RecordID: Int] = [:]
+        var splitRows: [RecordID: (line: Int, named: NamedPlace, placedIn: Int32)] = [:]
         // The rows of the batch being loaded, so that a record the store refuses at commit time
         // (a concurrent import of the same file got there first) goes to the reject file too.
         var inFlight: [RecordID: (line: Int, raw: [UInt8])] = [:]
@@ -125,6 +143,10 @@ public enum TableTransfer {
                     case let .record(value, line):
                         inFlight[id(value)] = (line, reader.lastRowBytes)
                         if unique.kept[id(value)] != nil { keptLines[id(value)] = line }
+                        if let (named, placedIn) = (value as? Person).map({ ($0.namedPlace, $0.commune.commune) }) ?? (value as? CaseEvent).map({ ($0.namedPlace, $0.commune.commune) }),
+                           let named, named.placedBy.needsReview {
+                            splitRows[id(value)] = (line, named, placedIn)
+                        }
                         loaded += 1
                         if loaded % 10_000 == 0 { progress?(loaded) }
                         return value
@@ -141,20 +163,21 @@ public enum TableTransfer {
         func refused(_ id: RecordID, _ error: any Error, file: String) {
             loaded -= 1
             unique.kept[id] = nil
+            splitRows[id] = nil
             let row = inFlight[id] ?? (0, [])
             reject(RowError(error, file: file, line: row.line, raw: row.raw))
         }
         let batchDone: (String, BulkLoadProgress) -> Void = { _, _ in inFlight.removeAll(keepingCapacity: true) }
         switch table {
         case .persons:
-            let reader = try ImportReader.persons(at: path, format: format, provinceCode: province).prepared(by: program)
+            let reader = try ImportReader.persons(at: path, format: format, provinceCode: province, places: places).prepared(by: program)
                 .validated { p in try unique.check(p) }
             headers = reader.headers
             mainFile = reader.file
             try program.load(persons: rows(reader, id: \.id), events: [CaseEvent](), batchSize: batchSize, progress: batchDone,
                              personConflicts: { p, error in refused(p.id, error, file: reader.file) })
         case .events:
-            let reader = try ImportReader.caseEvents(at: path, format: format, provinceCode: province).prepared(by: program)
+            let reader = try ImportReader.caseEvents(at: path, format: format, provinceCode: province, places: places).prepared(by: program)
                 .validated { e in try unique.check(e) }
             headers = reader.headers
             mainFile = reader.file
@@ -167,8 +190,15 @@ public enum TableTransfer {
         var summary = Summary(loaded: loaded, rejected: rejected, rejectFile: rejected == 0 ? nil : rejectsByFile.first?.rejectFile,
                               seconds: Date().timeIntervalSince(started))
         summary.rejectsByFile = rejectsByFile
+        summary.firstRejects = firstRejects
         summary.keptDuplicates = unique.kept.map { (keptLines[$0.key] ?? 0, $0.key, $0.value.nationalID, $0.value.holder) }
             .sorted { ($0.line, $0.id) < ($1.line, $1.id) }
+        if !splitRows.isEmpty {
+            let history = try PlaceHistory.official()
+            summary.placedThroughSplit = splitRows.map { id, row in
+                (row.line, id, row.named.commune, row.placedIn, history.mapping.successors(ofOldCommune: row.named.commune.commune).map(\.newCode))
+            }.sorted { ($0.line, $0.id) < ($1.line, $1.id) }
+        }
         return summary
     }
 

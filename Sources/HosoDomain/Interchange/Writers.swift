@@ -61,6 +61,22 @@ extension ByteSink {
         append("\":" as StaticString)
     }
 
+    /// `,named_commune_code,named_district_code,placed_by` of a CSV row (empty fields for none).
+    func appendNamedPlaceCSV(_ n: NamedPlace?) {
+        append(UInt8(ascii: ","))
+        if let n { append(decimal: Int(n.commune.commune)) }; append(UInt8(ascii: ","))
+        if let n, n.commune.district != 0 { append(decimal: Int(n.commune.district)) }; append(UInt8(ascii: ","))
+        if let n { append(n.placedBy.code) }
+    }
+
+    /// The named-place keys of an NDJSON object (none for none).
+    func appendNamedPlaceJSON(_ n: NamedPlace?) {
+        guard let n else { return }
+        appendKey("named_commune_code"); append(decimal: Int(n.commune.commune))
+        if n.commune.district != 0 { appendKey("named_district_code"); append(decimal: Int(n.commune.district)) }
+        appendKey("placed_by"); append(UInt8(ascii: "\"")); append(n.placedBy.code); append(UInt8(ascii: "\""))
+    }
+
     func appendCSVLine(_ names: [String]) {
         append(names.joined(separator: ","))
         append("\r\n" as StaticString)
@@ -143,7 +159,7 @@ public final class PersonWriter {
         case .csv:
             let sink = try ByteSink(path: personEventsPath ?? siblingPath(of: path, named: "person_events.csv"))
             if byteOrderMark { main.append([0xEF, 0xBB, 0xBF]); sink.append([0xEF, 0xBB, 0xBF]) }
-            main.appendCSVLine(PersonColumn.names)
+            main.appendCSVLine(PersonColumn.written)
             sink.appendCSVLine(PersonEventColumn.names)
             events = sink
         case .ndjson:
@@ -189,6 +205,7 @@ public final class PersonWriter {
         s.append(day: p.fileOpened); s.append(UInt8(ascii: ","))
         s.append(p.notPresent ? UInt8(ascii: "1") : UInt8(ascii: "0")); s.append(UInt8(ascii: ","))
         s.append(p.fromAnotherLocality ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+        s.appendNamedPlaceCSV(p.namedPlace)
         s.append("\r\n" as StaticString)
         guard let e = events else { return }
         for ev in p.events {
@@ -226,6 +243,7 @@ public final class PersonWriter {
         s.appendKey("file_opened"); s.append(UInt8(ascii: "\"")); s.append(day: p.fileOpened); s.append(UInt8(ascii: "\""))
         s.appendKey("not_present"); s.append(p.notPresent ? "true" as StaticString : "false")
         s.appendKey("from_another_locality"); s.append(p.fromAnotherLocality ? "true" as StaticString : "false")
+        s.appendNamedPlaceJSON(p.namedPlace)
         s.appendKey("events"); s.append(UInt8(ascii: "["))
         for (i, e) in p.events.enumerated() {
             if i > 0 { s.append(UInt8(ascii: ",")) }
@@ -310,7 +328,7 @@ public final class CaseEventWriter {
         sink = try ByteSink(path: path)
         if format == .csv {
             if byteOrderMark { sink.append([0xEF, 0xBB, 0xBF]) }
-            sink.appendCSVLine(CaseEventColumn.names)
+            sink.appendCSVLine(CaseEventColumn.written)
         }
     }
 
@@ -348,6 +366,7 @@ public final class CaseEventWriter {
             if let n = e.note { s.appendCSV(n) }; s.append(UInt8(ascii: ","))
             if e.extensions != 0 { s.append(decimal: e.extensions) }; s.append(UInt8(ascii: ","))
             if let r = e.reforms { s.append(decimal: r) }
+            s.appendNamedPlaceCSV(e.namedPlace)
             s.append("\r\n" as StaticString)
         case .ndjson:
             s.appendKey("id", first: true); s.append(decimal: e.id)
@@ -369,6 +388,7 @@ public final class CaseEventWriter {
             if let n = e.note { s.appendKey("note"); s.appendJSON(n) }
             if e.extensions != 0 { s.appendKey("extensions"); s.append(decimal: e.extensions) }
             if let r = e.reforms { s.appendKey("reforms"); s.append(decimal: r) }
+            s.appendNamedPlaceJSON(e.namedPlace)
             s.append("}\n" as StaticString)
         }
         count += 1

@@ -43,6 +43,16 @@ public struct Person: StoredRecord, Hashable {
     public internal(set) var pendingNationalIDDigest: String?
     /// Commune holding the file when it was opened (current residence then).
     public var commune: CommuneRef
+    /// The pre-2025 commune the file named when it was imported from old data, with how
+    /// ``commune`` (its 2025 successor) was chosen; `nil` for a file naming a 2025 commune.
+    /// A commune code, kept in clear in a sealed tenant.
+    ///
+    /// ```swift
+    /// var p = Person(id: 3, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
+    /// p.namedPlace = NamedPlace(commune: CommuneRef(province: 20, district: 178, commune: 6178), placedBy: .whole)
+    /// print(p.namedPlace?.commune.commune ?? 0)   // 6178
+    /// ```
+    public var namedPlace: NamedPlace?
     /// Village or quarter of the current residence.
     public var village: String?
     /// Permanent residence, when it differs.
@@ -201,6 +211,7 @@ public struct Person: StoredRecord, Hashable {
         }
         w.write(30, nationalIDDigest)
         w.write(31, pendingNationalIDDigest)
+        if let namedPlace { w.writeMessage(32) { namedPlace.write(to: &$0) } }
     }
 
     public init(id: RecordID, reader r: inout RecordReader) throws(HosoError) {
@@ -238,6 +249,7 @@ public struct Person: StoredRecord, Hashable {
                 notes.append((index, note))
             case 30: nationalIDDigest = try f.string()
             case 31: pendingNationalIDDigest = try f.string()
+            case 32: var m = try f.message(); namedPlace = try NamedPlace.read(&m)
             default: break
             }
         }

@@ -100,12 +100,12 @@ private enum PathInKey {
 
     static func of(_ index: IndexDefinition) -> PathInKey {
         switch index.name {
-        case Person.byCommune.name: .rest(from: 0)
+        case Person.byCommune.name, Person.placementReview.name: .rest(from: 0)
         case Person.byStatusCommune.name, Person.statusIntervals.name, CaseEvent.overdue.name: .rest(from: 1)
         case Person.byStatusChange.name, CaseEvent.byCommuneKindDate.name: .leading
         case Person.currentCounts.name, Person.changeFlow.name, Person.communeChanges.name,
              CaseEvent.perDay.name, CaseEvent.perMonth.name, CaseEvent.amountsPerDay.name, CaseEvent.amountsPerMonth.name,
-             CaseEvent.lifecycle.name: .levelled(at: 0)
+             CaseEvent.lifecycle.name, Person.namedCounts.name: .levelled(at: 0)
         case Person.statusFlow.name, Person.communeFlow.name: .levelled(at: 1)
         default: .none
         }

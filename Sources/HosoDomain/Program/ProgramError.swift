@@ -55,6 +55,14 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
     /// ```
     case unmergeRefused(alias: RecordID, reason: String)
 
+    /// An assignment of record `record` (imported from old data) to another 2025 commune that was
+    /// refused, and why (nothing was written).
+    ///
+    /// ```swift
+    /// print(ProgramError.placementRefused(record: "person 9", reason: "it names no pre-2025 commune"))   // person 9: assignment refused: it names no pre-2025 commune
+    /// ```
+    case placementRefused(record: String, reason: String)
+
     /// What is wrong and what to do.
     ///
     /// ```swift
@@ -72,6 +80,7 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
             "merge of person \(absorbed) into person \(kept) refused: \(reason)"
         case let .unmergeRefused(alias, reason):
             "undo of the merge of person \(alias) refused: \(reason)"
+        case let .placementRefused(record, reason): "\(record): assignment refused: \(reason)"
         }
     }
 
@@ -86,6 +95,7 @@ public enum ProgramError: Error, Sendable, Hashable, CustomStringConvertible {
         case .duplicateNationalID: "national_id"
         case .invalidUser: "role"
         case .mergeRefused, .unmergeRefused: "id"
+        case .placementRefused: "commune"
         }
     }
 

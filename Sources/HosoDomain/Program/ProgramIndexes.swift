@@ -46,12 +46,23 @@ extension Person {
     /// cause, event)`. Days inside a month come from ``byStatusChange``.
     public static let communeChanges = IndexDefinition("commune_changes", kind: .datedCount,
                                                        key: "(level, commune path) by (status, direction, cause, event)", finest: .month)
+    /// Files imported from old data and placed in a split commune's primary successor by
+    /// default, awaiting an officer's review: `(province, [district,] commune)` of the successor.
+    public static let placementReview = IndexDefinition("placement_review", kind: .value,
+                                                        key: "(province, [district,] commune) placed by default through a split")
+    /// Current persons naming a pre-2025 commune, per the commune managing them and that old
+    /// commune: `(level, commune path…, old province, old district, old commune, status)` → count
+    /// (files that name none, or that moved away from the commune they were placed in, are not
+    /// here: ``currentCounts`` minus these). Asking by the communes as they were is a mapping of
+    /// these keys (``ProgramSnapshot/currentCountsByPlaces(on:in:)``).
+    public static let namedCounts = IndexDefinition("named_count", kind: .count,
+                                                    key: "(level, commune path…, old province, old district, old commune, status) now")
 
     /// The record type `person` with its indexes.
     public static let schema = RecordSchema(
         Person.self, name: "person", formatVersion: 1,
         indexes: [byCommune, byStatus, byStatusCommune, byNationalID, currentCounts, statusIntervals, statusFlow, communeFlow, transitions,
-                  byStatusChange, changeFlow, communeChanges, byPendingNationalID],
+                  byStatusChange, changeFlow, communeChanges, byPendingNationalID, placementReview, namedCounts],
         transitionIndex: transitions)
 
     /// The index entries of the person as of the tenant's current day (`context.today`).
@@ -68,6 +79,8 @@ extension Person {
         for level in 1...place.depth {
             entries.count(Self.currentCounts, ProgramKeys.currentCount(level: level, place, now))
         }
+        if let namedPlace, namedPlace.placedBy.needsReview { entries.value(Self.placementReview, ProgramKeys.commune(commune)) }
+        if let namedPlace, place == commune { entries.count(Self.namedCounts, ProgramKeys.namedCount(place, named: namedPlace.commune, now)) }
         var days: [Int32] = []
         days.reserveCapacity(history.count * 2 + 2)
         for (k, interval) in history.enumerated() {
@@ -141,10 +154,15 @@ extension CaseEvent {
     /// (in time or late) on the resolution's day, re-formed on its day.
     public static let lifecycle = IndexDefinition("lifecycle", kind: .datedCount, key: "(level, area path…) by (kind, milestone)")
 
+    /// Events imported from old data and placed in a split commune's primary successor by
+    /// default, awaiting an officer's review: `(province, [district,] commune)` of the successor.
+    public static let placementReview = IndexDefinition("placement_review", kind: .value,
+                                                        key: "(province, [district,] commune) placed by default through a split")
+
     /// The record type `event` with its indexes.
     public static let schema = RecordSchema(CaseEvent.self, name: "event", formatVersion: 1,
                                             indexes: [byCommuneKindDate, byDate, byPerson, perDay, perMonth, amountsPerDay, amountsPerMonth,
-                                                      overdue, lifecycle])
+                                                      overdue, lifecycle, placementReview])
 
     /// The index entries of the event.
     public func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
@@ -152,6 +170,7 @@ extension CaseEvent {
         let day = date.rawValue
         entries.value(Self.byCommuneKindDate, ProgramKeys.communeKindDay(commune, kindCode, day))
         entries.value(Self.byDate, ProgramKeys.day(day))
+        if let namedPlace, namedPlace.placedBy.needsReview { entries.value(Self.placementReview, ProgramKeys.commune(commune)) }
         for (i, p) in personIDs.enumerated() where !personIDs[..<i].contains(p) {
             entries.value(Self.byPerson, ProgramKeys.person(p))
         }
@@ -243,6 +262,15 @@ enum ProgramKeys {
             k.append(path.count)
             for p in path { k.append(p) }
             k.append(status.rawValue)
+        }
+    }
+
+    /// `(level, commune path…, old province, old district, old commune, status)`.
+    static func namedCount(_ place: CommuneRef, named: CommuneRef, _ status: Int64) -> KeyBytes {
+        KeyBytes { k in
+            k.append(place.depth); place.append(to: &k)
+            k.append(named.province); k.append(named.district); k.append(named.commune)
+            k.append(status)
         }
     }
 

@@ -101,13 +101,13 @@ public struct Executor {
         if let refusal = PersonalReads.refusal(of: used.map { plan.table.columns[$0].name }, in: plan.table.name.rawValue,
                                                allColumns: plan.table.columns.map(\.name), program: program) { throw refusal }
         func person(_ p: Person) throws -> Bool {
-            let row = builder.person(p, on: plan.asOf)
+            let row = builder.person(p, on: plan.asOf, placesDay: plan.placesDay)
             let passes = plan.predicate.map { $0.evaluate(row) == true } ?? true
             if filters || (personal && passes) { context.personalReads.insert(p.id) }
             return try emit(row, passes: passes)
         }
         func event(_ e: CaseEvent) throws -> Bool {
-            let row = builder.event(e)
+            let row = builder.event(e, placesDay: plan.placesDay)
             let passes = plan.predicate.map { $0.evaluate(row) == true } ?? true
             if e.note != nil, filters || (personal && passes) { context.personalReads.insert(contentsOf: e.personIDs) }
             return try emit(row, passes: passes)
@@ -245,6 +245,22 @@ public struct Executor {
                 for (s, n) in try program.countPersonsByStatus(in: area, on: day) where statuses.contains(s) {
                     var row = base(area); row[statusColumn] = .text(s.code)
                     out.append(Weighted(row: row, count: Int64(n), sums: [:]))
+                }
+            }
+        case let .personsCurrentByPlaces(statuses, day):
+            let statusColumn = table.index(of: "status")!
+            for (place, counts) in try program.currentCountsByPlaces(on: day, in: .province(context.province)) {
+                try Interruption.check()
+                var row = [Value](repeating: .null, count: width)
+                // The record's commune of then is the place itself (or, unplaced, its 2025 commune).
+                let named = place.hierarchy == .before2025 ? NamedPlace(commune: place.commune, placedBy: .whole) : nil
+                let (code, name, province) = builder.placed(place.commune, named: named, placedIn: place.commune, day)
+                row[table.index(of: "province")!] = province
+                row[table.index(of: "commune")!] = code
+                row[table.index(of: "commune_name")!] = name
+                for (s, n) in counts where n != 0 && statuses?.contains(s) ?? true {
+                    var r = row; r[statusColumn] = .text(s.code)
+                    out.append(Weighted(row: r, count: Int64(n), sums: [:]))
                 }
             }
         case let .events(kinds, communes, perCommune, range, measures):

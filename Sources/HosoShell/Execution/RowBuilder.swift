@@ -16,23 +16,40 @@ public struct RowBuilder: Sendable {
     private func day(_ d: Day?) -> Value { d.map { .date($0) } ?? .null }
     private func text(_ s: String?) -> Value { s.map { $0.isEmpty ? .null : .text($0) } ?? .null }
 
-    /// A `persons` row with status and commune as of `day`.
-    public func person(_ p: Person, on day: Day) -> [Value] {
+    /// A `persons` row with status and commune as of `day`; with `placesDay` (before the 2025
+    /// reform) the commune is the one of the communes in force then
+    /// (``HosoDomain/PlaceHistory/place(on:current:named:placedIn:)``).
+    public func person(_ p: Person, on day: Day, placesDay: Day? = nil) -> [Value] {
         let place = p.commune(on: day)
+        let (code, name, province) = placed(place, named: p.namedPlace, placedIn: p.commune, placesDay)
         return [
             .int(Int64(bitPattern: p.id)), .text(p.fullName), self.day(p.birthDate), .text(p.sex.code), text(p.nationalID),
-            .int(Int64(place.commune)), .text(context.communes.name(of: place.commune)), .int(Int64(place.province)),
+            code, name, province,
             text(p.village), p.permanentCommune.map { .int(Int64($0.commune)) } ?? .null, text(p.permanentVillage), text(p.occupation),
             p.drugs.isEmpty ? .null : .text(p.drugs.joined(separator: ";")), .text(p.status(on: day).code), .date(p.fileOpened),
             .bool(p.notPresent), .bool(p.fromAnotherLocality), .bool(p.hasPsychosis), .bool(p.isMinor(on: day)),
         ]
     }
 
-    /// An `events` row.
-    public func event(_ e: CaseEvent) -> [Value] {
-        [
-            .int(Int64(bitPattern: e.id)), .text(e.kind.code), .int(Int64(e.commune.commune)), .text(context.communes.name(of: e.commune.commune)),
-            .int(Int64(e.commune.province)), .date(e.date), e.offenceArticle.map { .int(Int64($0)) } ?? .null,
+    /// The commune, commune name and province columns of a record managed by `place`, by the
+    /// communes of `placesDay` when given.
+    func placed(_ place: CommuneRef, named: NamedPlace?, placedIn: CommuneRef, _ placesDay: Day?) -> (Value, Value, Value) {
+        guard let placesDay, let places = try? PlaceHistory.official() else {
+            return (.int(Int64(place.commune)), .text(context.communes.name(of: place.commune)), .int(Int64(place.province)))
+        }
+        let then = places.place(on: placesDay, current: place, named: named, placedIn: placedIn)
+        let name = then.hierarchy == .before2025
+            ? places.before.commune(code: then.commune.commune)?.name ?? ""
+            : context.communes.name(of: place.commune) + " (2025 commune, not placed in the old communes)"
+        return (.int(Int64(then.commune.commune)), .text(name), .int(Int64(then.commune.province)))
+    }
+
+    /// An `events` row; with `placesDay` (before the 2025 reform) its commune is the one of the
+    /// communes in force then.
+    public func event(_ e: CaseEvent, placesDay: Day? = nil) -> [Value] {
+        let (code, name, province) = placed(e.commune, named: e.namedPlace, placedIn: e.commune, placesDay)
+        return [
+            .int(Int64(bitPattern: e.id)), .text(e.kind.code), code, name, province, .date(e.date), e.offenceArticle.map { .int(Int64($0)) } ?? .null,
             e.stage.map { .text($0.code) } ?? .null, .int(Int64(e.arrested)), .int(Int64(e.areaM2)), .int(Int64(e.plants)),
             .int(Int64(e.quantity)), e.tipOutcome.map { .text($0.code) } ?? .null, day(e.resolvedDate), .bool(e.mobileTrial),
             e.personIDs.isEmpty ? .null : .text(e.personIDs.map(String.init).joined(separator: ";")), text(e.note),

@@ -52,6 +52,10 @@ public enum CountPath: Sendable, Hashable {
     /// Events per kind (dated count indexes `province_per_day` / `area_per_month`) and sums
     /// (`province_amounts_per_day` / `area_amounts_per_month`) during a range.
     case events(kinds: [CaseEvent.Kind]?, communes: [CommuneRef]?, perCommune: Bool, range: DayRange, measures: [CaseEvent.Measure])
+    /// Current persons per status by the communes in force on `day` before the 2025 reform
+    /// (`BY PLACES AS OF`): the count indexes `current_count` and `named_count` per commune, their
+    /// keys mapped to the old communes (``HosoDomain/ProgramSnapshot/currentCountsByPlaces(on:in:)``).
+    case personsCurrentByPlaces(statuses: [Status]?, day: Day)
 }
 
 /// A planned query: where the rows come from, the condition, grouping, order and limits.
@@ -66,6 +70,9 @@ public struct Plan: Sendable {
     public var table: TableSchema
     /// The day `status`, `commune` and `minor` of persons are read on.
     public var asOf: Day
+    /// `BY PLACES AS OF` a day before the 2025 reform: rows name the communes in force then
+    /// (``HosoDomain/PlaceHistory/place(on:current:named:placedIn:)``); nil for today's communes.
+    public var placesDay: Day?
     /// The bound condition (applied to every candidate row), nil for none.
     public var predicate: Predicate?
     /// Rows from an index or a scan, when ``count`` is nil.
@@ -134,6 +141,9 @@ public struct Plan: Sendable {
                 lines.append("COUNT from count index \(n(Person.currentCounts)) (level \(per || c != nil ? "commune" : "province"), status: \(codes(statuses)), \(communes(c))); current day \(asOf)")
             case let .personsOnDay(statuses, c, per, day):
                 lines.append("COUNT from dated count index \(per || c != nil ? n(Person.communeFlow) : n(Person.statusFlow)): entries minus exits up to \(day) (status: \(codes(statuses)), \(per || c != nil ? "per commune" : "province level"), \(communes(c)))")
+            case let .personsCurrentByPlaces(statuses, day):
+                lines.append("COUNT from count indexes \(n(Person.currentCounts)) and \(n(Person.namedCounts)) per commune (status: \(codes(statuses))), "
+                             + "keys mapped to the communes of \(day) (the pre-2025 tree: each file in the old commune it named, else the only one its commune took over); current day \(asOf)")
             case let .events(kinds, c, per, range, measures):
                 lines.append("COUNT from the dated count indexes of events (\(n(CaseEvent.perDay)) and its per-area companion) (kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), \(per || c != nil ? "per commune" : "province level"), \(communes(c)), days \(Predicate.rangeText(range)))")
                 if !measures.isEmpty { lines.append("SUM from the dated sum indexes of events (\(n(CaseEvent.amountsPerDay)) and its per-area companion) (\(measures.map { "\($0)" }.joined(separator: ", ")))") }
@@ -164,6 +174,9 @@ public struct Plan: Sendable {
             case .communeList: lines.append("full scan of communes (the tenant's commune list)")
             }
             lines.append("estimated rows: \(estimate)")
+            if let placesDay {
+                lines.append("each row names its commune of \(placesDay) (the pre-2025 tree: the old commune the record named, else the only one its commune took over)")
+            }
             if !residual.isEmpty { lines.append("filter: " + residual.map { $0.describe(cols) }.joined(separator: " AND ")) }
         }
         if aggregates {

@@ -46,6 +46,15 @@ public struct Planner {
             do { asOf = try Day.parse(text) } catch { throw QueryError("not a date after AS OF: \(error.reason) (write '2025-12-10' or '10/12/2025')", at: token) }
             explicitAsOf = asOf != context.today
         }
+        var placesDay: (Day, Token)?
+        if let (text, token) = s.placesAsOf {
+            let day: Day
+            do { day = try Day.parse(text) } catch {
+                throw QueryError("BY PLACES AS OF: not a date: \(error.reason) (write '2025-03-01' or '01/03/2025')", at: token)
+            }
+            // From 1 July 2025 the communes are today's: the default.
+            if day < PlaceHistory.reformDay { placesDay = (day, token) }
+        }
         let predicate = try s.condition.map { c throws(QueryError) in try binder.bind(c, in: table) }
 
         // Outputs.
@@ -69,6 +78,12 @@ public struct Planner {
         }
         var groupBy: [Int] = []
         for (n, t) in s.groupBy { groupBy.append(try binder.column(n, t, in: table)) }
+        // By the old communes a commune's name and province go with its code, and a 2025 commune
+        // whose files are not placed in the old tree may share its code with an old one: they
+        // are grouped apart by name.
+        if placesDay != nil, let commune = table.index(of: "commune"), groupBy.contains(commune) {
+            for name in ["commune_name", "province"] { if let c = table.index(of: name), !groupBy.contains(c) { groupBy.append(c) } }
+        }
         let aggregates = hasAggregate || !groupBy.isEmpty
         if aggregates {
             for (c, t) in plainColumns where !groupBy.contains(c) {
@@ -114,7 +129,11 @@ public struct Planner {
         let r = restrictions(conjuncts, table)
         plan.residual = conjuncts.indices.filter { !r.consumed[$0] }.map { conjuncts[$0] }
         do {
-            try choose(&plan, r, conjuncts: conjuncts, explicitAsOf: explicitAsOf)
+            if let (day, token) = placesDay {
+                try choosePlaces(&plan, r, conjuncts: conjuncts, day: day, token: token, explicitAsOf: explicitAsOf)
+            } else {
+                try choose(&plan, r, conjuncts: conjuncts, explicitAsOf: explicitAsOf)
+            }
         } catch let e as QueryError { throw e } catch {
             throw QueryError("could not read the indexes: \(error)", location: nil)
         }
@@ -181,7 +200,31 @@ public struct Planner {
 
     // MARK: Choice
 
-    private func choose(_ plan: inout Plan, _ r: Restrictions, conjuncts: [Predicate], explicitAsOf: Bool) throws {
+    /// `BY PLACES AS OF` a day before the reform: counts of current persons by the old communes
+    /// from the count indexes (no record is read); other questions of persons and events read
+    /// their rows through an index or a scan, each row naming its commune of then.
+    private func choosePlaces(_ plan: inout Plan, _ r: Restrictions, conjuncts: [Predicate], day: Day, token: Token, explicitAsOf: Bool) throws {
+        let what = "BY PLACES AS OF a day before 1/7/2025 names the communes of then (persons and events)"
+        guard plan.table.name == .persons || plan.table.name == .events else {
+            throw QueryError(what + "; \(plan.table.name.rawValue) is not read by the old communes", at: token)
+        }
+        guard r.communes == nil else {
+            throw QueryError(what + "; a condition on commune is not read with it (the commune codes differ between the trees): group by commune instead", at: token)
+        }
+        let groupNames = Set(plan.groupBy.map { plan.table.columns[$0].name })
+        let countable = plan.table.name == .persons && plan.aggregates && !explicitAsOf && r.consumed.allSatisfy { $0 } && r.ids == nil && r.nationalID == nil
+            && !plan.outputs.contains { if case .sum = $0 { true } else { false } } && groupNames.isSubset(of: ["status", "commune", "commune_name", "province"])
+        if countable {
+            let statuses = r.statuses.map { $0.sorted { $0.rawValue < $1.rawValue } }
+            plan.count = .personsCurrentByPlaces(statuses: statuses, day: day)
+            plan.estimate = context.communes.entries.count * 2 * (statuses?.count ?? Status.allCases.count)
+            return
+        }
+        plan.placesDay = day
+        try choose(&plan, r, conjuncts: conjuncts, explicitAsOf: explicitAsOf, counting: false)
+    }
+
+    private func choose(_ plan: inout Plan, _ r: Restrictions, conjuncts: [Predicate], explicitAsOf: Bool, counting: Bool = true) throws {
         let program = context.program
         let allConsumed = r.consumed.allSatisfy { $0 }
         let groupNames = Set(plan.groupBy.map { plan.table.columns[$0].name })
@@ -192,7 +235,7 @@ public struct Planner {
 
         switch plan.table.name {
         case .persons:
-            let countable = plan.aggregates && allConsumed && r.ids == nil && r.nationalID == nil
+            let countable = counting && plan.aggregates && allConsumed && r.ids == nil && r.nationalID == nil
                 && plan.outputs.allSatisfy { if case .sum = $0 { return false }; return true }
                 && groupNames.isSubset(of: ["status", "commune", "commune_name", "province"])
             let statuses = r.statuses.map { $0.sorted { $0.rawValue < $1.rawValue } }
@@ -201,7 +244,7 @@ public struct Planner {
                 plan.estimate = areas().count * (statuses?.count ?? Status.allCases.count)
                 return
             }
-            if countable, let statuses, !statuses.contains(.none) {
+            if countable && counting, let statuses, !statuses.contains(.none) {
                 plan.count = .personsOnDay(statuses: statuses, communes: communes, perCommune: perCommune, day: plan.asOf)
                 plan.estimate = areas().count * 2 * 5
                 return
@@ -239,7 +282,7 @@ public struct Planner {
                 return CaseEvent.Measure(code: plan.table.columns[c].name)
             }
             let sums = plan.outputs.filter { if case .sum = $0 { return true }; return false }.count
-            let countable = plan.aggregates && allConsumed && r.ids == nil && measures.count == sums
+            let countable = counting && plan.aggregates && allConsumed && r.ids == nil && measures.count == sums
                 && groupNames.isSubset(of: ["kind", "commune", "commune_name", "province"])
             let kinds = r.kinds.map { $0.sorted { $0.rawValue < $1.rawValue } }
             let range = r.ranges["date"] ?? Planner.allDays

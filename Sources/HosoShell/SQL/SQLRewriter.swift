@@ -141,6 +141,7 @@ public enum SQLRewriter {
         // Replacements: byte range of the original → new text.
         var edits: [(Range<Int>, String)] = []
         var asOf: Day?
+        var placesSeen: (Token, Day)?
         var explain = false
         var i = 0
         if let first = sig.first, upper(first) == "EXPLAIN", sig.count > 1, upper(sig[1]) != "QUERY" {
@@ -157,6 +158,22 @@ public enum SQLRewriter {
         }
         while i < sig.count {
             let t = sig[i]
+            // BY PLACES AS OF 'day': today's communes from 1/7/2025 (dropped); before, Hoso's planner only.
+            if upper(t) == "BY", i + 1 < sig.count, upper(sig[i + 1]) == "PLACES" {
+                guard i + 4 < sig.count, upper(sig[i + 2]) == "AS", upper(sig[i + 3]) == "OF", sig[i + 4].kind == .string else {
+                    throw fail("expected BY PLACES AS OF 'date' ('2025-03-01' for the communes before the 2025 reform)", t)
+                }
+                let v = sig[i + 4]
+                let day: Day
+                do { day = try Day.parse(unquote(v)) } catch {
+                    throw fail("BY PLACES AS OF: not a date: \(error.reason) (write '2025-03-01' or '01/03/2025')", v)
+                }
+                guard placesSeen == nil else { throw fail("BY PLACES AS OF is given twice", t) }
+                placesSeen = (t, day)
+                edits.append((t.start..<v.end, ""))
+                i += 5
+                continue
+            }
             // AS OF 'day'
             if upper(t) == "AS", i + 2 < sig.count, upper(sig[i + 1]) == "OF" {
                 let v = sig[i + 2]
@@ -216,6 +233,10 @@ public enum SQLRewriter {
                 continue
             }
             i += 1
+        }
+        if let (t, day) = placesSeen, day < PlaceHistory.reformDay {
+            throw fail("BY PLACES AS OF a day before 1/7/2025 is answered by Hoso's planner (persons and events of one table, their conditions, COUNT, GROUP BY, ORDER BY, LIMIT: "
+                       + "SELECT commune, COUNT(*) FROM persons GROUP BY commune BY PLACES AS OF '\(day)'); it is not read in SQL it hands to SQLite (joins, subqueries, functions…)", t)
         }
         /// A period as a range of ISO days: the same answer as in_period/in_report (days are
         /// ISO text, which sorts as the days do), and a range SQLite hands to the virtual table's

@@ -59,6 +59,7 @@ extension ShellSession {
                   SELECT commune_name, COUNT(*) FROM persons WHERE status = 'addict' AS OF '10/12/2025' GROUP BY commune_name;
                   SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind;
                   SELECT COUNT(*) FROM events WHERE kind = 'drug_case' AND date IN REPORT YEAR 2025;
+                  SELECT commune_name, COUNT(*) FROM persons GROUP BY commune BY PLACES AS OF '2025-03-01';   (the communes before the reform)
                   EXPLAIN SELECT * FROM persons WHERE national_id = '020090001234';
                   SELECT c.name, COUNT(p.id) FROM communes c LEFT JOIN persons p ON p.commune = c.code AND p.status = 'addict' GROUP BY c.code;
                   WITH m AS (SELECT report_month(date) m, COUNT(*) n FROM events GROUP BY 1) SELECT m, n, SUM(n) OVER (ORDER BY m) FROM m;

@@ -247,7 +247,7 @@ public final class ShellSession {
         let m = e.message
         return m.contains("did you mean") || m.hasPrefix("unknown commune") || m.hasPrefix("not a date") || m.hasPrefix("not a reporting period")
             || m.hasPrefix("expected a date") || m.contains("is a code: compare") || m.hasPrefix("unknown ") && !m.hasPrefix("unknown table")
-            || m.hasPrefix("the lower bound of BETWEEN") || m.hasPrefix("the LIKE pattern")
+            || m.hasPrefix("the lower bound of BETWEEN") || m.hasPrefix("the LIKE pattern") || m.hasPrefix("BY PLACES")
     }
 
     /// Answers the statement in `chars[start..<end]` (positions of errors in the whole text).

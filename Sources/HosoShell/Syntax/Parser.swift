@@ -13,7 +13,7 @@
 public struct Parser {
     /// Words that cannot name a column.
     public static let reserved: Set<String> = [
-        "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "BETWEEN", "IN", "LIKE", "IS", "NULL", "AS", "OF", "GROUP", "BY",
+        "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "BETWEEN", "IN", "LIKE", "IS", "NULL", "AS", "OF", "GROUP", "BY", "PLACES",
         "ORDER", "ASC", "DESC", "LIMIT", "OFFSET", "TRUE", "FALSE", "EXPLAIN", "REPORT", "DELETE", "COUNT", "SUM",
     ]
     /// Every keyword (for completion).
@@ -133,6 +133,7 @@ public struct Parser {
             repeat { let (n, t) = try name("a column name in GROUP BY"); groups.append((n, t)) } while acceptSymbol(",")
             s.groupBy = groups
         }
+        try asOf(&s)
         if accept("ORDER") {
             try expect("BY", "after ORDER")
             repeat {
@@ -154,10 +155,26 @@ public struct Parser {
             if accept("OFFSET") { s.offset = try count("OFFSET") }
             else if acceptSymbol(",") { s.offset = s.limit; s.limit = try count("LIMIT") }
         }
+        try asOf(&s)
         return s
     }
 
+    /// `AS OF 'date'` or `BY PLACES AS OF 'date'`, where either may stand.
     private mutating func asOf(_ s: inout SelectStatement) throws(QueryError) {
+        if current.is("BY") {
+            let byToken = advance()
+            try expect("PLACES", "after BY (BY PLACES AS OF 'date': count by the communes in force on that day)")
+            try expect("AS", "after BY PLACES (BY PLACES AS OF 'date')")
+            try expect("OF", "after BY PLACES AS (BY PLACES AS OF 'date')")
+            if s.placesAsOf != nil { throw QueryError("BY PLACES AS OF is given twice", at: byToken) }
+            let t = current
+            guard t.kind == .string else {
+                throw QueryError("expected a date after BY PLACES AS OF ('2025-03-01' for the communes before the 2025 reform), found \(t)", at: t)
+            }
+            _ = advance()
+            s.placesAsOf = (t.text, byToken)
+            return try asOf(&s)
+        }
         guard current.is("AS") else { return }
         let asToken = advance()
         try expect("OF", "after AS (AS OF 'date')")
@@ -166,6 +183,7 @@ public struct Parser {
         guard t.kind == .string else { throw QueryError("expected a date after AS OF ('2025-12-10' or '10/12/2025'), found \(t)", at: t) }
         _ = advance()
         s.asOf = (t.text, t)
+        if current.is("BY") { try asOf(&s) }
     }
 
     private mutating func count(_ what: String) throws(QueryError) -> Int {

@@ -56,6 +56,14 @@ public struct SelectStatement: Sendable, Hashable {
     }
     var asOfText: String?
     var asOfToken: Token?
+    /// `BY PLACES AS OF` date literal and the token of `BY`: count by the communes in force on
+    /// that day (the pre-2025 communes before 1 July 2025).
+    public var placesAsOf: (String, Token)? {
+        get { placesAsOfText.map { ($0, placesAsOfToken!) } }
+        set { placesAsOfText = newValue?.0; placesAsOfToken = newValue?.1 }
+    }
+    var placesAsOfText: String?
+    var placesAsOfToken: Token?
     /// `GROUP BY` columns.
     public var groupBy: [(name: String, token: Token)] {
         get { zip(groupNames, groupTokens).map { ($0, $1) } }

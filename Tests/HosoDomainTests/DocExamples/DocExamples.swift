@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 363 examples compiled, 355 of them run, 363 printed lines checked.
+// 378 examples compiled, 370 of them run, 377 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -378,14 +378,22 @@ private func example_Events_CaseEvent_4() throws {
 }
 
 // Sources/HosoDomain/Events/CaseEvent.swift, example 5
-private func example_Events_CaseEvent_5(data: SyntheticProvince) throws {
+private func example_Events_CaseEvent_5(congSon: CommuneRef, day: Day) throws {
+    var e = CaseEvent(id: 1, kind: .tip, commune: congSon, date: day)
+    e.namedPlace = NamedPlace(commune: CommuneRef(province: 20, district: 178, commune: 6178), placedBy: .whole)
+    print(e.namedPlace?.placedBy.code ?? "")   // whole
+    DocOutput.expect("whole", from: "print(e.namedPlace?.placedBy.code ?? \"\")")
+}
+
+// Sources/HosoDomain/Events/CaseEvent.swift, example 6
+private func example_Events_CaseEvent_6(data: SyntheticProvince) throws {
     let kept = data.event(1).redactedForDeletion()
     print(kept.note == nil)   // true
     DocOutput.expect("true", from: "print(kept.note == nil)")
 }
 
-// Sources/HosoDomain/Events/CaseEvent.swift, example 6
-private func example_Events_CaseEvent_6(congSon: CommuneRef) throws {
+// Sources/HosoDomain/Events/CaseEvent.swift, example 7
+private func example_Events_CaseEvent_7(congSon: CommuneRef) throws {
     var hotspot = CaseEvent(id: 1, kind: .hotspot, commune: congSon, date: Day(year: 2025, month: 1, day: 10)!)
     hotspot.resolvedDate = Day(year: 2025, month: 2, day: 1)!
     print(hotspot.isOpen(on: Day(year: 2025, month: 1, day: 31)!), hotspot.isOpen(on: Day(year: 2025, month: 2, day: 1)!))   // true false
@@ -1027,6 +1035,19 @@ private func example_People_CommuneRef_1() throws {
     DocOutput.expect("[20, 6253]", from: "print(congSon.path)")
 }
 
+// Sources/HosoDomain/People/NamedPlace.swift, example 1
+private func example_People_NamedPlace_1() throws {
+    let named = NamedPlace(commune: CommuneRef(province: 20, district: 178, commune: 6178), placedBy: .primary)
+    print(named.commune.path, named.placedBy.needsReview)   // [20, 178, 6178] true
+    DocOutput.expect("[20, 178, 6178] true", from: "print(named.commune.path, named.placedBy.needsReview)")
+}
+
+// Sources/HosoDomain/People/NamedPlace.swift, example 2
+private func example_People_NamedPlace_2() throws {
+    print(NamedPlace.PlacedBy.primary.code)   // primary
+    DocOutput.expect("primary", from: "print(NamedPlace.PlacedBy.primary.code)")
+}
+
 // Sources/HosoDomain/People/Person.swift, example 1
 private func example_People_Person_1(program: ProgramTenant, congSon: CommuneRef, day: Day) throws {
     var p = Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
@@ -1046,20 +1067,28 @@ private func example_People_Person_2(congSon: CommuneRef, day: Day) throws {
 }
 
 // Sources/HosoDomain/People/Person.swift, example 3
-private func example_People_Person_3() throws {
+private func example_People_Person_3(congSon: CommuneRef, day: Day) throws {
+    var p = Person(id: 3, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: day)
+    p.namedPlace = NamedPlace(commune: CommuneRef(province: 20, district: 178, commune: 6178), placedBy: .whole)
+    print(p.namedPlace?.commune.commune ?? 0)   // 6178
+    DocOutput.expect("6178", from: "print(p.namedPlace?.commune.commune ?? 0)")
+}
+
+// Sources/HosoDomain/People/Person.swift, example 4
+private func example_People_Person_4() throws {
     print(Person.Sex(code: "female") == .female)   // true
     DocOutput.expect("true", from: "print(Person.Sex(code: \"female\") == .female)")
 }
 
-// Sources/HosoDomain/People/Person.swift, example 4
-private func example_People_Person_4(data: SyntheticProvince) throws {
+// Sources/HosoDomain/People/Person.swift, example 5
+private func example_People_Person_5(data: SyntheticProvince) throws {
     let kept = data.person(1).redactedForDeletion()
     print(kept.fullName.isEmpty, kept.nationalID == nil, kept.birthDate == nil)   // true true true
     DocOutput.expect("true true true", from: "print(kept.fullName.isEmpty, kept.nationalID == nil, kept.birthDate == nil)")
 }
 
-// Sources/HosoDomain/People/Person.swift, example 5
-private func example_People_Person_5(data: SyntheticProvince) throws {
+// Sources/HosoDomain/People/Person.swift, example 6
+private func example_People_Person_6(data: SyntheticProvince) throws {
     let clear = data.person(1).withoutSealedFields()
     print(clear.fullName.isEmpty, clear.nationalID == nil, clear.history == data.person(1).history)   // true true true
     DocOutput.expect("true true true", from: "print(clear.fullName.isEmpty, clear.nationalID == nil, clear.history == data.person(1).history)")
@@ -1677,18 +1706,24 @@ private func example_Program_ProgramError_6() throws {
 
 // Sources/HosoDomain/Program/ProgramError.swift, example 7
 private func example_Program_ProgramError_7() throws {
-    print(ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3"))   // person 3: commune 99999 is not a commune of this tenant…
-    DocOutput.expect("person 3: commune 99999 is not a commune of this tenant…", from: "print(ProgramError.unknownCommune(code: 99999, field: \"commune\", record: \"person 3\"))")
+    print(ProgramError.placementRefused(record: "person 9", reason: "it names no pre-2025 commune"))   // person 9: assignment refused: it names no pre-2025 commune
+    DocOutput.expect("person 9: assignment refused: it names no pre-2025 commune", from: "print(ProgramError.placementRefused(record: \"person 9\", reason: \"it names no pre-2025 commune\"))")
 }
 
 // Sources/HosoDomain/Program/ProgramError.swift, example 8
 private func example_Program_ProgramError_8() throws {
+    print(ProgramError.unknownCommune(code: 99999, field: "commune", record: "person 3"))   // person 3: commune 99999 is not a commune of this tenant…
+    DocOutput.expect("person 3: commune 99999 is not a commune of this tenant…", from: "print(ProgramError.unknownCommune(code: 99999, field: \"commune\", record: \"person 3\"))")
+}
+
+// Sources/HosoDomain/Program/ProgramError.swift, example 9
+private func example_Program_ProgramError_9() throws {
     print(ProgramError.duplicateNationalID(nationalID: "020090001234", existing: 3, new: 7).field)   // national_id
     DocOutput.expect("national_id", from: "print(ProgramError.duplicateNationalID(nationalID: \"020090001234\", existing: 3, new: 7).field)")
 }
 
-// Sources/HosoDomain/Program/ProgramError.swift, example 9
-private func example_Program_ProgramError_9(program: ProgramTenant, day: Day) throws {
+// Sources/HosoDomain/Program/ProgramError.swift, example 10
+private func example_Program_ProgramError_10(program: ProgramTenant, day: Day) throws {
     let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: day)
     do {
         try program.load(persons: [person], events: [])
@@ -1698,8 +1733,8 @@ private func example_Program_ProgramError_9(program: ProgramTenant, day: Day) th
     }
 }
 
-// Sources/HosoDomain/Program/ProgramError.swift, example 10
-private func example_Program_ProgramError_10(program: ProgramTenant, day: Day) throws {
+// Sources/HosoDomain/Program/ProgramError.swift, example 11
+private func example_Program_ProgramError_11(program: ProgramTenant, day: Day) throws {
     let person = Person(id: 1, fullName: "Nguyễn Văn An", commune: CommuneRef(province: 20, commune: 99999), fileOpened: day)
     do {
         try program.load(persons: [person], events: [])
@@ -1798,6 +1833,31 @@ private func example_Program_ProgramSnapshot_Lifecycles_8(program: ProgramTenant
     let late = try program.overdue(.tip, in: .province(20), on: Day(year: 2025, month: 6, day: 30)!)
     print(late.count)   // 0
     DocOutput.expect("0", from: "print(late.count)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 1
+private func example_Program_ProgramSnapshot_Places_1() throws {
+    let place = PlaceAsOf(commune: CommuneRef(province: 20, district: 181, commune: 6079), hierarchy: .before2025)
+    print(place)   // 20/181/6079 (before2025)
+    DocOutput.expect("20/181/6079 (before2025)", from: "print(place)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 2
+private func example_Program_ProgramSnapshot_Places_2() throws {
+    let places = try PlaceHistory.official()
+    let named = NamedPlace(commune: CommuneRef(province: 20, district: 181, commune: 6079), placedBy: .primary)
+    let here = CommuneRef(province: 20, commune: 6079)
+    print(places.place(on: Day(year: 2025, month: 3, day: 1)!, current: here, named: named, placedIn: here))   // 20/181/6079 (before2025)
+    DocOutput.expect("20/181/6079 (before2025)", from: "print(places.place(on: Day(year: 2025, month: 3, day: 1)!, current: here, named: named, placedIn: here))")
+    print(places.place(on: PlaceHistory.reformDay, current: here, named: named, placedIn: here))   // 20/6079 (since2025)
+    DocOutput.expect("20/6079 (since2025)", from: "print(places.place(on: PlaceHistory.reformDay, current: here, named: named, placedIn: here))")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 3
+private func example_Program_ProgramSnapshot_Places_3(q: borrowing ProgramSnapshot) throws {
+    let byOld = try q.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .province(20))
+    print(byOld.values.flatMap(\.values).reduce(0, +) == (try q.currentCounts(in: .province(20)).values.reduce(0, +)))   // true
+    DocOutput.expect("true", from: "print(byOld.values.flatMap(\\.values).reduce(0, +) == (try q.currentCounts(in: .province(20)).values.reduce(0, +)))")
 }
 
 // Sources/HosoDomain/Program/ProgramSnapshot+StatusChanges.swift, example 1
@@ -2210,6 +2270,36 @@ private func example_Program_ProgramTenant_Metadata_12(store: Store) throws {
     try ProgramTenant.restore("lang-son", in: store, from: "/backups/lang-son-2026-12-01", as: "lang-son-copy")
 }
 
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 1
+private func example_Program_ProgramTenant_Places_1(program: ProgramTenant) throws {
+    for r in try program.placementReviews() { print(r.record, r.named.commune, r.among) }
+    print(try program.placementReviews().count)   // 0
+    DocOutput.expect("0", from: "print(try program.placementReviews().count)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 2
+private func example_Program_ProgramTenant_Places_2(program: ProgramTenant) throws {
+    print(try program.placementReviews().isEmpty)   // true
+    DocOutput.expect("true", from: "print(try program.placementReviews().isEmpty)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 3
+private func example_Program_ProgramTenant_Places_3(program: ProgramTenant) throws {
+    do { try program.assignPlace(person: 1, to: 6184) } catch { print(error) }   // person 1: assignment refused: …
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 4
+private func example_Program_ProgramTenant_Places_4(program: ProgramTenant) throws {
+    do { try program.assignPlace(event: 1, to: 6184) } catch { print(error) }   // event 1: assignment refused: …
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 5
+private func example_Program_ProgramTenant_Places_5(program: ProgramTenant) throws {
+    let byOld = try program.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .province(20))
+    print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))   // true
+    DocOutput.expect("true", from: "print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))")
+}
+
 // Sources/HosoDomain/Program/ProgramTenant+ProcessingLog.swift, example 1
 private func example_Program_ProgramTenant_ProcessingLog_1(program: ProgramTenant) throws {
     try program.logPersonalRead("shown on the portal", personIDs: [7, 3])
@@ -2490,6 +2580,23 @@ private func example_Program_Targets_Target_2(program: ProgramTenant, q: borrowi
     let named = program.commune(code: target.communes[0])!
     print(try q.holdsBack(target, commune: named, indicators: indicators, rules: rules) ?? false)   // true
     DocOutput.expect("true", from: "print(try q.holdsBack(target, commune: named, indicators: indicators, rules: rules) ?? false)")
+}
+
+// Sources/HosoDomain/Synthetic/SyntheticOldProvince.swift, example 1
+private func example_Synthetic_SyntheticOldProvince_1() throws {
+    let old = try SyntheticOldProvince(provinceCode: 20, persons: 50, seed: 2024)
+    let p = old.person(1)
+    print(p.commune.district != 0, old.history.before.commune(code: p.commune.commune)?.provinceCode ?? 0)   // true 20
+    DocOutput.expect("true 20", from: "print(p.commune.district != 0, old.history.before.commune(code: p.commune.commune)?.provinceCode ?? 0)")
+}
+
+// Sources/HosoDomain/Synthetic/SyntheticOldProvince.swift, example 2
+private func example_Synthetic_SyntheticOldProvince_2(directory: String, program: ProgramTenant) throws {
+    let old = try SyntheticOldProvince(provinceCode: 20, persons: 20)
+    let file = try old.write(to: directory)
+    let summary = try TableTransfer.importFile(file, table: .persons, into: program, places: .before2025)
+    print(summary.loaded)   // 20
+    DocOutput.expect("20", from: "print(summary.loaded)")
 }
 
 // Sources/HosoDomain/Synthetic/SyntheticProvince.swift, example 1
@@ -3044,15 +3151,23 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("Events/CaseEvent.swift, example 5") func events_CaseEvent_5() throws {
         try DocOutput.run(checks: 1) { c in
-            let data = try c.data
-            try example_Events_CaseEvent_5(data: data)
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_Events_CaseEvent_5(congSon: congSon, day: day)
         }
     }
 
     @Test("Events/CaseEvent.swift, example 6") func events_CaseEvent_6() throws {
         try DocOutput.run(checks: 1) { c in
+            let data = try c.data
+            try example_Events_CaseEvent_6(data: data)
+        }
+    }
+
+    @Test("Events/CaseEvent.swift, example 7") func events_CaseEvent_7() throws {
+        try DocOutput.run(checks: 1) { c in
             let congSon = try c.congSon
-            try example_Events_CaseEvent_6(congSon: congSon)
+            try example_Events_CaseEvent_7(congSon: congSon)
         }
     }
 
@@ -3523,6 +3638,14 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in try example_People_CommuneRef_1() }
     }
 
+    @Test("People/NamedPlace.swift, example 1") func people_NamedPlace_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_NamedPlace_1() }
+    }
+
+    @Test("People/NamedPlace.swift, example 2") func people_NamedPlace_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_People_NamedPlace_2() }
+    }
+
     @Test("People/Person.swift, example 1") func people_Person_1() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
@@ -3541,20 +3664,28 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("People/Person.swift, example 3") func people_Person_3() throws {
-        try DocOutput.run(checks: 1) { c in try example_People_Person_3() }
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            let day = try c.day
+            try example_People_Person_3(congSon: congSon, day: day)
+        }
     }
 
     @Test("People/Person.swift, example 4") func people_Person_4() throws {
-        try DocOutput.run(checks: 1) { c in
-            let data = try c.data
-            try example_People_Person_4(data: data)
-        }
+        try DocOutput.run(checks: 1) { c in try example_People_Person_4() }
     }
 
     @Test("People/Person.swift, example 5") func people_Person_5() throws {
         try DocOutput.run(checks: 1) { c in
             let data = try c.data
             try example_People_Person_5(data: data)
+        }
+    }
+
+    @Test("People/Person.swift, example 6") func people_Person_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let data = try c.data
+            try example_People_Person_6(data: data)
         }
     }
 
@@ -3911,11 +4042,7 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramError.swift, example 9") func program_ProgramError_9() throws {
-        try DocOutput.run(checks: 1) { c in
-            let program = try c.program
-            let day = try c.day
-            try example_Program_ProgramError_9(program: program, day: day)
-        }
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramError_9() }
     }
 
     @Test("Program/ProgramError.swift, example 10") func program_ProgramError_10() throws {
@@ -3923,6 +4050,14 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
             let program = try c.program
             let day = try c.day
             try example_Program_ProgramError_10(program: program, day: day)
+        }
+    }
+
+    @Test("Program/ProgramError.swift, example 11") func program_ProgramError_11() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            let day = try c.day
+            try example_Program_ProgramError_11(program: program, day: day)
         }
     }
 
@@ -3990,6 +4125,18 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
             let program = try c.program
             try example_Program_ProgramSnapshot_Lifecycles_8(program: program)
         }
+    }
+
+    @Test("Program/ProgramSnapshot+Places.swift, example 1") func program_ProgramSnapshot_Places_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramSnapshot_Places_1() }
+    }
+
+    @Test("Program/ProgramSnapshot+Places.swift, example 2") func program_ProgramSnapshot_Places_2() throws {
+        try DocOutput.run(checks: 2) { c in try example_Program_ProgramSnapshot_Places_2() }
+    }
+
+    @Test("Program/ProgramSnapshot+Places.swift, example 3") func program_ProgramSnapshot_Places_3() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Places_3(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot+StatusChanges.swift, example 1") func program_ProgramSnapshot_StatusChanges_1() throws {
@@ -4326,6 +4473,41 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         }
     }
 
+    @Test("Program/ProgramTenant+Places.swift, example 1") func program_ProgramTenant_Places_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Places_1(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Places.swift, example 2") func program_ProgramTenant_Places_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Places_2(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Places.swift, example 3") func program_ProgramTenant_Places_3() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Places_3(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Places.swift, example 4") func program_ProgramTenant_Places_4() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Places_4(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Places.swift, example 5") func program_ProgramTenant_Places_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Places_5(program: program)
+        }
+    }
+
     @Test("Program/ProgramTenant+ProcessingLog.swift, example 1") func program_ProgramTenant_ProcessingLog_1() throws {
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
@@ -4592,6 +4774,18 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
             try c.program.read { q in try example_Program_Targets_Target_2(program: program, q: q) }
+        }
+    }
+
+    @Test("Synthetic/SyntheticOldProvince.swift, example 1") func synthetic_SyntheticOldProvince_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Synthetic_SyntheticOldProvince_1() }
+    }
+
+    @Test("Synthetic/SyntheticOldProvince.swift, example 2") func synthetic_SyntheticOldProvince_2() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let program = try c.program
+            try example_Synthetic_SyntheticOldProvince_2(directory: directory, program: program)
         }
     }
 

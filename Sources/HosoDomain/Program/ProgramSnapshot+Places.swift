@@ -1,0 +1,93 @@
+import HosoStore
+
+/// A commune of the tree in force on a day, as a count by the communes as they were names it:
+/// an old commune (its 2024 province, district and code) before 1 July 2025, a 2025 commune
+/// from then on, or, before then, a 2025 commune whose files cannot be placed in the old tree
+/// (they name no old commune and the commune took over several).
+///
+/// ```swift
+/// let place = PlaceAsOf(commune: CommuneRef(province: 20, district: 181, commune: 6079), hierarchy: .before2025)
+/// print(place)   // 20/181/6079 (before2025)
+/// ```
+public struct PlaceAsOf: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The commune, of the tree `hierarchy`.
+    public var commune: CommuneRef
+    /// The tree the commune belongs to.
+    public var hierarchy: PlaceHistory.Hierarchy
+
+    /// Creates a place.
+    public init(commune: CommuneRef, hierarchy: PlaceHistory.Hierarchy) {
+        self.commune = commune; self.hierarchy = hierarchy
+    }
+
+    public static func < (a: PlaceAsOf, b: PlaceAsOf) -> Bool {
+        (a.hierarchy == .since2025 ? 1 : 0, a.commune) < (b.hierarchy == .since2025 ? 1 : 0, b.commune)
+    }
+    public var description: String { "\(commune) (\(hierarchy))" }
+}
+
+extension PlaceHistory {
+    /// Where a record managed by 2025 commune `current` is counted among the communes in force on
+    /// `day`: `current` from 1 July 2025; before, the old commune the record named (`named`)
+    /// while it is still in the commune it was placed in (`placedIn`), else the only old commune
+    /// `current` took over, else `current` itself (a 2025 commune the record cannot be placed
+    /// back from).
+    ///
+    /// ```swift
+    /// let places = try PlaceHistory.official()
+    /// let named = NamedPlace(commune: CommuneRef(province: 20, district: 181, commune: 6079), placedBy: .primary)
+    /// let here = CommuneRef(province: 20, commune: 6079)
+    /// print(places.place(on: Day(year: 2025, month: 3, day: 1)!, current: here, named: named, placedIn: here))   // 20/181/6079 (before2025)
+    /// print(places.place(on: PlaceHistory.reformDay, current: here, named: named, placedIn: here))   // 20/6079 (since2025)
+    /// ```
+    public func place(on day: Day, current: CommuneRef, named: NamedPlace?, placedIn: CommuneRef) -> PlaceAsOf {
+        guard hierarchy(on: day) == .before2025 else { return PlaceAsOf(commune: current, hierarchy: .since2025) }
+        if let named, current == placedIn { return PlaceAsOf(commune: named.commune, hierarchy: .before2025) }
+        let predecessors = predecessors(ofNewCommune: current.commune)
+        if predecessors.count == 1, let old = before.commune(code: predecessors[0].oldCode) {
+            return PlaceAsOf(commune: CommuneRef(province: old.provinceCode, district: old.districtCode ?? 0, commune: old.code), hierarchy: .before2025)
+        }
+        return PlaceAsOf(commune: current, hierarchy: .since2025)
+    }
+}
+
+extension ProgramSnapshot {
+    /// Current persons per status in `area`, by the communes in force on `day`: today's
+    /// communes from 1 July 2025 (old history rolled in, as ``currentCounts(in:)``); before then
+    /// the old communes, each file counted in the old commune it named (``Person/namedPlace``,
+    /// while it stays in the commune it was placed in) or else in the only old commune its 2025
+    /// commune took over; files of a 2025 commune that took over several old ones and that name
+    /// none stay under that 2025 commune (``PlaceAsOf/hierarchy`` `since2025`).
+    ///
+    /// Answered from indexes: the count index ``Person/currentCounts`` per commune and
+    /// ``Person/namedCounts``, whose keys are mapped to the old communes; no record is read.
+    ///
+    /// ```swift
+    /// let byOld = try q.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .province(20))
+    /// print(byOld.values.flatMap(\.values).reduce(0, +) == (try q.currentCounts(in: .province(20)).values.reduce(0, +)))   // true
+    /// ```
+    public func currentCountsByPlaces(on day: Day, in area: Area) throws -> [PlaceAsOf: [Status: Int]] {
+        let places = try PlaceHistory.official()
+        var out: [PlaceAsOf: [Status: Int]] = [:]
+        let before = places.hierarchy(on: day) == .before2025
+        for c in program.communes(in: area) {
+            var counts = try currentCounts(in: .commune(c))
+            if before {
+                let prefix = Tuple([.int(Int64(c.depth))]).appending(c.tuple)
+                let n = prefix.elements.count
+                try txn.counts(Person.namedCounts, .prefix(prefix)) { key, count in
+                    let e = key.elements.map { $0.intValue ?? 0 }
+                    guard e.count == n + 4, let s = Status(rawValue: Int(e[n + 3])) else { return }
+                    let old = CommuneRef(province: Int32(e[n]), district: Int32(e[n + 1]), commune: Int32(e[n + 2]))
+                    out[PlaceAsOf(commune: old, hierarchy: .before2025), default: [:]][s, default: 0] += Int(count)
+                    counts[s, default: 0] -= Int(count)
+                }
+            }
+            let rest = counts.filter { $0.value != 0 }
+            guard !rest.isEmpty else { continue }
+            let place = places.place(on: day, current: c, named: nil, placedIn: c)
+            for (s, n) in rest { out[place, default: [:]][s, default: 0] += n }
+        }
+        return out
+    }
+}
