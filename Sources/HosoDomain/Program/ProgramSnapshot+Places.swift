@@ -90,4 +90,20 @@ extension ProgramSnapshot {
         }
         return out
     }
+
+    /// How many current files of `area` named a pre-2025 commune and were placed in its 2025
+    /// successor (imports with `--places before2025`), from ``Person/namedCounts``: no record
+    /// is read.
+    ///
+    /// ```swift
+    /// print(try q.filesNamingOldCommunes(in: .province(20)))   // 0
+    /// ```
+    public func filesNamingOldCommunes(in area: Area) throws -> Int {
+        var n = 0
+        for c in program.communes(in: area) {
+            let prefix = Tuple([.int(Int64(c.depth))]).appending(c.tuple)
+            try txn.counts(Person.namedCounts, .prefix(prefix)) { _, count in n += Int(count) }
+        }
+        return n
+    }
 }

@@ -55,6 +55,7 @@ public struct ReportBuilder: Sendable {
         let info = try program.info()
         let context = Context(request: request, province: province, communes: communes, template: template)
         var named: Set<RecordID> = []
+        let placement = try placementNote(context)
         let report = try program.read { q in
             var tables: [ReportTable] = []
             for section in template.sections {
@@ -83,6 +84,9 @@ public struct ReportBuilder: Sendable {
                 t.title = template.title(of: section)
                 tables.append(t)
             }
+            if let placement, !tables.isEmpty {
+                tables[0].note += (tables[0].note.isEmpty ? "" : " ") + placement
+            }
             let title = template.title.replacingOccurrences(of: "{period}", with: request.period).replacingOccurrences(of: "{area}", with: areaName)
             return Report(request: request, title: title, tenant: program.name, tenantLabel: info.displayName.isEmpty ? program.name : info.displayName, areaName: areaName,
                           template: template.kind.rawValue, tables: tables, trend: try trend(q, context), charts: template.charts)
@@ -91,6 +95,26 @@ public struct ReportBuilder: Sendable {
         // their personal fields: logged in the processing log before it is handed out.
         try program.logPersonalRead("report \(request.kind.rawValue) \(request.period) (\(areaName)): names and national IDs of new persons", personIDs: named)
         return report
+    }
+
+    /// How the figures of a period that begins before the 2025 reform (1/7/2025) were placed:
+    /// by today's communes, with the files that named an old commune counted in its successor
+    /// and those of split communes still awaiting an officer's assignment; `nil` for a period
+    /// after the reform.
+    func placementNote(_ c: Context) throws -> String? {
+        let reform = Day(year: 2025, month: 7, day: 1)!
+        guard c.request.first < reform else { return nil }
+        let named = try program.read { try $0.filesNamingOldCommunes(in: c.scopeArea) }
+        let codes = Set(c.communes.map(\.ref.commune))
+        let pending = named == 0 ? 0 : try program.placementReviews().filter {
+            if case .person = $0.record { return codes.contains($0.placedIn.commune) } else { return false }
+        }.count
+        var note = "Kỳ báo cáo có ngày trước 01/7/2025: số liệu tính theo xã, phường sau sắp xếp đơn vị hành chính (từ 01/7/2025)"
+        if named > 0 {
+            note += "; \(named) hồ sơ ghi xã, phường cũ được tính vào xã, phường kế thừa"
+            if pending > 0 { note += ", trong đó \(pending) hồ sơ của xã bị chia tạm tính vào xã kế thừa chính, chờ cán bộ xác định (hoso places review)" }
+        }
+        return note + ". Theo xã, phường cũ: BY PLACES AS OF '2025-06-30'."
     }
 
     struct Context {

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 378 examples compiled, 370 of them run, 377 printed lines checked.
+// 379 examples compiled, 371 of them run, 378 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1858,6 +1858,12 @@ private func example_Program_ProgramSnapshot_Places_3(q: borrowing ProgramSnapsh
     let byOld = try q.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .province(20))
     print(byOld.values.flatMap(\.values).reduce(0, +) == (try q.currentCounts(in: .province(20)).values.reduce(0, +)))   // true
     DocOutput.expect("true", from: "print(byOld.values.flatMap(\\.values).reduce(0, +) == (try q.currentCounts(in: .province(20)).values.reduce(0, +)))")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 4
+private func example_Program_ProgramSnapshot_Places_4(q: borrowing ProgramSnapshot) throws {
+    print(try q.filesNamingOldCommunes(in: .province(20)))   // 0
+    DocOutput.expect("0", from: "print(try q.filesNamingOldCommunes(in: .province(20)))")
 }
 
 // Sources/HosoDomain/Program/ProgramSnapshot+StatusChanges.swift, example 1
@@ -4137,6 +4143,10 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("Program/ProgramSnapshot+Places.swift, example 3") func program_ProgramSnapshot_Places_3() throws {
         try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Places_3(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot+Places.swift, example 4") func program_ProgramSnapshot_Places_4() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Places_4(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot+StatusChanges.swift, example 1") func program_ProgramSnapshot_StatusChanges_1() throws {
