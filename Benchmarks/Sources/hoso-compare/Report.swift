@@ -66,10 +66,14 @@ struct JSONReport: Codable {
 
 /// The table as Markdown, columns padded so it also reads well in a terminal.
 func renderTable(_ rows: [Row]) -> String {
-    let header = ["question", "Hoso", "SQLite", "ratio"]
-    let cells = rows.map { r in
+    markdownTable(["question", "Hoso", "SQLite", "ratio"], rows.map { r in
         [r.question, r.format(r.hoso), r.format(r.sqlite), r.ratio > 0 ? String(format: "%.2f×", r.ratio) : "–"]
-    }
+    })
+}
+
+/// A Markdown table of `cells` under `header`, columns padded (the first left-aligned, the
+/// others right-aligned) so it also reads well in a terminal.
+func markdownTable(_ header: [String], _ cells: [[String]]) -> String {
     var widths = header.map(\.count)
     for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
     func pad(_ s: String, _ w: Int, right: Bool) -> String {

@@ -45,23 +45,9 @@ struct SealingCost {
 
     /// The section as Markdown.
     func render() -> String {
-        var rows = [["question", "not sealed", "sealed", "sealed keeps"]]
-        for l in lines {
-            rows.append([l.question, grouped(Int(l.clear.rounded())) + " " + l.unit, grouped(Int(l.sealed.rounded())) + " " + l.unit,
-                         String(format: "%.0f %%", l.kept * 100)])
-        }
-        var widths = rows[0].map(\.count)
-        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
-        func line(_ r: [String]) -> String {
-            "| " + r.enumerated().map { i, c in
-                let fill = String(repeating: " ", count: widths[i] - c.count)
-                return i == 0 ? c + fill : fill + c
-            }.joined(separator: " | ") + " |"
-        }
-        var out = [line(rows[0])]
-        out.append("| " + widths.enumerated().map { i, w in i == 0 ? String(repeating: "-", count: w) : String(repeating: "-", count: w - 1) + ":" }
-            .joined(separator: " | ") + " |")
-        out += rows.dropFirst().map(line)
-        return out.joined(separator: "\n")
+        markdownTable(["question", "not sealed", "sealed", "sealed keeps"], lines.map { l in
+            [l.question, grouped(Int(l.clear.rounded())) + " " + l.unit, grouped(Int(l.sealed.rounded())) + " " + l.unit,
+             String(format: "%.0f %%", l.kept * 100)]
+        })
     }
 }
