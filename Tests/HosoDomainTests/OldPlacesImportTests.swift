@@ -247,6 +247,115 @@ import HosoStore
         #expect(try program.verify().isConsistent, "seed \(seed): the indexes differ from a rebuild")
     }
 
+    /// The brute force of ``ProgramSnapshot/countPersonsByPlaces(on:placesAsOf:in:)``: every
+    /// file read, its status and commune on `day` taken from its history, counted in the old
+    /// commune it named while in the commune it was placed in, else in the only old commune its
+    /// commune of `day` took over (the mapping's rows), else under that 2025 commune.
+    static func bruteForce(_ persons: [Person], on day: Day, placesAsOf: Day, places: PlaceHistory) -> [PlaceAsOf: [Status: Int]] {
+        var out: [PlaceAsOf: [Status: Int]] = [:]
+        for p in persons {
+            guard let interval = p.history.last(where: { $0.contains(day) }) else { continue }
+            let place = interval.commune
+            let key: PlaceAsOf
+            let rows = places.mapping.rows.filter { $0.newCommuneCode == place.commune }
+            if placesAsOf >= PlaceHistory.reformDay {
+                key = PlaceAsOf(commune: place, hierarchy: .since2025)
+            } else if let n = p.namedPlace, place == p.commune {
+                key = PlaceAsOf(commune: n.commune, hierarchy: .before2025)
+            } else if rows.count == 1 {
+                key = PlaceAsOf(commune: CommuneRef(province: rows[0].oldProvinceCode, district: rows[0].oldDistrictCode, commune: rows[0].oldCommuneCode), hierarchy: .before2025)
+            } else {
+                key = PlaceAsOf(commune: place, hierarchy: .since2025)
+            }
+            out[key, default: [:]][interval.status, default: 0] += 1
+        }
+        return out
+    }
+
+    /// Persons in a status on a day by the communes as they were, from the running count
+    /// indexes `commune_flow` and `named_flow`: random pre-2025 files (moves between old
+    /// communes, split communes, unmapped ones assigned) imported beside 2025 files, asked on
+    /// random days before and after the reform by either tree, against the brute force over the
+    /// records; again after officers' assignments, moves away and back, backdated events and
+    /// corrections voiding old events; and the indexes equal a rebuild.
+    @Test(arguments: [2024 as UInt64, 31])
+    func asOfCountsByTheOldCommunesEqualABruteForce(seed: UInt64) throws {
+        let places = try PlaceHistory.official()
+        let today = Day(year: 2025, month: 12, day: 10)!
+        let store = try temporaryStore(ManualClock(today), name: "asofplaces\(seed)")
+        let data = try SyntheticProvince(provinceCode: 20, persons: 200, events: 1, seed: seed, through: Day(year: 2025, month: 12, day: 1)!)
+        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "t"), settings: data.settings())
+        try program.load(persons: data.persons().map { var p = $0; p.id += 10_000; p.nationalID = nil; return p }, events: [CaseEvent]())
+        let dir = try InterchangeFixtures.directory("asofplaces\(seed)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let old = try SyntheticOldProvince(provinceCode: 20, persons: 300, seed: seed)
+        let summary = try TableTransfer.importFile(try old.write(to: dir), table: .persons, into: program, places: .before2025)
+        #expect(summary.rejected == 0, "seed \(seed): \(summary.text)")
+        var rng = SplitMix64(seed: seed)
+        let first = Day(year: 2022, month: 6, day: 1)!
+        var days = [Day(year: 2024, month: 12, day: 10)!, Day(year: 2025, month: 6, day: 30)!, PlaceHistory.reformDay, today]
+        days += (0..<14).map { _ in Day(rawValue: Int32.random(in: first.rawValue...today.rawValue, using: &rng)) }
+
+        func check(_ context: String) throws {
+            var all: [Person] = []
+            _ = try program.read { q in try q.allPersons { all.append($0); return true } }
+            let named = all.filter { $0.namedPlace != nil }
+            #expect(named.contains { p in p.history.contains { $0.commune != p.commune } }, "seed \(seed), \(context): a named file moved")
+            for day in days {
+                for placesAsOf in [day, Day(year: 2025, month: 3, day: 1)!, PlaceHistory.reformDay] {
+                    let got = Self.nonZero(try program.countPersonsByPlaces(on: day, placesAsOf: placesAsOf, in: .province(20)))
+                    let want = Self.nonZero(Self.bruteForce(all, on: day, placesAsOf: placesAsOf, places: places))
+                    let same = got == want
+                    #expect(same, "seed \(seed), \(context), on \(day) by the communes of \(placesAsOf): \(got.count) places ≠ \(want.count); first difference: \(String(describing: want.first { got[$0.key] != $0.value } ?? got.first { want[$0.key] != $0.value }))")
+                    if placesAsOf < PlaceHistory.reformDay && day < PlaceHistory.reformDay && day > Day(year: 2023, month: 1, day: 1)! {
+                        #expect(want.keys.contains { $0.hierarchy == .before2025 } && want.keys.contains { $0.hierarchy == .since2025 }, "seed \(seed), \(context), on \(day): both kinds of places asked")
+                    }
+                }
+            }
+            // One commune that took over several old ones, asked alone.
+            let day = Day(year: 2025, month: 2, day: 1)!
+            for c in program.settings.communes.filter({ places.predecessors(ofNewCommune: $0.ref.commune).count > 1 }).prefix(3) {
+                let one = Self.nonZero(try program.countPersonsByPlaces(on: day, in: .commune(c.ref)))
+                let want = Self.nonZero(Self.bruteForce(all.filter { p in p.history.last { $0.contains(day) }?.commune == c.ref }, on: day, placesAsOf: day, places: places))
+                let same = one == want
+                #expect(same, "seed \(seed), \(context), commune \(c.ref)")
+            }
+        }
+        try check("after the import")
+
+        for review in try program.placementReviews() {
+            if case .person(let id) = review.record { try program.assignPlace(person: id, to: review.among.randomElement(using: &rng)!) }
+        }
+        var all: [Person] = []
+        _ = try program.read { q in try q.allPersons { all.append($0); return true } }
+        let named = all.filter { $0.namedPlace != nil }.shuffled(using: &rng)
+        var changed = (moves: 0, backdated: 0, corrections: 0)
+        for p in named.prefix(30) {
+            // Away to another commune before the reform, and for some back to the one it was placed in.
+            guard let other = program.settings.communes.filter({ $0.ref != p.commune }).randomElement(using: &rng) else { continue }
+            let away = Day(year: 2024, month: Int.random(in: 1...12, using: &rng), day: 15)!
+            guard (try? program.record(PersonEvent(date: away, kind: .moveOut, commune: other.ref), for: p.id)) != nil else { continue }
+            changed.moves += 1
+            if Bool.random(using: &rng) {
+                _ = try? program.record(PersonEvent(date: away.adding(days: Int.random(in: 20...300, using: &rng)), kind: .moveOut, commune: p.commune), for: p.id)
+            }
+        }
+        for p in named.dropFirst(30).prefix(30) {
+            // A decision recorded now, dated in the past.
+            let day = Day(year: 2024, month: Int.random(in: 1...12, using: &rng), day: 3)!
+            if (try? program.record(PersonEvent(date: day, kind: .testResult, outcome: .positive), for: p.id)) != nil,
+               (try? program.record(PersonEvent(date: day, kind: .managementDecision), for: p.id)) != nil { changed.backdated += 1 }
+        }
+        for p in named.dropFirst(60).prefix(30) {
+            // A correction voiding the file's first event.
+            guard let e = p.events.first, e.kind != .correction else { continue }
+            if (try? program.record(PersonEvent(date: today, kind: .correction, voids: e.sequence), for: p.id)) != nil { changed.corrections += 1 }
+        }
+        #expect(changed.moves > 10 && changed.backdated > 10 && changed.corrections > 10, "seed \(seed): \(changed)")
+        try check("after assignments, moves, backdated events and corrections")
+        #expect(try program.verify().isConsistent, "seed \(seed): the indexes differ from a rebuild")
+    }
+
     @Test(arguments: [InterchangeFormat.csv, .ndjson])
     func anExportOfOldDataImportsAsItWas(format: InterchangeFormat) throws {
         let oracle = try Oracle()

@@ -135,6 +135,37 @@ import Testing
         #expect(!counts.isEmpty && got == want, "\(got) ≠ \(want)")
     }
 
+    /// In a status on a day by the old communes: the running count indexes `commune_flow` and
+    /// `named_flow` (no record read), equal to the brute force over the records and to the same
+    /// question read row by row (a condition the indexes do not take forces the rows).
+    @Test(arguments: ["2024-12-10", "2023-07-01", "2025-06-30", "2025-11-20"])
+    func statusOnADayByTheOldCommunesComesFromTheFlowIndexes(asOf: String) throws {
+        let t = try tenant()
+        let day = try Day.parse(asOf)
+        let statuses: [Status] = [.addict, .illegalUser, .postRehab]
+        let list = statuses.map { "'\($0.code)'" }.joined(separator: ", ")
+        let sql = "SELECT commune, commune_name, status, COUNT(*) FROM persons WHERE status IN (\(list)) AS OF '\(asOf)' GROUP BY commune, status BY PLACES AS OF '2024-12-10'"
+        let got = Self.keyed(try t.session.query(sql).rows, nameAt: 1)
+        var counts: [String: Int] = [:], want: [String: Int] = [:]
+        for p in t.persons where statuses.contains(p.status(on: day)) {
+            let (code, isOld) = t.then(p.commune(on: day), p.namedPlace, p.commune)
+            counts["\(code)|\(isOld ? "old" : "new")|\(p.status(on: day).code)", default: 0] += 1
+        }
+        for (k, n) in counts { want[k + "|\(n)", default: 0] += 1 }
+        #expect(!counts.isEmpty && got == want, "AS OF \(asOf): \(got.count) rows ≠ \(want.count)")
+        #expect(counts.keys.contains { $0.contains("|old|") }, "AS OF \(asOf): old communes asked")
+        let rowByRow = Self.keyed(try t.session.query(sql.replacingOccurrences(of: ") AS OF", with: ") AND id >= 0 AS OF")).rows, nameAt: 1)
+        #expect(rowByRow == got, "AS OF \(asOf): read row by row")
+        let plan = try t.session.query("EXPLAIN " + sql).lines?.joined(separator: "\n") ?? ""
+        #expect(plan.contains("person.commune_flow") && plan.contains("person.named_flow") && plan.contains("no record read") && plan.contains("fast path"), "\(plan)")
+        let scan = try t.session.query("EXPLAIN " + sql.replacingOccurrences(of: ") AS OF", with: ") AND id >= 0 AS OF")).lines?.joined(separator: "\n") ?? ""
+        #expect(!scan.contains("person.named_flow"), "\(scan)")
+        // The brief's question, by commune alone.
+        let one = "SELECT commune, COUNT(*) FROM persons WHERE status = 'addict' AS OF '\(asOf)' GROUP BY commune BY PLACES AS OF '\(asOf)'"
+        let total = try t.session.query(one).rows.reduce(0) { $0 + Int($1.last!.text)! }
+        #expect(total == t.persons.filter { $0.status(on: day) == .addict }.count, "AS OF \(asOf)")
+    }
+
     @Test func caseEventsByTheOldCommunes() throws {
         let t = try tenant()
         let got = Self.keyed(try t.session.query("SELECT commune, commune_name, kind, COUNT(*) FROM events GROUP BY commune, kind BY PLACES AS OF '2025-03-01'").rows, nameAt: 1)

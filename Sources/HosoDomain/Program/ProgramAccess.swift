@@ -106,7 +106,7 @@ private enum PathInKey {
         case Person.currentCounts.name, Person.changeFlow.name, Person.communeChanges.name,
              CaseEvent.perDay.name, CaseEvent.perMonth.name, CaseEvent.amountsPerDay.name, CaseEvent.amountsPerMonth.name,
              CaseEvent.lifecycle.name, Person.namedCounts.name: .levelled(at: 0)
-        case Person.statusFlow.name, Person.communeFlow.name: .levelled(at: 1)
+        case Person.statusFlow.name, Person.communeFlow.name, Person.namedFlow.name: .levelled(at: 1)
         default: .none
         }
     }

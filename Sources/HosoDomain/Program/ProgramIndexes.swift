@@ -57,12 +57,21 @@ extension Person {
     /// these keys (``ProgramSnapshot/currentCountsByPlaces(on:in:)``).
     public static let namedCounts = IndexDefinition("named_count", kind: .count,
                                                     key: "(level, commune path…, old province, old district, old commune, status) now")
+    /// Entries into (edge 0) and exits from (edge 1) a status of files naming a pre-2025
+    /// commune, while they are in the commune they were placed in: `(edge, level, commune path)`
+    /// by `(old province, old district, old commune, status)`, as running totals per day. The
+    /// same edges as ``communeFlow`` for those stretches, so ``communeFlow`` minus these counts
+    /// the files that name no old commune (or moved away); asking "in status S on day D by the
+    /// communes as they were" is a mapping of these keys
+    /// (``ProgramSnapshot/countPersonsByPlaces(on:placesAsOf:in:)``).
+    public static let namedFlow = IndexDefinition("named_flow", kind: .runningCount,
+                                                  key: "(edge, level, commune path) by (old province, old district, old commune, status)")
 
     /// The record type `person` with its indexes.
     public static let schema = RecordSchema(
         Person.self, name: "person", formatVersion: 1,
         indexes: [byCommune, byStatus, byStatusCommune, byNationalID, currentCounts, statusIntervals, statusFlow, communeFlow, transitions,
-                  byStatusChange, changeFlow, communeChanges, byPendingNationalID, placementReview, namedCounts],
+                  byStatusChange, changeFlow, communeChanges, byPendingNationalID, placementReview, namedCounts, namedFlow],
         transitionIndex: transitions)
 
     /// The index entries of the person as of the tenant's current day (`context.today`).
@@ -97,9 +106,15 @@ extension Person {
                 let continuesPrevious = previous.map {
                     $0.end == interval.start && $0.status == interval.status && $0.commune.samePrefix(as: interval.commune, depth: level)
                 } ?? false
+                // The stretches in the commune a file naming an old commune was placed in, by that old commune.
+                let named = level == interval.commune.depth && interval.commune == commune ? namedPlace : nil
                 if !continuesPrevious {
                     entries.dated(flow, group: ProgramKeys.flowGroup(edge: 0, level: level, interval.commune),
                                   day: interval.start.rawValue, subgroup: statusKey)
+                    if let named {
+                        entries.dated(Self.namedFlow, group: ProgramKeys.flowGroup(edge: 0, level: level, interval.commune),
+                                      day: interval.start.rawValue, subgroup: ProgramKeys.namedSubgroup(named.commune, status))
+                    }
                 }
                 if let end = interval.end {
                     let continuesNext = next.map {
@@ -108,6 +123,10 @@ extension Person {
                     if !continuesNext {
                         entries.dated(flow, group: ProgramKeys.flowGroup(edge: 1, level: level, interval.commune),
                                       day: end.rawValue, subgroup: statusKey)
+                        if let named {
+                            entries.dated(Self.namedFlow, group: ProgramKeys.flowGroup(edge: 1, level: level, interval.commune),
+                                          day: end.rawValue, subgroup: ProgramKeys.namedSubgroup(named.commune, status))
+                        }
                     }
                 }
             }
@@ -272,6 +291,19 @@ enum ProgramKeys {
             k.append(named.province); k.append(named.district); k.append(named.commune)
             k.append(status)
         }
+    }
+
+    /// `(old province, old district, old commune, status)`: the subgroup of `named_flow`.
+    @inline(__always)
+    static func namedSubgroup(_ named: CommuneRef, _ status: Int64) -> KeyBytes {
+        KeyBytes { k in k.append(named.province); k.append(named.district); k.append(named.commune); k.append(status) }
+    }
+
+    /// The old commune and status a `named_flow` subgroup names.
+    static func named(ofSubgroup t: Tuple) -> (CommuneRef, Status)? {
+        let e = t.elements.map { $0.intValue }
+        guard e.count == 4, let p = e[0], let d = e[1], let c = e[2], let raw = e[3], let s = Status(rawValue: Int(raw)) else { return nil }
+        return (CommuneRef(province: Int32(p), district: Int32(d), commune: Int32(c)), s)
     }
 
     /// The count keys of every status in `area`: `(level, path…)` then one element, the status.

@@ -91,6 +91,51 @@ extension ProgramSnapshot {
         return out
     }
 
+    /// Persons per status in `area` on `day`, by the communes in force on `placesAsOf` (by
+    /// default `day`): today's communes from 1 July 2025 (as ``countPersonsByStatus(in:on:)``
+    /// per commune); before then the old communes, each file counted in the old commune it named
+    /// (``Person/namedPlace``) while it was in the commune it was placed in, else as
+    /// ``PlaceHistory/place(on:current:named:placedIn:)`` places a file naming none: in the only
+    /// old commune its commune of `day` took over, or under that 2025 commune.
+    ///
+    /// Answered from indexes, per 2025 commune: its ``Person/communeFlow`` count on `day` minus
+    /// the named ones, the entries minus exits of ``Person/namedFlow`` up to `day`, whose keys
+    /// name the old communes; no record is read. Every person in a status on `day` is counted
+    /// once, so the totals per status equal ``countPersonsByStatus(in:on:)``.
+    ///
+    /// ```swift
+    /// let day = Day(year: 2024, month: 12, day: 10)!
+    /// let byOld = try q.countPersonsByPlaces(on: day, in: .province(20))
+    /// print(byOld.values.flatMap(\.values).reduce(0, +) == (try q.countPersonsByStatus(in: .province(20), on: day).values.reduce(0, +)))   // true
+    /// ```
+    public func countPersonsByPlaces(on day: Day, placesAsOf: Day? = nil, in area: Area) throws -> [PlaceAsOf: [Status: Int]] {
+        let places = try PlaceHistory.official()
+        let placesDay = placesAsOf ?? day
+        let before = places.hierarchy(on: placesDay) == .before2025
+        let through = Self.through(day)
+        var out: [PlaceAsOf: [Status: Int]] = [:]
+        for c in program.communes(in: area) {
+            var counts = try countPersonsByStatus(in: .commune(c), on: day)
+            if before {
+                for (edge, sign) in [(IntervalEdge.start, 1), (.end, -1)] {
+                    for (sub, n) in try txn.datedCounts(Person.namedFlow, group: ProgramKeys.flowGroup(edge, in: .commune(c)), in: through) {
+                        guard let (old, s) = ProgramKeys.named(ofSubgroup: sub) else { continue }
+                        out[PlaceAsOf(commune: old, hierarchy: .before2025), default: [:]][s, default: 0] += sign * Int(n)
+                        counts[s, default: 0] -= sign * Int(n)
+                    }
+                }
+            }
+            let rest = counts.filter { $0.value != 0 }
+            guard !rest.isEmpty else { continue }
+            let place = places.place(on: placesDay, current: c, named: nil, placedIn: c)
+            for (s, n) in rest { out[place, default: [:]][s, default: 0] += n }
+        }
+        return out.compactMapValues { counts in
+            let kept = counts.filter { $0.value != 0 }
+            return kept.isEmpty ? nil : kept
+        }
+    }
+
     /// How many current files of `area` named a pre-2025 commune and were placed in its 2025
     /// successor (imports with `--places before2025`), from ``Person/namedCounts``: no record
     /// is read.

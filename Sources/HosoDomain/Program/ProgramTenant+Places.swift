@@ -121,6 +121,17 @@ extension ProgramTenant {
 }
 
 extension ProgramTenant {
+    /// Persons per status in `area` on `day` by the communes in force on `placesAsOf` (see
+    /// ``ProgramSnapshot/countPersonsByPlaces(on:placesAsOf:in:)``), from one snapshot.
+    ///
+    /// ```swift
+    /// let byOld = try program.countPersonsByPlaces(on: Day(year: 2024, month: 12, day: 10)!, in: .province(20))
+    /// print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))   // true
+    /// ```
+    public func countPersonsByPlaces(on day: Day, placesAsOf: Day? = nil, in area: Area) throws -> [PlaceAsOf: [Status: Int]] {
+        try read { try $0.countPersonsByPlaces(on: day, placesAsOf: placesAsOf, in: area) }
+    }
+
     /// Current persons per status in `area` by the communes in force on `day` (see
     /// ``ProgramSnapshot/currentCountsByPlaces(on:in:)``), from one snapshot.
     ///

@@ -211,6 +211,27 @@ public struct Executor {
         return ResultSet(columns: plan.columnNames, rows: rows)
     }
 
+    /// The rows of counts by the communes of `day` (before the reform): one per place and status.
+    func placedRows(_ byPlace: [PlaceAsOf: [Status: Int]], _ statuses: [Status]?, _ day: Day, _ table: TableSchema) throws -> [Weighted] {
+        let statusColumn = table.index(of: "status")!
+        var out: [Weighted] = []
+        for (place, counts) in byPlace {
+            try Interruption.check()
+            var row = [Value](repeating: .null, count: table.columns.count)
+            // The record's commune of then is the place itself (or, unplaced, its 2025 commune).
+            let named = place.hierarchy == .before2025 ? NamedPlace(commune: place.commune, placedBy: .whole) : nil
+            let (code, name, province) = builder.placed(place.commune, named: named, placedIn: place.commune, day)
+            row[table.index(of: "province")!] = province
+            row[table.index(of: "commune")!] = code
+            row[table.index(of: "commune_name")!] = name
+            for (s, n) in counts where n != 0 && statuses?.contains(s) ?? true {
+                var r = row; r[statusColumn] = .text(s.code)
+                out.append(Weighted(row: r, count: Int64(n), sums: [:]))
+            }
+        }
+        return out
+    }
+
     func countRows(_ path: CountPath, _ plan: Plan) throws -> [Weighted] {
         let program = context.program
         let table = plan.table
@@ -248,21 +269,9 @@ public struct Executor {
                 }
             }
         case let .personsCurrentByPlaces(statuses, day):
-            let statusColumn = table.index(of: "status")!
-            for (place, counts) in try program.currentCountsByPlaces(on: day, in: .province(context.province)) {
-                try Interruption.check()
-                var row = [Value](repeating: .null, count: width)
-                // The record's commune of then is the place itself (or, unplaced, its 2025 commune).
-                let named = place.hierarchy == .before2025 ? NamedPlace(commune: place.commune, placedBy: .whole) : nil
-                let (code, name, province) = builder.placed(place.commune, named: named, placedIn: place.commune, day)
-                row[table.index(of: "province")!] = province
-                row[table.index(of: "commune")!] = code
-                row[table.index(of: "commune_name")!] = name
-                for (s, n) in counts where n != 0 && statuses?.contains(s) ?? true {
-                    var r = row; r[statusColumn] = .text(s.code)
-                    out.append(Weighted(row: r, count: Int64(n), sums: [:]))
-                }
-            }
+            out = try placedRows(try program.currentCountsByPlaces(on: day, in: .province(context.province)), statuses, day, table)
+        case let .personsOnDayByPlaces(statuses, day, placesDay):
+            out = try placedRows(try program.countPersonsByPlaces(on: day, placesAsOf: placesDay, in: .province(context.province)), statuses, placesDay, table)
         case let .events(kinds, communes, perCommune, range, measures):
             let kindColumn = table.index(of: "kind")!
             let measureColumns = measures.map { table.index(of: $0.code)! }

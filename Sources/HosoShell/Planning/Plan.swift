@@ -56,6 +56,11 @@ public enum CountPath: Sendable, Hashable {
     /// (`BY PLACES AS OF`): the count indexes `current_count` and `named_count` per commune, their
     /// keys mapped to the old communes (``HosoDomain/ProgramSnapshot/currentCountsByPlaces(on:in:)``).
     case personsCurrentByPlaces(statuses: [Status]?, day: Day)
+    /// Persons per status on `day` by the communes in force on `placesDay` before the 2025
+    /// reform (`AS OF … BY PLACES AS OF`): the running count indexes `commune_flow` and
+    /// `named_flow` per commune, entries minus exits, their keys mapped to the old communes
+    /// (``HosoDomain/ProgramSnapshot/countPersonsByPlaces(on:placesAsOf:in:)``).
+    case personsOnDayByPlaces(statuses: [Status], day: Day, placesDay: Day)
 }
 
 /// A planned query: where the rows come from, the condition, grouping, order and limits.
@@ -144,6 +149,9 @@ public struct Plan: Sendable {
             case let .personsCurrentByPlaces(statuses, day):
                 lines.append("COUNT from count indexes \(n(Person.currentCounts)) and \(n(Person.namedCounts)) per commune (status: \(codes(statuses))), "
                              + "keys mapped to the communes of \(day) (the pre-2025 tree: each file in the old commune it named, else the only one its commune took over); current day \(asOf)")
+            case let .personsOnDayByPlaces(statuses, day, placesDay):
+                lines.append("COUNT from dated count indexes \(n(Person.communeFlow)) and \(n(Person.namedFlow)) per commune: entries minus exits up to \(day) (status: \(codes(statuses))), "
+                             + "keys mapped to the communes of \(placesDay) (the pre-2025 tree: each file in the old commune it named while in the commune it was placed in, else the only one its commune took over); no record read")
             case let .events(kinds, c, per, range, measures):
                 lines.append("COUNT from the dated count indexes of events (\(n(CaseEvent.perDay)) and its per-area companion) (kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), \(per || c != nil ? "per commune" : "province level"), \(communes(c)), days \(Predicate.rangeText(range)))")
                 if !measures.isEmpty { lines.append("SUM from the dated sum indexes of events (\(n(CaseEvent.amountsPerDay)) and its per-area companion) (\(measures.map { "\($0)" }.joined(separator: ", ")))") }
@@ -201,6 +209,7 @@ extension Plan {
         (Person.currentCounts, "COUNT(*) FROM persons WHERE status/commune … GROUP BY status/commune"),
         (Person.statusFlow, "COUNT(*) FROM persons WHERE status = … AS OF 'day' (province)"),
         (Person.communeFlow, "COUNT(*) FROM persons WHERE status = … AS OF 'day' GROUP BY commune (running totals per commune)"),
+        (Person.namedFlow, "COUNT(*) FROM persons WHERE status = … AS OF 'day' GROUP BY commune BY PLACES AS OF 'day before 1/7/2025'"),
         (Person.statusIntervals, "persons WHERE status = … AS OF 'day'; status_history WHERE status = … AND start|end in a period"),
         (Person.byStatusChange, "status_changes WHERE date in a period [AND commune = …]"),
         (CaseEvent.overdue, "overdue [WHERE kind = … AND commune = …] [AS OF 'day']"),

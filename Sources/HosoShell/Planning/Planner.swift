@@ -212,12 +212,18 @@ public struct Planner {
             throw QueryError(what + "; a condition on commune is not read with it (the commune codes differ between the trees): group by commune instead", at: token)
         }
         let groupNames = Set(plan.groupBy.map { plan.table.columns[$0].name })
-        let countable = plan.table.name == .persons && plan.aggregates && !explicitAsOf && r.consumed.allSatisfy { $0 } && r.ids == nil && r.nationalID == nil
+        let countable = plan.table.name == .persons && plan.aggregates && r.consumed.allSatisfy { $0 } && r.ids == nil && r.nationalID == nil
             && !plan.outputs.contains { if case .sum = $0 { true } else { false } } && groupNames.isSubset(of: ["status", "commune", "commune_name", "province"])
-        if countable {
-            let statuses = r.statuses.map { $0.sorted { $0.rawValue < $1.rawValue } }
+        let statuses = r.statuses.map { $0.sorted { $0.rawValue < $1.rawValue } }
+        if countable && !explicitAsOf {
             plan.count = .personsCurrentByPlaces(statuses: statuses, day: day)
             plan.estimate = context.communes.entries.count * 2 * (statuses?.count ?? Status.allCases.count)
+            return
+        }
+        // In a status on a day (the flow indexes count statuses held, not "none").
+        if countable, let statuses, !statuses.contains(.none) {
+            plan.count = .personsOnDayByPlaces(statuses: statuses, day: plan.asOf, placesDay: day)
+            plan.estimate = context.communes.entries.count * 2 * 2 * 5
             return
         }
         plan.placesDay = day

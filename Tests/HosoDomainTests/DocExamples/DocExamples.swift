@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 379 examples compiled, 371 of them run, 378 printed lines checked.
+// 381 examples compiled, 373 of them run, 380 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1862,6 +1862,14 @@ private func example_Program_ProgramSnapshot_Places_3(q: borrowing ProgramSnapsh
 
 // Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 4
 private func example_Program_ProgramSnapshot_Places_4(q: borrowing ProgramSnapshot) throws {
+    let day = Day(year: 2024, month: 12, day: 10)!
+    let byOld = try q.countPersonsByPlaces(on: day, in: .province(20))
+    print(byOld.values.flatMap(\.values).reduce(0, +) == (try q.countPersonsByStatus(in: .province(20), on: day).values.reduce(0, +)))   // true
+    DocOutput.expect("true", from: "print(byOld.values.flatMap(\\.values).reduce(0, +) == (try q.countPersonsByStatus(in: .province(20), on: day).values.reduce(0, +)))")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 5
+private func example_Program_ProgramSnapshot_Places_5(q: borrowing ProgramSnapshot) throws {
     print(try q.filesNamingOldCommunes(in: .province(20)))   // 0
     DocOutput.expect("0", from: "print(try q.filesNamingOldCommunes(in: .province(20)))")
 }
@@ -2301,6 +2309,13 @@ private func example_Program_ProgramTenant_Places_4(program: ProgramTenant) thro
 
 // Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 5
 private func example_Program_ProgramTenant_Places_5(program: ProgramTenant) throws {
+    let byOld = try program.countPersonsByPlaces(on: Day(year: 2024, month: 12, day: 10)!, in: .province(20))
+    print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))   // true
+    DocOutput.expect("true", from: "print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 6
+private func example_Program_ProgramTenant_Places_6(program: ProgramTenant) throws {
     let byOld = try program.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .province(20))
     print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))   // true
     DocOutput.expect("true", from: "print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))")
@@ -4149,6 +4164,10 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Places_4(q: q) } }
     }
 
+    @Test("Program/ProgramSnapshot+Places.swift, example 5") func program_ProgramSnapshot_Places_5() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Places_5(q: q) } }
+    }
+
     @Test("Program/ProgramSnapshot+StatusChanges.swift, example 1") func program_ProgramSnapshot_StatusChanges_1() throws {
         try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_StatusChanges_1(q: q) } }
     }
@@ -4515,6 +4534,13 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
             try example_Program_ProgramTenant_Places_5(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Places.swift, example 6") func program_ProgramTenant_Places_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Places_6(program: program)
         }
     }
 
