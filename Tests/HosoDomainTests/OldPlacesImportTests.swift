@@ -192,7 +192,7 @@ import HosoStore
         return out
     }
 
-    static func nonZero(_ d: [PlaceAsOf: [Status: Int]]) -> [PlaceAsOf: [Status: Int]] {
+    static func nonZero<K>(_ d: [PlaceAsOf: [K: Int]]) -> [PlaceAsOf: [K: Int]] {
         d.mapValues { $0.filter { $0.value != 0 } }.filter { !$0.value.isEmpty }
     }
 
@@ -353,6 +353,100 @@ import HosoStore
         }
         #expect(changed.moves > 10 && changed.backdated > 10 && changed.corrections > 10, "seed \(seed): \(changed)")
         try check("after assignments, moves, backdated events and corrections")
+        #expect(try program.verify().isConsistent, "seed \(seed): the indexes differ from a rebuild")
+    }
+
+    /// The brute force of ``ProgramSnapshot/countEventsByPlaces(during:placesAsOf:in:)``: every
+    /// event of the range read, counted in the old commune it named, else in the only old
+    /// commune its commune took over (the mapping's rows), else under its 2025 commune.
+    static func bruteForce(_ events: [CaseEvent], during range: DayRange, placesAsOf: Day, places: PlaceHistory) -> [PlaceAsOf: [CaseEvent.Kind: Int]] {
+        var out: [PlaceAsOf: [CaseEvent.Kind: Int]] = [:]
+        for e in events where e.date >= range.start && e.date < range.end {
+            let rows = places.mapping.rows.filter { $0.newCommuneCode == e.commune.commune }
+            let key: PlaceAsOf
+            if placesAsOf >= PlaceHistory.reformDay {
+                key = PlaceAsOf(commune: e.commune, hierarchy: .since2025)
+            } else if let n = e.namedPlace {
+                key = PlaceAsOf(commune: n.commune, hierarchy: .before2025)
+            } else if rows.count == 1 {
+                key = PlaceAsOf(commune: CommuneRef(province: rows[0].oldProvinceCode, district: rows[0].oldDistrictCode, commune: rows[0].oldCommuneCode), hierarchy: .before2025)
+            } else {
+                key = PlaceAsOf(commune: e.commune, hierarchy: .since2025)
+            }
+            out[key, default: [:]][e.kind, default: 0] += 1
+        }
+        return out
+    }
+
+    /// Case events per kind in a period by the communes as they were, from the dated count
+    /// indexes (`area_per_month`, `commune_kind_date` for days inside months, `named_per_day`):
+    /// random events naming old communes (whole, split, unmapped and assigned, with and without
+    /// district) imported beside 2025 events, asked over random periods (single days, partial
+    /// months, years) by either tree, against the brute force; again after officers' assignments.
+    @Test(arguments: [2024 as UInt64, 5])
+    func eventCountsByTheOldCommunesEqualABruteForce(seed: UInt64) throws {
+        let oracle = try Oracle()
+        let places = try PlaceHistory.official()
+        let today = Day(year: 2025, month: 12, day: 10)!
+        let store = try temporaryStore(ManualClock(today), name: "eventplaces\(seed)")
+        let data = try SyntheticProvince(provinceCode: 20, persons: 100, events: 300, seed: seed, through: Day(year: 2025, month: 12, day: 1)!)
+        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "t"), settings: data.settings())
+        try program.load(persons: data.persons(), events: data.events())
+        var rng = SplitMix64(seed: seed)
+        let langSon = oracle.old.filter { $0.value.province == 20 }.keys.sorted()
+        let special = langSon.filter { (oracle.successors[$0]?.count ?? 0) != 1 }
+        let newCommunes = Set(program.settings.communes.map(\.ref.commune)).sorted()
+        let kinds = ["tip", "drug_case", "hotspot", "propaganda", "training"]
+        let first = Day(year: 2023, month: 1, day: 1)!, last = Day(year: 2025, month: 6, day: 30)!
+        var csv = "id,kind,commune_code,district_code,assigned_commune_code,date\n"
+        for id in 1...400 {
+            let code = Double.random(in: 0..<1, using: &rng) < 0.35 ? special.randomElement(using: &rng)! : langSon.randomElement(using: &rng)!
+            let successors = oracle.successors[code]?.map(\.code) ?? []
+            let assigned: Int32? = successors.isEmpty ? newCommunes.randomElement(using: &rng)!
+                : successors.count > 1 && Bool.random(using: &rng) ? successors.randomElement(using: &rng)! : nil
+            let district = Bool.random(using: &rng) ? String(oracle.old[code]!.district) : ""
+            let day = Day(rawValue: Int32.random(in: first.rawValue...last.rawValue, using: &rng))
+            csv += "\(100_000 + id),\(kinds.randomElement(using: &rng)!),\(code),\(district),\(assigned.map(String.init) ?? ""),\(day)\n"
+        }
+        let dir = try InterchangeFixtures.directory("eventplaces\(seed)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try InterchangeFixtures.write(csv, to: dir + "events.csv")
+        let summary = try TableTransfer.importFile(dir + "events.csv", table: .events, into: program, places: .before2025)
+        #expect(summary.loaded == 400, "seed \(seed): \(summary.text)")
+        var ranges = [Period.year(2024).range(), Period.month(year: 2024, month: 12).range(), DayRange(from: Day(year: 2024, month: 5, day: 2)!, through: Day(year: 2024, month: 5, day: 2)!)]
+        for _ in 0..<16 {
+            let a = Day(rawValue: Int32.random(in: Day(year: 2022, month: 6, day: 1)!.rawValue...today.rawValue, using: &rng))
+            ranges.append(DayRange(a, a.adding(days: Int.random(in: 1...500, using: &rng))))
+        }
+
+        func check(_ context: String) throws {
+            var all: [CaseEvent] = []
+            _ = try program.read { q in try q.allEvents { all.append($0); return true } }
+            #expect(all.contains { $0.namedPlace != nil } && all.contains { $0.namedPlace == nil }, "seed \(seed)")
+            for range in ranges {
+                for placesAsOf in [Day(year: 2025, month: 3, day: 1)!, PlaceHistory.reformDay] {
+                    let got = Self.nonZero(try program.countEventsByPlaces(during: range, placesAsOf: placesAsOf, in: .province(20)))
+                    let want = Self.nonZero(Self.bruteForce(all, during: range, placesAsOf: placesAsOf, places: places))
+                    let same = got == want
+                    #expect(same, "seed \(seed), \(context), \(range) by the communes of \(placesAsOf): \(got.count) places ≠ \(want.count); first difference: \(String(describing: want.first { got[$0.key] != $0.value } ?? got.first { want[$0.key] != $0.value }))")
+                }
+            }
+            let year = Period.year(2024).range()
+            #expect(Self.bruteForce(all, during: year, placesAsOf: last, places: places).keys.contains { $0.hierarchy == .since2025 }, "seed \(seed): 2025 communes not placed back asked")
+            for c in program.settings.communes.filter({ places.predecessors(ofNewCommune: $0.ref.commune).count > 1 }).prefix(3) {
+                let one = Self.nonZero(try program.countEventsByPlaces(during: year, placesAsOf: last, in: .commune(c.ref)))
+                let want = Self.nonZero(Self.bruteForce(all.filter { $0.commune == c.ref }, during: year, placesAsOf: last, places: places))
+                let same = one == want
+                #expect(same, "seed \(seed), \(context), commune \(c.ref)")
+            }
+        }
+        try check("after the import")
+        var assigned = 0
+        for review in try program.placementReviews() {
+            if case .event(let id) = review.record { try program.assignPlace(event: id, to: review.among.randomElement(using: &rng)!); assigned += 1 }
+        }
+        #expect(assigned > 10, "seed \(seed): \(assigned) events assigned")
+        try check("after assignments")
         #expect(try program.verify().isConsistent, "seed \(seed): the indexes differ from a rebuild")
     }
 

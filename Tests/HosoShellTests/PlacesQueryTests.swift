@@ -176,10 +176,33 @@ import Testing
         }
         for (k, n) in counts { want[k + "|\(n)", default: 0] += 1 }
         #expect(got == want, "\(got.count) rows ≠ \(want.count)")
+        let plan = try t.session.query("EXPLAIN SELECT commune, kind, COUNT(*) FROM events GROUP BY commune, kind BY PLACES AS OF '2025-03-01'").lines?.joined(separator: "\n") ?? ""
+        #expect(plan.contains("event.named_per_day") && plan.contains("no record read") && plan.contains("fast path"), "\(plan)")
         // The split commune's events: 6079 by default (its primary), 6184 assigned; both named 6079 then.
         let named = try t.session.query("SELECT id, commune FROM events WHERE id IN (2, 3) ORDER BY id BY PLACES AS OF '2025-03-01'").rows.map { $0.map(\.text) }
         let now = try t.session.query("SELECT id, commune FROM events WHERE id IN (2, 3) ORDER BY id").rows.map { $0.map(\.text) }
         #expect(named == [["2", "6079"], ["3", "6079"]] && now == [["2", "6079"], ["3", "6184"]], "\(named) \(now)")
+    }
+
+    /// Events per kind in a period by the old communes: the dated count indexes (no record
+    /// read), equal to the brute force and to the same question read row by row.
+    @Test(arguments: [("2024-01-01", "2024-06-30"), ("2024-05-02", "2024-05-02"), ("2023-12-10", "2025-12-09"), ("2025-07-01", "2025-12-31")])
+    func eventsInAPeriodByTheOldCommunesComeFromTheDatedIndexes(from: String, through: String) throws {
+        let t = try tenant()
+        let range = DayRange(from: try Day.parse(from), through: try Day.parse(through))
+        let sql = "SELECT commune, commune_name, kind, COUNT(*) FROM events WHERE date BETWEEN '\(from)' AND '\(through)' AND kind IN ('tip', 'drug_case', 'hotspot') GROUP BY commune, kind BY PLACES AS OF '2024-12-10'"
+        let got = Self.keyed(try t.session.query(sql).rows, nameAt: 1)
+        var counts: [String: Int] = [:], want: [String: Int] = [:]
+        for e in t.events where range.contains(e.date) && [.tip, .drugCase, .hotspot].contains(e.kind) {
+            let (code, isOld) = t.then(e.commune, e.namedPlace, e.commune)
+            counts["\(code)|\(isOld ? "old" : "new")|\(e.kind.code)", default: 0] += 1
+        }
+        for (k, n) in counts { want[k + "|\(n)", default: 0] += 1 }
+        #expect(got == want, "\(from)…\(through): \(got.count) rows ≠ \(want.count)")
+        let rows = sql.replacingOccurrences(of: "'hotspot')", with: "'hotspot') AND id >= 0")
+        #expect(Self.keyed(try t.session.query(rows).rows, nameAt: 1) == got, "\(from)…\(through): read row by row")
+        let plan = try t.session.query("EXPLAIN " + sql).lines?.joined(separator: "\n") ?? ""
+        #expect(plan.contains("event.named_per_day") && plan.contains("no record read"), "\(plan)")
     }
 
     @Test func misusesPointAtTheToken() throws {

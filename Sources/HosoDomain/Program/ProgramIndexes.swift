@@ -178,10 +178,19 @@ extension CaseEvent {
     public static let placementReview = IndexDefinition("placement_review", kind: .value,
                                                         key: "(province, [district,] commune) placed by default through a split")
 
+    /// Events naming a pre-2025 commune per commune they are counted in and day:
+    /// `(level, commune path)` by `(old province, old district, old commune, kind)`. The same
+    /// events as ``perMonth`` at commune level, so ``perMonth`` minus these counts the events that
+    /// name no old commune; asking "events of a period by the communes as they were" is a
+    /// mapping of these keys (``ProgramSnapshot/countEventsByPlaces(during:placesAsOf:in:)``).
+    /// Kept by day (old data only, a small index): a period's days inside a month need no other read.
+    public static let namedPerDay = IndexDefinition("named_per_day", kind: .datedCount,
+                                                    key: "(level, commune path) by (old province, old district, old commune, kind)")
+
     /// The record type `event` with its indexes.
     public static let schema = RecordSchema(CaseEvent.self, name: "event", formatVersion: 1,
                                             indexes: [byCommuneKindDate, byDate, byPerson, perDay, perMonth, amountsPerDay, amountsPerMonth,
-                                                      overdue, lifecycle, placementReview])
+                                                      overdue, lifecycle, placementReview, namedPerDay])
 
     /// The index entries of the event.
     public func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
@@ -210,6 +219,10 @@ extension CaseEvent {
                                   subgroup: ProgramKeys.milestone(kindCode, r <= deadline ? .resolvedInTime : .resolvedLate))
                 }
             }
+        }
+        if let namedPlace {
+            entries.dated(Self.namedPerDay, group: ProgramKeys.areaGroup(level: commune.depth, commune), day: day,
+                          subgroup: ProgramKeys.namedSubgroup(namedPlace.commune, kindCode))
         }
         for level in 1...commune.depth {
             let group = ProgramKeys.areaGroup(level: level, commune)
@@ -293,17 +306,19 @@ enum ProgramKeys {
         }
     }
 
-    /// `(old province, old district, old commune, status)`: the subgroup of `named_flow`.
+    /// `(old province, old district, old commune, status)`: the subgroup of `named_flow`; with
+    /// a kind in place of the status, of `named_per_day`.
     @inline(__always)
     static func namedSubgroup(_ named: CommuneRef, _ status: Int64) -> KeyBytes {
         KeyBytes { k in k.append(named.province); k.append(named.district); k.append(named.commune); k.append(status) }
     }
 
-    /// The old commune and status a `named_flow` subgroup names.
-    static func named(ofSubgroup t: Tuple) -> (CommuneRef, Status)? {
+    /// The old commune and the last element (a status or kind code) a `named_flow` or
+    /// `named_per_day` subgroup names.
+    static func named(ofSubgroup t: Tuple) -> (CommuneRef, Int)? {
         let e = t.elements.map { $0.intValue }
-        guard e.count == 4, let p = e[0], let d = e[1], let c = e[2], let raw = e[3], let s = Status(rawValue: Int(raw)) else { return nil }
-        return (CommuneRef(province: Int32(p), district: Int32(d), commune: Int32(c)), s)
+        guard e.count == 4, let p = e[0], let d = e[1], let c = e[2], let code = e[3] else { return nil }
+        return (CommuneRef(province: Int32(p), district: Int32(d), commune: Int32(c)), Int(code))
     }
 
     /// The count keys of every status in `area`: `(level, path…)` then one element, the status.

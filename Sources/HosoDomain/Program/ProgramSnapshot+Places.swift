@@ -119,7 +119,7 @@ extension ProgramSnapshot {
             if before {
                 for (edge, sign) in [(IntervalEdge.start, 1), (.end, -1)] {
                     for (sub, n) in try txn.datedCounts(Person.namedFlow, group: ProgramKeys.flowGroup(edge, in: .commune(c)), in: through) {
-                        guard let (old, s) = ProgramKeys.named(ofSubgroup: sub) else { continue }
+                        guard let (old, code) = ProgramKeys.named(ofSubgroup: sub), let s = Status(rawValue: code) else { continue }
                         out[PlaceAsOf(commune: old, hierarchy: .before2025), default: [:]][s, default: 0] += sign * Int(n)
                         counts[s, default: 0] -= sign * Int(n)
                     }
@@ -129,6 +129,47 @@ extension ProgramSnapshot {
             guard !rest.isEmpty else { continue }
             let place = places.place(on: placesDay, current: c, named: nil, placedIn: c)
             for (s, n) in rest { out[place, default: [:]][s, default: 0] += n }
+        }
+        return out.compactMapValues { counts in
+            let kept = counts.filter { $0.value != 0 }
+            return kept.isEmpty ? nil : kept
+        }
+    }
+
+    /// Case events per kind in `area` during `range`, by the communes in force on `placesAsOf`:
+    /// today's communes from 1 July 2025 (as ``countEvents(in:during:)`` per commune); before
+    /// then each event that named a pre-2025 commune (``CaseEvent/namedPlace``) in that old
+    /// commune, and the others as ``PlaceHistory/place(on:current:named:placedIn:)`` places a
+    /// record naming none: in the only old commune their commune took over, or under that 2025
+    /// commune.
+    ///
+    /// Answered from indexes, per 2025 commune: its ``CaseEvent/perMonth`` counts (the days of
+    /// partial months from the entries of ``CaseEvent/byCommuneKindDate``) minus the named ones,
+    /// the counts of ``CaseEvent/namedPerDay``, whose keys name the old communes; no record is
+    /// read. The totals per kind equal ``countEvents(in:during:)``.
+    ///
+    /// ```swift
+    /// let year = Period.year(2024).range()
+    /// let byOld = try q.countEventsByPlaces(during: year, placesAsOf: Day(year: 2024, month: 12, day: 31)!, in: .province(20))
+    /// print(byOld.values.flatMap(\.values).reduce(0, +) == (try q.countEvents(in: .province(20), during: year).values.reduce(0, +)))   // true
+    /// ```
+    public func countEventsByPlaces(during range: DayRange, placesAsOf: Day, in area: Area) throws -> [PlaceAsOf: [CaseEvent.Kind: Int]] {
+        let places = try PlaceHistory.official()
+        let before = places.hierarchy(on: placesAsOf) == .before2025
+        var out: [PlaceAsOf: [CaseEvent.Kind: Int]] = [:]
+        for c in program.communes(in: area) {
+            var counts = try countEvents(in: .commune(c), during: range)
+            if before {
+                for (sub, n) in try txn.datedCounts(CaseEvent.namedPerDay, group: ProgramKeys.areaGroupTuple(.commune(c)), in: range) {
+                    guard let (old, code) = ProgramKeys.named(ofSubgroup: sub), let k = CaseEvent.Kind(rawValue: code) else { continue }
+                    out[PlaceAsOf(commune: old, hierarchy: .before2025), default: [:]][k, default: 0] += Int(n)
+                    counts[k, default: 0] -= Int(n)
+                }
+            }
+            let rest = counts.filter { $0.value != 0 }
+            guard !rest.isEmpty else { continue }
+            let place = places.place(on: placesAsOf, current: c, named: nil, placedIn: c)
+            for (k, n) in rest { out[place, default: [:]][k, default: 0] += n }
         }
         return out.compactMapValues { counts in
             let kept = counts.filter { $0.value != 0 }

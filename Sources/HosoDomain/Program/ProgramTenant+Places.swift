@@ -132,6 +132,17 @@ extension ProgramTenant {
         try read { try $0.countPersonsByPlaces(on: day, placesAsOf: placesAsOf, in: area) }
     }
 
+    /// Case events per kind in `area` during `range` by the communes in force on `placesAsOf`
+    /// (see ``ProgramSnapshot/countEventsByPlaces(during:placesAsOf:in:)``), from one snapshot.
+    ///
+    /// ```swift
+    /// let byOld = try program.countEventsByPlaces(during: Period.year(2024).range(), placesAsOf: Day(year: 2024, month: 12, day: 31)!, in: .province(20))
+    /// print(byOld.isEmpty == (try program.read { try $0.eventCount() } == 0))   // true
+    /// ```
+    public func countEventsByPlaces(during range: DayRange, placesAsOf: Day, in area: Area) throws -> [PlaceAsOf: [CaseEvent.Kind: Int]] {
+        try read { try $0.countEventsByPlaces(during: range, placesAsOf: placesAsOf, in: area) }
+    }
+
     /// Current persons per status in `area` by the communes in force on `day` (see
     /// ``ProgramSnapshot/currentCountsByPlaces(on:in:)``), from one snapshot.
     ///

@@ -211,9 +211,15 @@ public struct Executor {
         return ResultSet(columns: plan.columnNames, rows: rows)
     }
 
-    /// The rows of counts by the communes of `day` (before the reform): one per place and status.
-    func placedRows(_ byPlace: [PlaceAsOf: [Status: Int]], _ statuses: [Status]?, _ day: Day, _ table: TableSchema) throws -> [Weighted] {
-        let statusColumn = table.index(of: "status")!
+    /// Counts keyed by status or kind codes.
+    func byCode<K: CodedEnum>(_ byPlace: [PlaceAsOf: [K: Int]]) -> [PlaceAsOf: [String: Int]] {
+        byPlace.mapValues { counts in Dictionary(uniqueKeysWithValues: counts.map { ($0.key.code, $0.value) }) }
+    }
+
+    /// The rows of counts by the communes of `day` (before the reform): one per place and
+    /// value of column `column` (a status or kind code), keeping the codes `kept` (nil: all).
+    func placedRows(_ byPlace: [PlaceAsOf: [String: Int]], _ kept: [String]?, _ column: String, _ day: Day, _ table: TableSchema) throws -> [Weighted] {
+        let codeColumn = table.index(of: column)!
         var out: [Weighted] = []
         for (place, counts) in byPlace {
             try Interruption.check()
@@ -224,8 +230,8 @@ public struct Executor {
             row[table.index(of: "province")!] = province
             row[table.index(of: "commune")!] = code
             row[table.index(of: "commune_name")!] = name
-            for (s, n) in counts where n != 0 && statuses?.contains(s) ?? true {
-                var r = row; r[statusColumn] = .text(s.code)
+            for (s, n) in counts where n != 0 && kept?.contains(s) ?? true {
+                var r = row; r[codeColumn] = .text(s)
                 out.append(Weighted(row: r, count: Int64(n), sums: [:]))
             }
         }
@@ -269,9 +275,12 @@ public struct Executor {
                 }
             }
         case let .personsCurrentByPlaces(statuses, day):
-            out = try placedRows(try program.currentCountsByPlaces(on: day, in: .province(context.province)), statuses, day, table)
+            out = try placedRows(byCode(try program.currentCountsByPlaces(on: day, in: .province(context.province))), statuses.map { $0.map(\.code) }, "status", day, table)
         case let .personsOnDayByPlaces(statuses, day, placesDay):
-            out = try placedRows(try program.countPersonsByPlaces(on: day, placesAsOf: placesDay, in: .province(context.province)), statuses, placesDay, table)
+            out = try placedRows(byCode(try program.countPersonsByPlaces(on: day, placesAsOf: placesDay, in: .province(context.province))), statuses.map(\.code), "status", placesDay, table)
+        case let .eventsByPlaces(kinds, range, placesDay):
+            let byPlace = try program.countEventsByPlaces(during: range, placesAsOf: placesDay, in: .province(context.province))
+            out = try placedRows(byCode(byPlace), kinds.map { $0.map(\.code) }, "kind", placesDay, table)
         case let .events(kinds, communes, perCommune, range, measures):
             let kindColumn = table.index(of: "kind")!
             let measureColumns = measures.map { table.index(of: $0.code)! }

@@ -61,6 +61,11 @@ public enum CountPath: Sendable, Hashable {
     /// `named_flow` per commune, entries minus exits, their keys mapped to the old communes
     /// (``HosoDomain/ProgramSnapshot/countPersonsByPlaces(on:placesAsOf:in:)``).
     case personsOnDayByPlaces(statuses: [Status], day: Day, placesDay: Day)
+    /// Events per kind during `range` by the communes in force on `placesDay` before the 2025
+    /// reform: the dated count indexes `area_per_month` (days of partial months from
+    /// `commune_kind_date`) and `named_per_day` per commune, their keys mapped to the old
+    /// communes (``HosoDomain/ProgramSnapshot/countEventsByPlaces(during:placesAsOf:in:)``).
+    case eventsByPlaces(kinds: [CaseEvent.Kind]?, range: DayRange, placesDay: Day)
 }
 
 /// A planned query: where the rows come from, the condition, grouping, order and limits.
@@ -152,6 +157,10 @@ public struct Plan: Sendable {
             case let .personsOnDayByPlaces(statuses, day, placesDay):
                 lines.append("COUNT from dated count indexes \(n(Person.communeFlow)) and \(n(Person.namedFlow)) per commune: entries minus exits up to \(day) (status: \(codes(statuses))), "
                              + "keys mapped to the communes of \(placesDay) (the pre-2025 tree: each file in the old commune it named while in the commune it was placed in, else the only one its commune took over); no record read")
+            case let .eventsByPlaces(kinds, range, placesDay):
+                lines.append("COUNT from dated count indexes \(n(CaseEvent.perMonth)) (days of partial months: entries of \(n(CaseEvent.byCommuneKindDate))) and \(n(CaseEvent.namedPerDay)) per commune "
+                             + "(kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), days \(Predicate.rangeText(range))), keys mapped to the communes of \(placesDay) "
+                             + "(the pre-2025 tree: each event in the old commune it named, else the only one its commune took over); no record read")
             case let .events(kinds, c, per, range, measures):
                 lines.append("COUNT from the dated count indexes of events (\(n(CaseEvent.perDay)) and its per-area companion) (kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), \(per || c != nil ? "per commune" : "province level"), \(communes(c)), days \(Predicate.rangeText(range)))")
                 if !measures.isEmpty { lines.append("SUM from the dated sum indexes of events (\(n(CaseEvent.amountsPerDay)) and its per-area companion) (\(measures.map { "\($0)" }.joined(separator: ", ")))") }
@@ -217,6 +226,7 @@ extension Plan {
         (CaseEvent.byDate, "events WHERE date in a period"),
         (CaseEvent.perDay, "COUNT(*) FROM events WHERE date/kind … GROUP BY kind (province)"),
         (CaseEvent.perMonth, "COUNT(*) FROM events WHERE date/kind/commune … GROUP BY kind/commune"),
+        (CaseEvent.namedPerDay, "COUNT(*) FROM events WHERE date/kind … GROUP BY commune, kind BY PLACES AS OF 'day before 1/7/2025'"),
         (CaseEvent.amountsPerDay, "SUM(plants|area_m2|…) FROM events … (province)"),
         (CaseEvent.amountsPerMonth, "SUM(plants|area_m2|…) FROM events … GROUP BY commune"),
     ]

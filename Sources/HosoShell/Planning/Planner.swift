@@ -220,6 +220,14 @@ public struct Planner {
             plan.estimate = context.communes.entries.count * 2 * (statuses?.count ?? Status.allCases.count)
             return
         }
+        // Events per kind in a period (counts only: the sums are not kept by the old communes).
+        if plan.table.name == .events && plan.aggregates && r.consumed.allSatisfy({ $0 }) && r.ids == nil
+            && !plan.outputs.contains(where: { if case .sum = $0 { true } else { false } }) && groupNames.isSubset(of: ["kind", "commune", "commune_name", "province"]) {
+            let kinds = r.kinds.map { $0.sorted { $0.rawValue < $1.rawValue } }
+            plan.count = .eventsByPlaces(kinds: kinds, range: r.ranges["date"] ?? Planner.allDays, placesDay: day)
+            plan.estimate = context.communes.entries.count * 2
+            return
+        }
         // In a status on a day (the flow indexes count statuses held, not "none").
         if countable, let statuses, !statuses.contains(.none) {
             plan.count = .personsOnDayByPlaces(statuses: statuses, day: plan.asOf, placesDay: day)
