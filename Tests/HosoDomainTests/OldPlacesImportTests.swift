@@ -360,7 +360,14 @@ import HosoStore
     /// event of the range read, counted in the old commune it named, else in the only old
     /// commune its commune took over (the mapping's rows), else under its 2025 commune.
     static func bruteForce(_ events: [CaseEvent], during range: DayRange, placesAsOf: Day, places: PlaceHistory) -> [PlaceAsOf: [CaseEvent.Kind: Int]] {
-        var out: [PlaceAsOf: [CaseEvent.Kind: Int]] = [:]
+        placed(events, during: range, placesAsOf: placesAsOf, places: places).mapValues { events in
+            events.reduce(into: [:]) { $0[$1.kind, default: 0] += 1 }
+        }
+    }
+
+    /// The events of `range` by their place of `placesAsOf` (the brute force's placing).
+    static func placed(_ events: [CaseEvent], during range: DayRange, placesAsOf: Day, places: PlaceHistory) -> [PlaceAsOf: [CaseEvent]] {
+        var out: [PlaceAsOf: [CaseEvent]] = [:]
         for e in events where e.date >= range.start && e.date < range.end {
             let rows = places.mapping.rows.filter { $0.newCommuneCode == e.commune.commune }
             let key: PlaceAsOf
@@ -373,7 +380,7 @@ import HosoStore
             } else {
                 key = PlaceAsOf(commune: e.commune, hierarchy: .since2025)
             }
-            out[key, default: [:]][e.kind, default: 0] += 1
+            out[key, default: []].append(e)
         }
         return out
     }
@@ -396,9 +403,9 @@ import HosoStore
         let langSon = oracle.old.filter { $0.value.province == 20 }.keys.sorted()
         let special = langSon.filter { (oracle.successors[$0]?.count ?? 0) != 1 }
         let newCommunes = Set(program.settings.communes.map(\.ref.commune)).sorted()
-        let kinds = ["tip", "drug_case", "hotspot", "propaganda", "training"]
+        let kinds = ["tip", "drug_case", "hotspot", "propaganda", "training", "cultivation"]
         let first = Day(year: 2023, month: 1, day: 1)!, last = Day(year: 2025, month: 6, day: 30)!
-        var csv = "id,kind,commune_code,district_code,assigned_commune_code,date\n"
+        var csv = "id,kind,commune_code,district_code,assigned_commune_code,date,plants,area_m2,quantity\n"
         for id in 1...400 {
             let code = Double.random(in: 0..<1, using: &rng) < 0.35 ? special.randomElement(using: &rng)! : langSon.randomElement(using: &rng)!
             let successors = oracle.successors[code]?.map(\.code) ?? []
@@ -406,7 +413,9 @@ import HosoStore
                 : successors.count > 1 && Bool.random(using: &rng) ? successors.randomElement(using: &rng)! : nil
             let district = Bool.random(using: &rng) ? String(oracle.old[code]!.district) : ""
             let day = Day(rawValue: Int32.random(in: first.rawValue...last.rawValue, using: &rng))
-            csv += "\(100_000 + id),\(kinds.randomElement(using: &rng)!),\(code),\(district),\(assigned.map(String.init) ?? ""),\(day)\n"
+            let kind = kinds.randomElement(using: &rng)!
+            let amounts = kind == "cultivation" ? "\(Int.random(in: 1...500, using: &rng)),\(Int.random(in: 1...90, using: &rng))," : kind == "propaganda" ? ",,\(Int.random(in: 5...80, using: &rng))" : ",,"
+            csv += "\(100_000 + id),\(kind),\(code),\(district),\(assigned.map(String.init) ?? ""),\(day),\(amounts)\n"
         }
         let dir = try InterchangeFixtures.directory("eventplaces\(seed)")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -429,8 +438,18 @@ import HosoStore
                     let want = Self.nonZero(Self.bruteForce(all, during: range, placesAsOf: placesAsOf, places: places))
                     let same = got == want
                     #expect(same, "seed \(seed), \(context), \(range) by the communes of \(placesAsOf): \(got.count) places ≠ \(want.count); first difference: \(String(describing: want.first { got[$0.key] != $0.value } ?? got.first { want[$0.key] != $0.value }))")
+                    for (measure, kind) in [(CaseEvent.Measure.plants, CaseEvent.Kind.cultivation), (.areaM2, .cultivation), (.quantity, .propaganda)] {
+                        let sums = try program.read { try $0.sumEventsByPlaces(measure, kind: kind, during: range, placesAsOf: placesAsOf, in: .province(20)) }
+                        var want: [PlaceAsOf: Int] = [:]
+                        for (place, events) in Self.placed(all.filter { $0.kind == kind }, during: range, placesAsOf: placesAsOf, places: places) {
+                            let n = events.reduce(0) { $0 + $1.amount(measure) }
+                            if n != 0 { want[place] = n }
+                        }
+                        #expect(sums == want, "seed \(seed), \(context), \(range), \(measure) of \(kind) by the communes of \(placesAsOf)")
+                    }
                 }
             }
+            #expect(all.contains { $0.namedPlace != nil && $0.plants > 0 } && all.contains { $0.namedPlace != nil && $0.quantity > 0 }, "seed \(seed): amounts asked")
             let year = Period.year(2024).range()
             #expect(Self.bruteForce(all, during: year, placesAsOf: last, places: places).keys.contains { $0.hierarchy == .since2025 }, "seed \(seed): 2025 communes not placed back asked")
             for c in program.settings.communes.filter({ places.predecessors(ofNewCommune: $0.ref.commune).count > 1 }).prefix(3) {

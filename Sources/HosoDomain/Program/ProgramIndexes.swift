@@ -187,10 +187,17 @@ extension CaseEvent {
     public static let namedPerDay = IndexDefinition("named_per_day", kind: .datedCount,
                                                     key: "(level, commune path) by (old province, old district, old commune, kind)")
 
+    /// Amounts of events naming a pre-2025 commune per commune and day: `(level, commune path)`
+    /// by `(old province, old district, old commune, kind, measure)`, the companion of
+    /// ``amountsPerMonth`` as ``namedPerDay`` is of ``perMonth``
+    /// (``ProgramSnapshot/sumEventsByPlaces(_:kind:during:placesAsOf:in:)``).
+    public static let namedAmountsPerDay = IndexDefinition("named_amounts_per_day", kind: .datedCount,
+                                                           key: "(level, commune path) by (old province, old district, old commune, kind, measure)")
+
     /// The record type `event` with its indexes.
     public static let schema = RecordSchema(CaseEvent.self, name: "event", formatVersion: 1,
                                             indexes: [byCommuneKindDate, byDate, byPerson, perDay, perMonth, amountsPerDay, amountsPerMonth,
-                                                      overdue, lifecycle, placementReview, namedPerDay])
+                                                      overdue, lifecycle, placementReview, namedPerDay, namedAmountsPerDay])
 
     /// The index entries of the event.
     public func indexEntries(_ entries: inout IndexEntries, context: IndexContext) {
@@ -221,8 +228,15 @@ extension CaseEvent {
             }
         }
         if let namedPlace {
-            entries.dated(Self.namedPerDay, group: ProgramKeys.areaGroup(level: commune.depth, commune), day: day,
-                          subgroup: ProgramKeys.namedSubgroup(namedPlace.commune, kindCode))
+            let group = ProgramKeys.areaGroup(level: commune.depth, commune)
+            entries.dated(Self.namedPerDay, group: group, day: day, subgroup: ProgramKeys.namedSubgroup(namedPlace.commune, kindCode))
+            for measure in Measure.allCases {
+                let amount = self.amount(measure)
+                if amount != 0 {
+                    entries.dated(Self.namedAmountsPerDay, group: group, day: day,
+                                  subgroup: ProgramKeys.namedSubgroup(namedPlace.commune, kindCode, Int64(measure.rawValue)), Int64(amount))
+                }
+            }
         }
         for level in 1...commune.depth {
             let group = ProgramKeys.areaGroup(level: level, commune)
@@ -306,19 +320,21 @@ enum ProgramKeys {
         }
     }
 
-    /// `(old province, old district, old commune, status)`: the subgroup of `named_flow`; with
-    /// a kind in place of the status, of `named_per_day`.
+    /// `(old province, old district, old commune, codes…)`: the subgroup of `named_flow` (codes:
+    /// the status), `named_per_day` (the kind) and `named_amounts_per_day` (kind, measure).
     @inline(__always)
-    static func namedSubgroup(_ named: CommuneRef, _ status: Int64) -> KeyBytes {
-        KeyBytes { k in k.append(named.province); k.append(named.district); k.append(named.commune); k.append(status) }
+    static func namedSubgroup(_ named: CommuneRef, _ codes: Int64...) -> KeyBytes {
+        KeyBytes { k in
+            k.append(named.province); k.append(named.district); k.append(named.commune)
+            for c in codes { k.append(c) }
+        }
     }
 
-    /// The old commune and the last element (a status or kind code) a `named_flow` or
-    /// `named_per_day` subgroup names.
-    static func named(ofSubgroup t: Tuple) -> (CommuneRef, Int)? {
-        let e = t.elements.map { $0.intValue }
-        guard e.count == 4, let p = e[0], let d = e[1], let c = e[2], let code = e[3] else { return nil }
-        return (CommuneRef(province: Int32(p), district: Int32(d), commune: Int32(c)), Int(code))
+    /// The old commune and the `count` codes after it that a `named_…` subgroup names.
+    static func named(ofSubgroup t: Tuple, codes count: Int = 1) -> (CommuneRef, [Int])? {
+        let e = t.elements.compactMap { $0.intValue }
+        guard e.count == 3 + count, t.elements.count == e.count else { return nil }
+        return (CommuneRef(province: Int32(e[0]), district: Int32(e[1]), commune: Int32(e[2])), e.dropFirst(3).map { Int($0) })
     }
 
     /// The count keys of every status in `area`: `(level, path…)` then one element, the status.

@@ -119,7 +119,7 @@ extension ProgramSnapshot {
             if before {
                 for (edge, sign) in [(IntervalEdge.start, 1), (.end, -1)] {
                     for (sub, n) in try txn.datedCounts(Person.namedFlow, group: ProgramKeys.flowGroup(edge, in: .commune(c)), in: through) {
-                        guard let (old, code) = ProgramKeys.named(ofSubgroup: sub), let s = Status(rawValue: code) else { continue }
+                        guard let (old, code) = ProgramKeys.named(ofSubgroup: sub), let s = Status(rawValue: code[0]) else { continue }
                         out[PlaceAsOf(commune: old, hierarchy: .before2025), default: [:]][s, default: 0] += sign * Int(n)
                         counts[s, default: 0] -= sign * Int(n)
                     }
@@ -161,7 +161,7 @@ extension ProgramSnapshot {
             var counts = try countEvents(in: .commune(c), during: range)
             if before {
                 for (sub, n) in try txn.datedCounts(CaseEvent.namedPerDay, group: ProgramKeys.areaGroupTuple(.commune(c)), in: range) {
-                    guard let (old, code) = ProgramKeys.named(ofSubgroup: sub), let k = CaseEvent.Kind(rawValue: code) else { continue }
+                    guard let (old, code) = ProgramKeys.named(ofSubgroup: sub), let k = CaseEvent.Kind(rawValue: code[0]) else { continue }
                     out[PlaceAsOf(commune: old, hierarchy: .before2025), default: [:]][k, default: 0] += Int(n)
                     counts[k, default: 0] -= Int(n)
                 }
@@ -175,6 +175,35 @@ extension ProgramSnapshot {
             let kept = counts.filter { $0.value != 0 }
             return kept.isEmpty ? nil : kept
         }
+    }
+
+    /// The sum of `measure` over events of `kind` in `area` during `range` (plants destroyed,
+    /// persons arrested…), by the communes in force on `placesAsOf`, placed as
+    /// ``countEventsByPlaces(during:placesAsOf:in:)`` places the events: per 2025 commune its
+    /// ``sumEvents(_:kind:in:during:)`` minus the amounts of ``CaseEvent/namedAmountsPerDay``,
+    /// whose keys name the old communes. The total equals ``sumEvents(_:kind:in:during:)``.
+    ///
+    /// ```swift
+    /// let year = Period.year(2024).range()
+    /// let plants = try q.sumEventsByPlaces(.plants, kind: .cultivation, during: year, placesAsOf: Day(year: 2024, month: 12, day: 31)!, in: .province(20))
+    /// print(plants.values.reduce(0, +) == (try q.sumEvents(.plants, kind: .cultivation, in: .province(20), during: year)))   // true
+    /// ```
+    public func sumEventsByPlaces(_ measure: CaseEvent.Measure, kind: CaseEvent.Kind, during range: DayRange, placesAsOf: Day, in area: Area) throws -> [PlaceAsOf: Int] {
+        let places = try PlaceHistory.official()
+        let before = places.hierarchy(on: placesAsOf) == .before2025
+        var out: [PlaceAsOf: Int] = [:]
+        for c in program.communes(in: area) {
+            var rest = try sumEvents(measure, kind: kind, in: .commune(c), during: range)
+            if before {
+                for (sub, n) in try txn.datedCounts(CaseEvent.namedAmountsPerDay, group: ProgramKeys.areaGroupTuple(.commune(c)), in: range) {
+                    guard let (old, codes) = ProgramKeys.named(ofSubgroup: sub, codes: 2), codes == [kind.rawValue, measure.rawValue] else { continue }
+                    out[PlaceAsOf(commune: old, hierarchy: .before2025), default: 0] += Int(n)
+                    rest -= Int(n)
+                }
+            }
+            if rest != 0 { out[places.place(on: placesAsOf, current: c, named: nil, placedIn: c), default: 0] += rest }
+        }
+        return out.filter { $0.value != 0 }
     }
 
     /// How many current files of `area` named a pre-2025 commune and were placed in its 2025

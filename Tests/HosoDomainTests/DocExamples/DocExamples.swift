@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 383 examples compiled, 375 of them run, 382 printed lines checked.
+// 384 examples compiled, 376 of them run, 383 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1878,6 +1878,14 @@ private func example_Program_ProgramSnapshot_Places_5(q: borrowing ProgramSnapsh
 
 // Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 6
 private func example_Program_ProgramSnapshot_Places_6(q: borrowing ProgramSnapshot) throws {
+    let year = Period.year(2024).range()
+    let plants = try q.sumEventsByPlaces(.plants, kind: .cultivation, during: year, placesAsOf: Day(year: 2024, month: 12, day: 31)!, in: .province(20))
+    print(plants.values.reduce(0, +) == (try q.sumEvents(.plants, kind: .cultivation, in: .province(20), during: year)))   // true
+    DocOutput.expect("true", from: "print(plants.values.reduce(0, +) == (try q.sumEvents(.plants, kind: .cultivation, in: .province(20), during: year)))")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 7
+private func example_Program_ProgramSnapshot_Places_7(q: borrowing ProgramSnapshot) throws {
     print(try q.filesNamingOldCommunes(in: .province(20)))   // 0
     DocOutput.expect("0", from: "print(try q.filesNamingOldCommunes(in: .province(20)))")
 }
@@ -4185,6 +4193,10 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
 
     @Test("Program/ProgramSnapshot+Places.swift, example 6") func program_ProgramSnapshot_Places_6() throws {
         try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Places_6(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot+Places.swift, example 7") func program_ProgramSnapshot_Places_7() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Places_7(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot+StatusChanges.swift, example 1") func program_ProgramSnapshot_StatusChanges_1() throws {
