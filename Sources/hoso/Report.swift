@@ -14,6 +14,7 @@ struct ReportCommand: ParsableCommand {
         Examples (on the demo tenant):
           hoso report annual --year 2025 --format html --output annual-2025.html
           hoso report monthly --period 2025-06 --commune 6934
+          hoso report annual --year 2025 --places-as-of 2024-12-10   (rows by the old communes of that day)
           hoso report half-year --half 2025-H1 --format xlsx --output h1.xlsx
           hoso report span --from 2025-01-01 --to 2025-09-30 --format csv --excel --output plan.csv
           hoso report submit half-year --half 2025-H1          (an officer: --commune CODE of theirs)
@@ -77,10 +78,20 @@ struct ReportCommand: ParsableCommand {
         @Flag(help: "Put a byte order mark before a CSV, for Excel.") var excel = false
         @Option(help: "Write to this file (0600) instead of standard output; required for xlsx.") var output: String?
         @Flag(help: "Show the approved (frozen) report instead of the data now.") var frozen = false
+        @Option(name: .customLong("places-as-of"),
+                help: "Build the per-commune rows by the communes in force on this day (YYYY-MM-DD); before 1/7/2025 the old communes, with their 2024 names and districts.")
+        var placesAsOf: String?
 
         func run() throws {
             try ReportCommand.guarded {
                 guard let f = ReportFormat(rawValue: format) else { throw ValidationError("--format: '\(format)' is not md, csv, html or xlsx") }
+                var placesDay: Day?
+                if let placesAsOf {
+                    do { placesDay = try Day.parse(placesAsOf) } catch {
+                        throw ValidationError("--places-as-of: '\(placesAsOf)' is not a date: \(error) (write 2024-12-10 or 10/12/2024)")
+                    }
+                    if frozen { throw ValidationError("--places-as-of builds the report from the data now; --frozen shows the approved one by today's communes: give one of them") }
+                }
                 if excel && f != .csv { throw ValidationError("--excel applies to --format csv") }
                 if f == .xlsx && output == nil { throw ValidationError("--format xlsx needs --output FILE.xlsx") }
                 let program = try which.open()
@@ -92,7 +103,7 @@ struct ReportCommand: ParsableCommand {
                     }
                     report = rec.frozen
                 } else {
-                    report = try ReportBuilder(program: program).build(request)
+                    report = try ReportBuilder(program: program).build(request, placesAsOf: placesDay)
                 }
                 if let output {
                     try report.write(f, to: output, excelBOM: excel)

@@ -44,3 +44,162 @@ import Testing
         #expect(try !note(.monthly, "2025-09").contains("01/7/2025"))
     }
 }
+
+/// Reports by the old communes (`--places-as-of`): a 2025 tenant holding 2025 files and a
+/// synthetic pre-2025 data set (files and events naming old communes, fixed seeds), its annual
+/// report of 2025 (from 10/12/2024) built by the communes of 10/12/2024, read back from HTML and
+/// from the xlsx (openpyxl) and checked row by row against a brute force over the records that
+/// places each with the mapping's rows; totals equal to the report by today's communes.
+@Suite struct ReportByOldCommunesTests {
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts").path
+
+    /// The brute force's key of a record's place before the reform: the old commune it named
+    /// (while in the commune it was placed in), else the only old commune its commune took
+    /// over, else its 2025 commune (`CODE-2025`).
+    static func key(current: CommuneRef, named: NamedPlace?, placedIn: CommuneRef, rows: [CommuneMapping.Row]) -> String {
+        if let named, current == placedIn { return String(named.commune.commune) }
+        let taken = rows.filter { $0.newCommuneCode == current.commune }
+        return taken.count == 1 ? String(taken[0].oldCommuneCode) : "\(current.commune)-2025"
+    }
+
+    /// A table's rows (not the total) as key → numbers, with zero rows left out.
+    static func figures(_ t: ReportTable, from first: Int) -> [String: [Int]] {
+        var out: [String: [Int]] = [:]
+        for r in t.rows where !r.isTotal {
+            let n = r.cells[first...].map { if case .int(let v) = $0 { v } else { -1 } }
+            if n.contains(where: { $0 != 0 }) { out[r.key] = n }
+        }
+        return out
+    }
+
+    @Test func theAnnualReportByTheCommunesOf2024EqualsABruteForce() throws {
+        let f = try Fixture.make("oldrows", realistic: false, persons: 150, events: 500, seed: 41)
+        defer { f.remove() }
+        let history = try PlaceHistory.official()
+        let mapping = history.mapping.rows
+        let dir = try f.folder("old")
+        let old = try SyntheticOldProvince(provinceCode: 20, persons: 250, seed: 2024)
+        let file = try old.write(to: dir)
+        // Ids of their own beside the 2025 files (and no national IDs: the synthetic ones follow the ids).
+        for (path, column) in [(file, "id"), (dir + "/person_events.csv", "person_id")] {
+            var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n")
+            let at = try #require(lines[0].components(separatedBy: ",").firstIndex(of: column))
+            #expect(column != "id" || lines[0].components(separatedBy: ",")[4] == "national_id")
+            for i in lines.indices.dropFirst() where !lines[i].isEmpty {
+                var cells = lines[i].components(separatedBy: ",")
+                cells[at] = String(500_000 + Int(cells[at])!)
+                if column == "id" { cells[4] = "" }
+                lines[i] = cells.joined(separator: ",")
+            }
+            try lines.joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let persons = try TableTransfer.importFile(file, table: .persons, into: f.program, places: .before2025)
+        #expect(persons.loaded == 250, "\(persons.text): \((try? String(contentsOfFile: file + ".rejects.csv", encoding: .utf8))?.prefix(600) ?? "")")
+        // Events naming old communes (the predecessors of the tenant's communes), with amounts, in the report year.
+        var rng = SplitMix64(seed: 41)
+        var csv = "id,kind,commune_code,district_code,assigned_commune_code,date,plants,area_m2,quantity\n"
+        let olds = Set(f.program.settings.communes.flatMap { history.predecessors(ofNewCommune: $0.ref.commune).map(\.oldCode) }).sorted()
+        let first = Day(year: 2024, month: 12, day: 10)!
+        for id in 1...200 {
+            let kind = ["cultivation", "propaganda", "training", "commitment", "tip"].randomElement(using: &rng)!
+            let amounts = kind == "cultivation" ? "\(Int.random(in: 1...400, using: &rng)),\(Int.random(in: 1...60, using: &rng))," : kind == "tip" ? ",," : ",,\(Int.random(in: 1...90, using: &rng))"
+            let day = first.adding(days: Int.random(in: 0...200, using: &rng))
+            csv += "\(900_000 + id),\(kind),\(olds.randomElement(using: &rng)!),,,\(day),\(amounts)\n"
+        }
+        try csv.write(toFile: dir + "/events.csv", atomically: true, encoding: .utf8)
+        let events = try TableTransfer.importFile(dir + "/events.csv", table: .events, into: f.program, places: .before2025)
+        #expect(events.loaded == 200, "\(events.text)")
+
+        let request = try ReportRequest.parse(kind: .annual, period: "2025", calendar: Fixture.langSon)
+        let byOld = try ReportBuilder(program: f.program).build(request, placesAsOf: first)
+        let now = try ReportBuilder(program: f.program).build(request)
+        #expect(byOld.tables[0].note.contains("theo xã, phường, thị trấn ngày 10/12/2024") && byOld.tables[0].note.contains("tên xã và huyện năm 2024"), "\(byOld.tables[0].note)")
+
+        // The brute force over the records.
+        var allPersons: [Person] = [], allEvents: [CaseEvent] = []
+        _ = try f.program.read { q in try q.allPersons { allPersons.append($0); return true } }
+        _ = try f.program.read { q in try q.allEvents { allEvents.append($0); return true } }
+        var statuses: [String: [Int]] = [:]
+        for p in allPersons {
+            guard let interval = p.history.last(where: { $0.contains(request.last) }), let i = ReportBuilder.statuses.firstIndex(of: interval.status) else { continue }
+            let k = Self.key(current: interval.commune, named: p.namedPlace, placedIn: p.commune, rows: mapping)
+            statuses[k, default: Array(repeating: 0, count: ReportBuilder.statuses.count + 1)][i] += 1
+            statuses[k]![ReportBuilder.statuses.count] += 1
+        }
+        var cultivation: [String: [Int]] = [:], prevention: [String: [Int]] = [:]
+        for e in allEvents where request.range.contains(e.date) {
+            let k = Self.key(current: e.commune, named: e.namedPlace, placedIn: e.commune, rows: mapping)
+            if e.kind == .cultivation {
+                cultivation[k, default: [0, 0, 0]][0] += 1; cultivation[k]![1] += e.plants; cultivation[k]![2] += e.areaM2
+            }
+            if let i = ReportBuilder.preventionKinds.firstIndex(of: e.kind) {
+                prevention[k, default: Array(repeating: 0, count: ReportBuilder.preventionKinds.count + 1)][i] += 1
+                prevention[k]![ReportBuilder.preventionKinds.count] += e.quantity
+            }
+        }
+        #expect(statuses.keys.contains { !$0.hasSuffix("-2025") } && statuses.keys.contains { $0.hasSuffix("-2025") }, "both kinds of rows")
+        for (id, want) in [("persons_by_status", statuses), ("cultivation", cultivation), ("prevention", prevention)] {
+            let t = try #require(byOld[table: id]), today = try #require(now[table: id])
+            #expect(t.columns.map(\.id).prefix(3) == ["code", "district", "area"], "\(id)")
+            #expect(Self.figures(t, from: 3) == want, "\(id): the rows differ from the brute force")
+            // The total row is the report's by today's communes, and the sum of the rows.
+            let total = try #require(t.rows.last), todayTotal = try #require(today.rows.last)
+            #expect(total.isTotal && Array(total.cells[3...]) == Array(todayTotal.cells[2...]), "\(id): total \(total.cells) ≠ \(todayTotal.cells)")
+            let sums = t.rows.filter { !$0.isTotal }.reduce(into: [Int](repeating: 0, count: t.columns.count - 3)) { acc, r in
+                for (j, c) in r.cells[3...].enumerated() { if case .int(let v) = c { acc[j] += v } }
+            }
+            #expect(total.cells[3...].map { if case .int(let v) = $0 { v } else { -1 } } == sums, "\(id): the rows add up to the total")
+        }
+        // Old communes are named with their 2024 names and districts.
+        let rowsOld = try #require(byOld[table: "persons_by_status"]).rows.filter { !$0.isTotal && !$0.key.hasSuffix("-2025") }
+        for r in rowsOld {
+            let c = try #require(history.before.commune(code: Int32(r.key)!))
+            #expect(r.cells[1] == .text(c.districtName ?? "") && r.cells[2] == .text(c.name) && !(c.districtName ?? "").isEmpty, "row \(r.key)")
+        }
+
+        // Read back: the HTML table and the xlsx sheet hold the same rows.
+        let html = byOld.html()
+        let index = try #require(byOld.tables.firstIndex { $0.id == "persons_by_status" })
+        let section = html.components(separatedBy: "<section class=\"table\">")[index + 1]
+        let htmlRows = section.components(separatedBy: "<tr").dropFirst(2).map { row in
+            row.components(separatedBy: "<td").dropFirst().map { cell -> String in
+                let inner = cell.drop { $0 != ">" }.dropFirst()
+                return String(inner.prefix { $0 != "<" })
+            }
+        }
+        var fromHTML: [String: [Int]] = [:], xlsxRows: [String: [Int]] = [:]
+        for cells in htmlRows where cells.count > 3 && cells[2] != "Toàn tỉnh" {
+            let n = cells[3...].map { Int($0) ?? -1 }
+            let key = cells[2].contains("(từ 01/7/2025") ? "\(Int(cells[0])!)-2025" : String(Int(cells[0])!)
+            if n.contains(where: { $0 != 0 }) { fromHTML[key] = n }
+        }
+        #expect(fromHTML == statuses, "HTML rows differ from the brute force")
+        let xlsx = try f.folder("xlsx") + "/byold.xlsx"
+        try byOld.write(.xlsx, to: xlsx)
+        let (status, out) = try run("/usr/bin/env", ["python3", Self.scripts + "/dump_xlsx_sheet.py", xlsx, "persons_by_status"])
+        #expect(status == 0, "\(out)")
+        let sheet = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[Any]])
+        #expect(sheet.first?.prefix(3).compactMap { $0 as? String } == ["Mã", "Huyện (2024)", "Xã, phường, thị trấn"], "\(sheet.first ?? [])")
+        for row in sheet.dropFirst() {
+            guard let code = row[0] as? String, !code.isEmpty, let name = row[2] as? String else { continue }
+            let n = row[3...].map { ($0 as? NSNumber)?.intValue ?? -1 }
+            if n.contains(where: { $0 != 0 }) { xlsxRows[name.contains("(từ 01/7/2025") ? "\(Int(code)!)-2025" : String(Int(code)!)] = n }
+        }
+        #expect(xlsxRows == statuses, "xlsx rows differ from the brute force")
+
+        // The command line makes the same report, and names the option of a bad value.
+        let hoso = try #require(ReportCommandTests.hoso, "the hoso executable is built by swift test beside the test bundle")
+        let store = ["--store", f.root]
+        let (code, cli) = try run(hoso, ["report", "annual", "--year", "2025", "--places-as-of", "2024-12-10", "--format", "csv"] + store)
+        #expect(code == 0, "\(cli)")
+        func lines(_ text: String, _ section: String) -> [Substring] { text.split(whereSeparator: \.isNewline).filter { $0.hasPrefix(section + ",") } }
+        for id in ["persons_by_status", "cultivation", "prevention"] {
+            #expect(lines(cli, id) == lines(byOld.csv(), id) && !lines(cli, id).isEmpty, "\(id): the command line's report differs from the API's")
+        }
+        for (args, says) in [(["--places-as-of", "2024-13-01"], "--places-as-of: '2024-13-01' is not a date"),
+                             (["--places-as-of", "2024-12-10", "--frozen"], "--places-as-of builds the report from the data now")] {
+            let (status, text) = try run(hoso, ["report", "annual", "--year", "2025"] + args + store)
+            #expect(status != 0 && text.contains(says), "\(args): \(text)")
+        }
+    }
+}

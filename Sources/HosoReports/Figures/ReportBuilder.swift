@@ -18,13 +18,25 @@ public struct ReportBuilder: Sendable {
 
     /// The report for `request` under the tenant's template for its kind (or `template`).
     ///
+    /// With `placesAsOf` a day before the 2025 reform (1/7/2025), the per-commune rows of the
+    /// persons-on-file, cultivation and prevention tables are those of the communes in force
+    /// that day: the old communes with their 2024 names and districts (each record in the old
+    /// commune it named, else in the only one its commune took over), and the 2025 communes
+    /// whose records cannot be placed back; their totals are the report's by today's communes.
+    /// Those figures come from indexes as the others do
+    /// (``HosoDomain/ProgramSnapshot/countPersonsByPlaces(on:placesAsOf:in:)`` and its companions
+    /// for events). The other tables keep today's communes, and the notes say which tree each
+    /// uses. A day from the reform on is today's tree: the report by today's communes.
+    ///
     /// ```swift
     /// let annual = try ReportRequest.parse(kind: .annual, period: "2025", calendar: program.calendar)
     /// let report = try ReportBuilder(program: program).build(annual)
     /// print(report.tables.count)   // 10
     /// print(report[table: "persons_by_status"]!.rows.last!.key)   // total
+    /// let byOld = try ReportBuilder(program: program).build(annual, placesAsOf: Day(year: 2024, month: 12, day: 10)!)
+    /// print(byOld[table: "persons_by_status"]!.columns[1].id)   // district
     /// ```
-    public func build(_ request: ReportRequest, template: ReportTemplate? = nil) throws -> Report {
+    public func build(_ request: ReportRequest, template: ReportTemplate? = nil, placesAsOf: Day? = nil) throws -> Report {
         let template = try template ?? ReportTemplates.template(request.kind, of: program)
         guard let province = program.province else {
             throw ReportError(place: "tenant '\(program.name)'", reason: "has no province", fix: "reports need a province tenant")
@@ -53,7 +65,10 @@ public struct ReportBuilder: Sendable {
         let targets = try program.targetBook().targets
         let calendar = program.calendar
         let info = try program.info()
-        let context = Context(request: request, province: province, communes: communes, template: template)
+        var context = Context(request: request, province: province, communes: communes, template: template)
+        if let placesAsOf, placesAsOf < PlaceHistory.reformDay {
+            context.placesThen = PlacesThen(day: placesAsOf, history: try PlaceHistory.official(), communes: communes)
+        }
         var named: Set<RecordID> = []
         let placement = try placementNote(context)
         let report = try program.read { q in
@@ -102,7 +117,12 @@ public struct ReportBuilder: Sendable {
     /// and those of split communes still awaiting an officer's assignment; `nil` for a period
     /// after the reform.
     func placementNote(_ c: Context) throws -> String? {
-        let reform = Day(year: 2025, month: 7, day: 1)!
+        if let then = c.placesThen {
+            return "Các bảng người có hồ sơ, trồng cây và phòng ngừa tính theo xã, phường, thị trấn ngày \(Self.dayMonthYear(then.day)) (trước sắp xếp đơn vị hành chính: "
+                + "tên xã và huyện năm 2024; mỗi hồ sơ, vụ việc tính vào xã cũ đã ghi, hoặc xã cũ duy nhất mà xã hiện nay kế thừa; dòng ghi \"từ 01/7/2025\" là hồ sơ không xác định được xã cũ). "
+                + "Dòng toàn tỉnh bằng báo cáo theo xã, phường hiện nay; các bảng khác tính theo xã, phường từ 01/7/2025."
+        }
+        let reform = PlaceHistory.reformDay
         guard c.request.first < reform else { return nil }
         let named = try program.read { try $0.filesNamingOldCommunes(in: c.scopeArea) }
         let codes = Set(c.communes.map(\.ref.commune))
@@ -132,6 +152,65 @@ public struct ReportBuilder: Sendable {
             return out
         }
         var scopeArea: Area { isProvince ? .province(province) : .commune(communes[0].ref) }
+        /// The communes of a day before the reform, for the tables built by them.
+        var placesThen: PlacesThen?
+    }
+
+    /// The communes in force on a day before the 2025 reform, as the rows of a table: the old
+    /// communes the report's communes took over (2024 codes, names and districts) and the 2025
+    /// communes that took over several (their records that name none stay under them), in
+    /// district then code order, plus any other place a figure names.
+    struct PlacesThen {
+        var day: Day
+        var history: PlaceHistory
+        var places: [PlaceAsOf]
+        var names: [Int32: String]
+
+        init(day: Day, history: PlaceHistory, communes: [CommuneEntry]) {
+            self.day = day; self.history = history
+            names = Dictionary(communes.map { ($0.ref.commune, $0.name) }, uniquingKeysWith: { a, _ in a })
+            var places: Set<PlaceAsOf> = []
+            for c in communes {
+                let predecessors = history.predecessors(ofNewCommune: c.ref.commune)
+                for p in predecessors {
+                    if let old = history.before.commune(code: p.oldCode) {
+                        places.insert(PlaceAsOf(commune: CommuneRef(province: old.provinceCode, district: old.districtCode ?? 0, commune: old.code), hierarchy: .before2025))
+                    }
+                }
+                if predecessors.count != 1 { places.insert(PlaceAsOf(commune: c.ref, hierarchy: .since2025)) }
+            }
+            self.places = places.sorted()
+        }
+
+        /// The rows: every place of the list and those `extra` names.
+        func rows(_ extra: some Sequence<PlaceAsOf>) -> [PlaceAsOf] {
+            Set(places).union(extra).sorted()
+        }
+
+        /// A row's key: the old commune's code, or the 2025 commune's code and `-2025`.
+        static func key(_ p: PlaceAsOf) -> String { p.hierarchy == .before2025 ? String(p.commune.commune) : "\(p.commune.commune)-2025" }
+
+        /// Code, district (2024) and name of a place.
+        func cells(_ p: PlaceAsOf) -> [ReportCell] {
+            if p.hierarchy == .before2025 {
+                let old = history.before.commune(code: p.commune.commune)
+                return [.code(ReportBuilder.code(p.commune.commune)), .text(old?.districtName ?? ""), .text(old?.name ?? "")]
+            }
+            let name = names[p.commune.commune] ?? history.after.commune(code: p.commune.commune)?.name ?? ""
+            return [.code(ReportBuilder.code(p.commune.commune)), .text(""), .text(name + " (từ 01/7/2025; hồ sơ không ghi xã cũ)")]
+        }
+    }
+
+    /// The area columns of a table by the communes of a day before the reform.
+    static func placeColumns() -> [ReportColumn] { [ReportColumn("code", "Mã"), ReportColumn("district", "Huyện (2024)"), ReportColumn("area", "Xã, phường, thị trấn")] }
+
+    /// The total row's cells in a table by the communes of a day before the reform.
+    static func placeTotalCells() -> [ReportCell] { [.code(""), .text(""), .text("Toàn tỉnh")] }
+
+    /// `10/12/2024`.
+    static func dayMonthYear(_ d: Day) -> String {
+        let c = d.civil
+        return (c.day < 10 ? "0" : "") + "\(c.day)/" + (c.month < 10 ? "0" : "") + "\(c.month)/\(c.year)"
     }
 
     static func code(_ c: Int32) -> String { c < 100_000 ? String(repeating: "0", count: max(0, 5 - String(c).count)) + String(c) : String(c) }
@@ -145,6 +224,21 @@ public struct ReportBuilder: Sendable {
         var t = ReportTable(id: ReportSection.personsByStatus.rawValue, title: "",
                             note: "Số người có hồ sơ quản lý theo tình trạng tại ngày \(c.cutoff) (chỉ số đếm theo ngày, person.status_flow).",
                             columns: Self.areaColumns() + Self.statuses.map { ReportColumn($0.code, $0.label) } + [ReportColumn("total", "Tổng")])
+        if let then = c.placesThen {
+            t.columns = Self.placeColumns() + t.columns.dropFirst(2)
+            t.note = "Số người có hồ sơ quản lý theo tình trạng tại ngày \(c.cutoff), theo xã, phường, thị trấn ngày \(then.day) (chỉ số đếm theo ngày, person.commune_flow và person.named_flow)."
+            let byPlace = try q.countPersonsByPlaces(on: c.cutoff, placesAsOf: then.day, in: c.scopeArea)
+            for p in then.rows(byPlace.keys) {
+                let cells = Self.statuses.map { byPlace[p]?[$0] ?? 0 }
+                t.rows.append(ReportRow(key: PlacesThen.key(p), cells: then.cells(p) + cells.map { .int($0) } + [.int(cells.reduce(0, +))]))
+            }
+            if c.isProvince {
+                let counts = try q.countPersonsByStatus(in: c.scopeArea, on: c.cutoff)
+                let cells = Self.statuses.map { counts[$0] ?? 0 }
+                t.rows.append(ReportRow(key: "total", cells: Self.placeTotalCells() + cells.map { .int($0) } + [.int(cells.reduce(0, +))], isTotal: true))
+            }
+            return t
+        }
         for a in c.areas {
             let counts = try q.countPersonsByStatus(in: a.area, on: c.cutoff)
             let cells = Self.statuses.map { counts[$0] ?? 0 }
@@ -231,11 +325,22 @@ public struct ReportBuilder: Sendable {
     func cultivation(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
         var t = ReportTable(id: ReportSection.cultivation.rawValue, title: "", note: "Số vụ phát hiện, số cây và diện tích phá bỏ trong kỳ \(c.range).",
                             columns: Self.areaColumns() + [ReportColumn("reports", "Số vụ"), ReportColumn("plants", "Số cây"), ReportColumn("area_m2", "Diện tích (m²)")])
-        for a in c.areas {
+        if let then = c.placesThen {
+            t.columns = Self.placeColumns() + t.columns.dropFirst(2)
+            t.note += " Theo xã, phường, thị trấn ngày \(then.day)."
+            let counts = try q.countEventsByPlaces(during: c.range, placesAsOf: then.day, in: c.scopeArea)
+            let plants = try q.sumEventsByPlaces(.plants, kind: .cultivation, during: c.range, placesAsOf: then.day, in: c.scopeArea)
+            let area = try q.sumEventsByPlaces(.areaM2, kind: .cultivation, during: c.range, placesAsOf: then.day, in: c.scopeArea)
+            for p in then.rows(Set(counts.keys).union(plants.keys).union(area.keys)) {
+                let cells = [counts[p]?[.cultivation] ?? 0, plants[p] ?? 0, area[p] ?? 0]
+                t.rows.append(ReportRow(key: PlacesThen.key(p), cells: then.cells(p) + cells.map { .int($0) }))
+            }
+        }
+        for a in c.areas where c.placesThen == nil || a.total {
             let n = try q.countEvents(in: a.area, during: c.range)[.cultivation] ?? 0
             let cells = [n, try q.sumEvents(.plants, kind: .cultivation, in: a.area, during: c.range),
                          try q.sumEvents(.areaM2, kind: .cultivation, in: a.area, during: c.range)]
-            t.rows.append(ReportRow(key: a.key, cells: Self.areaCells(a) + cells.map { .int($0) }, isTotal: a.total))
+            t.rows.append(ReportRow(key: a.key, cells: (c.placesThen == nil ? Self.areaCells(a) : Self.placeTotalCells()) + cells.map { .int($0) }, isTotal: a.total))
         }
         return t
     }
@@ -266,11 +371,23 @@ public struct ReportBuilder: Sendable {
     func prevention(_ q: borrowing ProgramSnapshot, _ c: Context) throws -> ReportTable {
         var t = ReportTable(id: ReportSection.prevention.rawValue, title: "", note: "Số hoạt động trong kỳ \(c.range); người tham gia, bản cam kết, mô hình (số lượng).",
                             columns: Self.areaColumns() + Self.preventionKinds.map { ReportColumn($0.code, $0.label) } + [ReportColumn("quantity", "Số lượng")])
-        for a in c.areas {
+        if let then = c.placesThen {
+            t.columns = Self.placeColumns() + t.columns.dropFirst(2)
+            t.note += " Theo xã, phường, thị trấn ngày \(then.day)."
+            let counts = try q.countEventsByPlaces(during: c.range, placesAsOf: then.day, in: c.scopeArea)
+            var quantity: [PlaceAsOf: Int] = [:]
+            for k in Self.preventionKinds {
+                for (p, n) in try q.sumEventsByPlaces(.quantity, kind: k, during: c.range, placesAsOf: then.day, in: c.scopeArea) { quantity[p, default: 0] += n }
+            }
+            for p in then.rows(Set(counts.keys).union(quantity.keys)) {
+                t.rows.append(ReportRow(key: PlacesThen.key(p), cells: then.cells(p) + Self.preventionKinds.map { .int(counts[p]?[$0] ?? 0) } + [.int(quantity[p] ?? 0)]))
+            }
+        }
+        for a in c.areas where c.placesThen == nil || a.total {
             let byKind = try q.countEvents(in: a.area, during: c.range)
             var quantity = 0
             for k in Self.preventionKinds { quantity += try q.sumEvents(.quantity, kind: k, in: a.area, during: c.range) }
-            t.rows.append(ReportRow(key: a.key, cells: Self.areaCells(a) + Self.preventionKinds.map { .int(byKind[$0] ?? 0) } + [.int(quantity)], isTotal: a.total))
+            t.rows.append(ReportRow(key: a.key, cells: (c.placesThen == nil ? Self.areaCells(a) : Self.placeTotalCells()) + Self.preventionKinds.map { .int(byKind[$0] ?? 0) } + [.int(quantity)], isTotal: a.total))
         }
         return t
     }

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 8 examples compiled, 8 of them run, 10 printed lines checked.
+// 8 examples compiled, 8 of them run, 11 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   store: Store — a store in a directory of its own, its clock on 2026-01-15, holding tenant `demo`: a synthetic Lạng Sơn of 300 persons and 1,500 events, Lạng Sơn's calendar
@@ -45,6 +45,9 @@ private func example_Figures_ReportBuilder_1(program: ProgramTenant) throws {
     DocOutput.expect("10", from: "print(report.tables.count)")
     print(report[table: "persons_by_status"]!.rows.last!.key)   // total
     DocOutput.expect("total", from: "print(report[table: \"persons_by_status\"]!.rows.last!.key)")
+    let byOld = try ReportBuilder(program: program).build(annual, placesAsOf: Day(year: 2024, month: 12, day: 10)!)
+    print(byOld[table: "persons_by_status"]!.columns[1].id)   // district
+    DocOutput.expect("district", from: "print(byOld[table: \"persons_by_status\"]!.columns[1].id)")
 }
 
 // Sources/HosoReports/HosoReports.docc/HosoReports.md, example 1
@@ -105,7 +108,7 @@ private func example_Template_ReportTemplate_1() throws {
     }
 
     @Test("Figures/ReportBuilder.swift, example 1") func figures_ReportBuilder_1() throws {
-        try DocOutput.run(checks: 2) { c in
+        try DocOutput.run(checks: 3) { c in
             let program = try c.program
             try example_Figures_ReportBuilder_1(program: program)
         }
