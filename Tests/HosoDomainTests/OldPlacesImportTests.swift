@@ -272,6 +272,30 @@ import HosoStore
         return out
     }
 
+    /// The brute force of ``ProgramSnapshot/countStatusChangesByPlaces(during:placesAsOf:in:)``:
+    /// every file's changes in `range` (each in its commune, every move counted), placed as
+    /// the stretches they begin or end are.
+    static func bruteForce(changesOf persons: [Person], during range: DayRange, placesAsOf: Day, places: PlaceHistory) -> [PlaceAsOf: [StatusChangeKey: Int]] {
+        var out: [PlaceAsOf: [StatusChangeKey: Int]] = [:]
+        for p in persons {
+            for c in p.statusChanges where c.date >= range.start && c.date < range.end {
+                let rows = places.mapping.rows.filter { $0.newCommuneCode == c.commune.commune }
+                let key: PlaceAsOf
+                if placesAsOf >= PlaceHistory.reformDay {
+                    key = PlaceAsOf(commune: c.commune, hierarchy: .since2025)
+                } else if let n = p.namedPlace, c.commune == p.commune {
+                    key = PlaceAsOf(commune: n.commune, hierarchy: .before2025)
+                } else if rows.count == 1 {
+                    key = PlaceAsOf(commune: CommuneRef(province: rows[0].oldProvinceCode, district: rows[0].oldDistrictCode, commune: rows[0].oldCommuneCode), hierarchy: .before2025)
+                } else {
+                    key = PlaceAsOf(commune: c.commune, hierarchy: .since2025)
+                }
+                out[key, default: [:]][StatusChangeKey(status: c.status, direction: c.direction, cause: c.cause, event: c.event), default: 0] += 1
+            }
+        }
+        return out
+    }
+
     /// Persons in a status on a day by the communes as they were, from the running count
     /// indexes `commune_flow` and `named_flow`: random pre-2025 files (moves between old
     /// communes, split communes, unmapped ones assigned) imported beside 2025 files, asked on
@@ -310,6 +334,16 @@ import HosoStore
                     if placesAsOf < PlaceHistory.reformDay && day < PlaceHistory.reformDay && day > Day(year: 2023, month: 1, day: 1)! {
                         #expect(want.keys.contains { $0.hierarchy == .before2025 } && want.keys.contains { $0.hierarchy == .since2025 }, "seed \(seed), \(context), on \(day): both kinds of places asked")
                     }
+                }
+            }
+            // Status changes over random periods, by either tree.
+            for (k, start) in days.enumerated() where k % 2 == 0 {
+                let range = DayRange(start, start.adding(days: 1 + k * 37))
+                for placesAsOf in [Day(year: 2025, month: 3, day: 1)!, PlaceHistory.reformDay] {
+                    let got = try program.countStatusChangesByPlaces(during: range, placesAsOf: placesAsOf, in: .province(20)).mapValues(\.counts)
+                    let want = Self.nonZero(Self.bruteForce(changesOf: all, during: range, placesAsOf: placesAsOf, places: places))
+                    let same = got == want
+                    #expect(same, "seed \(seed), \(context), changes \(range) by the communes of \(placesAsOf): \(got.count) places ≠ \(want.count); first difference: \(String(describing: want.first { got[$0.key] != $0.value } ?? got.first { want[$0.key] != $0.value }))")
                 }
             }
             // One commune that took over several old ones, asked alone.

@@ -105,7 +105,7 @@ private enum PathInKey {
         case Person.byStatusChange.name, CaseEvent.byCommuneKindDate.name: .leading
         case Person.currentCounts.name, Person.changeFlow.name, Person.communeChanges.name,
              CaseEvent.perDay.name, CaseEvent.perMonth.name, CaseEvent.amountsPerDay.name, CaseEvent.amountsPerMonth.name,
-             CaseEvent.lifecycle.name, Person.namedCounts.name, CaseEvent.namedPerDay.name, CaseEvent.namedAmountsPerDay.name: .levelled(at: 0)
+             CaseEvent.lifecycle.name, Person.namedCounts.name, CaseEvent.namedPerDay.name, CaseEvent.namedAmountsPerDay.name, Person.namedChanges.name: .levelled(at: 0)
         case Person.statusFlow.name, Person.communeFlow.name, Person.namedFlow.name: .levelled(at: 1)
         default: .none
         }

@@ -67,11 +67,21 @@ extension Person {
     public static let namedFlow = IndexDefinition("named_flow", kind: .runningCount,
                                                   key: "(edge, level, commune path) by (old province, old district, old commune, status)")
 
+    /// Status changes of files naming a pre-2025 commune, in the commune they were placed in,
+    /// per day: `(level, commune path)` by `(old province, old district, old commune, status,
+    /// direction, cause, event)`. The same changes as ``communeChanges`` for those files, so
+    /// ``communeChanges`` minus these counts the others; asking "changes of a period by the
+    /// communes as they were" is a mapping of these keys
+    /// (``ProgramSnapshot/countStatusChangesByPlaces(during:placesAsOf:in:)``). Kept by day (old
+    /// data only): a period's days inside a month need no other read.
+    public static let namedChanges = IndexDefinition("named_changes", kind: .datedCount,
+                                                     key: "(level, commune path) by (old province, old district, old commune, status, direction, cause, event)")
+
     /// The record type `person` with its indexes.
     public static let schema = RecordSchema(
         Person.self, name: "person", formatVersion: 1,
         indexes: [byCommune, byStatus, byStatusCommune, byNationalID, currentCounts, statusIntervals, statusFlow, communeFlow, transitions,
-                  byStatusChange, changeFlow, communeChanges, byPendingNationalID, placementReview, namedCounts, namedFlow],
+                  byStatusChange, changeFlow, communeChanges, byPendingNationalID, placementReview, namedCounts, namedFlow, namedChanges],
         transitionIndex: transitions)
 
     /// The index entries of the person as of the tenant's current day (`context.today`).
@@ -139,6 +149,11 @@ extension Person {
             for level in 1...c.commune.depth where c.counts(atDepth: level) {
                 entries.dated(level == c.commune.depth ? Self.communeChanges : Self.changeFlow,
                               group: ProgramKeys.areaGroup(level: level, c.commune), day: c.date.rawValue, subgroup: sub)
+            }
+            if let namedPlace, c.commune == commune, c.counts(atDepth: c.commune.depth) {
+                entries.dated(Self.namedChanges, group: ProgramKeys.areaGroup(level: c.commune.depth, c.commune), day: c.date.rawValue,
+                              subgroup: ProgramKeys.namedSubgroup(namedPlace.commune, Int64(c.status.rawValue), Int64(c.direction.rawValue),
+                                                                  Int64(c.cause.rawValue), Int64(c.event?.rawValue ?? 0)))
             }
         }
     }
@@ -321,7 +336,8 @@ enum ProgramKeys {
     }
 
     /// `(old province, old district, old commune, codes…)`: the subgroup of `named_flow` (codes:
-    /// the status), `named_per_day` (the kind) and `named_amounts_per_day` (kind, measure).
+    /// the status), `named_changes` (status, direction, cause, event), `named_per_day` (the
+    /// kind) and `named_amounts_per_day` (kind, measure).
     @inline(__always)
     static func namedSubgroup(_ named: CommuneRef, _ codes: Int64...) -> KeyBytes {
         KeyBytes { k in

@@ -136,6 +136,45 @@ extension ProgramSnapshot {
         }
     }
 
+    /// The status changes of `area` during `range` (``countStatusChanges(in:during:)`` per
+    /// commune), by the communes in force on `placesAsOf`: today's communes from 1 July 2025;
+    /// before then each change of a file naming a pre-2025 commune, made in the commune the file
+    /// was placed in, under that old commune, and the others as
+    /// ``PlaceHistory/place(on:current:named:placedIn:)`` places a record naming none (the only
+    /// old commune their commune took over, or that 2025 commune). As at commune level, every
+    /// move in or out counts. For every status, entries minus exits up to a day per place is
+    /// ``countPersonsByPlaces(on:placesAsOf:in:)``.
+    ///
+    /// Answered from indexes, per 2025 commune: ``Person/communeChanges`` (days of partial
+    /// months from ``Person/byStatusChange``) minus ``Person/namedChanges``, whose keys name the
+    /// old communes; no record is read.
+    ///
+    /// ```swift
+    /// let year = Period.year(2024).range()
+    /// let byOld = try q.countStatusChangesByPlaces(during: year, placesAsOf: Day(year: 2024, month: 12, day: 31)!, in: .province(20))
+    /// print(byOld.values.reduce(0) { $0 + $1.new(.addict) })   // 0
+    /// ```
+    public func countStatusChangesByPlaces(during range: DayRange, placesAsOf: Day, in area: Area) throws -> [PlaceAsOf: StatusChangeTally] {
+        let places = try PlaceHistory.official()
+        let before = places.hierarchy(on: placesAsOf) == .before2025
+        var out: [PlaceAsOf: StatusChangeTally] = [:]
+        for c in program.communes(in: area) {
+            var tally = try countStatusChanges(in: .commune(c), during: range)
+            if before {
+                for (sub, n) in try txn.datedCounts(Person.namedChanges, group: ProgramKeys.areaGroupTuple(.commune(c)), in: range) {
+                    guard let (old, _) = ProgramKeys.named(ofSubgroup: sub, codes: 4),
+                          let key = ProgramKeys.changeKey(ofSubgroup: Tuple(Array(sub.elements.dropFirst(3)))) else { continue }
+                    out[PlaceAsOf(commune: old, hierarchy: .before2025), default: StatusChangeTally()].add(key, Int(n))
+                    tally.add(key, -Int(n))
+                }
+            }
+            guard !tally.counts.isEmpty else { continue }
+            let place = places.place(on: placesAsOf, current: c, named: nil, placedIn: c)
+            for (key, n) in tally.counts { out[place, default: StatusChangeTally()].add(key, n) }
+        }
+        return out.filter { !$0.value.counts.isEmpty }
+    }
+
     /// Case events per kind in `area` during `range`, by the communes in force on `placesAsOf`:
     /// today's communes from 1 July 2025 (as ``countEvents(in:during:)`` per commune); before
     /// then each event that named a pre-2025 commune (``CaseEvent/namedPlace``) in that old

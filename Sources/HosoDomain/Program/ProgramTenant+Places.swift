@@ -132,6 +132,17 @@ extension ProgramTenant {
         try read { try $0.countPersonsByPlaces(on: day, placesAsOf: placesAsOf, in: area) }
     }
 
+    /// The status changes of `area` during `range` by the communes in force on `placesAsOf`
+    /// (see ``ProgramSnapshot/countStatusChangesByPlaces(during:placesAsOf:in:)``), from one snapshot.
+    ///
+    /// ```swift
+    /// let byOld = try program.countStatusChangesByPlaces(during: Period.year(2024).range(), placesAsOf: Day(year: 2024, month: 12, day: 31)!, in: .province(20))
+    /// print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))   // true
+    /// ```
+    public func countStatusChangesByPlaces(during range: DayRange, placesAsOf: Day, in area: Area) throws -> [PlaceAsOf: StatusChangeTally] {
+        try read { try $0.countStatusChangesByPlaces(during: range, placesAsOf: placesAsOf, in: area) }
+    }
+
     /// Case events per kind in `area` during `range` by the communes in force on `placesAsOf`
     /// (see ``ProgramSnapshot/countEventsByPlaces(during:placesAsOf:in:)``), from one snapshot.
     ///

@@ -19,7 +19,7 @@ public struct ReportBuilder: Sendable {
     /// The report for `request` under the tenant's template for its kind (or `template`).
     ///
     /// With `placesAsOf` a day before the 2025 reform (1/7/2025), the per-commune rows of the
-    /// persons-on-file, cultivation and prevention tables are those of the communes in force
+    /// persons-on-file, status-change, cultivation and prevention tables are those of the communes in force
     /// that day: the old communes with their 2024 names and districts (each record in the old
     /// commune it named, else in the only one its commune took over), and the 2025 communes
     /// whose records cannot be placed back; their totals are the report's by today's communes.
@@ -118,7 +118,7 @@ public struct ReportBuilder: Sendable {
     /// after the reform.
     func placementNote(_ c: Context) throws -> String? {
         if let then = c.placesThen {
-            return "Các bảng người có hồ sơ, trồng cây và phòng ngừa tính theo xã, phường, thị trấn ngày \(Self.dayMonthYear(then.day)) (trước sắp xếp đơn vị hành chính: "
+            return "Các bảng người có hồ sơ, biến động, trồng cây và phòng ngừa tính theo xã, phường, thị trấn ngày \(Self.dayMonthYear(then.day)) (trước sắp xếp đơn vị hành chính: "
                 + "tên xã và huyện năm 2024; mỗi hồ sơ, vụ việc tính vào xã cũ đã ghi, hoặc xã cũ duy nhất mà xã hiện nay kế thừa; dòng ghi \"từ 01/7/2025\" là hồ sơ không xác định được xã cũ). "
                 + "Dòng toàn tỉnh bằng báo cáo theo xã, phường hiện nay; các bảng khác tính theo xã, phường từ 01/7/2025."
         }
@@ -252,11 +252,20 @@ public struct ReportBuilder: Sendable {
                             note: "Lượt vào, ra khỏi một tình trạng trong kỳ \(c.range) theo nguyên nhân. Dòng toàn tỉnh không tính chuyển giữa các xã trong tỉnh.",
                             columns: Self.areaColumns() + [ReportColumn("new", "Mới phát hiện"), ReportColumn("arrived", "Chuyển đến"),
                                                            ReportColumn("moved_away", "Chuyển đi"), ReportColumn("left", "Ra khỏi diện quản lý")])
-        for a in c.areas {
+        func cells(_ tally: StatusChangeTally) -> [ReportCell] {
+            [tally.count(nil, .entry, .new), tally.count(nil, .entry, .arrived), tally.count(nil, .exit, .movedAway), tally.count(nil, .exit, .left)].map { .int($0) }
+        }
+        if let then = c.placesThen {
+            t.columns = Self.placeColumns() + t.columns.dropFirst(2)
+            t.note += " Theo xã, phường, thị trấn ngày \(then.day): mọi lượt chuyển đến, chuyển đi của một xã đều được tính (person.named_changes)."
+            let byPlace = try q.countStatusChangesByPlaces(during: c.range, placesAsOf: then.day, in: c.scopeArea)
+            for p in then.rows(byPlace.keys) {
+                t.rows.append(ReportRow(key: PlacesThen.key(p), cells: then.cells(p) + cells(byPlace[p] ?? StatusChangeTally())))
+            }
+        }
+        for a in c.areas where c.placesThen == nil || a.total {
             let tally = try q.countStatusChanges(in: a.area, during: c.range)
-            t.rows.append(ReportRow(key: a.key, cells: Self.areaCells(a) + [tally.count(nil, .entry, .new), tally.count(nil, .entry, .arrived),
-                                                                           tally.count(nil, .exit, .movedAway), tally.count(nil, .exit, .left)].map { .int($0) },
-                                    isTotal: a.total))
+            t.rows.append(ReportRow(key: a.key, cells: (c.placesThen == nil ? Self.areaCells(a) : Self.placeTotalCells()) + cells(tally), isTotal: a.total))
         }
         return t
     }

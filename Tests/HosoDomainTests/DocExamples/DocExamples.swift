@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 384 examples compiled, 376 of them run, 383 printed lines checked.
+// 386 examples compiled, 378 of them run, 385 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1871,21 +1871,29 @@ private func example_Program_ProgramSnapshot_Places_4(q: borrowing ProgramSnapsh
 // Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 5
 private func example_Program_ProgramSnapshot_Places_5(q: borrowing ProgramSnapshot) throws {
     let year = Period.year(2024).range()
+    let byOld = try q.countStatusChangesByPlaces(during: year, placesAsOf: Day(year: 2024, month: 12, day: 31)!, in: .province(20))
+    print(byOld.values.reduce(0) { $0 + $1.new(.addict) })   // 0
+    DocOutput.expect("0", from: "print(byOld.values.reduce(0) { $0 + $1.new(.addict) })")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 6
+private func example_Program_ProgramSnapshot_Places_6(q: borrowing ProgramSnapshot) throws {
+    let year = Period.year(2024).range()
     let byOld = try q.countEventsByPlaces(during: year, placesAsOf: Day(year: 2024, month: 12, day: 31)!, in: .province(20))
     print(byOld.values.flatMap(\.values).reduce(0, +) == (try q.countEvents(in: .province(20), during: year).values.reduce(0, +)))   // true
     DocOutput.expect("true", from: "print(byOld.values.flatMap(\\.values).reduce(0, +) == (try q.countEvents(in: .province(20), during: year).values.reduce(0, +)))")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 6
-private func example_Program_ProgramSnapshot_Places_6(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 7
+private func example_Program_ProgramSnapshot_Places_7(q: borrowing ProgramSnapshot) throws {
     let year = Period.year(2024).range()
     let plants = try q.sumEventsByPlaces(.plants, kind: .cultivation, during: year, placesAsOf: Day(year: 2024, month: 12, day: 31)!, in: .province(20))
     print(plants.values.reduce(0, +) == (try q.sumEvents(.plants, kind: .cultivation, in: .province(20), during: year)))   // true
     DocOutput.expect("true", from: "print(plants.values.reduce(0, +) == (try q.sumEvents(.plants, kind: .cultivation, in: .province(20), during: year)))")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 7
-private func example_Program_ProgramSnapshot_Places_7(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 8
+private func example_Program_ProgramSnapshot_Places_8(q: borrowing ProgramSnapshot) throws {
     print(try q.filesNamingOldCommunes(in: .province(20)))   // 0
     DocOutput.expect("0", from: "print(try q.filesNamingOldCommunes(in: .province(20)))")
 }
@@ -2332,13 +2340,20 @@ private func example_Program_ProgramTenant_Places_5(program: ProgramTenant) thro
 
 // Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 6
 private func example_Program_ProgramTenant_Places_6(program: ProgramTenant) throws {
+    let byOld = try program.countStatusChangesByPlaces(during: Period.year(2024).range(), placesAsOf: Day(year: 2024, month: 12, day: 31)!, in: .province(20))
+    print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))   // true
+    DocOutput.expect("true", from: "print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 7
+private func example_Program_ProgramTenant_Places_7(program: ProgramTenant) throws {
     let byOld = try program.countEventsByPlaces(during: Period.year(2024).range(), placesAsOf: Day(year: 2024, month: 12, day: 31)!, in: .province(20))
     print(byOld.isEmpty == (try program.read { try $0.eventCount() } == 0))   // true
     DocOutput.expect("true", from: "print(byOld.isEmpty == (try program.read { try $0.eventCount() } == 0))")
 }
 
-// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 7
-private func example_Program_ProgramTenant_Places_7(program: ProgramTenant) throws {
+// Sources/HosoDomain/Program/ProgramTenant+Places.swift, example 8
+private func example_Program_ProgramTenant_Places_8(program: ProgramTenant) throws {
     let byOld = try program.currentCountsByPlaces(on: Day(year: 2025, month: 3, day: 1)!, in: .province(20))
     print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))   // true
     DocOutput.expect("true", from: "print(byOld.isEmpty == (try program.read { try $0.personCount() } == 0))")
@@ -4199,6 +4214,10 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Places_7(q: q) } }
     }
 
+    @Test("Program/ProgramSnapshot+Places.swift, example 8") func program_ProgramSnapshot_Places_8() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Places_8(q: q) } }
+    }
+
     @Test("Program/ProgramSnapshot+StatusChanges.swift, example 1") func program_ProgramSnapshot_StatusChanges_1() throws {
         try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_StatusChanges_1(q: q) } }
     }
@@ -4579,6 +4598,13 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in
             let program = try c.program
             try example_Program_ProgramTenant_Places_7(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Places.swift, example 8") func program_ProgramTenant_Places_8() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Places_8(program: program)
         }
     }
 
