@@ -205,11 +205,37 @@ import Testing
         #expect(plan.contains("event.named_per_day") && plan.contains("no record read"), "\(plan)")
     }
 
+    /// Status changes by the old communes: each change of a file in the commune it was placed
+    /// in under the old commune it named, read through `status_change` (a period) or a scan.
+    @Test func statusChangesByTheOldCommunes() throws {
+        let t = try tenant()
+        let range = DayRange(from: Day(year: 2023, month: 6, day: 1)!, through: Day(year: 2025, month: 6, day: 30)!)
+        let sql = "SELECT commune, commune_name, status, direction, cause, COUNT(*) FROM status_changes WHERE date BETWEEN '2023-06-01' AND '2025-06-30' GROUP BY commune, status, direction, cause BY PLACES AS OF '2025-03-01'"
+        let got = Self.keyed(try t.session.query(sql).rows, nameAt: 1)
+        var counts: [String: Int] = [:], want: [String: Int] = [:]
+        for p in t.persons {
+            for c in p.statusChanges where range.contains(c.date) {
+                let (code, isOld) = t.then(c.commune, p.namedPlace, p.commune)
+                counts["\(code)|\(isOld ? "old" : "new")|\(c.status.code)|\(c.direction.code)|\(c.cause.code)", default: 0] += 1
+            }
+        }
+        for (k, n) in counts { want[k + "|\(n)", default: 0] += 1 }
+        #expect(counts.keys.contains { $0.contains("|old|") } && got == want, "\(got.count) rows ≠ \(want.count)")
+        let plan = try t.session.query("EXPLAIN " + sql).lines?.joined(separator: "\n") ?? ""
+        #expect(plan.contains("person.status_change") && plan.contains("each row names its commune of 2025-03-01"), "\(plan)")
+        // A scan names the same communes as the index.
+        let scan = sql.replacingOccurrences(of: "WHERE date BETWEEN '2023-06-01' AND '2025-06-30'", with: "WHERE (date BETWEEN '2023-06-01' AND '2025-06-30' OR person_id < 0)")
+        let scanPlan = try t.session.query("EXPLAIN " + scan).lines?.joined(separator: "\n") ?? ""
+        #expect(scanPlan.contains("full scan of status_changes"), "\(scanPlan)")
+        #expect(Self.keyed(try t.session.query(scan).rows, nameAt: 1) == got)
+    }
+
     @Test func misusesPointAtTheToken() throws {
         let t = try tenant()
         let cases: [(String, String, Int)] = [
             ("SELECT id FROM persons WHERE commune = 6079 BY PLACES AS OF '2025-03-01'", "a condition on commune is not read with it", 45),
             ("SELECT COUNT(*) FROM communes BY PLACES AS OF '2025-03-01'", "communes is not read by the old communes", 31),
+            ("SELECT COUNT(*) FROM status_history BY PLACES AS OF '2025-03-01'", "(persons, events and status_changes)", 37),
             ("SELECT COUNT(*) FROM persons BY PLACES '2025-03-01'", "expected BY PLACES AS OF 'date'", 30),
             ("SELECT COUNT(*) FROM persons BY PLACES AS OF '2025-13-01'", "BY PLACES AS OF: not a date", 30),
             ("SELECT COUNT(*) FROM persons BY PLACES AS OF '2025-03-01' BY PLACES AS OF '2025-04-01'", "BY PLACES AS OF is given twice", 59),

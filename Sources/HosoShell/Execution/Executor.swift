@@ -133,8 +133,15 @@ public struct Executor {
             try program.persons(from: .all, history)
         case let .changesByDate(range, communes):
             try program.read { q in
+                // By the communes of a day before the reform, each change is placed by its file.
+                var files: [RecordID: Person] = [:]
                 for area in areas(communes) {
-                    guard try q.statusChanges(in: area, during: range, { try emit(builder.change($0)) }) else { return }
+                    var ids: Set<RecordID> = []
+                    if plan.placesDay != nil {
+                        _ = try q.statusChanges(in: area, during: range) { c in ids.insert(c.personID); return true }
+                        _ = try q.persons(ids: ids.filter { files[$0] == nil }) { p in files[p.id] = p; return true }
+                    }
+                    guard try q.statusChanges(in: area, during: range, { c in try emit(builder.change(c, of: files[c.personID], placesDay: plan.placesDay)) }) else { return }
                 }
             }
         case let .overdueOnDay(kinds, communes, day):
@@ -149,7 +156,7 @@ public struct Executor {
             try program.events(from: .all) { e in try !e.isOverdue(on: day) || emit(builder.overdue(e, on: day)) }
         case .changesScan:
             try program.persons(from: .all) { p in
-                for c in p.statusChanges where try !emit(builder.change(c)) { return false }
+                for c in p.statusChanges where try !emit(builder.change(c, of: p, placesDay: plan.placesDay)) { return false }
                 return true
             }
         case .eventsByID(let ids):

@@ -71,10 +71,13 @@ public struct RowBuilder: Sendable {
         targets.filter { $0.communes.contains(code) || $0.commune == code }.map(\.name).joined(separator: "; ")
     }
 
-    /// A `status_changes` row.
-    public func change(_ c: StatusChange) -> [Value] {
-        [.int(Int64(bitPattern: c.personID)), .date(c.date), .text(c.direction.code), .text(c.status.code), .int(Int64(c.commune.commune)),
-         .text(context.communes.name(of: c.commune.commune)), .text(c.cause.code), c.event.map { .text($0.code) } ?? .null,
+    /// A `status_changes` row; with `placesDay` (before the 2025 reform) and the person's
+    /// file, its commune is the one of the communes in force then (the old commune the file
+    /// named for a change in the commune it was placed in); `other_commune` stays a 2025 code.
+    public func change(_ c: StatusChange, of person: Person? = nil, placesDay: Day? = nil) -> [Value] {
+        let (code, name, _) = placed(c.commune, named: person?.namedPlace, placedIn: person?.commune ?? c.commune, person == nil ? nil : placesDay)
+        return [.int(Int64(bitPattern: c.personID)), .date(c.date), .text(c.direction.code), .text(c.status.code), code,
+         name, .text(c.cause.code), c.event.map { .text($0.code) } ?? .null,
          c.eventSequence.map { .int(Int64($0)) } ?? .null, c.otherCommune.map { .int(Int64($0.commune)) } ?? .null,
          .bool(c.counts(atDepth: 1))]
     }

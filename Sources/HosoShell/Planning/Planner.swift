@@ -200,12 +200,13 @@ public struct Planner {
 
     // MARK: Choice
 
-    /// `BY PLACES AS OF` a day before the reform: counts of current persons by the old communes
-    /// from the count indexes (no record is read); other questions of persons and events read
-    /// their rows through an index or a scan, each row naming its commune of then.
+    /// `BY PLACES AS OF` a day before the reform: counts of persons (now or on a day) and of
+    /// events by the old communes from the count and dated indexes (no record is read); other
+    /// questions of persons, events and status changes read their rows through an index or a
+    /// scan, each row naming its commune of then.
     private func choosePlaces(_ plan: inout Plan, _ r: Restrictions, conjuncts: [Predicate], day: Day, token: Token, explicitAsOf: Bool) throws {
-        let what = "BY PLACES AS OF a day before 1/7/2025 names the communes of then (persons and events)"
-        guard plan.table.name == .persons || plan.table.name == .events else {
+        let what = "BY PLACES AS OF a day before 1/7/2025 names the communes of then (persons, events and status_changes)"
+        guard [.persons, .events, .status_changes].contains(plan.table.name) else {
             throw QueryError(what + "; \(plan.table.name.rawValue) is not read by the old communes", at: token)
         }
         guard r.communes == nil else {
