@@ -159,12 +159,16 @@ enum DemoProvince {
          "SELECT COUNT(*) FROM persons; SELECT COUNT(*) FROM persons BY PLACES AS OF '2025-03-01';"),
         ("Report year 2025 begins on 10/12/2024: addicts with a file that day, by the communes of that day (old communes), top 5:",
          "SELECT commune, commune_name, COUNT(*) FROM persons WHERE status = 'addict' AS OF '2024-12-10' GROUP BY commune ORDER BY count DESC, commune_name LIMIT 5 BY PLACES AS OF '2024-12-10';"),
+        ("How that is answered (from the running count indexes, no record read):",
+         "EXPLAIN SELECT commune, COUNT(*) FROM persons WHERE status = 'addict' AS OF '2024-12-10' GROUP BY commune BY PLACES AS OF '2024-12-10';"),
         ("The same day by today's communes, top 5:",
          "SELECT commune, commune_name, COUNT(*) FROM persons WHERE status = 'addict' AS OF '2024-12-10' GROUP BY commune, commune_name ORDER BY count DESC, commune_name LIMIT 5;"),
         ("It ends on 9/12/2025: addicts with a file then, by today's communes (the default), top 5:",
          "SELECT commune_name, COUNT(*) FROM persons WHERE status = 'addict' AS OF '2025-12-09' GROUP BY commune_name ORDER BY count DESC, commune_name LIMIT 5;"),
         ("Files opened in report year 2025, by the communes before the reform:",
          "SELECT commune_name, COUNT(*) FROM persons WHERE file_opened IN REPORT YEAR 2025 GROUP BY commune ORDER BY count DESC, commune_name LIMIT 5 BY PLACES AS OF '2025-06-30';"),
+        ("New users and addicts found in report year 2025 up to the reform, by the old communes (the report's status changes; hoso report annual --year 2025 --places-as-of 2024-12-10 builds the whole report so):",
+         "SELECT commune_name, COUNT(*) FROM status_changes WHERE direction = 'entry' AND cause = 'new' AND date BETWEEN '2024-12-10' AND '2025-06-30' GROUP BY commune ORDER BY count DESC, commune_name LIMIT 5 BY PLACES AS OF '2024-12-10';"),
     ]
 
     /// Runs the showcase, echoing each statement; false when one failed.

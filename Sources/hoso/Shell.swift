@@ -17,8 +17,9 @@ struct Shell: ParsableCommand {
         commune_population, status_changes, overdue, targets, indicators, classification and \
         classification_criteria (these three need WHERE period = '2025') and processing_log (the \
         logged reads of personal fields: every statement that reads them is logged), plus AS OF 'day', \
-        BY PLACES AS OF 'day' (persons and events by the communes in force that day: before 1/7/2025 the \
-        old communes, each record in the one it named, counts from the count indexes), period \
+        BY PLACES AS OF 'day' (persons, events and status_changes by the communes in force that day: \
+        before 1/7/2025 the old communes, each record in the one it named; counts of persons now or \
+        AS OF a day and of events per kind from the count and dated indexes), period \
         literals ('2025-06', '2025-Q3') and REPORT \
         YEAR|HALF|QUARTER|MONTH periods of the tenant's calendar; EXPLAIN says which engine and \
         index answer. Dot-commands as sqlite3's: .help lists them (.tables, .schema, .mode, .once, \
@@ -32,6 +33,7 @@ struct Shell: ParsableCommand {
           hoso shell -c "SELECT kind, COUNT(*) FROM events WHERE date IN REPORT MONTH 2025-06 GROUP BY kind; .mode csv"
           hoso shell --tenant lang-son < questions.sql
           hoso shell -c "SELECT commune_name, COUNT(*) FROM persons GROUP BY commune BY PLACES AS OF '2025-03-01'"
+          hoso shell -c "EXPLAIN SELECT commune, COUNT(*) FROM persons WHERE status = 'addict' AS OF '2024-12-10' GROUP BY commune BY PLACES AS OF '2024-12-10'"
         """)
 
     @OptionGroup var storeOptions: StoreOptions

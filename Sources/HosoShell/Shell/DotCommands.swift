@@ -60,6 +60,7 @@ extension ShellSession {
                   SELECT kind, COUNT(*) FROM events WHERE date = '2025-H1' GROUP BY kind;
                   SELECT COUNT(*) FROM events WHERE kind = 'drug_case' AND date IN REPORT YEAR 2025;
                   SELECT commune_name, COUNT(*) FROM persons GROUP BY commune BY PLACES AS OF '2025-03-01';   (the communes before the reform)
+                  SELECT commune, COUNT(*) FROM persons WHERE status = 'addict' AS OF '2024-12-10' GROUP BY commune BY PLACES AS OF '2024-12-10';
                   EXPLAIN SELECT * FROM persons WHERE national_id = '020090001234';
                   SELECT c.name, COUNT(p.id) FROM communes c LEFT JOIN persons p ON p.commune = c.code AND p.status = 'addict' GROUP BY c.code;
                   WITH m AS (SELECT report_month(date) m, COUNT(*) n FROM events GROUP BY 1) SELECT m, n, SUM(n) OVER (ORDER BY m) FROM m;
