@@ -159,6 +159,27 @@ import Testing
             // (The province's changes leave out moves between its communes.)
             #expect(id == "status_changes" || total.cells[3...].map { if case .int(let v) = $0 { v } else { -1 } } == sums, "\(id): the rows add up to the total")
         }
+        // A commune's report by the communes of then: its old communes, adding up to its row today.
+        let commune = try #require(f.program.settings.communes.first { history.predecessors(ofNewCommune: $0.ref.commune).count > 2 })
+        let scoped = try ReportRequest.parse(kind: .annual, period: "2025", calendar: Fixture.langSon, scope: .commune(commune.ref.commune))
+        let mine = try #require(try ReportBuilder(program: f.program).build(scoped, placesAsOf: first)[table: "persons_by_status"])
+        let mineToday = try #require(try ReportBuilder(program: f.program).build(scoped)[table: "persons_by_status"])
+        let allowed = Set(history.predecessors(ofNewCommune: commune.ref.commune).map { String($0.oldCode) } + ["\(commune.ref.commune)-2025"])
+        #expect(Set(mine.rows.map(\.key)).isSubset(of: allowed) && mine.rows.count > 2, "\(mine.rows.map(\.key))")
+        let added = mine.rows.reduce(into: [Int](repeating: 0, count: mine.columns.count - 3)) { acc, r in
+            for (j, c) in r.cells[3...].enumerated() { if case .int(let v) = c { acc[j] += v } }
+        }
+        #expect(added == mineToday.rows[0].cells[2...].map { if case .int(let v) = $0 { v } else { -1 } }, "commune \(commune.ref.commune): \(added)")
+        var scopedWant: [String: [Int]] = [:]
+        for p in allPersons {
+            guard let interval = p.history.last(where: { $0.contains(request.last) }), interval.commune == commune.ref,
+                  let i = ReportBuilder.statuses.firstIndex(of: interval.status) else { continue }
+            let k = Self.key(current: interval.commune, named: p.namedPlace, placedIn: p.commune, rows: mapping)
+            scopedWant[k, default: Array(repeating: 0, count: ReportBuilder.statuses.count + 1)][i] += 1
+            scopedWant[k]![ReportBuilder.statuses.count] += 1
+        }
+        #expect(!scopedWant.isEmpty && Self.figures(mine, from: 3) == scopedWant, "commune \(commune.ref.commune)")
+
         // Old communes are named with their 2024 names and districts.
         let rowsOld = try #require(byOld[table: "persons_by_status"]).rows.filter { !$0.isTotal && !$0.key.hasSuffix("-2025") }
         for r in rowsOld {
