@@ -76,6 +76,23 @@ import HosoDomain
         #expect(Self.failure(lan, "SELECT * FROM processing_log")?.contains("the processing log is read by an auditor or an admin") == true)
     }
 
+    /// By the old communes an officer's counts read the records the officer reads, each placed
+    /// as of then (the count indexes span the province), and add up to the same counts by today's communes.
+    @Test func anOfficerCountsByTheOldCommunesOverTheirRecords() throws {
+        let s = try Self.setup("officer-places")
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        let lan = try s.session("lan")
+        for (plain, byPlaces) in [("SELECT COUNT(*) FROM persons", "SELECT commune, COUNT(*) FROM persons GROUP BY commune BY PLACES AS OF '2025-03-01'"),
+                                  ("SELECT COUNT(*) FROM persons WHERE status = 'addict' AS OF '2025-03-01'",
+                                   "SELECT commune, COUNT(*) FROM persons WHERE status = 'addict' AS OF '2025-03-01' GROUP BY commune BY PLACES AS OF '2025-03-01'"),
+                                  ("SELECT COUNT(*) FROM events WHERE date BETWEEN '2025-01-01' AND '2025-06-30'",
+                                   "SELECT commune, kind, COUNT(*) FROM events WHERE date BETWEEN '2025-01-01' AND '2025-06-30' GROUP BY commune, kind BY PLACES AS OF '2025-03-01'")] {
+            let total = try Self.ints(lan, plain)
+            let rows = try lan.query(byPlaces).rows
+            #expect(!rows.isEmpty && [rows.reduce(0) { $0 + (Int64($1.last!.text) ?? -1_000_000) }] == total, "\(byPlaces): \(rows.count) rows, total \(total)")
+        }
+    }
+
     @Test func anAnalystCountsButReadsNoPersonalColumn() throws {
         let s = try Self.setup("analyst")
         defer { try? FileManager.default.removeItem(atPath: s.dir) }

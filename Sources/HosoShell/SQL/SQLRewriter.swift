@@ -235,7 +235,7 @@ public enum SQLRewriter {
             i += 1
         }
         if let (t, day) = placesSeen, day < PlaceHistory.reformDay {
-            throw fail("BY PLACES AS OF a day before 1/7/2025 is answered by Hoso's planner (persons and events of one table, their conditions, COUNT, GROUP BY, ORDER BY, LIMIT: "
+            throw fail("BY PLACES AS OF a day before 1/7/2025 is answered by Hoso's planner (persons, events or status_changes, one table, their conditions, COUNT, GROUP BY, ORDER BY, LIMIT: "
                        + "SELECT commune, COUNT(*) FROM persons GROUP BY commune BY PLACES AS OF '\(day)'); it is not read in SQL it hands to SQLite (joins, subqueries, functions…)", t)
         }
         /// A period as a range of ISO days: the same answer as in_period/in_report (days are
