@@ -222,12 +222,32 @@ import Testing
         for (k, n) in counts { want[k + "|\(n)", default: 0] += 1 }
         #expect(counts.keys.contains { $0.contains("|old|") } && got == want, "\(got.count) rows ≠ \(want.count)")
         let plan = try t.session.query("EXPLAIN " + sql).lines?.joined(separator: "\n") ?? ""
-        #expect(plan.contains("person.status_change") && plan.contains("each row names its commune of 2025-03-01"), "\(plan)")
+        #expect(plan.contains("person.named_changes") && plan.contains("no record read") && plan.contains("fast path"), "\(plan)")
         // A scan names the same communes as the index.
         let scan = sql.replacingOccurrences(of: "WHERE date BETWEEN '2023-06-01' AND '2025-06-30'", with: "WHERE (date BETWEEN '2023-06-01' AND '2025-06-30' OR person_id < 0)")
         let scanPlan = try t.session.query("EXPLAIN " + scan).lines?.joined(separator: "\n") ?? ""
         #expect(scanPlan.contains("full scan of status_changes"), "\(scanPlan)")
         #expect(Self.keyed(try t.session.query(scan).rows, nameAt: 1) == got)
+        // Conditions on the keys are applied to the counted keys; the same read row by row.
+        let entries = "SELECT commune, commune_name, status, cause, COUNT(*) FROM status_changes WHERE date IN REPORT YEAR 2025 AND direction = 'entry' AND cause IN ('new', 'arrived') GROUP BY commune, status, cause BY PLACES AS OF '2024-12-10'"
+        let fast = Self.keyed(try t.session.query(entries).rows, nameAt: 1)
+        let fastPlan = try t.session.query("EXPLAIN " + entries).lines?.joined(separator: "\n") ?? ""
+        #expect(fastPlan.contains("person.named_changes") && fastPlan.contains("filter on the counted keys"), "\(fastPlan)")
+        let slow = entries.replacingOccurrences(of: "AND direction = 'entry'", with: "AND (direction = 'entry' OR person_id < 0)")
+        #expect(try t.session.query("EXPLAIN " + slow).lines?.joined().contains("each row names its commune") == true)
+        let slowRows = Self.keyed(try t.session.query(slow).rows, nameAt: 1)
+        #expect(!fast.isEmpty && fast == slowRows)
+        let year = try t.session.query("SELECT report_start('2025'), report_end('2025')").rows[0].map(\.text)
+        let yearRange = DayRange(from: try Day.parse(year[0]), through: try Day.parse(year[1]))
+        var entryCounts: [String: Int] = [:], entryWant: [String: Int] = [:]
+        for p in t.persons {
+            for c in p.statusChanges where yearRange.contains(c.date) && c.direction == .entry && (c.cause == .new || c.cause == .arrived) {
+                let (code, isOld) = t.then(c.commune, p.namedPlace, p.commune)
+                entryCounts["\(code)|\(isOld ? "old" : "new")|\(c.status.code)|\(c.cause.code)", default: 0] += 1
+            }
+        }
+        for (k, n) in entryCounts { entryWant[k + "|\(n)", default: 0] += 1 }
+        #expect(fast == entryWant, "\(fast.count) rows ≠ \(entryWant.count)")
     }
 
     @Test func misusesPointAtTheToken() throws {

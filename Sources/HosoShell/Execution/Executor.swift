@@ -285,6 +285,21 @@ public struct Executor {
             out = try placedRows(byCode(try program.currentCountsByPlaces(on: day, in: .province(context.province))), statuses.map { $0.map(\.code) }, "status", day, table)
         case let .personsOnDayByPlaces(statuses, day, placesDay):
             out = try placedRows(byCode(try program.countPersonsByPlaces(on: day, placesAsOf: placesDay, in: .province(context.province))), statuses.map(\.code), "status", placesDay, table)
+        case let .changesByPlaces(statuses, range, placesDay):
+            let byPlace = try program.countStatusChangesByPlaces(during: range, placesAsOf: placesDay, in: .province(context.province))
+            let columns = ["status", "direction", "cause", "event"].map { table.index(of: $0)! }
+            for (place, tally) in byPlace {
+                try Interruption.check()
+                var row = [Value](repeating: .null, count: width)
+                let named = place.hierarchy == .before2025 ? NamedPlace(commune: place.commune, placedBy: .whole) : nil
+                (row[table.index(of: "commune")!], row[table.index(of: "commune_name")!], _) = builder.placed(place.commune, named: named, placedIn: place.commune, placesDay)
+                for (key, n) in tally.counts where statuses?.contains(key.status) ?? true {
+                    var r = row
+                    for (c, v) in zip(columns, [key.status.code, key.direction.code, key.cause.code, key.event?.code]) { r[c] = v.map { .text($0) } ?? .null }
+                    guard plan.residual.allSatisfy({ $0.evaluate(r) == true }) else { continue }
+                    out.append(Weighted(row: r, count: Int64(n), sums: [:]))
+                }
+            }
         case let .eventsByPlaces(kinds, range, placesDay):
             let byPlace = try program.countEventsByPlaces(during: range, placesAsOf: placesDay, in: .province(context.province))
             out = try placedRows(byCode(byPlace), kinds.map { $0.map(\.code) }, "kind", placesDay, table)

@@ -66,6 +66,12 @@ public enum CountPath: Sendable, Hashable {
     /// `commune_kind_date`) and `named_per_day` per commune, their keys mapped to the old
     /// communes (``HosoDomain/ProgramSnapshot/countEventsByPlaces(during:placesAsOf:in:)``).
     case eventsByPlaces(kinds: [CaseEvent.Kind]?, range: DayRange, placesDay: Day)
+    /// Status changes per key during `range` by the communes in force on `placesDay` before the
+    /// 2025 reform: the dated count indexes `commune_changes` (days of partial months from
+    /// `status_change`) and `named_changes` per commune, their keys mapped to the old communes
+    /// (``HosoDomain/ProgramSnapshot/countStatusChangesByPlaces(during:placesAsOf:in:)``); the
+    /// plan's residual conditions (on direction, cause, event) are applied to the keys.
+    case changesByPlaces(statuses: [Status]?, range: DayRange, placesDay: Day)
 }
 
 /// A planned query: where the rows come from, the condition, grouping, order and limits.
@@ -161,6 +167,11 @@ public struct Plan: Sendable {
                 lines.append("COUNT from dated count indexes \(n(CaseEvent.perMonth)) (days of partial months: entries of \(n(CaseEvent.byCommuneKindDate))) and \(n(CaseEvent.namedPerDay)) per commune "
                              + "(kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), days \(Predicate.rangeText(range))), keys mapped to the communes of \(placesDay) "
                              + "(the pre-2025 tree: each event in the old commune it named, else the only one its commune took over); no record read")
+            case let .changesByPlaces(statuses, range, placesDay):
+                lines.append("COUNT from dated count indexes \(n(Person.communeChanges)) (days of partial months: entries of \(n(Person.byStatusChange))) and \(n(Person.namedChanges)) per commune "
+                             + "(status: \(codes(statuses)), days \(Predicate.rangeText(range))), keys mapped to the communes of \(placesDay) "
+                             + "(the pre-2025 tree: a file's change in the commune it was placed in under the old commune it named, else the only one its commune took over); no record read")
+                if !residual.isEmpty { lines.append("filter on the counted keys: " + residual.map { $0.describe(cols) }.joined(separator: " AND ")) }
             case let .events(kinds, c, per, range, measures):
                 lines.append("COUNT from the dated count indexes of events (\(n(CaseEvent.perDay)) and its per-area companion) (kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), \(per || c != nil ? "per commune" : "province level"), \(communes(c)), days \(Predicate.rangeText(range)))")
                 if !measures.isEmpty { lines.append("SUM from the dated sum indexes of events (\(n(CaseEvent.amountsPerDay)) and its per-area companion) (\(measures.map { "\($0)" }.joined(separator: ", ")))") }
@@ -226,6 +237,7 @@ extension Plan {
         (CaseEvent.byDate, "events WHERE date in a period"),
         (CaseEvent.perDay, "COUNT(*) FROM events WHERE date/kind … GROUP BY kind (province)"),
         (CaseEvent.perMonth, "COUNT(*) FROM events WHERE date/kind/commune … GROUP BY kind/commune"),
+        (Person.namedChanges, "COUNT(*) FROM status_changes WHERE date … GROUP BY commune, status, direction, cause BY PLACES AS OF 'day before 1/7/2025'"),
         (CaseEvent.namedPerDay, "COUNT(*) FROM events WHERE date/kind … GROUP BY commune, kind BY PLACES AS OF 'day before 1/7/2025'"),
         (CaseEvent.amountsPerDay, "SUM(plants|area_m2|…) FROM events … (province)"),
         (CaseEvent.amountsPerMonth, "SUM(plants|area_m2|…) FROM events … GROUP BY commune"),

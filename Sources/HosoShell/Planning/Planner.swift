@@ -231,6 +231,18 @@ public struct Planner {
             plan.estimate = context.communes.entries.count * 2
             return
         }
+        // Status changes in a period, by their key; conditions on direction, cause and event are
+        // applied to the counted keys.
+        let keyColumns: Set<String> = ["status", "direction", "cause", "event"]
+        if !officer && plan.table.name == .status_changes && plan.aggregates && r.ids == nil
+            && !plan.outputs.contains(where: { if case .sum = $0 { true } else { false } })
+            && groupNames.isSubset(of: keyColumns.union(["commune", "commune_name"]))
+            && plan.residual.allSatisfy({ $0.columnsUsed.allSatisfy { keyColumns.contains(plan.table.columns[$0].name) } }) {
+            let statuses = r.statuses.map { $0.sorted { $0.rawValue < $1.rawValue } }
+            plan.count = .changesByPlaces(statuses: statuses, range: r.ranges["date"] ?? Planner.allDays, placesDay: day)
+            plan.estimate = context.communes.entries.count * 2
+            return
+        }
         // In a status on a day (the flow indexes count statuses held, not "none").
         if countable, let statuses, !statuses.contains(.none) {
             plan.count = .personsOnDayByPlaces(statuses: statuses, day: plan.asOf, placesDay: day)
