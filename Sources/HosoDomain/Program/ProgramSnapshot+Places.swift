@@ -83,10 +83,7 @@ extension ProgramSnapshot {
                     counts[s, default: 0] -= Int(count)
                 }
             }
-            let rest = counts.filter { $0.value != 0 }
-            guard !rest.isEmpty else { continue }
-            let place = places.place(on: day, current: c, named: nil, placedIn: c)
-            for (s, n) in rest { out[place, default: [:]][s, default: 0] += n }
+            PlaceAsOf.add(counts, of: c, on: day, places, to: &out)
         }
         return out
     }
@@ -125,15 +122,9 @@ extension ProgramSnapshot {
                     }
                 }
             }
-            let rest = counts.filter { $0.value != 0 }
-            guard !rest.isEmpty else { continue }
-            let place = places.place(on: placesDay, current: c, named: nil, placedIn: c)
-            for (s, n) in rest { out[place, default: [:]][s, default: 0] += n }
+            PlaceAsOf.add(counts, of: c, on: placesDay, places, to: &out)
         }
-        return out.compactMapValues { counts in
-            let kept = counts.filter { $0.value != 0 }
-            return kept.isEmpty ? nil : kept
-        }
+        return PlaceAsOf.withoutZeros(out)
     }
 
     /// The status changes of `area` during `range` (``countStatusChanges(in:during:)`` per
@@ -205,15 +196,9 @@ extension ProgramSnapshot {
                     counts[k, default: 0] -= Int(n)
                 }
             }
-            let rest = counts.filter { $0.value != 0 }
-            guard !rest.isEmpty else { continue }
-            let place = places.place(on: placesAsOf, current: c, named: nil, placedIn: c)
-            for (k, n) in rest { out[place, default: [:]][k, default: 0] += n }
+            PlaceAsOf.add(counts, of: c, on: placesAsOf, places, to: &out)
         }
-        return out.compactMapValues { counts in
-            let kept = counts.filter { $0.value != 0 }
-            return kept.isEmpty ? nil : kept
-        }
+        return PlaceAsOf.withoutZeros(out)
     }
 
     /// The sum of `measure` over events of `kind` in `area` during `range` (plants destroyed,
@@ -259,5 +244,24 @@ extension ProgramSnapshot {
             try txn.counts(Person.namedCounts, .prefix(prefix)) { _, count in n += Int(count) }
         }
         return n
+    }
+}
+
+extension PlaceAsOf {
+    /// Adds the counts of 2025 commune `c` that no old commune took (those left once the files
+    /// naming one are counted there) under the place `c` has on `day`.
+    static func add<K: Hashable>(_ counts: [K: Int], of c: CommuneRef, on day: Day, _ places: PlaceHistory, to out: inout [PlaceAsOf: [K: Int]]) {
+        let rest = counts.filter { $0.value != 0 }
+        guard !rest.isEmpty else { return }
+        let place = places.place(on: day, current: c, named: nil, placedIn: c)
+        for (k, n) in rest { out[place, default: [:]][k, default: 0] += n }
+    }
+
+    /// The counts without zeros, and without the places left with none.
+    static func withoutZeros<K: Hashable>(_ out: [PlaceAsOf: [K: Int]]) -> [PlaceAsOf: [K: Int]] {
+        out.compactMapValues { counts in
+            let kept = counts.filter { $0.value != 0 }
+            return kept.isEmpty ? nil : kept
+        }
     }
 }
