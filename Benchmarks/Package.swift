@@ -19,6 +19,7 @@ let package = Package(
             dependencies: [
                 .product(name: "CSQLite", package: "Hoso"),
                 .product(name: "HosoDomain", package: "Hoso"),
+                .product(name: "HosoShell", package: "Hoso"),
                 .product(name: "HosoStore", package: "Hoso"),
                 .product(name: "LMDB", package: "Hoso"),
             ]

@@ -69,6 +69,16 @@ extension TransactionProtocol where Self: ~Copyable {
         return Cursor(handle: c!, database: db, environment: environment)
     }
 
+    /// The id of the snapshot the transaction reads (`mdb_txn_id`): the last committed write
+    /// it sees. Two read transactions with the same id see the same data.
+    ///
+    /// ```swift
+    /// let a = try env.read { $0.snapshotID }
+    /// let b = try env.read { $0.snapshotID }
+    /// print(a == b)   // true
+    /// ```
+    public var snapshotID: Int { Int(mdb_txn_id(rawHandle)) }
+
     /// Statistics of `db` as seen by this transaction.
     public func statistics(_ db: Database) throws(LMDBError) -> DatabaseStatistics {
         var s = MDB_stat()

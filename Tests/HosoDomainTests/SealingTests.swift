@@ -138,6 +138,32 @@ import HosoStore
         #expect(try root.tenant.sealingStatus().isSealed)
     }
 
+    /// A filter on personal fields decides on what the handle can open: the key holder's count
+    /// is a brute force over the files, a handle without the key finds none by a sealed field
+    /// (as its decoded files show none) and all by a clear one, the officer only its commune's.
+    @Test func filtersOnSealedFieldsDecideOnWhatTheHandleOpens() throws {
+        let s = try Self.setup("filters", sealFirst: true)
+        let occupation = Dictionary(grouping: s.persons.compactMap(\.occupation), by: { $0 }).max { $0.value.count < $1.value.count }!.key
+        let cutoff = d("1985-01-01")
+        let filter = PersonFilter([.occupation([occupation]), .birthDate(.less, cutoff)])
+        func expected(_ persons: [Person]) -> [RecordID] {
+            persons.filter { $0.occupation == occupation && ($0.birthDate.map { $0 < cutoff } ?? false) }.map(\.id)
+        }
+        let all = expected(s.persons)
+        #expect(all.count > 5)
+        let root = try s.root
+        var ids: [RecordID] = []
+        try root.persons(from: .matching(filter)) { ids.append($0.id); return true }
+        #expect(ids == all)
+        #expect(try root.countPersons(matching: filter) == all.count)
+        let keyless = try s.open("system", "admin")
+        #expect(try keyless.countPersons(matching: filter) == 0)
+        let men = s.persons.filter { $0.sex == .male }.count
+        #expect(try keyless.countPersons(matching: PersonFilter([.sex([.male])])) == men && men > 0)
+        let lan = try s.open("lan", "officer", communes: [s.lanCommune], key: s.keys.lan)
+        #expect(try lan.countPersons(matching: filter) == expected(s.persons.filter { $0.commune == s.lanCommune }).count)
+    }
+
     @Test func writesSealAndRefuseWhatTheyCouldNotKeep() throws {
         let s = try Self.setup("writes", sealFirst: true)
         let secrets = Self.secrets(s.persons)

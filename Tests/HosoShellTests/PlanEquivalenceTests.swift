@@ -97,4 +97,44 @@ import HosoStore
             #expect(kinds[k, default: 0] > 0, "no statement used \(k): \(kinds)")
         }
     }
+
+    /// Conditions on persons' own fields are decided on the stored bytes during a full scan
+    /// (``Planner/storedConditions(_:in:)``): the rows equal those of a scan that decodes every
+    /// file and checks the condition on its row, for random conditions on every field the
+    /// bytes decide, with other conditions beside them, and texts spelled with combining marks.
+    @Test func conditionsDecidedOnTheStoredBytesAnswerLikeDecodedScans() throws {
+        let f = try Fixture.get()
+        var r = Random(state: 2026)
+        let occupations = Array(Set(f.persons.compactMap(\.occupation).filter { !$0.isEmpty })).sorted()
+        let villages = Array(Set(f.persons.compactMap(\.village).filter { !$0.isEmpty })).sorted()
+        let names = f.persons.prefix(50).map(\.fullName)
+        func decomposed(_ s: String) -> String { s.decomposedStringWithCanonicalMapping }
+        var filtered = 0
+        for i in 0..<80 {
+            let occupation = r.pick(occupations)
+            let day = r.pick(["1975-01-01", "1980-06-15", "1990-01-01", "2000-12-31"])
+            var conds = [
+                r.pick(["occupation = '\(occupation)'", "occupation = '\(decomposed(occupation))'", "occupation IN ('\(occupation)', '\(r.pick(occupations))')"]),
+                r.pick(["birth_date < '\(day)'", "birth_date >= '\(day)'", "birth_date = '1980'", "birth_date BETWEEN '1970-01-01' AND '\(day)'", "birth_date <> '\(day)'"]),
+                r.pick(["sex = 'female'", "sex IN ('male', 'unknown')", "not_present", "NOT from_another_locality", "file_opened >= '2024-01-01'"]),
+                r.pick(["village = '\(r.pick(villages))'", "full_name = '\(decomposed(r.pick(names)))'", "status = 'addict'", "minor", "commune = \(r.pick(f.context.communes.entries).ref.commune)"]),
+            ]
+            conds = (0..<(1 + r.next(3))).map { _ in r.pick(conds) }
+            let select = i % 3 == 0 ? "COUNT(*)" : "id, full_name, occupation, birth_date, status"
+            let asOf = i % 4 == 0 ? " AS OF '2025-06-30'" : ""
+            let sql = "SELECT \(select) FROM persons WHERE \(conds.joined(separator: " AND "))\(asOf)"
+            let plan = try f.plan(sql)
+            if case .personsFiltered = plan.access { filtered += 1 }
+            let executor = Executor(context: f.context)
+            let fast = try executor.run(plan).rows
+            let slow = try executor.run(scanned(plan)).rows
+            #expect(bag(fast) == bag(slow), "\(sql)\nplan: \(plan.explain().joined(separator: "; "))")
+        }
+        #expect(filtered > 30, "only \(filtered) statements were decided on the stored bytes")
+        // A spelling with combining marks finds the files written precomposed.
+        let o = occupations.first { !$0.unicodeScalars.elementsEqual(decomposed($0).unicodeScalars) }!
+        let n = try Executor(context: f.context).run(try f.plan("SELECT COUNT(*) FROM persons WHERE occupation = '\(decomposed(o))'")).rows
+        #expect(n == [[.int(Int64(f.persons.filter { $0.occupation == o }.count))]])
+        #expect(f.persons.contains { $0.occupation == o })
+    }
 }

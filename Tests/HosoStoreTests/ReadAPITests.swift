@@ -21,6 +21,9 @@ protocol ReadAPI: ~Copyable {
     func scan<R: StoredRecord>(_ type: R.Type, after continuation: Continuation?, limit: Int?, _ body: (R) throws -> Bool) throws -> Continuation?
     func scanBytes<R: StoredRecord>(_ type: R.Type, after continuation: Continuation?, limit: Int?,
                                     _ body: (RecordID, UnsafeRawBufferPointer) throws -> Bool) throws -> Continuation?
+    func scan<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter, after continuation: Continuation?, limit: Int?,
+                               rejected: ((RecordID) throws -> Void)?, _ body: (R) throws -> Bool) throws -> Continuation?
+    func count<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter) throws -> Int
     func ids(in index: IndexDefinition, _ range: KeyRange, after continuation: Continuation?, limit: Int?,
              _ body: (UnsafeRawBufferPointer, RecordID) throws -> Bool) throws -> Continuation?
     func records<R: StoredRecord>(_ type: R.Type, in index: IndexDefinition, _ range: KeyRange, after continuation: Continuation?,
@@ -110,6 +113,14 @@ extension TenantWriter: ReadAPI {}
                 _ = try r.scanBytes(Ledger.self, after: nil, limit: nil) { _, b in out.append(b.count); return true }
                 return "\(out)"
             }),
+            ("scan(_:R.Type,where:FieldFilter,after:Continuation?,limit:Int?,rejected:closure,_:closure)", { r in
+                var out: [RecordID] = [], rejected = 0
+                _ = try r.scan(Ledger.self, where: FieldFilter(.integer(1, .equal, 1)), after: nil, limit: nil, rejected: { _ in rejected += 1 }) {
+                    out.append($0.id); return true
+                }
+                return "\(out) \(rejected)"
+            }),
+            ("count(_:R.Type,where:FieldFilter)", { r in "\(try r.count(Ledger.self, where: FieldFilter(.any([.integer(1, .equal, 1), .integer(2, .equal, 3)]))))" }),
             ("ids(in:IndexDefinition,_:KeyRange,after:Continuation?,limit:Int?,_:closure)", { r in
                 var out: [RecordID] = []
                 _ = try r.ids(in: Ledger.byGroup, .exactly(g1), after: nil, limit: nil) { _, id in out.append(id); return true }

@@ -1,4 +1,5 @@
 import HosoDomain
+import HosoShell
 import HosoStore
 
 /// The compared questions, asked of Hoso through the program tenant API.
@@ -30,6 +31,36 @@ struct HosoAsker {
 
     func entries(_ status: Status, _ commune: CommuneRef, _ range: DayRange) throws -> Int {
         try program.countFlow(status, .start, in: .commune(commune), during: range)
+    }
+
+    /// The filter of the scan questions: occupation X, born before Y.
+    static func filter(occupation: String, bornBefore cutoff: Day) -> PersonFilter {
+        PersonFilter([.occupation([occupation]), .birthDate(.less, cutoff)])
+    }
+
+    /// Full scan through the public query API: the filter decided on the stored bytes, the files
+    /// that pass decoded (``PersonSource/matching(_:)``).
+    func scanMatching(occupation: String, bornBefore cutoff: Day) throws -> Int {
+        var n = 0
+        try program.persons(from: .matching(Self.filter(occupation: occupation, bornBefore: cutoff))) { p in
+            if p.occupation == occupation, let b = p.birthDate, b < cutoff { n += 1 }
+            return true
+        }
+        return n
+    }
+
+    /// Full scan through the public query API, counted on the stored bytes (every core).
+    func countMatching(occupation: String, bornBefore cutoff: Day) throws -> Int {
+        try program.countPersons(matching: Self.filter(occupation: occupation, bornBefore: cutoff))
+    }
+
+    /// The same question as a statement of the shell, planned and run by HosoShell.
+    func scanShell(occupation: String, bornBefore cutoff: Day, context: QueryContext) throws -> Int {
+        let sql = "SELECT COUNT(*) FROM persons WHERE occupation = '\(occupation)' AND birth_date < '\(cutoff)'"
+        guard case .select(let s) = try Parser.parse(sql) else { return -1 }
+        let rows = try Executor(context: context).run(try Planner(context: context).plan(s)).rows
+        guard case .int(let n)? = rows.first?.first else { return -1 }
+        return Int(n)
     }
 
     /// Full scan decoding every person record.

@@ -90,6 +90,32 @@ public struct ProgramSnapshot: ~Copyable {
         try txn.scan(Person.self, body) == nil
     }
 
+    /// Visits, in id order, the persons whose own fields satisfy `filter`: a full scan that
+    /// decides the filter on each file's stored bytes and decodes only the files that pass.
+    /// `rejected`, when given, is told the id of every file examined and turned away (a caller
+    /// that logs whose personal fields it compared). Returns `false` when `body` stopped it.
+    ///
+    /// ```swift
+    /// var n = 0
+    /// try q.persons(matching: PersonFilter([.occupation(["Lái xe"])])) { _ in n += 1; return true }
+    /// print(n)   // 0
+    /// ```
+    @discardableResult
+    public func persons(matching filter: PersonFilter, rejected: ((RecordID) throws -> Void)? = nil,
+                        _ body: (Person) throws -> Bool) throws -> Bool {
+        try txn.scan(Person.self, where: filter.fieldFilter, rejected: rejected, body) == nil
+    }
+
+    /// How many persons' own fields satisfy `filter`, decided on the stored bytes with no file
+    /// decoded (on every core for a large tenant).
+    ///
+    /// ```swift
+    /// print(try q.countPersons(matching: PersonFilter([.sex([.female]), .notPresent(true)])))   // 0
+    /// ```
+    public func countPersons(matching filter: PersonFilter) throws -> Int {
+        try txn.count(Person.self, where: filter.fieldFilter)
+    }
+
     /// Up to `limit` persons in id order after `continuation` (nil: from the first); returns
     /// where the next page starts, nil after the last person. Lets a reader page through the
     /// snapshot (the shell's SQL scans in pages instead of holding a whole table).

@@ -22,6 +22,9 @@ public enum PersonSource: Sendable, Hashable {
     case flow(statuses: [Status], edge: IntervalEdge, areas: [Area], range: DayRange)
     /// Every person, by id (a full scan).
     case all
+    /// The persons whose own fields satisfy the filter, by id: a full scan deciding it on the
+    /// stored bytes (``ProgramSnapshot/persons(matching:rejected:_:)``).
+    case matching(PersonFilter)
 }
 
 /// Which case events to visit, and the index that finds them.
@@ -70,6 +73,8 @@ extension ProgramTenant {
                 return try q.persons(ids: try q.personIDs(statuses, edge, in: areas, during: range), body)
             case .all:
                 return try q.allPersons(body)
+            case .matching(let filter):
+                return try q.persons(matching: filter, body)
             }
         }
     }
@@ -100,6 +105,15 @@ extension ProgramTenant {
             }
         }
     }
+
+    /// How many persons' own fields satisfy `filter`, on one snapshot, decided on the stored
+    /// bytes with no file decoded (``ProgramSnapshot/countPersons(matching:)``).
+    ///
+    /// ```swift
+    /// let n = try program.countPersons(matching: PersonFilter([.occupation(["Lái xe"]), .birthDate(.less, Day(year: 1980, month: 1, day: 1)!)]))
+    /// print(n)   // 0
+    /// ```
+    public func countPersons(matching filter: PersonFilter) throws -> Int { try read { try $0.countPersons(matching: filter) } }
 
     /// How many persons are on file.
     ///

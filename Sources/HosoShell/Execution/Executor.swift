@@ -127,6 +127,10 @@ public struct Executor {
             try program.persons(from: .onDay(statuses: statuses, areas: areas(communes), day: day), person)
         case .personsScan:
             try program.persons(from: .all, person)
+        case .personsFiltered(let filter):
+            // Files the filter turns away had their fields compared: logged as examined.
+            let reads = context.personalReads
+            try program.read { q in try q.persons(matching: filter, rejected: filters ? { reads.insert($0) } : nil, person) }
         case let .historyByEdge(statuses, edge, range, communes):
             try program.persons(from: .flow(statuses: statuses, edge: edge, areas: areas(communes), range: range), history)
         case .historyScan:

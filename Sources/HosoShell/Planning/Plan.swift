@@ -18,6 +18,10 @@ public enum AccessPath: Sendable, Hashable {
     case personsOnDay(statuses: [Status], communes: [CommuneRef]?, day: Day)
     /// Every person.
     case personsScan
+    /// Every person whose stored fields pass the filter (the conjuncts of the condition that
+    /// the stored bytes decide, ``Planner/storedConditions(_:in:)``): a full scan decoding only
+    /// the files that pass.
+    case personsFiltered(PersonFilter)
     /// History of persons who entered (`start`) or left (`end`) a status during a range (interval index by start or end).
     case historyByEdge(statuses: [Status], edge: IntervalEdge, range: DayRange, communes: [CommuneRef]?)
     /// History of every person.
@@ -186,6 +190,7 @@ public struct Plan: Sendable {
                                       : "SCAN index \(n(Person.byCommune)) (\(communes(c))); current day \(asOf)")
             case let .personsOnDay(s, c, day): lines.append("SCAN interval index \(n(Person.statusIntervals)) on \(day) (status: \(codes(s)), \(communes(c)))")
             case .personsScan: lines.append("full scan of persons")
+            case .personsFiltered(let f): lines.append("full scan of persons, deciding \(f) on the stored bytes (only the files that pass are decoded)")
             case let .historyByEdge(s, edge, range, c):
                 lines.append("SCAN interval index \(n(Person.statusIntervals)) by \(edge == .start ? "start" : "end") in \(Predicate.rangeText(range)) (status: \(codes(s)), \(communes(c)))")
             case .historyScan: lines.append("full scan of status_history (every person's history)")

@@ -307,7 +307,8 @@ public struct Planner {
                 plan.estimate = n
                 return
             }
-            plan.access = .personsScan
+            let stored = Planner.storedConditions(conjuncts, in: plan.table)
+            plan.access = stored.isEmpty ? .personsScan : .personsFiltered(PersonFilter(stored))
             plan.estimate = try program.read { try $0.storedPersonCount() }
         case .events:
             // The amounts the sum indexes keep are the columns named by their measures' codes.

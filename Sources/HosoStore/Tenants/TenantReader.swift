@@ -276,17 +276,20 @@ public struct TenantReader: ~Copyable {
 
     /// ``scanBytes(_:after:limit:_:)`` without noting the reads (counts).
     func gatedScan<R: StoredRecord>(_ type: R.Type, after continuation: Continuation?, limit: Int?,
+                                    from start: RecordID? = nil, before bound: RecordID? = nil,
                                     _ body: (RecordID, UnsafeRawBufferPointer) throws -> Bool) throws -> Continuation? {
         if let gate = try readGate(R.schema.name) {
-            return try walk(type, after: continuation, limit: limit) { id, bytes in
+            return try walk(type, after: continuation, limit: limit, from: start, before: bound) { id, bytes in
                 try Self.through(gate, R.self, id: id, bytes) { try body(id, $0) } ?? true
             }
         }
-        return try walk(type, after: continuation, limit: limit, body)
+        return try walk(type, after: continuation, limit: limit, from: start, before: bound, body)
     }
 
-    /// The records of `type` in id order, as stored.
+    /// The records of `type` in id order, as stored; with `start` and `bound`, those with an
+    /// id from `start` and below `bound`.
     private func walk<R: StoredRecord>(_ type: R.Type, after continuation: Continuation?, limit: Int?,
+                                       from start: RecordID? = nil, before bound: RecordID? = nil,
                                        _ body: (RecordID, UnsafeRawBufferPointer) throws -> Bool) throws -> Continuation? {
         let t = try core.type(R.schema.name)
         let query = Continuation.Query(scope: "\(t.schema.name).records", range: .all)
@@ -296,6 +299,8 @@ public struct TenantReader: ~Copyable {
         if let continuation {
             let from = FixedWidth.bytes(continuation.id &+ 1)
             entry = continuation.id == .max ? nil : try cursor.seek(atLeast: from)
+        } else if let start {
+            entry = try cursor.seek(atLeast: FixedWidth.bytes(start))
         } else {
             entry = try cursor.first()
         }
@@ -304,6 +309,7 @@ public struct TenantReader: ~Copyable {
         while let e = entry {
             if let limit, seen >= limit { return Continuation(query, key: [], id: lastID) }
             lastID = FixedWidth.uint64(e.key)
+            if let bound, lastID >= bound { return nil }
             seen += 1
             if try !opened(t.schema.name, id: lastID, e.value, { try body(lastID, $0) }) { return Continuation(query, key: [], id: lastID) }
             entry = try cursor.next()

@@ -76,6 +76,19 @@ extension TenantWriter {
         try reader.scanBytes(type, after: continuation, limit: limit, body)
     }
 
+    /// ``TenantReader/scan(_:where:after:limit:rejected:_:)`` inside the write.
+    @discardableResult
+    public func scan<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter, after continuation: Continuation? = nil, limit: Int? = nil,
+                                      rejected: ((RecordID) throws -> Void)? = nil, _ body: (R) throws -> Bool) throws -> Continuation? {
+        try reader.scan(type, where: filter, after: continuation, limit: limit, rejected: rejected, body)
+    }
+
+    /// ``TenantReader/count(_:where:)`` inside the write (on one core: a write's reader sees its
+    /// own changes, which no other transaction does).
+    public func count<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter) throws -> Int {
+        try reader.count(type, where: filter)
+    }
+
     // MARK: Value and unique indexes
 
     /// ``TenantReader/ids(in:_:after:limit:_:)`` inside the write.

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 386 examples compiled, 378 of them run, 385 printed lines checked.
+// 390 examples compiled, 382 of them run, 389 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1128,6 +1128,15 @@ private func example_People_PersonEvent_4() throws {
     DocOutput.expect("voluntary_at_home", from: "print(PersonEvent.Program.voluntaryAtHome.code)")
 }
 
+// Sources/HosoDomain/People/PersonFilter.swift, example 1
+private func example_People_PersonFilter_1(congSon: CommuneRef) throws {
+    let drivers = PersonFilter([.occupation(["Lái xe"]), .birthDate(.less, Day(year: 1980, month: 1, day: 1)!)])
+    var p = Person(id: 1, fullName: "Nguyễn Văn An", commune: congSon, fileOpened: Day(year: 2020, month: 1, day: 1)!)
+    p.occupation = "Lái xe"; p.birthDate = Day(year: 1975, month: 3, day: 2)!
+    print(drivers.matches(p))   // true
+    DocOutput.expect("true", from: "print(drivers.matches(p))")
+}
+
 // Sources/HosoDomain/People/Status.swift, example 1
 private func example_People_Status_1() throws {
     let s = Status(code: "addict")    // .addict
@@ -2000,137 +2009,151 @@ private func example_Program_ProgramSnapshot_7(q: borrowing ProgramSnapshot) thr
 
 // Sources/HosoDomain/Program/ProgramSnapshot.swift, example 8
 private func example_Program_ProgramSnapshot_8(q: borrowing ProgramSnapshot) throws {
+    var n = 0
+    try q.persons(matching: PersonFilter([.occupation(["Lái xe"])])) { _ in n += 1; return true }
+    print(n)   // 0
+    DocOutput.expect("0", from: "print(n)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 9
+private func example_Program_ProgramSnapshot_9(q: borrowing ProgramSnapshot) throws {
+    print(try q.countPersons(matching: PersonFilter([.sex([.female]), .notPresent(true)])))   // 0
+    DocOutput.expect("0", from: "print(try q.countPersons(matching: PersonFilter([.sex([.female]), .notPresent(true)])))")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 10
+private func example_Program_ProgramSnapshot_10(q: borrowing ProgramSnapshot) throws {
     var page = 0
     let next = try q.allPersons(after: nil, limit: 2) { _ in page += 1; return true }
     print(page <= 2, next == nil || page == 2)   // true true
     DocOutput.expect("true true", from: "print(page <= 2, next == nil || page == 2)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 9
-private func example_Program_ProgramSnapshot_9(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 11
+private func example_Program_ProgramSnapshot_11(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
     var page: [Person] = []
     let next = try q.currentPersons(in: .commune(congSon), status: .addict, limit: 100) { page.append($0); return true }
     print(page.count, next == nil)   // 0 true
     DocOutput.expect("0 true", from: "print(page.count, next == nil)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 10
-private func example_Program_ProgramSnapshot_10(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 12
+private func example_Program_ProgramSnapshot_12(q: borrowing ProgramSnapshot) throws {
     let ids = try q.personIDs([.addict, .methadone], in: [.province(20)], on: Day(year: 2025, month: 12, day: 10)!)
     print(ids)   // []
     DocOutput.expect("[]", from: "print(ids)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 11
-private func example_Program_ProgramSnapshot_11(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 13
+private func example_Program_ProgramSnapshot_13(q: borrowing ProgramSnapshot) throws {
     let ids = try q.personIDs([.illegalUser], .start, in: [.province(20)], during: Period.quarter(year: 2025, quarter: 1).range())
     print(ids)   // []
     DocOutput.expect("[]", from: "print(ids)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 12
-private func example_Program_ProgramSnapshot_12(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 14
+private func example_Program_ProgramSnapshot_14(q: borrowing ProgramSnapshot) throws {
     let n = try q.countPersons(.addict, in: .province(20), on: Day(year: 2025, month: 12, day: 10)!)
     print(n)   // 0
     DocOutput.expect("0", from: "print(n)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 13
-private func example_Program_ProgramSnapshot_13(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 15
+private func example_Program_ProgramSnapshot_15(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
     let byStatus = try q.countPersonsByStatus(in: .commune(congSon), on: Day(year: 2025, month: 12, day: 10)!)
     print(byStatus[.addict] ?? 0)   // 0
     DocOutput.expect("0", from: "print(byStatus[.addict] ?? 0)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 14
-private func example_Program_ProgramSnapshot_14(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 16
+private func example_Program_ProgramSnapshot_16(q: borrowing ProgramSnapshot) throws {
     let entered = try q.countFlow(.addict, .start, in: .province(20), during: Period.year(2025).range())
     print(entered)   // 0
     DocOutput.expect("0", from: "print(entered)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 15
-private func example_Program_ProgramSnapshot_15(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 17
+private func example_Program_ProgramSnapshot_17(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
     let n = try q.currentCount(.addict, in: .commune(congSon))
     print(n)   // 0
     DocOutput.expect("0", from: "print(n)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 16
-private func example_Program_ProgramSnapshot_16(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 18
+private func example_Program_ProgramSnapshot_18(q: borrowing ProgramSnapshot) throws {
     let byStatus = try q.currentCounts(in: .province(20))
     print(byStatus[.addict] ?? 0)   // 0
     DocOutput.expect("0", from: "print(byStatus[.addict] ?? 0)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 17
-private func example_Program_ProgramSnapshot_17(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 19
+private func example_Program_ProgramSnapshot_19(q: borrowing ProgramSnapshot) throws {
     let e = try q.event(id: 9)
     print(e == nil)   // true
     DocOutput.expect("true", from: "print(e == nil)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 18
-private func example_Program_ProgramSnapshot_18(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 20
+private func example_Program_ProgramSnapshot_20(q: borrowing ProgramSnapshot) throws {
     if try q.containsEvent(id: 9) { print("event 9 exists") }
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 19
-private func example_Program_ProgramSnapshot_19(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 21
+private func example_Program_ProgramSnapshot_21(q: borrowing ProgramSnapshot) throws {
     let n = try q.eventCount()
     print(n)   // 0
     DocOutput.expect("0", from: "print(n)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 20
-private func example_Program_ProgramSnapshot_20(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 22
+private func example_Program_ProgramSnapshot_22(q: borrowing ProgramSnapshot) throws {
     try q.events(ids: [9, 10]) { print($0.kind); return true }
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 21
-private func example_Program_ProgramSnapshot_21(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 23
+private func example_Program_ProgramSnapshot_23(q: borrowing ProgramSnapshot) throws {
     try q.allEvents { e in print(e.id); return true }
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 22
-private func example_Program_ProgramSnapshot_22(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 24
+private func example_Program_ProgramSnapshot_24(q: borrowing ProgramSnapshot) throws {
     var page = 0
     let next = try q.allEvents(after: nil, limit: 2) { _ in page += 1; return true }
     print(page <= 2, next == nil || page == 2)   // true true
     DocOutput.expect("true true", from: "print(page <= 2, next == nil || page == 2)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 23
-private func example_Program_ProgramSnapshot_23(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 25
+private func example_Program_ProgramSnapshot_25(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
     try q.events(.drugCase, in: congSon, during: Period.month(year: 2025, month: 6).range()) { print($0.id); return true }
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 24
-private func example_Program_ProgramSnapshot_24(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 26
+private func example_Program_ProgramSnapshot_26(q: borrowing ProgramSnapshot) throws {
     try q.events(during: Period.half(year: 2025, half: 1).range()) { print($0.date); return true }
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 25
-private func example_Program_ProgramSnapshot_25(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 27
+private func example_Program_ProgramSnapshot_27(q: borrowing ProgramSnapshot) throws {
     try q.events(involving: 42) { print($0.kind); return true }
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 26
-private func example_Program_ProgramSnapshot_26(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 28
+private func example_Program_ProgramSnapshot_28(congSon: CommuneRef, q: borrowing ProgramSnapshot) throws {
     let byKind = try q.countEvents(in: .commune(congSon), during: Period.month(year: 2025, month: 6).range())
     print(byKind[.drugCase] ?? 0)   // 0
     DocOutput.expect("0", from: "print(byKind[.drugCase] ?? 0)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 27
-private func example_Program_ProgramSnapshot_27(q: borrowing ProgramSnapshot) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 29
+private func example_Program_ProgramSnapshot_29(q: borrowing ProgramSnapshot) throws {
     let plants = try q.sumEvents(.plants, kind: .cultivation, in: .province(20), during: Period.year(2025).range())
     print(plants)   // 0
     DocOutput.expect("0", from: "print(plants)")
 }
 
-// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 28
-private func example_Program_ProgramSnapshot_28(program: ProgramTenant) throws {
+// Sources/HosoDomain/Program/ProgramSnapshot.swift, example 30
+private func example_Program_ProgramSnapshot_30(program: ProgramTenant) throws {
     let (persons, events) = try program.read { q in (try q.personCount(), try q.eventCount()) }
     print(persons, events)   // 0 0
     DocOutput.expect("0 0", from: "print(persons, events)")
@@ -2515,28 +2538,35 @@ private func example_Program_ProgramTenant_Rows_4(program: ProgramTenant, congSo
 
 // Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 5
 private func example_Program_ProgramTenant_Rows_5(program: ProgramTenant) throws {
-    let n = try program.personCount()
+    let n = try program.countPersons(matching: PersonFilter([.occupation(["Lái xe"]), .birthDate(.less, Day(year: 1980, month: 1, day: 1)!)]))
     print(n)   // 0
     DocOutput.expect("0", from: "print(n)")
 }
 
 // Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 6
 private func example_Program_ProgramTenant_Rows_6(program: ProgramTenant) throws {
-    let n = try program.eventCount()
+    let n = try program.personCount()
     print(n)   // 0
     DocOutput.expect("0", from: "print(n)")
 }
 
 // Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 7
 private func example_Program_ProgramTenant_Rows_7(program: ProgramTenant) throws {
+    let n = try program.eventCount()
+    print(n)   // 0
+    DocOutput.expect("0", from: "print(n)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 8
+private func example_Program_ProgramTenant_Rows_8(program: ProgramTenant) throws {
     if try !program.containsPerson(id: 42) {
         print("import the persons first")   // import the persons first
         DocOutput.expect("import the persons first", from: "print(\"import the persons first\")")
     }
 }
 
-// Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 8
-private func example_Program_ProgramTenant_Rows_8(program: ProgramTenant) throws {
+// Sources/HosoDomain/Program/ProgramTenant+Rows.swift, example 9
+private func example_Program_ProgramTenant_Rows_9(program: ProgramTenant) throws {
     if try program.containsEvent(id: 9) { print("event 9 exists") }
 }
 
@@ -3775,6 +3805,13 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in try example_People_PersonEvent_4() }
     }
 
+    @Test("People/PersonFilter.swift, example 1") func people_PersonFilter_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try example_People_PersonFilter_1(congSon: congSon)
+        }
+    }
+
     @Test("People/Status.swift, example 1") func people_Status_1() throws {
         try DocOutput.run(checks: 1) { c in try example_People_Status_1() }
     }
@@ -4294,10 +4331,7 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramSnapshot.swift, example 9") func program_ProgramSnapshot_9() throws {
-        try DocOutput.run(checks: 1) { c in
-            let congSon = try c.congSon
-            try c.program.read { q in try example_Program_ProgramSnapshot_9(congSon: congSon, q: q) }
-        }
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_9(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 10") func program_ProgramSnapshot_10() throws {
@@ -4305,7 +4339,10 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramSnapshot.swift, example 11") func program_ProgramSnapshot_11() throws {
-        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_11(q: q) } }
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_11(congSon: congSon, q: q) }
+        }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 12") func program_ProgramSnapshot_12() throws {
@@ -4313,10 +4350,7 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramSnapshot.swift, example 13") func program_ProgramSnapshot_13() throws {
-        try DocOutput.run(checks: 1) { c in
-            let congSon = try c.congSon
-            try c.program.read { q in try example_Program_ProgramSnapshot_13(congSon: congSon, q: q) }
-        }
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_13(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 14") func program_ProgramSnapshot_14() throws {
@@ -4335,11 +4369,14 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramSnapshot.swift, example 17") func program_ProgramSnapshot_17() throws {
-        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_17(q: q) } }
+        try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_17(congSon: congSon, q: q) }
+        }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 18") func program_ProgramSnapshot_18() throws {
-        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_18(q: q) } }
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_18(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 19") func program_ProgramSnapshot_19() throws {
@@ -4351,43 +4388,51 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramSnapshot.swift, example 21") func program_ProgramSnapshot_21() throws {
-        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_21(q: q) } }
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_21(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 22") func program_ProgramSnapshot_22() throws {
-        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_22(q: q) } }
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_22(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 23") func program_ProgramSnapshot_23() throws {
-        try DocOutput.run(checks: 0) { c in
-            let congSon = try c.congSon
-            try c.program.read { q in try example_Program_ProgramSnapshot_23(congSon: congSon, q: q) }
-        }
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_23(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 24") func program_ProgramSnapshot_24() throws {
-        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_24(q: q) } }
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_24(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 25") func program_ProgramSnapshot_25() throws {
-        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_25(q: q) } }
-    }
-
-    @Test("Program/ProgramSnapshot.swift, example 26") func program_ProgramSnapshot_26() throws {
-        try DocOutput.run(checks: 1) { c in
+        try DocOutput.run(checks: 0) { c in
             let congSon = try c.congSon
-            try c.program.read { q in try example_Program_ProgramSnapshot_26(congSon: congSon, q: q) }
+            try c.program.read { q in try example_Program_ProgramSnapshot_25(congSon: congSon, q: q) }
         }
     }
 
+    @Test("Program/ProgramSnapshot.swift, example 26") func program_ProgramSnapshot_26() throws {
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_26(q: q) } }
+    }
+
     @Test("Program/ProgramSnapshot.swift, example 27") func program_ProgramSnapshot_27() throws {
-        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_27(q: q) } }
+        try DocOutput.run(checks: 0) { c in try c.program.read { q in try example_Program_ProgramSnapshot_27(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot.swift, example 28") func program_ProgramSnapshot_28() throws {
         try DocOutput.run(checks: 1) { c in
+            let congSon = try c.congSon
+            try c.program.read { q in try example_Program_ProgramSnapshot_28(congSon: congSon, q: q) }
+        }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 29") func program_ProgramSnapshot_29() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_29(q: q) } }
+    }
+
+    @Test("Program/ProgramSnapshot.swift, example 30") func program_ProgramSnapshot_30() throws {
+        try DocOutput.run(checks: 1) { c in
             let program = try c.program
-            try example_Program_ProgramSnapshot_28(program: program)
+            try example_Program_ProgramSnapshot_30(program: program)
         }
     }
 
@@ -4793,9 +4838,16 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
     }
 
     @Test("Program/ProgramTenant+Rows.swift, example 8") func program_ProgramTenant_Rows_8() throws {
-        try DocOutput.run(checks: 0) { c in
+        try DocOutput.run(checks: 1) { c in
             let program = try c.program
             try example_Program_ProgramTenant_Rows_8(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+Rows.swift, example 9") func program_ProgramTenant_Rows_9() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_Rows_9(program: program)
         }
     }
 

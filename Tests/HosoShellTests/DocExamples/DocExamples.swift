@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 50 examples compiled, 48 of them run, 56 printed lines checked.
+// 51 examples compiled, 49 of them run, 57 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   store: Store — a store in a directory of its own, its clock on 2026-03-15, holding tenant `demo`: a synthetic Lạng Sơn of 40 persons and 200 events
@@ -217,6 +217,15 @@ private func example_Planning_QueryContext_1(store: Store) throws {
     let context = try QueryContext(program: ProgramTenant.open(in: store, name: "demo"))
     print(context.province)   // 20
     DocOutput.expect("20", from: "print(context.province)")
+}
+
+// Sources/HosoShell/Planning/StoredConditions.swift, example 1
+private func example_Planning_StoredConditions_1(context: QueryContext) throws {
+    guard case .select(let s) = try Parser.parse("SELECT * FROM persons WHERE occupation = 'Lái xe' AND status = 'addict'"),
+          let condition = s.condition else { return }
+    let p = try Binder(context: context).bind(condition, in: .persons)
+    print(Planner.storedConditions(p.conjuncts, in: .persons).count)   // 1
+    DocOutput.expect("1", from: "print(Planner.storedConditions(p.conjuncts, in: .persons).count)")
 }
 
 // Sources/HosoShell/SQL/CalendarFunctions.swift, example 1
@@ -570,6 +579,13 @@ private func example_Syntax_Token_2() throws {
         try DocOutput.run(checks: 1) { c in
             let store = try c.store
             try example_Planning_QueryContext_1(store: store)
+        }
+    }
+
+    @Test("Planning/StoredConditions.swift, example 1") func planning_StoredConditions_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let context = try c.context
+            try example_Planning_StoredConditions_1(context: context)
         }
     }
 

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 153 examples compiled, 138 of them run, 143 printed lines checked.
+// 158 examples compiled, 143 of them run, 148 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -631,6 +631,30 @@ private func example_Queries_Continuation_1(tenant: Tenant) throws {
     DocOutput.expect("[1, 2]", from: "print(ids)")
 }
 
+// Sources/HosoStore/Queries/FieldFilter.swift, example 1
+private func example_Queries_FieldFilter_1(tenant: Tenant) throws {
+    // Notes by ana written before day 20,300 (fields 1 and 4 of Note's encoding).
+    let filter = FieldFilter(.all([.text(1, oneOf: ["ana"]), .integer(4, .less, 20_300)]))
+    let n = try tenant.read { try $0.count(Note.self, where: filter) }
+    print(n)   // 2
+    DocOutput.expect("2", from: "print(n)")
+}
+
+// Sources/HosoStore/Queries/FieldFilter.swift, example 2
+private func example_Queries_FieldFilter_2() throws {
+    print(FieldFilter.Comparison.less.holds(3, 5), FieldFilter.Comparison.greaterOrEqual.holds(3, 5))   // true false
+    DocOutput.expect("true false", from: "print(FieldFilter.Comparison.less.holds(3, 5), FieldFilter.Comparison.greaterOrEqual.holds(3, 5))")
+}
+
+// Sources/HosoStore/Queries/FieldFilter.swift, example 3
+private func example_Queries_FieldFilter_3() throws {
+    var w = RecordWriter(formatVersion: 1)
+    w.write(1, "ana"); w.write(4, Int64(20_000))
+    let old = FieldFilter(.integer(4, .less, 20_300))
+    print(try w.bytes.withUnsafeBytes { try old.matches($0) })   // true
+    DocOutput.expect("true", from: "print(try w.bytes.withUnsafeBytes { try old.matches($0) })")
+}
+
 // Sources/HosoStore/Queries/KeyRange.swift, example 1
 private func example_Queries_KeyRange_1(txn: borrowing TenantReader) throws {
     let june = Int64(Day(year: 2025, month: 6, day: 1)!.rawValue), july = Int64(Day(year: 2025, month: 7, day: 1)!.rawValue)
@@ -922,6 +946,21 @@ private func example_Tenants_TenantInfo_4() throws {
     let info = TenantInfo(name: "t")
     print(info.displayName)   // t
     DocOutput.expect("t", from: "print(info.displayName)")
+}
+
+// Sources/HosoStore/Tenants/TenantReader+Filtered.swift, example 1
+private func example_Tenants_TenantReader_Filtered_1(txn: borrowing TenantReader) throws {
+    var slugs: [String] = []
+    try txn.scan(Note.self, where: FieldFilter(.text(1, oneOf: ["ana"]))) { slugs.append($0.slug); return true }
+    print(slugs)   // ["welcome", "agenda"]
+    DocOutput.expect("[\"welcome\", \"agenda\"]", from: "print(slugs)")
+}
+
+// Sources/HosoStore/Tenants/TenantReader+Filtered.swift, example 2
+private func example_Tenants_TenantReader_Filtered_2(txn: borrowing TenantReader) throws {
+    let n = try txn.count(Note.self, where: FieldFilter(.not(.text(2, oneOf: ["todo"]))))
+    print(n)   // 2
+    DocOutput.expect("2", from: "print(n)")
 }
 
 // Sources/HosoStore/Tenants/TenantReader+Indexes.swift, example 1
@@ -1629,6 +1668,21 @@ private func example_Time_DayRange_12() throws {
         }
     }
 
+    @Test("Queries/FieldFilter.swift, example 1") func queries_FieldFilter_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let tenant = try c.tenant
+            try example_Queries_FieldFilter_1(tenant: tenant)
+        }
+    }
+
+    @Test("Queries/FieldFilter.swift, example 2") func queries_FieldFilter_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Queries_FieldFilter_2() }
+    }
+
+    @Test("Queries/FieldFilter.swift, example 3") func queries_FieldFilter_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Queries_FieldFilter_3() }
+    }
+
     @Test("Queries/KeyRange.swift, example 1") func queries_KeyRange_1() throws {
         try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_Queries_KeyRange_1(txn: txn) } }
     }
@@ -1845,6 +1899,14 @@ private func example_Time_DayRange_12() throws {
 
     @Test("Tenants/TenantInfo.swift, example 4") func tenants_TenantInfo_4() throws {
         try DocOutput.run(checks: 1) { c in try example_Tenants_TenantInfo_4() }
+    }
+
+    @Test("Tenants/TenantReader+Filtered.swift, example 1") func tenants_TenantReader_Filtered_1() throws {
+        try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_Tenants_TenantReader_Filtered_1(txn: txn) } }
+    }
+
+    @Test("Tenants/TenantReader+Filtered.swift, example 2") func tenants_TenantReader_Filtered_2() throws {
+        try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_Tenants_TenantReader_Filtered_2(txn: txn) } }
     }
 
     @Test("Tenants/TenantReader+Indexes.swift, example 1") func tenants_TenantReader_Indexes_1() throws {

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 24 examples compiled, 23 of them run, 20 printed lines checked.
+// 25 examples compiled, 24 of them run, 21 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -241,27 +241,35 @@ private func example_Transaction_3(db: Database, txn: borrowing WriteTransaction
 }
 
 // Sources/LMDB/Transaction.swift, example 4
-private func example_Transaction_4(env: Environment, db: Database) throws {
+private func example_Transaction_4(env: Environment) throws {
+    let a = try env.read { $0.snapshotID }
+    let b = try env.read { $0.snapshotID }
+    print(a == b)   // true
+    DocOutput.expect("true", from: "print(a == b)")
+}
+
+// Sources/LMDB/Transaction.swift, example 5
+private func example_Transaction_5(env: Environment, db: Database) throws {
     let n = try env.read { txn in try txn.statistics(db).entries }
     print(n)   // 3
     DocOutput.expect("3", from: "print(n)")
 }
 
-// Sources/LMDB/Transaction.swift, example 5
-private func example_Transaction_5(env: Environment, db: Database, key: [UInt8], value: [UInt8]) throws {
+// Sources/LMDB/Transaction.swift, example 6
+private func example_Transaction_6(env: Environment, db: Database, key: [UInt8], value: [UInt8]) throws {
     try env.write { txn in try txn.put(db, key: key, value: value) }
 }
 
-// Sources/LMDB/Transaction.swift, example 6
-private func example_Transaction_6(db: Database, key: [UInt8], value: [UInt8], txn: borrowing WriteTransaction) throws {
+// Sources/LMDB/Transaction.swift, example 7
+private func example_Transaction_7(db: Database, key: [UInt8], value: [UInt8], txn: borrowing WriteTransaction) throws {
     try txn.put(db, key: key, value: value)
     let stored = try txn.put(db, key: Array("apple".utf8), value: value, flags: .noOverwrite)
     print(stored)   // false
     DocOutput.expect("false", from: "print(stored)")
 }
 
-// Sources/LMDB/Transaction.swift, example 7
-private func example_Transaction_7(env: Environment, db: Database, key: [UInt8], value: [UInt8]) throws {
+// Sources/LMDB/Transaction.swift, example 8
+private func example_Transaction_8(env: Environment, db: Database, key: [UInt8], value: [UInt8]) throws {
     struct Cancelled: Error {}
     try env.write { txn in
         try txn.put(db, key: key, value: value)
@@ -429,37 +437,44 @@ private func example_Transaction_7(env: Environment, db: Database, key: [UInt8],
     @Test("Transaction.swift, example 4") func transaction_4() throws {
         try DocOutput.run(checks: 1) { c in
             let env = try c.env
-            let db = try c.db
-            try example_Transaction_4(env: env, db: db)
+            try example_Transaction_4(env: env)
         }
     }
 
     @Test("Transaction.swift, example 5") func transaction_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let env = try c.env
+            let db = try c.db
+            try example_Transaction_5(env: env, db: db)
+        }
+    }
+
+    @Test("Transaction.swift, example 6") func transaction_6() throws {
         try DocOutput.run(checks: 0) { c in
             let env = try c.env
             let db = try c.db
             let key = try c.key
             let value = try c.value
-            try example_Transaction_5(env: env, db: db, key: key, value: value)
-        }
-    }
-
-    @Test("Transaction.swift, example 6") func transaction_6() throws {
-        try DocOutput.run(checks: 1) { c in
-            let db = try c.db
-            let key = try c.key
-            let value = try c.value
-            try c.env.write { txn in try example_Transaction_6(db: db, key: key, value: value, txn: txn) }
+            try example_Transaction_6(env: env, db: db, key: key, value: value)
         }
     }
 
     @Test("Transaction.swift, example 7") func transaction_7() throws {
         try DocOutput.run(checks: 1) { c in
+            let db = try c.db
+            let key = try c.key
+            let value = try c.value
+            try c.env.write { txn in try example_Transaction_7(db: db, key: key, value: value, txn: txn) }
+        }
+    }
+
+    @Test("Transaction.swift, example 8") func transaction_8() throws {
+        try DocOutput.run(checks: 1) { c in
             let env = try c.env
             let db = try c.db
             let key = try c.key
             let value = try c.value
-            try example_Transaction_7(env: env, db: db, key: key, value: value)
+            try example_Transaction_8(env: env, db: db, key: key, value: value)
         }
     }
 

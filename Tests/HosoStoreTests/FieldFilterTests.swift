@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+@testable import HosoStore
+
+/// Filters decided on the stored bytes against a brute force over the decoded records: random
+/// records (fields left out, zeros, texts in two canonically equivalent spellings) and random
+/// conditions; the filtered scan, the count on every core and the rejected ids agree with it.
+@Suite struct FieldFilterTests {
+    static let schema = Schema([Item.schema])
+    /// "Lái xe" precomposed and with combining accents, other Vietnamese and plain texts.
+    static let tags = ["L\u{00E1}i xe", "La\u{0301}i xe", "B\u{1ED1}c v\u{00E1}c", "Bo\u{0302}\u{0301}c va\u{0301}c", "free", "", "\u{212B}ngstr\u{00F6}m", "\u{00C5}ngstr\u{00F6}m"]
+    static let codes = ["C1", "C2", "Nguy\u{1EC5}n", "Nguye\u{0302}\u{0303}n"]
+
+    static func item(_ id: RecordID, _ rng: inout SplitMix64) -> Item {
+        let code: String? = Int.random(in: 0..<4, using: &rng) == 0 ? nil : "C\(id)"   // unique index
+        let end: Int32? = Int.random(in: 0..<3, using: &rng) == 0 ? nil : Int32.random(in: -5..<60, using: &rng)
+        var item = Item(id: id, group: Int64.random(in: -3..<4, using: &rng), tag: tags[Int.random(in: 0..<tags.count, using: &rng)], code: code,
+                        start: Int32.random(in: -2..<50, using: &rng), end: end, amount: Int64.random(in: -2..<3, using: &rng))
+        let note = Int.random(in: 0..<3, using: &rng)
+        item.note = note == 0 ? "" : note == 1 ? "n\(id % 10)" : codes[Int.random(in: 0..<codes.count, using: &rng)]
+        return item
+    }
+
+    /// The decoded value of each field the conditions name (nil: the record does not write it),
+    /// as `Item.encode` writes them: group 1, tag 2, code 3, start 4, end 5, amount 6, note 7.
+    static func integer(_ field: Int, _ r: Item) -> Int64? {
+        switch field {
+        case 1: r.group == 0 ? nil : r.group
+        case 4: r.start == 0 ? nil : Int64(r.start)
+        case 5: r.end.map(Int64.init)
+        case 6: r.amount == 0 ? nil : r.amount
+        default: nil
+        }
+    }
+    static func text(_ field: Int, _ r: Item) -> String? {
+        switch field {
+        case 2: r.tag
+        case 3: r.code
+        case 7: r.note
+        default: nil
+        }
+    }
+
+    static func holds(_ c: FieldFilter.Condition, _ r: Item) -> Bool {
+        func compare(_ a: Int64, _ op: FieldFilter.Comparison, _ b: Int64) -> Bool {
+            switch op {
+            case .equal: a == b
+            case .notEqual: a != b
+            case .less: a < b
+            case .lessOrEqual: a <= b
+            case .greater: a > b
+            case .greaterOrEqual: a >= b
+            }
+        }
+        switch c {
+        case let .integer(f, op, v, absent): return (integer(f, r) ?? absent).map { compare($0, op, v) } ?? false
+        case let .integerIn(f, set, absent): return (integer(f, r) ?? absent).map { set.contains($0) } ?? false
+        case let .text(f, set): return text(f, r).map { t in set.contains { $0 == t } } ?? false
+        case let .flag(f, b): return (integer(f, r).map { $0 != 0 } ?? false) == b
+        case .present(let f): return f == 2 || f == 7 ? true : (integer(f, r) ?? text(f, r).map { _ in 0 }) != nil
+        case .all(let cs): return cs.allSatisfy { holds($0, r) }
+        case .any(let cs): return cs.contains { holds($0, r) }
+        case .not(let c): return !holds(c, r)
+        }
+    }
+
+    static func condition(_ rng: inout SplitMix64, depth: Int = 0) -> FieldFilter.Condition {
+        let ops: [FieldFilter.Comparison] = [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual]
+        let absent: Int64? = Int.random(in: 0..<3, using: &rng) == 0 ? Int64.random(in: -1..<2, using: &rng) : nil
+        let intField = [1, 4, 5, 6][Int.random(in: 0..<4, using: &rng)]
+        let textField = [2, 3, 7][Int.random(in: 0..<3, using: &rng)]
+        let pick = Int.random(in: 0..<(depth < 2 ? 8 : 4), using: &rng)
+        switch pick {
+        case 0: return .integer(intField, ops[Int.random(in: 0..<ops.count, using: &rng)], Int64.random(in: -3..<40, using: &rng), absent: absent)
+        case 1: return .integerIn(intField, Set((0..<Int.random(in: 0..<4, using: &rng)).map { _ in Int64.random(in: -3..<5, using: &rng) }), absent: absent)
+        case 2:
+            let pool = tags + codes + ["n7", "n8", "C5", "C9"]
+            return .text(textField, oneOf: Set((0..<Int.random(in: 1..<3, using: &rng)).map { _ in pool[Int.random(in: 0..<pool.count, using: &rng)] }))
+        case 3:
+            if Int.random(in: 0..<2, using: &rng) == 0 { return .flag(intField, Int.random(in: 0..<2, using: &rng) == 0) }
+            return .present([1, 3, 5, 6][Int.random(in: 0..<4, using: &rng)])
+        case 4, 5: return .all((0..<Int.random(in: 0..<4, using: &rng)).map { _ in condition(&rng, depth: depth + 1) })
+        case 6: return .any((0..<Int.random(in: 0..<4, using: &rng)).map { _ in condition(&rng, depth: depth + 1) })
+        default: return .not(condition(&rng, depth: depth + 1))
+        }
+    }
+
+    @Test(arguments: [UInt64(11), 12, 13])
+    func filtersDecideAsTheDecodedRecordsDo(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let store = try temporaryStore(name: "filters\(seed)")
+        let tenant = try store.createTenant(TenantInfo(name: "f"), schema: Self.schema)
+        let items = (1...600).map { Self.item(RecordID($0), &rng) }
+        try tenant.write { txn in for i in items { try txn.insert(i) } }
+        for round in 0..<150 {
+            let c = Self.condition(&rng)
+            let filter = FieldFilter(c)
+            let expected = items.filter { Self.holds(c, $0) }.map(\.id)
+            var scanned: [RecordID] = [], rejected: [RecordID] = []
+            let n = try tenant.read { txn in
+                try txn.scan(Item.self, where: filter, rejected: { rejected.append($0) }) { scanned.append($0.id); return true }
+                return try txn.count(Item.self, where: filter)
+            }
+            #expect(scanned == expected, "seed \(seed) round \(round): \(filter)")
+            #expect(n == expected.count, "seed \(seed) round \(round): \(filter)")
+            #expect(Set(rejected).union(scanned) == Set(items.map(\.id)) && Set(rejected).isDisjoint(with: scanned), "seed \(seed) round \(round)")
+            for i in items.prefix(40) {
+                let bytes = i.encoded()
+                #expect(try bytes.withUnsafeBytes { try filter.matches($0) } == Self.holds(c, i), "seed \(seed) round \(round) item \(i.id): \(filter)")
+            }
+        }
+    }
+
+    /// Enough records for the count to run on every core: the parts' sum equals a brute force,
+    /// and pages of a filtered scan resume where they stopped.
+    @Test func aLargeCountRunsInPartsAndPagesResume() throws {
+        var rng = SplitMix64(seed: 21)
+        let store = try temporaryStore(name: "filtersLarge")
+        let tenant = try store.createTenant(TenantInfo(name: "f"), schema: Self.schema)
+        let items = (1...(TenantReader.parallelCountMinimum + 4_321)).map { Self.item(RecordID($0), &rng) }
+        _ = try tenant.bulkLoad(items, batchSize: 10_000)
+        let conditions: [FieldFilter.Condition] = [
+            .text(2, oneOf: ["L\u{00E1}i xe"]), .all([.integer(4, .less, 20), .not(.present(3))]), .any([]), .all([]),
+            .integerIn(1, [0, 2], absent: 0),
+        ]
+        for c in conditions {
+            let filter = FieldFilter(c)
+            let expected = items.filter { Self.holds(c, $0) }
+            #expect(try tenant.read { try $0.count(Item.self, where: filter) } == expected.count, "\(filter)")
+            var paged: [RecordID] = []
+            var token: Continuation? = nil
+            repeat {
+                token = try tenant.read { txn in try txn.scan(Item.self, where: filter, after: token, limit: 7_000) { paged.append($0.id); return true } }
+            } while token != nil
+            #expect(paged == expected.map(\.id), "\(filter)")
+        }
+        // The canonical spellings of "Lái xe" are one text.
+        let both = items.filter { $0.tag == "L\u{00E1}i xe" }.count
+        #expect(both == items.filter { $0.tag.unicodeScalars.elementsEqual("L\u{00E1}i xe".unicodeScalars) || $0.tag.unicodeScalars.elementsEqual("La\u{0301}i xe".unicodeScalars) }.count)
+        #expect(both > items.filter { $0.tag.unicodeScalars.elementsEqual("L\u{00E1}i xe".unicodeScalars) }.count)
+    }
+
+    @Test func aMalformedRecordIsAnErrorNamingIt() throws {
+        let filter = FieldFilter(.integer(4, .less, 3))
+        var w = RecordWriter(formatVersion: 1)
+        w.write(2, "tag")
+        var bytes = w.bytes
+        bytes.append(0x22); bytes.append(0x40)   // field 4, bytes, length 64: past the end
+        #expect(throws: HosoError.self) { try bytes.withUnsafeBytes { try filter.matches($0) } }
+        #expect(throws: HosoError.self) { try [UInt8]().withUnsafeBytes { try filter.matches($0) } }
+    }
+}
