@@ -159,6 +159,33 @@ import Testing
             // (The province's changes leave out moves between its communes.)
             #expect(id == "status_changes" || total.cells[3...].map { if case .int(let v) = $0 { v } else { -1 } } == sums, "\(id): the rows add up to the total")
         }
+        // The new persons, each under the commune of then; the same persons as by today's communes.
+        var newWant: [String: String] = [:]
+        for p in allPersons {
+            for ch in p.statusChanges where request.range.contains(ch.date) && ch.direction == .entry && ch.cause == .new {
+                newWant["\(p.id).\(ch.status.code).\(ch.date)"] = Self.key(current: ch.commune, named: p.namedPlace, placedIn: p.commune, rows: mapping)
+            }
+        }
+        // (A template of every section: the annual one has no list of new persons.)
+        let every = try #require(try ReportTemplate.parse("[template annual]\nsections = " + ReportSection.allCases.map(\.rawValue).joined(separator: ", ") + "\n", file: "every.hoso").first)
+        let allOld = try ReportBuilder(program: f.program).build(request, template: every, placesAsOf: first)
+        let allToday = try ReportBuilder(program: f.program).build(request, template: every)
+        let newOld = try #require(allOld[table: "new_persons"]), newToday = try #require(allToday[table: "new_persons"])
+        #expect(newOld.columns.map(\.id) == ["person", "name", "national_id", "commune", "district", "commune_name", "status", "date"], "\(newOld.columns.map(\.id))")
+        var newGot: [String: String] = [:]
+        for r in newOld.rows {
+            guard case .code(let code) = r.cells[3], case .text(let name) = r.cells[5] else { continue }
+            newGot[r.key] = name.contains("(từ 01/7/2025") ? "\(Int(code)!)-2025" : String(Int(code)!)
+        }
+        #expect(!newWant.isEmpty && newGot == newWant && Set(newToday.rows.map(\.key)) == Set(newWant.keys), "new_persons: the rows differ from the brute force")
+        #expect(newOld.note.contains("theo xã, phường, thị trấn ngày 10/12/2024"), "\(newOld.note)")
+        // Every other table says that it keeps today's communes, or is not by commune.
+        for t in allOld.tables where !["persons_by_status", "status_changes", "new_persons", "cultivation", "prevention"].contains(t.id) {
+            #expect(t.note.contains("tính theo xã, phường từ 01/7/2025, không theo xã, phường ngày 10/12/2024") || t.note.contains("không chia theo xã, phường"), "\(t.id): \(t.note)")
+        }
+        #expect(allOld.tables.map(\.id) == ReportSection.allCases.map(\.rawValue), "\(allOld.tables.map(\.id))")
+        for t in allToday.tables { #expect(!t.note.contains("ngày 10/12/2024"), "\(t.id): by today's communes: \(t.note)") }
+
         // A commune's report by the communes of then: its old communes, adding up to its row today.
         let commune = try #require(f.program.settings.communes.first { history.predecessors(ofNewCommune: $0.ref.commune).count > 2 })
         let scoped = try ReportRequest.parse(kind: .annual, period: "2025", calendar: Fixture.langSon, scope: .commune(commune.ref.commune))

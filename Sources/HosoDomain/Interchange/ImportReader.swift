@@ -114,6 +114,8 @@ extension ImportReader where Value == Person {
     /// over and keeps the old one as ``Person/namedPlace``; a split commune's persons go to its
     /// primary successor unless `assigned_commune_code` names another of its successors; a
     /// commune the mapping has no row for is a rejected row unless that column places it.
+    /// `villageRules` (a tenant's ``ProgramTenant/villageRules()``) place the persons of a split
+    /// or unmapped commune's village the file assigns no successor to.
     ///
     /// - Throws: ``InterchangeError`` when a file cannot be opened or its header is not usable.
     ///
@@ -125,8 +127,9 @@ extension ImportReader where Value == Person {
     /// }
     /// ```
     public static func persons(at path: String, format: InterchangeFormat, personEventsPath: String? = nil,
-                               provinceCode: Int32 = 0, places: PlaceHistory.Hierarchy = .since2025) throws(InterchangeError) -> ImportReader<Person> {
-        let codes = try PlaceCodes.reading(places, province: provinceCode, path: path)
+                               provinceCode: Int32 = 0, places: PlaceHistory.Hierarchy = .since2025,
+                               villageRules: VillageRuleBook = VillageRuleBook()) throws(InterchangeError) -> ImportReader<Person> {
+        let codes = try PlaceCodes.reading(places, province: provinceCode, path: path, rules: villageRules)
         switch format {
         case .csv:
             let events = personEventsPath ?? siblingPath(of: path, named: "person_events.csv")

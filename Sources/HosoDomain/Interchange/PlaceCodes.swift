@@ -1,27 +1,31 @@
 /// How an import file's commune codes are read: as 2025 communes (the default), or as the
 /// pre-2025 communes old data names, each placed in the 2025 commune that took it over (the
 /// primary successor of a split commune unless the file's `assigned_commune_code` names
-/// another of its successors) with the old commune kept as the record's ``NamedPlace``.
+/// another of its successors, or a village rule of the tenant places the row's village) with the
+/// old commune kept as the record's ``NamedPlace``.
 struct PlaceCodes: Sendable {
     /// The tenant's province (0: let the tenant's `prepare` fill it in).
     let province: Int32
     /// The history of places, when the file names pre-2025 communes.
     let history: PlaceHistory?
+    /// The tenant's village rules (``ProgramTenant/villageRules()``).
+    var rules = VillageRuleBook()
 
     /// 2025 codes of province `province`.
     static func since2025(province: Int32) -> PlaceCodes { PlaceCodes(province: province, history: nil) }
 
-    /// Codes of the hierarchy `hierarchy`, for a tenant of province `province`.
-    static func reading(_ hierarchy: PlaceHistory.Hierarchy, province: Int32, path: String) throws(InterchangeError) -> PlaceCodes {
+    /// Codes of the hierarchy `hierarchy`, for a tenant of province `province`, with the tenant's village rules.
+    static func reading(_ hierarchy: PlaceHistory.Hierarchy, province: Int32, path: String, rules: VillageRuleBook = VillageRuleBook()) throws(InterchangeError) -> PlaceCodes {
         guard hierarchy == .before2025 else { return .since2025(province: province) }
-        do { return PlaceCodes(province: province, history: try PlaceHistory.official()) } catch {
+        do { return PlaceCodes(province: province, history: try PlaceHistory.official(), rules: rules) } catch {
             throw .cannotRead(path: path, reason: "the bundled 2024 gazetteer and mapping, needed to read old commune codes, cannot be read: \(error)")
         }
     }
 
     /// A 2025 commune reference for the commune code a row names (with the old commune's
-    /// district and the successor the file assigns, when it gives them).
-    func place(_ code: Int32, district: Int32?, assigned: Int32?, field: String = "commune_code", inTenant: Bool = true) throws(FieldFailure) -> (CommuneRef, NamedPlace?) {
+    /// district and the successor the file assigns, when it gives them; else the one a village
+    /// rule gives `village`, for a split or unmapped commune).
+    func place(_ code: Int32, district: Int32?, assigned: Int32?, village: String? = nil, field: String = "commune_code", inTenant: Bool = true) throws(FieldFailure) -> (CommuneRef, NamedPlace?) {
         guard let history else {
             if district != nil {
                 throw FieldFailure(field: "district_code", reason: "is read only from files naming pre-2025 communes (2025 communes have no district): import with --places before2025, or leave the column empty")
@@ -54,12 +58,18 @@ struct PlaceCodes: Sendable {
                     throw FieldFailure(field: "assigned_commune_code", reason: "\(assigned) is not one of the communes old commune \(code) \(oldName) was split across (\(among.map(String.init).joined(separator: ", "))): write one of them, or leave it empty for the primary successor \(primary)")
                 }
                 (newCode, placedBy) = (assigned, .file)
+            } else if let ruled = rules.commune(forOld: code, village: village), among.contains(ruled) {
+                (newCode, placedBy) = (ruled, .village)
             } else {
                 (newCode, placedBy) = (primary, .primary)
             }
         case .unmapped:
+            if assigned == nil, let ruled = rules.commune(forOld: code, village: village), history.after.commune(code: ruled) != nil {
+                (newCode, placedBy) = (ruled, .village)
+                break
+            }
             guard let assigned else {
-                throw FieldFailure(field: field, reason: "old commune \(code) \(oldName) has no row in the official 2024→2025 mapping, so its records cannot be placed by themselves: write the 2025 commune that took it over in an assigned_commune_code column (hoso places unmapped lists such communes)")
+                throw FieldFailure(field: field, reason: "old commune \(code) \(oldName) has no row in the official 2024→2025 mapping, so its records cannot be placed by themselves: write the 2025 commune that took it over in an assigned_commune_code column, or make a rule for the row's village (hoso places assign --old \(code) --village V --to CODE; hoso places unmapped lists such communes)")
             }
             guard history.after.commune(code: assigned) != nil else {
                 throw FieldFailure(field: "assigned_commune_code", reason: "\(assigned) is not a commune of the 2025 gazetteer: write the 2025 commune that took over old commune \(code)")

@@ -156,7 +156,7 @@ struct PersonFields: FieldsBuilder {
         guard let fullName else { throw missing("full_name") }
         guard let commune else { throw missing("commune_code") }
         guard let fileOpened else { throw missing("file_opened") }
-        let (place, placed) = try places.place(commune, district: district, assigned: assignedCommune)
+        let (place, placed) = try places.place(commune, district: district, assigned: assignedCommune, village: village)
         var p = Person(id: id, fullName: fullName, commune: place, fileOpened: fileOpened)
         p.namedPlace = try places.named(named, placed: placed)
         p.birthDate = birthDate

@@ -49,10 +49,15 @@ public enum TableTransfer {
         /// the successors it was split across, in line order. An officer checks them with
         /// `hoso places review` and moves one with `hoso places assign`.
         public var placedThroughSplit: [(line: Int, id: RecordID, named: CommuneRef, placedIn: Int32, among: [Int32])] = []
+        /// Records a village rule of the tenant placed (``ProgramTenant/villageRules()``), by id.
+        public var placedByVillage: [RecordID] = []
         /// The first rejected rows (up to 5), each naming its file, line, field and reason.
         public var firstRejects: [RowError] = []
         /// The summary line.
-        public var text: String { mainText + keptText + splitText }
+        public var text: String { mainText + keptText + villageText + splitText }
+        var villageText: String {
+            placedByVillage.isEmpty ? "" : "; \(placedByVillage.count) placed by a village rule (hoso places rules)"
+        }
         var splitText: String {
             placedThroughSplit.isEmpty ? "" : "; \(placedThroughSplit.count) placed through a split commune in its primary successor, for review (hoso places review)"
         }
@@ -97,9 +102,12 @@ public enum TableTransfer {
     /// rejected, and listed in ``Summary/keptDuplicates``.
     ///
     /// With `places: .before2025` the file's commune codes are pre-2025 communes (see
-    /// ``ImportReader/persons(at:format:personEventsPath:provinceCode:places:)``): each record is
+    /// ``ImportReader/persons(at:format:personEventsPath:provinceCode:places:villageRules:)``): each record is
     /// counted in the 2025 commune that took its commune over and keeps the old one as its
-    /// named place; the records placed through a split are listed in ``Summary/placedThroughSplit``.
+    /// named place; the tenant's village rules (``ProgramTenant/villageRules()``) place the
+    /// persons of a split or unmapped commune's village the file assigns no successor to
+    /// (``Summary/placedByVillage``); the records placed through a split by default are listed
+    /// in ``Summary/placedThroughSplit``.
     public static func importFile(_ path: String, table: TransferTable, into program: ProgramTenant, format: InterchangeFormat? = nil,
                                   rejects: String? = nil, batchSize: Int = 50_000, duplicates: DuplicatePolicy = .reject,
                                   places: PlaceHistory.Hierarchy = .since2025, progress: ((Int) -> Void)? = nil) throws -> Summary {
@@ -133,6 +141,7 @@ public enum TableTransfer {
         let unique = UniqueRows(program, duplicates: duplicates)
         var keptLines: [RecordID: Int] = [:]
         var splitRows: [RecordID: (line: Int, named: NamedPlace, placedIn: Int32)] = [:]
+        var villageRows = Set<RecordID>()
         // The rows of the batch being loaded, so that a record the store refuses at commit time
         // (a concurrent import of the same file got there first) goes to the reject file too.
         var inFlight: [RecordID: (line: Int, raw: [UInt8])] = [:]
@@ -144,8 +153,9 @@ public enum TableTransfer {
                         inFlight[id(value)] = (line, reader.lastRowBytes)
                         if unique.kept[id(value)] != nil { keptLines[id(value)] = line }
                         if let (named, placedIn) = (value as? Person).map({ ($0.namedPlace, $0.commune.commune) }) ?? (value as? CaseEvent).map({ ($0.namedPlace, $0.commune.commune) }),
-                           let named, named.placedBy.needsReview {
-                            splitRows[id(value)] = (line, named, placedIn)
+                           let named {
+                            if named.placedBy.needsReview { splitRows[id(value)] = (line, named, placedIn) }
+                            if named.placedBy == .village { villageRows.insert(id(value)) }
                         }
                         loaded += 1
                         if loaded % 10_000 == 0 { progress?(loaded) }
@@ -164,13 +174,15 @@ public enum TableTransfer {
             loaded -= 1
             unique.kept[id] = nil
             splitRows[id] = nil
+            villageRows.remove(id)
             let row = inFlight[id] ?? (0, [])
             reject(RowError(error, file: file, line: row.line, raw: row.raw))
         }
         let batchDone: (String, BulkLoadProgress) -> Void = { _, _ in inFlight.removeAll(keepingCapacity: true) }
         switch table {
         case .persons:
-            let reader = try ImportReader.persons(at: path, format: format, provinceCode: province, places: places).prepared(by: program)
+            let rules = places == .before2025 ? VillageRuleBook(try program.villageRules()) : VillageRuleBook()
+            let reader = try ImportReader.persons(at: path, format: format, provinceCode: province, places: places, villageRules: rules).prepared(by: program)
                 .validated { p in try unique.check(p) }
             headers = reader.headers
             mainFile = reader.file
@@ -193,6 +205,7 @@ public enum TableTransfer {
         summary.firstRejects = firstRejects
         summary.keptDuplicates = unique.kept.map { (keptLines[$0.key] ?? 0, $0.key, $0.value.nationalID, $0.value.holder) }
             .sorted { ($0.line, $0.id) < ($1.line, $1.id) }
+        summary.placedByVillage = villageRows.sorted()
         if !splitRows.isEmpty {
             let history = try PlaceHistory.official()
             summary.placedThroughSplit = splitRows.map { id, row in

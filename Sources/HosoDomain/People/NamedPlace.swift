@@ -25,8 +25,11 @@ public struct NamedPlace: Sendable, Hashable {
         case primary
         /// The file assigned the successor (`assigned_commune_code`).
         case file
-        /// An officer assigned the successor (`hoso places assign`).
+        /// An officer assigned the successor (`hoso places assign ID CODE`).
         case officer
+        /// A village rule placed it (``ProgramTenant/addVillageRule(oldCommune:village:to:)``,
+        /// `hoso places assign --old CODE --village V --to CODE`): the record's village.
+        case village
 
         /// What a placement is called in messages.
         public static let codeName = "placement"
@@ -42,6 +45,7 @@ public struct NamedPlace: Sendable, Hashable {
             case .primary: "primary"
             case .file: "file"
             case .officer: "officer"
+            case .village: "village"
             }
         }
 

@@ -28,13 +28,19 @@ public struct PlacementReview: Sendable, Hashable {
     public var placedIn: CommuneRef
     /// The 2025 communes the old commune was split across (`placedIn` among them).
     public var among: [Int32]
+    /// The file's village (a personal field: `nil` for an event, for a file naming none, and
+    /// for a handle that does not read personal fields or lacks the key they are sealed under),
+    /// what an officer places it by (``ProgramTenant/addVillageRule(oldCommune:village:to:)``).
+    public var village: String? = nil
 }
 
 extension ProgramTenant {
     // MARK: Places of records imported from old data
 
     /// The records placed by default in a split commune's primary successor, awaiting review:
-    /// persons, then events, each by id (read from the `placement_review` indexes).
+    /// persons, then events, each by id (read from the `placement_review` indexes), each
+    /// person with its village (a personal field: log what is shown with
+    /// ``logPersonalRead(_:personIDs:)``).
     ///
     /// ```swift
     /// print(try program.placementReviews().isEmpty)   // true
@@ -48,7 +54,7 @@ extension ProgramTenant {
             _ = try q.txn.ids(in: CaseEvent.placementReview) { _, id in eventIDs.append(id); return true }
             var out: [PlacementReview] = []
             _ = try q.persons(ids: personIDs.sorted()) { p in
-                if let n = p.namedPlace { out.append(PlacementReview(record: .person(p.id), named: n.commune, placedIn: p.commune, among: among(n.commune))) }
+                if let n = p.namedPlace { out.append(PlacementReview(record: .person(p.id), named: n.commune, placedIn: p.commune, among: among(n.commune), village: p.village)) }
                 return true
             }
             _ = try q.events(ids: eventIDs.sorted()) { e in

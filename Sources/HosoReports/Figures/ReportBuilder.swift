@@ -19,14 +19,16 @@ public struct ReportBuilder: Sendable {
     /// The report for `request` under the tenant's template for its kind (or `template`).
     ///
     /// With `placesAsOf` a day before the 2025 reform (1/7/2025), the per-commune rows of the
-    /// persons-on-file, status-change, cultivation and prevention tables are those of the communes in force
+    /// persons-on-file, status-change, cultivation and prevention tables (and the commune of each
+    /// row of the new-persons list) are those of the communes in force
     /// that day: the old communes with their 2024 names and districts (each record in the old
     /// commune it named, else in the only one its commune took over), and the 2025 communes
     /// whose records cannot be placed back; their totals are the report's by today's communes.
     /// Those figures come from indexes as the others do
     /// (``HosoDomain/ProgramSnapshot/countPersonsByPlaces(on:placesAsOf:in:)`` and its companions
-    /// for events). The other tables keep today's communes, and the notes say which tree each
-    /// uses. A day from the reform on is today's tree: the report by today's communes.
+    /// for events). Hotspots, tips, the classification and the targets keep today's communes
+    /// (a hotspot or a tip is followed in the commune managing it; communes are classified and
+    /// given targets as they are now), and each table's note says which tree it uses. A day from the reform on is today's tree: the report by today's communes.
     ///
     /// ```swift
     /// let annual = try ReportRequest.parse(kind: .annual, period: "2025", calendar: program.calendar)
@@ -97,6 +99,9 @@ public struct ReportBuilder: Sendable {
                 case .changes: t = try changes(q, context, previous: request.previous(calendar: calendar))
                 }
                 t.title = template.title(of: section)
+                if let then = context.placesThen, let kept = Self.placementOfOtherTables(section, then.day) {
+                    t.note += (t.note.isEmpty ? "" : " ") + kept
+                }
                 tables.append(t)
             }
             if let placement, !tables.isEmpty {
@@ -112,15 +117,36 @@ public struct ReportBuilder: Sendable {
         return report
     }
 
+    /// The note of a table a report by the communes of `day` (before the reform) keeps by
+    /// today's communes, saying so and why; `nil` for the tables built by the communes of then.
+    static func placementOfOtherTables(_ section: ReportSection, _ day: Day) -> String? {
+        let then = dayMonthYear(day)
+        switch section {
+        case .personsByStatus, .statusChanges, .newPersons, .cultivation, .prevention: return nil
+        case .drugCases:
+            return "Bảng không chia theo xã, phường (theo điều luật và giai đoạn), nên không đổi khi tính theo xã, phường ngày \(then)."
+        case .hotspots:
+            return "Bảng này tính theo xã, phường từ 01/7/2025, không theo xã, phường ngày \(then): một điểm, tụ điểm được theo dõi đến khi triệt xóa tại xã, phường đang quản lý nó."
+        case .tips:
+            return "Bảng này tính theo xã, phường từ 01/7/2025, không theo xã, phường ngày \(then): một tin báo được theo dõi đến khi giải quyết tại xã, phường đang quản lý nó."
+        case .classification:
+            return "Bảng này tính theo xã, phường từ 01/7/2025, không theo xã, phường ngày \(then): đơn vị được phân loại là xã, phường hiện nay."
+        case .targets:
+            return "Bảng này tính theo xã, phường từ 01/7/2025, không theo xã, phường ngày \(then): chỉ tiêu được giao cho xã, phường hiện nay."
+        case .changes:
+            return "Bảng so sánh số liệu toàn địa bàn, không chia theo xã, phường, nên không đổi khi tính theo xã, phường ngày \(then)."
+        }
+    }
+
     /// How the figures of a period that begins before the 2025 reform (1/7/2025) were placed:
     /// by today's communes, with the files that named an old commune counted in its successor
     /// and those of split communes still awaiting an officer's assignment; `nil` for a period
     /// after the reform.
     func placementNote(_ c: Context) throws -> String? {
         if let then = c.placesThen {
-            return "Các bảng người có hồ sơ, biến động, trồng cây và phòng ngừa tính theo xã, phường, thị trấn ngày \(Self.dayMonthYear(then.day)) (trước sắp xếp đơn vị hành chính: "
+            return "Các bảng người có hồ sơ, biến động, người mới phát hiện, trồng cây và phòng ngừa tính theo xã, phường, thị trấn ngày \(Self.dayMonthYear(then.day)) (trước sắp xếp đơn vị hành chính: "
                 + "tên xã và huyện năm 2024; mỗi hồ sơ, vụ việc tính vào xã cũ đã ghi, hoặc xã cũ duy nhất mà xã hiện nay kế thừa; dòng ghi \"từ 01/7/2025\" là hồ sơ không xác định được xã cũ). "
-                + "Dòng toàn tỉnh bằng báo cáo theo xã, phường hiện nay; các bảng khác tính theo xã, phường từ 01/7/2025."
+                + "Dòng toàn tỉnh bằng báo cáo theo xã, phường hiện nay; các bảng khác tính theo xã, phường từ 01/7/2025 (ghi chú của từng bảng nói rõ)."
         }
         let reform = PlaceHistory.reformDay
         guard c.request.first < reform else { return nil }
@@ -285,11 +311,24 @@ public struct ReportBuilder: Sendable {
         for ch in changes { rows.append((ch, try q.person(id: ch.personID))) }
         rows.sort { ($0.0.date, $0.0.personID, $0.0.status.rawValue) < ($1.0.date, $1.0.personID, $1.0.status.rawValue) }
         let names = Dictionary(c.communes.map { ($0.ref, $0.name) }, uniquingKeysWith: { a, _ in a })
+        if let then = c.placesThen {
+            // Each person under the commune in force then: the old commune the file named (while
+            // in the commune it was placed in), else the only one its commune took over.
+            t.columns = [t.columns[0], t.columns[1], t.columns[2], ReportColumn("commune", "Mã xã"), ReportColumn("district", "Huyện (2024)"),
+                         ReportColumn("commune_name", "Xã, phường, thị trấn"), t.columns[5], t.columns[6]]
+            t.note += " Xã của mỗi người: theo xã, phường, thị trấn ngày \(Self.dayMonthYear(then.day)) (tên xã và huyện năm 2024)."
+        }
         for (ch, p) in rows {
             if let p, !p.fullName.isEmpty || p.nationalID != nil { named.insert(p.id) }
+            let place: [ReportCell]
+            if let then = c.placesThen {
+                place = then.cells(then.history.place(on: then.day, current: ch.commune, named: p?.namedPlace, placedIn: p?.commune ?? ch.commune))
+            } else {
+                place = [.code(Self.code(ch.commune.commune)), .text(names[ch.commune] ?? "")]
+            }
             t.rows.append(ReportRow(key: "\(ch.personID).\(ch.status.code).\(ch.date)",
-                                    cells: [.code(String(ch.personID)), .text(p?.fullName ?? ""), .code(p?.nationalID ?? ""),
-                                            .code(Self.code(ch.commune.commune)), .text(names[ch.commune] ?? ""), .text(ch.status.label), .text(ch.date.description)]))
+                                    cells: [.code(String(ch.personID)), .text(p?.fullName ?? ""), .code(p?.nationalID ?? "")] + place
+                                        + [.text(ch.status.label), .text(ch.date.description)]))
         }
         return t
     }
