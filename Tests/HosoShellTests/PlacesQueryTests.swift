@@ -36,16 +36,20 @@ import Testing
             guard summary.rejected == 0 else { throw QueryError("the old data was refused: \(summary.text)", location: nil) }
             // Case events naming old communes: whole, split (default and assigned), with district.
             try """
-            id,kind,commune_code,district_code,assigned_commune_code,date
-            1,tip,5971,178,,2024-03-01
-            2,drug_case,6079,,,2024-05-02
-            3,drug_case,6079,181,6184,2024-06-03
-            4,hotspot,6622,,,2024-07-04
-            5,tip,6616,,6613,2025-01-05
+            id,kind,commune_code,district_code,assigned_commune_code,date,plants,area_m2,quantity
+            1,tip,5971,178,,2024-03-01,,,
+            2,drug_case,6079,,,2024-05-02,,,
+            3,drug_case,6079,181,6184,2024-06-03,,,
+            4,hotspot,6622,,,2024-07-04,,,
+            5,tip,6616,,6613,2025-01-05,,,
+            6,cultivation,6079,,,2024-08-01,120,30,
+            7,cultivation,6079,,6184,2024-09-01,50,10,
+            8,propaganda,5971,,,2024-10-01,,,40
+            9,cultivation,5971,178,,2025-02-01,7,2,
 
             """.write(toFile: dir + "/old/events.csv", atomically: true, encoding: .utf8)
             let e = try TableTransfer.importFile(dir + "/old/events.csv", table: .events, into: program, places: .before2025)
-            guard e.loaded == 5 else { throw QueryError("the old events were refused: \(e.text)", location: nil) }
+            guard e.loaded == 9 else { throw QueryError("the old events were refused: \(e.text)", location: nil) }
             var persons: [Person] = [], events: [CaseEvent] = []
             _ = try program.read { q in try q.allPersons { persons.append($0); return true } }
             _ = try program.read { q in try q.allEvents { events.append($0); return true } }
@@ -203,6 +207,37 @@ import Testing
         #expect(Self.keyed(try t.session.query(rows).rows, nameAt: 1) == got, "\(from)…\(through): read row by row")
         let plan = try t.session.query("EXPLAIN " + sql).lines?.joined(separator: "\n") ?? ""
         #expect(plan.contains("event.named_per_day") && plan.contains("no record read"), "\(plan)")
+    }
+
+    /// Sums of events' amounts by the old communes in a period: the dated sum indexes (no record
+    /// read), equal to the brute force and to the same question read row by row.
+    @Test(arguments: [("2024-01-01", "2024-12-31"), ("2024-08-01", "2024-08-01"), ("2023-12-10", "2025-12-09"), ("2025-07-01", "2025-12-31")])
+    func sumsOfAmountsByTheOldCommunesComeFromTheDatedIndexes(from: String, through: String) throws {
+        let t = try tenant()
+        let range = DayRange(from: try Day.parse(from), through: try Day.parse(through))
+        let sql = "SELECT commune, commune_name, kind, COUNT(*), SUM(plants), SUM(area_m2), SUM(quantity) FROM events WHERE date BETWEEN '\(from)' AND '\(through)' GROUP BY commune, kind BY PLACES AS OF '2024-12-10'"
+        var sums: [String: [Int]] = [:]
+        for e in t.events where range.contains(e.date) {
+            let (code, isOld) = t.then(e.commune, e.namedPlace, e.commune)
+            let k = "\(code)|\(isOld ? "old" : "new")|\(e.kind.code)"
+            var v = sums[k] ?? [0, 0, 0, 0]
+            v[0] += 1; v[1] += e.plants; v[2] += e.areaM2; v[3] += e.quantity
+            sums[k] = v
+        }
+        var want: [String: Int] = [:]
+        for (k, v) in sums { want[k + "|" + v.map(String.init).joined(separator: "|"), default: 0] += 1 }
+        let got = Self.keyed(try t.session.query(sql).rows, nameAt: 1)
+        #expect(got == want, "\(from)…\(through): \(got.count) rows ≠ \(want.count): \(got.keys.sorted().prefix(4)) vs \(want.keys.sorted().prefix(4))")
+        #expect(sums.keys.contains { $0.hasPrefix("6079|old|cultivation") } || !range.contains(Day(year: 2024, month: 8, day: 1)!), "the old cultivation events are counted")
+        let rows = sql.replacingOccurrences(of: "' GROUP BY", with: "' AND id >= 0 GROUP BY")
+        #expect(Self.keyed(try t.session.query(rows).rows, nameAt: 1) == got, "\(from)…\(through): read row by row")
+        let plan = try t.session.query("EXPLAIN " + sql).lines?.joined(separator: "\n") ?? ""
+        #expect(plan.contains("event.named_amounts_per_day") && plan.contains("no record read"), "\(plan)")
+        // By commune only: the kinds' sums added up.
+        let plants = try t.session.query("SELECT commune, SUM(plants) FROM events WHERE kind = 'cultivation' AND date BETWEEN '\(from)' AND '\(through)' GROUP BY commune BY PLACES AS OF '2024-12-10'").rows
+        var byCommune: [Int32: Int] = [:]
+        for e in t.events where range.contains(e.date) && e.kind == .cultivation { byCommune[t.then(e.commune, e.namedPlace, e.commune).0, default: 0] += e.plants }
+        #expect(Dictionary(plants.map { (Int32($0[0].text)!, Int($0[1].text)!) }, uniquingKeysWith: +) == byCommune, "\(from)…\(through): plants by commune")
     }
 
     /// Status changes by the old communes: each change of a file in the commune it was placed

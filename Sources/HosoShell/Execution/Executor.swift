@@ -229,7 +229,8 @@ public struct Executor {
 
     /// The rows of counts by the communes of `day` (before the reform): one per place and
     /// value of column `column` (a status or kind code), keeping the codes `kept` (nil: all).
-    func placedRows(_ byPlace: [PlaceAsOf: [String: Int]], _ kept: [String]?, _ column: String, _ day: Day, _ table: TableSchema) throws -> [Weighted] {
+    func placedRows(_ byPlace: [PlaceAsOf: [String: Int]], _ kept: [String]?, _ column: String, _ day: Day, _ table: TableSchema,
+                    sums: (PlaceAsOf, String) -> [Int: Int64] = { _, _ in [:] }) throws -> [Weighted] {
         let codeColumn = table.index(of: column)!
         var out: [Weighted] = []
         for (place, counts) in byPlace {
@@ -243,7 +244,7 @@ public struct Executor {
             row[table.index(of: "commune_name")!] = name
             for (s, n) in counts where n != 0 && kept?.contains(s) ?? true {
                 var r = row; r[codeColumn] = .text(s)
-                out.append(Weighted(row: r, count: Int64(n), sums: [:]))
+                out.append(Weighted(row: r, count: Int64(n), sums: sums(place, s)))
             }
         }
         return out
@@ -304,9 +305,27 @@ public struct Executor {
                     out.append(Weighted(row: r, count: Int64(n), sums: [:]))
                 }
             }
-        case let .eventsByPlaces(kinds, range, placesDay):
-            let byPlace = try program.countEventsByPlaces(during: range, placesAsOf: placesDay, in: .province(context.province))
-            out = try placedRows(byCode(byPlace), kinds.map { $0.map(\.code) }, "kind", placesDay, table)
+        case let .eventsByPlaces(kinds, range, placesDay, measures):
+            // Counts and sums from one snapshot.
+            let province = Area.province(context.province)
+            let (byPlace, amounts) = try program.read { q -> ([PlaceAsOf: [CaseEvent.Kind: Int]], [PlaceAsOf: [String: [Int: Int64]]]) in
+                let byPlace = try q.countEventsByPlaces(during: range, placesAsOf: placesDay, in: province)
+                var amounts: [PlaceAsOf: [String: [Int: Int64]]] = [:]
+                let counted = Set(byPlace.values.flatMap(\.keys)).filter { kinds?.contains($0) ?? true }
+                for m in measures {
+                    let column = table.index(of: m.code)!
+                    for k in counted.sorted(by: { $0.rawValue < $1.rawValue }) {
+                        for (place, v) in try q.sumEventsByPlaces(m, kind: k, during: range, placesAsOf: placesDay, in: province) {
+                            amounts[place, default: [:]][k.code, default: [:]][column] = Int64(v)
+                        }
+                    }
+                }
+                return (byPlace, amounts)
+            }
+            let zeros = Dictionary(uniqueKeysWithValues: measures.map { (table.index(of: $0.code)!, Int64(0)) })
+            out = try placedRows(byCode(byPlace), kinds.map { $0.map(\.code) }, "kind", placesDay, table) { place, kind in
+                zeros.merging(amounts[place]?[kind] ?? [:]) { _, v in v }
+            }
         case let .events(kinds, communes, perCommune, range, measures):
             let kindColumn = table.index(of: "kind")!
             let measureColumns = measures.map { table.index(of: $0.code)! }

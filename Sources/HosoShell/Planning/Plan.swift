@@ -68,8 +68,10 @@ public enum CountPath: Sendable, Hashable {
     /// Events per kind during `range` by the communes in force on `placesDay` before the 2025
     /// reform: the dated count indexes `area_per_month` (days of partial months from
     /// `commune_kind_date`) and `named_per_day` per commune, their keys mapped to the old
-    /// communes (``HosoDomain/ProgramSnapshot/countEventsByPlaces(during:placesAsOf:in:)``).
-    case eventsByPlaces(kinds: [CaseEvent.Kind]?, range: DayRange, placesDay: Day)
+    /// communes (``HosoDomain/ProgramSnapshot/countEventsByPlaces(during:placesAsOf:in:)``); the
+    /// sums of `measures` likewise from `area_amounts_per_month` and `named_amounts_per_day`
+    /// (``HosoDomain/ProgramSnapshot/sumEventsByPlaces(_:kind:during:placesAsOf:in:)``).
+    case eventsByPlaces(kinds: [CaseEvent.Kind]?, range: DayRange, placesDay: Day, measures: [CaseEvent.Measure])
     /// Status changes per key during `range` by the communes in force on `placesDay` before the
     /// 2025 reform: the dated count indexes `commune_changes` (days of partial months from
     /// `status_change`) and `named_changes` per commune, their keys mapped to the old communes
@@ -167,10 +169,13 @@ public struct Plan: Sendable {
             case let .personsOnDayByPlaces(statuses, day, placesDay):
                 lines.append("COUNT from dated count indexes \(n(Person.communeFlow)) and \(n(Person.namedFlow)) per commune: entries minus exits up to \(day) (status: \(codes(statuses))), "
                              + "keys mapped to the communes of \(placesDay) (the pre-2025 tree: each file in the old commune it named while in the commune it was placed in, else the only one its commune took over); no record read")
-            case let .eventsByPlaces(kinds, range, placesDay):
+            case let .eventsByPlaces(kinds, range, placesDay, measures):
                 lines.append("COUNT from dated count indexes \(n(CaseEvent.perMonth)) (days of partial months: entries of \(n(CaseEvent.byCommuneKindDate))) and \(n(CaseEvent.namedPerDay)) per commune "
                              + "(kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), days \(Predicate.rangeText(range))), keys mapped to the communes of \(placesDay) "
                              + "(the pre-2025 tree: each event in the old commune it named, else the only one its commune took over); no record read")
+                if !measures.isEmpty {
+                    lines.append("SUM from dated sum indexes \(n(CaseEvent.amountsPerMonth)) and \(n(CaseEvent.namedAmountsPerDay)) per commune (\(measures.map { "\($0)" }.joined(separator: ", "))), keys mapped likewise")
+                }
             case let .changesByPlaces(statuses, range, placesDay):
                 lines.append("COUNT from dated count indexes \(n(Person.communeChanges)) (days of partial months: entries of \(n(Person.byStatusChange))) and \(n(Person.namedChanges)) per commune "
                              + "(status: \(codes(statuses)), days \(Predicate.rangeText(range))), keys mapped to the communes of \(placesDay) "
@@ -244,6 +249,7 @@ extension Plan {
         (CaseEvent.perMonth, "COUNT(*) FROM events WHERE date/kind/commune … GROUP BY kind/commune"),
         (Person.namedChanges, "COUNT(*) FROM status_changes WHERE date … GROUP BY commune, status, direction, cause BY PLACES AS OF 'day before 1/7/2025'"),
         (CaseEvent.namedPerDay, "COUNT(*) FROM events WHERE date/kind … GROUP BY commune, kind BY PLACES AS OF 'day before 1/7/2025'"),
+        (CaseEvent.namedAmountsPerDay, "SUM(plants|area_m2|…) FROM events WHERE date/kind … GROUP BY commune, kind BY PLACES AS OF 'day before 1/7/2025'"),
         (CaseEvent.amountsPerDay, "SUM(plants|area_m2|…) FROM events … (province)"),
         (CaseEvent.amountsPerMonth, "SUM(plants|area_m2|…) FROM events … GROUP BY commune"),
     ]

@@ -223,12 +223,18 @@ public struct Planner {
             plan.estimate = context.communes.entries.count * 2 * (statuses?.count ?? Status.allCases.count)
             return
         }
-        // Events per kind in a period (counts only: the sums are not kept by the old communes).
+        // Events per kind in a period, and the sums of their amounts (the columns named by the
+        // measures' codes), from the dated count and sum indexes.
+        let measures: [CaseEvent.Measure] = plan.outputs.compactMap {
+            guard case .sum(let c) = $0 else { return nil }
+            return CaseEvent.Measure(code: plan.table.columns[c].name)
+        }
+        let sums = plan.outputs.filter { if case .sum = $0 { true } else { false } }.count
         if !officer && plan.table.name == .events && plan.aggregates && r.consumed.allSatisfy({ $0 }) && r.ids == nil
-            && !plan.outputs.contains(where: { if case .sum = $0 { true } else { false } }) && groupNames.isSubset(of: ["kind", "commune", "commune_name", "province"]) {
+            && measures.count == sums && groupNames.isSubset(of: ["kind", "commune", "commune_name", "province"]) {
             let kinds = r.kinds.map { $0.sorted { $0.rawValue < $1.rawValue } }
-            plan.count = .eventsByPlaces(kinds: kinds, range: r.ranges["date"] ?? Planner.allDays, placesDay: day)
-            plan.estimate = context.communes.entries.count * 2
+            plan.count = .eventsByPlaces(kinds: kinds, range: r.ranges["date"] ?? Planner.allDays, placesDay: day, measures: measures)
+            plan.estimate = context.communes.entries.count * 2 * (1 + measures.count * (kinds?.count ?? CaseEvent.Kind.allCases.count))
             return
         }
         // Status changes in a period, by their key; conditions on direction, cause and event are
