@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 390 examples compiled, 382 of them run, 389 printed lines checked.
+// 397 examples compiled, 389 of them run, 395 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -2570,6 +2570,49 @@ private func example_Program_ProgramTenant_Rows_9(program: ProgramTenant) throws
     if try program.containsEvent(id: 9) { print("event 9 exists") }
 }
 
+// Sources/HosoDomain/Program/ProgramTenant+VillageRules.swift, example 1
+private func example_Program_ProgramTenant_VillageRules_1() throws {
+    let rule = VillageRule(oldCommune: 6178, village: "Thôn Nà Pàn", commune: 6184, actor: "admin", madeAt: 0)
+    print(rule.key)   // thon na pan
+    DocOutput.expect("thon na pan", from: "print(rule.key)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+VillageRules.swift, example 2
+private func example_Program_ProgramTenant_VillageRules_2() throws {
+    print(VillageRule.key("  Bản  CHẮT "))   // ban chat
+    DocOutput.expect("ban chat", from: "print(VillageRule.key(\"  Bản  CHẮT \"))")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+VillageRules.swift, example 3
+private func example_Program_ProgramTenant_VillageRules_3() throws {
+    let book = VillageRuleBook([VillageRule(oldCommune: 6178, village: "Nà Pàn", commune: 6184, actor: "admin", madeAt: 0)])
+    print(book.commune(forOld: 6178, village: "na pan") ?? 0, book.commune(forOld: 6178, village: nil) ?? 0)   // 6184 0
+    DocOutput.expect("6184 0", from: "print(book.commune(forOld: 6178, village: \"na pan\") ?? 0, book.commune(forOld: 6178, village: nil) ?? 0)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+VillageRules.swift, example 4
+private func example_Program_ProgramTenant_VillageRules_4(program: ProgramTenant) throws {
+    print(try program.villageRules().count)   // 0
+    DocOutput.expect("0", from: "print(try program.villageRules().count)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+VillageRules.swift, example 5
+private func example_Program_ProgramTenant_VillageRules_5(program: ProgramTenant) throws {
+    do { try program.addVillageRule(oldCommune: 6178, village: "Nà Pàn", to: 6184) } catch { print(error) }
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+VillageRules.swift, example 6
+private func example_Program_ProgramTenant_VillageRules_6(program: ProgramTenant) throws {
+    print(try program.removeVillageRule(oldCommune: 6178, village: "Nà Pàn") == nil)   // true
+    DocOutput.expect("true", from: "print(try program.removeVillageRule(oldCommune: 6178, village: \"Nà Pàn\") == nil)")
+}
+
+// Sources/HosoDomain/Program/ProgramTenant+VillageRules.swift, example 7
+private func example_Program_ProgramTenant_VillageRules_7(program: ProgramTenant) throws {
+    print(try program.villages(ofOldCommune: 6178).isEmpty)   // true
+    DocOutput.expect("true", from: "print(try program.villages(ofOldCommune: 6178).isEmpty)")
+}
+
 // Sources/HosoDomain/Program/ProgramTenant.swift, example 1
 private func example_Program_ProgramTenant_1(directory: String) throws {
     let store = try Store(directory: directory)
@@ -4848,6 +4891,46 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 0) { c in
             let program = try c.program
             try example_Program_ProgramTenant_Rows_9(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+VillageRules.swift, example 1") func program_ProgramTenant_VillageRules_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramTenant_VillageRules_1() }
+    }
+
+    @Test("Program/ProgramTenant+VillageRules.swift, example 2") func program_ProgramTenant_VillageRules_2() throws {
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramTenant_VillageRules_2() }
+    }
+
+    @Test("Program/ProgramTenant+VillageRules.swift, example 3") func program_ProgramTenant_VillageRules_3() throws {
+        try DocOutput.run(checks: 1) { c in try example_Program_ProgramTenant_VillageRules_3() }
+    }
+
+    @Test("Program/ProgramTenant+VillageRules.swift, example 4") func program_ProgramTenant_VillageRules_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_VillageRules_4(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+VillageRules.swift, example 5") func program_ProgramTenant_VillageRules_5() throws {
+        try DocOutput.run(checks: 0) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_VillageRules_5(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+VillageRules.swift, example 6") func program_ProgramTenant_VillageRules_6() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_VillageRules_6(program: program)
+        }
+    }
+
+    @Test("Program/ProgramTenant+VillageRules.swift, example 7") func program_ProgramTenant_VillageRules_7() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_Program_ProgramTenant_VillageRules_7(program: program)
         }
     }
 
