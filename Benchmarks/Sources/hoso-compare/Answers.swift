@@ -19,6 +19,13 @@ struct PersonSummary: Equatable, CustomStringConvertible {
         drugs = p.drugs.isEmpty ? nil : p.drugs.joined(separator: "\n"); fileOpened = p.fileOpened.rawValue
     }
 
+    init(_ v: PersonView) throws {
+        id = v.id; fullName = try v.fullName; nationalID = try v.nationalID; birthDate = try v.birthDate?.rawValue
+        commune = try v.commune.commune; village = try v.village; occupation = try v.occupation
+        let d = try v.drugs
+        drugs = d.isEmpty ? nil : d.joined(separator: "\n"); fileOpened = try v.fileOpened.rawValue
+    }
+
     init(_ r: PersonRow) {
         id = RecordID(bitPattern: r.id); fullName = r.fullName; nationalID = r.nationalID; birthDate = r.birthDate.map(Int32.init)
         commune = Int32(r.commune); village = r.village; occupation = r.occupation; drugs = r.drugs; fileOpened = Int32(r.fileOpened)

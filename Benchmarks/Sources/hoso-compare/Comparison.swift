@@ -72,10 +72,19 @@ struct Comparison {
                                    hoso: hoso.person(id:), sqlite: sqlite.person(id:))
         rows.append(Row("point get by id, full record", unit: "gets/s", hoso: byID.hoso.perSecond, sqlite: byID.sqlite.perSecond,
                         higherIsBetter: true, answersCompared: byID.compared))
+        // The same fields SQLite's row gives, read from a lazy view of the stored bytes (events and history not decoded).
+        let byView = try QuestionRun("point get by id, lazy view", parameters: p.personIDs, budget: budget, describe: { "id \($0)" },
+                                     hoso: hoso.personView(id:), sqlite: sqlite.person(id:))
+        rows.append(Row("point get by id, lazy view", unit: "gets/s", hoso: byView.hoso.perSecond, sqlite: byView.sqlite.perSecond,
+                        higherIsBetter: true, answersCompared: byView.compared))
         let byNID = try QuestionRun("get by national ID", parameters: p.nationalIDs, budget: budget, describe: { "national ID \($0)" },
                                     hoso: hoso.person(nationalID:), sqlite: sqlite.person(nationalID:))
         rows.append(Row("get by national ID", unit: "gets/s", hoso: byNID.hoso.perSecond, sqlite: byNID.sqlite.perSecond,
                         higherIsBetter: true, answersCompared: byNID.compared))
+        let byNIDView = try QuestionRun("get by national ID, lazy view", parameters: p.nationalIDs, budget: budget, describe: { "national ID \($0)" },
+                                        hoso: hoso.personView(nationalID:), sqlite: sqlite.person(nationalID:))
+        rows.append(Row("get by national ID, lazy view", unit: "gets/s", hoso: byNIDView.hoso.perSecond, sqlite: byNIDView.sqlite.perSecond,
+                        higherIsBetter: true, answersCompared: byNIDView.compared))
         let current = try QuestionRun("count by commune + current status", parameters: p.communeStatus, budget: budget,
                                       describe: { "\($0.1.code) in commune \($0.0.commune)" },
                                       hoso: { try hoso.currentCount($0.1, $0.0) }, sqlite: { try sqlite.currentCount($0.1, $0.0) })
@@ -96,10 +105,10 @@ struct Comparison {
                                    hoso: { try hoso.entries($0.0, $0.1, $0.2) }, sqlite: { try sqlite.entries($0.0, $0.1, $0.2) })
         rows.append(Row("persons entering status S in commune C in a quarter", unit: "µs", hoso: flow.hoso.microsecondsEach,
                         sqlite: flow.sqlite.microsecondsEach, higherIsBetter: false, answersCompared: flow.compared))
-        for run in [byID.disagreements, byNID.disagreements, current.disagreements, kinds.disagreements, asOf.disagreements, flow.disagreements] {
+        for run in [byID.disagreements, byView.disagreements, byNID.disagreements, byNIDView.disagreements, current.disagreements, kinds.disagreements, asOf.disagreements, flow.disagreements] {
             disagreements += run
         }
-        compared += byID.compared + byNID.compared + current.compared + kinds.compared + asOf.compared + flow.compared
+        compared += byID.compared + byView.compared + byNID.compared + byNIDView.compared + current.compared + kinds.compared + asOf.compared + flow.compared
         rows += scan.rows
 
         // With --sealed: the same questions of a second, unsealed Hoso store, passes interleaved.

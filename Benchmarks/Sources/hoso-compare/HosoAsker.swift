@@ -11,6 +11,15 @@ struct HosoAsker {
         try program.person(id: id).map(PersonSummary.init)
     }
 
+    /// Point get: the same fields read from a lazy view of the stored bytes.
+    func personView(id: RecordID) throws -> PersonSummary? {
+        try program.personView(id: id).map(PersonSummary.init)
+    }
+
+    func personView(nationalID: String) throws -> PersonSummary? {
+        try program.personView(nationalID: nationalID).map(PersonSummary.init)
+    }
+
     func person(nationalID: String) throws -> PersonSummary? {
         try program.person(nationalID: nationalID).map(PersonSummary.init)
     }

@@ -45,14 +45,20 @@ public struct ProgramSnapshot: ~Copyable {
     /// print(p == nil)   // true
     /// ```
     public func person(nationalID: String) throws -> Person? {
+        guard let id = try personID(nationalID: nationalID) else { return nil }
+        return try txn.get(Person.self, id: id)
+    }
+
+    /// The id of the person holding a national ID (unique index `person.national_id`): `nil`
+    /// when no one holds it, or for a role without personal fields.
+    func personID(nationalID: String) throws -> RecordID? {
         let key: String
         do {
             key = try txn.lookupValue(nationalID)   // a sealed tenant indexes the digest
         } catch HosoError.sealing where !ProgramAccess(for: txn.principal, settings: program.settings).readsPersonalFields {
             return nil   // a role without personal fields finds no one by national ID, sealed or not
         }
-        guard let id = try txn.lookup(Person.byNationalID, ProgramKeys.nationalIDKey(key)) else { return nil }
-        return try txn.get(Person.self, id: id)
+        return try txn.lookup(Person.byNationalID, ProgramKeys.nationalIDKey(key))
     }
 
     /// How many persons are on file.
@@ -194,12 +200,22 @@ public struct ProgramSnapshot: ~Copyable {
     /// print(n)   // 0
     /// ```
     public func countPersons(_ status: Status, in area: Area, on day: Day) throws -> Int {
-        let through = Self.through(day), index = ProgramKeys.flowIndex(for: area), sub = ProgramKeys.statusSubgroup(status)
+        // Each edge read once: its dated index, and (a commune's index keeps months) the days of
+        // the partial month from the interval index.
+        let through = Self.through(day)
+        return try flowCount(.start, area, status, through) - flowCount(.end, area, status, through)
+    }
+
+    /// ``flow(_:_:_:_:)`` of one status, as a number.
+    func flowCount(_ edge: IntervalEdge, _ area: Area, _ status: Status, _ range: DayRange) throws -> Int {
         var remainder: [DayRange] = []
-        let n = try txn.datedCount(index, group: ProgramKeys.flowGroup(.start, in: area), subgroup: sub, in: through, remainder: &remainder)
-            - txn.datedCount(index, group: ProgramKeys.flowGroup(.end, in: area), subgroup: sub, in: through, remainder: &remainder)
-        if remainder.isEmpty { return Int(n) }
-        return try flow(.start, area, status, through)[status, default: 0] - flow(.end, area, status, through)[status, default: 0]
+        var n = Int(try txn.datedCount(ProgramKeys.flowIndex(for: area), group: ProgramKeys.flowGroup(edge, in: area),
+                                       subgroup: ProgramKeys.statusSubgroup(status), in: range, remainder: &remainder))
+        if case .commune(let c) = area, !remainder.isEmpty {
+            let group = ProgramKeys.statusInterval(status, c)
+            for days in remainder { n += try txn.intervalCount(Person.statusIntervals, group: group, edge: edge, in: days) }
+        }
+        return n
     }
 
     /// Persons per status in `area` on `day` (statuses with none are left out).
@@ -227,7 +243,7 @@ public struct ProgramSnapshot: ~Copyable {
     /// print(entered)   // 0
     /// ```
     public func countFlow(_ status: Status, _ edge: IntervalEdge, in area: Area, during range: DayRange) throws -> Int {
-        try flow(edge, area, status, range)[status, default: 0]
+        try flowCount(edge, area, status, range)
     }
 
     /// Persons whose status is `status` now, in `area`: one key read of the count index.

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 397 examples compiled, 389 of them run, 395 printed lines checked.
+// 402 examples compiled, 394 of them run, 401 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1135,6 +1135,41 @@ private func example_People_PersonFilter_1(congSon: CommuneRef) throws {
     p.occupation = "Lái xe"; p.birthDate = Day(year: 1975, month: 3, day: 2)!
     print(drivers.matches(p))   // true
     DocOutput.expect("true", from: "print(drivers.matches(p))")
+}
+
+// Sources/HosoDomain/People/PersonView.swift, example 1
+private func example_People_PersonView_1(program: ProgramTenant, congSon: CommuneRef) throws {
+    let p = Person(id: 5, fullName: "Lý Thị Hoa", commune: congSon, fileOpened: Day(year: 2025, month: 2, day: 3)!)
+    _ = try program.addPerson(p, events: [PersonEvent(date: p.fileOpened, kind: .addictionDetermination, outcome: .addicted)])
+    let view = try program.personView(id: 5)!
+    print(try view.fullName, try view.commune.commune == congSon.commune, try view.events().count)   // Lý Thị Hoa true 1
+    DocOutput.expect("Lý Thị Hoa true 1", from: "print(try view.fullName, try view.commune.commune == congSon.commune, try view.events().count)")
+    print(try view.person() == program.person(id: 5)!)   // true
+    DocOutput.expect("true", from: "print(try view.person() == program.person(id: 5)!)")
+}
+
+// Sources/HosoDomain/People/PersonView.swift, example 2
+private func example_People_PersonView_2(q: borrowing ProgramSnapshot) throws {
+    print(try q.personView(id: 99) == nil)   // true
+    DocOutput.expect("true", from: "print(try q.personView(id: 99) == nil)")
+}
+
+// Sources/HosoDomain/People/PersonView.swift, example 3
+private func example_People_PersonView_3(q: borrowing ProgramSnapshot) throws {
+    print(try q.personView(nationalID: "020090001234") == nil)   // true
+    DocOutput.expect("true", from: "print(try q.personView(nationalID: \"020090001234\") == nil)")
+}
+
+// Sources/HosoDomain/People/PersonView.swift, example 4
+private func example_People_PersonView_4(program: ProgramTenant) throws {
+    print(try program.personView(id: 99) == nil)   // true
+    DocOutput.expect("true", from: "print(try program.personView(id: 99) == nil)")
+}
+
+// Sources/HosoDomain/People/PersonView.swift, example 5
+private func example_People_PersonView_5(program: ProgramTenant) throws {
+    print(try program.personView(nationalID: "020090001234") == nil)   // true
+    DocOutput.expect("true", from: "print(try program.personView(nationalID: \"020090001234\") == nil)")
 }
 
 // Sources/HosoDomain/People/Status.swift, example 1
@@ -3852,6 +3887,36 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
         try DocOutput.run(checks: 1) { c in
             let congSon = try c.congSon
             try example_People_PersonFilter_1(congSon: congSon)
+        }
+    }
+
+    @Test("People/PersonView.swift, example 1") func people_PersonView_1() throws {
+        try DocOutput.run(checks: 2) { c in
+            let program = try c.program
+            let congSon = try c.congSon
+            try example_People_PersonView_1(program: program, congSon: congSon)
+        }
+    }
+
+    @Test("People/PersonView.swift, example 2") func people_PersonView_2() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_People_PersonView_2(q: q) } }
+    }
+
+    @Test("People/PersonView.swift, example 3") func people_PersonView_3() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_People_PersonView_3(q: q) } }
+    }
+
+    @Test("People/PersonView.swift, example 4") func people_PersonView_4() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_People_PersonView_4(program: program)
+        }
+    }
+
+    @Test("People/PersonView.swift, example 5") func people_PersonView_5() throws {
+        try DocOutput.run(checks: 1) { c in
+            let program = try c.program
+            try example_People_PersonView_5(program: program)
         }
     }
 
