@@ -52,6 +52,23 @@ func tupleLess(_ a: Tuple, _ b: Tuple) -> Bool {
         }
     }
 
+    /// The two encoders (``KeyEncoder``, which writes an integer's bytes in one append, and
+    /// ``KeyBytes``, byte by byte) write the same bytes for every integer width and sign.
+    @Test func bothEncodersWriteTheSameIntegers() {
+        var rng = SplitMix64(seed: 4242)
+        var values: [Int64] = [0, 1, -1, 255, 256, -255, -256, Int64.max, Int64.min, Int64.min + 1]
+        for bits in 1...63 { values += [Int64(1) << bits, 0 &- (Int64(1) << bits), (Int64(1) << bits) &- 1, 0 &- ((Int64(1) << bits) &- 1)] }
+        for _ in 0..<5_000 { values.append(Int64.random(in: Int64.min...Int64.max, using: &rng) >> Int64.random(in: 0...63, using: &rng)) }
+        for v in values {
+            var e = KeyEncoder(prefix: [0x99])
+            e.append(v)
+            var k = KeyBytes(bytes: [0x99])
+            k.append(v)
+            #expect(e.bytes == k.array, "\(v): \(e.bytes) ≠ \(k.array)")
+            #expect((try? Tuple.decode(Array(e.bytes.dropFirst()))) == Tuple([.int(v)]), "\(v) does not round-trip")
+        }
+    }
+
     @Test func malformedKeysAreErrors() {
         #expect(throws: HosoError.self) { try Tuple.decode([0x02, 0x61]) }       // unterminated string
         #expect(throws: HosoError.self) { try Tuple.decode([0x16, 0x01]) }       // integer cut short

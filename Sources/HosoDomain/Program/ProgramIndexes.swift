@@ -384,6 +384,19 @@ enum ProgramKeys {
         Tuple([.int(edge == .start ? 0 : 1), .int(Int64(area.path.count))]).appending(area.tuple)
     }
 
+    /// ``flowGroup(_:in:)`` as key bytes (no allocation).
+    @inline(__always)
+    static func flowGroupKey(_ edge: IntervalEdge, in area: Area) -> KeyBytes {
+        KeyBytes { k in
+            k.append(Int64(edge == .start ? 0 : 1))
+            switch area {
+            case .province(let p): k.append(Int64(1)); k.append(p)
+            case let .district(p, d): k.append(Int64(2)); k.append(p); k.append(d)
+            case .commune(let c): k.append(Int64(c.depth)); c.append(to: &k)
+            }
+        }
+    }
+
     /// The flow index answering for `area`: per commune by month, else per province (district) by day.
     static func flowIndex(for area: Area) -> IndexDefinition {
         if case .commune = area { return Person.communeFlow }

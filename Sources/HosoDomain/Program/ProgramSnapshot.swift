@@ -209,8 +209,8 @@ public struct ProgramSnapshot: ~Copyable {
     /// ``flow(_:_:_:_:)`` of one status, as a number.
     func flowCount(_ edge: IntervalEdge, _ area: Area, _ status: Status, _ range: DayRange) throws -> Int {
         var remainder: [DayRange] = []
-        var n = Int(try txn.datedCount(ProgramKeys.flowIndex(for: area), group: ProgramKeys.flowGroup(edge, in: area),
-                                       subgroup: ProgramKeys.statusSubgroup(status), in: range, remainder: &remainder))
+        var n = Int(try txn.datedCount(ProgramKeys.flowIndex(for: area), group: ProgramKeys.flowGroupKey(edge, in: area),
+                                       subgroup: ProgramKeys.status(Int64(status.rawValue)), in: range, remainder: &remainder))
         if case .commune(let c) = area, !remainder.isEmpty {
             let group = ProgramKeys.statusInterval(status, c)
             for days in remainder { n += try txn.intervalCount(Person.statusIntervals, group: group, edge: edge, in: days) }

@@ -119,15 +119,22 @@ public struct KeyEncoder: Sendable {
         if value == 0 { bytes.append(0x14); return }
         let magnitude = value.magnitude
         let n = (64 - magnitude.leadingZeroBitCount + 7) / 8
+        let header: UInt8, bits: UInt64
         if value > 0 {
-            bytes.append(UInt8(0x14 + n))
-            for i in stride(from: n - 1, through: 0, by: -1) { bytes.append(UInt8(truncatingIfNeeded: magnitude >> (8 * UInt64(i)))) }
+            (header, bits) = (UInt8(0x14 + n), magnitude)
         } else {
-            bytes.append(UInt8(0x14 - n))
             // One's complement of the magnitude within n bytes sorts larger magnitudes first.
-            let complement = n == 8 ? ~magnitude : ((UInt64(1) << (8 * UInt64(n))) - 1) - magnitude
-            for i in stride(from: n - 1, through: 0, by: -1) { bytes.append(UInt8(truncatingIfNeeded: complement >> (8 * UInt64(i)))) }
+            (header, bits) = (UInt8(0x14 - n), n == 8 ? ~magnitude : ((UInt64(1) << (8 * UInt64(n))) - 1) - magnitude)
         }
+        if n == 8 {
+            bytes.append(header)
+            var all = bits.bigEndian
+            withUnsafeBytes(of: &all) { bytes.append(contentsOf: $0) }
+            return
+        }
+        // The header and the n low bytes, big-endian, in one append.
+        var word = (UInt64(header) << (8 * UInt64(n)) | bits).bigEndian
+        withUnsafeBytes(of: &word) { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[(7 - n)...])) }
     }
 
     /// Appends an integer element.

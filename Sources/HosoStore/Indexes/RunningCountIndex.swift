@@ -99,7 +99,14 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
     /// (partial months at either end) are appended to `remainder`.
     func total(group: [UInt8], subgroup: [UInt8], in range: DayRange, remainder: inout [DayRange], _ read: IndexRead) throws -> Int64 {
         let cursor = try read.txn.cursor(db)
-        return try total(series: group + subgroup, in: range, remainder: &remainder, cursor)
+        let bounds = Self.bounds(range, keepsDays: keepsDays)
+        remainder.append(contentsOf: bounds.remainder)
+        guard let (a, b) = bounds.points else { return 0 }
+        // One buffer holds the series and each key read after it.
+        var buffer = KeyEncoder(prefix: group)
+        buffer.bytes.append(contentsOf: subgroup)
+        let length = buffer.bytes.count
+        return try before(b, length, &buffer, cursor) - (a == Self.firstDay ? 0 : before(a, length, &buffer, cursor))
     }
 
     /// Visits the subgroups of `group` with their totals over `range` (see ``total(group:subgroup:in:remainder:_:)``).
@@ -152,13 +159,18 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
 
     /// The total of `series` over every day before `t`: three "greatest key at or before" reads.
     private func before(_ t: Int64, _ series: [UInt8], _ cursor: borrowing Cursor) throws -> Int64 {
+        var buffer = KeyEncoder(prefix: series)   // one key buffer for the reads
+        return try before(t, series.count, &buffer, cursor)
+    }
+
+    /// ``before(_:_:_:)`` with the series in the first `seriesLength` bytes of `buffer`.
+    private func before(_ t: Int64, _ seriesLength: Int, _ buffer: inout KeyEncoder, _ cursor: borrowing Cursor) throws -> Int64 {
         let c = Day(rawValue: Int32(t)).civil
         let month = Int64(c.year * 12 + c.month - 1)
-        var buffer = KeyEncoder(prefix: series)   // one key buffer for the reads
-        var total = try Self.step(at: Int64(c.year), from: .min, level: Self.yearLevel, series.count, &buffer, cursor)
-        if c.month != 1 { total += try Self.step(at: month, from: Int64(c.year * 12), level: Self.monthLevel, series.count, &buffer, cursor) }
+        var total = try Self.step(at: Int64(c.year), from: .min, level: Self.yearLevel, seriesLength, &buffer, cursor)
+        if c.month != 1 { total += try Self.step(at: month, from: Int64(c.year * 12), level: Self.monthLevel, seriesLength, &buffer, cursor) }
         if keepsDays && c.day != 1 {
-            total += try Self.step(at: t, from: DayBuckets.monthIndexStart(Int(month)), level: Self.dayLevel, series.count, &buffer, cursor)
+            total += try Self.step(at: t, from: DayBuckets.monthIndexStart(Int(month)), level: Self.dayLevel, seriesLength, &buffer, cursor)
         }
         return total
     }

@@ -145,6 +145,12 @@ extension TenantWriter {
         try reader.datedCount(index, group: group, subgroup: subgroup, in: range)
     }
 
+    /// The dated count of a group and subgroup given as key bytes (see ``TenantReader``), inside the write.
+    public func datedCount(_ index: IndexDefinition, group: KeyBytes, subgroup: KeyBytes, in range: DayRange,
+                           remainder: inout [DayRange]) throws -> Int64 {
+        try reader.datedCount(index, group: group, subgroup: subgroup, in: range, remainder: &remainder)
+    }
+
     /// ``TenantReader/datedCount(_:group:subgroup:in:remainder:)`` inside the write.
     public func datedCount(_ index: IndexDefinition, group: Tuple, subgroup: Tuple? = nil, in range: DayRange,
                            remainder: inout [DayRange]) throws -> Int64 {
