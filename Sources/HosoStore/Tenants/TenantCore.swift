@@ -1,12 +1,18 @@
 import LMDB
 
 /// A record type as a tenant keeps it: its records database and the maintainers of its indexes.
-struct ResolvedType: Sendable {
+final class ResolvedType: Sendable {
     let schema: RecordSchema
     let records: Database
     let maintainers: [any IndexMaintainer]
     /// The maintainer of the schema's transition index.
     let transition: TransitionIndex?
+
+    /// A class, so that every read that resolves its record type takes one reference instead
+    /// of copying the schema, the database and the maintainers.
+    init(schema: RecordSchema, records: Database, maintainers: [any IndexMaintainer], transition: TransitionIndex?) {
+        self.schema = schema; self.records = records; self.maintainers = maintainers; self.transition = transition
+    }
 }
 
 /// What every handle on one open tenant shares: its environment, its resolved schema (one
