@@ -41,6 +41,14 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("get person by id (lazy view, identity fields)", configuration: perThousand) { benchmark in
+        var rng = SplitMix64(seed: 1)
+        for _ in benchmark.scaledIterations {
+            let view = try fixture.program.personView(id: RecordID.random(in: 1...RecordID(Fixture.persons), using: &rng))
+            blackHole(try view.map { (try $0.fullName, try $0.nationalID, try $0.birthDate, try $0.commune, try $0.village, try $0.occupation, try $0.drugs, try $0.fileOpened) })
+        }
+    }
+
     Benchmark("get person by national ID", configuration: perThousand) { benchmark in
         var i = 0
         for _ in benchmark.scaledIterations {
