@@ -97,18 +97,21 @@ import Testing
         #expect(persons.loaded == 250, "\(persons.text): \((try? String(contentsOfFile: file + ".rejects.csv", encoding: .utf8))?.prefix(600) ?? "")")
         // Events naming old communes (the predecessors of the tenant's communes), with amounts, in the report year.
         var rng = SplitMix64(seed: 41)
-        var csv = "id,kind,commune_code,district_code,assigned_commune_code,date,plants,area_m2,quantity\n"
+        var csv = "id,kind,commune_code,district_code,assigned_commune_code,date,plants,area_m2,quantity,resolved_date\n"
         let olds = Set(f.program.settings.communes.flatMap { history.predecessors(ofNewCommune: $0.ref.commune).map(\.oldCode) }).sorted()
         let first = Day(year: 2024, month: 12, day: 10)!
         for id in 1...200 {
-            let kind = ["cultivation", "propaganda", "training", "commitment", "tip"].randomElement(using: &rng)!
-            let amounts = kind == "cultivation" ? "\(Int.random(in: 1...400, using: &rng)),\(Int.random(in: 1...60, using: &rng))," : kind == "tip" ? ",," : ",,\(Int.random(in: 1...90, using: &rng))"
-            let day = first.adding(days: Int.random(in: 0...200, using: &rng))
-            csv += "\(900_000 + id),\(kind),\(olds.randomElement(using: &rng)!),,,\(day),\(amounts)\n"
+            let kind = ["cultivation", "propaganda", "training", "commitment", "tip", "tip", "hotspot", "hotspot"].randomElement(using: &rng)!
+            let lifecycle = kind == "tip" || kind == "hotspot"
+            let amounts = kind == "cultivation" ? "\(Int.random(in: 1...400, using: &rng)),\(Int.random(in: 1...60, using: &rng))," : lifecycle ? ",," : ",,\(Int.random(in: 1...90, using: &rng))"
+            // Tips and hotspots from before the period too (open at its start), some resolved, in time or late.
+            let day = first.adding(days: Int.random(in: lifecycle ? -120...300 : 0...200, using: &rng))
+            let resolved = lifecycle && Bool.random(using: &rng) ? day.adding(days: Int.random(in: 0...150, using: &rng)).description : ""
+            csv += "\(900_000 + id),\(kind),\(olds.randomElement(using: &rng)!),,,\(day),\(amounts),\(resolved)\n"
         }
         try csv.write(toFile: dir + "/events.csv", atomically: true, encoding: .utf8)
         let events = try TableTransfer.importFile(dir + "/events.csv", table: .events, into: f.program, places: .before2025)
-        #expect(events.loaded == 200, "\(events.text)")
+        #expect(events.loaded == 200, "\(events.text): \((try? String(contentsOfFile: dir + "/events.csv.rejects.csv", encoding: .utf8))?.prefix(600) ?? "")")
 
         let request = try ReportRequest.parse(kind: .annual, period: "2025", calendar: Fixture.langSon)
         let byOld = try ReportBuilder(program: f.program).build(request, placesAsOf: first)
@@ -179,8 +182,36 @@ import Testing
         }
         #expect(!newWant.isEmpty && newGot == newWant && Set(newToday.rows.map(\.key)) == Set(newWant.keys), "new_persons: the rows differ from the brute force")
         #expect(newOld.note.contains("theo xã, phường, thị trấn ngày 10/12/2024"), "\(newOld.note)")
+        // Hotspots and tips: each event's milestones under its commune of then (the brute force
+        // reads the lifecycle rules from the events' own dates and deadlines).
+        var lifecycles: [String: [String: [Int]]] = ["hotspots": [:], "tips": [:]]
+        for e in allEvents where e.kind == .tip || e.kind == .hotspot {
+            guard let deadline = e.deadline else { continue }
+            let r = e.resolvedDate, cutoff = request.last
+            let resolvedNow = r.map { request.range.contains($0) } ?? false
+            let row = [request.range.contains(e.date) ? 1 : 0, resolvedNow ? 1 : 0, resolvedNow && r! <= deadline ? 1 : 0,
+                       e.kind == .hotspot ? (request.range.contains(e.date) && e.reforms != nil ? 1 : 0) : (resolvedNow && r! > deadline ? 1 : 0),
+                       e.date <= cutoff && !(r.map { $0 <= cutoff } ?? false) ? 1 : 0,
+                       deadline < cutoff && (r.map { cutoff < $0 } ?? true) ? 1 : 0]
+            guard row.contains(where: { $0 != 0 }) else { continue }
+            let k = Self.key(current: e.commune, named: e.namedPlace, placedIn: e.commune, rows: mapping)
+            let id = e.kind == .tip ? "tips" : "hotspots"
+            var v = lifecycles[id]![k] ?? [0, 0, 0, 0, 0, 0]
+            for i in v.indices { v[i] += row[i] }
+            lifecycles[id]![k] = v
+        }
+        for (id, want) in lifecycles {
+            let t = try #require(allOld[table: id]), today = try #require(allToday[table: id])
+            #expect(t.columns.map(\.id).prefix(3) == ["code", "district", "area"], "\(id)")
+            #expect(!want.isEmpty && Self.figures(t, from: 3) == want, "\(id): the rows differ from the brute force: \(Self.figures(t, from: 3).sorted { $0.key < $1.key }.prefix(5)) vs \(want.sorted { $0.key < $1.key }.prefix(5))")
+            let total = try #require(t.rows.last), todayTotal = try #require(today.rows.last)
+            #expect(total.isTotal && Array(total.cells[3...]) == Array(todayTotal.cells[2...]), "\(id): total \(total.cells) ≠ \(todayTotal.cells)")
+            #expect(want.keys.contains { !$0.hasSuffix("-2025") }, "\(id): events under old communes")
+            #expect(t.note.contains("Theo xã, phường, thị trấn ngày 2024-12-10: mỗi vụ việc tính vào xã cũ đã ghi"), "\(id): \(t.note)")
+        }
+
         // Every other table says that it keeps today's communes, or is not by commune.
-        for t in allOld.tables where !["persons_by_status", "status_changes", "new_persons", "cultivation", "prevention"].contains(t.id) {
+        for t in allOld.tables where !["persons_by_status", "status_changes", "new_persons", "hotspots", "cultivation", "tips", "prevention"].contains(t.id) {
             #expect(t.note.contains("tính theo xã, phường từ 01/7/2025, không theo xã, phường ngày 10/12/2024") || t.note.contains("không chia theo xã, phường"), "\(t.id): \(t.note)")
         }
         #expect(allOld.tables.map(\.id) == ReportSection.allCases.map(\.rawValue), "\(allOld.tables.map(\.id))")

@@ -39,6 +39,7 @@ protocol ReadAPI: ~Copyable {
     func datedCount(_ index: IndexDefinition, group: Tuple, subgroup: Tuple?, in range: DayRange) throws -> Int64
     func datedCount(_ index: IndexDefinition, group: Tuple, subgroup: Tuple?, in range: DayRange, remainder: inout [DayRange]) throws -> Int64
     func datedCountsByCode(_ index: IndexDefinition, group: KeyBytes, in range: DayRange, remainder: inout [DayRange]) throws -> [Int64: Int64]
+    func datedCount(_ index: IndexDefinition, group: KeyBytes, subgroup: KeyBytes, in range: DayRange, remainder: inout [DayRange]) throws -> Int64
     func intervals(_ index: IndexDefinition, _ groups: KeyRange, on day: Day, _ body: (IntervalHit) throws -> Void) throws
     func intervals(_ index: IndexDefinition, _ groups: KeyRange, edge: IntervalEdge, in range: DayRange, _ body: (IntervalHit) throws -> Void) throws
     func intervalCount(_ index: IndexDefinition, group: KeyBytes, edge: IntervalEdge, in range: DayRange) throws -> Int
@@ -155,6 +156,16 @@ extension TenantWriter: ReadAPI {}
             ("datedCount(_:IndexDefinition,group:Tuple,subgroup:Tuple?,in:DayRange,remainder:[DayRange])", { r in
                 var days: [DayRange] = []
                 return "\(try r.datedCount(Ledger.perMonth, group: g1, subgroup: nil, in: year, remainder: &days)) \(days)"
+            }),
+            ("datedCount(_:IndexDefinition,group:KeyBytes,subgroup:KeyBytes,in:DayRange,remainder:[DayRange])", { r in
+                var days: [DayRange] = []
+                let tuple = try r.datedCount(Ledger.perMonth, group: g1, subgroup: [2], in: year, remainder: &days)
+                var again: [DayRange] = []
+                let bytes = try r.datedCount(Ledger.perMonth, group: group1, subgroup: KeyBytes(Tuple([2])), in: year, remainder: &again)
+                guard bytes == tuple, again == days else {
+                    throw HosoError.unknownSchemaElement("datedCount with key bytes: \(bytes) \(again) ≠ the tuple form's \(tuple) \(days)")
+                }
+                return "\(bytes) \(again)"
             }),
             ("datedCountsByCode(_:IndexDefinition,group:KeyBytes,in:DayRange,remainder:[DayRange])", { r in
                 var days: [DayRange] = []

@@ -171,3 +171,90 @@ extension ProgramTenant {
         return out
     }
 }
+
+/// A place's tips or hotspots in a report by the communes of a day before the 2025 reform
+/// (``ProgramSnapshot/lifecycleByPlaces(_:during:on:placesAsOf:in:)``): the period's
+/// milestones and what was open and overdue at the cut-off.
+public struct PlacedLifecycle: Sendable, Hashable {
+    /// Received (found), resolved (in time, late) and re-formed during the period.
+    public var counts = LifecycleCounts()
+    /// Undecided (not cleared) at the cut-off.
+    public var open = 0
+    /// Past their deadline and unresolved at the cut-off.
+    public var overdue = 0
+
+    /// Creates figures.
+    public init(counts: LifecycleCounts = LifecycleCounts(), open: Int = 0, overdue: Int = 0) {
+        self.counts = counts; self.open = open; self.overdue = overdue
+    }
+
+    /// Whether every figure is zero.
+    public var isZero: Bool { self == PlacedLifecycle() }
+
+    /// `self` plus `sign` times `other`.
+    mutating func add(_ other: PlacedLifecycle, _ sign: Int = 1) {
+        counts.opened += sign * other.counts.opened; counts.resolved += sign * other.counts.resolved
+        counts.resolvedInTime += sign * other.counts.resolvedInTime; counts.resolvedLate += sign * other.counts.resolvedLate
+        counts.reformed += sign * other.counts.reformed
+        open += sign * other.open; overdue += sign * other.overdue
+    }
+}
+
+extension CaseEvent {
+    /// This tip's or hotspot's part of the lifecycle figures of `range` and of the day `cutoff`:
+    /// the same milestones its index entries count (``lifecycle`` and ``overdue``).
+    func lifecycleFigures(during range: DayRange, on cutoff: Day) -> PlacedLifecycle {
+        var f = PlacedLifecycle()
+        guard let deadline, kind == .tip || kind == .hotspot else { return f }
+        if range.contains(date) {
+            f.counts.opened = 1
+            if reforms != nil { f.counts.reformed = 1 }
+        }
+        if let r = resolvedDate, range.contains(r) {
+            f.counts.resolved = 1
+            if r <= deadline { f.counts.resolvedInTime = 1 } else { f.counts.resolvedLate = 1 }
+        }
+        f.open = (date <= cutoff ? 1 : 0) - (resolvedDate.map { $0 <= cutoff } == true ? 1 : 0)
+        let late = deadline.adding(days: 1)
+        if resolvedDate.map({ $0 > late }) ?? true, late <= cutoff, resolvedDate.map({ cutoff < $0 }) ?? true { f.overdue = 1 }
+        return f
+    }
+}
+
+extension ProgramSnapshot {
+    /// Tips or hotspots of `area` by the communes in force on `placesAsOf` (before the 2025
+    /// reform): what was received (found), resolved and re-formed during `range` and what was
+    /// open and overdue on `cutoff`. Per 2025 commune its figures from the indexes
+    /// (``lifecycle(_:in:during:)``, ``openCount(_:in:on:)``, ``overdueCount(_:in:on:)``), less the
+    /// part of its events naming an old commune, which goes to that old commune (those events
+    /// read: a commune's tips and hotspots up to the cut-off); the rest as
+    /// ``PlaceHistory/place(on:current:named:placedIn:)`` places a record naming none. The totals
+    /// equal the figures by today's communes.
+    ///
+    /// ```swift
+    /// let year = Period.year(2025).range()
+    /// let byOld = try q.lifecycleByPlaces(.tip, during: year, on: Day(year: 2025, month: 12, day: 31)!, placesAsOf: Day(year: 2025, month: 3, day: 1)!, in: .province(20))
+    /// print(byOld.isEmpty)   // true
+    /// ```
+    public func lifecycleByPlaces(_ kind: CaseEvent.Kind, during range: DayRange, on cutoff: Day, placesAsOf: Day, in area: Area) throws -> [PlaceAsOf: PlacedLifecycle] {
+        let places = try PlaceHistory.official()
+        let before = places.hierarchy(on: placesAsOf) == .before2025
+        var out: [PlaceAsOf: PlacedLifecycle] = [:]
+        let upTo = DayRange(Day(rawValue: Int32.min + 1), max(range.end, cutoff.adding(days: 1)))
+        for c in program.communes(in: area) {
+            var rest = PlacedLifecycle(counts: try lifecycle(kind, in: .commune(c), during: range),
+                                       open: try openCount(kind, in: .commune(c), on: cutoff), overdue: try overdueCount(kind, in: .commune(c), on: cutoff))
+            if before {
+                try events(kind, in: c, during: upTo) { e in
+                    guard let named = e.namedPlace else { return true }
+                    let f = e.lifecycleFigures(during: range, on: cutoff)
+                    out[PlaceAsOf(commune: named.commune, hierarchy: .before2025), default: PlacedLifecycle()].add(f)
+                    rest.add(f, -1)
+                    return true
+                }
+            }
+            if !rest.isZero { out[places.place(on: placesAsOf, current: c, named: nil, placedIn: c), default: PlacedLifecycle()].add(rest) }
+        }
+        return out.filter { !$0.value.isZero }
+    }
+}

@@ -19,16 +19,17 @@ public struct ReportBuilder: Sendable {
     /// The report for `request` under the tenant's template for its kind (or `template`).
     ///
     /// With `placesAsOf` a day before the 2025 reform (1/7/2025), the per-commune rows of the
-    /// persons-on-file, status-change, cultivation and prevention tables (and the commune of each
+    /// persons-on-file, status-change, hotspot, cultivation, tip and prevention tables (and the commune of each
     /// row of the new-persons list) are those of the communes in force
     /// that day: the old communes with their 2024 names and districts (each record in the old
     /// commune it named, else in the only one its commune took over), and the 2025 communes
     /// whose records cannot be placed back; their totals are the report's by today's communes.
     /// Those figures come from indexes as the others do
     /// (``HosoDomain/ProgramSnapshot/countPersonsByPlaces(on:placesAsOf:in:)`` and its companions
-    /// for events). Hotspots, tips, the classification and the targets keep today's communes
-    /// (a hotspot or a tip is followed in the commune managing it; communes are classified and
-    /// given targets as they are now), and each table's note says which tree it uses. A day from the reform on is today's tree: the report by today's communes.
+    /// for events; the hotspot and tip tables read the tips and hotspots naming an old commune,
+    /// ``HosoDomain/ProgramSnapshot/lifecycleByPlaces(_:during:on:placesAsOf:in:)``). The
+    /// classification and the targets keep today's communes (communes are classified and given
+    /// targets as they are now), and each table's note says which tree it uses. A day from the reform on is today's tree: the report by today's communes.
     ///
     /// ```swift
     /// let annual = try ReportRequest.parse(kind: .annual, period: "2025", calendar: program.calendar)
@@ -122,13 +123,9 @@ public struct ReportBuilder: Sendable {
     static func placementOfOtherTables(_ section: ReportSection, _ day: Day) -> String? {
         let then = dayMonthYear(day)
         switch section {
-        case .personsByStatus, .statusChanges, .newPersons, .cultivation, .prevention: return nil
+        case .personsByStatus, .statusChanges, .newPersons, .hotspots, .tips, .cultivation, .prevention: return nil
         case .drugCases:
             return "Bảng không chia theo xã, phường (theo điều luật và giai đoạn), nên không đổi khi tính theo xã, phường ngày \(then)."
-        case .hotspots:
-            return "Bảng này tính theo xã, phường từ 01/7/2025, không theo xã, phường ngày \(then): một điểm, tụ điểm được theo dõi đến khi triệt xóa tại xã, phường đang quản lý nó."
-        case .tips:
-            return "Bảng này tính theo xã, phường từ 01/7/2025, không theo xã, phường ngày \(then): một tin báo được theo dõi đến khi giải quyết tại xã, phường đang quản lý nó."
         case .classification:
             return "Bảng này tính theo xã, phường từ 01/7/2025, không theo xã, phường ngày \(then): đơn vị được phân loại là xã, phường hiện nay."
         case .targets:
@@ -144,7 +141,7 @@ public struct ReportBuilder: Sendable {
     /// after the reform.
     func placementNote(_ c: Context) throws -> String? {
         if let then = c.placesThen {
-            return "Các bảng người có hồ sơ, biến động, người mới phát hiện, trồng cây và phòng ngừa tính theo xã, phường, thị trấn ngày \(Self.dayMonthYear(then.day)) (trước sắp xếp đơn vị hành chính: "
+            return "Các bảng người có hồ sơ, biến động, người mới phát hiện, tụ điểm, trồng cây, tin báo và phòng ngừa tính theo xã, phường, thị trấn ngày \(Self.dayMonthYear(then.day)) (trước sắp xếp đơn vị hành chính: "
                 + "tên xã và huyện năm 2024; mỗi hồ sơ, vụ việc tính vào xã cũ đã ghi, hoặc xã cũ duy nhất mà xã hiện nay kế thừa; dòng ghi \"từ 01/7/2025\" là hồ sơ không xác định được xã cũ). "
                 + "Dòng toàn tỉnh bằng báo cáo theo xã, phường hiện nay; các bảng khác tính theo xã, phường từ 01/7/2025 (ghi chú của từng bảng nói rõ)."
         }
@@ -407,11 +404,22 @@ public struct ReportBuilder: Sendable {
                                 note: String, columns: [(String, String)], fourth: KeyPath<LifecycleCounts, Int>) throws -> ReportTable {
         var t = ReportTable(id: section.rawValue, title: "", note: note,
                             columns: Self.areaColumns() + columns.map { ReportColumn($0.0, $0.1) })
-        for a in c.areas {
+        if let then = c.placesThen {
+            // Each tip or hotspot under the old commune its event named, else as its commune's records.
+            t.columns = Self.placeColumns() + t.columns.dropFirst(2)
+            t.note += " Theo xã, phường, thị trấn ngày \(then.day): mỗi vụ việc tính vào xã cũ đã ghi, hoặc xã cũ duy nhất mà xã đang quản lý kế thừa."
+            let byPlace = try q.lifecycleByPlaces(kind, during: c.range, on: c.cutoff, placesAsOf: then.day, in: c.scopeArea)
+            for p in then.rows(byPlace.keys) {
+                let f = byPlace[p] ?? PlacedLifecycle()
+                let cells = [f.counts.opened, f.counts.resolved, f.counts.resolvedInTime, f.counts[keyPath: fourth], f.open, f.overdue]
+                t.rows.append(ReportRow(key: PlacesThen.key(p), cells: then.cells(p) + cells.map { .int($0) }))
+            }
+        }
+        for a in c.areas where c.placesThen == nil || a.total {
             let l = try q.lifecycle(kind, in: a.area, during: c.range)
             let cells = [l.opened, l.resolved, l.resolvedInTime, l[keyPath: fourth], try q.openCount(kind, in: a.area, on: c.cutoff),
                          try q.overdueCount(kind, in: a.area, on: c.cutoff)]
-            t.rows.append(ReportRow(key: a.key, cells: Self.areaCells(a) + cells.map { .int($0) }, isTotal: a.total))
+            t.rows.append(ReportRow(key: a.key, cells: (c.placesThen == nil ? Self.areaCells(a) : Self.placeTotalCells()) + cells.map { .int($0) }, isTotal: a.total))
         }
         return t
     }

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 402 examples compiled, 394 of them run, 401 printed lines checked.
+// 403 examples compiled, 395 of them run, 402 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -1877,6 +1877,14 @@ private func example_Program_ProgramSnapshot_Lifecycles_8(program: ProgramTenant
     let late = try program.overdue(.tip, in: .province(20), on: Day(year: 2025, month: 6, day: 30)!)
     print(late.count)   // 0
     DocOutput.expect("0", from: "print(late.count)")
+}
+
+// Sources/HosoDomain/Program/ProgramSnapshot+Lifecycles.swift, example 9
+private func example_Program_ProgramSnapshot_Lifecycles_9(q: borrowing ProgramSnapshot) throws {
+    let year = Period.year(2025).range()
+    let byOld = try q.lifecycleByPlaces(.tip, during: year, on: Day(year: 2025, month: 12, day: 31)!, placesAsOf: Day(year: 2025, month: 3, day: 1)!, in: .province(20))
+    print(byOld.isEmpty)   // true
+    DocOutput.expect("true", from: "print(byOld.isEmpty)")
 }
 
 // Sources/HosoDomain/Program/ProgramSnapshot+Places.swift, example 1
@@ -4329,6 +4337,10 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
             let program = try c.program
             try example_Program_ProgramSnapshot_Lifecycles_8(program: program)
         }
+    }
+
+    @Test("Program/ProgramSnapshot+Lifecycles.swift, example 9") func program_ProgramSnapshot_Lifecycles_9() throws {
+        try DocOutput.run(checks: 1) { c in try c.program.read { q in try example_Program_ProgramSnapshot_Lifecycles_9(q: q) } }
     }
 
     @Test("Program/ProgramSnapshot+Places.swift, example 1") func program_ProgramSnapshot_Places_1() throws {
