@@ -105,8 +105,14 @@ extension ProgramTenant {
 
     /// The tenant's reference of `code` if it is a commune the old commune `named` went into.
     private func successor(_ named: NamedPlace, _ code: Int32, record: String) throws -> CommuneRef {
+        try successor(ofOldCommune: named.commune.commune, code, record: record)
+    }
+
+    /// The tenant's reference of `code` if it is a commune old commune `old` went into: one of
+    /// a split commune's successors, or any commune of the tenant for an old commune the
+    /// mapping has no row for; refused for an old commune that went whole into one.
+    func successor(ofOldCommune old: Int32, _ code: Int32, record: String) throws -> CommuneRef {
         let history = try PlaceHistory.official()
-        let old = named.commune.commune
         let oldName = history.before.commune(code: old).map { "\(old) \($0.name)" } ?? String(old)
         switch history.placement(ofOldCommune: old) {
         case .whole(let c):

@@ -205,25 +205,10 @@ extension ProgramTenant {
         }
         let key = VillageRule.key(village)
         guard !key.isEmpty else { throw ProgramError.placementRefused(record: label, reason: "the village is empty: write the village as the files name it") }
-        let history = try PlaceHistory.official()
-        guard let oldCommune = history.before.commune(code: old) else {
+        guard try PlaceHistory.official().before.commune(code: old) != nil else {
             throw ProgramError.placementRefused(record: label, reason: "\(old) is not a commune of the 2024 gazetteer (hoso places old \(old))")
         }
-        let oldName = "\(old) \(oldCommune.name)"
-        switch history.placement(ofOldCommune: old) {
-        case .whole(let c):
-            throw ProgramError.placementRefused(record: label, reason: "old commune \(oldName) went whole into \(c): every village of it is counted there, so there is nothing to assign")
-        case let .split(_, among):
-            guard among.contains(code) else {
-                let names = among.map { c in history.after.commune(code: c).map { "\(c) \($0.name)" } ?? String(c) }
-                throw ProgramError.placementRefused(record: label, reason: "\(code) is not one of the communes old commune \(oldName) was split across: assign one of \(names.joined(separator: ", ")) (hoso places old \(old))")
-            }
-        case .unmapped:
-            break
-        }
-        guard let target = commune(code: code) else {
-            throw ProgramError.placementRefused(record: label, reason: "\(code) is not a commune of this tenant (SELECT code, name FROM communes in hoso shell)")
-        }
+        let target = try successor(ofOldCommune: old, code, record: label)
         let sealed = try isSealed()
         // The villages of a sealed tenant open only with the keys of the files' communes: check
         // them first (a key is looked up outside the write), so no file is passed over unread.
@@ -236,7 +221,7 @@ extension ProgramTenant {
                 }
             }
             for c in scopes.sorted() where try !tenant.holdsKey(of: String(c)) {
-                throw ProgramError.placementRefused(record: label, reason: "files of old commune \(oldName) counted in \(c) are sealed under that commune's key, which this handle does not hold, so their villages cannot be compared: run it as an admin with your key (--key)")
+                throw ProgramError.placementRefused(record: label, reason: "files of old commune \(old) counted in \(c) are sealed under that commune's key, which this handle does not hold, so their villages cannot be compared: run it as an admin with your key (--key)")
             }
         }
         let actor = tenant.principal.name
@@ -252,7 +237,7 @@ extension ProgramTenant {
             _ = try txn.scan(Person.self) { p in
                 if let named = p.namedPlace, named.commune.commune == old, let v = p.village, VillageRule.key(v) == key { covered.append(p) }
                 else if sealed, p.namedPlace?.commune.commune == old, !scopes.contains(p.commune.commune) {
-                    throw ProgramError.placementRefused(record: label, reason: "files of old commune \(oldName) were added in commune \(p.commune.commune) while the rule was being made: run it again")
+                    throw ProgramError.placementRefused(record: label, reason: "files of old commune \(old) were added in commune \(p.commune.commune) while the rule was being made: run it again")
                 }
                 return true
             }
@@ -271,7 +256,7 @@ extension ProgramTenant {
                         change.moved.append(p.id)
                     }
                 }
-                p.commune = target.ref
+                p.commune = target
                 p.namedPlace?.placedBy = .village
                 try txn.update(try prepare(p))
             }
