@@ -4,79 +4,125 @@ import HosoDomain
 
 struct Size: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Size the hardware for a population: measures a scaled sample on this machine and extrapolates.",
+        abstract: "Size the hardware for a population: measures samples at several sizes on this machine and extrapolates.",
         discussion: """
-        Generates a sample province with the same ratio of events to persons as the population, \
-        loads it into a temporary store, compacts it, and measures bytes per person and per event, \
-        load speed and query latencies on this machine. Disk, memory and load time for the whole \
-        population are extrapolated from those figures; the formulas are printed with the result.
+        Generates sample provinces of several sizes (--sample, then halved --sample-count - 1 \
+        times) with the population's ratio of events to persons, loads each into a temporary \
+        store and measures its load time, the file it leaves, its live bytes once compacted and \
+        the memory of the load (heap apart from the mapped pages of the file). A load's rate \
+        falls as the data grows, so the load time is fitted as c * rows^b and the bytes as \
+        a + b * rows; each figure for the population comes with its 90% interval. --check also \
+        loads the whole population of one tenant and prints each prediction against the \
+        measurement.
         """)
 
     @Option(help: "Persons under management, per tenant.") var persons: Int = 1_000_000
     @Option(help: "Case events per year, per tenant.") var eventsPerYear: Int = 1_000_000
     @Option(help: "Years of events kept.") var years: Int = 5
     @Option(help: "Tenants (provinces) on the machine.") var tenants: Int = 1
-    @Option(help: "Persons in the measured sample (events scale with it).") var sample: Int = 50_000
-    @Option(help: "Province whose communes the sample uses.") var province: Int32 = 20
-    @Option(help: "Directory for the temporary sample store (removed afterwards).") var workDirectory: String = NSTemporaryDirectory()
+    @Option(help: "Persons in the largest sample (events scale with it); the others halve it.") var sample: Int = 100_000
+    @Option(help: "Samples measured (3 or more).") var sampleCount: Int = 4
+    @Flag(help: "Also load the whole population of one tenant and compare it with the prediction.") var check = false
+    @Option(help: "Province whose communes the samples use.") var province: Int32 = 20
+    @Option(help: "Directory for the temporary sample stores (removed afterwards).") var workDirectory: String = NSTemporaryDirectory()
 
     func validate() throws {
-        guard persons > 0, eventsPerYear >= 0, years > 0, tenants > 0, sample >= 1_000 else {
-            throw ValidationError("persons, years and tenants must be positive and --sample at least 1000")
+        guard persons > 0, eventsPerYear >= 0, years > 0, tenants > 0 else {
+            throw ValidationError("--persons, --years and --tenants must be positive, and --events-per-year not negative")
+        }
+        guard sampleCount >= 3 else { throw ValidationError("--sample-count must be 3 or more (a fit with its error needs three sizes), not \(sampleCount)") }
+        guard sampleCount <= 20, sample >> (sampleCount - 1) >= 500 else {
+            throw ValidationError("the smallest sample, --sample \(sample) halved \(sampleCount - 1) times, must keep 500 persons at least: raise --sample or lower --sample-count")
         }
     }
 
     func run() throws {
         let totalEvents = eventsPerYear * years
-        let samplePersons = min(sample, persons)
-        let sampleEvents = Int((Double(totalEvents) / Double(persons) * Double(samplePersons)).rounded())
-        let dir = (workDirectory as NSString).appendingPathComponent("hoso-size-\(getpid())")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try Store(directory: dir, options: .init(today: { Day(year: 2026, month: 11, day: 24)! }))
-        let data = try SyntheticProvince(provinceCode: province, persons: samplePersons, events: sampleEvents, seed: 99)
-        FileHandle.standardError.write(Data("size: loading a sample of \(samplePersons) persons and \(sampleEvents) events…\n".utf8))
-        let people = Array(data.persons()), cases = Array(data.events())
-        let program = try ProgramTenant.create(in: store, info: TenantInfo(name: "sample"), settings: data.settings())
-        let started = Date()
-        try program.load(persons: people, events: cases, batchSize: 100_000)
-        let loadSeconds = Date().timeIntervalSince(started)
-        try store.compactTenant("sample")
-        let reopened = try ProgramTenant.open(in: store, name: "sample")
-        let description = try reopened.describe()
-        let personBytes = description.databases.filter { $0.name.hasPrefix("r.person") || $0.name.hasPrefix("i.person") }.reduce(0) { $0 + $1.bytes }
-        let eventBytes = description.databases.filter { $0.name.hasPrefix("r.event") || $0.name.hasPrefix("i.event") }.reduce(0) { $0 + $1.bytes }
-        let indexBytes = description.databases.filter { $0.name.hasPrefix("i.") }.reduce(0) { $0 + $1.bytes }
-        let recordBytes = description.databases.filter { $0.name.hasPrefix("r.") }.reduce(0) { $0 + $1.bytes }
-        let perPerson = Double(personBytes) / Double(samplePersons)
-        let perEvent = sampleEvents > 0 ? Double(eventBytes) / Double(sampleEvents) : 0
-        let latencies = try measureQueries(reopened, data: data)
+        let eventsPerPerson = Double(totalEvents) / Double(persons)
+        let largest = min(sample, persons)
+        let sizes = (0..<sampleCount).reversed().map { max(largest >> $0, 1) }
+        var samples: [SizingSample] = []
+        var latencies: [(String, Double)] = []
+        for (i, n) in sizes.enumerated() {
+            let events = Int((eventsPerPerson * Double(n)).rounded())
+            FileHandle.standardError.write(Data("size: sample \(i + 1) of \(sizes.count): \(n) persons and \(events) events…\n".utf8))
+            let dir = (workDirectory as NSString).appendingPathComponent("hoso-size-\(getpid())-\(i)")
+            samples.append(try SizingSample.measure(persons: n, events: events, province: province, directory: dir) { program, data in
+                if i == sizes.count - 1 { latencies = try measureQueries(program, data: data) }
+            })
+        }
+        let plan: SizingPlan
+        do { plan = try SizingPlan(samples: samples, persons: persons, events: totalEvents, tenants: tenants) }
+        catch { throw ValidationError("\(error)") }
 
-        let rowsPerSecond = Double(samplePersons + sampleEvents) / loadSeconds
-        let allPersons = Double(persons * tenants), allEvents = Double(totalEvents * tenants)
-        let liveBytes = perPerson * allPersons + perEvent * allEvents
-        let disk = liveBytes * 2.2            // free pages between compactions (×2) + 10% growth
-        let indexShare = Double(indexBytes) / Double(indexBytes + recordBytes)
-        let hot = liveBytes * indexShare + liveBytes * (1 - indexShare) * 0.2
-        let ram = hot + 2e9                    // indexes + a fifth of the records, plus the OS and tools
-        let loadHours = (allPersons + allEvents) / rowsPerSecond / 3600
-        let cores = max(2, min(tenants, 8) + 1)
+        let ram = Double(ProcessInfo.processInfo.physicalMemory), cores = ProcessInfo.processInfo.activeProcessorCount
+        func gb(_ b: Double) -> String { b >= 1e9 ? String(format: "%.1f GB", b / 1e9) : String(format: "%.0f MB", b / 1e6) }
+        func mb(_ b: Int?) -> String { b.map { String(format: "%.1f MB", Double($0) / 1e6) } ?? "n/a" }
+        func hours(_ s: Double) -> String { s >= 3600 ? String(format: "%.1f h", s / 3600) : s >= 60 ? String(format: "%.0f min", s / 60) : String(format: "%.0f s", s) }
+        func interval(_ p: GrowthFit.Prediction, _ f: (Double) -> String) -> String { "\(f(p.low)) – \(f(p.high))" }
+        func error(_ p: GrowthFit.Prediction) -> String {
+            let e = p.relativeError
+            return String(format: "-%.0f%% / +%.0f%%", e.below * 100, e.above * 100)
+        }
 
-        func gb(_ b: Double) -> String { String(format: "%.1f GB", b / 1e9) }
-        print("Measured on this machine (\(ProcessInfo.processInfo.activeProcessorCount) cores, \(gb(Double(ProcessInfo.processInfo.physicalMemory))) RAM), sample of \(samplePersons) persons / \(sampleEvents) events:")
-        print(TextTable(header: ["figure", "value"], rows: [
-            ["bytes per person (record + indexes)", String(format: "%.0f", perPerson)],
-            ["bytes per case event (record + indexes)", String(format: "%.0f", perEvent)],
-            ["index share of the data", String(format: "%.0f%%", indexShare * 100)],
-            ["bulk load, rows/s (one writer)", String(format: "%.0f", rowsPerSecond)],
-        ] + latencies.map { [$0.0 + ", median µs", String(format: "%.1f", $0.1)] }).render())
+        print("Samples measured on this machine (\(cores) cores, \(gb(ram)) RAM), \(String(format: "%.2f", eventsPerPerson)) events per person:")
+        print(TextTable(header: ["persons", "events", "load s", "rows/s", "file after load", "live (compacted)", "heap of the load", "mapped pages"],
+                        rows: plan.samples.map { s in
+            [String(s.persons), String(s.events), String(format: "%.2f", s.loadSeconds), String(format: "%.0f", s.rowsPerSecond),
+             mb(s.fileBytesAfterLoad), mb(s.liveBytes), mb(s.loadHeapBytes), mb(s.mappedBytes)]
+        }).render())
         print("")
-        print("For \(tenants) tenant(s) × \(persons) persons and \(eventsPerYear) events/year kept \(years) years:")
-        print(TextTable(header: ["recommendation", "value", "how"], rows: [
-            ["disk", gb(disk), "live data \(gb(liveBytes)) × 2 (free pages between compactions) + 10%"],
-            ["memory", gb(ram), "indexes + 20% of records in page cache + 2 GB"],
-            ["cores", String(cores), "one writer per tenant loading in parallel (up to 8) + 1 for queries"],
-            ["initial load time", String(format: "%.1f h on one core", loadHours), "all rows ÷ measured rows/s; tenants load in parallel"],
+        print("Fits (rows = persons + events; intervals are 90% prediction intervals):")
+        print("  load seconds = \(String(format: "%.3g", plan.loadFit.coefficient)) * rows^\(String(format: "%.3f", plan.loadFit.exponent))"
+              + (plan.loadFit.exponent > 1 ? " (the rate falls as the data grows)" : ""))
+        print("  live bytes = \(String(format: "%.3g", plan.liveFit.coefficient)) * rows^\(String(format: "%.3f", plan.liveFit.exponent));"
+              + " the file a load leaves = live × \(String(format: "%.2f", plan.fileRatio)) (the most any sample left)")
+        if let h = plan.heapFit { print("  heap of the load = \(String(format: "%.3g", h.coefficient)) * rows^\(String(format: "%.3f", h.exponent)) bytes") }
+        if plan.heapIsBound, let h = plan.loadHeapBytes {
+            print("  heap of the load: at most \(gb(h.high)), the most any sample used (a load holds one batch of \(plan.samples.last!.batchSize) rows at a time)")
+        }
+        print("")
+        if !latencies.isEmpty {
+            print("Questions on the largest sample (median µs):")
+            print(TextTable(header: ["question", "µs"], rows: latencies.map { [$0.0, String(format: "%.1f", $0.1)] }).render())
+            print("")
+        }
+        let linear = Double(plan.rows) / plan.samples.last!.rowsPerSecond
+        let loads = min(tenants, max(cores - 1, 1))
+        print("For \(tenants) tenant(s) × \(persons) persons and \(eventsPerYear) events/year kept \(years) years (\(plan.rows) rows each):")
+        print(TextTable(header: ["recommendation", "value", "90% interval", "expected error", "how"], rows: [
+            ["disk", gb(plan.disk.value), interval(plan.disk, gb), error(plan.disk),
+             "each tenant's file after its load (\(gb(plan.fileBytes.value))) + one compaction copy of live data (\(gb(plan.liveBytes.value))), + 10%"],
+            ["memory", gb(plan.memory(parallelLoads: loads).value), interval(plan.memory(parallelLoads: loads), gb), error(plan.memory(parallelLoads: loads)),
+             "page cache for indexes + 20% of records (\(String(format: "%.0f%%", plan.indexShare * 100)) of live data is index)"
+                + (plan.loadHeapBytes.map { " + heap of \(loads) load(s) at once (\(plan.heapIsBound ? "at most " : "")\(gb($0.value)) each)" } ?? "") + " + 2 GB"],
+            ["cores", String(max(2, min(tenants, 8) + 1)), "", "", "one writer per tenant loading in parallel (up to 8) + 1 for queries"],
+            ["initial load time", hours(plan.loadSeconds.value) + " per tenant, one core", interval(plan.loadSeconds, hours), error(plan.loadSeconds),
+             "the fit above; the largest sample's rate kept constant would say \(hours(linear))"],
         ]).render())
+        if plan.outgrowsMemory(ram) {
+            print("")
+            print("warning: the live data (\(gb(plan.liveBytes.value * Double(tenants)))) outgrow this machine's memory (\(gb(ram))): every sample fitted in it, "
+                  + "so a load of this size also waits for disk reads and the load time above is a lower bound.")
+        }
+        guard check else { return }
+        print("")
+        let events = totalEvents
+        FileHandle.standardError.write(Data("size: checking: loading the whole population of one tenant, \(persons) persons and \(events) events…\n".utf8))
+        let dir = (workDirectory as NSString).appendingPathComponent("hoso-size-\(getpid())-check")
+        let whole = try SizingSample.measure(persons: persons, events: events, province: province, directory: dir)
+        let lines = plan.check(whole)
+        print("Check: the whole population of one tenant loaded (\(String(format: "%.0f", whole.rowsPerSecond)) rows/s):")
+        print(TextTable(header: ["figure", "predicted", "90% interval", "measured", "error", "inside"], rows: lines.map { l in
+            let seconds = l.figure.hasSuffix("seconds")
+            if l.figure.hasSuffix("(at most)") {
+                return [l.figure, String(format: "%.1f MB", l.predicted.high / 1e6), "", String(format: "%.1f MB", l.measured / 1e6),
+                        String(format: "%+.1f%%", l.error * 100), l.inside ? "yes" : "no"]
+            }
+            let f: (Double) -> String = seconds ? { String(format: "%.1f", $0) } : { String(format: "%.1f MB", $0 / 1e6) }
+            return [l.figure, f(l.predicted.value), interval(l.predicted, f), f(l.measured), String(format: "%+.1f%%", l.error * 100), l.inside ? "yes" : "no"]
+        } + [["initial load, seconds, the largest sample's rate kept", String(format: "%.1f", linear), "", String(format: "%.1f", whole.loadSeconds),
+              String(format: "%+.1f%%", (whole.loadSeconds - linear) / linear * 100), ""]]).render())
     }
 
     /// Median latency of each kind of question over random communes, statuses and periods.

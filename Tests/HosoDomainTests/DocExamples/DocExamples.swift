@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 403 examples compiled, 395 of them run, 402 printed lines checked.
+// 406 examples compiled, 397 of them run, 408 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -2757,6 +2757,43 @@ private func example_Program_Targets_Target_2(program: ProgramTenant, q: borrowi
     DocOutput.expect("true", from: "print(try q.holdsBack(target, commune: named, indicators: indicators, rules: rules) ?? false)")
 }
 
+// Sources/HosoDomain/Sizing/GrowthFit.swift, example 1
+private func example_Sizing_GrowthFit_1() throws {
+    // Seconds that grow as rows^1.2: the fit finds the exponent, and predicts beyond the samples.
+    let points = [1_000.0, 2_000, 4_000, 8_000].map { (x: $0, y: 0.001 * pow($0, 1.2)) }
+    let fit = try GrowthFit(.power, points: points)
+    print(String(format: "%.2f", fit.exponent))   // 1.20
+    DocOutput.expect("1.20", from: "print(String(format: \"%.2f\", fit.exponent))")
+    let p = fit.predict(at: 64_000)
+    print(String(format: "%.1f", p.value), p.low < p.value, p.value < p.high)   // 585.4 true true
+    DocOutput.expect("585.4 true true", from: "print(String(format: \"%.1f\", p.value), p.low < p.value, p.value < p.high)")
+}
+
+// Sources/HosoDomain/Sizing/SizingPlan.swift, example 1
+private func example_Sizing_SizingPlan_1() throws {
+    // Samples whose load time grows as rows^1.25, at 500 live bytes per row.
+    let samples = [12_000, 24_000, 48_000, 96_000].map { rows in
+        SizingSample(persons: rows / 6, events: rows - rows / 6, loadSeconds: 1e-5 * pow(Double(rows), 1.25),
+                     fileBytesAfterLoad: rows * 650, liveBytes: rows * 500, indexBytes: rows * 300, recordBytes: rows * 200,
+                     loadHeapBytes: 50_000_000, batchSize: 10_000)
+    }
+    let plan = try SizingPlan(samples: samples, persons: 1_000_000, events: 5_000_000)
+    print(String(format: "%.2f", plan.loadFit.exponent))   // 1.25
+    DocOutput.expect("1.25", from: "print(String(format: \"%.2f\", plan.loadFit.exponent))")
+    print(String(format: "%.0f s", plan.loadSeconds.value))   // 2970 s
+    DocOutput.expect("2970 s", from: "print(String(format: \"%.0f s\", plan.loadSeconds.value))")
+    print(String(format: "%.1f GB", plan.liveBytes.value / 1e9), String(format: "%.1f GB", plan.fileBytes.value / 1e9))   // 3.0 GB 3.9 GB
+    DocOutput.expect("3.0 GB 3.9 GB", from: "print(String(format: \"%.1f GB\", plan.liveBytes.value / 1e9), String(format: \"%.1f GB\", plan.fileBytes.value / 1e9))")
+    print(plan.heapIsBound, plan.loadHeapBytes!.high)   // true 50000000.0
+    DocOutput.expect("true 50000000.0", from: "print(plan.heapIsBound, plan.loadHeapBytes!.high)")
+}
+
+// Sources/HosoDomain/Sizing/SizingSample.swift, example 1
+private func example_Sizing_SizingSample_1() throws {
+    let sample = try SizingSample.measure(persons: 2_000, events: 10_000, directory: NSTemporaryDirectory() + "sizing-doc")
+    print(sample.rows, sample.loadSeconds > 0)   // 12000 true
+}
+
 // Sources/HosoDomain/Synthetic/SyntheticOldProvince.swift, example 1
 private func example_Synthetic_SyntheticOldProvince_1() throws {
     let old = try SyntheticOldProvince(provinceCode: 20, persons: 50, seed: 2024)
@@ -5087,6 +5124,14 @@ private func example_Time_ReportingCalendar_16(langSon: ReportingCalendar) throw
             let program = try c.program
             try c.program.read { q in try example_Program_Targets_Target_2(program: program, q: q) }
         }
+    }
+
+    @Test("Sizing/GrowthFit.swift, example 1") func sizing_GrowthFit_1() throws {
+        try DocOutput.run(checks: 2) { c in try example_Sizing_GrowthFit_1() }
+    }
+
+    @Test("Sizing/SizingPlan.swift, example 1") func sizing_SizingPlan_1() throws {
+        try DocOutput.run(checks: 4) { c in try example_Sizing_SizingPlan_1() }
     }
 
     @Test("Synthetic/SyntheticOldProvince.swift, example 1") func synthetic_SyntheticOldProvince_1() throws {
