@@ -40,6 +40,8 @@ protocol ReadAPI: ~Copyable {
     func datedCount(_ index: IndexDefinition, group: Tuple, subgroup: Tuple?, in range: DayRange, remainder: inout [DayRange]) throws -> Int64
     func datedCountsByCode(_ index: IndexDefinition, group: KeyBytes, in range: DayRange, remainder: inout [DayRange]) throws -> [Int64: Int64]
     func datedCount(_ index: IndexDefinition, group: KeyBytes, subgroup: KeyBytes, in range: DayRange, remainder: inout [DayRange]) throws -> Int64
+    func datedCountDifference(_ index: IndexDefinition, group: KeyBytes, minus other: KeyBytes, subgroup: KeyBytes, in range: DayRange,
+                              remainder: inout [DayRange]) throws -> Int64
     func intervals(_ index: IndexDefinition, _ groups: KeyRange, on day: Day, _ body: (IntervalHit) throws -> Void) throws
     func intervals(_ index: IndexDefinition, _ groups: KeyRange, edge: IntervalEdge, in range: DayRange, _ body: (IntervalHit) throws -> Void) throws
     func intervalCount(_ index: IndexDefinition, group: KeyBytes, edge: IntervalEdge, in range: DayRange) throws -> Int
@@ -166,6 +168,17 @@ extension TenantWriter: ReadAPI {}
                     throw HosoError.unknownSchemaElement("datedCount with key bytes: \(bytes) \(again) ≠ the tuple form's \(tuple) \(days)")
                 }
                 return "\(bytes) \(again)"
+            }),
+            ("datedCountDifference(_:IndexDefinition,group:KeyBytes,minus:KeyBytes,subgroup:KeyBytes,in:DayRange,remainder:[DayRange])", { r in
+                var days: [DayRange] = [], a: [DayRange] = [], b: [DayRange] = []
+                let d = try r.datedCountDifference(Ledger.perMonth, group: group1, minus: KeyBytes(Tuple([2])), subgroup: KeyBytes(Tuple([2])),
+                                                   in: partial, remainder: &days)
+                let x = try r.datedCount(Ledger.perMonth, group: g1, subgroup: [2], in: partial, remainder: &a)
+                let y = try r.datedCount(Ledger.perMonth, group: [2], subgroup: [2], in: partial, remainder: &b)
+                guard d == x - y, days == a, a == b else {
+                    throw HosoError.unknownSchemaElement("datedCountDifference: \(d) \(days) ≠ \(x) - \(y) \(a)")
+                }
+                return "\(d) \(days)"
             }),
             ("datedCountsByCode(_:IndexDefinition,group:KeyBytes,in:DayRange,remainder:[DayRange])", { r in
                 var days: [DayRange] = []

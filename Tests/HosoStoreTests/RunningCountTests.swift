@@ -102,6 +102,24 @@ struct OlderTally: StoredRecord, Hashable {
                         let n = try r.datedCount(Tally.running, group: [.int(group)], subgroup: [.int(kind)], in: range)
                         #expect(n == expected(records, group: group, kind: kind, range), "seed \(seed), group \(group), kind \(kind), \(range)")
                         #expect(n == (try r.datedCount(Tally.dated, group: [.int(group)], subgroup: [.int(kind)], in: range)), "seed \(seed)")
+                        // One group minus another, in one call, on every layout; months only hand the same days back.
+                        let other = (group + 1) % 3
+                        let difference = expected(records, group: group, kind: kind, range) - expected(records, group: other, kind: kind, range)
+                        for index in [Tally.running, Tally.dated] {
+                            var none: [DayRange] = []
+                            #expect(try r.datedCountDifference(index, group: KeyBytes([.int(group)]), minus: KeyBytes([.int(other)]),
+                                                               subgroup: KeyBytes([.int(kind)]), in: range, remainder: &none) == difference
+                                    && none.isEmpty, "seed \(seed), \(index.name), group \(group) - \(other), kind \(kind), \(range)")
+                        }
+                        for index in [Tally.runningMonths, Tally.datedMonths] {
+                            var rest: [DayRange] = [], single: [DayRange] = []
+                            let d = try r.datedCountDifference(index, group: KeyBytes([.int(group)]), minus: KeyBytes([.int(other)]),
+                                                               subgroup: KeyBytes([.int(kind)]), in: range, remainder: &rest)
+                            let a = try r.datedCount(index, group: [.int(group)], subgroup: [.int(kind)], in: range, remainder: &single)
+                            var ignored: [DayRange] = []
+                            let b = try r.datedCount(index, group: [.int(other)], subgroup: [.int(kind)], in: range, remainder: &ignored)
+                            #expect(d == a - b && rest == single, "seed \(seed), \(index.name), group \(group) - \(other), \(range)")
+                        }
                     }
                     #expect(try r.datedCount(Tally.running, group: [.int(group)], in: range) == expected(records, group: group, kind: nil, range),
                             "seed \(seed), group \(group), \(range)")

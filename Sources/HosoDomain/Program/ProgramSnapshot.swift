@@ -200,10 +200,21 @@ public struct ProgramSnapshot: ~Copyable {
     /// print(n)   // 0
     /// ```
     public func countPersons(_ status: Status, in area: Area, on day: Day) throws -> Int {
-        // Each edge read once: its dated index, and (a commune's index keeps months) the days of
-        // the partial month from the interval index.
+        // Entries minus exits in one read of the flow index (both series, one cursor); days an
+        // index of months hands back come from the interval index, for each edge.
         let through = Self.through(day)
-        return try flowCount(.start, area, status, through) - flowCount(.end, area, status, through)
+        var remainder: [DayRange] = []
+        var n = Int(try txn.datedCountDifference(ProgramKeys.flowIndex(for: area), group: ProgramKeys.flowGroupKey(.start, in: area),
+                                                 minus: ProgramKeys.flowGroupKey(.end, in: area),
+                                                 subgroup: ProgramKeys.status(Int64(status.rawValue)), in: through, remainder: &remainder))
+        if case .commune(let c) = area, !remainder.isEmpty {
+            let group = ProgramKeys.statusInterval(status, c)
+            for days in remainder {
+                n += try txn.intervalCount(Person.statusIntervals, group: group, edge: .start, in: days)
+                    - txn.intervalCount(Person.statusIntervals, group: group, edge: .end, in: days)
+            }
+        }
+        return n
     }
 
     /// ``flow(_:_:_:_:)`` of one status, as a number.

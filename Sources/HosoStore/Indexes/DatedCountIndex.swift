@@ -22,7 +22,8 @@ extension IndexQuestion {
     public static let countOverDays = IndexQuestion(
         "countOverDays", "the total over any day range for a group, by subgroup, in at most five short scans",
         readMethods: ["datedCount(_:group:subgroup:in:)", "datedCount(_:group:subgroup:in:remainder:)", "datedCounts(_:group:in:)",
-                      "datedCounts(_:group:in:remainder:)", "datedCountsByCode(_:group:in:remainder:)"])
+                      "datedCounts(_:group:in:remainder:)", "datedCountsByCode(_:group:in:remainder:)",
+                      "datedCountDifference(_:group:minus:subgroup:in:remainder:)"])
 }
 
 /// Keeps a dated count index: one LMDB database, `group, granularity (1 year, 2 month, 3 day),
@@ -80,6 +81,15 @@ final class DatedCountIndex: PendingCountLoading, DatedCounting {
         var total: Int64 = 0
         try scan(group: group, in: range, remainder: &remainder, read) { sub, n in if sub.equals(subgroup) { total += n } }
         return total
+    }
+
+    func difference(group: KeyBytes, minus other: KeyBytes, subgroup: KeyBytes, in range: DayRange, remainder: inout [DayRange],
+                    _ read: IndexRead) throws -> Int64 {
+        // Both series have the same buckets: the days left over are those of one.
+        var ignored: [DayRange] = []
+        let sub = subgroup.array
+        return try total(group: group.array, subgroup: sub, in: range, remainder: &remainder, read)
+            - total(group: other.array, subgroup: sub, in: range, remainder: &ignored, read)
     }
 
     func totals(group: [UInt8], in range: DayRange, remainder: inout [DayRange], _ read: IndexRead,

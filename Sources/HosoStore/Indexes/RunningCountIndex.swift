@@ -109,6 +109,28 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
         return try before(b, length, &buffer, cursor) - (a == Self.firstDay ? 0 : before(a, length, &buffer, cursor))
     }
 
+    /// The total of `subgroup` under `group` over `range` minus the same under `other`: both
+    /// series read with one cursor and one key buffer (an as-of count, entries minus exits,
+    /// asked many times a second).
+    func difference(group: KeyBytes, minus other: KeyBytes, subgroup: KeyBytes, in range: DayRange, remainder: inout [DayRange],
+                    _ read: IndexRead) throws -> Int64 {
+        let bounds = Self.bounds(range, keepsDays: keepsDays)
+        remainder.append(contentsOf: bounds.remainder)
+        guard let (a, b) = bounds.points else { return 0 }
+        let cursor = try read.txn.cursor(db)
+        var buffer = KeyEncoder()
+        group.withBytes { buffer.bytes.append(contentsOf: $0) }
+        subgroup.withBytes { buffer.bytes.append(contentsOf: $0) }
+        var length = buffer.bytes.count
+        var n = try before(b, length, &buffer, cursor) - (a == Self.firstDay ? 0 : before(a, length, &buffer, cursor))
+        buffer.bytes.removeAll(keepingCapacity: true)
+        other.withBytes { buffer.bytes.append(contentsOf: $0) }
+        subgroup.withBytes { buffer.bytes.append(contentsOf: $0) }
+        length = buffer.bytes.count
+        n -= try before(b, length, &buffer, cursor) - (a == Self.firstDay ? 0 : before(a, length, &buffer, cursor))
+        return n
+    }
+
     /// Visits the subgroups of `group` with their totals over `range` (see ``total(group:subgroup:in:remainder:_:)``).
     func totals(group: [UInt8], in range: DayRange, remainder: inout [DayRange], _ read: IndexRead,
                 _ body: (UnsafeRawBufferPointer, Int64) -> Void) throws {
@@ -219,6 +241,9 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
 protocol DatedCounting: IndexMaintainer {
     /// The total of one subgroup of `group` over `range`.
     func total(group: [UInt8], subgroup: [UInt8], in range: DayRange, remainder: inout [DayRange], _ read: IndexRead) throws -> Int64
+    /// The total of `subgroup` under `group` over `range` minus the same under `other`.
+    func difference(group: KeyBytes, minus other: KeyBytes, subgroup: KeyBytes, in range: DayRange, remainder: inout [DayRange],
+                    _ read: IndexRead) throws -> Int64
     /// Visits subgroups of `group` with counts over `range` (a subgroup may come more than once: add them up).
     func totals(group: [UInt8], in range: DayRange, remainder: inout [DayRange], _ read: IndexRead,
                 _ body: (UnsafeRawBufferPointer, Int64) -> Void) throws

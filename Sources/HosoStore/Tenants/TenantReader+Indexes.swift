@@ -165,6 +165,38 @@ extension TenantReader {
         return try m.total(group: group.array, subgroup: subgroup.array, in: range, remainder: &remainder, read)
     }
 
+    /// The total of a dated or running count index over `range` for `subgroup` under `group`,
+    /// minus the same under `other`: an as-of count, entries up to a day minus exits, in one
+    /// call that reads both series with one cursor. An index of months only appends the days
+    /// it cannot answer (partial months) to `remainder`, once for both series.
+    ///
+    /// ```swift
+    /// var rest: [DayRange] = []
+    /// let all = DayRange(Day(rawValue: 0), Day(rawValue: 30_000))
+    /// let (d, ben, ana) = try tenant.read { txn in
+    ///     (try txn.datedCountDifference(Note.perDay, group: KeyBytes([.string("ben")]), minus: KeyBytes([.string("ana")]),
+    ///                                   subgroup: KeyBytes([.string("swift")]), in: all, remainder: &rest),
+    ///      try txn.datedCount(Note.perDay, group: ["ben"], subgroup: ["swift"], in: all),
+    ///      try txn.datedCount(Note.perDay, group: ["ana"], subgroup: ["swift"], in: all))
+    /// }
+    /// print(d == ben - ana)   // true
+    /// ```
+    public func datedCountDifference(_ index: IndexDefinition, group: KeyBytes, minus other: KeyBytes, subgroup: KeyBytes, in range: DayRange,
+                                     remainder: inout [DayRange]) throws -> Int64 {
+        let m = try core.maintainer(index)
+        if let gate = try readGate(m.recordType) {
+            try checkCount(gate, index, key: try Tuple.decode(group.array))
+            try checkCount(gate, index, key: try Tuple.decode(other.array))
+        }
+        if let r = m as? RunningCountIndex {
+            return try r.difference(group: group, minus: other, subgroup: subgroup, in: range, remainder: &remainder, try scope.open(r))
+        }
+        if let d = m as? DatedCountIndex {
+            return try d.difference(group: group, minus: other, subgroup: subgroup, in: range, remainder: &remainder, try scope.open(d))
+        }
+        throw HosoError.unknownSchemaElement("\(index) is not a dated or running count index")
+    }
+
     /// Sums a dated count index over `range` for `group` by the subgroup's first element, an
     /// integer (a kind or status code): the allocation-free form of
     /// ``datedCounts(_:group:in:remainder:)`` for dashboards.

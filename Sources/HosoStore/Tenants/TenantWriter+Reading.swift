@@ -157,6 +157,12 @@ extension TenantWriter {
         try reader.datedCount(index, group: group, subgroup: subgroup, in: range, remainder: &remainder)
     }
 
+    /// ``TenantReader/datedCountDifference(_:group:minus:subgroup:in:remainder:)`` inside the write.
+    public func datedCountDifference(_ index: IndexDefinition, group: KeyBytes, minus other: KeyBytes, subgroup: KeyBytes, in range: DayRange,
+                                     remainder: inout [DayRange]) throws -> Int64 {
+        try reader.datedCountDifference(index, group: group, minus: other, subgroup: subgroup, in: range, remainder: &remainder)
+    }
+
     /// ``TenantReader/datedCountsByCode(_:group:in:remainder:)`` inside the write.
     public func datedCountsByCode(_ index: IndexDefinition, group: KeyBytes, in range: DayRange, remainder: inout [DayRange]) throws -> [Int64: Int64] {
         try reader.datedCountsByCode(index, group: group, in: range, remainder: &remainder)
