@@ -69,6 +69,24 @@ func tupleLess(_ a: Tuple, _ b: Tuple) -> Bool {
         }
     }
 
+    /// A key buffer cut back to a prefix and extended again equals, hashes and sorts like the
+    /// key built afresh, inline and spilled to the heap alike (random keys, seed 0xC07).
+    @Test func aTruncatedKeyBufferIsTheKeyBuiltAfresh() {
+        var rng = SplitMix64(seed: 0xC07)
+        for trial in 0..<2_000 {
+            let elements: [TupleElement] = (0..<Int.random(in: 1...12, using: &rng)).map { _ in
+                Bool.random(using: &rng) ? .int(Int64.random(in: -1 << 40...1 << 40, using: &rng)) : .string(String(repeating: "x", count: Int.random(in: 0...9, using: &rng)))
+            }
+            let cut = Int.random(in: 0...elements.count, using: &rng)
+            var buffer = KeyBytes(Tuple(elements))
+            let prefix = KeyBytes(Tuple(Array(elements[..<cut])))
+            buffer.truncate(to: prefix.count)
+            #expect(buffer == prefix && buffer.hashValue == prefix.hashValue && buffer.array == prefix.array, "trial \(trial) (seed 0xC07)")
+            buffer.append(7 as Int64); var fresh = prefix; fresh.append(7 as Int64)
+            #expect(buffer == fresh && !(buffer < fresh) && !(fresh < buffer), "trial \(trial) (seed 0xC07)")
+        }
+    }
+
     @Test func malformedKeysAreErrors() {
         #expect(throws: HosoError.self) { try Tuple.decode([0x02, 0x61]) }       // unterminated string
         #expect(throws: HosoError.self) { try Tuple.decode([0x16, 0x01]) }       // integer cut short

@@ -63,6 +63,23 @@ public struct KeyBytes: Hashable, Comparable, Sendable, CustomStringConvertible 
         count += 1
     }
 
+    /// Keeps the first `n` bytes (a reused key buffer cut back to its prefix), inline again
+    /// when they fit.
+    @inline(__always)
+    mutating func truncate(to n: Int) {
+        guard n < count else { return }
+        if let bytes = heap {
+            // Keys of up to 48 bytes are always inline (equality and hashing rely on it).
+            if n > Self.inlineCapacity { heap!.removeSubrange(n...); count = n; return }
+            heap = nil; count = 0; storage = (0, 0, 0, 0, 0, 0)
+            bytes.withUnsafeBytes { appendRaw(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            return
+        }
+        let end = count
+        withUnsafeMutableBytes(of: &storage) { raw in for i in n..<end { raw[i] = 0 } }
+        count = n
+    }
+
     private mutating func spill() {
         let bytes = withBytes { Array($0) }
         storage = (0, 0, 0, 0, 0, 0)

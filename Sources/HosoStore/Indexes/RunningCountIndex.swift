@@ -115,20 +115,48 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
     func difference(group: KeyBytes, minus other: KeyBytes, subgroup: KeyBytes, in range: DayRange, remainder: inout [DayRange],
                     _ read: IndexRead) throws -> Int64 {
         let bounds = Self.bounds(range, keepsDays: keepsDays)
-        remainder.append(contentsOf: bounds.remainder)
+        if !bounds.remainder.isEmpty { remainder.append(contentsOf: bounds.remainder) }
         guard let (a, b) = bounds.points else { return 0 }
         let cursor = try read.txn.cursor(db)
-        var buffer = KeyEncoder()
-        group.withBytes { buffer.bytes.append(contentsOf: $0) }
-        subgroup.withBytes { buffer.bytes.append(contentsOf: $0) }
-        var length = buffer.bytes.count
+        // The key buffer lives inline (KeyBytes): no allocation for the reads.
+        var buffer = group
+        buffer.append(contentsOf: subgroup)
+        var length = buffer.count
         var n = try before(b, length, &buffer, cursor) - (a == Self.firstDay ? 0 : before(a, length, &buffer, cursor))
-        buffer.bytes.removeAll(keepingCapacity: true)
-        other.withBytes { buffer.bytes.append(contentsOf: $0) }
-        subgroup.withBytes { buffer.bytes.append(contentsOf: $0) }
-        length = buffer.bytes.count
+        buffer = other
+        buffer.append(contentsOf: subgroup)
+        length = buffer.count
         n -= try before(b, length, &buffer, cursor) - (a == Self.firstDay ? 0 : before(a, length, &buffer, cursor))
         return n
+    }
+
+    /// ``before(_:_:_:_:)`` with an inline key buffer.
+    @inline(__always)
+    private func before(_ t: Int64, _ seriesLength: Int, _ buffer: inout KeyBytes, _ cursor: borrowing Cursor) throws -> Int64 {
+        let c = Day(rawValue: Int32(t)).civil
+        let month = Int64(c.year * 12 + c.month - 1)
+        var total = try Self.step(at: Int64(c.year), from: .min, level: Self.yearLevel, seriesLength, &buffer, cursor)
+        if c.month != 1 { total += try Self.step(at: month, from: Int64(c.year * 12), level: Self.monthLevel, seriesLength, &buffer, cursor) }
+        if keepsDays && c.day != 1 {
+            total += try Self.step(at: t, from: DayBuckets.monthIndexStart(Int(month)), level: Self.dayLevel, seriesLength, &buffer, cursor)
+        }
+        return total
+    }
+
+    /// ``step(at:from:level:_:_:)`` building its keys in an inline buffer that starts with the
+    /// series (`seriesLength` bytes).
+    @inline(__always)
+    static func step(at point: Int64, from lo: Int64, level: Int64, _ seriesLength: Int, _ buffer: inout KeyBytes,
+                     _ cursor: borrowing Cursor) throws -> Int64 {
+        buffer.truncate(to: seriesLength)
+        buffer.append(level); buffer.append(point + 1)
+        let found = try buffer.withBytes { try cursor.seek(atLeast: $0) } != nil
+        guard let e = found ? try cursor.previous() : try cursor.last() else { return 0 }
+        buffer.truncate(to: seriesLength)
+        buffer.append(level); buffer.append(lo)
+        // A key in [lower, key(point + 1)) has the series and the level of both bounds.
+        guard buffer.withBytes({ $0.compareBytes(e.key) }) <= 0 else { return 0 }
+        return FixedWidth.counter(e.value)
     }
 
     /// Visits the subgroups of `group` with their totals over `range` (see ``total(group:subgroup:in:remainder:_:)``).
