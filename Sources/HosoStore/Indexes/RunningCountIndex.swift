@@ -103,9 +103,9 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
         remainder.append(contentsOf: bounds.remainder)
         guard let (a, b) = bounds.points else { return 0 }
         // One buffer holds the series and each key read after it.
-        var buffer = KeyEncoder(prefix: group)
-        buffer.bytes.append(contentsOf: subgroup)
-        let length = buffer.bytes.count
+        var buffer = KeyBytes(bytes: group)
+        subgroup.withUnsafeBytes { buffer.appendRaw($0) }
+        let length = buffer.count
         return try before(b, length, &buffer, cursor) - (a == Self.firstDay ? 0 : before(a, length, &buffer, cursor))
     }
 
@@ -130,7 +130,8 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
         return n
     }
 
-    /// ``before(_:_:_:_:)`` with an inline key buffer.
+    /// The total of the series in the first `seriesLength` bytes of `buffer` over every day
+    /// before `t`: three "greatest key at or before" reads, with keys built in the buffer.
     @inline(__always)
     private func before(_ t: Int64, _ seriesLength: Int, _ buffer: inout KeyBytes, _ cursor: borrowing Cursor) throws -> Int64 {
         let c = Day(rawValue: Int32(t)).civil
@@ -143,8 +144,8 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
         return total
     }
 
-    /// ``step(at:from:level:_:_:)`` building its keys in an inline buffer that starts with the
-    /// series (`seriesLength` bytes).
+    /// ``step(at:from:level:_:_:)`` building its keys in a buffer that starts with the series
+    /// (`seriesLength` bytes): inline, no allocation per read.
     @inline(__always)
     static func step(at point: Int64, from lo: Int64, level: Int64, _ seriesLength: Int, _ buffer: inout KeyBytes,
                      _ cursor: borrowing Cursor) throws -> Int64 {
@@ -209,35 +210,8 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
 
     /// The total of `series` over every day before `t`: three "greatest key at or before" reads.
     private func before(_ t: Int64, _ series: [UInt8], _ cursor: borrowing Cursor) throws -> Int64 {
-        var buffer = KeyEncoder(prefix: series)   // one key buffer for the reads
+        var buffer = KeyBytes(bytes: series)   // one key buffer for the reads
         return try before(t, series.count, &buffer, cursor)
-    }
-
-    /// ``before(_:_:_:)`` with the series in the first `seriesLength` bytes of `buffer`.
-    private func before(_ t: Int64, _ seriesLength: Int, _ buffer: inout KeyEncoder, _ cursor: borrowing Cursor) throws -> Int64 {
-        let c = Day(rawValue: Int32(t)).civil
-        let month = Int64(c.year * 12 + c.month - 1)
-        var total = try Self.step(at: Int64(c.year), from: .min, level: Self.yearLevel, seriesLength, &buffer, cursor)
-        if c.month != 1 { total += try Self.step(at: month, from: Int64(c.year * 12), level: Self.monthLevel, seriesLength, &buffer, cursor) }
-        if keepsDays && c.day != 1 {
-            total += try Self.step(at: t, from: DayBuckets.monthIndexStart(Int(month)), level: Self.dayLevel, seriesLength, &buffer, cursor)
-        }
-        return total
-    }
-
-    /// ``step(at:from:level:_:_:)`` building its keys in `buffer`, which starts with the
-    /// series (`seriesLength` bytes): no allocation per read.
-    @inline(__always)
-    static func step(at point: Int64, from lo: Int64, level: Int64, _ seriesLength: Int, _ buffer: inout KeyEncoder,
-                     _ cursor: borrowing Cursor) throws -> Int64 {
-        buffer.bytes.removeSubrange(seriesLength...)
-        buffer.append(level); buffer.append(point + 1)
-        let found = try buffer.bytes.withUnsafeBytes { try cursor.seek(atLeast: $0) } != nil
-        guard let e = found ? try cursor.previous() : try cursor.last() else { return 0 }
-        buffer.bytes.removeSubrange(seriesLength...)
-        buffer.append(level); buffer.append(lo)
-        guard e.key.compare(buffer.bytes) >= 0 else { return 0 }
-        return FixedWidth.counter(e.value)
     }
 
     static func key(_ series: [UInt8], _ level: Int64, _ point: Int64) -> [UInt8] {
