@@ -151,5 +151,11 @@ import Testing
         #expect(s.loadHeapBytes != nil && (s.mappedBytes ?? 0) > 0)
         #endif
         #expect(!FileManager.default.fileExists(atPath: dir), "the sample's store is removed")
+        // A directory that exists is refused and left as it was.
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "keep".write(toFile: dir + "/mine.txt", atomically: true, encoding: .utf8)
+        #expect(throws: SizingError.directoryExists(dir)) { try SizingSample.measure(persons: 1_000, events: 1_000, directory: dir) }
+        #expect(try String(contentsOfFile: dir + "/mine.txt", encoding: .utf8) == "keep")
     }
 }

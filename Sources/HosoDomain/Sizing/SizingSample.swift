@@ -53,12 +53,12 @@ public struct SizingSample: Sendable, Equatable {
         self.batchSize = batchSize
     }
 
-    /// Loads a synthetic province of `persons` and `events` into a new store under `directory`
-    /// (removed afterwards) and measures it. With `keep`, the compacted tenant is handed to
-    /// `keep` before the store is removed (to time questions on it).
+    /// Loads a synthetic province of `persons` and `events` into a new store at `directory`,
+    /// which must not exist yet (it is removed afterwards), and measures it. With `keep`, the
+    /// compacted tenant is handed to `keep` before the store is removed (to time questions on it).
     public static func measure(persons: Int, events: Int, province: Int32 = 20, directory: String, batchSize: Int = 100_000,
                                seed: UInt64 = 99, keep: ((ProgramTenant, SyntheticProvince) throws -> Void)? = nil) throws -> SizingSample {
-        try? FileManager.default.removeItem(atPath: directory)
+        guard !FileManager.default.fileExists(atPath: directory) else { throw SizingError.directoryExists(directory) }
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try Store(directory: directory, options: .init(today: { Day(year: 2026, month: 11, day: 24)! }))
         let data = try SyntheticProvince(provinceCode: province, persons: persons, events: events, seed: seed)
@@ -96,6 +96,18 @@ public struct SizingSample: Sendable, Equatable {
                                   indexBytes: bytes("i."), recordBytes: bytes("r."), loadHeapBytes: heap, mappedBytes: mapped, batchSize: batchSize)
         try keep?(reopened, data)
         return sample
+    }
+}
+
+/// Why a sample could not be measured.
+public enum SizingError: Error, Equatable, CustomStringConvertible {
+    /// The sample's store directory exists already: a sample never writes into, or removes, a directory it did not make.
+    case directoryExists(String)
+
+    public var description: String {
+        switch self {
+        case .directoryExists(let path): return "\(path) exists already: give the sample a directory that does not exist yet (it is removed afterwards)"
+        }
     }
 }
 
