@@ -207,12 +207,8 @@ public struct ProgramSnapshot: ~Copyable {
         var n = Int(try txn.datedCountDifference(ProgramKeys.flowIndex(for: area), group: ProgramKeys.flowGroupKey(.start, in: area),
                                                  minus: ProgramKeys.flowGroupKey(.end, in: area),
                                                  subgroup: ProgramKeys.status(Int64(status.rawValue)), in: through, remainder: &remainder))
-        if case .commune(let c) = area, !remainder.isEmpty {
-            let group = ProgramKeys.statusInterval(status, c)
-            for days in remainder {
-                n += try txn.intervalCount(Person.statusIntervals, group: group, edge: .start, in: days)
-                    - txn.intervalCount(Person.statusIntervals, group: group, edge: .end, in: days)
-            }
+        if !remainder.isEmpty {
+            n += try leftoverFlow(.start, area, status, remainder) - leftoverFlow(.end, area, status, remainder)
         }
         return n
     }
@@ -222,10 +218,17 @@ public struct ProgramSnapshot: ~Copyable {
         var remainder: [DayRange] = []
         var n = Int(try txn.datedCount(ProgramKeys.flowIndex(for: area), group: ProgramKeys.flowGroupKey(edge, in: area),
                                        subgroup: ProgramKeys.status(Int64(status.rawValue)), in: range, remainder: &remainder))
-        if case .commune(let c) = area, !remainder.isEmpty {
-            let group = ProgramKeys.statusInterval(status, c)
-            for days in remainder { n += try txn.intervalCount(Person.statusIntervals, group: group, edge: edge, in: days) }
-        }
+        if !remainder.isEmpty { n += try leftoverFlow(edge, area, status, remainder) }
+        return n
+    }
+
+    /// The flow of one status over the days a flow index of months only handed back (the
+    /// partial months), from the interval index: only a commune's flow index keeps months only.
+    private func leftoverFlow(_ edge: IntervalEdge, _ area: Area, _ status: Status, _ days: [DayRange]) throws -> Int {
+        guard case .commune(let c) = area else { return 0 }
+        let group = ProgramKeys.statusInterval(status, c)
+        var n = 0
+        for range in days { n += try txn.intervalCount(Person.statusIntervals, group: group, edge: edge, in: range) }
         return n
     }
 

@@ -105,8 +105,7 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
         // One buffer holds the series and each key read after it.
         var buffer = KeyBytes(bytes: group)
         subgroup.withUnsafeBytes { buffer.appendRaw($0) }
-        let length = buffer.count
-        return try before(b, length, &buffer, cursor) - (a == Self.firstDay ? 0 : before(a, length, &buffer, cursor))
+        return try seriesTotal(&buffer, from: a, to: b, cursor)
     }
 
     /// The total of `subgroup` under `group` over `range` minus the same under `other`: both
@@ -121,13 +120,18 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
         // The key buffer lives inline (KeyBytes): no allocation for the reads.
         var buffer = group
         buffer.append(contentsOf: subgroup)
-        var length = buffer.count
-        var n = try before(b, length, &buffer, cursor) - (a == Self.firstDay ? 0 : before(a, length, &buffer, cursor))
+        let n = try seriesTotal(&buffer, from: a, to: b, cursor)
         buffer = other
         buffer.append(contentsOf: subgroup)
-        length = buffer.count
-        n -= try before(b, length, &buffer, cursor) - (a == Self.firstDay ? 0 : before(a, length, &buffer, cursor))
-        return n
+        return try n - seriesTotal(&buffer, from: a, to: b, cursor)
+    }
+
+    /// The total over the points `[a, b)` of the series that fills `buffer`: the total before
+    /// `b` minus the total before `a`, the keys of both built after the series in the buffer.
+    @inline(__always)
+    private func seriesTotal(_ buffer: inout KeyBytes, from a: Int64, to b: Int64, _ cursor: borrowing Cursor) throws -> Int64 {
+        let length = buffer.count
+        return try before(b, length, &buffer, cursor) - (a == Self.firstDay ? 0 : before(a, length, &buffer, cursor))
     }
 
     /// The total of the series in the first `seriesLength` bytes of `buffer` over every day
@@ -187,7 +191,8 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
     }
 
     private func total(series: [UInt8], from a: Int64, to b: Int64, remainder: inout [DayRange], _ cursor: borrowing Cursor) throws -> Int64 {
-        try before(b, series, cursor) - (a == Self.firstDay ? 0 : before(a, series, cursor))
+        var buffer = KeyBytes(bytes: series)   // one key buffer for the reads
+        return try seriesTotal(&buffer, from: a, to: b, cursor)
     }
 
     /// The points `[a, b)` a range is answered between and the days left to the caller.
@@ -208,12 +213,6 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
         return (first < last ? (first, last) : nil, rest)
     }
 
-    /// The total of `series` over every day before `t`: three "greatest key at or before" reads.
-    private func before(_ t: Int64, _ series: [UInt8], _ cursor: borrowing Cursor) throws -> Int64 {
-        var buffer = KeyBytes(bytes: series)   // one key buffer for the reads
-        return try before(t, series.count, &buffer, cursor)
-    }
-
     static func key(_ series: [UInt8], _ level: Int64, _ point: Int64) -> [UInt8] {
         var k = KeyEncoder(prefix: series)
         k.append(level); k.append(point)
@@ -222,11 +221,8 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
 
     /// The value of the greatest key of `series` and `level` with a point in `[lo, at]`, or 0.
     static func step(at point: Int64, from lo: Int64, level: Int64, _ series: [UInt8], _ cursor: borrowing Cursor) throws -> Int64 {
-        let lower = key(series, level, lo)
-        let entry = try cursor.seek(atLeast: key(series, level, point + 1)) != nil ? try cursor.previous() : try cursor.last()
-        // A key in [lower, key(point + 1)) has the series and the level of both bounds.
-        guard let e = entry, e.key.compare(lower) >= 0 else { return 0 }
-        return FixedWidth.counter(e.value)
+        var buffer = KeyBytes(bytes: series)
+        return try step(at: point, from: lo, level: level, series.count, &buffer, cursor)
     }
 
     /// Where the subgroup of a key ends: its last two elements are the level and the point.

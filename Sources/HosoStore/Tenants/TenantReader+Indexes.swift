@@ -144,7 +144,7 @@ extension TenantReader {
     /// it cannot answer to `remainder`.
     public func datedCount(_ index: IndexDefinition, group: Tuple, subgroup: Tuple? = nil, in range: DayRange,
                            remainder: inout [DayRange]) throws -> Int64 {
-        let (m, read) = try openDatedCounting(index, group: group)
+        let (m, read) = try openDatedCounting(index, groups: [group])
         if let subgroup { return try m.total(group: group.encoded, subgroup: subgroup.encoded, in: range, remainder: &remainder, read) }
         var total: Int64 = 0
         try m.totals(group: group.encoded, in: range, remainder: &remainder, read) { _, n in total += n }
@@ -161,7 +161,7 @@ extension TenantReader {
     /// ```
     public func datedCount(_ index: IndexDefinition, group: KeyBytes, subgroup: KeyBytes, in range: DayRange,
                            remainder: inout [DayRange]) throws -> Int64 {
-        let (m, read) = try openDatedCounting(index, group: try Tuple.decode(group.array))
+        let (m, read) = try openDatedCounting(index, groups: [try Tuple.decode(group.array)])
         return try m.total(group: group.array, subgroup: subgroup.array, in: range, remainder: &remainder, read)
     }
 
@@ -183,18 +183,8 @@ extension TenantReader {
     /// ```
     public func datedCountDifference(_ index: IndexDefinition, group: KeyBytes, minus other: KeyBytes, subgroup: KeyBytes, in range: DayRange,
                                      remainder: inout [DayRange]) throws -> Int64 {
-        let m = try core.maintainer(index)
-        if let gate = try readGate(m.recordType) {
-            try checkCount(gate, index, key: try Tuple.decode(group.array))
-            try checkCount(gate, index, key: try Tuple.decode(other.array))
-        }
-        if let r = m as? RunningCountIndex {
-            return try r.difference(group: group, minus: other, subgroup: subgroup, in: range, remainder: &remainder, try scope.open(r))
-        }
-        if let d = m as? DatedCountIndex {
-            return try d.difference(group: group, minus: other, subgroup: subgroup, in: range, remainder: &remainder, try scope.open(d))
-        }
-        throw HosoError.unknownSchemaElement("\(index) is not a dated or running count index")
+        let (m, read) = try openDatedCounting(index, groups: [try Tuple.decode(group.array), try Tuple.decode(other.array)])
+        return try m.difference(group: group, minus: other, subgroup: subgroup, in: range, remainder: &remainder, read)
     }
 
     /// Sums a dated count index over `range` for `group` by the subgroup's first element, an
@@ -211,10 +201,13 @@ extension TenantReader {
 
     /// The maintainer of a dated or running count index, cast to its class (a cast to the
     /// protocol existential costs more than the reads of an as-of count).
-    /// Under a ``RecordGate`` the group must be one the gate shows.
-    private func openDatedCounting(_ index: IndexDefinition, group: @autoclosure () throws -> Tuple) throws -> (any DatedCounting, IndexRead) {
+    /// Under a ``RecordGate`` each of the groups must be one the gate shows (they are decoded
+    /// only then).
+    private func openDatedCounting(_ index: IndexDefinition, groups: @autoclosure () throws -> [Tuple]) throws -> (any DatedCounting, IndexRead) {
         let m = try core.maintainer(index)
-        if let gate = try readGate(m.recordType) { try checkCount(gate, index, key: try group()) }
+        if let gate = try readGate(m.recordType) {
+            for group in try groups() { try checkCount(gate, index, key: group) }
+        }
         if let r = m as? RunningCountIndex { return (r, try scope.open(r)) }
         if let d = m as? DatedCountIndex { return (d, try scope.open(d)) }
         throw HosoError.unknownSchemaElement("\(index) is not a dated or running count index")
@@ -228,7 +221,7 @@ extension TenantReader {
 
     private func datedScan(_ index: IndexDefinition, group: [UInt8], in range: DayRange, remainder: inout [DayRange],
                            _ body: (UnsafeRawBufferPointer, Int64) -> Void) throws {
-        let (m, read) = try openDatedCounting(index, group: try Tuple.decode(group))
+        let (m, read) = try openDatedCounting(index, groups: [try Tuple.decode(group)])
         try m.totals(group: group, in: range, remainder: &remainder, read, body)
     }
 
