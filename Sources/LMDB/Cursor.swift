@@ -22,11 +22,14 @@ public struct Cursor: ~Copyable {
     public typealias Entry = (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)
 
     let handle: OpaquePointer
-    let environment: Environment
+    /// Not retained: a cursor lives inside its transaction's closure, which the environment
+    /// outlives (a strong reference here costs a slow atomic per cursor, because the
+    /// process-wide registry's weak reference gives the environment a side table).
+    let environment: Unmanaged<Environment>
     /// The database the cursor walks.
     public let database: Database
 
-    init(handle: OpaquePointer, database: Database, environment: Environment) {
+    init(handle: OpaquePointer, database: Database, environment: Unmanaged<Environment>) {
         self.handle = handle; self.database = database; self.environment = environment
     }
 
@@ -94,7 +97,7 @@ public struct Cursor: ~Copyable {
         var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
         let rc = mdb_cursor_put(handle, &k, &v, flags.rawValue)
         if rc == MDB_KEYEXIST && !flags.isDisjoint(with: [.noOverwrite, .noDupData]) { return false }
-        if rc == MDB_MAP_FULL { environment.noteMapFull() }
+        if rc == MDB_MAP_FULL { environment.takeUnretainedValue().noteMapFull() }
         try check(rc, "cursor_put(\(database.name ?? "main"))")
         return true
     }
@@ -102,7 +105,7 @@ public struct Cursor: ~Copyable {
     /// Deletes the entry under the cursor (all duplicates of its key when `allDuplicates`).
     public func deleteCurrent(allDuplicates: Bool = false) throws(LMDBError) {
         let rc = mdb_cursor_del(handle, allDuplicates ? UInt32(MDB_NODUPDATA) : 0)
-        if rc == MDB_MAP_FULL { environment.noteMapFull() }
+        if rc == MDB_MAP_FULL { environment.takeUnretainedValue().noteMapFull() }
         try check(rc, "cursor_del(\(database.name ?? "main"))")
     }
 }

@@ -23,6 +23,15 @@ public protocol TransactionProtocol: ~Copyable {
     var rawHandle: OpaquePointer { get }
     /// The environment the transaction belongs to.
     var environment: Environment { get }
+    /// The environment, not retained: valid while the transaction's closure runs (which
+    /// the environment outlives). Cursors keep this form, so opening one costs no reference
+    /// count; the default takes it from ``environment``.
+    var unretainedEnvironment: Unmanaged<Environment> { get }
+}
+
+extension TransactionProtocol where Self: ~Copyable {
+    /// ``environment`` unretained.
+    public var unretainedEnvironment: Unmanaged<Environment> { .passUnretained(environment) }
 }
 
 extension TransactionProtocol where Self: ~Copyable {
@@ -66,7 +75,7 @@ extension TransactionProtocol where Self: ~Copyable {
     public func cursor(_ db: Database) throws(LMDBError) -> Cursor {
         var c: OpaquePointer?
         try check(mdb_cursor_open(rawHandle, db.dbi, &c), "cursor_open(\(db.name ?? "main"))")
-        return Cursor(handle: c!, database: db, environment: environment)
+        return Cursor(handle: c!, database: db, environment: unretainedEnvironment)
     }
 
     /// The id of the snapshot the transaction reads (`mdb_txn_id`): the last committed write
@@ -102,9 +111,13 @@ extension TransactionProtocol where Self: ~Copyable {
 /// ```
 public struct ReadTransaction: TransactionProtocol, ~Copyable {
     public let rawHandle: OpaquePointer
-    public let environment: Environment
+    /// The environment, not retained.
+    public let unretainedEnvironment: Unmanaged<Environment>
+    /// The environment (not retained by the transaction: it is lent to a closure of the
+    /// environment, which outlives it).
+    public var environment: Environment { unretainedEnvironment.takeUnretainedValue() }
     init(handle: OpaquePointer, environment: Environment) {
-        self.rawHandle = handle; self.environment = environment
+        self.rawHandle = handle; self.unretainedEnvironment = .passUnretained(environment)
     }
 }
 
@@ -118,18 +131,22 @@ public struct ReadTransaction: TransactionProtocol, ~Copyable {
 /// ```
 public struct WriteTransaction: TransactionProtocol, ~Copyable {
     public let rawHandle: OpaquePointer
-    public let environment: Environment
+    /// The environment, not retained.
+    public let unretainedEnvironment: Unmanaged<Environment>
+    /// The environment (not retained by the transaction: it is lent to a closure of the
+    /// environment, which outlives it).
+    public var environment: Environment { unretainedEnvironment.takeUnretainedValue() }
 
     /// A second view of an open write transaction, for engines built on this package that keep
     /// it in their own state for the duration of the closure (never longer).
     package init(handle: OpaquePointer, environment: Environment) {
-        self.rawHandle = handle; self.environment = environment
+        self.rawHandle = handle; self.unretainedEnvironment = .passUnretained(environment)
     }
 
     @usableFromInline
     func note(_ rc: Int32, _ operation: @autoclosure () -> String) throws(LMDBError) {
         if rc == 0 { return }
-        if rc == MDB_MAP_FULL { environment.noteMapFull() }
+        if rc == MDB_MAP_FULL { unretainedEnvironment.takeUnretainedValue().noteMapFull() }
         throw LMDBError.status(code: rc, operation: operation())
     }
 

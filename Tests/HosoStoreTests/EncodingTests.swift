@@ -52,8 +52,8 @@ func tupleLess(_ a: Tuple, _ b: Tuple) -> Bool {
         }
     }
 
-    /// The two encoders (``KeyEncoder``, which writes an integer's bytes in one append, and
-    /// ``KeyBytes``, byte by byte) write the same bytes for every integer width and sign.
+    /// The two encoders (``KeyEncoder`` and ``KeyBytes``, which stores an integer's bytes as one
+    /// word while the key is inline) write the same bytes for every integer width and sign.
     @Test func bothEncodersWriteTheSameIntegers() {
         var rng = SplitMix64(seed: 4242)
         var values: [Int64] = [0, 1, -1, 255, 256, -255, -256, Int64.max, Int64.min, Int64.min + 1]
@@ -66,6 +66,26 @@ func tupleLess(_ a: Tuple, _ b: Tuple) -> Bool {
             k.append(v)
             #expect(e.bytes == k.array, "\(v): \(e.bytes) ≠ \(k.array)")
             #expect((try? Tuple.decode(Array(e.bytes.dropFirst()))) == Tuple([.int(v)]), "\(v) does not round-trip")
+        }
+    }
+
+    /// An integer appended at every offset of a key, inline, at the inline limit and spilled,
+    /// gives the same bytes as ``KeyEncoder`` and a key equal to (and hashing like) the same
+    /// bytes copied in: the one-word store leaves nothing behind past the key (seed 0xB17).
+    @Test func integersAppendedAtEveryOffsetAreTheEncodersBytes() {
+        var rng = SplitMix64(seed: 0xB17)
+        for offset in 0...60 {
+            for _ in 0..<200 {
+                let v = Int64.random(in: Int64.min...Int64.max, using: &rng) >> Int64.random(in: 0...63, using: &rng)
+                let lead = (0..<offset).map { _ in UInt8.random(in: 1...255, using: &rng) }
+                var e = KeyEncoder(prefix: lead)
+                e.append(v); e.append(v &+ 1)
+                var k = KeyBytes(bytes: lead)
+                k.append(v); k.append(v &+ 1)
+                let copied = KeyBytes(bytes: e.bytes)
+                #expect(k.array == e.bytes && k == copied && k.hashValue == copied.hashValue,
+                        "\(v) at offset \(offset) (seed 0xB17): \(k.array) ≠ \(e.bytes)")
+            }
         }
     }
 

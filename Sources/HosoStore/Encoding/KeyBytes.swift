@@ -135,16 +135,28 @@ public struct KeyBytes: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// Appends an integer element (same encoding as ``KeyEncoder``).
     @inline(__always)
     public mutating func append(_ value: Int64) {
-        if value == 0 { appendByte(0x14); return }
         let magnitude = value.magnitude
         let n = (64 - magnitude.leadingZeroBitCount + 7) / 8
+        let header: UInt8
         let bits: UInt64
-        if value > 0 {
-            appendByte(UInt8(0x14 + n)); bits = magnitude
+        if value >= 0 {
+            header = UInt8(0x14 + n); bits = magnitude
         } else {
-            appendByte(UInt8(0x14 - n))
+            header = UInt8(0x14 - n)
             bits = n == 8 ? ~magnitude : ((UInt64(1) << (8 * UInt64(n))) - 1) - magnitude
         }
+        let at = count
+        if heap == nil && at + 9 <= Self.inlineCapacity {
+            // One store of the big-endian bytes: the bytes past them stay zero (as every byte
+            // past `count` is), so equality and hashing see the same key as byte by byte.
+            withUnsafeMutableBytes(of: &storage) { raw in
+                raw[at] = header
+                if n > 0 { raw.storeBytes(of: (bits << (8 * UInt64(8 - n))).bigEndian, toByteOffset: at + 1, as: UInt64.self) }
+            }
+            count = at + 1 + n
+            return
+        }
+        appendByte(header)
         var i = n - 1
         while i >= 0 { appendByte(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i)))); i -= 1 }
     }

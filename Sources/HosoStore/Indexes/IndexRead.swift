@@ -29,6 +29,8 @@ struct IndexRead {
 /// helpers; it lives only inside the closure of ``Tenant/read(_:)`` or ``Tenant/write(_:)``.
 struct RawTransaction: TransactionProtocol {
     let rawHandle: OpaquePointer
-    let environment: Environment
-    init(_ txn: borrowing some TransactionProtocol & ~Copyable) { rawHandle = txn.rawHandle; environment = txn.environment }
+    /// Not retained, like the transaction it copies (it lives inside that transaction's closure).
+    let unretainedEnvironment: Unmanaged<Environment>
+    var environment: Environment { unretainedEnvironment.takeUnretainedValue() }
+    init(_ txn: borrowing some TransactionProtocol & ~Copyable) { rawHandle = txn.rawHandle; unretainedEnvironment = txn.unretainedEnvironment }
 }

@@ -64,9 +64,11 @@ public final class Tenant: Sendable {
     public func read<T>(_ body: (borrowing TenantReader) throws -> T) throws -> T {
         let notes = readLogging.map(ReadNotes.init)
         do {
-            let result = try core.environment.read { txn in
-                let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy, notes: notes, keys: keys)
-                return try body(reader)
+            let result = try core.unretainedEnvironment._withUnsafeGuaranteedRef { env in
+                try env.read { txn in
+                    let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy, notes: notes, keys: keys)
+                    return try body(reader)
+                }
             }
             try log(notes)
             return result
@@ -89,10 +91,12 @@ public final class Tenant: Sendable {
     public func read<View: ~Copyable, T>(as view: (consuming TenantReader) -> View, _ body: (borrowing View) throws -> T) throws -> T {
         let notes = readLogging.map(ReadNotes.init)
         do {
-            let result = try core.environment.read { txn in
-                let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy, notes: notes, keys: keys)
-                let wrapped = view(reader)
-                return try body(wrapped)
+            let result = try core.unretainedEnvironment._withUnsafeGuaranteedRef { env in
+                try env.read { txn in
+                    let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy, notes: notes, keys: keys)
+                    let wrapped = view(reader)
+                    return try body(wrapped)
+                }
             }
             try log(notes)
             return result

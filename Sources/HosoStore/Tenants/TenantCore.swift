@@ -20,6 +20,9 @@ final class ResolvedType: Sendable {
 final class TenantCore: Sendable {
     let name: String
     let environment: Environment
+    /// ``environment`` without a retain, for the read path: the core holds it for its whole life
+    /// (the registry's weak reference makes every retain of an environment a slow one).
+    let unretainedEnvironment: Unmanaged<Environment>
     let store: Store
     let schema: Schema
     let meta: Database
@@ -33,6 +36,7 @@ final class TenantCore: Sendable {
 
     init(name: String, environment: Environment, schema: Schema, store: Store) throws {
         self.name = name; self.environment = environment; self.schema = schema; self.store = store
+        unretainedEnvironment = .passUnretained(environment)
         let meta = try environment.openDatabase(MetaKeys.database)
         self.meta = meta
         changeLog = try environment.openDatabase(MetaKeys.changeLog)
