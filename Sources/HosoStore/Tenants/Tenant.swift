@@ -62,17 +62,7 @@ public final class Tenant: Sendable {
     /// ```
     @discardableResult
     public func read<T>(_ body: (borrowing TenantReader) throws -> T) throws -> T {
-        let notes = readLogging.map(ReadNotes.init)
-        do {
-            let result = try core.unretainedEnvironment._withUnsafeGuaranteedRef { env in
-                try env.read { txn in
-                    let reader = TenantReader(core: core, scope: ReadScope(txn: RawTransaction(txn), session: nil), principal: principal, policy: policy, notes: notes, keys: keys)
-                    return try body(reader)
-                }
-            }
-            try log(notes)
-            return result
-        } catch { throw HosoError.wrap(error) }
+        try read(as: { $0 }, body)
     }
 
 
