@@ -109,7 +109,7 @@ import HosoStore
         let villages = Array(Set(f.persons.compactMap(\.village).filter { !$0.isEmpty })).sorted()
         let names = f.persons.prefix(50).map(\.fullName)
         func decomposed(_ s: String) -> String { s.decomposedStringWithCanonicalMapping }
-        var filtered = 0
+        var filtered = 0, countedOnBytes = 0
         for i in 0..<80 {
             let occupation = r.pick(occupations)
             let day = r.pick(["1975-01-01", "1980-06-15", "1990-01-01", "2000-12-31"])
@@ -125,12 +125,14 @@ import HosoStore
             let sql = "SELECT \(select) FROM persons WHERE \(conds.joined(separator: " AND "))\(asOf)"
             let plan = try f.plan(sql)
             if case .personsFiltered = plan.access { filtered += 1 }
+            if case .personsMatching? = plan.count { countedOnBytes += 1 }
             let executor = Executor(context: f.context)
             let fast = try executor.run(plan).rows
             let slow = try executor.run(scanned(plan)).rows
             #expect(bag(fast) == bag(slow), "\(sql)\nplan: \(plan.explain().joined(separator: "; "))")
         }
         #expect(filtered > 30, "only \(filtered) statements were decided on the stored bytes")
+        #expect(countedOnBytes > 5, "only \(countedOnBytes) counts were counted on the stored bytes")
         // A spelling with combining marks finds the files written precomposed.
         let o = occupations.first { !$0.unicodeScalars.elementsEqual(decomposed($0).unicodeScalars) }!
         let n = try Executor(context: f.context).run(try f.plan("SELECT COUNT(*) FROM persons WHERE occupation = '\(decomposed(o))'")).rows

@@ -38,6 +38,26 @@ import HosoStore
         #expect(communes?.count == 1)
     }
 
+    /// COUNT(*) alone with every conjunct decided on the stored bytes is counted on them; a
+    /// conjunct they do not decide, a group or another output sends it back to the decoded scan.
+    @Test func countsOfStoredFieldsAreCountedOnTheBytes() throws {
+        let f = try Fixture.get()
+        let sql = "SELECT COUNT(*) FROM persons WHERE occupation = 'Lái xe' AND birth_date < '1990-01-01'"
+        let p = try f.plan(sql)
+        guard case .personsMatching(let filter)? = p.count else { Issue.record("no count on the stored bytes: \(p.explain())"); return }
+        #expect(filter == PersonFilter([.occupation(["Lái xe"]), .birthDate(.less, d("1990-01-01"))]))
+        #expect(p.explain()[0].hasPrefix("COUNT by a full scan of persons, deciding"))
+        #expect(p.explain()[1] == "estimated files read: \(f.persons.count)")
+        let n = f.persons.filter { $0.occupation == "Lái xe" && ($0.birthDate.map { $0 < d("1990-01-01") } ?? false) }.count
+        #expect(try Executor(context: f.context).run(p).rows == [[.int(Int64(n))]])
+        for other in ["SELECT COUNT(*) FROM persons WHERE occupation = 'Lái xe' AND minor",
+                      "SELECT sex, COUNT(*) FROM persons WHERE occupation = 'Lái xe' GROUP BY sex",
+                      "SELECT COUNT(*) FROM persons WHERE occupation = 'Lái xe' OR sex = 'male'",
+                      "SELECT COUNT(*) FROM persons"] {
+            if case .personsMatching? = try f.plan(other).count { Issue.record("\(other): counted on the stored bytes") }
+        }
+    }
+
     @Test func rowPaths() throws {
         let f = try Fixture.get()
         #expect(try f.plan("SELECT * FROM persons WHERE id = 7").access == .personsByID([7]))

@@ -48,6 +48,9 @@ import Testing
             ("SELECT full_name, COUNT(*) FROM persons WHERE commune = \(commune) GROUP BY full_name", inCommune),
             ("SELECT DISTINCT p.full_name FROM persons p JOIN person_events e ON e.person_id = p.id WHERE e.kind = 'death'", withDeath),
             ("SELECT COUNT(*) FROM persons WHERE full_name LIKE 'zzz%'", all),
+            // Counted on the stored bytes: the birth dates of every file were compared.
+            ("SELECT COUNT(*) FROM persons WHERE birth_date < '1990-01-01' AND sex = 'male'", all),
+            ("SELECT COUNT(*) FROM persons WHERE sex = 'female' AND NOT not_present", nil),
             ("SELECT id, note FROM events WHERE kind = 'drug_case'", eventNotes),
             ("SELECT COUNT(*) FROM processing_log", nil),
         ]

@@ -72,6 +72,12 @@ import HosoDomain
         #expect(names.count == theirs.count)
         let logged = try #require(try s.admin.processingLog().last)
         #expect(logged.user == "lan" && Set(logged.personIDs) == Set(theirs.map(\.id)))
+        // A count decided on the stored bytes counts their files, and logs those it compared.
+        let cutoff = Day(year: 1990, month: 1, day: 1)!
+        let older = theirs.filter { $0.birthDate.map { $0 < cutoff } ?? false }.count
+        #expect(try Self.ints(lan, "SELECT COUNT(*) FROM persons WHERE birth_date < '1990-01-01'") == [Int64(older)])
+        let compared = try #require(try s.admin.processingLog().last)
+        #expect(compared.user == "lan" && compared.what.contains("birth_date") && Set(compared.personIDs) == Set(theirs.map(\.id)))
         // The processing log is the auditor's.
         #expect(Self.failure(lan, "SELECT * FROM processing_log")?.contains("the processing log is read by an auditor or an admin") == true)
     }
@@ -102,13 +108,15 @@ import HosoDomain
                     "SELECT commune, status, COUNT(*) FROM persons GROUP BY commune, status ORDER BY 1, 2",
                     "SELECT kind, COUNT(*) FROM events GROUP BY kind ORDER BY 1",
                     "SELECT COUNT(*) FROM persons p JOIN status_history h ON h.person_id = p.id WHERE h.status = 'addict'",
-                    "SELECT sex, COUNT(*) FROM persons GROUP BY sex ORDER BY 1"] {
+                    "SELECT sex, COUNT(*) FROM persons GROUP BY sex ORDER BY 1",
+                    "SELECT COUNT(*) FROM persons WHERE sex = 'female' AND not_present"] {
             #expect(try minh.query(sql).rows == (try admin.query(sql).rows), "\(sql)")
         }
         for (sql, column) in [("SELECT * FROM persons", "persons.birth_date, full_name, minor, national_id, occupation, permanent_village, village"),
                               ("SELECT full_name FROM persons WHERE id = 1", "persons.full_name"),
                               ("SELECT COUNT(*) FROM persons WHERE national_id LIKE '020%'", "persons.national_id"),
                               ("SELECT COUNT(*) FROM persons WHERE minor", "persons.minor"),
+                              ("SELECT COUNT(*) FROM persons WHERE birth_date < '1990-01-01' AND sex = 'male'", "persons.birth_date"),
                               ("SELECT note FROM events", "events.note"),
                               ("SELECT p.id FROM persons p JOIN person_events e ON e.person_id = p.id WHERE e.note IS NOT NULL", "person_events.note")] {
             let message = Self.failure(minh, sql)

@@ -33,7 +33,15 @@ import Testing
         _ = try s.query("SELECT commune, COUNT(*) FROM persons WHERE status = 'addict' GROUP BY commune")
         #expect(s.lastEngine == "hoso fast path")
         #expect(s.run("EXPLAIN SELECT COUNT(*) FROM persons WHERE status = 'addict';"))
-        #expect(out().contains("engine: Hoso's planner, fast path"))
+        #expect(out().contains("engine: Hoso's planner, fast path (answered from count and dated indexes, no record read)"))
+        // A count of files by their own fields is counted on the stored bytes.
+        let cutoff = Day(year: 1985, month: 1, day: 1)!
+        let older = f.persons.filter { $0.birthDate.map { $0 < cutoff } ?? false }.count
+        #expect(try s.query("SELECT COUNT(*) FROM persons WHERE birth_date < '1985-01-01'").rows == [[.int(Int64(older))]])
+        #expect(s.lastEngine == "hoso fast path" && older > 0)
+        #expect(s.run("EXPLAIN SELECT COUNT(*) FROM persons WHERE birth_date < '1985-01-01';"))
+        #expect(out().contains("COUNT by a full scan of persons, deciding"))
+        #expect(out().contains("engine: Hoso's planner, fast path (counted on the stored bytes of every file, none decoded)"))
     }
 
     /// A full scan reads the snapshot page by page (2,048 records a page): every row once.

@@ -97,12 +97,14 @@ import Testing
             let filter = FieldFilter(c)
             let expected = items.filter { Self.holds(c, $0) }.map(\.id)
             var scanned: [RecordID] = [], rejected: [RecordID] = []
-            let n = try tenant.read { txn in
+            var examined: [RecordID] = []
+            let (n, counted) = try tenant.read { txn in
                 try txn.scan(Item.self, where: filter, rejected: { rejected.append($0) }) { scanned.append($0.id); return true }
-                return try txn.count(Item.self, where: filter)
+                return (try txn.count(Item.self, where: filter), try txn.count(Item.self, where: filter) { examined += $0 })
             }
             #expect(scanned == expected, "seed \(seed) round \(round): \(filter)")
-            #expect(n == expected.count, "seed \(seed) round \(round): \(filter)")
+            #expect(n == expected.count && counted == n, "seed \(seed) round \(round): \(filter)")
+            #expect(examined == items.map(\.id), "seed \(seed) round \(round): every record examined, once, in order")
             #expect(Set(rejected).union(scanned) == Set(items.map(\.id)) && Set(rejected).isDisjoint(with: scanned), "seed \(seed) round \(round)")
             for i in items.prefix(40) {
                 let bytes = i.encoded()
@@ -127,6 +129,10 @@ import Testing
             let filter = FieldFilter(c)
             let expected = items.filter { Self.holds(c, $0) }
             #expect(try tenant.read { try $0.count(Item.self, where: filter) } == expected.count, "\(filter)")
+            // Counted in parts, the examined ids of every part, once each, in order.
+            var examined: [RecordID] = [], calls = 0
+            #expect(try tenant.read { try $0.count(Item.self, where: filter) { examined += $0; calls += 1 } } == expected.count, "\(filter)")
+            #expect(examined == items.map(\.id) && calls == min(ProcessInfo.processInfo.activeProcessorCount, 8), "\(filter): \(examined.count) ids examined in \(calls) parts")
             var paged: [RecordID] = []
             var token: Continuation? = nil
             repeat {

@@ -23,7 +23,7 @@ protocol ReadAPI: ~Copyable {
                                     _ body: (RecordID, UnsafeRawBufferPointer) throws -> Bool) throws -> Continuation?
     func scan<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter, after continuation: Continuation?, limit: Int?,
                                rejected: ((RecordID) throws -> Void)?, _ body: (R) throws -> Bool) throws -> Continuation?
-    func count<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter) throws -> Int
+    func count<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter, examined: (([RecordID]) throws -> Void)?) throws -> Int
     func ids(in index: IndexDefinition, _ range: KeyRange, after continuation: Continuation?, limit: Int?,
              _ body: (UnsafeRawBufferPointer, RecordID) throws -> Bool) throws -> Continuation?
     func records<R: StoredRecord>(_ type: R.Type, in index: IndexDefinition, _ range: KeyRange, after continuation: Continuation?,
@@ -123,7 +123,11 @@ extension TenantWriter: ReadAPI {}
                 }
                 return "\(out) \(rejected)"
             }),
-            ("count(_:R.Type,where:FieldFilter)", { r in "\(try r.count(Ledger.self, where: FieldFilter(.any([.integer(1, .equal, 1), .integer(2, .equal, 3)]))))" }),
+            ("count(_:R.Type,where:FieldFilter,examined:closure)", { r in
+                var ids: [RecordID] = []
+                let n = try r.count(Ledger.self, where: FieldFilter(.integer(1, .equal, 1))) { ids += $0 }
+                return "\(try r.count(Ledger.self, where: FieldFilter(.any([.integer(1, .equal, 1), .integer(2, .equal, 3)])), examined: nil)) \(n) \(ids)"
+            }),
             ("ids(in:IndexDefinition,_:KeyRange,after:Continuation?,limit:Int?,_:closure)", { r in
                 var out: [RecordID] = []
                 _ = try r.ids(in: Ledger.byGroup, .exactly(g1), after: nil, limit: nil) { _, id in out.append(id); return true }

@@ -80,6 +80,21 @@ public struct Executor {
 
     // MARK: Rows
 
+    /// How the plan uses personal fields: `shown`, it shows or groups by one (a read of it on
+    /// every row it yields); `compared`, its condition compares one (a read of it on every row
+    /// examined). Throws the refusal for a principal that may not read them.
+    private func personalUse(_ plan: Plan) throws -> (shown: Bool, compared: Bool) {
+        let personalColumns = PersonalReads.columns[plan.table.name.rawValue] ?? []
+        let shown = plan.outputs.contains { if case .column(let i) = $0 { return personalColumns.contains(plan.table.columns[i].name) }; return false }
+            || plan.groupBy.contains { personalColumns.contains(plan.table.columns[$0].name) }
+        let compared = plan.predicate.map { !$0.columnsUsed.filter { personalColumns.contains(plan.table.columns[$0].name) }.isEmpty } ?? false
+        var used = Set(plan.groupBy).union(plan.order.filter { !$0.isOutput }.map(\.index)).union(plan.predicate?.columnsUsed ?? [])
+        for case .column(let i) in plan.outputs { used.insert(i) }
+        if let refusal = PersonalReads.refusal(of: used.map { plan.table.columns[$0].name }, in: plan.table.name.rawValue,
+                                               allColumns: plan.table.columns.map(\.name), program: context.program) { throw refusal }
+        return (shown, compared)
+    }
+
     /// Visits the rows that satisfy the plan's condition; `body` returns false to stop.
     public func produce(_ plan: Plan, _ body: ([Value]) throws -> Bool) throws {
         let program = context.program
@@ -90,16 +105,7 @@ public struct Executor {
         }
         let province = Area.province(context.province)
         func areas(_ communes: [CommuneRef]?) -> [Area] { communes.map { $0.map { Area.commune($0) } } ?? [province] }
-        // A statement that shows or groups by a personal field is a read of it: logged.
-        let personalColumns = PersonalReads.columns[plan.table.name.rawValue] ?? []
-        let personal = plan.outputs.contains { if case .column(let i) = $0 { return personalColumns.contains(plan.table.columns[i].name) }; return false }
-            || plan.groupBy.contains { personalColumns.contains(plan.table.columns[$0].name) }
-        // A condition on a personal field reads it on every row examined.
-        let filters = plan.predicate.map { !$0.columnsUsed.filter { personalColumns.contains(plan.table.columns[$0].name) }.isEmpty } ?? false
-        var used = Set(plan.groupBy).union(plan.order.filter { !$0.isOutput }.map(\.index)).union(plan.predicate?.columnsUsed ?? [])
-        for case .column(let i) in plan.outputs { used.insert(i) }
-        if let refusal = PersonalReads.refusal(of: used.map { plan.table.columns[$0].name }, in: plan.table.name.rawValue,
-                                               allColumns: plan.table.columns.map(\.name), program: program) { throw refusal }
+        let (personal, filters) = try personalUse(plan)
         func person(_ p: Person) throws -> Bool {
             let row = builder.person(p, on: plan.asOf, placesDay: plan.placesDay)
             let passes = plan.predicate.map { $0.evaluate(row) == true } ?? true
@@ -268,6 +274,14 @@ public struct Executor {
         }
         var out: [Weighted] = []
         switch path {
+        case .personsMatching(let filter):
+            // A condition on a personal field compared it in every file examined: logged as read.
+            let (_, compared) = try personalUse(plan)
+            let reads = context.personalReads
+            let n = try program.read { q in
+                try q.countPersons(matching: filter, examined: compared ? { reads.insert(contentsOf: $0) } : nil)
+            }
+            out.append(Weighted(row: [Value](repeating: .null, count: width), count: Int64(n), sums: [:]))
         case let .personsCurrent(statuses, communes, perCommune):
             let statusColumn = table.index(of: "status")!
             for area in areas(communes, perCommune) {

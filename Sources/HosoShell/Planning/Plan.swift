@@ -53,6 +53,12 @@ public enum CountPath: Sendable, Hashable {
     /// Persons per status on a day (dated indexes `status_flow` for the province and
     /// `commune_flow` per commune: entries minus exits).
     case personsOnDay(statuses: [Status], communes: [CommuneRef]?, perCommune: Bool, day: Day)
+    /// The persons whose own fields pass the filter (every conjunct of the condition), counted
+    /// on each file's stored bytes with no file decoded, on every core
+    /// (``HosoDomain/ProgramSnapshot/countPersons(matching:examined:)``): a full scan, but no
+    /// row built. A condition on a personal field compares it in every file examined, and
+    /// those files are logged as read, as the scan that decodes them logs them.
+    case personsMatching(PersonFilter)
     /// Events per kind (dated count indexes `province_per_day` / `area_per_month`) and sums
     /// (`province_amounts_per_day` / `area_amounts_per_month`) during a range.
     case events(kinds: [CaseEvent.Kind]?, communes: [CommuneRef]?, perCommune: Bool, range: DayRange, measures: [CaseEvent.Measure])
@@ -161,6 +167,8 @@ public struct Plan: Sendable {
             switch count {
             case let .personsCurrent(statuses, c, per):
                 lines.append("COUNT from count index \(n(Person.currentCounts)) (level \(per || c != nil ? "commune" : "province"), status: \(codes(statuses)), \(communes(c))); current day \(asOf)")
+            case .personsMatching(let f):
+                lines.append("COUNT by a full scan of persons, deciding \(f) on the stored bytes (no file decoded, on every core)")
             case let .personsOnDay(statuses, c, per, day):
                 lines.append("COUNT from dated count index \(per || c != nil ? n(Person.communeFlow) : n(Person.statusFlow)): entries minus exits up to \(day) (status: \(codes(statuses)), \(per || c != nil ? "per commune" : "province level"), \(communes(c)))")
             case let .personsCurrentByPlaces(statuses, day):
@@ -185,7 +193,7 @@ public struct Plan: Sendable {
                 lines.append("COUNT from the dated count indexes of events (\(n(CaseEvent.perDay)) and its per-area companion) (kind: \(kinds.map { $0.map(\.code).joined(separator: ", ") } ?? "every kind"), \(per || c != nil ? "per commune" : "province level"), \(communes(c)), days \(Predicate.rangeText(range)))")
                 if !measures.isEmpty { lines.append("SUM from the dated sum indexes of events (\(n(CaseEvent.amountsPerDay)) and its per-area companion) (\(measures.map { "\($0)" }.joined(separator: ", ")))") }
             }
-            lines.append("estimated index keys: \(estimate)")
+            if case .personsMatching = count { lines.append("estimated files read: \(estimate)") } else { lines.append("estimated index keys: \(estimate)") }
         } else {
             switch access {
             case .personsByID(let ids): lines.append("GET person by id (\(ids.count) id\(ids.count == 1 ? "" : "s"))")

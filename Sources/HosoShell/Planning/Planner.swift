@@ -316,6 +316,11 @@ public struct Planner {
             let stored = Planner.storedConditions(conjuncts, in: plan.table)
             plan.access = stored.isEmpty ? .personsScan : .personsFiltered(PersonFilter(stored))
             plan.estimate = try program.read { try $0.storedPersonCount() }
+            // COUNT(*) alone, every conjunct decided on the stored bytes: counted on them, no file decoded.
+            if counting, plan.aggregates, plan.groupBy.isEmpty, !stored.isEmpty, stored.count == conjuncts.count,
+               plan.outputs.allSatisfy({ $0 == .count }) {
+                plan.count = .personsMatching(PersonFilter(stored))
+            }
         case .events:
             // The amounts the sum indexes keep are the columns named by their measures' codes.
             let measures: [CaseEvent.Measure] = plan.outputs.compactMap {

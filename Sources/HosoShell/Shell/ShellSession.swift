@@ -312,8 +312,12 @@ public final class ShellSession {
             }
             guard case .explain = statement else { return try execute(statement) }
             var result = try execute(statement) ?? ResultSet(columns: [], rows: [])
-            let engine = plan?.count != nil ? "engine: Hoso's planner, fast path (answered from count and dated indexes, no record read)"
-                                            : "engine: Hoso's planner (one index scan; SQLite answers what it does not read)"
+            let engine: String
+            switch plan?.count {
+            case .personsMatching?: engine = "engine: Hoso's planner, fast path (counted on the stored bytes of every file, none decoded)"
+            case .some: engine = "engine: Hoso's planner, fast path (answered from count and dated indexes, no record read)"
+            case nil: engine = "engine: Hoso's planner (one index scan; SQLite answers what it does not read)"
+            }
             result.lines = (result.lines ?? []) + [engine]
             return result
         }

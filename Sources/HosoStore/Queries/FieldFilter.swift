@@ -2,7 +2,7 @@
 /// record: the fields it names are found by their numbers (``RecordWriter``'s layout) and
 /// compared there, so a scan that keeps one record in twenty decodes only that one
 /// (``TenantReader/scan(_:where:after:limit:_:)``) or none at all
-/// (``TenantReader/count(_:where:)``).
+/// (``TenantReader/count(_:where:examined:)``).
 ///
 /// Conditions name top-level fields that a record writes at most once (not repeated fields,
 /// not fields inside nested messages). A field left out of the stored bytes (a default value,
@@ -102,7 +102,7 @@ public struct FieldFilter: Sendable, Hashable, CustomStringConvertible {
     /// Whether the record stored as `bytes` (a version byte, then fields) satisfies the
     /// condition. A malformed record is an error, as its decoding would be. Each call sets up
     /// its own scratch space; ``TenantReader/scan(_:where:after:limit:rejected:_:)`` and
-    /// ``TenantReader/count(_:where:)`` set it up once per thread instead.
+    /// ``TenantReader/count(_:where:examined:)`` set it up once per thread instead.
     ///
     /// ```swift
     /// var w = RecordWriter(formatVersion: 1)

@@ -31,25 +31,40 @@ extension TenantReader {
     /// id range in a read transaction of its own, used only when it sees the very snapshot
     /// this one does (else the count runs here, on one core).
     ///
+    /// `examined`, when given, is handed the ids of every record the filter was decided on
+    /// (under a ``RecordGate``, those the gate let it see), in ascending order, in a few
+    /// arrays, after the count is done: a caller that logs whose fields it compared.
+    ///
     /// ```swift
     /// let n = try txn.count(Note.self, where: FieldFilter(.not(.text(2, oneOf: ["todo"]))))
     /// print(n)   // 2
+    /// var seen: [RecordID] = []
+    /// _ = try txn.count(Note.self, where: FieldFilter(.text(1, oneOf: ["ana"]))) { seen += $0 }
+    /// print(seen.count)   // 3
     /// ```
-    public func count<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter) throws -> Int {
+    public func count<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter,
+                                       examined: (([RecordID]) throws -> Void)? = nil) throws -> Int {
         let t = try core.type(R.schema.name)
         let total = try txn.statistics(t.records).entries
+        let collects = examined != nil
+        // One part, here: its examined ids handed on when it is done.
+        func here() throws -> Int {
+            let (n, ids) = try countPart(R.self, filter, from: nil, before: nil, collecting: collects)
+            if let examined, !ids.isEmpty { try examined(ids) }
+            return n
+        }
         let parts = scope.session == nil && total >= Self.parallelCountMinimum ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
-        guard parts > 1 else { return try countPart(R.self, filter, from: nil, before: nil) }
+        guard parts > 1 else { return try here() }
         let cursor = try txn.cursor(t.records)
         guard let first = try cursor.first().map({ FixedWidth.uint64($0.key) }),
               let last = try cursor.last().map({ FixedWidth.uint64($0.key) }), last > first else {
-            return try countPart(R.self, filter, from: nil, before: nil)
+            return try here()
         }
         let step = (last - first) / UInt64(parts) + 1
         let bounds = (0...parts).map { k in k == parts ? nil : first &+ step &* UInt64(k) as RecordID? }
         let snapshot = txn.snapshotID
         let core = self.core, principal = self.principal, policy = self.policy, notes = self.notes, keys = self.keys
-        let counts = Mutex<[Int?]>(Array(repeating: nil, count: parts))
+        let counts = Mutex<[(n: Int, ids: [RecordID])?]>(Array(repeating: nil, count: parts))
         let failure = Mutex<(any Error)?>(nil)
         DispatchQueue.concurrentPerform(iterations: parts) { k in
             do {
@@ -58,8 +73,8 @@ extension TenantReader {
                     guard raw.snapshotID == snapshot else { return }
                     let reader = TenantReader(core: core, scope: ReadScope(txn: raw, session: nil), principal: principal, policy: policy,
                                               notes: notes, keys: keys)
-                    let n = try reader.countPart(R.self, filter, from: bounds[k], before: bounds[k + 1])
-                    counts.withLock { $0[k] = n }
+                    let part = try reader.countPart(R.self, filter, from: bounds[k], before: bounds[k + 1], collecting: collects)
+                    counts.withLock { $0[k] = part }
                 }
             } catch {
                 failure.withLock { if $0 == nil { $0 = error } }
@@ -67,25 +82,30 @@ extension TenantReader {
         }
         if let error = failure.withLock({ $0 }) { throw error }
         let done = counts.withLock { $0 }
-        if done.allSatisfy({ $0 != nil }) { return done.reduce(0) { $0 + $1! } }
         // A write committed between this snapshot and a part's: count here, on this snapshot.
-        return try countPart(R.self, filter, from: nil, before: nil)
+        guard done.allSatisfy({ $0 != nil }) else { return try here() }
+        if let examined { for part in done where !part!.ids.isEmpty { try examined(part!.ids) } }
+        return done.reduce(0) { $0 + $1!.n }
     }
 
     /// Below this many records a count runs on one core (starting threads costs more).
     static var parallelCountMinimum: Int { 20_000 }
 
-    /// The records with ids in `[start, bound)` satisfying `filter`.
-    private func countPart<R: StoredRecord>(_ type: R.Type, _ filter: FieldFilter, from start: RecordID?, before bound: RecordID?) throws -> Int {
+    /// The records with ids in `[start, bound)` satisfying `filter`, and, `collecting`, the ids
+    /// of those examined.
+    private func countPart<R: StoredRecord>(_ type: R.Type, _ filter: FieldFilter, from start: RecordID?, before bound: RecordID?,
+                                            collecting: Bool) throws -> (n: Int, ids: [RecordID]) {
         let matcher = FieldFilter.Matcher(filter)
         var n = 0
+        var ids: [RecordID] = []
         let logged = notes != nil
         _ = try gatedScan(type, after: nil, limit: nil, from: start, before: bound) { id, bytes in
             if logged { try note(R.self, id: id, bytes) }
+            if collecting { ids.append(id) }
             if try Self.decide(matcher, R.self, id: id, bytes) { n += 1 }
             return true
         }
-        return n
+        return (n, ids)
     }
 
     /// The filter's decision on a record, its errors naming the record.

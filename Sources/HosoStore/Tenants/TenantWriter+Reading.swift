@@ -83,10 +83,11 @@ extension TenantWriter {
         try reader.scan(type, where: filter, after: continuation, limit: limit, rejected: rejected, body)
     }
 
-    /// ``TenantReader/count(_:where:)`` inside the write (on one core: a write's reader sees its
-    /// own changes, which no other transaction does).
-    public func count<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter) throws -> Int {
-        try reader.count(type, where: filter)
+    /// ``TenantReader/count(_:where:examined:)`` inside the write (on one core: a write's reader
+    /// sees its own changes, which no other transaction does).
+    public func count<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter,
+                                       examined: (([RecordID]) throws -> Void)? = nil) throws -> Int {
+        try reader.count(type, where: filter, examined: examined)
     }
 
     // MARK: Value and unique indexes

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 160 examples compiled, 145 of them run, 150 printed lines checked.
+// 160 examples compiled, 145 of them run, 151 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -961,6 +961,10 @@ private func example_Tenants_TenantReader_Filtered_2(txn: borrowing TenantReader
     let n = try txn.count(Note.self, where: FieldFilter(.not(.text(2, oneOf: ["todo"]))))
     print(n)   // 2
     DocOutput.expect("2", from: "print(n)")
+    var seen: [RecordID] = []
+    _ = try txn.count(Note.self, where: FieldFilter(.text(1, oneOf: ["ana"]))) { seen += $0 }
+    print(seen.count)   // 3
+    DocOutput.expect("3", from: "print(seen.count)")
 }
 
 // Sources/HosoStore/Tenants/TenantReader+Indexes.swift, example 1
@@ -1928,7 +1932,7 @@ private func example_Time_DayRange_12() throws {
     }
 
     @Test("Tenants/TenantReader+Filtered.swift, example 2") func tenants_TenantReader_Filtered_2() throws {
-        try DocOutput.run(checks: 1) { c in try c.tenant.read { txn in try example_Tenants_TenantReader_Filtered_2(txn: txn) } }
+        try DocOutput.run(checks: 2) { c in try c.tenant.read { txn in try example_Tenants_TenantReader_Filtered_2(txn: txn) } }
     }
 
     @Test("Tenants/TenantReader+Indexes.swift, example 1") func tenants_TenantReader_Indexes_1() throws {
