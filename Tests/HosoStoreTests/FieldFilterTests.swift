@@ -146,6 +146,112 @@ import Testing
         #expect(both > items.filter { $0.tag.unicodeScalars.elementsEqual("L\u{00E1}i xe".unicodeScalars) }.count)
     }
 
+    /// A whole scan of enough records decodes on every core: what it hands out (records that
+    /// pass, ids turned away, in one id order), where it stops and the continuation it returns
+    /// equal a brute force over the records, and a scan of a snapshot that a write has left
+    /// behind (every part's transaction sees the write) still hands out that snapshot.
+    @Test func aWholeScanDecodesOnEveryCoreAsOneCoreWould() throws {
+        var rng = SplitMix64(seed: 22)
+        let store = try temporaryStore(name: "scanLarge")
+        let tenant = try store.createTenant(TenantInfo(name: "f"), schema: Self.schema)
+        // Ids with gaps: the slices are cut by id, not by position.
+        let items = (1...(TenantReader.parallelScanMinimum + 3_917)).map { Self.item(RecordID($0 * 3 + Int.random(in: 0..<3, using: &rng)), &rng) }
+        _ = try tenant.bulkLoad(items, batchSize: 10_000)
+        let cores = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        #expect(try tenant.read { try $0.parallelScanParts(Item.self) } == (cores > 1 ? cores : nil))
+        #expect(try tenant.write { try $0.reader.parallelScanParts(Item.self) } == nil, "a scan inside a write decodes on one core")
+
+        enum Seen: Equatable { case passed(Item), turnedAway(RecordID) }
+        let conditions: [FieldFilter.Condition] = [
+            .text(2, oneOf: ["L\u{00E1}i xe"]), .all([.integer(4, .less, 20), .not(.present(3))]), .any([]), .all([]),
+        ]
+        for c in conditions {
+            let filter = FieldFilter(c)
+            let expected = items.map { Self.holds(c, $0) ? Seen.passed($0) : .turnedAway($0.id) }
+            var seen: [Seen] = []
+            let token = try tenant.read { txn in
+                try txn.scan(Item.self, where: filter, rejected: { seen.append(.turnedAway($0)) }) { seen.append(.passed($0)); return true }
+            }
+            let same = seen == expected
+            #expect(token == nil && same, "\(filter): \(Self.firstDifference(seen, expected))")
+            // Stopped at a record that passes: the continuation names it, and the scan resumes after it.
+            let passing = items.filter { Self.holds(c, $0) }
+            for stopAt in [0, passing.count / 2, passing.count - 1] where passing.indices.contains(stopAt) && c != conditions[3] {
+                var handed: [RecordID] = []
+                let stopped = try tenant.read { txn in
+                    try txn.scan(Item.self, where: filter) { handed.append($0.id); return handed.count <= stopAt }
+                }
+                #expect(handed == passing[...stopAt].map(\.id), "\(filter) stopped at \(stopAt)")
+                #expect(stopped != nil, "\(filter) stopped at \(stopAt)")
+                var rest: [RecordID] = []
+                _ = try tenant.read { txn in try txn.scan(Item.self, where: filter, after: stopped) { rest.append($0.id); return true } }
+                #expect(handed + rest == passing.map(\.id), "\(filter) resumed after \(stopAt)")
+            }
+        }
+        // Under a gate the parts see what it shows: the records it admits, as its view has them.
+        struct NonNegativeGroups: RecordGate {
+            func admits(_ record: any StoredRecord) -> Bool { ((record as? Item)?.group ?? -1) >= 0 }
+            func view<R: StoredRecord>(_ record: R) -> R {
+                guard var item = record as? Item else { return record }
+                item.note = ""
+                return item as? R ?? record
+            }
+            var withholdsFields: Bool { true }
+            func access(to index: IndexDefinition, key: Tuple) -> IndexKeyAccess { .byRecord }
+        }
+        struct Gated: AccessPolicy {
+            func authorize(_ operation: AccessOperation, by principal: Principal) throws(HosoError) {}
+            func gate(for recordType: String, by principal: Principal) throws(HosoError) -> (any RecordGate)? { NonNegativeGroups() }
+        }
+        let gated = tenant.acting(as: Principal(name: "reader", role: "reader"), policy: Gated())
+        let shown = items.filter { $0.group >= 0 }.map { var i = $0; i.note = ""; return i }
+        for c in [conditions[1], .text(7, oneOf: ["", "n1"]), .text(7, oneOf: ["n1"])] {
+            let filter = FieldFilter(c)
+            var seen: [Seen] = []
+            _ = try gated.read { txn in
+                try txn.scan(Item.self, where: filter, rejected: { seen.append(.turnedAway($0)) }) { seen.append(.passed($0)); return true }
+            }
+            let expected = shown.map { Self.holds(c, $0) ? Seen.passed($0) : .turnedAway($0.id) }
+            let same = seen == expected
+            #expect(same, "gated \(filter): \(Self.firstDifference(seen, expected))")
+        }
+
+        // Every record, decoded on every core.
+        var all: [Item] = []
+        #expect(try tenant.read { txn in try txn.scan(Item.self) { all.append($0); return true } } == nil)
+        let allSame = all == items
+        #expect(allSame, "\(Self.firstDifference(all, items))")
+
+        // A write lands after this snapshot began: every part's transaction sees it, so every
+        // slice is decoded here, on this snapshot, and the scan hands out the records as they were.
+        let changed = items[items.count / 3], removed = items[items.count / 2]
+        var during: [Item] = []
+        try tenant.read { txn in
+            let writer = Thread {
+                try? tenant.write { w in
+                    var c = changed
+                    c.tag = "changed"
+                    try w.update(c)
+                    _ = try w.delete(Item.self, id: removed.id)
+                }
+            }
+            writer.start()
+            while !writer.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+            _ = try txn.scan(Item.self) { during.append($0); return true }
+        }
+        let duringSame = during == items
+        #expect(duringSame, "the scan of the snapshot before the write: \(Self.firstDifference(during, items))")
+        var after: [Item] = []
+        _ = try tenant.read { txn in try txn.scan(Item.self) { after.append($0); return true } }
+        #expect(after.count == items.count - 1 && after.contains { $0.id == changed.id && $0.tag == "changed" } && !after.contains { $0.id == removed.id })
+    }
+
+    /// Where two sequences first differ, for a failure message that does not print them whole.
+    static func firstDifference<T: Equatable>(_ a: [T], _ b: [T]) -> String {
+        guard let i = (0..<min(a.count, b.count)).first(where: { a[$0] != b[$0] }) ?? (a.count == b.count ? nil : min(a.count, b.count)) else { return "equal" }
+        return "\(a.count) against \(b.count) expected; first difference at \(i): \(i < a.count ? "\(a[i])" : "nothing") against \(i < b.count ? "\(b[i])" : "nothing")"
+    }
+
     @Test func aMalformedRecordIsAnErrorNamingIt() throws {
         let filter = FieldFilter(.integer(4, .less, 3))
         var w = RecordWriter(formatVersion: 1)

@@ -16,9 +16,17 @@ extension TenantReader {
     /// try txn.scan(Note.self, where: FieldFilter(.text(1, oneOf: ["ana"]))) { slugs.append($0.slug); return true }
     /// print(slugs)   // ["welcome", "agenda"]
     /// ```
+    ///
+    /// A whole scan (no continuation, no limit) of many records in a read-only snapshot, by a
+    /// handle that does not log its reads, decides and decodes on every core, about a thousand
+    /// records per core at a time, and hands them out here in id order (see
+    /// ``scan(_:after:limit:_:)``).
     @discardableResult
     public func scan<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter, after continuation: Continuation? = nil, limit: Int? = nil,
                                       rejected: ((RecordID) throws -> Void)? = nil, _ body: (R) throws -> Bool) throws -> Continuation? {
+        if continuation == nil, limit == nil, let parts = try parallelScanParts(R.self) {
+            return try parallelScan(R.self, filter, parts: parts, rejected: rejected, body)
+        }
         let matcher = FieldFilter.Matcher(filter)
         return try scanBytes(type, after: continuation, limit: limit) { id, bytes in
             guard try Self.decide(matcher, R.self, id: id, bytes) else { try rejected?(id); return true }
@@ -106,6 +114,121 @@ extension TenantReader {
             return true
         }
         return (n, ids)
+    }
+
+    // MARK: Scans decoded on every core
+
+    /// Below this many records a scan decodes on one core (starting threads costs more).
+    static var parallelScanMinimum: Int { 20_000 }
+    /// About how many records one part of a parallel scan decodes before they are handed out:
+    /// what a scan holds in memory is this many records per core.
+    static var parallelScanSlice: Int { 1_024 }
+
+    /// The parts a whole scan of `type` decodes in at once, or nil when it decodes here: inside
+    /// a write (the snapshot is the writer's own), for a handle that logs its reads (the log
+    /// must name exactly the records examined before `body` stopped), on one core, or for few
+    /// records.
+    func parallelScanParts<R: StoredRecord>(_ type: R.Type) throws -> Int? {
+        let cores = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        guard scope.session == nil, notes == nil, cores > 1 else { return nil }
+        let t = try core.type(R.schema.name)
+        return try txn.statistics(t.records).entries >= Self.parallelScanMinimum ? cores : nil
+    }
+
+    /// One slice of a parallel scan: the ids of the records examined, in id order, whether each
+    /// passed the filter, the records that passed, decoded, and the error that ended the slice
+    /// early (a record that does not decode), after the records before it. (Plain arrays, no
+    /// optional records or tuples: the generic code stays off the runtime's type caches.)
+    struct ScanSlice<R: StoredRecord>: Sendable {
+        var ids: [RecordID] = []
+        var passed: [Bool] = []
+        var records: [R] = []
+        var error: (any Error)? = nil
+    }
+
+    /// Decides and decodes the records with ids in `[start, bound)` as ``scan(_:where:after:limit:rejected:_:)``
+    /// would (through the gate), keeping them for the caller.
+    func scanSlice<R: StoredRecord>(_ type: R.Type, _ filter: FieldFilter?, from start: RecordID, before bound: RecordID?) -> ScanSlice<R> {
+        var slice = ScanSlice<R>()
+        slice.ids.reserveCapacity(Self.parallelScanSlice + Self.parallelScanSlice / 4)
+        slice.passed.reserveCapacity(Self.parallelScanSlice + Self.parallelScanSlice / 4)
+        let matcher = filter.map(FieldFilter.Matcher.init)
+        do {
+            _ = try gatedScan(type, after: nil, limit: nil, from: start, before: bound) { id, bytes in
+                let passes = try matcher.map { try Self.decide($0, R.self, id: id, bytes) } ?? true
+                if passes { slice.records.append(try R.decode(id: id, bytes)) }
+                slice.ids.append(id)
+                slice.passed.append(passes)
+                return true
+            }
+        } catch {
+            slice.error = error
+        }
+        return slice
+    }
+
+    /// A whole scan decided and decoded on `parts` cores: the id range is cut into slices of
+    /// about ``parallelScanSlice`` records, and each round decodes `parts` of them at once,
+    /// each in a read transaction of its own that must see this snapshot (a slice whose
+    /// transaction sees a later one is decoded here, on this one), then hands their records
+    /// out here, in id order, before the next round starts. `rejected`, `body`, the
+    /// continuation when `body` stops and an error at a record come exactly as one core gives
+    /// them.
+    func parallelScan<R: StoredRecord>(_ type: R.Type, _ filter: FieldFilter?, parts: Int, rejected: ((RecordID) throws -> Void)?,
+                                       _ body: (R) throws -> Bool) throws -> Continuation? {
+        let t = try core.type(R.schema.name)
+        let query = Continuation.Query(scope: "\(t.schema.name).records", range: .all)
+        let total = try txn.statistics(t.records).entries
+        let cursor = try txn.cursor(t.records)
+        guard let first = try cursor.first().map({ FixedWidth.uint64($0.key) }),
+              let last = try cursor.last().map({ FixedWidth.uint64($0.key) }) else { return nil }
+        let sliceCount = max(parts, (total + Self.parallelScanSlice - 1) / Self.parallelScanSlice)
+        // Slice s starts at first + (last − first) · s / sliceCount (no overflow, whatever the ids);
+        // the last one has no bound.
+        let starts: [RecordID] = (0..<sliceCount).map { s in
+            first + UInt64(sliceCount).dividingFullWidth((last - first).multipliedFullWidth(by: UInt64(s))).quotient
+        }
+        let bounds: [RecordID?] = (0..<sliceCount).map { $0 + 1 == sliceCount ? nil : starts[$0 + 1] }
+        let snapshot = txn.snapshotID
+        let core = self.core, principal = self.principal, policy = self.policy, keys = self.keys
+        // The slices handed out last round: each part frees its own next round, beside the
+        // decoding, so that the thread handing records out does not also free them all.
+        let spent = Mutex<[ScanSlice<R>?]>(Array(repeating: nil, count: parts))
+        var next = 0
+        while next < sliceCount {
+            let round = min(parts, sliceCount - next), base = next
+            let done = Mutex<[ScanSlice<R>?]>(Array(repeating: nil, count: round))
+            DispatchQueue.concurrentPerform(iterations: round) { k in
+                let old = spent.withLock { $0[k].take() }
+                _ = consume old
+                // A transaction that cannot start, or sees another snapshot, leaves the slice to this one.
+                try? core.environment.read { other in
+                    let raw = RawTransaction(other)
+                    guard raw.snapshotID == snapshot else { return }
+                    let reader = TenantReader(core: core, scope: ReadScope(txn: raw, session: nil), principal: principal, policy: policy,
+                                              notes: nil, keys: keys)
+                    let slice = reader.scanSlice(R.self, filter, from: starts[base + k], before: bounds[base + k])
+                    done.withLock { $0[k] = slice }
+                }
+            }
+            let decoded = done.withLock { slices in
+                defer { slices = [] }
+                return slices
+            }
+            for k in decoded.indices {
+                let slice = decoded[k] ?? scanSlice(R.self, filter, from: starts[base + k], before: bounds[base + k])
+                var r = 0
+                for j in slice.ids.indices {
+                    guard slice.passed[j] else { try rejected?(slice.ids[j]); continue }
+                    if try !body(slice.records[r]) { return Continuation(query, key: [], id: slice.ids[j]) }
+                    r += 1
+                }
+                if let error = slice.error { throw error }
+                spent.withLock { $0[k] = slice }
+            }
+            next += round
+        }
+        return nil
     }
 
     /// The filter's decision on a record, its errors naming the record.
