@@ -24,8 +24,8 @@ extension TenantReader {
     @discardableResult
     public func scan<R: StoredRecord>(_ type: R.Type, where filter: FieldFilter, after continuation: Continuation? = nil, limit: Int? = nil,
                                       rejected: ((RecordID) throws -> Void)? = nil, _ body: (R) throws -> Bool) throws -> Continuation? {
-        if continuation == nil, limit == nil, let parts = try parallelScanParts(R.self) {
-            return try parallelScan(R.self, filter, parts: parts, rejected: rejected, body)
+        if continuation == nil, limit == nil, let (parts, records) = try parallelScanParts(R.self) {
+            return try parallelScan(R.self, filter, parts: parts, records: records, rejected: rejected, body)
         }
         let matcher = FieldFilter.Matcher(filter)
         return try scanBytes(type, after: continuation, limit: limit) { id, bytes in
@@ -70,20 +70,13 @@ extension TenantReader {
         }
         let step = (last - first) / UInt64(parts) + 1
         let bounds = (0...parts).map { k in k == parts ? nil : first &+ step &* UInt64(k) as RecordID? }
-        let snapshot = txn.snapshotID
-        let core = self.core, principal = self.principal, policy = self.policy, notes = self.notes, keys = self.keys
+        let snapshot = self.snapshot
         let counts = Mutex<[(n: Int, ids: [RecordID])?]>(Array(repeating: nil, count: parts))
         let failure = Mutex<(any Error)?>(nil)
         DispatchQueue.concurrentPerform(iterations: parts) { k in
             do {
-                try core.environment.read { other in
-                    let raw = RawTransaction(other)
-                    guard raw.snapshotID == snapshot else { return }
-                    let reader = TenantReader(core: core, scope: ReadScope(txn: raw, session: nil), principal: principal, policy: policy,
-                                              notes: notes, keys: keys)
-                    let part = try reader.countPart(R.self, filter, from: bounds[k], before: bounds[k + 1], collecting: collects)
-                    counts.withLock { $0[k] = part }
-                }
+                let part = try snapshot.read { try $0.countPart(R.self, filter, from: bounds[k], before: bounds[k + 1], collecting: collects) }
+                if let part { counts.withLock { $0[k] = part } }
             } catch {
                 failure.withLock { if $0 == nil { $0 = error } }
             }
@@ -98,6 +91,31 @@ extension TenantReader {
 
     /// Below this many records a count runs on one core (starting threads costs more).
     static var parallelCountMinimum: Int { 20_000 }
+
+    /// This reader's snapshot as a part of a parallel read opens it on another thread.
+    var snapshot: Snapshot { Snapshot(core: core, principal: principal, policy: policy, notes: notes, keys: keys, id: txn.snapshotID) }
+
+    /// What a part of a parallel read needs for a reader of its own on the snapshot of the
+    /// reader that started it (a ``TenantReader`` itself cannot be copied to another thread).
+    struct Snapshot: Sendable {
+        let core: TenantCore
+        let principal: Principal
+        let policy: any AccessPolicy
+        let notes: ReadNotes?
+        let keys: Keyring?
+        let id: Int
+
+        /// Runs `body` with a reader in a read transaction of its own, when that transaction
+        /// sees this snapshot; nil when it sees a later one (a write committed since).
+        func read<T>(_ body: (borrowing TenantReader) throws -> T) throws -> T? {
+            try core.environment.read { other -> T? in
+                let raw = RawTransaction(other)
+                guard raw.snapshotID == id else { return nil }
+                return try body(TenantReader(core: core, scope: ReadScope(txn: raw, session: nil), principal: principal, policy: policy,
+                                             notes: notes, keys: keys))
+            }
+        }
+    }
 
     /// The records with ids in `[start, bound)` satisfying `filter`, and, `collecting`, the ids
     /// of those examined.
@@ -124,15 +142,15 @@ extension TenantReader {
     /// what a scan holds in memory is this many records per core.
     static var parallelScanSlice: Int { 1_024 }
 
-    /// The parts a whole scan of `type` decodes in at once, or nil when it decodes here: inside
-    /// a write (the snapshot is the writer's own), for a handle that logs its reads (the log
-    /// must name exactly the records examined before `body` stopped), on one core, or for few
-    /// records.
-    func parallelScanParts<R: StoredRecord>(_ type: R.Type) throws -> Int? {
+    /// The parts a whole scan of `type` decodes in at once (with the records stored), or nil
+    /// when it decodes here: inside a write (the snapshot is the writer's own), for a handle
+    /// that logs its reads (the log must name exactly the records examined before `body`
+    /// stopped), on one core, or for few records.
+    func parallelScanParts<R: StoredRecord>(_ type: R.Type) throws -> (parts: Int, records: Int)? {
         let cores = min(ProcessInfo.processInfo.activeProcessorCount, 8)
         guard scope.session == nil, notes == nil, cores > 1 else { return nil }
-        let t = try core.type(R.schema.name)
-        return try txn.statistics(t.records).entries >= Self.parallelScanMinimum ? cores : nil
+        let records = try txn.statistics(try core.type(R.schema.name).records).entries
+        return records >= Self.parallelScanMinimum ? (cores, records) : nil
     }
 
     /// One slice of a parallel scan: the ids of the records examined, in id order, whether each
@@ -174,11 +192,10 @@ extension TenantReader {
     /// out here, in id order, before the next round starts. `rejected`, `body`, the
     /// continuation when `body` stops and an error at a record come exactly as one core gives
     /// them.
-    func parallelScan<R: StoredRecord>(_ type: R.Type, _ filter: FieldFilter?, parts: Int, rejected: ((RecordID) throws -> Void)?,
-                                       _ body: (R) throws -> Bool) throws -> Continuation? {
+    func parallelScan<R: StoredRecord>(_ type: R.Type, _ filter: FieldFilter?, parts: Int, records total: Int,
+                                       rejected: ((RecordID) throws -> Void)?, _ body: (R) throws -> Bool) throws -> Continuation? {
         let t = try core.type(R.schema.name)
         let query = Continuation.Query(scope: "\(t.schema.name).records", range: .all)
-        let total = try txn.statistics(t.records).entries
         let cursor = try txn.cursor(t.records)
         guard let first = try cursor.first().map({ FixedWidth.uint64($0.key) }),
               let last = try cursor.last().map({ FixedWidth.uint64($0.key) }) else { return nil }
@@ -189,8 +206,7 @@ extension TenantReader {
             first + UInt64(sliceCount).dividingFullWidth((last - first).multipliedFullWidth(by: UInt64(s))).quotient
         }
         let bounds: [RecordID?] = (0..<sliceCount).map { $0 + 1 == sliceCount ? nil : starts[$0 + 1] }
-        let snapshot = txn.snapshotID
-        let core = self.core, principal = self.principal, policy = self.policy, keys = self.keys
+        let snapshot = self.snapshot
         // The slices handed out last round: each part frees its own next round, beside the
         // decoding, so that the thread handing records out does not also free them all.
         let spent = Mutex<[ScanSlice<R>?]>(Array(repeating: nil, count: parts))
@@ -199,15 +215,9 @@ extension TenantReader {
             let round = min(parts, sliceCount - next), base = next
             let done = Mutex<[ScanSlice<R>?]>(Array(repeating: nil, count: round))
             DispatchQueue.concurrentPerform(iterations: round) { k in
-                let old = spent.withLock { $0[k].take() }
-                _ = consume old
+                _ = spent.withLock { $0[k].take() }   // freed here, outside the lock
                 // A transaction that cannot start, or sees another snapshot, leaves the slice to this one.
-                try? core.environment.read { other in
-                    let raw = RawTransaction(other)
-                    guard raw.snapshotID == snapshot else { return }
-                    let reader = TenantReader(core: core, scope: ReadScope(txn: raw, session: nil), principal: principal, policy: policy,
-                                              notes: nil, keys: keys)
-                    let slice = reader.scanSlice(R.self, filter, from: starts[base + k], before: bounds[base + k])
+                if let slice = try? snapshot.read({ $0.scanSlice(R.self, filter, from: starts[base + k], before: bounds[base + k]) }) {
                     done.withLock { $0[k] = slice }
                 }
             }

@@ -262,8 +262,8 @@ public struct TenantReader: ~Copyable {
     @discardableResult
     public func scan<R: StoredRecord>(_ type: R.Type, after continuation: Continuation? = nil, limit: Int? = nil,
                                       _ body: (R) throws -> Bool) throws -> Continuation? {
-        if continuation == nil, limit == nil, let parts = try parallelScanParts(R.self) {
-            return try parallelScan(R.self, nil, parts: parts, rejected: nil, body)
+        if continuation == nil, limit == nil, let (parts, records) = try parallelScanParts(R.self) {
+            return try parallelScan(R.self, nil, parts: parts, records: records, rejected: nil, body)
         }
         return try scanBytes(type, after: continuation, limit: limit) { id, bytes in try body(try R.decode(id: id, bytes)) }
     }
