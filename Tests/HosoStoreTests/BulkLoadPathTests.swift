@@ -10,11 +10,12 @@ import Testing
     static let schema = Schema([Ledger.schema, Tally.schema])
     static let base = Day(year: 2024, month: 11, day: 20)!.rawValue
 
+    /// A ledger; every fifth code is longer than the 24 bytes a bulk run's sort compares in words.
     static func ledger(_ id: Int, _ rng: inout SplitMix64) -> Ledger {
         let start = base + Int32(rng.next() % 500)
         let end: Int32? = rng.next() % 3 == 0 ? nil : start + Int32(1 + rng.next() % 200)
         return Ledger(id: RecordID(id), group: Int64(rng.next() % 7), kind: Int64(rng.next() % 5),
-                      code: rng.next() % 4 == 0 ? nil : "c\(id)", start: start, end: end, amount: Int64(rng.next() % 9) - 2)
+                      code: rng.next() % 4 == 0 ? nil : id % 5 == 0 ? "a code longer than twenty-four bytes, \(id)" : "c\(id)", start: start, end: end, amount: Int64(rng.next() % 9) - 2)
     }
 
     static func tally(_ id: Int, _ rng: inout SplitMix64) -> Tally {

@@ -94,35 +94,40 @@ extension WriteSession {
     }
 
     /// Runs `records` (the appends of the batch's records), then loads `batch` into every index
-    /// of `t`. The maintainers that only count (``PendingCountLoading``) load on a second core
-    /// into pending counts of their own, expanded there into the buckets they keep, while this
-    /// thread, the transaction's, does the writes; their counts are merged when both are done,
-    /// and written at flush like any other. A failure on either side fails the batch.
+    /// of `t`. What touches no database is done on every core, beside the records' writes: the
+    /// maintainers that only count (``PendingCountLoading``) load into pending counts of their
+    /// own, expanded there into the buckets they keep, and the maintainers that write sorted runs
+    /// (``RunLoading``) build and sort them. This thread, the transaction's, writes the records,
+    /// joins that work when they are written, then writes the runs and the counts (already in
+    /// write order). A failure on either side fails the batch.
     private func loadIndexes(_ t: ResolvedType, _ batch: LoadBatch, after records: () throws -> Void) throws {
         let counting = t.maintainers.compactMap { $0 as? any PendingCountLoading }
-        guard !counting.isEmpty, batch.ids.count >= Self.parallelLoadThreshold,
+        let sorting = t.maintainers.compactMap { $0 as? any RunLoading }
+        guard !(counting.isEmpty && sorting.isEmpty), batch.ids.count >= Self.parallelLoadThreshold,
               ProcessInfo.processInfo.activeProcessorCount > 1 else {
             try records()
             for m in t.maintainers { try m.load(batch, in: self) }
             return
         }
-        let counted = CountedSlot()
+        let work = BatchIndexWork(batch, counting: counting, sorting: sorting)
         let done = DispatchGroup()
-        DispatchQueue.global().async(group: done) {
-            var local = PendingCounts()
-            local.days.reserveCapacity(batch.ids.count)
-            for m in counting { m.load(batch, into: &local) }
-            local.expandDays()
-            counted.pending = local
-        }
+        DispatchQueue.global().async(group: done) { work.run() }
         var failure: (any Error)? = nil
-        do {
-            try records()
-            for m in t.maintainers where !(m is any PendingCountLoading) { try m.load(batch, in: self) }
-        } catch { failure = error }
+        do { try records() } catch { failure = error; work.cancel() }
+        if failure == nil { work.run() }
         done.wait()
         if let failure { throw failure }
-        pending.merge(counted.pending)
+        var next = 0
+        for m in t.maintainers {
+            if m is any PendingCountLoading { continue }
+            if let m = m as? any RunLoading {
+                try m.write(work.runs(next), in: self)
+                next += 1
+            } else {
+                try m.load(batch, in: self)
+            }
+        }
+        try work.writeCounts(into: write, databases: core.countDatabases)
     }
 
     /// Batches smaller than this load their indexes on one thread: a thread hop costs more than it saves.
@@ -181,10 +186,63 @@ extension WriteSession {
     }
 }
 
-/// The pending counts a batch's counting maintainers produced on the second core; written by
-/// that thread only, read after it is done.
-final class CountedSlot: @unchecked Sendable {
-    var pending = PendingCounts()
+/// The work of loading a batch's indexes that touches no database, shared by the threads that
+/// take it: one job per counting maintainer, which loads it into pending counts of its own
+/// (expanded into the buckets it keeps), then one per run-loading maintainer, which builds and
+/// sorts its runs. Each job is taken by one thread (an atomic counter) and writes only its own
+/// slot; the slots are read after every thread is done.
+final class BatchIndexWork: @unchecked Sendable {
+    private let batch: LoadBatch
+    private let counting: [any PendingCountLoading]
+    private let sorting: [any RunLoading]
+    private let taken = Atomic<Int>(0)
+    private let stopped = Atomic<Bool>(false)
+    /// Each counting maintainer's changes, in `counting`'s order.
+    private let countSlots: [CountSlot]
+    /// The runs of each run-loading maintainer, in `sorting`'s order: one slot object each, so
+    /// no two threads write one value.
+    private let slots: [RunSlot]
+    /// The runs built for the `k`th run-loading maintainer (read after every thread is done).
+    func runs(_ k: Int) -> [SortedRun] { slots[k].runs }
+
+    init(_ batch: LoadBatch, counting: [any PendingCountLoading], sorting: [any RunLoading]) {
+        self.batch = batch
+        self.counting = counting
+        self.sorting = sorting
+        slots = sorting.map { _ in RunSlot() }
+        countSlots = counting.map { _ in CountSlot() }
+    }
+
+    /// Takes and does jobs until none is left (or the batch failed).
+    func run() {
+        while !stopped.load(ordering: .relaxed) {
+            let job = taken.add(1, ordering: .relaxed).oldValue
+            if job >= counting.count + sorting.count { return }
+            if job < counting.count {
+                var local = PendingCounts()
+                counting[job].load(batch, into: &local)
+                local.prepareFlush()
+                countSlots[job].pending = local
+            } else {
+                slots[job - counting.count].runs = sorting[job - counting.count].runs(of: batch)
+            }
+        }
+    }
+
+    /// Leaves the jobs not yet taken (the batch failed).
+    func cancel() { stopped.store(true, ordering: .relaxed) }
+
+    /// Writes every counting maintainer's changes, already in write order, into the stored
+    /// counts: what the session's own pending counts hold is added at its flush (additions
+    /// commute), so no merge of the two is needed.
+    func writeCounts(into write: borrowing WriteTransaction, databases: [UInt32: Database]) throws {
+        for slot in countSlots { try slot.pending.flush(into: write, databases: databases) }
+    }
+
+    /// One maintainer's runs, written by the thread that took its job.
+    final class RunSlot: @unchecked Sendable { var runs: [SortedRun] = [] }
+    /// One counting maintainer's changes, written by the thread that took its job.
+    final class CountSlot: @unchecked Sendable { var pending = PendingCounts() }
 }
 
 /// Result slots filled by parallel encoding; each slot is written by exactly one chunk.

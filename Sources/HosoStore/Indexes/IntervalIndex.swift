@@ -55,7 +55,7 @@ public enum IntervalEdge: Sendable, Hashable {
 /// 16-byte values. In `.start` a value is (start, end, id), in `.end` (end, start, id): days as
 /// order-preserving 4-byte integers (an open end is `Int32.max`), the id as 8 bytes big-endian,
 /// so each copy sorts a group's intervals by one edge.
-final class IntervalIndex: IndexMaintainer {
+final class IntervalIndex: RunLoading {
     static let kind = IndexDefinition.Kind.interval
     static let databaseSuffixes = [".start", ".end"]
     static func keyLayout(for index: IndexDefinition) -> String { "group tuple" }
@@ -133,35 +133,29 @@ final class IntervalIndex: IndexMaintainer {
         for i in after where !before.contains(i) { try insert(i, id, session) }
     }
 
-    /// Writes the batch's intervals into each copy in that copy's order (group, then the
-    /// 16-byte value), through one cursor: neighbouring entries land on the same pages.
-    func load(_ batch: LoadBatch, in session: WriteSession) throws {
-        var spans: [(interval: IndexEntries.Interval, id: RecordID)] = []
+    /// The batch's intervals as two runs, one per copy, each in that copy's order (group, then
+    /// the 16-byte value): the start-sorted copy first.
+    func runs(of batch: LoadBatch) -> [SortedRun] {
+        var byStartRun = SortedRun(valueWidth: 16, capacity: batch.ids.count)
+        var byEndRun = SortedRun(valueWidth: 16, capacity: batch.ids.count)
         for (n, entries) in batch.entries.enumerated() {
-            for i in entries.intervals(of: entryID) { spans.append((i, batch.ids[n])) }
+            let id = batch.ids[n]
+            for i in entries.intervals(of: entryID) {
+                byStartRun.append(key: i.group) { FixedWidth.append(i.start, to: &$0); FixedWidth.append(i.end, to: &$0); FixedWidth.append(id, to: &$0) }
+                byEndRun.append(key: i.group) { FixedWidth.append(i.end, to: &$0); FixedWidth.append(i.start, to: &$0); FixedWidth.append(id, to: &$0) }
+            }
         }
-        guard !spans.isEmpty else { return }
-        for startFirst in [true, false] {
-            // Days compare as numbers in the order their order-preserving bytes sort.
-            func edges(_ i: IndexEntries.Interval) -> (Int32, Int32) { startFirst ? (i.start, i.end) : (i.end, i.start) }
-            let order = spans.indices.sorted { x, y in
-                let a = spans[x], b = spans[y]
-                if a.interval.group != b.interval.group { return a.interval.group < b.interval.group }
-                let (a1, a2) = edges(a.interval), (b1, b2) = edges(b.interval)
-                if a1 != b1 { return a1 < b1 }
-                if a2 != b2 { return a2 < b2 }
-                return a.id < b.id
-            }
-            let cursor = try session.write.cursor(startFirst ? byStart : byEnd)
-            var value: [UInt8] = []
-            value.reserveCapacity(16)
-            for n in order {
-                let (i, id) = spans[n]
-                let (first, second) = edges(i)
-                value.removeAll(keepingCapacity: true)
-                FixedWidth.append(first, to: &value); FixedWidth.append(second, to: &value); FixedWidth.append(id, to: &value)
-                _ = try i.group.withBytes { k in try value.withUnsafeBytes { v in try cursor.put(key: k, value: v, flags: .noDupData) } }
-            }
+        byStartRun.sort()
+        byEndRun.sort()
+        return [byStartRun, byEndRun]
+    }
+
+    /// Writes the two runs of ``runs(of:)`` through one cursor each: neighbouring entries land
+    /// on the same pages.
+    func write(_ runs: [SortedRun], in session: WriteSession) throws {
+        for (run, db) in zip(runs, [byStart, byEnd]) where run.count > 0 {
+            let cursor = try session.write.cursor(db)
+            try run.forEach { k, v in _ = try cursor.put(key: k, value: v, flags: .noDupData) }
         }
     }
 

@@ -58,27 +58,31 @@ enum KeyedIDs {
 }
 
 extension KeyedIDs {
-    /// Writes the entries of index `index` of a bulk batch through one cursor in key then id
-    /// order; a unique index refuses a key stored already (the batch then fails whole).
-    static func load(_ db: Database, index: ObjectIdentifier, oneIDPerKey: Bool, scope: String,
-                     _ batch: LoadBatch, in session: WriteSession) throws {
+    /// The entries of index `index` in a bulk batch, as one run of key → id in key then id order.
+    static func loadRun(index: ObjectIdentifier, _ batch: LoadBatch) -> SortedRun {
         let refs = batch.valueRefs(of: index)
-        guard !refs.isEmpty else { return }
-        @inline(__always) func key(_ n: Int) -> KeyBytes { batch.key(refs[n]) }
-        let order = KeyOrder.sorted(refs.count, db: { _ in 0 }, key: key, id: { batch.ids[Int(refs[$0].record)] })
+        var run = SortedRun(valueWidth: 8, capacity: refs.count)
+        for (record, value) in refs {
+            let id = batch.ids[Int(record)]
+            run.append(key: batch.entries[Int(record)].values[Int(value)].bytes) { FixedWidth.append(id, to: &$0) }
+        }
+        run.sort()
+        return run
+    }
+
+    /// Writes a batch's run (``loadRun(index:_:)``) through one cursor; a unique index refuses a key
+    /// stored already under another id (the batch then fails whole).
+    static func write(_ run: SortedRun, to db: Database, oneIDPerKey: Bool, scope: String, in session: WriteSession) throws {
+        guard run.count > 0 else { return }
         let cursor = try session.write.cursor(db)
         let flags: PutFlags = oneIDPerKey ? .noOverwrite : .noDupData
-        for n in order {
-            let (record, value) = refs[n]
-            let id = batch.ids[Int(record)]
-            let stored = try batch.entries[Int(record)].values[Int(value)].bytes.withBytes { k in
-                try withUnsafeBytes(of: id.bigEndian) { v in try cursor.put(key: k, value: v, flags: flags) }
-            }
+        try run.forEach { k, v in
+            let stored = try cursor.put(key: k, value: v, flags: flags)
             if !stored && oneIDPerKey {
                 // A record may carry one key twice; another record holding it is a violation.
-                let k = key(n)
+                let id = FixedWidth.uint64(v)
                 let existing = try session.write.get(db, key: k).map { FixedWidth.uint64($0) } ?? 0
-                if existing != id { throw HosoError.uniqueViolation(index: scope, key: k.tuple, existing: existing, new: id) }
+                if existing != id { throw HosoError.uniqueViolation(index: scope, key: KeyBytes(bytes: k).tuple, existing: existing, new: id) }
             }
         }
     }

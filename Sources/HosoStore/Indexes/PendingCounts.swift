@@ -36,7 +36,10 @@ struct PendingCounts {
     /// Running-count changes per day and series, written at flush time (``flushRunning(into:databases:)``).
     var running: [RunningChange: Int64] = [:]
 
-    var isEmpty: Bool { counts.isEmpty && days.isEmpty && running.isEmpty }
+    /// Count changes already in write order (``prepareFlush()``), written before `counts`.
+    var presorted: [(Count, Int64)] = []
+
+    var isEmpty: Bool { counts.isEmpty && days.isEmpty && running.isEmpty && presorted.isEmpty }
 
     /// Adds the changes of `other` (count changes made apart, on another thread).
     mutating func merge(_ other: PendingCounts) {
@@ -44,6 +47,24 @@ struct PendingCounts {
         for (k, v) in other.counts { counts[k, default: 0] += v }
         for (k, v) in other.days { days[k, default: 0] += v }
         for (k, v) in other.running { running[k, default: 0] += v }
+        // Each list is in write order; one after the other is still written right (a cursor per
+        // stretch of one database, each key sought), only less tightly.
+        presorted += other.presorted
+    }
+
+    /// Expands the dated changes and puts the count changes into write order, so that a flush
+    /// is left with the writes only: done off the transaction's thread for a bulk batch.
+    mutating func prepareFlush() {
+        expandDays()
+        presorted += Self.writeOrder(&counts)
+    }
+
+    /// The nonzero changes of `counts` in write order (database, then key); `counts` is emptied.
+    private static func writeOrder(_ counts: inout [Count: Int64]) -> [(Count, Int64)] {
+        let entries = counts.filter { $0.value != 0 }.map { ($0.key, $0.value) }
+        counts.removeAll(keepingCapacity: true)
+        let order = KeyOrder.sorted(entries.count, db: { entries[$0].0.db }, key: { entries[$0].0.key })
+        return order.map { entries[$0] }
     }
 
     @inline(__always)
@@ -56,10 +77,17 @@ struct PendingCounts {
     mutating func flush(into write: borrowing WriteTransaction, databases: [UInt32: Database]) throws {
         try flushRunning(into: write, databases: databases)
         expandDays()
+        if !presorted.isEmpty {
+            try Self.write(presorted, into: write, databases: databases)
+            presorted = []
+        }
         guard !counts.isEmpty else { return }
-        let entries = counts.filter { $0.value != 0 }.map { ($0.key, $0.value) }
-        counts.removeAll(keepingCapacity: true)
-        let order = KeyOrder.sorted(entries.count, db: { entries[$0].0.db }, key: { entries[$0].0.key })
+        try Self.write(Self.writeOrder(&counts), into: write, databases: databases)
+    }
+
+    /// Adds count changes given in write order to the stored counts; a count that reaches zero is deleted.
+    private static func write(_ entries: [(Count, Int64)], into write: borrowing WriteTransaction, databases: [UInt32: Database]) throws {
+        let order = entries.indices
         var start = 0
         while start < order.count {
             let dbi = entries[order[start]].0.db

@@ -26,7 +26,7 @@ extension IndexQuestion {
 
 /// Keeps the transition index: stored as a value index keyed by `(day)`, read by the engine when
 /// the tenant's day moves forward.
-final class TransitionIndex: KeyedIndex {
+final class TransitionIndex: KeyedIndex, RunLoading {
     static let kind = IndexDefinition.Kind.transition
     static func keyLayout(for index: IndexDefinition) -> String { "(day)" }
     static func valueLayout(for index: IndexDefinition) -> String { ValueIndex.valueLayout(for: index) }
@@ -47,7 +47,8 @@ final class TransitionIndex: KeyedIndex {
         try values.update(id, old: old, new: new, in: session)
     }
 
-    func load(_ batch: LoadBatch, in session: WriteSession) throws { try values.load(batch, in: session) }
+    func runs(of batch: LoadBatch) -> [SortedRun] { values.runs(of: batch) }
+    func write(_ runs: [SortedRun], in session: WriteSession) throws { try values.write(runs, in: session) }
 
     func ids(_ range: KeyRange, after continuation: Continuation?, limit: Int?, _ read: IndexRead,
              _ body: (UnsafeRawBufferPointer, RecordID) throws -> Bool) throws -> Continuation? {

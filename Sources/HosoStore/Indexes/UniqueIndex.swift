@@ -22,7 +22,7 @@ extension IndexQuestion {
 
 /// Keeps a unique index: one LMDB database, key → the 8-byte big-endian id of the one record
 /// holding it.
-final class UniqueIndex: KeyedIndex {
+final class UniqueIndex: KeyedIndex, RunLoading {
     static let kind = IndexDefinition.Kind.unique
     static func keyLayout(for index: IndexDefinition) -> String { "tuple key, held by one record" }
     static func valueLayout(for index: IndexDefinition) -> String { "the id of the record holding it (8 bytes)" }
@@ -73,8 +73,10 @@ final class UniqueIndex: KeyedIndex {
         }
     }
 
-    func load(_ batch: LoadBatch, in session: WriteSession) throws {
-        try KeyedIDs.load(db, index: entryID, oneIDPerKey: true, scope: scope, batch, in: session)
+    func runs(of batch: LoadBatch) -> [SortedRun] { [KeyedIDs.loadRun(index: entryID, batch)] }
+
+    func write(_ runs: [SortedRun], in session: WriteSession) throws {
+        for run in runs { try KeyedIDs.write(run, to: db, oneIDPerKey: true, scope: scope, in: session) }
     }
 
     func ids(_ range: KeyRange, after continuation: Continuation?, limit: Int?, _ read: IndexRead,

@@ -23,7 +23,7 @@ extension IndexQuestion {
 }
 
 /// Keeps a value index: one LMDB database, DUPSORT/DUPFIXED, key → 8-byte big-endian ids.
-final class ValueIndex: KeyedIndex {
+final class ValueIndex: KeyedIndex, RunLoading {
     static let kind = IndexDefinition.Kind.value
     static func keyLayout(for index: IndexDefinition) -> String { "tuple key" }
     static func valueLayout(for index: IndexDefinition) -> String { "the ids of the records carrying it (8 bytes each, sorted)" }
@@ -50,8 +50,10 @@ final class ValueIndex: KeyedIndex {
         }
     }
 
-    func load(_ batch: LoadBatch, in session: WriteSession) throws {
-        try KeyedIDs.load(db, index: entryID, oneIDPerKey: false, scope: scope, batch, in: session)
+    func runs(of batch: LoadBatch) -> [SortedRun] { [KeyedIDs.loadRun(index: entryID, batch)] }
+
+    func write(_ runs: [SortedRun], in session: WriteSession) throws {
+        for run in runs { try KeyedIDs.write(run, to: db, oneIDPerKey: false, scope: scope, in: session) }
     }
 
     func ids(_ range: KeyRange, after continuation: Continuation?, limit: Int?, _ read: IndexRead,
