@@ -41,17 +41,6 @@ struct PendingCounts {
 
     var isEmpty: Bool { counts.isEmpty && days.isEmpty && running.isEmpty && presorted.isEmpty }
 
-    /// Adds the changes of `other` (count changes made apart, on another thread).
-    mutating func merge(_ other: PendingCounts) {
-        if isEmpty { self = other; return }
-        for (k, v) in other.counts { counts[k, default: 0] += v }
-        for (k, v) in other.days { days[k, default: 0] += v }
-        for (k, v) in other.running { running[k, default: 0] += v }
-        // Each list is in write order; one after the other is still written right (a cursor per
-        // stretch of one database, each key sought), only less tightly.
-        presorted += other.presorted
-    }
-
     /// Expands the dated changes and puts the count changes into write order, so that a flush
     /// is left with the writes only: done off the transaction's thread for a bulk batch.
     mutating func prepareFlush() {
