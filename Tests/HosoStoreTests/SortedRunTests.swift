@@ -47,6 +47,26 @@ import Testing
         #expect(first == nil, "seed \(seed) width \(width): first difference at \(first.map(String.init) ?? "-"): \(first.map { "\(written[$0]) vs \(expected[$0])" } ?? "")")
     }
 
+    /// `KeyOrder`, the write order of pending counts, on the same keys: by database, then key
+    /// as LMDB compares it, then id; it shares `KeyPrefix` with the runs.
+    @Test(arguments: [UInt64(11), UInt64(2026)])
+    func pendingWritesSortInLMDBsOrder(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let entries = (0..<3_000).map { _ in (db: UInt32(rng.next() % 3), key: Self.key(&rng), id: RecordID(rng.next() % 4)) }
+        let keys = entries.map { KeyBytes(bytes: $0.key) }
+        let order = KeyOrder.sorted(entries.count, db: { entries[$0].db }, key: { keys[$0] }, id: { entries[$0].id })
+        let expected = entries.indices.sorted { a, b in
+            let x = entries[a], y = entries[b]
+            if x.db != y.db { return x.db < y.db }
+            if x.key != y.key { return Self.lexicographic(x.key, y.key) }
+            return x.id < y.id
+        }
+        let same = { (i: Int, j: Int) in entries[i].db == entries[j].db && entries[i].key == entries[j].key && entries[i].id == entries[j].id }
+        let first = order.indices.first { !same(order[$0], expected[$0]) }
+        #expect(order.count == expected.count && first == nil,
+                "seed \(seed): first difference at \(first.map(String.init) ?? "-"): \(first.map { "\(entries[order[$0]]) vs \(entries[expected[$0]])" } ?? "")")
+    }
+
     @Test func anEmptyRunWritesNothing() {
         var run = SortedRun(valueWidth: 8)
         run.sort()

@@ -44,7 +44,7 @@ struct SortedRun: Sendable {
 
     /// Puts the entries into write order (stable: equal entries keep the order they were added in).
     mutating func sort() {
-        struct Proxy { var w0, w1, w2, v0, v1: UInt64; var start, length, entry: Int32 }
+        struct Proxy { var key: KeyPrefix; var v0, v1: UInt64; var start, entry: Int32 }
         let n = count, width = valueWidth
         var proxies: [Proxy] = []
         proxies.reserveCapacity(n)
@@ -52,27 +52,20 @@ struct SortedRun: Sendable {
             values.withUnsafeBytes { v in
                 for e in 0..<n {
                     let start = Int(keyStarts[e]), end = Int(keyStarts[e + 1])
-                    let key = UnsafeRawBufferPointer(rebasing: k[start..<end])
                     let value = UnsafeRawBufferPointer(rebasing: v[(e * width)..<((e + 1) * width)])
-                    proxies.append(Proxy(w0: Self.word(key, 0), w1: Self.word(key, 8), w2: Self.word(key, 16),
-                                         v0: Self.word(value, 0), v1: Self.word(value, 8),
-                                         start: Int32(start), length: Int32(end - start), entry: Int32(e)))
+                    proxies.append(Proxy(key: KeyPrefix(UnsafeRawBufferPointer(rebasing: k[start..<end])),
+                                         v0: KeyPrefix.word(value, 0), v1: KeyPrefix.word(value, 8),
+                                         start: Int32(start), entry: Int32(e)))
                 }
             }
         }
         keys.withUnsafeBytes { k in
             let base = k.baseAddress
             proxies.sort { a, b in
-                if a.w0 != b.w0 { return a.w0 < b.w0 }
-                if a.w1 != b.w1 { return a.w1 < b.w1 }
-                if a.w2 != b.w2 { return a.w2 < b.w2 }
-                // Keys of at most 24 bytes are whole in their words (the rest zero): a prefix goes first.
-                if a.length > 24 && b.length > 24 {
-                    let common = Int(min(a.length, b.length)) - 24
-                    let c = memcmp(base! + Int(a.start) + 24, base! + Int(b.start) + 24, common)
-                    if c != 0 { return c < 0 }
+                let c = KeyPrefix.order(a.key, b.key) {
+                    Int(memcmp(base! + Int(a.start) + 24, base! + Int(b.start) + 24, Int(min(a.key.length, b.key.length)) - 24))
                 }
-                if a.length != b.length { return a.length < b.length }
+                if c != 0 { return c < 0 }
                 if a.v0 != b.v0 { return a.v0 < b.v0 }
                 if a.v1 != b.v1 { return a.v1 < b.v1 }
                 return a.entry < b.entry
@@ -95,17 +88,6 @@ struct SortedRun: Sendable {
                 }
             }
         }
-    }
-
-    /// The 8 bytes of `bytes` from `offset` as a big-endian word, zero past the end.
-    @inline(__always)
-    private static func word(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt64 {
-        let n = bytes.count - offset
-        if n >= 8 { return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
-        var w: UInt64 = 0
-        var i = 0
-        while i < n { w |= UInt64(bytes[offset + i]) << UInt64(56 - 8 * i); i += 1 }
-        return w
     }
 }
 
