@@ -99,6 +99,23 @@ import HosoStore
         #expect(try program.person(id: 4) == nil)
     }
 
+    /// The same in a load of batches large enough to be prepared while the one before is
+    /// written: the national ID held twice is in the third batch, taken while the second is
+    /// written, and the error still names it from the record.
+    @Test func aDuplicateNationalIDInALaterPreparedBatchIsNamed() throws {
+        let (program, commune) = try program()
+        var people = (1...7_000).map { i in person(RecordID(i), commune, nationalID: String(format: "0200950%05d", i)) }
+        people[5_499].nationalID = people[99].nationalID
+        do {
+            try program.load(persons: people, events: [CaseEvent](), batchSize: 2_000)
+            Issue.record("the load should have stopped")
+        } catch let error as ProgramLoadError {
+            #expect(error.batch == 3 && error.recordsLoaded == 4_000, "\(error)")
+            #expect(error.underlying == .duplicateNationalID(nationalID: "020095000100", existing: 100, new: 5_500), "\(error)")
+        }
+        #expect(try program.tenant.read { try $0.recordCount(Person.self) } == 4_000)
+    }
+
     @Test func historyCannotBeRewrittenOnlyCorrected() throws {
         let (program, commune) = try program()
         let stored = try program.addPerson(person(1, commune), events: [PersonEvent(date: d("2025-01-05"), kind: .managementDecision),

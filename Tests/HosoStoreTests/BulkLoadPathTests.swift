@@ -59,6 +59,97 @@ import Testing
         #expect(differences.isEmpty, "seed \(seed): \(differences)")
         #expect(databases == 13, "seed \(seed)")
         #expect(try loaded.verify().isConsistent, "seed \(seed)")
+        // With a second core, each batch of 2,000 records or more was prepared while the one
+        // before it was written: two of the three ledger batches, two of the three tally ones.
+        if ProcessInfo.processInfo.activeProcessorCount > 1 {
+            #expect(loaded.core.preparedBatchesWritten.load(ordering: .relaxed) == 4, "seed \(seed)")
+        }
+    }
+
+    /// A load whose records stop with an error in its third batch, while the second is being
+    /// written: the first two are loaded, whole, and nothing of the third.
+    @Test func anErrorInTheNextBatchWaitsForTheOneBeingWritten() throws {
+        let seed: UInt64 = 0x3E
+        var rng = SplitMix64(seed: seed)
+        let ledgers = (1...7_000).map { Self.ledger($0, &rng) }
+        let loaded = try temporaryStore().createTenant(TenantInfo(name: "bulk"), schema: Self.schema)
+        struct Unreadable: Error {}
+        var handed = 0, reported: [Int] = []
+        do {
+            try loaded.bulkLoad(Ledger.self, batchSize: 2_000, progress: { reported.append($0.recordsLoaded) }) {
+                guard handed < 4_500 else { throw Unreadable() }
+                handed += 1
+                return ledgers[handed - 1]
+            }
+            Issue.record("seed \(seed): the error was not thrown")
+        } catch is Unreadable {}
+        #expect(reported == [2_000, 4_000], "seed \(seed): \(reported)")
+        #expect(try loaded.read { try $0.recordCount(Ledger.self) } == 4_000)
+        let oracle = try Self.insertedOneByOne(Array(ledgers[..<4_000]), [], name: "nextoracle")
+        #expect(try Self.differences(loaded, oracle).differences.isEmpty, "seed \(seed)")
+        #expect(try loaded.verify().isConsistent, "seed \(seed)")
+    }
+
+    /// Records refused by the store (ids stored already) are set aside from batches written
+    /// while the next is prepared; the rest of each batch loads.
+    @Test func conflictsAreSetAsideFromPreparedBatches() throws {
+        let seed: UInt64 = 0xC0
+        var rng = SplitMix64(seed: seed)
+        let ledgers = (1...8_000).map { Self.ledger($0, &rng) }
+        let loaded = try temporaryStore().createTenant(TenantInfo(name: "bulk"), schema: Self.schema)
+        let stored = ledgers[2_500..<2_600] + ledgers[6_100..<6_150]
+        try loaded.write { w in for l in stored { try w.insert(l) } }
+        var refused: [RecordID] = [], reasons = 0
+        var rows = ledgers.makeIterator()
+        let summary = try loaded.bulkLoad(Ledger.self, batchSize: 2_000, conflicts: { ledger, why in
+            refused.append(ledger.id)
+            if case .recordAlreadyExists = why { reasons += 1 }
+        }) { rows.next() }
+        #expect(refused == stored.map(\.id) && reasons == stored.count, "seed \(seed): \(refused.count) refused")
+        #expect(summary.recordsLoaded == ledgers.count - stored.count && summary.batchesCommitted == 4, "seed \(seed): \(summary)")
+        let oracle = try Self.insertedOneByOne(ledgers, [], name: "conflictoracle")
+        #expect(try Self.differences(loaded, oracle).differences.isEmpty, "seed \(seed)")
+        #expect(try loaded.verify().isConsistent, "seed \(seed)")
+    }
+
+    /// A day that moves between a batch's preparation and its transaction (here in the progress
+    /// report of the batch before it, which comes in between): the batch is indexed as of the
+    /// transaction's day, not the one it was prepared for ("open now" changes with the day).
+    @Test func aBatchPreparedForAnotherDayIsIndexedAsOfItsTransactionsDay() throws {
+        let seed: UInt64 = 0xDA7
+        var rng = SplitMix64(seed: seed)
+        let ledgers = (1...8_000).map { Self.ledger($0, &rng) }
+        let clock = ManualClock(Day(rawValue: Self.base + 200))
+        let loaded = try temporaryStore(clock).createTenant(TenantInfo(name: "bulk"), schema: Self.schema)
+        try loaded.bulkLoad(ledgers, batchSize: 2_000) { _ in clock.day = Day(rawValue: clock.day.rawValue + 7) }
+        #expect(try loaded.verify().isConsistent, "seed \(seed)")
+        // Only the first batch kept its day: the clock moved before every later one was written.
+        if ProcessInfo.processInfo.activeProcessorCount > 1 {
+            #expect(loaded.core.preparedBatchesWritten.load(ordering: .relaxed) == 1, "seed \(seed)")
+        }
+        let oracleClock = ManualClock(Day(rawValue: try loaded.read { try $0.today() }.rawValue))
+        let oracle = try temporaryStore(oracleClock, name: "dayoracle").createTenant(TenantInfo(name: "oracle"), schema: Self.schema)
+        for chunk in stride(from: 0, to: ledgers.count, by: 500) {
+            try oracle.write { w in for l in ledgers[chunk..<min(chunk + 500, ledgers.count)] { try w.insert(l) } }
+        }
+        let differences = try Self.differences(loaded, oracle).differences
+        #expect(differences.isEmpty, "seed \(seed): \(differences)")
+    }
+
+    /// A map that fills up during a prepared batch's transaction: the transaction runs again
+    /// after the map grows, from the same prepared batch, and writes it whole again.
+    @Test func aPreparedBatchIsWrittenWholeWhenItsTransactionRunsAgain() throws {
+        let seed: UInt64 = 0x6F0
+        var rng = SplitMix64(seed: seed)
+        let ledgers = (1...9_000).map { Self.ledger($0, &rng) }
+        let tallies = (1...6_000).map { Self.tally($0, &rng) }
+        let loaded = try temporaryStore(smallMap: true).createTenant(TenantInfo(name: "bulk"), schema: Self.schema)
+        try loaded.bulkLoad(ledgers, batchSize: 3_000)
+        try loaded.bulkLoad(tallies, batchSize: 3_000)
+        #expect(try loaded.describe().mapSize > 1 << 20, "seed \(seed): the map did not grow, so no transaction ran again")
+        let oracle = try Self.insertedOneByOne(ledgers, tallies, name: "groworacle")
+        let differences = try Self.differences(loaded, oracle).differences
+        #expect(differences.isEmpty, "seed \(seed): \(differences)")
     }
 
     @Test func aBulkLoadIntoAPopulatedTenant() throws {

@@ -180,7 +180,8 @@ struct Comparison {
             of its indexes (\(Person.schema.indexes.count) on persons, \(CaseEvent.schema.indexes.count) on events, incl. dated counts). SQLite was handed precomputed histories and \
             current status (from Hoso's `program.prepare` / `Person.status(on:)`); its time is the INSERTs (persons, their \
             file events and \(grouped(sqliteLoad.intervalRows)) status intervals, events and their person links, 4 secondary \
-            indexes) and the final WAL checkpoint. Batches of \(grouped(o.batchSize)) rows; Hoso .noMetaSync, SQLite WAL + NORMAL.
+            indexes) and the final WAL checkpoint. Batches of \(grouped(o.batchSize)) rows, one transaction each, generated \(LoadChild.batchesPerChunk) at a time \
+            outside the timed part and handed over together (Hoso prepares a batch while the one before it commits); Hoso .noMetaSync, SQLite WAL + NORMAL.
             ² One new case event per write, on separate small stores (2,000 persons, 10,000 events). Median of \(o.writeRounds) \
             runs of \(fmt(o.writeSeconds)) s, Hoso and SQLite interleaved. Hoso: `tenant.write` (1 writer), `tenant.writeGrouped` \
             (16 threads); SQLite: one connection per thread, WAL, busy_timeout, BEGIN IMMEDIATE … COMMIT. LMDB .noMetaSync still \

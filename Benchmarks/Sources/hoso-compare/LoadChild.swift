@@ -14,8 +14,8 @@ struct LoadResult: Codable {
 }
 
 /// The hidden subcommand `__load`: loads one system in a child process so that the parent can
-/// read the load's peak RSS with `wait4`. Records are generated a batch at a time outside the
-/// timed part; the timed part is, for Hoso, `program.load` (validation, history derivation,
+/// read the load's peak RSS with `wait4`. Records are generated ``batchesPerChunk`` batches at a
+/// time outside the timed part; the timed part is, for Hoso, `program.load` (validation, history derivation,
 /// every index); for SQLite, the INSERT transactions and the final WAL checkpoint, with
 /// histories and current status computed beforehand by Hoso's `program.prepare`.
 enum LoadChild {
@@ -53,24 +53,29 @@ enum LoadChild {
         stride(from: 1, through: count, by: size).map { RecordID($0)...RecordID(min($0 + size - 1, count)) }
     }
 
+    /// Batches generated ahead together, outside the timed part: a load of many batches
+    /// (as an import of a file is) prepares one batch while the one before it commits, so each
+    /// timed load is handed this many batches at once. Their records are in memory (and in the
+    /// peak RSS) for both systems alike.
+    static let batchesPerChunk = 4
+
     static func loadHoso(_ job: Job, _ data: SyntheticProvince, _ today: Day) throws -> LoadResult {
         let program = try HosoSide.create(at: job.path, provinceCode: job.provinceCode, today: today, durability: .noMetaSync)
         var seconds = 0.0
-        for ids in batches(job.persons, job.batchSize) {
+        let chunk = job.batchSize * batchesPerChunk
+        for ids in batches(job.persons, chunk) {
             let persons = ids.map { data.person($0) }
             let t0 = now()
             try program.load(persons: persons, events: [CaseEvent](), batchSize: job.batchSize)
             seconds += now() - t0
             progress("hoso: \(ids.upperBound) persons loaded")
         }
-        for ids in batches(job.events, job.batchSize) {
+        for ids in batches(job.events, chunk) {
             let events = ids.map { data.event($0) }
             let t0 = now()
             try program.load(persons: [Person](), events: events, batchSize: job.batchSize)
             seconds += now() - t0
-            if ids.upperBound % RecordID(job.batchSize * 4) == 0 || Int(ids.upperBound) == job.events {
-                progress("hoso: \(ids.upperBound) events loaded")
-            }
+            progress("hoso: \(ids.upperBound) events loaded")
         }
         return LoadResult(system: "hoso", seconds: seconds, persons: job.persons, events: job.events, intervalRows: 0)
     }
@@ -83,21 +88,24 @@ enum LoadChild {
         let db = try SQLiteSchema.create(path: job.path)
         let loader = try SQLiteLoader(db, today: today)
         var seconds = 0.0
-        for ids in batches(job.persons, job.batchSize) {
+        let chunk = job.batchSize * batchesPerChunk
+        for ids in batches(job.persons, chunk) {
             let persons = try ids.map { try preparer.prepare(data.person($0)) }
             let t0 = now()
-            try loader.insert(persons: persons)
+            for start in stride(from: 0, to: persons.count, by: job.batchSize) {
+                try loader.insert(persons: persons[start..<min(start + job.batchSize, persons.count)])
+            }
             seconds += now() - t0
             progress("sqlite: \(ids.upperBound) persons loaded")
         }
-        for ids in batches(job.events, job.batchSize) {
+        for ids in batches(job.events, chunk) {
             let events = ids.map { data.event($0) }
             let t0 = now()
-            try loader.insert(events: events)
-            seconds += now() - t0
-            if ids.upperBound % RecordID(job.batchSize * 4) == 0 || Int(ids.upperBound) == job.events {
-                progress("sqlite: \(ids.upperBound) events loaded")
+            for start in stride(from: 0, to: events.count, by: job.batchSize) {
+                try loader.insert(events: events[start..<min(start + job.batchSize, events.count)])
             }
+            seconds += now() - t0
+            progress("sqlite: \(ids.upperBound) events loaded")
         }
         let t0 = now()
         try db.exec("PRAGMA wal_checkpoint(TRUNCATE)")

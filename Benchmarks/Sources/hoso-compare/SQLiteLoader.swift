@@ -36,14 +36,14 @@ final class SQLiteLoader {
     }
 
     /// Inserts prepared persons (their `history` already derived) in one transaction.
-    func insert(persons: [Person]) throws {
+    func insert(persons: some Collection<Person>) throws {
         try db.exec("BEGIN")
         for p in persons { try insert(p) }
         try db.exec("COMMIT")
     }
 
     /// Inserts case events in one transaction.
-    func insert(events: [CaseEvent]) throws {
+    func insert(events: some Collection<CaseEvent>) throws {
         try db.exec("BEGIN")
         for e in events { try insert(e) }
         try db.exec("COMMIT")

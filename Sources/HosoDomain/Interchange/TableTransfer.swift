@@ -142,15 +142,19 @@ public enum TableTransfer {
         var keptLines: [RecordID: Int] = [:]
         var splitRows: [RecordID: (line: Int, named: NamedPlace, placedIn: Int32)] = [:]
         var villageRows = Set<RecordID>()
-        // The rows of the batch being loaded, so that a record the store refuses at commit time
-        // (a concurrent import of the same file got there first) goes to the reject file too.
-        var inFlight: [RecordID: (line: Int, raw: [UInt8])] = [:]
+        // The rows of the batches not yet committed, by batch number from 1 (the load reads the
+        // rows of one batch while the one before it is written), so that a record the store
+        // refuses at commit time (a concurrent import of the same file got there first) goes
+        // to the reject file too.
+        var inFlight: [Int: [RecordID: (line: Int, raw: [UInt8])]] = [:]
+        var handedOver = 0
         func rows<V: Sendable>(_ reader: ImportReader<V>, id: @escaping (V) -> RecordID) -> some Sequence<V> {
             sequence(state: reader) { reader -> V? in
                 while let row = reader.next() {
                     switch row {
                     case let .record(value, line):
-                        inFlight[id(value)] = (line, reader.lastRowBytes)
+                        inFlight[handedOver / batchSize + 1, default: [:]][id(value)] = (line, reader.lastRowBytes)
+                        handedOver += 1
                         if unique.kept[id(value)] != nil { keptLines[id(value)] = line }
                         if let (named, placedIn) = (value as? Person).map({ ($0.namedPlace, $0.commune.commune) }) ?? (value as? CaseEvent).map({ ($0.namedPlace, $0.commune.commune) }),
                            let named {
@@ -175,10 +179,10 @@ public enum TableTransfer {
             unique.kept[id] = nil
             splitRows[id] = nil
             villageRows.remove(id)
-            let row = inFlight[id] ?? (0, [])
+            let row = inFlight.values.lazy.compactMap { $0[id] }.first ?? (0, [])
             reject(RowError(error, file: file, line: row.line, raw: row.raw))
         }
-        let batchDone: (String, BulkLoadProgress) -> Void = { _, _ in inFlight.removeAll(keepingCapacity: true) }
+        let batchDone: (String, BulkLoadProgress) -> Void = { _, p in inFlight[p.batchesCommitted] = nil }
         switch table {
         case .persons:
             let rules = places == .before2025 ? VillageRuleBook(try program.villageRules()) : VillageRuleBook()

@@ -477,13 +477,15 @@ public final class ProgramTenant: Sendable {
                                                                   progress: ((String, BulkLoadProgress) -> Void)? = nil,
                                                                   personConflicts: ((Person, any Error) -> Void)? = nil,
                                                                   eventConflicts: ((CaseEvent, any Error) -> Void)? = nil) throws {
-        // Where the load is, for a refusal of the program; and the national IDs of the batch
-        // being written, for a refusal of the engine's unique index that fails it.
+        // Where the load is, for a refusal of the program; and the national IDs of the batches
+        // not yet committed (the engine prepares one while the one before it is written), by
+        // batch number from 1, for a refusal of the engine's unique index that fails one.
         var batches = 0, loaded = 0
-        var nationalIDs: [RecordID: String] = [:]
+        var nationalIDs: [Int: [RecordID: String]] = [:]
+        var handedOver = 0
         func committed(_ kind: String, _ p: BulkLoadProgress) {
             batches = p.batchesCommitted; loaded = p.recordsLoaded
-            nationalIDs.removeAll(keepingCapacity: true)
+            nationalIDs[p.batchesCommitted] = nil
             progress?(kind, p)
         }
         do {
@@ -491,12 +493,13 @@ public final class ProgramTenant: Sendable {
             try tenant.bulkLoad(Person.self, batchSize: batchSize, progress: { committed("person", $0) },
                                 conflicts: personConflicts.map { report in { p, error in report(p, ProgramError.refusal(error, of: p) ?? error) } }) {
                 guard let p = try people.next().map(self.prepare) else { return nil }
-                if personConflicts == nil, let n = p.nationalID { nationalIDs[p.id] = n }
+                if personConflicts == nil, let n = p.nationalID { nationalIDs[handedOver / batchSize + 1, default: [:]][p.id] = n }
+                handedOver += 1
                 return p
             }
         } catch let error as BulkLoadError {
             if case let .uniqueViolation(index, _, existing, new) = error.underlying,
-               index == Person.schema.name + "." + Person.byNationalID.name, let nationalID = nationalIDs[new] {
+               index == Person.schema.name + "." + Person.byNationalID.name, let nationalID = nationalIDs[error.batch]?[new] {
                 throw ProgramLoadError(batch: error.batch, recordsLoaded: error.recordsLoaded,
                                        underlying: .duplicateNationalID(nationalID: nationalID, existing: existing, new: new))
             }

@@ -53,6 +53,9 @@ public struct SizingSample: Sendable, Equatable {
         self.batchSize = batchSize
     }
 
+    /// Batches handed to one load of a sample (generated together beforehand).
+    static let batchesPerLoad = 4
+
     /// Loads a synthetic province of `persons` and `events` into a new store at `directory`,
     /// which must not exist yet (it is removed afterwards), and measures it. With `keep`, the
     /// compacted tenant is handed to `keep` before the store is removed (to time questions on it).
@@ -75,13 +78,17 @@ public struct SizingSample: Sendable, Equatable {
             let peak = sampler.stop()
             if let before, let peak { heap = max(heap ?? 0, peak.anonymous - before.anonymous) }
         }
-        for start in stride(from: 1, through: max(persons, 0), by: batchSize) {
-            let batch = (RecordID(start)...RecordID(min(start + batchSize - 1, persons))).map { data.person($0) }
-            try timed { try program.load(persons: batch, events: [CaseEvent](), batchSize: batchSize) }
+        // Records are generated a few batches at a time, outside the timed part, and each load
+        // is handed them together: as in an import, a batch is prepared while the one before it
+        // is written, so the load's time and heap are those of that overlap.
+        let chunk = batchSize * batchesPerLoad
+        for start in stride(from: 1, through: max(persons, 0), by: chunk) {
+            let records = (RecordID(start)...RecordID(min(start + chunk - 1, persons))).map { data.person($0) }
+            try timed { try program.load(persons: records, events: [CaseEvent](), batchSize: batchSize) }
         }
-        for start in stride(from: 1, through: max(events, 0), by: batchSize) {
-            let batch = (RecordID(start)...RecordID(min(start + batchSize - 1, events))).map { data.event($0) }
-            try timed { try program.load(persons: [Person](), events: batch, batchSize: batchSize) }
+        for start in stride(from: 1, through: max(events, 0), by: chunk) {
+            let records = (RecordID(start)...RecordID(min(start + chunk - 1, events))).map { data.event($0) }
+            try timed { try program.load(persons: [Person](), events: records, batchSize: batchSize) }
         }
         let mapped = sampler.peakMapped.flatMap { peak in mappedBefore.map { max(peak - $0, 0) } }
         let loaded = try program.describe()

@@ -58,6 +58,17 @@ extension WriteSession {
         try insertSorted(t, ids: sorted.map(\.id), bytes: encoded.bytes, entries: encoded.entries)
     }
 
+    /// Inserts `records` as `prepared`, made from them outside the transaction, when it still
+    /// holds (the day it was computed as of is this transaction's, and the records are kept in
+    /// clear); otherwise as ``insertBatch(_:)`` does.
+    func insertBatch<R: StoredRecord>(_ records: [R], prepared: PreparedBatch?) throws {
+        if let prepared, prepared.day == day, prepared.type == R.schema.name, sealing == nil || records.first?.sealingScope == nil {
+            try insertPrepared(prepared)
+        } else {
+            try insertBatch(records)
+        }
+    }
+
     /// Inserts new records given as stored bytes (a replayed bulk fact), in id order.
     func insertBatch(_ t: ResolvedType, ids: [RecordID], bytes: [[UInt8]]) throws {
         guard !ids.isEmpty else { return }
@@ -75,22 +86,36 @@ extension WriteSession {
     }
 
     /// Inserts records sorted by id, without duplicates, and hands the whole batch to each
-    /// maintainer (sorted cursor writes, counts loaded on a second core). When every id is above
-    /// the largest stored one the records are appended without searching; otherwise each is put
-    /// where it belongs, and an id stored already fails the batch.
+    /// maintainer (sorted cursor writes, counts loaded on a second core).
     private func insertSorted(_ t: ResolvedType, ids: [RecordID], bytes: [[UInt8]], entries: [IndexEntries]) throws {
+        try loadIndexes(t, LoadBatch(ids: ids, entries: entries)) { try putRecords(t, ids: ids, bytes: bytes) }
+        try appendChange(.bulkInsert, type: t.schema.name, ids: ids, payloads: bytes, detail: "\(ids.count) records")
+    }
+
+    /// Writes a batch made ready outside the transaction (``PreparedBatch``): its records, then
+    /// its index runs and counts, then the change-log fact. Reads `batch` only, so a transaction
+    /// run again (the map grew) writes it again whole.
+    func insertPrepared(_ batch: PreparedBatch) throws {
+        let t = try core.type(batch.type)
+        try putRecords(t, ids: batch.load.ids, bytes: batch.bytes)
+        try writeIndexes(t, batch.load, batch.work)
+        try appendChange(.bulkInsert, type: t.schema.name, ids: batch.load.ids, payloads: batch.bytes, detail: "\(batch.load.ids.count) records")
+        core.preparedBatchesWritten.add(1, ordering: .relaxed)
+    }
+
+    /// Puts new records, sorted by id. When every id is above the largest stored one they are
+    /// appended without searching; otherwise each is put where it belongs, and an id stored
+    /// already fails the batch.
+    private func putRecords(_ t: ResolvedType, ids: [RecordID], bytes: [[UInt8]]) throws {
         let lastStored = try write.cursor(t.records).last().map { FixedWidth.uint64($0.key) }
         let appending = lastStored.map { ids[0] > $0 } ?? true
-        try loadIndexes(t, LoadBatch(ids: ids, entries: entries)) {
-            for i in ids.indices {
-                guard bytes[i].count <= t.schema.maximumRecordSize else {
-                    throw HosoError.recordTooLarge(type: t.schema.name, id: ids[i], size: bytes[i].count, limit: t.schema.maximumRecordSize)
-                }
-                let stored = try write.put(t.records, key: FixedWidth.bytes(ids[i]), value: bytes[i], flags: appending ? .append : .noOverwrite)
-                if !stored { throw HosoError.recordAlreadyExists(type: t.schema.name, id: ids[i]) }
+        for i in ids.indices {
+            guard bytes[i].count <= t.schema.maximumRecordSize else {
+                throw HosoError.recordTooLarge(type: t.schema.name, id: ids[i], size: bytes[i].count, limit: t.schema.maximumRecordSize)
             }
+            let stored = try write.put(t.records, key: FixedWidth.bytes(ids[i]), value: bytes[i], flags: appending ? .append : .noOverwrite)
+            if !stored { throw HosoError.recordAlreadyExists(type: t.schema.name, id: ids[i]) }
         }
-        try appendChange(.bulkInsert, type: t.schema.name, ids: ids, payloads: bytes, detail: "\(ids.count) records")
     }
 
     /// Runs `records` (the appends of the batch's records), then loads `batch` into every index
@@ -117,6 +142,12 @@ extension WriteSession {
         if failure == nil { work.run() }
         done.wait()
         if let failure { throw failure }
+        try writeIndexes(t, batch, work)
+    }
+
+    /// Writes what `work` (done) built for `batch` into every index of `t`: the runs and the
+    /// counts, and the load of a maintainer that neither counts nor writes runs.
+    private func writeIndexes(_ t: ResolvedType, _ batch: LoadBatch, _ work: BatchIndexWork) throws {
         var next = 0
         for m in t.maintainers {
             if m is any PendingCountLoading { continue }
@@ -128,6 +159,21 @@ extension WriteSession {
             }
         }
         try work.writeCounts(into: write, databases: core.countDatabases)
+    }
+
+    /// `records` (of one type, unsealed) made ready for ``insertPrepared(_:)`` outside any
+    /// transaction: sorted by id, encoded with their index entries as of `day`, and every index
+    /// job that touches no database done, on every core. `nil` when two records share an id:
+    /// the transaction's own path refuses that batch, as it refuses any other.
+    static func prepare<R: StoredRecord>(_ records: [R], type t: ResolvedType, day: Int32) -> PreparedBatch? {
+        let sorted = records.sorted { $0.id < $1.id }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.id == b.id { return nil }
+        let encoded = encodeInParallel(sorted, formatVersion: t.schema.formatVersion, context: IndexContext(today: day))
+        let load = LoadBatch(ids: sorted.map(\.id), entries: encoded.entries)
+        let work = BatchIndexWork(load, counting: t.maintainers.compactMap { $0 as? any PendingCountLoading },
+                                  sorting: t.maintainers.compactMap { $0 as? any RunLoading })
+        work.runOnTwoThreads()
+        return PreparedBatch(type: t.schema.name, day: day, load: load, bytes: encoded.bytes, work: work)
     }
 
     /// Batches smaller than this load their indexes on one thread: a thread hop costs more than it saves.
@@ -229,6 +275,14 @@ final class BatchIndexWork: @unchecked Sendable {
         }
     }
 
+    /// Does every job on this thread and one more, and returns when all are done.
+    func runOnTwoThreads() {
+        let done = DispatchGroup()
+        DispatchQueue.global().async(group: done) { self.run() }
+        run()
+        done.wait()
+    }
+
     /// Leaves the jobs not yet taken (the batch failed).
     func cancel() { stopped.store(true, ordering: .relaxed) }
 
@@ -236,13 +290,34 @@ final class BatchIndexWork: @unchecked Sendable {
     /// counts: what the session's own pending counts hold is added at its flush (additions
     /// commute), so no merge of the two is needed.
     func writeCounts(into write: borrowing WriteTransaction, databases: [UInt32: Database]) throws {
-        for slot in countSlots { try slot.pending.flush(into: write, databases: databases) }
+        for slot in countSlots {
+            // A copy: the slot stays whole for a transaction run again.
+            var pending = slot.pending
+            try pending.flush(into: write, databases: databases)
+        }
     }
 
     /// One maintainer's runs, written by the thread that took its job.
     final class RunSlot: @unchecked Sendable { var runs: [SortedRun] = [] }
     /// One counting maintainer's changes, written by the thread that took its job.
     final class CountSlot: @unchecked Sendable { var pending = PendingCounts() }
+}
+
+/// A batch of new records of one type made ready for its write transaction outside of it
+/// (``WriteSession/prepare(_:type:day:)``), so that a bulk load prepares one batch while the
+/// transaction of the one before it writes and commits: the transaction is left with the puts.
+struct PreparedBatch: Sendable {
+    /// The record type's name.
+    let type: String
+    /// The tenant's day the index entries were computed as of: a transaction on another day
+    /// (the clock passed midnight, or the day was moved) prepares the batch again itself.
+    let day: Int32
+    /// The ids, in order, with their index entries.
+    let load: LoadBatch
+    /// The encoded records, in the same order.
+    let bytes: [[UInt8]]
+    /// The index jobs, done.
+    let work: BatchIndexWork
 }
 
 /// Result slots filled by parallel encoding; each slot is written by exactly one chunk.

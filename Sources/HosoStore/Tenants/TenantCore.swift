@@ -1,4 +1,5 @@
 import LMDB
+import Synchronization
 
 /// A record type as a tenant keeps it: its records database and the maintainers of its indexes.
 final class ResolvedType: Sendable {
@@ -33,6 +34,10 @@ final class TenantCore: Sendable {
     let committer = GroupCommitter()
     /// Databases of the indexes that keep pending counts, by handle, for flushes.
     let countDatabases: [UInt32: Database]
+    /// Bulk batches written as prepared outside their transaction (``PreparedBatch``) since
+    /// the tenant was opened (a transaction run again counts again): what shows that a load
+    /// took that path.
+    let preparedBatchesWritten = Atomic<Int>(0)
 
     init(name: String, environment: Environment, schema: Schema, store: Store) throws {
         self.name = name; self.environment = environment; self.schema = schema; self.store = store

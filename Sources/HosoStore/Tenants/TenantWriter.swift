@@ -125,15 +125,16 @@ public struct TenantWriter: ~Copyable {
 
     // MARK: Bulk
 
-    /// Inserts a batch of new records of one type (see ``Tenant/bulkLoad(_:batchSize:progress:)``).
-    func insertBatch<R: StoredRecord>(_ records: [R]) throws {
+    /// Inserts a batch of new records of one type (see ``Tenant/bulkLoad(_:batchSize:progress:)``),
+    /// as `prepared` (made from them outside the transaction) when it still holds.
+    func insertBatch<R: StoredRecord>(_ records: [R], prepared: PreparedBatch? = nil) throws {
         guard !records.isEmpty else { return }
         try authorize(.write(recordType: R.schema.name))
         if let gate = try reader.policy.gate(for: R.schema.name, by: principal), let outside = records.first(where: { !gate.admits($0) }) {
             throw HosoError.accessDenied(principal: principal.name, operation: "write \(R.schema.name) \(outside.id)",
                                          reason: "the record is outside what the \(principal.role) role may read; nothing of the batch was written")
         }
-        try session.insertBatch(records)
+        try session.insertBatch(records, prepared: prepared)
     }
 
     /// The records the store would refuse now, and the others (see ``WriteSession/partitionConflicts(_:)``).
