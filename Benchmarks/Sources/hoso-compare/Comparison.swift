@@ -188,8 +188,8 @@ struct Comparison {
             fsyncs the data on every commit; SQLite NORMAL in WAL mode does not fsync on commit (only at checkpoints).
             ³ Hoso: the tenant directory (data.mdb, lock.mdb), \(String(format: "%.1f", Double(storage.hosoCompactedBytes) / 1_048_576)) MiB \
             as a compacted copy (`backupTenant`); SQLite: database + WAL after a TRUNCATE checkpoint. Per-database sizes are in the JSON.
-            ⁴ ru_maxrss of the child process that loaded (wait4). LMDB's memory map counts the file pages it touched \
-            (page cache, reclaimable); SQLite's page cache is set to 64 MiB.
+            ⁴ ru_maxrss of the child process that loaded (wait4), with the generated records of the \(LoadChild.batchesPerChunk) batches \
+            handed over at once. LMDB's memory map counts the file pages it touched (page cache, reclaimable); SQLite's page cache is set to 64 MiB.
             SQLite's setup for the reads: \(setup).
             Hoso's tenant: \(HosoSide.sealed ? "sealed (personal fields AES-GCM per commune, national IDs indexed as HMAC digests; the handle holds the keys)" : "not sealed").
             """)
