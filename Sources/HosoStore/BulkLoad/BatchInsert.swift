@@ -97,9 +97,9 @@ extension WriteSession {
     /// run again (the map grew) writes it again whole.
     func insertPrepared(_ batch: PreparedBatch) throws {
         let t = try core.type(batch.type)
-        try putRecords(t, ids: batch.load.ids, bytes: batch.bytes)
+        try putRecords(t, ids: batch.ids, bytes: batch.bytes)
         try writeIndexes(t, batch.load, batch.work)
-        try appendChange(.bulkInsert, type: t.schema.name, ids: batch.load.ids, payloads: batch.bytes, detail: "\(batch.load.ids.count) records")
+        try appendChange(.bulkInsert, type: t.schema.name, ids: batch.ids, payloads: batch.bytes, detail: "\(batch.ids.count) records")
         core.preparedBatchesWritten.add(1, ordering: .relaxed)
     }
 
@@ -146,8 +146,9 @@ extension WriteSession {
     }
 
     /// Writes what `work` (done) built for `batch` into every index of `t`: the runs and the
-    /// counts, and the load of a maintainer that neither counts nor writes runs.
-    private func writeIndexes(_ t: ResolvedType, _ batch: LoadBatch, _ work: BatchIndexWork) throws {
+    /// counts, and the load of a maintainer that neither counts nor writes runs (the only one
+    /// that reads `batch` here; `nil` when there is none).
+    private func writeIndexes(_ t: ResolvedType, _ batch: LoadBatch?, _ work: BatchIndexWork) throws {
         var next = 0
         for m in t.maintainers {
             if m is any PendingCountLoading { continue }
@@ -155,6 +156,7 @@ extension WriteSession {
                 try m.write(work.runs(next), in: self)
                 next += 1
             } else {
+                guard let batch else { preconditionFailure("a prepared batch keeps its entries when a maintainer reads them as it is written") }
                 try m.load(batch, in: self)
             }
         }
@@ -173,7 +175,11 @@ extension WriteSession {
         let work = BatchIndexWork(load, counting: t.maintainers.compactMap { $0 as? any PendingCountLoading },
                                   sorting: t.maintainers.compactMap { $0 as? any RunLoading })
         work.runOnTwoThreads()
-        return PreparedBatch(type: t.schema.name, day: day, load: load, bytes: encoded.bytes, work: work)
+        // The jobs have read the entries; only a maintainer that neither counts nor writes runs
+        // reads them again as the batch is written. Without one they go now, not with the batch.
+        work.releaseBatch()
+        let readAtWrite = t.maintainers.contains { !($0 is any PendingCountLoading) && !($0 is any RunLoading) }
+        return PreparedBatch(type: t.schema.name, day: day, ids: load.ids, load: readAtWrite ? load : nil, bytes: encoded.bytes, work: work)
     }
 
     /// Batches smaller than this load their indexes on one thread: a thread hop costs more than it saves.
@@ -238,7 +244,8 @@ extension WriteSession {
 /// sorts its runs. Each job is taken by one thread (an atomic counter) and writes only its own
 /// slot; the slots are read after every thread is done.
 final class BatchIndexWork: @unchecked Sendable {
-    private let batch: LoadBatch
+    /// The batch, until ``releaseBatch()``.
+    private var batch: LoadBatch?
     private let counting: [any PendingCountLoading]
     private let sorting: [any RunLoading]
     private let taken = Atomic<Int>(0)
@@ -261,6 +268,7 @@ final class BatchIndexWork: @unchecked Sendable {
 
     /// Takes and does jobs until none is left (or the batch failed).
     func run() {
+        guard let batch else { return }
         while !stopped.load(ordering: .relaxed) {
             let job = taken.add(1, ordering: .relaxed).oldValue
             if job >= counting.count + sorting.count { return }
@@ -282,6 +290,9 @@ final class BatchIndexWork: @unchecked Sendable {
         run()
         done.wait()
     }
+
+    /// Lets the batch's entries go once every job is done (their results are in the slots).
+    func releaseBatch() { batch = nil }
 
     /// Leaves the jobs not yet taken (the batch failed).
     func cancel() { stopped.store(true, ordering: .relaxed) }
@@ -312,8 +323,11 @@ struct PreparedBatch: Sendable {
     /// The tenant's day the index entries were computed as of: a transaction on another day
     /// (the clock passed midnight, or the day was moved) prepares the batch again itself.
     let day: Int32
-    /// The ids, in order, with their index entries.
-    let load: LoadBatch
+    /// The ids, in order.
+    let ids: [RecordID]
+    /// The ids with their index entries, kept only when a maintainer reads them as the batch
+    /// is written (one that neither counts nor writes runs); the jobs have read them already.
+    let load: LoadBatch?
     /// The encoded records, in the same order.
     let bytes: [[UInt8]]
     /// The index jobs, done.
