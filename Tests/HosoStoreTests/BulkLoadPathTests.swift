@@ -24,8 +24,8 @@ import Testing
     }
 
     /// A tenant holding `ledgers` and `tallies`, written through the ordinary path (100 inserts per transaction).
-    static func insertedOneByOne(_ ledgers: [Ledger], _ tallies: [Tally], name: String) throws -> Tenant {
-        let t = try temporaryStore(name: name).createTenant(TenantInfo(name: "oracle"), schema: schema)
+    static func insertedOneByOne(_ ledgers: [Ledger], _ tallies: [Tally], name: String, clock: ManualClock? = nil) throws -> Tenant {
+        let t = try temporaryStore(clock, name: name).createTenant(TenantInfo(name: "oracle"), schema: schema)
         for chunk in stride(from: 0, to: ledgers.count, by: 100) {
             try t.write { w in for l in ledgers[chunk..<min(chunk + 100, ledgers.count)] { try w.insert(l) } }
         }
@@ -127,11 +127,7 @@ import Testing
         if ProcessInfo.processInfo.activeProcessorCount > 1 {
             #expect(loaded.core.preparedBatchesWritten.load(ordering: .relaxed) == 1, "seed \(seed)")
         }
-        let oracleClock = ManualClock(Day(rawValue: try loaded.read { try $0.today() }.rawValue))
-        let oracle = try temporaryStore(oracleClock, name: "dayoracle").createTenant(TenantInfo(name: "oracle"), schema: Self.schema)
-        for chunk in stride(from: 0, to: ledgers.count, by: 500) {
-            try oracle.write { w in for l in ledgers[chunk..<min(chunk + 500, ledgers.count)] { try w.insert(l) } }
-        }
+        let oracle = try Self.insertedOneByOne(ledgers, [], name: "dayoracle", clock: ManualClock(try loaded.read { try $0.today() }))
         let differences = try Self.differences(loaded, oracle).differences
         #expect(differences.isEmpty, "seed \(seed): \(differences)")
     }
