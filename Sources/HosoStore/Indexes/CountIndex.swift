@@ -54,8 +54,9 @@ final class CountIndex: PendingCountLoading {
 
     func load(_ batch: LoadBatch, into pending: inout PendingCounts) {
         let dbi = db.dbi
-        for entries in batch.entries {
-            for (k, n) in entries.counts(of: entryID) { pending.add(dbi, k.bytes, n) }
+        for ref in batch.countRefs(of: entryID) {
+            let (k, n) = batch.entries[Int(ref.record)].counts[Int(ref.value)]
+            pending.add(dbi, k.bytes, n)
         }
     }
 

@@ -60,8 +60,7 @@ final class DatedCountIndex: PendingCountLoading, DatedCounting {
         key.append(contentsOf: d.subgroup)
         // An index of months keeps no day bucket: every day of a month adds to the same keys.
         let day = keepsDays ? d.day : DayBuckets.monthStart(of: d.day)
-        pending.days[PendingCounts.DayChange(db: db.dbi, day: day, split: Int32(d.group.count), keepsDays: keepsDays, key: key),
-                     default: 0] += delta
+        pending.days.add(PendingCounts.DayChange(db: db.dbi, day: day, split: Int32(d.group.count), keepsDays: keepsDays, key: key), delta)
     }
 
     func update(_ id: RecordID, old: IndexEntries, new: IndexEntries, in session: WriteSession) throws {
@@ -72,8 +71,9 @@ final class DatedCountIndex: PendingCountLoading, DatedCounting {
     }
 
     func load(_ batch: LoadBatch, into pending: inout PendingCounts) {
-        for entries in batch.entries {
-            for (d, n) in entries.dated(of: entryID) { add(d, n, to: &pending) }
+        for ref in batch.datedRefs(of: entryID) {
+            let (d, n) = batch.entries[Int(ref.record)].dated[Int(ref.value)]
+            add(d, n, to: &pending)
         }
     }
 
@@ -135,7 +135,7 @@ extension PendingCounts {
     mutating func expandDays() {
         guard !days.isEmpty else { return }
         counts.reserveCapacity(counts.count + days.count * 2)
-        for (d, delta) in days where delta != 0 {
+        for (d, delta) in zip(days.keys, days.sums) where delta != 0 {
             d.key.withBytes { raw in
                 let group = UnsafeRawBufferPointer(rebasing: raw[..<Int(d.split)])
                 let subgroup = UnsafeRawBufferPointer(rebasing: raw[Int(d.split)...])
@@ -143,13 +143,13 @@ extension PendingCounts {
                 func add(_ granularity: Int64, _ period: Int64) {
                     var key = KeyBytes(bytes: group)
                     key.append(granularity); key.append(period); key.appendRaw(subgroup)
-                    counts[Count(db: d.db, key: key), default: 0] += delta
+                    counts.add(Count(db: d.db, key: key), delta)
                 }
                 add(DayBuckets.year, periods.year)
                 add(DayBuckets.month, periods.month)
                 if d.keepsDays { add(DayBuckets.day, periods.day) }
             }
         }
-        days.removeAll(keepingCapacity: true)
+        days.removeAll()
     }
 }

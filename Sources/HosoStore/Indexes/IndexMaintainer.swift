@@ -115,39 +115,76 @@ extension PendingCountLoading {
 
 /// The entries of a batch of new records of one type, in id order, for ``IndexMaintainer/load(_:in:)``.
 struct LoadBatch: Sendable {
-    /// Where one value entry sits: the record's place in the batch, the entry's among its values.
+    /// Where one entry sits: the record's place in the batch, the entry's among the record's
+    /// entries of its kind (values, counts, dated counts or intervals).
     typealias ValueRef = (record: Int32, value: Int32)
 
     let ids: [RecordID]
     let entries: [IndexEntries]
-    /// The value entries of each index, found in one pass over the batch (not one per index);
-    /// a schema has a handful of indexes, so a list searched from the last one hit.
-    private let refsByIndex: [(index: ObjectIdentifier, refs: [ValueRef])]
+    /// The entries of each index, kind by kind, found in one pass over the batch (not one per
+    /// index, which would copy every entry of every record once per index of its kind). The
+    /// value entries go straight into each index's run (key → id), in record then emission
+    /// order: each record's values are read once, not once per index.
+    private let valueRuns: [(index: ObjectIdentifier, run: SortedRun)]
+    private let countLists: RefLists
+    private let datedLists: RefLists
+    private let intervalLists: RefLists
 
     init(ids: [RecordID], entries: [IndexEntries]) {
         self.ids = ids
         self.entries = entries
-        var lists: [(index: ObjectIdentifier, refs: [ValueRef])] = []
+        var runs: [(index: ObjectIdentifier, run: SortedRun)] = []
         var last = 0
         for i in entries.indices {
-            for j in entries[i].values.indices {
-                let index = entries[i].values[j].index
-                if last >= lists.count || lists[last].index != index {
-                    if let found = lists.firstIndex(where: { $0.index == index }) { last = found }
-                    else { lists.append((index, [])); last = lists.count - 1 }
+            let id = ids[i]
+            for v in entries[i].values {
+                if last >= runs.count || runs[last].index != v.index {
+                    if let found = runs.firstIndex(where: { $0.index == v.index }) { last = found }
+                    else { runs.append((v.index, SortedRun(valueWidth: 8, capacity: entries.count))); last = runs.count - 1 }
                 }
-                lists[last].refs.append((Int32(i), Int32(j)))
+                runs[last].run.append(key: v.bytes) { FixedWidth.append(id, to: &$0) }
             }
         }
-        refsByIndex = lists
+        valueRuns = runs
+        countLists = RefLists(entries, count: { $0.counts.count }, index: { $0.counts[$1].0.index })
+        datedLists = RefLists(entries, count: { $0.dated.count }, index: { $0.dated[$1].0.index })
+        intervalLists = RefLists(entries, count: { $0.intervals.count }, index: { $0.intervals[$1].index })
     }
 
-    /// The value entries of index `index`, in record then emission order.
-    func valueRefs(of index: ObjectIdentifier) -> [ValueRef] { refsByIndex.first { $0.index == index }?.refs ?? [] }
+    /// The value entries of index `index` as a run of key → id, in record then emission order
+    /// (not yet sorted).
+    func valueRun(of index: ObjectIdentifier) -> SortedRun { valueRuns.first { $0.index == index }?.run ?? SortedRun(valueWidth: 8) }
+    /// The count entries of index `index`, in record then emission order.
+    func countRefs(of index: ObjectIdentifier) -> [ValueRef] { countLists.refs(of: index) }
+    /// The dated entries of index `index`, in record then emission order.
+    func datedRefs(of index: ObjectIdentifier) -> [ValueRef] { datedLists.refs(of: index) }
+    /// The interval entries of index `index`, in record then emission order.
+    func intervalRefs(of index: ObjectIdentifier) -> [ValueRef] { intervalLists.refs(of: index) }
 
-    /// The key of a value entry, read in place.
-    @inline(__always)
-    func key(_ ref: ValueRef) -> KeyBytes { entries[Int(ref.record)].values[Int(ref.value)].bytes }
+    /// The entries of one kind, listed per index: a schema has a handful of indexes, so a list
+    /// searched from the last one hit.
+    private struct RefLists: Sendable {
+        let lists: [(index: ObjectIdentifier, refs: [ValueRef])]
+
+        @inline(__always)
+        init(_ entries: [IndexEntries], count: (IndexEntries) -> Int, index: (IndexEntries, Int) -> ObjectIdentifier) {
+            var lists: [(index: ObjectIdentifier, refs: [ValueRef])] = []
+            var last = 0
+            for i in entries.indices {
+                for j in 0..<count(entries[i]) {
+                    let id = index(entries[i], j)
+                    if last >= lists.count || lists[last].index != id {
+                        if let found = lists.firstIndex(where: { $0.index == id }) { last = found }
+                        else { lists.append((id, [])); last = lists.count - 1 }
+                    }
+                    lists[last].refs.append((Int32(i), Int32(j)))
+                }
+            }
+            self.lists = lists
+        }
+
+        func refs(of index: ObjectIdentifier) -> [ValueRef] { lists.first { $0.index == index }?.refs ?? [] }
+    }
 }
 
 extension IndexEntries {

@@ -138,12 +138,11 @@ final class IntervalIndex: RunLoading {
     func runs(of batch: LoadBatch) -> [SortedRun] {
         var byStartRun = SortedRun(valueWidth: 16, capacity: batch.ids.count)
         var byEndRun = SortedRun(valueWidth: 16, capacity: batch.ids.count)
-        for (n, entries) in batch.entries.enumerated() {
-            let id = batch.ids[n]
-            for i in entries.intervals(of: entryID) {
-                byStartRun.append(key: i.group) { FixedWidth.append(i.start, to: &$0); FixedWidth.append(i.end, to: &$0); FixedWidth.append(id, to: &$0) }
-                byEndRun.append(key: i.group) { FixedWidth.append(i.end, to: &$0); FixedWidth.append(i.start, to: &$0); FixedWidth.append(id, to: &$0) }
-            }
+        for ref in batch.intervalRefs(of: entryID) {
+            let id = batch.ids[Int(ref.record)]
+            let i = batch.entries[Int(ref.record)].intervals[Int(ref.value)]
+            byStartRun.append(key: i.group) { FixedWidth.append(i.start, to: &$0); FixedWidth.append(i.end, to: &$0); FixedWidth.append(id, to: &$0) }
+            byEndRun.append(key: i.group) { FixedWidth.append(i.end, to: &$0); FixedWidth.append(i.start, to: &$0); FixedWidth.append(id, to: &$0) }
         }
         byStartRun.sort()
         byEndRun.sort()

@@ -60,12 +60,7 @@ enum KeyedIDs {
 extension KeyedIDs {
     /// The entries of index `index` in a bulk batch, as one run of key → id in key then id order.
     static func loadRun(index: ObjectIdentifier, _ batch: LoadBatch) -> SortedRun {
-        let refs = batch.valueRefs(of: index)
-        var run = SortedRun(valueWidth: 8, capacity: refs.count)
-        for (record, value) in refs {
-            let id = batch.ids[Int(record)]
-            run.append(key: batch.entries[Int(record)].values[Int(value)].bytes) { FixedWidth.append(id, to: &$0) }
-        }
+        var run = batch.valueRun(of: index)
         run.sort()
         return run
     }

@@ -6,35 +6,34 @@ import LMDB
 /// database. A write flushes when it finishes and before any read of a counting index
 /// (``ReadScope/open(_:)``).
 struct PendingCounts {
-    struct Count: Hashable {
+    struct Count: SumKey {
         let db: UInt32
         let key: KeyBytes
 
-        func hash(into hasher: inout Hasher) { hasher.combine(key.mixedWord ^ UInt64(db) &* 0xFF51_AFD7_ED55_8CCD) }
+        var hashWord: UInt64 { key.mixedWord ^ UInt64(db) &* 0xFF51_AFD7_ED55_8CCD }
     }
 
     /// A dated-count change on one day: `key` holds the group then the subgroup bytes;
     /// ``expandDays()`` turns it into the buckets the index keeps.
-    struct DayChange: Hashable {
+    struct DayChange: SumKey {
         let db: UInt32
         let day: Int32
         let split: Int32
         let keepsDays: Bool
         let key: KeyBytes
 
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(key.mixedWord ^ (UInt64(db) << 40 ^ UInt64(UInt32(bitPattern: day)) ^ UInt64(UInt32(bitPattern: split)) << 20)
-                           &* 0xFF51_AFD7_ED55_8CCD)
+        var hashWord: UInt64 {
+            key.mixedWord ^ (UInt64(db) << 40 ^ UInt64(UInt32(bitPattern: day)) ^ UInt64(UInt32(bitPattern: split)) << 20) &* 0xFF51_AFD7_ED55_8CCD
         }
     }
 
-    var counts: [Count: Int64] = [:]
+    var counts = SumTable<Count>()
     /// Dated-count changes per day, expanded into day, month and year buckets at flush time, so
     /// each record costs one table update per dated entry.
-    var days: [DayChange: Int64] = [:]
+    var days = SumTable<DayChange>()
 
     /// Running-count changes per day and series, written at flush time (``flushRunning(into:databases:)``).
-    var running: [RunningChange: Int64] = [:]
+    var running = SumTable<RunningChange>()
 
     /// Count changes already in write order (``prepareFlush()``), written before `counts`.
     var presorted: [(Count, Int64)] = []
@@ -49,16 +48,16 @@ struct PendingCounts {
     }
 
     /// The nonzero changes of `counts` in write order (database, then key); `counts` is emptied.
-    private static func writeOrder(_ counts: inout [Count: Int64]) -> [(Count, Int64)] {
-        let entries = counts.filter { $0.value != 0 }.map { ($0.key, $0.value) }
-        counts.removeAll(keepingCapacity: true)
+    private static func writeOrder(_ counts: inout SumTable<Count>) -> [(Count, Int64)] {
+        let entries = counts.nonZero()
+        counts.removeAll()
         let order = KeyOrder.sorted(entries.count, db: { entries[$0].0.db }, key: { entries[$0].0.key })
         return order.map { entries[$0] }
     }
 
     @inline(__always)
     mutating func add(_ db: UInt32, _ key: KeyBytes, _ delta: Int64) {
-        counts[Count(db: db, key: key), default: 0] += delta
+        counts.add(Count(db: db, key: key), delta)
     }
 
     /// Writes the accumulated changes into the count databases `databases` (by handle); a

@@ -73,7 +73,7 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
         guard d.day >= DayBuckets.epoch else { return }
         var key = d.group
         key.append(contentsOf: d.subgroup)
-        pending.running[PendingCounts.RunningChange(db: db.dbi, day: d.day, keepsDays: keepsDays, series: key), default: 0] += delta
+        pending.running.add(PendingCounts.RunningChange(db: db.dbi, day: d.day, keepsDays: keepsDays, series: key), delta)
     }
 
     func update(_ id: RecordID, old: IndexEntries, new: IndexEntries, in session: WriteSession) throws {
@@ -84,8 +84,9 @@ final class RunningCountIndex: PendingCountLoading, DatedCounting {
     }
 
     func load(_ batch: LoadBatch, into pending: inout PendingCounts) {
-        for entries in batch.entries {
-            for (d, n) in entries.dated(of: entryID) { add(d, n, to: &pending) }
+        for ref in batch.datedRefs(of: entryID) {
+            let (d, n) = batch.entries[Int(ref.record)].dated[Int(ref.value)]
+            add(d, n, to: &pending)
         }
     }
 
@@ -249,22 +250,20 @@ protocol DatedCounting: IndexMaintainer {
 
 extension PendingCounts {
     /// A running-count change on one day of one series (group then subgroup bytes).
-    struct RunningChange: Hashable {
+    struct RunningChange: SumKey {
         let db: UInt32
         let day: Int32
         let keepsDays: Bool
         let series: KeyBytes
 
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(series.mixedWord ^ (UInt64(db) << 40 ^ UInt64(UInt32(bitPattern: day))) &* 0xFF51_AFD7_ED55_8CCD)
-        }
+        var hashWord: UInt64 { series.mixedWord ^ (UInt64(db) << 40 ^ UInt64(UInt32(bitPattern: day))) &* 0xFF51_AFD7_ED55_8CCD }
     }
 
     /// Writes the running-count changes: per series, the later points of each level touched.
     mutating func flushRunning(into write: borrowing WriteTransaction, databases: [UInt32: Database]) throws {
         guard !running.isEmpty else { return }
-        let changes = running.filter { $0.value != 0 }.map { ($0.key, $0.value) }
-        running.removeAll(keepingCapacity: true)
+        let changes = running.nonZero()
+        running.removeAll()
         let order = KeyOrder.sorted(changes.count, db: { changes[$0].0.db }, key: { changes[$0].0.series })
         var start = 0
         while start < order.count {
