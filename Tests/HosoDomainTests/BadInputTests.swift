@@ -74,6 +74,33 @@ import HosoStore
         #expect(try program.person(id: 1)?.events.count == (snapshot?.events.count ?? 0) + 1)
     }
 
+    /// A name of nothing but spaces is refused, and "nothing but spaces" is what Foundation's
+    /// `.whitespaces` means (the oracle): tabs, the space separators and the zero-width space,
+    /// not line breaks; every scalar up to U+3000 is tried alone as well.
+    @Test func aBlankNameIsRefusedAsFoundationTrimsIt() throws {
+        let (program, commune) = try program()
+        let names = ["", " ", "   ", "\t", " \t ", "\u{00A0}", "\u{3000}", "\u{2003}\u{202F}", "\u{205F} ", "\n", "\r\n", " \u{200B} ",
+                     "\u{FEFF}", "A", " An ", "\tBình", "Nguyễn Văn An", "\u{3000}Lê"]
+        for (n, name) in names.enumerated() {
+            let blank = name.trimmingCharacters(in: .whitespaces).isEmpty
+            #expect(ProgramTenant.isBlank(name) == blank, "name \(name.unicodeScalars.map { String($0.value, radix: 16) })")
+            var p = person(RecordID(100 + n), commune)
+            p.fullName = name
+            if blank {
+                #expect(throws: HosoError.invalidField(record: "person \(100 + n)", field: "full_name", value: name,
+                                                       reason: "is empty; every file needs the person's name")) { try program.addPerson(p) }
+            } else {
+                try program.addPerson(p)
+            }
+        }
+        #expect(try program.tenant.read { try $0.recordCount(Person.self) } == names.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count)
+        for v in UInt32(0)...0x3001 {
+            guard let c = Unicode.Scalar(v) else { continue }
+            let one = String(Character(c))
+            #expect(ProgramTenant.isBlank(one) == one.trimmingCharacters(in: .whitespaces).isEmpty, "U+\(String(v, radix: 16))")
+        }
+    }
+
     /// A load stopped by a national ID held twice says so in the program's words, from the
     /// record, not from the engine's key; a commune the tenant does not manage stops it too.
     @Test func loadsStopAtTheFirstRefusalOfTheProgram() throws {

@@ -246,30 +246,32 @@ public final class ProgramTenant: Sendable {
     /// Checks a person and derives its history; returns the record as it will be stored.
     public func prepare(_ person: Person) throws -> Person {
         var p = person
-        let label = "person \(p.id)"
-        guard !p.fullName.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw HosoError.invalidField(record: label, field: "full_name", value: p.fullName, reason: "is empty; every file needs the person's name")
+        // The names an error gives are built only for an error: a load prepares every file.
+        let id = p.id
+        func label() -> String { "person \(id)" }
+        guard !Self.isBlank(p.fullName) else {
+            throw HosoError.invalidField(record: label(), field: "full_name", value: p.fullName, reason: "is empty; every file needs the person's name")
         }
-        p.commune = try resolve(p.commune, field: "commune", record: label)
-        if let c = p.permanentCommune, communesByCode[c.commune] != nil { p.permanentCommune = try resolve(c, field: "permanent_commune", record: label) }
+        p.commune = try resolve(p.commune, field: "commune", record: label())
+        if let c = p.permanentCommune, communesByCode[c.commune] != nil { p.permanentCommune = try resolve(c, field: "permanent_commune", record: label()) }
         if let id = p.nationalID {
             if id.isEmpty { p.nationalID = nil }
             else if id.utf8.count != 12 || !id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-                throw HosoError.invalidField(record: label, field: "national_id", value: id, reason: "is not a national ID: it must be exactly 12 digits")
+                throw HosoError.invalidField(record: label(), field: "national_id", value: id, reason: "is not a national ID: it must be exactly 12 digits")
             }
         }
         if let id = p.pendingNationalID {
             if id.isEmpty || id == p.nationalID { p.pendingNationalID = nil }
             else if id.utf8.count != 12 || !id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-                throw HosoError.invalidField(record: label, field: "pending_national_id", value: id, reason: "is not a national ID: it must be exactly 12 digits")
+                throw HosoError.invalidField(record: label(), field: "pending_national_id", value: id, reason: "is not a national ID: it must be exactly 12 digits")
             }
         }
         if let birth = p.birthDate {
             guard birth <= p.fileOpened else {
-                throw HosoError.invalidDate(value: birth.description, field: "birth_date", record: label, reason: "it is after the file was opened (\(p.fileOpened))")
+                throw HosoError.invalidDate(value: birth.description, field: "birth_date", record: label(), reason: "it is after the file was opened (\(p.fileOpened))")
             }
             guard birth.year >= 1900 else {
-                throw HosoError.invalidDate(value: birth.description, field: "birth_date", record: label, reason: "it is before 1900")
+                throw HosoError.invalidDate(value: birth.description, field: "birth_date", record: label(), reason: "it is before 1900")
             }
         }
         var sequences = Set<Int>()
@@ -277,47 +279,60 @@ public final class ProgramTenant: Sendable {
         for i in p.events.indices {
             if p.events[i].sequence <= 0 { p.events[i].sequence = next; next += 1 }
             guard sequences.insert(p.events[i].sequence).inserted else {
-                throw HosoError.invalidField(record: label, field: "events[\(i)].sequence", value: String(p.events[i].sequence), reason: "is used twice in the file")
+                throw HosoError.invalidField(record: label(), field: "events[\(i)].sequence", value: String(p.events[i].sequence), reason: "is used twice in the file")
             }
         }
         var deathDay: Day? = nil
         for (i, e) in p.events.enumerated() {
-            let field = "events[\(i)] (\(e.kind))"
+            func field() -> String { "events[\(i)] (\(e.kind))" }
             if let birth = p.birthDate, e.date < birth {
-                throw HosoError.invalidDate(value: e.date.description, field: field, record: label, reason: "it is before the birth date \(birth)")
+                throw HosoError.invalidDate(value: e.date.description, field: field(), record: label(), reason: "it is before the birth date \(birth)")
             }
             if e.date.year < 1900 || e.date.year > 2200 {
-                throw HosoError.invalidDate(value: e.date.description, field: field, record: label, reason: "the year is out of range 1900–2200")
+                throw HosoError.invalidDate(value: e.date.description, field: field(), record: label(), reason: "the year is out of range 1900–2200")
             }
-            if let c = e.commune { p.events[i].commune = try resolve(c, field: field + ".commune", record: label) }
+            if let c = e.commune { p.events[i].commune = try resolve(c, field: field() + ".commune", record: label()) }
             if e.kind == .moveIn && e.commune == nil {
-                throw HosoError.invalidField(record: label, field: field + ".commune", value: "", reason: "is missing: a move in needs the commune arrived in")
+                throw HosoError.invalidField(record: label(), field: field() + ".commune", value: "", reason: "is missing: a move in needs the commune arrived in")
             }
             if let m = e.termMonths, !(1...60).contains(m) {
-                throw HosoError.invalidField(record: label, field: field + ".term_months", value: String(m), reason: "must be between 1 and 60")
+                throw HosoError.invalidField(record: label(), field: field() + ".term_months", value: String(m), reason: "must be between 1 and 60")
             }
             if e.kind == .correction {
                 guard let v = e.voids, sequences.contains(v), v != e.sequence else {
-                    throw HosoError.invalidField(record: label, field: field + ".voids", value: e.voids.map(String.init) ?? "", reason: "must name the sequence number of an earlier event of this file")
+                    throw HosoError.invalidField(record: label(), field: field() + ".voids", value: e.voids.map(String.init) ?? "", reason: "must name the sequence number of an earlier event of this file")
                 }
             }
             if e.kind == .death && e.kind != .correction { deathDay = min(deathDay ?? e.date, e.date) }
         }
         if let deathDay, let late = p.events.first(where: { $0.date > deathDay && $0.kind != .correction }) {
-            throw HosoError.invalidDate(value: late.date.description, field: "events (\(late.kind))", record: label, reason: "it is after the person's death on \(deathDay)")
+            throw HosoError.invalidDate(value: late.date.description, field: "events (\(late.kind))", record: label(), reason: "it is after the person's death on \(deathDay)")
         }
         let derived = StatusMachine.derive(events: p.events, registeredIn: p.commune, birthDate: p.birthDate, rules: settings.rules)
         if let refused = derived.refusals.first, let i = p.events.firstIndex(where: { $0.sequence == refused.sequence }) {
-            throw HosoError.invalidField(record: label, field: "events[\(i)] (\(refused.kind))", value: refused.date.description,
+            throw HosoError.invalidField(record: label(), field: "events[\(i)] (\(refused.kind))", value: refused.date.description,
                                          reason: refused.reason)
         }
         p.apply(derived)
         return p
     }
 
-    private func resolve(_ c: CommuneRef, field: String, record: String) throws(ProgramError) -> CommuneRef {
+    /// Whether `text` holds nothing but spaces and tabs, as `trimmingCharacters(in: .whitespaces)`
+    /// would leave it empty, decided without Foundation: a load asks this of every file, and
+    /// bridging each name to an `NSString` cost more than the rest of the name's checks.
+    /// Foundation's whitespace is the tab, the space separators (Zs) and the zero-width space.
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { c in
+            switch c.value {
+            case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: true
+            default: false
+            }
+        }
+    }
+
+    private func resolve(_ c: CommuneRef, field: @autoclosure () -> String, record: @autoclosure () -> String) throws(ProgramError) -> CommuneRef {
         guard let entry = communesByCode[c.commune], c.province == 0 || c.province == entry.ref.province else {
-            throw .unknownCommune(code: Int64(c.commune), field: field, record: record)
+            throw .unknownCommune(code: Int64(c.commune), field: field(), record: record())
         }
         return entry.ref
     }
@@ -408,26 +423,30 @@ public final class ProgramTenant: Sendable {
     /// Validates a case event (commune known, persons on file, amounts not negative).
     public func prepare(_ event: CaseEvent) throws -> CaseEvent {
         var e = event
-        let label = "event \(e.id)"
-        e.commune = try resolve(e.commune, field: "commune", record: label)
-        for (name, v) in [("arrested", e.arrested), ("area_m2", e.areaM2), ("plants", e.plants), ("quantity", e.quantity)] where v < 0 {
-            throw HosoError.invalidField(record: label, field: name, value: String(v), reason: "must not be negative")
+        // The names an error gives are built only for an error: a load prepares every event.
+        let id = e.id
+        func label() -> String { "event \(id)" }
+        e.commune = try resolve(e.commune, field: "commune", record: label())
+        if e.arrested < 0 || e.areaM2 < 0 || e.plants < 0 || e.quantity < 0 {
+            for (name, v) in [("arrested", e.arrested), ("area_m2", e.areaM2), ("plants", e.plants), ("quantity", e.quantity)] where v < 0 {
+                throw HosoError.invalidField(record: label(), field: name, value: String(v), reason: "must not be negative")
+            }
         }
         if let a = e.offenceArticle, !(247...259).contains(a) {
-            throw HosoError.invalidField(record: label, field: "offence_article", value: String(a), reason: "is not a drug offence article of the Criminal Code (247–259)")
+            throw HosoError.invalidField(record: label(), field: "offence_article", value: String(a), reason: "is not a drug offence article of the Criminal Code (247–259)")
         }
         if let r = e.resolvedDate, r < e.date {
-            throw HosoError.invalidDate(value: r.description, field: "resolved_date", record: label, reason: "it is before the event's date \(e.date)")
+            throw HosoError.invalidDate(value: r.description, field: "resolved_date", record: label(), reason: "it is before the event's date \(e.date)")
         }
         if e.date.year < 1900 || e.date.year > 2200 {
-            throw HosoError.invalidDate(value: e.date.description, field: "date", record: label, reason: "the year is out of range 1900–2200")
+            throw HosoError.invalidDate(value: e.date.description, field: "date", record: label(), reason: "the year is out of range 1900–2200")
         }
         if e.extensions != 0 && (e.kind != .tip || !(0...2).contains(e.extensions)) {
-            throw HosoError.invalidField(record: label, field: "extensions", value: String(e.extensions),
+            throw HosoError.invalidField(record: label(), field: "extensions", value: String(e.extensions),
                                          reason: e.kind == .tip ? "must be 0, 1 (2 months) or 2 (2 + 2 months)" : "only a tip's deadline is extended; leave it empty")
         }
         if let r = e.reforms, e.kind != .hotspot || r == e.id {
-            throw HosoError.invalidField(record: label, field: "reforms", value: String(r),
+            throw HosoError.invalidField(record: label(), field: "reforms", value: String(r),
                                          reason: e.kind == .hotspot ? "a hotspot cannot re-form itself" : "only a hotspot re-forms an earlier hotspot; leave it empty")
         }
         e.deadline = settings.rules.deadline(of: e)
