@@ -8,7 +8,11 @@ import Testing
 @Suite struct FieldFilterTests {
     static let schema = Schema([Item.schema])
     /// "Lái xe" precomposed and with combining accents, other Vietnamese and plain texts.
-    static let tags = ["L\u{00E1}i xe", "La\u{0301}i xe", "B\u{1ED1}c v\u{00E1}c", "Bo\u{0302}\u{0301}c va\u{0301}c", "free", "", "\u{212B}ngstr\u{00F6}m", "\u{00C5}ngstr\u{00F6}m"]
+    /// Longer ones too, some with the accent past the eighth byte, so that a text is read eight
+    /// bytes at a time before the accent is met.
+    static let tags = ["L\u{00E1}i xe", "La\u{0301}i xe", "B\u{1ED1}c v\u{00E1}c", "Bo\u{0302}\u{0301}c va\u{0301}c", "free", "", "\u{212B}ngstr\u{00F6}m", "\u{00C5}ngstr\u{00F6}m",
+                       "Lao \u{0111}\u{1ED9}ng t\u{1EF1} do", "Lao \u{0111}o\u{0323}\u{0302}ng tu\u{031B}\u{0323} do", "unemployed day labourer",
+                       "Nhan vien van phong x\u{00E1}", "Nhan vien van phong xa\u{0301}"]
     static let codes = ["C1", "C2", "Nguy\u{1EC5}n", "Nguye\u{0302}\u{0303}n"]
 
     static func item(_ id: RecordID, _ rng: inout SplitMix64) -> Item {
@@ -111,6 +115,75 @@ import Testing
                 #expect(try bytes.withUnsafeBytes { try filter.matches($0) } == Self.holds(c, i), "seed \(seed) round \(round) item \(i.id): \(filter)")
             }
         }
+    }
+
+    /// The fields of each record written in a random order (the decision must not depend on the
+    /// order `Item.encode` uses): a filter decided field by field (a conjunction, each conjunct
+    /// as soon as its field is read) and the same filter decided after the whole walk (wrapped in
+    /// a one-way `any`) both agree with the brute force over the decoded record.
+    @Test(arguments: [UInt64(31), 32])
+    func fieldsInAnyOrderDecideAsTheDecodedRecordDoes(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let items = (1...300).map { Self.item(RecordID($0), &rng) }
+        let records: [[UInt8]] = items.map { i in
+            var writes: [(inout RecordWriter) -> Void] = [
+                { $0.write(1, i.group) }, { $0.write(2, i.tag) }, { $0.write(3, i.code) }, { $0.write(4, Int64(i.start)) },
+                { $0.write(5, i.end.map(Int64.init)) }, { $0.write(6, i.amount) }, { $0.write(7, i.note) },
+            ]
+            writes.shuffle(using: &rng)
+            var w = RecordWriter(formatVersion: 1)
+            for write in writes { write(&w) }
+            return w.bytes
+        }
+        var conjunctions = 0
+        for round in 0..<300 {
+            // Every other round a conjunction of one-field conditions, the shape decided early.
+            var c = Self.condition(&rng)
+            if round % 2 == 0 {
+                c = .all((0..<Int.random(in: 1..<5, using: &rng)).map { _ in
+                    var leaf = Self.condition(&rng, depth: 2)
+                    while case .not = leaf { leaf = Self.condition(&rng, depth: 2) }
+                    return leaf
+                })
+            }
+            let filter = FieldFilter(c), whole = FieldFilter(.any([c]))
+            if FieldFilter.Matcher(filter).firstConjunct.count > 0 { conjunctions += 1 }
+            #expect(FieldFilter.Matcher(whole).firstConjunct.count == 0)
+            for (i, bytes) in zip(items, records) {
+                let expected = Self.holds(c, i)
+                let early = try bytes.withUnsafeBytes { try filter.matches($0) }
+                let late = try bytes.withUnsafeBytes { try whole.matches($0) }
+                #expect(early == expected && late == expected, "seed \(seed) round \(round) item \(i.id): \(filter)")
+            }
+        }
+        #expect(conjunctions >= 150, "seed \(seed): \(conjunctions) conjunctions decided field by field")
+    }
+
+    /// Whether a text has a single canonical form, eight bytes at a time, against the rule
+    /// checked byte by byte: every byte below 0xCC, or 0xE1 followed by 0xB8…0xBB.
+    @Test func aTextIsSettledAsByteByByte() {
+        func byteByByte(_ b: [UInt8]) -> Bool {
+            var i = 0
+            while i < b.count {
+                if b[i] >= 0xCC {
+                    guard b[i] == 0xE1, i + 1 < b.count, (0xB8...0xBB).contains(b[i + 1]) else { return false }
+                    i += 2
+                } else { i += 1 }
+            }
+            return true
+        }
+        var rng = SplitMix64(seed: 41)
+        let alphabet: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0xA1, 0xB8, 0xBB, 0xBC, 0xC3, 0xCB, 0xCC, 0xCD, 0xE1, 0xE2, 0xFF]
+        var unsettled = 0
+        for round in 0..<20_000 {
+            let n = Int.random(in: 0..<40, using: &rng)
+            // Mostly bytes that are never unsettled, so that long runs pass eight at a time.
+            let bytes = (0..<n).map { _ in Int.random(in: 0..<6, using: &rng) == 0 ? alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] : UInt8.random(in: 0x20..<0xCC, using: &rng) }
+            let expected = byteByByte(bytes)
+            if !expected { unsettled += 1 }
+            #expect(bytes.withUnsafeBytes { FieldFilter.Literal.isSettled($0) } == expected, "round \(round): \(bytes)")
+        }
+        #expect(unsettled > 2_000 && unsettled < 18_000, "\(unsettled) unsettled of 20,000")
     }
 
     /// Enough records for the count to run on every core: the parts' sum equals a brute force,

@@ -116,10 +116,20 @@ public struct FieldFilter: Sendable, Hashable, CustomStringConvertible {
 
     /// Scratch space for deciding the filter record after record, with no allocation or
     /// reference counting per record. One per thread.
+    ///
+    /// When the condition is a conjunction of conditions on one field each (or a single such
+    /// condition), each conjunct is decided as soon as its field is read, and the first that
+    /// fails rejects the record without reading further: a filter on the birth date and the
+    /// occupation stops at the birth date of a file born too late. Otherwise every field the
+    /// condition names is read first, then the compiled condition runs.
     final class Matcher {
         let program: Program
         let n: Int
         let fields: UnsafeMutablePointer<Int>
+        /// For each field number below `lookup`, its slot plus one (0: not a slot of this
+        /// filter). Field numbers from `lookup` up are searched for in `fields`.
+        let slotOf: UnsafeMutablePointer<Int32>
+        let lookup: Int
         /// Per slot (a field of ``FieldFilter/fields``): 0 absent, 1 integer, 2 bytes.
         let kind: UnsafeMutablePointer<UInt8>
         let scalar: UnsafeMutablePointer<UInt64>
@@ -130,6 +140,11 @@ public struct FieldFilter: Sendable, Hashable, CustomStringConvertible {
         let steps: UnsafeMutableBufferPointer<Step>
         let literals: UnsafeMutableBufferPointer<Literal>
         let literalBytes: UnsafeMutableRawBufferPointer
+        /// A conjunction of one-field conditions: its conjuncts grouped by slot (those of slot
+        /// `s` are `conjuncts[firstConjunct[s]..<firstConjunct[s + 1]]`, cheap ones first).
+        /// Empty `firstConjunct` when the condition has another shape.
+        let conjuncts: UnsafeMutableBufferPointer<Step>
+        let firstConjunct: UnsafeMutableBufferPointer<Int>
 
         init(_ filter: FieldFilter) {
             program = filter.program
@@ -138,19 +153,43 @@ public struct FieldFilter: Sendable, Hashable, CustomStringConvertible {
             start = .allocate(capacity: max(n, 1)); count = .allocate(capacity: max(n, 1))
             stack = .allocate(capacity: max(program.steps.count, 1))
             for i in 0..<n { fields[i] = filter.fields[i] }
+            // Field numbers are small in practice; a table for those up to 1,023.
+            let top = filter.fields.last.map { $0 + 1 } ?? 0
+            lookup = min(top, 1_024)
+            slotOf = .allocate(capacity: max(lookup, 1))
+            slotOf.initialize(repeating: 0, count: max(lookup, 1))
+            for (i, f) in filter.fields.enumerated() where f >= 0 && f < lookup { slotOf[f] = Int32(i + 1) }
             steps = .allocate(capacity: program.steps.count); _ = steps.initialize(from: program.steps)
             literals = .allocate(capacity: program.literals.count); _ = literals.initialize(from: program.literals)
             literalBytes = .allocate(byteCount: program.literalBytes.count, alignment: 1)
             literalBytes.copyBytes(from: program.literalBytes)
+            if let grouped = program.conjunctsBySlot(slots: n) {
+                conjuncts = .allocate(capacity: max(grouped.steps.count, 1)); _ = conjuncts.initialize(from: grouped.steps)
+                firstConjunct = .allocate(capacity: grouped.first.count); _ = firstConjunct.initialize(from: grouped.first)
+            } else {
+                conjuncts = .allocate(capacity: 1)
+                firstConjunct = .allocate(capacity: 0)
+            }
         }
 
         deinit {
             fields.deallocate(); kind.deallocate(); scalar.deallocate(); start.deallocate(); count.deallocate(); stack.deallocate()
+            slotOf.deallocate(); conjuncts.deallocate(); firstConjunct.deallocate()
             steps.deallocate(); literals.deinitialize(); literals.deallocate(); literalBytes.deallocate()
         }
 
+        /// A varint at `offset`: one byte read inline, longer ones by ``longVarint(_:_:_:)``.
         @inline(__always)
         private static func varint(_ p: UnsafeRawBufferPointer, _ offset: inout Int) throws(HosoError) -> UInt64 {
+            if offset < p.count {
+                let b = p[offset]
+                if b < 0x80 { offset &+= 1; return UInt64(b) }
+            }
+            return try longVarint(p, &offset)
+        }
+
+        @inline(never)
+        private static func longVarint(_ p: UnsafeRawBufferPointer, _ offset: inout Int) throws(HosoError) -> UInt64 {
             var result: UInt64 = 0, shift: UInt64 = 0
             while offset < p.count {
                 let b = p[offset]; offset &+= 1
@@ -162,35 +201,76 @@ public struct FieldFilter: Sendable, Hashable, CustomStringConvertible {
             throw HosoError.corruptRecord(type: "", id: nil, reason: "truncated or overlong varint at byte \(offset)")
         }
 
-        /// Reads the slots' fields from `p`, then runs the compiled condition.
+        /// The slot of field `number`, or -1.
+        @inline(__always)
+        private func slot(of number: UInt64) -> Int {
+            if number < UInt64(lookup) { return Int(slotOf[Int(number)]) &- 1 }
+            guard number <= UInt64(Int.max) else { return -1 }
+            let f = Int(number)
+            var i = 0
+            while i < n { if fields[i] == f { return i }; i &+= 1 }
+            return -1
+        }
+
+        /// Reads the slots' fields from `p`, then decides the condition (see ``Matcher``).
         func matches(_ p: UnsafeRawBufferPointer) throws(HosoError) -> Bool {
             guard p.count >= 1 else { throw HosoError.corruptRecord(type: "", id: nil, reason: "empty value") }
             let n = self.n
+            let early = firstConjunct.count > 0
             for i in 0..<n { kind[i] = 0 }
             var found = 0
             var offset = 1
             while offset < p.count && found < n {
                 let tag = try Self.varint(p, &offset)
-                let number = Int(truncatingIfNeeded: tag >> 3)
-                var slot = -1
-                var i = 0
-                while i < n { if fields[i] == number { slot = i; break }; i &+= 1 }
+                let number = tag >> 3
+                let slot = slot(of: number)
                 switch tag & 7 {
                 case 0:
                     let v = try Self.varint(p, &offset)
-                    if slot >= 0 { if kind[slot] == 0 { found &+= 1 }; kind[slot] = 1; scalar[slot] = v }
+                    if slot >= 0 {
+                        let first = kind[slot] == 0
+                        kind[slot] = 1; scalar[slot] = v
+                        if first {
+                            found &+= 1
+                            if early, !decided(slot, p) { return false }
+                        }
+                    }
                 case 2:
                     let length = Int(truncatingIfNeeded: try Self.varint(p, &offset))
                     guard length >= 0, length <= p.count - offset else {
                         throw HosoError.corruptRecord(type: "", id: nil, reason: "field \(number) runs past the end")
                     }
-                    if slot >= 0 { if kind[slot] == 0 { found &+= 1 }; kind[slot] = 2; start[slot] = offset; count[slot] = length }
+                    if slot >= 0 {
+                        let first = kind[slot] == 0
+                        kind[slot] = 2; start[slot] = offset; count[slot] = length
+                        if first {
+                            found &+= 1
+                            if early, !decided(slot, p) { return false }
+                        }
+                    }
                     offset &+= length
                 default:
                     throw HosoError.corruptRecord(type: "", id: nil, reason: "unknown wire type \(tag & 7) in field \(number)")
                 }
             }
-            return run(p)
+            guard early else { return run(p) }
+            // The conjuncts on fields the record does not write (their `absent` values).
+            for s in 0..<n where kind[s] == 0 {
+                if !decided(s, p) { return false }
+            }
+            return true
+        }
+
+        /// Whether every conjunct on `slot` holds (a conjunction, see ``conjuncts``).
+        @inline(__always)
+        private func decided(_ slot: Int, _ p: UnsafeRawBufferPointer) -> Bool {
+            var k = firstConjunct[slot]
+            let end = firstConjunct[slot &+ 1]
+            while k < end {
+                if !leaf(conjuncts[k], p) { return false }
+                k &+= 1
+            }
+            return true
         }
 
         @inline(__always)
@@ -202,27 +282,34 @@ public struct FieldFilter: Sendable, Hashable, CustomStringConvertible {
             }
         }
 
+        /// The truth of a condition on one field (a step other than `all`, `any` and `not`).
+        @inline(__always)
+        private func leaf(_ step: Step, _ p: UnsafeRawBufferPointer) -> Bool {
+            switch step {
+            case let .integer(slot, op, v, hasAbsent, absent):
+                return integer(slot, hasAbsent, absent).map { op.holds($0, v) } ?? false
+            case let .integerIn(slot, set, hasAbsent, absent):
+                return integer(slot, hasAbsent, absent).map { program.sets[set].contains($0) } ?? false
+            case let .text(slot, first, end):
+                guard kind[slot] == 2 else { return false }
+                let literalBytes = UnsafeRawBufferPointer(literalBytes)
+                let field = UnsafeRawBufferPointer(rebasing: p[start[slot]..<start[slot] + count[slot]])
+                var fieldSettled: Bool? = nil
+                for k in first..<end where literals[k].equals(field, fieldSettled: &fieldSettled, in: literalBytes) { return true }
+                return false
+            case let .flag(slot, b):
+                return (kind[slot] == 1 && scalar[slot] != 0) == b
+            case .present(let slot):
+                return kind[slot] != 0
+            case .all, .any, .not:
+                return false
+            }
+        }
+
         private func run(_ p: UnsafeRawBufferPointer) -> Bool {
-            let literalBytes = UnsafeRawBufferPointer(literalBytes)
             var top = 0
             for step in steps {
                 switch step {
-                case let .integer(slot, op, v, hasAbsent, absent):
-                    stack[top] = integer(slot, hasAbsent, absent).map { op.holds($0, v) } ?? false; top &+= 1
-                case let .integerIn(slot, set, hasAbsent, absent):
-                    stack[top] = integer(slot, hasAbsent, absent).map { program.sets[set].contains($0) } ?? false; top &+= 1
-                case let .text(slot, first, end):
-                    var r = false
-                    if kind[slot] == 2 {
-                        let field = UnsafeRawBufferPointer(rebasing: p[start[slot]..<start[slot] + count[slot]])
-                        var fieldSettled: Bool? = nil
-                        for k in first..<end where literals[k].equals(field, fieldSettled: &fieldSettled, in: literalBytes) { r = true; break }
-                    }
-                    stack[top] = r; top &+= 1
-                case let .flag(slot, b):
-                    stack[top] = (kind[slot] == 1 && scalar[slot] != 0) == b; top &+= 1
-                case .present(let slot):
-                    stack[top] = kind[slot] != 0; top &+= 1
                 case .all(let k):
                     var r = true
                     for _ in 0..<k { top &-= 1; if !stack[top] { r = false } }
@@ -233,6 +320,8 @@ public struct FieldFilter: Sendable, Hashable, CustomStringConvertible {
                     stack[top] = r; top &+= 1
                 case .not:
                     stack[top &- 1] = !stack[top &- 1]
+                default:
+                    stack[top] = leaf(step, p); top &+= 1
                 }
             }
             return top > 0 ? stack[top &- 1] : true
@@ -271,6 +360,15 @@ public struct FieldFilter: Sendable, Hashable, CustomStringConvertible {
         static func isSettled(_ p: UnsafeRawBufferPointer) -> Bool {
             var i = 0
             let n = p.count
+            // Eight bytes at a time while none is from 0xCC up: a byte is when its top bit is
+            // set and its low seven bits plus 0x34 reach 0x80 (no carry crosses a byte).
+            if let base = p.baseAddress {
+                while i &+ 8 <= n {
+                    let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if w & ((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x3434_3434_3434_3434) & 0x8080_8080_8080_8080 != 0 { break }
+                    i &+= 8
+                }
+            }
             while i < n {
                 let b = p[i]
                 if b >= 0xCC {
@@ -327,6 +425,36 @@ public struct FieldFilter: Sendable, Hashable, CustomStringConvertible {
                 }
             }
             self.steps = steps; self.sets = sets; self.literals = literals; literalBytes = bytes
+        }
+
+        /// When the condition is a conjunction of one-field conditions (an `all`, nested or not,
+        /// of them, or one alone), those conditions grouped by slot, cheap ones first in each
+        /// (see ``Matcher``), with where each slot's group starts (`first[slots]` is the end);
+        /// nil for any other shape.
+        func conjunctsBySlot(slots: Int) -> (steps: [Step], first: [Int])? {
+            // Whether each value on the postfix stack is a conjunction of one-field conditions.
+            var flat: [Bool] = []
+            var leaves: [(slot: Int, cost: Int, step: Step)] = []
+            for step in steps {
+                switch step {
+                case .all(let k):
+                    let all = flat.suffix(k).allSatisfy { $0 }
+                    flat.removeLast(k); flat.append(all)
+                case .any(let k): flat.removeLast(k); flat.append(false)
+                case .not: flat[flat.count - 1] = false
+                case let .integer(slot, _, _, _, _): leaves.append((slot, 0, step)); flat.append(true)
+                case let .flag(slot, _): leaves.append((slot, 0, step)); flat.append(true)
+                case let .present(slot): leaves.append((slot, 0, step)); flat.append(true)
+                case let .integerIn(slot, _, _, _): leaves.append((slot, 1, step)); flat.append(true)
+                case let .text(slot, _, _): leaves.append((slot, 2, step)); flat.append(true)
+                }
+            }
+            guard flat == [true] else { return nil }
+            let ordered = leaves.enumerated().sorted { ($0.element.slot, $0.element.cost, $0.offset) < ($1.element.slot, $1.element.cost, $1.offset) }
+            var first = [Int](repeating: 0, count: slots + 1)
+            for l in leaves { first[l.slot + 1] += 1 }
+            for s in 0..<slots { first[s + 1] += first[s] }
+            return (ordered.map(\.element.step), first)
         }
     }
 
