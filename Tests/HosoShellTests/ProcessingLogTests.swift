@@ -105,4 +105,40 @@ import Testing
         #expect(try copy.personCount() == t.persons.count)
         #expect(try copy.processingLog().isEmpty)
     }
+
+    /// The collector against a `Set`: single ids, arrays in order and out of order, repeats,
+    /// past the size at which it compacts (65,536) more than once; each take gives the set's
+    /// members in ascending order and starts again. A log entry keeps its ids sorted and unique
+    /// whether they came in order or not.
+    @Test func collectedReadsAreThoseOfASetInOrder() throws {
+        var rng = SplitMix64(seed: 6161)
+        let reads = PersonalReads()
+        for round in 0..<4 {
+            var oracle = Set<RecordID>()
+            let inserts = [10, 400, 3_000, 40][round]
+            for _ in 0..<inserts {
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0:
+                    let id = RecordID.random(in: 1...5_000, using: &rng)
+                    reads.insert(id); oracle.insert(id)
+                case 1:
+                    // A count's examined ids: a run in order, overlapping earlier ones.
+                    let from = RecordID.random(in: 1...300_000, using: &rng)
+                    let run = Array(from..<from + RecordID.random(in: 1...200, using: &rng))
+                    reads.insert(contentsOf: run); oracle.formUnion(run)
+                default:
+                    let ids = (0..<Int.random(in: 0...120, using: &rng)).map { _ in RecordID.random(in: 1...400_000, using: &rng) }
+                    reads.insert(contentsOf: ids); oracle.formUnion(ids)
+                }
+            }
+            let taken = reads.take()
+            #expect(taken == oracle.sorted(), "round \(round): \(taken.count) ids taken, \(oracle.count) expected")
+            #expect(reads.take().isEmpty, "round \(round): a take starts again")
+        }
+        let t = try makeTenant("order")
+        try t.program.logPersonalRead("unsorted", personIDs: [9, 3, 9, 1, 3])
+        try t.program.logPersonalRead("sorted", personIDs: [2, 4, 8])
+        let log = try t.program.processingLog()
+        #expect(log.map(\.what) == ["unsorted", "sorted"] && log.map(\.personIDs) == [[1, 3, 9], [2, 4, 8]] && log.map(\.personCount) == [3, 3])
+    }
 }

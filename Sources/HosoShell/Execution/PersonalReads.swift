@@ -4,8 +4,41 @@ import Synchronization
 /// The persons whose personal fields (names, national IDs, birth dates, villages, occupation,
 /// notes) the running statement read, collected by both engines so that the session can log
 /// the statement in the tenant's processing log (``HosoDomain/ProgramTenant/logPersonalRead(_:personIDs:)``).
+///
+/// Ids are kept as they come, in arrays, and sorted and made unique now and then (when as many
+/// have come since as were kept, and at least 65,536) and when taken: a count that compares a
+/// personal field in every file hands over its examined ids by the ten thousand, in order, and
+/// collecting them costs no hashing.
 public final class PersonalReads: Sendable {
-    private let ids = Mutex<Set<RecordID>>([])
+    private struct Collected {
+        /// Sorted and unique (the ids of the last compaction).
+        var kept: [RecordID] = []
+        /// Arrays as they came (each as given), and single ids.
+        var chunks: [[RecordID]] = []
+        var singles: [RecordID] = []
+        /// Ids in `chunks` and `singles`.
+        var pending = 0
+
+        mutating func compact() {
+            guard pending > 0 else { return }
+            var all = kept
+            all.reserveCapacity(kept.count + pending)
+            for c in chunks { all += c }
+            all += singles
+            // Runs already in order (the usual case) make the sort a merge.
+            all.sort()
+            var w = 0
+            for r in 0..<all.count where r == 0 || all[r] != all[w - 1] { all[w] = all[r]; w += 1 }
+            all.removeLast(all.count - w)
+            kept = all; chunks = []; singles = []; pending = 0
+        }
+
+        mutating func noteAdded(_ n: Int) {
+            pending += n
+            if pending >= Swift.max(65_536, kept.count) { compact() }
+        }
+    }
+    private let collected = Mutex(Collected())
 
     /// Creates an empty collector.
     public init() {}
@@ -42,15 +75,25 @@ public final class PersonalReads: Sendable {
     }
 
     /// Notes that person `id`'s personal fields were read.
-    public func insert(_ id: RecordID) { ids.withLock { _ = $0.insert(id) } }
+    public func insert(_ id: RecordID) { collected.withLock { $0.singles.append(id); $0.noteAdded(1) } }
     /// Notes several persons.
     public func insert(contentsOf more: some Collection<RecordID>) {
-        ids.withLock { set in
-            // Room for them all at once: a count's examined files come by the ten thousand.
-            set.reserveCapacity(set.count + more.count)
-            set.formUnion(more)
+        guard !more.isEmpty else { return }
+        let ids = Array(more)
+        collected.withLock { $0.chunks.append(ids); $0.noteAdded(ids.count) }
+    }
+    /// Returns what was collected, in ascending order, each person once, and starts again.
+    ///
+    /// ```swift
+    /// let reads = PersonalReads()
+    /// reads.insert(contentsOf: [3, 4, 5]); reads.insert(4); reads.insert(1)
+    /// print(reads.take(), reads.take())   // [1, 3, 4, 5] []
+    /// ```
+    public func take() -> [RecordID] {
+        collected.withLock { c in
+            c.compact()
+            defer { c = Collected() }
+            return c.kept
         }
     }
-    /// Returns what was collected and starts again.
-    public func take() -> Set<RecordID> { ids.withLock { let out = $0; $0 = []; return out } }
 }

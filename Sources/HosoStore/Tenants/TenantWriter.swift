@@ -105,7 +105,9 @@ public struct TenantWriter: ~Copyable {
 
     func logRead(typeName: String, ids: some Collection<RecordID>, what: String, limit: Int = 10_000) throws {
         try authorize(.read(recordType: typeName))
-        let sorted = Array(Set(ids)).sorted()
+        // Ids handed over ascending, each once (as the shell collects them), are kept as they are.
+        var sorted = Array(ids)
+        if zip(sorted, sorted.dropFirst()).contains(where: { $0 >= $1 }) { sorted = Array(Set(sorted)).sorted() }
         guard !sorted.isEmpty else { return }
         var count = RecordWriter(formatVersion: 1)
         count.write(1, sorted.count)

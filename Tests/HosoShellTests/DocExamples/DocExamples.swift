@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 51 examples compiled, 49 of them run, 57 printed lines checked.
+// 52 examples compiled, 50 of them run, 58 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   store: Store — a store in a directory of its own, its clock on 2026-03-15, holding tenant `demo`: a synthetic Lạng Sơn of 40 persons and 200 events
@@ -75,6 +75,14 @@ private func example_Execution_Executor_1(context: QueryContext) throws {
 private func example_Execution_Interruption_1() throws {
     Interruption.clear()
     try Interruption.check()   // throws when Ctrl-C was pressed since
+}
+
+// Sources/HosoShell/Execution/PersonalReads.swift, example 1
+private func example_Execution_PersonalReads_1() throws {
+    let reads = PersonalReads()
+    reads.insert(contentsOf: [3, 4, 5]); reads.insert(4); reads.insert(1)
+    print(reads.take(), reads.take())   // [1, 3, 4, 5] []
+    DocOutput.expect("[1, 3, 4, 5] []", from: "print(reads.take(), reads.take())")
 }
 
 // Sources/HosoShell/Execution/ResultSet.swift, example 1
@@ -465,6 +473,10 @@ private func example_Syntax_Token_2() throws {
 
     @Test("Execution/Interruption.swift, example 1") func execution_Interruption_1() throws {
         try DocOutput.run(checks: 0) { c in try example_Execution_Interruption_1() }
+    }
+
+    @Test("Execution/PersonalReads.swift, example 1") func execution_PersonalReads_1() throws {
+        try DocOutput.run(checks: 1) { c in try example_Execution_PersonalReads_1() }
     }
 
     @Test("Execution/ResultSet.swift, example 1") func execution_ResultSet_1() throws {
