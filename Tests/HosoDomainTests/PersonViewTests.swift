@@ -75,4 +75,47 @@ import HosoStore
             #expect(try open.fullName == p.fullName && shut.fullName == "" && shut.commune == p.commune, "person \(p.id)")
         }
     }
+
+    /// A view of cut bytes against a walk from the start: a field the walk reaches whole reads
+    /// as stored; a field the walk does not find (the cut fell between fields before it) reads
+    /// as absent; when the walk fails before finding it, the view's read is an error naming
+    /// the file, never a crash or a wrong value.
+    @Test func aViewOfCutBytesReadsWhatAWalkFromTheStartFinds() throws {
+        let data = try SyntheticProvince(provinceCode: 20, persons: 30, events: 0, seed: 88)
+        var outcomes = [String: Int]()
+        for p in data.persons().prefix(10) {
+            let bytes = p.encoded()
+            for cut in 1..<bytes.count {
+                let prefix = Array(bytes.prefix(cut))
+                let view = PersonView(id: p.id, bytes: prefix)
+                /// The walk: true found, false absent, nil failed first.
+                func walk(_ number: Int) -> Bool? {
+                    prefix.withUnsafeBytes { raw in
+                        do {
+                            var r = try RecordReader(raw, recordType: "person")
+                            while let f = try r.next() { if f.number == number { return true } }
+                            return false
+                        } catch { return nil }
+                    }
+                }
+                func check<T: Equatable>(_ name: String, _ number: Int, _ read: () throws -> T, _ expected: T) {
+                    let found = walk(number)
+                    do {
+                        let v = try read()
+                        #expect(found != nil, "person \(p.id) cut \(cut): \(name) read where a walk fails")
+                        if found == true { #expect(v == expected, "person \(p.id) cut \(cut): \(name)") }
+                        outcomes[found == true ? "found" : "absent", default: 0] += 1
+                    } catch {
+                        #expect(found == nil && "\(error)".contains("\(p.id)"), "person \(p.id) cut \(cut): \(name): \(String(describing: error))")
+                        outcomes["error", default: 0] += 1
+                    }
+                }
+                check("fullName", 1, { try view.fullName }, p.fullName)
+                check("birthDate", 2, { try view.birthDate }, p.birthDate)
+                check("occupation", 9, { try view.occupation }, p.occupation)
+                check("fileOpened", 11, { try view.fileOpened }, p.fileOpened)
+            }
+        }
+        #expect(outcomes.count == 3 && outcomes.values.allSatisfy { $0 > 20 }, "\(outcomes)")
+    }
 }

@@ -63,11 +63,15 @@ struct HosoAsker {
         try program.countPersons(matching: Self.filter(occupation: occupation, bornBefore: cutoff))
     }
 
-    /// The same question as a statement of the shell, planned and run by HosoShell.
+    /// The same question as a statement of the shell, planned and run by HosoShell, with the
+    /// persons whose personal fields it compared (occupation and birth date: every file) taken
+    /// for the processing log as the shell takes them after a statement. Writing the log entry
+    /// (a commit) is not part of it.
     func scanShell(occupation: String, bornBefore cutoff: Day, context: QueryContext) throws -> Int {
         let sql = "SELECT COUNT(*) FROM persons WHERE occupation = '\(occupation)' AND birth_date < '\(cutoff)'"
         guard case .select(let s) = try Parser.parse(sql) else { return -1 }
         let rows = try Executor(context: context).run(try Planner(context: context).plan(s)).rows
+        guard context.personalReads.take().count == (try program.personCount()) else { return -2 }   // every file compared
         guard case .int(let n)? = rows.first?.first else { return -1 }
         return Int(n)
     }

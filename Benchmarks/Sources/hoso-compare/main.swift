@@ -9,6 +9,10 @@ do {
         try LoadChild.run(Array(arguments.dropFirst()))
         exit(0)
     }
+    if arguments.first == ScanChild.command {
+        try ScanChild.run(Array(arguments.dropFirst()))
+        exit(0)
+    }
     let options = try Options.parse(arguments)
     if options.help { print(Options.usage); exit(0) }
     exit(try Comparison(options: options).run())
