@@ -100,8 +100,10 @@ public struct FieldFilter: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the record stored as `bytes` (a version byte, then fields) satisfies the
-    /// condition. A malformed record is an error, as its decoding would be. Each call sets up
-    /// its own scratch space; ``TenantReader/scan(_:where:after:limit:rejected:_:)`` and
+    /// condition. A record malformed before the point where the answer is known (every field
+    /// the condition names read, or a conjunct failed) is an error, as its decoding would be;
+    /// bytes past that point are not read. Each call sets up its own scratch space;
+    /// ``TenantReader/scan(_:where:after:limit:rejected:_:)`` and
     /// ``TenantReader/count(_:where:examined:)`` set it up once per thread instead.
     ///
     /// ```swift
