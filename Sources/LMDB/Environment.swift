@@ -64,6 +64,9 @@ public final class Environment: @unchecked Sendable {
     private let writer = Mutex<pthread_t?>(nil)
     private let mapFullFlag = Atomic<Bool>(false)
     private let databases = Mutex<[String: Database]>([:])
+    /// Held while a transaction of this process opens database handles (`mdb_dbi_open` must not
+    /// run in two transactions at once): by ``openDatabase(_:flags:)`` and ``copyRewritten(to:entriesPerTransaction:)``.
+    let handleOpening = Mutex<Void>(())
     private let isClosed = Atomic<Bool>(false)
     /// Reset read transactions kept for reuse (`mdb_txn_renew` is cheaper than a new begin).
     private let idleReaders = Mutex<[IdleReader]>([])
@@ -183,7 +186,8 @@ public final class Environment: @unchecked Sendable {
         if let db = databases.withLock({ $0[name] }) { return db }
         let open: (OpaquePointer) throws(LMDBError) -> Database = { txn in
             var dbi: MDB_dbi = 0
-            try check(mdb_dbi_open(txn, name, flags.rawValue, &dbi), "dbi_open(\(name))")
+            let rc = self.handleOpening.withLock { _ in mdb_dbi_open(txn, name, flags.rawValue, &dbi) }
+            try check(rc, "dbi_open(\(name))")
             return Database(dbi: dbi, name: name, flags: flags.subtracting(.create))
         }
         let db: Database

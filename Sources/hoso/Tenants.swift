@@ -67,7 +67,7 @@ struct Tenants: ParsableCommand {
     }
 
     struct Compact: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Rewrite a tenant's file without free pages (after a bulk load or mass deletes).")
+        static let configuration = CommandConfiguration(abstract: "Rewrite a tenant's file without free pages and with full pages (after a bulk load or mass deletes).")
         @OptionGroup var storeOptions: StoreOptions
         @Argument(help: "Tenant name.") var name: String
         func run() throws {

@@ -3,7 +3,8 @@ import LMDB
 
 extension Store {
     /// Copies a tenant, consistently and while it is in use (readers and writers go on; the
-    /// copy is one snapshot), into `directory`, compacted, and then verifies the copy against
+    /// copy is one snapshot), into `directory`, compacted as ``compactTenant(_:)`` compacts
+    /// (no free pages, every page filled), and then verifies the copy against
     /// `schema` when one is given (``Tenant/verify(progress:)``). The copy opens as a store
     /// holding that one tenant (`DIRECTORY/tenants/NAME`); ``restoreTenant(from:tenant:as:replace:schema:)``
     /// puts it back.
@@ -29,7 +30,7 @@ extension Store {
         do {
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let env = try Environment.open(path: path(of: name), options: environmentOptions)
-            try env.copy(to: target, compact: true)
+            try env.copyRewritten(to: target)
             try Durably.sync(file: target + "/data.mdb")
         } catch {
             try? FileManager.default.removeItem(atPath: target + "/data.mdb")

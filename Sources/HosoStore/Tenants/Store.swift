@@ -226,7 +226,9 @@ public final class Store: Sendable {
     }
 
     /// Rewrites a tenant's file without its free pages (after a bulk load or many deletes the
-    /// file can be twice the live data), while it stays readable. Writers in every process are
+    /// file can be twice the live data) and with its pages filled: every database is written
+    /// anew in key order (``Environment/copyRewritten(to:entriesPerTransaction:)``), where a
+    /// load in random key order leaves pages split in the middle. The tenant stays readable. Writers in every process are
     /// held back for the whole of it (the compaction holds the tenant's write lock while it
     /// copies and swaps the copy in); a writer that opened the tenant before gets
     /// ``HosoError/tenantReplaced(name:)`` on its next write instead of writing into the old
@@ -276,7 +278,7 @@ public final class Store: Sendable {
                 try env.write { _ in
                     try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false,
                                                             attributes: [.posixPermissions: 0o700])
-                    try env.copy(to: staging, compact: true)
+                    try env.copyRewritten(to: staging)
                     try Durably.sync(file: staging + "/data.mdb")
                     try swapIn(staging, at: final, name: name)
                 }

@@ -2,7 +2,7 @@
 // and articles). Do not edit: change the documentation and run scripts/doc-examples.py; the test
 // `docExamplesAreCurrent` fails while this file is stale.
 //
-// 25 examples compiled, 24 of them run, 21 printed lines checked.
+// 26 examples compiled, 25 of them run, 22 printed lines checked.
 // Each example that is not a declaration is the body of a function taking the context values
 // it uses (DocContext.swift provides them):
 //   directory: String — an empty directory of its own
@@ -40,6 +40,16 @@ private func example_Database_1(env: Environment) throws {
     let byAuthor = try env.openDatabase("notes.author", flags: [.create, .dupSort, .dupFixed])
     print(notes.name ?? "main", byAuthor.flags.contains(.dupSort))   // notes true
     DocOutput.expect("notes true", from: "print(notes.name ?? \"main\", byAuthor.flags.contains(.dupSort))")
+}
+
+// Sources/LMDB/Environment+Rewrite.swift, example 1
+private func example_Environment_Rewrite_1(directory: String, env: Environment, db: Database) throws {
+    let copy = directory + "/rewritten"
+    try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: false)
+    let before = try env.read { txn in try txn.statistics(db).entries }
+    let written = try env.write { _ in try env.copyRewritten(to: copy) }
+    print(before, written.databases, written.entries)   // 3 1 3
+    DocOutput.expect("3 1 3", from: "print(before, written.databases, written.entries)")
 }
 
 // Sources/LMDB/Environment.swift, example 1
@@ -297,6 +307,15 @@ private func example_Transaction_8(env: Environment, db: Database, key: [UInt8],
         try DocOutput.run(checks: 1) { c in
             let env = try c.env
             try example_Database_1(env: env)
+        }
+    }
+
+    @Test("Environment+Rewrite.swift, example 1") func environment_Rewrite_1() throws {
+        try DocOutput.run(checks: 1) { c in
+            let directory = try c.directory
+            let env = try c.env
+            let db = try c.db
+            try example_Environment_Rewrite_1(directory: directory, env: env, db: db)
         }
     }
 
