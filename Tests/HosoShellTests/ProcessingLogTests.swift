@@ -117,7 +117,7 @@ import Testing
             var oracle = Set<RecordID>()
             let inserts = [10, 400, 3_000, 40][round]
             for _ in 0..<inserts {
-                switch Int.random(in: 0..<4, using: &rng) {
+                switch Int.random(in: 0..<5, using: &rng) {
                 case 0:
                     let id = RecordID.random(in: 1...5_000, using: &rng)
                     reads.insert(id); oracle.insert(id)
@@ -126,6 +126,17 @@ import Testing
                     let from = RecordID.random(in: 1...300_000, using: &rng)
                     let run = Array(from..<from + RecordID.random(in: 1...200, using: &rng))
                     reads.insert(contentsOf: run); oracle.formUnion(run)
+                case 2:
+                    // A scan in two slices: each slice's ids in order, the slices' arrays interleaved.
+                    let from = RecordID.random(in: 1...300_000, using: &rng), half = RecordID.random(in: 1...3_000, using: &rng)
+                    var a = Array(from..<from + half)[...], b = Array(from + half..<from + 2 * half)[...]
+                    while !a.isEmpty || !b.isEmpty {
+                        let side = Bool.random(using: &rng)
+                        let n = Int.random(in: 1...700, using: &rng)
+                        if side && !a.isEmpty || b.isEmpty { reads.insert(contentsOf: a.prefix(n)); a = a.dropFirst(n) }
+                        else { reads.insert(contentsOf: b.prefix(n)); b = b.dropFirst(n) }
+                    }
+                    oracle.formUnion(from..<from + 2 * half)
                 default:
                     let ids = (0..<Int.random(in: 0...120, using: &rng)).map { _ in RecordID.random(in: 1...400_000, using: &rng) }
                     reads.insert(contentsOf: ids); oracle.formUnion(ids)
@@ -135,6 +146,9 @@ import Testing
             #expect(taken == oracle.sorted(), "round \(round): \(taken.count) ids taken, \(oracle.count) expected")
             #expect(reads.take().isEmpty, "round \(round): a take starts again")
         }
+        // Arrays that start at the id the one before ended with, or below it.
+        for array in [[1, 2, 3], [3, 4], [4], [2, 9], [10, 11], [11]] as [[RecordID]] { reads.insert(contentsOf: array) }
+        #expect(reads.take() == [1, 2, 3, 4, 9, 10, 11])
         let t = try makeTenant("order")
         try t.program.logPersonalRead("unsorted", personIDs: [9, 3, 9, 1, 3])
         try t.program.logPersonalRead("sorted", personIDs: [2, 4, 8])

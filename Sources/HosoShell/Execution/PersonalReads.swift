@@ -5,37 +5,75 @@ import Synchronization
 /// notes) the running statement read, collected by both engines so that the session can log
 /// the statement in the tenant's processing log (``HosoDomain/ProgramTenant/logPersonalRead(_:personIDs:)``).
 ///
-/// Ids are kept as they come, in arrays, and sorted and made unique now and then (when as many
-/// have come since as were kept, and at least 65,536) and when taken: a count that compares a
-/// personal field in every file hands over its examined ids by the ten thousand, in order, and
-/// collecting them costs no hashing.
+/// Ids are kept as they come, in ascending runs: a count that compares a personal field in
+/// every file hands over its examined ids by the ten thousand, each slice of the scan in
+/// order, so each array extends the run its slice started and collecting costs no hashing
+/// and no sorting. The runs are merged (and other ids sorted in) when taken, and also when as
+/// many ids have come since the last merge as it kept (at least 65,536), so a statement that
+/// reads the same persons over and over holds at most about twice the persons it read.
 public final class PersonalReads: Sendable {
     private struct Collected {
-        /// Sorted and unique (the ids of the last compaction).
-        var kept: [RecordID] = []
-        /// Arrays as they came (each as given), and single ids.
-        var chunks: [[RecordID]] = []
+        /// Strictly ascending runs of ids; after a merge, one.
+        var runs: [[RecordID]] = []
+        /// Ids that came out of order, as they came.
         var singles: [RecordID] = []
-        /// Ids in `chunks` and `singles`.
-        var pending = 0
+        /// Ids in `runs` and `singles`, and of those the ones the last merge kept.
+        var total = 0, kept = 0
 
-        mutating func compact() {
-            guard pending > 0 else { return }
-            var all = kept
-            all.reserveCapacity(kept.count + pending)
-            for c in chunks { all += c }
-            all += singles
-            // Runs already in order (the usual case) make the sort a merge.
-            all.sort()
-            var w = 0
-            for r in 0..<all.count where r == 0 || all[r] != all[w - 1] { all[w] = all[r]; w += 1 }
-            all.removeLast(all.count - w)
-            kept = all; chunks = []; singles = []; pending = 0
+        /// Adds `ids`, strictly ascending, to a run that ends below them (of the four started
+        /// last: a scan's slices each extend their own), or as a run of their own.
+        mutating func add(run ids: [RecordID]) {
+            let first = ids[0]
+            var i = runs.count - 1
+            while i >= 0 && i >= runs.count - 4 {
+                if runs[i][runs[i].count - 1] < first {
+                    runs[i].append(contentsOf: ids)
+                    return noteAdded(ids.count)
+                }
+                i -= 1
+            }
+            runs.append(ids)
+            noteAdded(ids.count)
         }
 
         mutating func noteAdded(_ n: Int) {
-            pending += n
-            if pending >= Swift.max(65_536, kept.count) { compact() }
+            total += n
+            if total - kept >= Swift.max(65_536, kept) { merge() }
+        }
+
+        /// Merges the runs and the single ids into one run, each id once.
+        mutating func merge() {
+            var all = runs
+            if !singles.isEmpty {
+                singles.sort()
+                var w = 0
+                for r in 0..<singles.count where r == 0 || singles[r] != singles[w - 1] { singles[w] = singles[r]; w += 1 }
+                singles.removeLast(singles.count - w)
+                all.append(singles)
+            }
+            while all.count > 1 {
+                var next: [[RecordID]] = []
+                next.reserveCapacity((all.count + 1) / 2)
+                var i = 0
+                while i + 1 < all.count { next.append(Self.union(all[i], all[i + 1])); i += 2 }
+                if i < all.count { next.append(all[i]) }
+                all = next
+            }
+            runs = all; singles = []
+            total = runs.first?.count ?? 0; kept = total
+        }
+
+        /// The ids of two strictly ascending runs, ascending, each once.
+        static func union(_ a: [RecordID], _ b: [RecordID]) -> [RecordID] {
+            var out: [RecordID] = []
+            out.reserveCapacity(a.count + b.count)
+            var i = 0, j = 0
+            while i < a.count && j < b.count {
+                let x = a[i], y = b[j]
+                if x < y { out.append(x); i += 1 } else if y < x { out.append(y); j += 1 } else { out.append(x); i += 1; j += 1 }
+            }
+            out.append(contentsOf: a[i...]); out.append(contentsOf: b[j...])
+            return out
         }
     }
     private let collected = Mutex(Collected())
@@ -80,7 +118,11 @@ public final class PersonalReads: Sendable {
     public func insert(contentsOf more: some Collection<RecordID>) {
         guard !more.isEmpty else { return }
         let ids = Array(more)
-        collected.withLock { $0.chunks.append(ids); $0.noteAdded(ids.count) }
+        var ascending = true
+        for i in 1..<ids.count where ids[i - 1] >= ids[i] { ascending = false; break }
+        collected.withLock { c in
+            if ascending { c.add(run: ids) } else { c.singles += ids; c.noteAdded(ids.count) }
+        }
     }
     /// Returns what was collected, in ascending order, each person once, and starts again.
     ///
@@ -91,9 +133,9 @@ public final class PersonalReads: Sendable {
     /// ```
     public func take() -> [RecordID] {
         collected.withLock { c in
-            c.compact()
+            c.merge()
             defer { c = Collected() }
-            return c.kept
+            return c.runs.first ?? []
         }
     }
 }
