@@ -26,8 +26,9 @@ extension Environment {
     /// print(before, written.databases, written.entries)   // 3 1 3
     /// ```
     ///
-    /// - Parameter entriesPerTransaction: entries written in each write transaction of the copy;
-    ///   the copy is synced once, at the end, so this bounds only the memory of its dirty pages.
+    /// - Parameter entriesPerTransaction: entries written in each write transaction of the copy
+    ///   (which also commits after 64 MiB of keys and values); the copy is synced once, at the
+    ///   end, so this bounds only the memory of its dirty pages.
     /// - Returns: the databases and entries copied.
     /// - Throws: ``LMDBError`` (the disk full, for one); a copy that failed is not complete and
     ///   must not be used.
@@ -96,8 +97,12 @@ extension Environment {
         return copied
     }
 
+    /// The bytes of keys and values after which a transaction of a rewritten copy commits, so
+    /// that its dirty pages stay well inside what LMDB keeps in memory.
+    static let bytesPerCopyTransaction = 64 << 20
+
     /// Copies every entry of `db`, read in the snapshot `txn`, into `into` of `target`, in
-    /// write transactions of `perTransaction` entries each. A transaction that the map's growth
+    /// write transactions of `perTransaction` entries (or 64 MiB) each. A transaction that the map's growth
     /// makes run again starts again from its first entry (``write(_:)``).
     private func copyEntries(of db: Database, in txn: OpaquePointer, into: Database, of target: Environment,
                              perTransaction: Int) throws -> Int {
@@ -122,9 +127,10 @@ extension Environment {
                     entry = try cursor.first()
                 }
                 var last = startKey
-                var written = 0
+                var written = 0, bytes = 0
                 while let e = entry {
-                    if written == perTransaction { return ((Array(e.key), Array(e.value)), last, written) }
+                    if written == perTransaction || bytes >= Self.bytesPerCopyTransaction { return ((Array(e.key), Array(e.value)), last, written) }
+                    bytes += e.key.count + e.value.count
                     if dupSort {
                         let sameKey = last.map { l in l.count == e.key.count && (l.isEmpty || l.withUnsafeBytes { memcmp($0.baseAddress!, e.key.baseAddress!, l.count) == 0 }) } ?? false
                         try out.put(key: e.key, value: e.value, flags: sameKey ? .appendDup : [.append, .appendDup])
