@@ -30,11 +30,15 @@ extension Environment {
     ///   (which also commits after 64 MiB of keys and values); the copy is synced once, at the
     ///   end, so this bounds only the memory of its dirty pages.
     /// - Returns: the databases and entries copied.
-    /// - Throws: ``LMDBError`` (the disk full, for one); a copy that failed is not complete and
-    ///   must not be used.
+    /// - Throws: ``LMDBError``: `EEXIST` when `path` holds a `data.mdb` already, the disk full,
+    ///   for one; a copy that failed is not complete and must not be used.
     @discardableResult
     public func copyRewritten(to path: String, entriesPerTransaction: Int = 200_000) throws -> (databases: Int, entries: Int) {
         precondition(entriesPerTransaction > 0, "entriesPerTransaction must be positive")
+        var existing = stat()
+        if stat(path + "/data.mdb", &existing) == 0 { throw LMDBError.status(code: EEXIST, operation: "copyRewritten(\(path)): holds a data.mdb already") }
+        // The copy's own lock file goes whether the copy succeeds or not.
+        defer { unlink(path + "/lock.mdb") }
         let target = try Environment.open(path: path, options: Options(maxDatabases: options.maxDatabases, growth: options.growth, durability: .none))
         var copied = (databases: 0, entries: 0)
         do {
@@ -92,7 +96,6 @@ extension Environment {
             target.close()
             throw error
         }
-        unlink(path + "/lock.mdb")
         chmod(path + "/data.mdb", 0o600)
         return copied
     }

@@ -87,6 +87,8 @@ import Testing
         for d in [copy, compacted] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: false) }
         let written = try env.write { _ in try env.copyRewritten(to: copy, entriesPerTransaction: perTransaction) }
         try env.copy(to: compacted, compact: true)
+        // A directory that holds an environment already is refused, not written into.
+        #expect(throws: LMDBError.self) { try env.copyRewritten(to: compacted) }
 
         #expect(try FileManager.default.contentsOfDirectory(atPath: copy) == ["data.mdb"])
         let mode = try FileManager.default.attributesOfItem(atPath: copy + "/data.mdb")[.posixPermissions] as? Int
